@@ -1,0 +1,105 @@
+import type { Knex } from 'knex';
+import type { KnexusError } from '../errors.js';
+import type { Awaitable, HookName, LifecycleHooks } from './hook-map.js';
+import type { PluginHost } from './plugin-host.js';
+import type { PluginStorage } from './plugin-storage.js';
+
+/** Hook phases: `pre` plugins finish before the others start, `post` plugins start after them. */
+export const PLUGIN_ORDERS = ['pre', 'normal', 'post'] as const;
+/** A plugin's hook phase. */
+export type PluginOrder = (typeof PLUGIN_ORDERS)[number];
+
+/** Dependencies: plugin names, or names mapped to semver ranges (`{ 'audit': '^1.2.0' }`). */
+export type PluginDependencies = Readonly<Record<string, string>> | readonly string[];
+
+/** Every lifecycle hook, each optional. */
+export type PluginHooks = { [K in HookName]?: LifecycleHooks[K] };
+
+/** A loaded plugin: a `PluginInterface` subclass instance or a plain object of the same shape. */
+export interface Plugin<TConfig = any> extends PluginHooks {
+  readonly name: string;
+  readonly version: string;
+  /** Plugins that must be loaded first, optionally with a semver range. */
+  readonly dependencies?: PluginDependencies;
+  /** Start order within a phase: lower runs first; default 0. */
+  readonly priority?: number;
+  /** `pre` plugins' hooks complete before the others start; `post` plugins' start after. Default normal. */
+  readonly order?: 'pre' | 'post';
+  /** The plugin's namespaced key-value store, set by the manager before `initialize()`. */
+  storage?: PluginStorage;
+  initialize(appRegistry: PluginHost, config: TConfig): Awaitable<void>;
+  shutdown(): Awaitable<void>;
+  getStatus(): unknown;
+  validateConfiguration?(config: TConfig): Awaitable<boolean | void>;
+}
+
+/** A plugin class: constructed with the plugin's config. */
+export type PluginClass<TConfig = any> = new (config: TConfig) => Plugin<TConfig>;
+
+/** What `load()` accepts: a class, an instance, or a module (package name or path). */
+export type PluginSource = PluginClass | Plugin | string;
+
+/** One entry of the `plugins` config. */
+export interface PluginEntry {
+  /** Default true; `false` skips the entry. */
+  readonly enabled?: boolean;
+  /** Package name or path (relative to `baseDir`) of the plugin module. */
+  readonly module: string;
+  /** Passed to the constructor and to `initialize()`. */
+  readonly config?: Readonly<Record<string, unknown>>;
+  /** Folder relative module paths resolve against; default the manager's `baseDir`. */
+  readonly baseDir?: string;
+}
+
+/** Error threshold: more than `count` hook errors within `windowMs` disables the plugin. */
+export interface MaxErrorsOptions {
+  readonly count: number;
+  readonly windowMs: number;
+}
+
+/** Options of `PluginManager` (`new AppRegistry({ pluginManager: … })`). */
+export interface PluginManagerOptions {
+  /** Longest `load()` may take, in ms; config entries get twice this for import + initialization. Default 30000. */
+  readonly loadTimeout?: number;
+  /** Longest one plugin's `shutdown()` may take, in ms; default 15000. */
+  readonly shutdownTimeout?: number;
+  /** Longest one hook call may take before it is reported and its signal aborted, in ms; default 5000. */
+  readonly hookTimeout?: number;
+  /** Most plugins importing or initializing at once; default 3. */
+  readonly concurrency?: number;
+  /** Record per-plugin and per-hook metrics; default true. */
+  readonly enableMetrics?: boolean;
+  /** Folder relative module paths resolve against; default `process.cwd()`. */
+  readonly baseDir?: string;
+  /** Disable a plugin whose hooks fail too often; default off. */
+  readonly maxErrors?: MaxErrorsOptions;
+  /** Where plugin storage lives: an app name, a knex config, or memory (default). */
+  readonly storage?: string | Knex.Config;
+}
+
+/** A failed config entry. */
+export interface PluginFailure {
+  readonly name: string;
+  readonly error: KnexusError;
+}
+
+/** What `loadConfigured()` (and so `registry.initialize()`) resolves with. */
+export interface PluginInitializeResult {
+  /** Active plugins after loading. */
+  readonly pluginCount: number;
+  readonly loadedPlugins: readonly string[];
+  readonly failedPlugins: readonly PluginFailure[];
+}
+
+/** What `shutdown()` resolves with. */
+export interface PluginShutdownResult {
+  readonly stopped: readonly string[];
+  readonly errors: readonly PluginFailure[];
+  readonly durationMs: number;
+}
+
+/** Options of `unload()`. */
+export interface UnloadOptions {
+  /** Also delete the plugin's stored data; default false. */
+  readonly purgeData?: boolean;
+}
