@@ -1,0 +1,33 @@
+import type { Knex } from 'knex';
+
+interface TarnPool {
+  used: { resource: unknown }[];
+  release(resource: unknown): boolean;
+}
+
+/**
+ * Destroys a knex pool, waiting at most `timeoutMs` for connections in use (e.g. an open transaction)
+ * to be released; after that those connections are closed by force. Resolves `{ forced }`.
+ */
+export async function closePool(knex: Knex, timeoutMs: number): Promise<{ forced: boolean }> {
+  const destroyed = knex.destroy();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(resolve, timeoutMs, 'timeout');
+  });
+  try {
+    if ((await Promise.race([destroyed.then(() => 'closed' as const), expired])) === 'closed') return { forced: false };
+  } finally {
+    clearTimeout(timer);
+  }
+  // tarn's destroy() waits for every used resource to come back; close them under their holders and
+  // hand them back, so destroy() finishes instead of polling forever.
+  const client = knex.client as Knex.Client & { pool?: TarnPool; destroyRawConnection(conn: unknown): Promise<void> };
+  const pool = client.pool;
+  for (const used of [...(pool?.used ?? [])]) {
+    await client.destroyRawConnection(used.resource).catch(() => undefined);
+    pool?.release(used.resource);
+  }
+  await destroyed.catch(() => undefined);
+  return { forced: true };
+}

@@ -1,0 +1,197 @@
+import type { Knex } from 'knex';
+import { KnexusError } from '../errors.js';
+import { checkPool, type PoolCheckOptions } from '../health/check-pool.js';
+import type { LedgerStatus, RollbackResult, RunResult, SeedStatus } from '../migrations/ledger-types.js';
+import { MigrationRunner, type RunnerOptions } from '../migrations/migration-runner.js';
+import { SeedRunner } from '../migrations/seed-runner.js';
+import { ModelCatalog } from '../models/model-catalog.js';
+import type { ModelClass, ModelDefinition, ResolvedAppConfig } from '../registry/app-config.js';
+import type { ConnectionTarget, HealthReport } from '../registry/registry-types.js';
+import type { SharedPool } from './shared-pool.js';
+
+/** Options of `withTransaction`. */
+export interface TransactionOptions {
+  /** SQL isolation level (ignored by SQLite, which is always serializable). */
+  readonly isolationLevel?: Knex.IsolationLevels;
+  /** Roll back and reject with KNEXUS_ERR_TRANSACTION_TIMEOUT after this many ms; default none. */
+  readonly timeout?: number;
+}
+
+/**
+ * One app's handle on its database: the knex instance (own or shared), its migrations, tracked
+ * seeds, bound models, transactions and health. `registerApp` returns it; `getApp` gives it back.
+ *
+ * @example
+ * const blog = await registry.registerApp('blog', { database, migrations: { directory: './migrations' } });
+ * const Post = blog.getModel('Post');
+ * await blog.withTransaction((trx) => Post.query(trx).insert({ title: 'Hello' }));
+ */
+export class ConnectionManager {
+  /** The app's name. */
+  readonly name: string;
+  readonly #pool: SharedPool;
+  readonly #config: ResolvedAppConfig;
+  readonly #models: ModelCatalog;
+  readonly #health: PoolCheckOptions;
+  #migrations: MigrationRunner | undefined;
+  #seeds: SeedRunner | undefined;
+
+  /** @internal Built by the AppRegistry. */
+  constructor(name: string, pool: SharedPool, config: ResolvedAppConfig, health: PoolCheckOptions) {
+    this.name = name;
+    this.#pool = pool;
+    this.#config = config;
+    this.#health = health;
+    this.#models = new ModelCatalog(name, pool.knex);
+  }
+
+  /** The app's knex instance (shared with other apps when it uses `useConnection`). */
+  get knex(): Knex {
+    return this.#pool.knex;
+  }
+
+  /** Where the connection points, without secrets. */
+  get target(): ConnectionTarget {
+    return this.#pool.target;
+  }
+
+  /** The app that opened the physical pool (itself unless it shares another app's). */
+  get owner(): string {
+    return this.#pool.owner;
+  }
+
+  /** True when more than one app uses this physical pool. */
+  get shared(): boolean {
+    return this.#pool.references > 1;
+  }
+
+  /** Applies pending migrations as one batch, up to and including `to` when given. */
+  runMigrations(options: { to?: string } = {}): Promise<RunResult> {
+    return this.#guard(() => this.#migrationRunner().latest(options));
+  }
+
+  /** Undoes the last batch (default), the last `step` migrations, one `batch`, or `all` of them. */
+  rollbackMigrations(options: { step?: number; all?: boolean; batch?: number } = {}): Promise<RollbackResult> {
+    return this.#guard(() => this.#migrationRunner().rollback(options));
+  }
+
+  /** Applied migrations (batch, time, checksum), pending ones and drifted ones. Read-only. */
+  migrationStatus(): Promise<LedgerStatus> {
+    return this.#guard(() => this.#migrationRunner().status());
+  }
+
+  /** Runs the seeds this app has not run yet, as one batch. */
+  runSeeds(): Promise<RunResult> {
+    return this.#guard(() => this.#seedRunner().run());
+  }
+
+  /** Undoes the last seed batch (default), the last `steps` seeds, one `batch`, or `all`. */
+  rollbackSeeds(options: { steps?: number; all?: boolean; batch?: number } = {}): Promise<RollbackResult> {
+    return this.#guard(() => this.#seedRunner().rollback(options));
+  }
+
+  /** Applied seeds, pending ones, drifted ones and those that cannot be undone. Read-only. */
+  seedStatus(): Promise<SeedStatus> {
+    return this.#guard(() => this.#seedRunner().status());
+  }
+
+  /** Binds a model class (or builds one from a plain definition) to this app; returns the bound class. */
+  registerModel(name: string, definition: ModelClass | ModelDefinition): ModelClass {
+    return this.#models.register(name, definition);
+  }
+
+  /** Registers several models; returns the bound classes by name. */
+  registerModels(definitions: Readonly<Record<string, ModelClass | ModelDefinition>>): Record<string, ModelClass> {
+    const out: Record<string, ModelClass> = {};
+    for (const [name, definition] of Object.entries(definitions)) out[name] = this.#models.register(name, definition);
+    return out;
+  }
+
+  /** The bound model called `name`; throws KNEXUS_ERR_MODEL_NOT_FOUND otherwise. */
+  getModel(name: string): ModelClass {
+    return this.#models.get(name);
+  }
+
+  /** Names of this app's models. */
+  get modelNames(): readonly string[] {
+    return this.#models.names();
+  }
+
+  /** Runs `fn` in a transaction: committed if it resolves, rolled back if it throws or exceeds `timeout`. */
+  async withTransaction<T>(fn: (trx: Knex.Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    const config: Knex.TransactionConfig = {};
+    if (options.isolationLevel !== undefined) config.isolationLevel = options.isolationLevel;
+    const { timeout } = options;
+    if (timeout === undefined || timeout <= 0) return this.knex.transaction(fn, config);
+    const error = new KnexusError(
+      'KNEXUS_ERR_TRANSACTION_TIMEOUT',
+      `Transaction of app '${this.name}' exceeded ${timeout}ms and was rolled back`,
+      { appName: this.name, timeoutMs: timeout },
+    );
+    return this.knex.transaction(async (trx) => {
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(reject, timeout, error);
+      });
+      try {
+        return await Promise.race([fn(trx), expired]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }, config);
+  }
+
+  /** One real round trip (`select 1`) on this app's pool, with latency and pool usage. */
+  async healthCheck(): Promise<HealthReport> {
+    const check = await checkPool(this.knex, this.#health);
+    const report: HealthReport = {
+      appName: this.name,
+      status: check.status,
+      latencyMs: check.latencyMs,
+      pool: check.pool,
+      checkedAt: new Date(),
+    };
+    return check.error ? { ...report, error: this.#pool.scrubber.scrub(check.error.message) } : report;
+  }
+
+  /** @internal Masks this app's secrets in an error. */
+  scrub<E>(error: E): E {
+    return this.#pool.scrubber.scrubError(error);
+  }
+
+  #runnerOptions(which: 'migrations' | 'seeds'): RunnerOptions {
+    const settings = this.#config[which];
+    if (settings.directories.length === 0) {
+      throw new KnexusError(
+        'KNEXUS_ERR_INVALID_CONFIG',
+        `App '${this.name}' has no ${which} directory: set '${which}.directory' when registering it`,
+        { appName: this.name, field: `${which}.directory` },
+      );
+    }
+    return {
+      appName: this.name,
+      client: this.#pool.target.client,
+      directories: settings.directories,
+      tableName: settings.tableName,
+      schema: this.#pool.target.schema,
+      lockTimeout: this.#config.migrations.lockTimeout,
+      drift: settings.drift,
+    };
+  }
+
+  #migrationRunner(): MigrationRunner {
+    return (this.#migrations ??= new MigrationRunner(this.knex, this.#runnerOptions('migrations')));
+  }
+
+  #seedRunner(): SeedRunner {
+    return (this.#seeds ??= new SeedRunner(this.knex, this.#runnerOptions('seeds')));
+  }
+
+  async #guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw this.scrub(error);
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The error catalogue: every error knexus throws or reports is a `KnexusError` with a stable `code`.
+ *
+ * Match on `code` (and the context fields), never on the message text.
+ */
+
+/** Every error code knexus can produce. */
+export const ERROR_CODES = [
+  // registry and apps
+  'KNEXUS_ERR_APP_EXISTS',
+  'KNEXUS_ERR_APP_NOT_FOUND',
+  'KNEXUS_ERR_APP_NOT_READY',
+  'KNEXUS_ERR_INVALID_NAME',
+  'KNEXUS_ERR_INVALID_CONFIG',
+  'KNEXUS_ERR_UNKNOWN_CLIENT',
+  'KNEXUS_ERR_USE_CONNECTION',
+  'KNEXUS_ERR_SHUTTING_DOWN',
+  // connections
+  'KNEXUS_ERR_CONNECTION_FAILED',
+  'KNEXUS_ERR_TRANSACTION_TIMEOUT',
+  'KNEXUS_ERR_HEALTH_TIMEOUT',
+  // migrations and seeds
+  'KNEXUS_ERR_MODULE_LOAD',
+  'KNEXUS_ERR_MIGRATION_FAILED',
+  'KNEXUS_ERR_MIGRATION_NOT_FOUND',
+  'KNEXUS_ERR_SEED_FAILED',
+  'KNEXUS_ERR_CHECKSUM_DRIFT',
+  'KNEXUS_ERR_LOCK_TIMEOUT',
+  // models
+  'KNEXUS_ERR_MODEL_NOT_FOUND',
+  'KNEXUS_ERR_INVALID_MODEL',
+  // plugins
+  'KNEXUS_ERR_PLUGIN_IMPORT',
+  'KNEXUS_ERR_PLUGIN_MODULE_MISSING',
+  'KNEXUS_ERR_PLUGIN_TIMEOUT',
+  'KNEXUS_ERR_PLUGIN_INVALID',
+  'KNEXUS_ERR_PLUGIN_CONFIG_INVALID',
+  'KNEXUS_ERR_PLUGIN_INIT_FAILED',
+  'KNEXUS_ERR_PLUGIN_EXISTS',
+  'KNEXUS_ERR_PLUGIN_NOT_FOUND',
+  'KNEXUS_ERR_PLUGIN_DEPENDENCY',
+  'KNEXUS_ERR_PLUGIN_CYCLE',
+  'KNEXUS_ERR_PLUGIN_HOOK_FAILED',
+  'KNEXUS_ERR_HOOK_TIMEOUT',
+  'KNEXUS_ERR_PLUGIN_SHUTDOWN',
+  'KNEXUS_ERR_PLUGIN_DISABLED',
+  'KNEXUS_ERR_SERVICE_NOT_FOUND',
+  // configuration files and CLI
+  'KNEXUS_ERR_CONFIG_NOT_FOUND',
+  'KNEXUS_ERR_CONFIG_LOAD',
+  'KNEXUS_ERR_USAGE',
+] as const;
+
+/** A stable error code, e.g. `KNEXUS_ERR_LOCK_TIMEOUT`. */
+export type KnexusErrorCode = (typeof ERROR_CODES)[number];
+
+/** Context carried by an error; every field is optional and never holds a secret. */
+export interface KnexusErrorContext {
+  appName?: string;
+  pluginName?: string;
+  hook?: string;
+  phase?: string;
+  operation?: string;
+  field?: string;
+  file?: string;
+  direction?: 'up' | 'down';
+  module?: string;
+  resolvedPath?: string;
+  timeoutMs?: number;
+  client?: string;
+  configFile?: string;
+  details?: Readonly<Record<string, unknown>>;
+}
+
+/** The one error class of knexus: a stable `code`, context fields and the original error as `cause`. */
+export class KnexusError extends Error implements KnexusErrorContext {
+  override name = 'KnexusError';
+  readonly code: KnexusErrorCode;
+  declare readonly appName?: string;
+  declare readonly pluginName?: string;
+  declare readonly hook?: string;
+  declare readonly phase?: string;
+  declare readonly operation?: string;
+  declare readonly field?: string;
+  declare readonly file?: string;
+  declare readonly direction?: 'up' | 'down';
+  declare readonly module?: string;
+  declare readonly resolvedPath?: string;
+  declare readonly timeoutMs?: number;
+  declare readonly client?: string;
+  declare readonly configFile?: string;
+  declare readonly details?: Readonly<Record<string, unknown>>;
+
+  constructor(code: KnexusErrorCode, message: string, context: KnexusErrorContext = {}, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.code = code;
+    for (const [key, value] of Object.entries(context)) {
+      if (value !== undefined) Object.defineProperty(this, key, { value, enumerable: true });
+    }
+  }
+
+  /** A plain, secret-free object for logs and JSON output. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = { name: this.name, code: this.code, message: this.message };
+    for (const key of Object.keys(this)) out[key] = (this as unknown as Record<string, unknown>)[key];
+    if (this.cause !== undefined) out['cause'] = errorMessage(this.cause);
+    return out;
+  }
+}
+
+/** True when `error` is a KnexusError, optionally with the given code. */
+export function isKnexusError(error: unknown, code?: KnexusErrorCode): error is KnexusError {
+  return error instanceof KnexusError && (code === undefined || error.code === code);
+}
+
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** Wraps anything thrown into an Error (plugins may throw strings). */
+export function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}

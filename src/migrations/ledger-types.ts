@@ -1,0 +1,44 @@
+/** One applied migration or seed, as its ledger records it. */
+export interface LedgerEntry {
+  readonly name: string;
+  readonly batch: number;
+  readonly appliedAt: Date;
+  /** SHA-256 (hex) of the file when it was applied. */
+  readonly checksum: string;
+}
+
+/** An applied file whose content changed since it ran, or that is gone (`current: null`). */
+export interface DriftEntry {
+  readonly name: string;
+  readonly recorded: string;
+  readonly current: string | null;
+}
+
+/** What a ledger says about an app, compared with the files on disk. */
+export interface LedgerStatus {
+  readonly applied: readonly LedgerEntry[];
+  readonly pending: readonly string[];
+  readonly drifted: readonly DriftEntry[];
+}
+
+/** Seeds also say which applied ones cannot be undone (no `unseed`/`down` export). */
+export interface SeedStatus extends LedgerStatus {
+  readonly irreversible: readonly string[];
+}
+
+/** The outcome of applying pending files. `batch` is null when nothing was pending. */
+export interface RunResult {
+  readonly batch: number | null;
+  readonly applied: readonly string[];
+  /** Drift found and tolerated under the `warn` or `ignore` policy. */
+  readonly drifted: readonly DriftEntry[];
+  readonly durationMs: number;
+}
+
+/** The outcome of a rollback, newest first. */
+export interface RollbackResult {
+  readonly rolledBack: readonly string[];
+  /** Seeds removed from the ledger without an undo export (reported, never silently forgotten). */
+  readonly irreversible: readonly string[];
+  readonly durationMs: number;
+}

@@ -1,0 +1,98 @@
+import type { Knex } from 'knex';
+import { Model } from 'objection';
+import { KnexusError } from '../errors.js';
+import type { ModelClass, ModelDefinition } from '../registry/app-config.js';
+import { isPlainObject } from '../util/safe-copy.js';
+
+/**
+ * One app's Objection models, each bound to the app's knex (`Model.bindKnex`), so the same class
+ * registered by two apps queries each app's own database.
+ */
+export class ModelCatalog {
+  readonly #appName: string;
+  readonly #knex: Knex;
+  readonly #models = new Map<string, ModelClass>();
+
+  constructor(appName: string, knex: Knex) {
+    this.#appName = appName;
+    this.#knex = knex;
+  }
+
+  /** Binds a Model class or builds one from a plain definition; returns the bound class. */
+  register(name: string, definition: ModelClass | ModelDefinition): ModelClass {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new KnexusError('KNEXUS_ERR_INVALID_MODEL', `Model name must be a non-empty string (app '${this.#appName}')`, {
+        appName: this.#appName,
+        field: 'name',
+      });
+    }
+    const modelClass = typeof definition === 'function' ? definition : this.#fromDefinition(name, definition);
+    if (!(modelClass.prototype instanceof Model)) {
+      throw new KnexusError(
+        'KNEXUS_ERR_INVALID_MODEL',
+        `Model '${name}' of app '${this.#appName}' is not an Objection Model subclass or a { tableName } definition`,
+        { appName: this.#appName, field: `models.definitions.${name}` },
+      );
+    }
+    const bound = modelClass.bindKnex(this.#knex);
+    this.#models.set(name, bound);
+    return bound;
+  }
+
+  /** The bound model called `name`; throws KNEXUS_ERR_MODEL_NOT_FOUND otherwise. */
+  get(name: string): ModelClass {
+    const model = this.#models.get(name);
+    if (model === undefined) {
+      throw new KnexusError(
+        'KNEXUS_ERR_MODEL_NOT_FOUND',
+        `App '${this.#appName}' has no model '${name}' (registered: ${[...this.#models.keys()].join(', ') || 'none'})`,
+        { appName: this.#appName },
+      );
+    }
+    return model;
+  }
+
+  /** Names of the registered models. */
+  names(): string[] {
+    return [...this.#models.keys()];
+  }
+
+  #fromDefinition(name: string, definition: ModelDefinition): ModelClass {
+    if (!isPlainObject(definition) || typeof definition.tableName !== 'string') {
+      throw new KnexusError('KNEXUS_ERR_INVALID_MODEL', `Model '${name}' of app '${this.#appName}' needs a tableName`, {
+        appName: this.#appName,
+        field: `models.definitions.${name}`,
+      });
+    }
+    const catalog = this;
+    const { tableName, idColumn, jsonSchema, relationMappings } = definition;
+    const generated = class extends Model {
+      static override get tableName() {
+        return tableName;
+      }
+      static override get idColumn() {
+        return idColumn ?? 'id';
+      }
+      static override get jsonSchema() {
+        return (jsonSchema ?? null) as never;
+      }
+      static override get relationMappings() {
+        const mappings = typeof relationMappings === 'function' ? relationMappings() : (relationMappings ?? {});
+        return catalog.#resolveRelations(mappings) as never;
+      }
+    };
+    Object.defineProperty(generated, 'name', { value: name });
+    return generated;
+  }
+
+  /** A relation's `modelClass` may name another model of the same app. */
+  #resolveRelations(mappings: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [relation, mapping] of Object.entries(mappings)) {
+      const m = mapping as Record<string, unknown>;
+      const target = m['modelClass'];
+      out[relation] = typeof target === 'string' && this.#models.has(target) ? { ...m, modelClass: this.#models.get(target) } : m;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,164 @@
+import type { KnexusError } from '../errors.js';
+import type { RollbackResult, RunResult } from '../migrations/ledger-types.js';
+import type { ClientName } from './app-config.js';
+
+/** Lifecycle states of one app. `gone` apps are removed from the registry. */
+export const APP_STATES = ['registering', 'ready', 'unregistering', 'gone', 'failed'] as const;
+/** An app's lifecycle state. */
+export type AppState = (typeof APP_STATES)[number];
+
+/** Where an app's connection points, with secrets removed. Safe to log and print. */
+export interface ConnectionTarget {
+  readonly client: ClientName;
+  readonly host?: string;
+  readonly port?: number;
+  readonly database?: string;
+  readonly user?: string;
+  readonly filename?: string;
+  readonly schema?: string;
+}
+
+/** A secret-free view of an app's config, given to plugins and events. */
+export interface AppConfigView {
+  readonly client: ClientName;
+  readonly target: ConnectionTarget;
+  readonly schema: string | undefined;
+  readonly migrations: { readonly enabled: boolean; readonly directories: readonly string[]; readonly tableName: string };
+  readonly seeds: { readonly enabled: boolean; readonly directories: readonly string[]; readonly tableName: string };
+  readonly models: readonly string[];
+  readonly reusable: boolean;
+  readonly useConnection: string | undefined;
+}
+
+/** What registration applied: migrations, seeds and the models bound. */
+export interface AutoOperationsResult {
+  readonly migrations: RunResult | null;
+  readonly seeds: RunResult | null;
+  readonly models: readonly string[];
+  readonly durationMs: number;
+}
+
+/** Options of `unregisterApp`. */
+export interface UnregisterOptions {
+  /** Keep the data: no rollback at all. Default false. */
+  readonly skipRollback?: boolean;
+  /** `registration` (default) undoes what this registration applied; `all` undoes the app's whole history. */
+  readonly rollback?: 'registration' | 'all';
+}
+
+/** What an unregistration rolled back. */
+export interface RollbackSummary {
+  readonly seeds: RollbackResult | null;
+  readonly migrations: RollbackResult | null;
+  readonly durationMs: number;
+}
+
+/** Passed to `onConnectionShutdown`: whether the pool was shared and this was its last user. */
+export interface ConnectionShutdownInfo {
+  readonly shared: boolean;
+  readonly lastReference: boolean;
+  readonly timeout: number;
+}
+
+/** Names of operations reported through `onOperationFailed` and `error` events. */
+export const FAILED_OPERATIONS = [
+  'registration',
+  'connection',
+  'migrations',
+  'seeds',
+  'models',
+  'rollback',
+  'unregistration',
+  'health-check',
+  'plugin-hook',
+  'shutdown',
+] as const;
+/** An operation that can fail. */
+export type FailedOperation = (typeof FAILED_OPERATIONS)[number];
+
+/** Health verdicts, best to worst. */
+export const HEALTH_STATES = ['healthy', 'degraded', 'unhealthy', 'timeout'] as const;
+/** A health verdict. */
+export type HealthState = (typeof HEALTH_STATES)[number];
+
+/** Pool usage of one physical connection pool. */
+export interface PoolUsage {
+  readonly used: number;
+  readonly free: number;
+  readonly pending: number;
+  readonly max: number;
+}
+
+/** One app's health. */
+export interface HealthReport {
+  readonly appName: string;
+  readonly status: HealthState;
+  readonly latencyMs: number | null;
+  readonly pool: PoolUsage;
+  readonly checkedAt: Date;
+  readonly error?: string;
+  /** Extra data from plugins' `onHealthCheck`, keyed by plugin name. */
+  readonly plugins?: Readonly<Record<string, unknown>>;
+}
+
+/** One health cycle over every app. */
+export interface RegistryHealth {
+  readonly status: HealthState;
+  readonly apps: Readonly<Record<string, HealthReport>>;
+  readonly durationMs: number;
+  readonly checkedAt: Date;
+}
+
+/** The outcome of `shutdown()`. */
+export interface ShutdownResult {
+  readonly closed: readonly string[];
+  /** Apps whose pool did not close within `shutdownTimeout` and was destroyed by force. */
+  readonly forced: readonly string[];
+  readonly errors: readonly { readonly name: string; readonly error: string }[];
+  readonly durationMs: number;
+}
+
+/** Payload of the `error` event. Never throws when nobody listens. */
+export interface RegistryErrorEvent {
+  readonly component: string;
+  readonly phase: string;
+  readonly appName?: string;
+  readonly error: Error;
+  readonly hook?: string;
+  readonly pluginName?: string;
+}
+
+/** Typed registry events. Custom string events (plugin communication) are allowed too. */
+export interface RegistryEvents {
+  'app-registered': [event: { appName: string; target: ConnectionTarget; result: AutoOperationsResult; durationMs: number }];
+  'app-unregistered': [event: { appName: string; options: UnregisterOptions; rollback: RollbackSummary | null; durationMs: number }];
+  'connection-created': [event: { appName: string; target: ConnectionTarget }];
+  'connection-reused': [event: { appName: string; owner: string; references: number }];
+  'connection-closed': [event: { appName: string; owner: string; forced: boolean }];
+  'auto-migration-started': [event: { appName: string }];
+  'auto-migration-completed': [event: { appName: string; result: RunResult }];
+  'auto-seed-started': [event: { appName: string }];
+  'auto-seed-completed': [event: { appName: string; result: RunResult }];
+  'app-rollback-started': [event: { appName: string; options: UnregisterOptions }];
+  'app-rollback-completed': [event: { appName: string; result: RollbackSummary }];
+  'health-check-completed': [event: RegistryHealth];
+  'shutdown-completed': [event: ShutdownResult];
+  warning: [event: { appName?: string; code: string; message: string; details?: Record<string, unknown> }];
+  error: [event: RegistryErrorEvent];
+  [custom: string]: unknown[];
+}
+
+/** Registry-wide settings (`new AppRegistry({ registry: … })`). */
+export interface RegistrySettings {
+  /** Longest `shutdown()` may take before pools are destroyed by force, in ms; default 30000. */
+  shutdownTimeout?: number;
+  /** Period of background health checks in ms; 0 (default) turns them off. */
+  healthCheckInterval?: number;
+  /** Longest one `select 1` round trip may take before the app is reported `timeout`, in ms; default 5000. */
+  healthCheckTimeout?: number;
+  /** Latency above which a healthy round trip is reported `degraded`, in ms; default 1000. */
+  degradedLatency?: number;
+}
+
+/** A registration failure as reported to listeners. */
+export type RegistrationError = KnexusError;

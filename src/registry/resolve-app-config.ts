@@ -1,0 +1,162 @@
+import { resolve } from 'node:path';
+import { KnexusError } from '../errors.js';
+import { assertAppName, assertSqlIdentifier } from '../util/identifier.js';
+import { deepFreeze, isPlainObject, safeCopy } from '../util/safe-copy.js';
+import {
+  APP_DEFAULTS,
+  CLIENT_ALIASES,
+  CLIENTS,
+  DRIFT_POLICIES,
+  type AppConfig,
+  type DriftPolicy,
+  type ResolvedAppConfig,
+} from './app-config.js';
+
+const APP_KEYS = ['database', 'schema', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
+const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
+const LEDGER_KEYS = ['enabled', 'directory', 'tableName', 'lockTimeout', 'drift'] as const;
+
+/**
+ * Validates an app config and returns a frozen copy with defaults applied and paths made absolute
+ * against `baseDir`. Throws a coded error naming the field before anything is opened or changed.
+ */
+export function resolveAppConfig(appName: string, input: unknown, baseDir: string): ResolvedAppConfig {
+  assertAppName(appName);
+  const fail = (field: string, expected: string): never => {
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid config for app '${appName}': '${field}' ${expected}`, {
+      appName,
+      field,
+    });
+  };
+  if (!isPlainObject(input)) fail('config', 'must be an object');
+  const config = safeCopy(input) as AppConfig & Record<string, unknown>;
+  rejectUnknownKeys(config, APP_KEYS, '', fail);
+
+  if (config.useConnection !== undefined) {
+    if (typeof config.useConnection !== 'string') fail('useConnection', 'must be the name of a registered reusable app');
+    assertAppName(config.useConnection);
+    if (config.database !== undefined) fail('database', 'cannot be given together with useConnection');
+    if (config.schema !== undefined) fail('schema', 'cannot be given together with useConnection (the shared pool fixes it)');
+  } else if (config.database === undefined) {
+    fail('database', 'is required (or name a reusable app in useConnection)');
+  }
+
+  let database: ResolvedAppConfig['database'];
+  if (config.database !== undefined) {
+    const db = config.database as unknown;
+    if (!isPlainObject(db)) fail('database', 'must be an object with client and connection');
+    rejectUnknownKeys(db as Record<string, unknown>, DATABASE_KEYS, 'database.', fail);
+    const { client: rawClient, connection, pool } = db as Record<string, unknown>;
+    const client = typeof rawClient === 'string' ? CLIENT_ALIASES[rawClient] : undefined;
+    if (client === undefined) {
+      throw new KnexusError(
+        'KNEXUS_ERR_UNKNOWN_CLIENT',
+        `Unknown database client ${JSON.stringify(String(rawClient))} for app '${appName}': use one of ${CLIENTS.join(', ')}`,
+        { appName, field: 'database.client' },
+      );
+    }
+    if (typeof connection === 'string') {
+      if (connection.length === 0) fail('database.connection', 'must not be empty');
+    } else if (!isPlainObject(connection)) {
+      fail('database.connection', 'must be a connection object or a connection string');
+    } else if (client === 'better-sqlite3' && typeof connection['filename'] !== 'string') {
+      fail('database.connection.filename', "must be a file path or ':memory:'");
+    }
+    if (pool !== undefined && !isPlainObject(pool)) fail('database.pool', 'must be an object of knex pool settings');
+    database = { ...(db as Record<string, unknown>), client, connection: resolveSqliteFile(client, connection, baseDir) } as never;
+  }
+
+  if (config.schema !== undefined) {
+    assertSqlIdentifier(config.schema, 'schema', appName);
+    if (database?.client !== 'pg') fail('schema', 'is only supported on PostgreSQL (client pg)');
+  }
+
+  const migrations = resolveLedger(config.migrations, 'migrations', APP_DEFAULTS.migrationsTable, baseDir, appName, fail);
+  const seeds = resolveLedger(config.seeds, 'seeds', APP_DEFAULTS.seedsTable, baseDir, appName, fail);
+  const { lockTimeout: _unused, ...seedSettings } = seeds;
+
+  const models = config.models as unknown;
+  let definitions: Record<string, unknown> = {};
+  if (models !== undefined) {
+    if (!isPlainObject(models)) fail('models', 'must be an object with definitions');
+    const m = models as Record<string, unknown>;
+    rejectUnknownKeys(m, ['enabled', 'definitions'], 'models.', fail);
+    if (m['enabled'] !== undefined && typeof m['enabled'] !== 'boolean') fail('models.enabled', 'must be a boolean');
+    if (!isPlainObject(m['definitions'])) fail('models.definitions', 'must map model names to Model classes or definitions');
+    definitions = m['definitions'] as Record<string, unknown>;
+    for (const [name, def] of Object.entries(definitions)) {
+      const ok = typeof def === 'function' || (isPlainObject(def) && typeof def['tableName'] === 'string');
+      if (!ok) fail(`models.definitions.${name}`, 'must be an Objection Model class or { tableName, idColumn?, jsonSchema?, relationMappings? }');
+    }
+  }
+  const modelsEnabled = (models as { enabled?: boolean } | undefined)?.enabled ?? Object.keys(definitions).length > 0;
+
+  if (config.reusable !== undefined && typeof config.reusable !== 'boolean') fail('reusable', 'must be a boolean');
+
+  return deepFreeze({
+    database,
+    schema: config.schema,
+    migrations,
+    seeds: seedSettings,
+    models: { enabled: modelsEnabled, definitions: definitions as ResolvedAppConfig['models']['definitions'] },
+    reusable: config.reusable ?? false,
+    useConnection: config.useConnection,
+  });
+}
+
+type Fail = (field: string, expected: string) => never;
+
+function rejectUnknownKeys(obj: Record<string, unknown>, allowed: readonly string[], prefix: string, fail: Fail): void {
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key)) fail(`${prefix}${key}`, `is not a known option (expected one of: ${allowed.join(', ')})`);
+  }
+}
+
+function resolveLedger(
+  input: unknown,
+  field: 'migrations' | 'seeds',
+  defaultTable: string,
+  baseDir: string,
+  appName: string,
+  fail: Fail,
+): ResolvedAppConfig['migrations'] {
+  const disabled = { enabled: false, directories: [], tableName: defaultTable, lockTimeout: APP_DEFAULTS.lockTimeout, drift: APP_DEFAULTS.drift };
+  if (input === undefined) return disabled;
+  if (!isPlainObject(input)) fail(field, 'must be an object with a directory');
+  const obj = input as Record<string, unknown>;
+  rejectUnknownKeys(obj, field === 'migrations' ? LEDGER_KEYS : LEDGER_KEYS.filter((k) => k !== 'lockTimeout'), `${field}.`, fail);
+  const { enabled, directory, tableName, lockTimeout, drift } = obj;
+  if (enabled !== undefined && typeof enabled !== 'boolean') fail(`${field}.enabled`, 'must be a boolean');
+  let directories: string[] = [];
+  if (directory !== undefined) {
+    const list = Array.isArray(directory) ? directory : [directory];
+    if (list.length === 0 || !list.every((d) => typeof d === 'string' && d.length > 0)) {
+      fail(`${field}.directory`, 'must be a folder path or a non-empty list of folder paths');
+    }
+    directories = (list as string[]).map((d) => resolve(baseDir, d));
+  } else if (enabled !== false) {
+    fail(`${field}.directory`, 'is required when migrations or seeds are enabled');
+  }
+  if (tableName !== undefined) assertSqlIdentifier(tableName, `${field}.tableName`, appName);
+  if (lockTimeout !== undefined && (typeof lockTimeout !== 'number' || !Number.isInteger(lockTimeout) || lockTimeout < 0)) {
+    fail(`${field}.lockTimeout`, 'must be a non-negative integer of milliseconds');
+  }
+  if (drift !== undefined && !DRIFT_POLICIES.includes(drift as DriftPolicy)) fail(`${field}.drift`, `must be one of ${DRIFT_POLICIES.join(', ')}`);
+  return {
+    enabled: (enabled as boolean | undefined) ?? directories.length > 0,
+    directories,
+    tableName: (tableName as string | undefined) ?? defaultTable,
+    lockTimeout: (lockTimeout as number | undefined) ?? APP_DEFAULTS.lockTimeout,
+    drift: (drift as DriftPolicy | undefined) ?? APP_DEFAULTS.drift,
+  };
+}
+
+/** SQLite file names are resolved against the config's folder too, so a relative file is not cwd-dependent. */
+function resolveSqliteFile(client: string, connection: unknown, baseDir: string): unknown {
+  if (client !== 'better-sqlite3') return connection;
+  const isMemory = (f: string) => f === ':memory:' || f.startsWith('file::memory:');
+  if (typeof connection === 'string') return { filename: isMemory(connection) ? connection : resolve(baseDir, connection) };
+  const obj = connection as Record<string, unknown>;
+  const filename = obj['filename'] as string;
+  return { ...obj, filename: isMemory(filename) ? filename : resolve(baseDir, filename) };
+}
