@@ -1,0 +1,72 @@
+import { Model } from 'objection';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppRegistry } from '../src/index.js';
+
+const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
+
+class Note extends Model {
+  static override tableName = 'notes';
+  declare id: number;
+  declare body: string;
+}
+
+async function withNotes(registry: AppRegistry, name: string, models: Record<string, unknown>) {
+  const conn = await registry.registerApp(name, { database: memory(), models: { definitions: models as never } });
+  await conn.knex.schema.createTable('notes', (t) => {
+    t.increments('id');
+    t.string('body');
+    t.integer('author_id');
+  });
+  await conn.knex.schema.createTable('authors', (t) => {
+    t.increments('id');
+    t.string('name');
+  });
+  return conn;
+}
+
+describe('models', () => {
+  let registry: AppRegistry;
+  afterEach(async () => {
+    await registry?.shutdown();
+  });
+
+  it('binds the same Model class per app, so each app queries its own database', async () => {
+    registry = new AppRegistry();
+    const a = await withNotes(registry, 'tenant_a', { Note });
+    const b = await withNotes(registry, 'tenant_b', { Note });
+    await a.getModel('Note').query().insert({ body: 'only in a' } as never);
+    expect(await a.getModel('Note').query().resultSize()).toBe(1);
+    expect(await b.getModel('Note').query().resultSize()).toBe(0);
+    expect(a.getModel('Note')).not.toBe(b.getModel('Note'));
+    expect(a.getModel('Note').prototype).toBeInstanceOf(Note);
+  });
+
+  it('builds Model subclasses from plain definitions, with relations by model name', async () => {
+    registry = new AppRegistry();
+    const conn = await withNotes(registry, 'plain', {
+      Author: { tableName: 'authors' },
+      Note: {
+        tableName: 'notes',
+        relationMappings: {
+          author: { relation: Model.BelongsToOneRelation, modelClass: 'Author', join: { from: 'notes.author_id', to: 'authors.id' } },
+        },
+      },
+    });
+    const Author = conn.getModel('Author');
+    const NoteModel = conn.getModel('Note');
+    const author = (await Author.query().insert({ name: 'Ada' } as never)) as unknown as { id: number };
+    await NoteModel.query().insert({ body: 'hi', author_id: author.id } as never);
+    const [note] = (await NoteModel.query().withGraphFetched('author')) as unknown as { author: { name: string } }[];
+    expect(note!.author.name).toBe('Ada');
+    expect(registry.getStatus().apps['plain']!.models).toEqual(['Author', 'Note']);
+  });
+
+  it('registerModel/registerModels at runtime and a coded error for unknown models', async () => {
+    registry = new AppRegistry();
+    const conn = await withNotes(registry, 'runtime', {});
+    conn.registerModels({ Note });
+    expect(conn.getModel('Note').tableName).toBe('notes');
+    expect(() => conn.getModel('Nope')).toThrow(expect.objectContaining({ code: 'KNEXUS_ERR_MODEL_NOT_FOUND', appName: 'runtime' }));
+    expect(() => conn.registerModel('Bad', { idColumn: 'id' } as never)).toThrow(expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_MODEL' }));
+  });
+});
