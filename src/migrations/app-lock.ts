@@ -1,0 +1,66 @@
+import type { Knex } from 'knex';
+import { KnexusError } from '../errors.js';
+import type { ClientName } from '../registry/app-config.js';
+
+/** What a lock holder can do: run units of work on the locked connection. */
+export interface LockSession {
+  /**
+   * Runs `work` in its own transaction (a savepoint on SQLite), or directly on the locked connection when
+   * `transactional` is false. A failed transactional unit rejects with the first database error it hit.
+   */
+  unit<T>(work: (db: Knex) => Promise<T>, transactional: boolean): Promise<T>;
+}
+
+/** A lock on one app's ledger that other processes respect; one small adapter per dialect. */
+export interface AppLock {
+  /** Runs `work` while holding the lock; throws `KNEXUS_ERR_LOCK_TIMEOUT` if it is not free within the lock timeout. */
+  hold<T>(work: (session: LockSession) => Promise<T>): Promise<T>;
+}
+
+/** Which lock to take and how long to wait for it. */
+export interface AppLockOptions {
+  readonly appName: string;
+  readonly client: ClientName;
+  /** The ledger table the lock guards. */
+  readonly tableName: string;
+  readonly schema: string | undefined;
+  /** Longest wait for another holder, in ms. */
+  readonly lockTimeout: number;
+  /** `migrations` or `seeds`, named in the timeout message. */
+  readonly section: string;
+}
+
+/** The `KNEXUS_ERR_LOCK_TIMEOUT` a lock throws; create it before waiting so its stack shows who waited. */
+export function lockTimeoutError(options: AppLockOptions): KnexusError {
+  const { appName, client, lockTimeout, section, tableName, schema } = options;
+  return new KnexusError(
+    'KNEXUS_ERR_LOCK_TIMEOUT',
+    `App "${appName}" waited ${lockTimeout} ms for its ${section} lock, which another process or registry still holds ` +
+      `while it applies them. Raise migrations.lockTimeout if its ${section} take longer.`,
+    { appName, client, timeoutMs: lockTimeout, details: { tableName, schema } },
+  );
+}
+
+/**
+ * Runs `work` inside the transaction `begin` starts and, if it fails, rejects with the first error a
+ * query raised rather than a follow-on one (PostgreSQL's "current transaction is aborted", a failed ROLLBACK).
+ */
+export async function inTransaction<T>(
+  begin: (handler: (trx: Knex.Transaction) => Promise<T>) => Promise<T>,
+  work: (db: Knex) => Promise<T>,
+): Promise<T> {
+  let first: { error: unknown } | undefined;
+  try {
+    return await begin(async (trx) => {
+      trx.on('query-error', (error: unknown) => (first ??= { error }));
+      try {
+        return await work(trx);
+      } catch (error) {
+        first ??= { error };
+        throw error;
+      }
+    });
+  } catch (error) {
+    throw first === undefined ? error : first.error;
+  }
+}

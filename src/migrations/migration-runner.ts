@@ -1,0 +1,40 @@
+import type { Knex } from 'knex';
+import { MIGRATION_KIND } from './ledger-kind.js';
+import { LedgerRunner } from './ledger-runner.js';
+import type { LedgerStatus, RollbackResult, RunResult } from './ledger-types.js';
+import type { RunnerOptions } from './runner-options.js';
+
+export type { RunnerOptions } from './runner-options.js';
+
+/**
+ * Applies and rolls back one app's knex-format migrations (`up`/`down`, optional
+ * `config = { transaction: false }`), recording each in the shared ledger table under the app's name.
+ *
+ * @example
+ * const runner = new MigrationRunner(knex, { appName: 'billing', client: 'pg', directories: ['/srv/billing/migrations'],
+ *   tableName: 'knexus_migrations', schema: undefined, lockTimeout: 30_000, drift: 'error' });
+ * const { batch, applied } = await runner.latest();
+ * await runner.rollback({ batch: batch ?? undefined });
+ */
+export class MigrationRunner {
+  readonly #runner: LedgerRunner;
+
+  constructor(knex: Knex, options: RunnerOptions) {
+    this.#runner = new LedgerRunner(knex, options, MIGRATION_KIND);
+  }
+
+  /** Applies every pending migration, or those up to and including `to` (file name, extension optional), as one new batch. */
+  latest(options: { readonly to?: string | undefined } = {}): Promise<RunResult> {
+    return this.#runner.apply(options.to);
+  }
+
+  /** Rolls back the last batch by default; `batch` undoes exactly that batch, `step` the last n migrations, `all` everything. */
+  rollback(options: { readonly batch?: number | undefined; readonly step?: number | undefined; readonly all?: boolean | undefined } = {}): Promise<RollbackResult> {
+    return this.#runner.rollback(options, 'step');
+  }
+
+  /** Applied migrations (batch, time, checksum), pending ones and drifted ones; read-only. */
+  status(): Promise<LedgerStatus> {
+    return this.#runner.status();
+  }
+}
