@@ -24,10 +24,11 @@ export async function closePool(knex: Knex, timeoutMs: number): Promise<{ forced
   // hand them back, so destroy() finishes instead of polling forever.
   const client = knex.client as Knex.Client & { pool?: TarnPool; destroyRawConnection(conn: unknown): Promise<void> };
   const pool = client.pool;
-  for (const used of [...(pool?.used ?? [])]) {
+  const stuck = [...(pool?.used ?? [])];
+  for (const used of stuck) {
     await client.destroyRawConnection(used.resource).catch(() => undefined);
     pool?.release(used.resource);
   }
   await destroyed.catch(() => undefined);
-  return { forced: true };
+  return { forced: stuck.length > 0 };
 }

@@ -1,9 +1,14 @@
 import knexFactory, { type Knex } from 'knex';
 import type { ResolvedAppConfig } from '../registry/app-config.js';
 import { safeCopy } from '../util/safe-copy.js';
+import type { SecretScrubber } from './secret-scrubber.js';
 
 /** Opens a knex instance for an app's database; the driver module is loaded only now, by knex. */
-export function createKnex(database: NonNullable<ResolvedAppConfig['database']>, schema: string | undefined): Knex {
+export function createKnex(
+  database: NonNullable<ResolvedAppConfig['database']>,
+  schema: string | undefined,
+  scrubber: SecretScrubber,
+): Knex {
   const { client, connection, pool, ...rest } = database as typeof database & Record<string, unknown>;
   const config: Knex.Config = {
     ...(rest as Knex.Config),
@@ -11,6 +16,10 @@ export function createKnex(database: NonNullable<ResolvedAppConfig['database']>,
     // Our own copy: knex keeps a reference, and the caller's object must never be mutated.
     connection: safeCopy(connection) as Knex.StaticConnectionConfig,
   };
+  // knex logs connection errors itself, message and all; we report those as coded errors, so its
+  // error log is dropped and its warnings are masked before they reach the console.
+  const warn = (message: unknown) => console.warn(scrubber.scrub(String(message)));
+  config.log = { warn, deprecate: warn, error: () => undefined, debug: () => undefined };
   if (pool !== undefined) config.pool = { ...(pool as Knex.PoolConfig) };
   if (client === 'better-sqlite3') config.useNullAsDefault = true;
   if (schema !== undefined) config.searchPath = [schema, 'public'];

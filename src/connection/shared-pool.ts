@@ -10,6 +10,7 @@ export class SharedPool {
   readonly scrubber: SecretScrubber;
   readonly reusable: boolean;
   readonly #users = new Set<string>();
+  #everShared = false;
 
   constructor(owner: string, knex: Knex, target: ConnectionTarget, scrubber: SecretScrubber, reusable: boolean) {
     this.owner = owner;
@@ -30,8 +31,14 @@ export class SharedPool {
     return [...this.#users];
   }
 
+  /** True once another app than the owner has used this pool. */
+  get everShared(): boolean {
+    return this.#everShared;
+  }
+
   /** Adds a user; returns the new reference count. */
   retain(appName: string): number {
+    if (appName !== this.owner) this.#everShared = true;
     this.#users.add(appName);
     return this.#users.size;
   }

@@ -1,0 +1,15 @@
+/** Runs every benchmark in this folder, one after another, in one process each. */
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const only = process.argv[2];
+let failed = false;
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort()) {
+  if (only && !file.includes(only)) continue;
+  console.log(`\n## ${file}`);
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'jiti/register', `${dir}${file}`], { stdio: 'inherit' });
+  if (run.status !== 0) failed = true;
+}
+process.exitCode = failed ? 1 : 0;

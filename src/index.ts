@@ -1,0 +1,46 @@
+/**
+ * knexus: run many knex/Objection database apps from one Node process.
+ *
+ * This file is the whole public surface.
+ */
+export { AppRegistry, type AppRegistryOptions, type InitializeResult } from './registry/app-registry.js';
+export {
+  CLIENTS,
+  DRIFT_POLICIES,
+  type AppConfig,
+  type ClientName,
+  type DatabaseConfig,
+  type DriftPolicy,
+  type MigrationsConfig,
+  type ModelClass,
+  type ModelDefinition,
+  type ModelsConfig,
+  type PoolConfig,
+  type SeedsConfig,
+} from './registry/app-config.js';
+export {
+  APP_STATES,
+  FAILED_OPERATIONS,
+  HEALTH_STATES,
+  type AppConfigView,
+  type AppState,
+  type AutoOperationsResult,
+  type ConnectionShutdownInfo,
+  type ConnectionTarget,
+  type FailedOperation,
+  type HealthReport,
+  type HealthState,
+  type PoolUsage,
+  type RegistryErrorEvent,
+  type RegistryEvents,
+  type RegistryHealth,
+  type RegistrySettings,
+  type RollbackSummary,
+  type ShutdownResult,
+  type UnregisterOptions,
+} from './registry/registry-types.js';
+export type { AppStatus, RegistryStatus } from './registry/registry-status.js';
+export { ConnectionManager, type TransactionOptions } from './connection/connection-manager.js';
+export type { DriftEntry, LedgerEntry, LedgerStatus, RollbackResult, RunResult, SeedStatus } from './migrations/ledger-types.js';
+export { ERROR_CODES, KnexusError, isKnexusError, type KnexusErrorCode, type KnexusErrorContext } from './errors.js';
+export * from './plugins/index.js';

@@ -1,0 +1,22 @@
+import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { SharedPool } from '../connection/shared-pool.js';
+import type { ResolvedAppConfig } from './app-config.js';
+import type { AppConfigView, AppState } from './registry-types.js';
+
+/** The registry's record of one app across its lifecycle. */
+export interface AppEntry {
+  readonly name: string;
+  state: AppState;
+  readonly config: ResolvedAppConfig;
+  readonly view: AppConfigView;
+  /** Registration order, for reverse-order shutdown. */
+  readonly sequence: number;
+  pool?: SharedPool | undefined;
+  connection?: ConnectionManager;
+  /** Batches this registration applied; unregistering undoes exactly these by default. */
+  migrationBatch: number | null;
+  seedBatch: number | null;
+  registeredAt?: Date;
+  /** The registration or unregistration in progress, so shutdown can wait for it. */
+  work?: Promise<unknown> | undefined;
+}

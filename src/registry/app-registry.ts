@@ -1,0 +1,306 @@
+import { EventEmitter } from 'eventemitter3';
+import type { ConnectionManager } from '../connection/connection-manager.js';
+import { describeTarget } from '../connection/connection-target.js';
+import { KnexusError, toError } from '../errors.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import { PluginManager } from '../plugins/plugin-manager.js';
+import type { Plugin, PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
+import { assertAppName } from '../util/identifier.js';
+import type { AppConfig } from './app-config.js';
+import type { AppEntry } from './app-entry.js';
+import { configView } from './config-view.js';
+import { registryMetrics } from './registry-metrics.js';
+import { runHealthCycle } from './registry-health.js';
+import type { RegistryContext, ResolvedSettings } from './registry-context.js';
+import { runShutdown } from './registry-shutdown.js';
+import { registryStatus, type RegistryStatus } from './registry-status.js';
+import type { FailedOperation, RegistryEvents, RegistryHealth, RegistrySettings, ShutdownResult, UnregisterOptions } from './registry-types.js';
+import { resolveAppConfig } from './resolve-app-config.js';
+import { runRegistration, useConnectionError } from './register-pipeline.js';
+import { resolveUnregisterOptions, runUnregistration } from './unregister-pipeline.js';
+
+/** Options of `new AppRegistry(…)`. */
+export interface AppRegistryOptions {
+  /** Registry-wide settings. */
+  registry?: RegistrySettings;
+  /** Config-driven plugins, loaded by `initialize()`. */
+  plugins?: Readonly<Record<string, PluginEntry>>;
+  /** Options of the registry's PluginManager. */
+  pluginManager?: PluginManagerOptions;
+  /** Folder that relative paths (migrations, seeds, SQLite files, plugin modules) resolve against; default `process.cwd()`. */
+  baseDir?: string;
+}
+
+/** What `initialize()` resolves with. */
+export interface InitializeResult extends PluginInitializeResult {
+  readonly initialized: true;
+}
+
+const DEFAULT_SETTINGS: ResolvedSettings = Object.freeze({
+  shutdownTimeout: 30_000,
+  healthCheckInterval: 0,
+  healthCheckTimeout: 5_000,
+  degradedLatency: 1_000,
+});
+
+/**
+ * Runs many database apps from one process: one connection per app (or a shared, ref-counted one),
+ * migrations and tracked seeds applied at registration and undone at unregistration, health checks,
+ * lifecycle plugins, and a bounded, idempotent shutdown.
+ *
+ * @example
+ * const registry = new AppRegistry();
+ * const blog = await registry.registerApp('blog', {
+ *   database: { client: 'better-sqlite3', connection: { filename: './data/blog.sqlite' } },
+ *   migrations: { directory: './migrations' },
+ * });
+ * await registry.shutdown();
+ */
+export class AppRegistry extends EventEmitter<RegistryEvents> {
+  /** The registry's plugin manager. */
+  readonly plugins: PluginManager;
+  readonly #settings: ResolvedSettings;
+  readonly #baseDir: string;
+  readonly #pluginEntries: Readonly<Record<string, PluginEntry>>;
+  readonly #apps = new Map<string, AppEntry>();
+  readonly #ctx: RegistryContext;
+  readonly #monitor: HealthMonitor;
+  #sequence = 0;
+  #initializing: Promise<InitializeResult> | undefined;
+  #initialized = false;
+  #shuttingDown: Promise<ShutdownResult> | undefined;
+  #lastHealth: RegistryHealth | undefined;
+
+  constructor(options: AppRegistryOptions = {}) {
+    super();
+    this.#settings = resolveSettings(options.registry);
+    this.#baseDir = options.baseDir ?? process.cwd();
+    this.#pluginEntries = Object.freeze({ ...options.plugins });
+    this.plugins = new PluginManager(this, { baseDir: this.#baseDir, ...options.pluginManager });
+    this.#ctx = {
+      settings: this.#settings,
+      hooks: this.plugins,
+      apps: this.#apps,
+      emit: (event, ...args) => this.#emitSafely(event, args),
+      fail: (appName, operation, error, context) => this.#fail(appName, operation, error, context),
+    };
+    this.#monitor = new HealthMonitor(this.#settings.healthCheckInterval, () => this.healthCheck());
+  }
+
+  /** Loads the configured plugins and starts health checks. Idempotent; retried after a failure. */
+  initialize(): Promise<InitializeResult> {
+    this.#initializing ??= (async () => {
+      const plugins = await this.plugins.loadConfigured(this.#pluginEntries);
+      this.#initialized = true;
+      if (this.#shuttingDown === undefined) this.#monitor.start();
+      return { initialized: true as const, ...plugins };
+    })();
+    this.#initializing.catch(() => {
+      this.#initializing = undefined;
+    });
+    return this.#initializing;
+  }
+
+  /**
+   * Registers an app: validates its config, opens (or shares) its connection, runs its migrations
+   * and seeds, binds its models. Resolves with the app's ConnectionManager.
+   */
+  async registerApp(name: string, config: AppConfig): Promise<ConnectionManager> {
+    const entry = this.#reserve(name, config);
+    const work = (async () => {
+      await this.initialize();
+      return runRegistration(this.#ctx, entry);
+    })();
+    entry.work = work;
+    try {
+      return await work;
+    } finally {
+      entry.work = undefined;
+    }
+  }
+
+  /** Unregisters an app: by default undoes what its registration applied, then closes its connection. */
+  async unregisterApp(name: string, options?: UnregisterOptions): Promise<boolean> {
+    assertAppName(name);
+    const resolved = resolveUnregisterOptions(name, options);
+    const entry = this.#apps.get(name);
+    if (entry === undefined) throw notFound(name);
+    if (entry.state !== 'ready') {
+      throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${name}' is ${entry.state}; wait for it to finish before unregistering`, {
+        appName: name,
+      });
+    }
+    entry.state = 'unregistering';
+    const work = runUnregistration(this.#ctx, entry, resolved);
+    entry.work = work;
+    try {
+      await work;
+      return true;
+    } finally {
+      entry.work = undefined;
+    }
+  }
+
+  /** The ready app called `name`; throws KNEXUS_ERR_APP_NOT_FOUND otherwise. */
+  getApp(name: string): ConnectionManager {
+    const entry = this.#apps.get(name);
+    if (entry?.state !== 'ready' || !entry.connection) throw notFound(name);
+    return entry.connection;
+  }
+
+  /** True when an app called `name` is registered and ready. */
+  hasApp(name: string): boolean {
+    return this.#apps.get(name)?.state === 'ready';
+  }
+
+  /** Every ready app, in registration order. */
+  getAllApps(): ConnectionManager[] {
+    return [...this.#apps.values()].flatMap((entry) => (entry.state === 'ready' && entry.connection ? [entry.connection] : []));
+  }
+
+  /** A secret-free snapshot of the registry: apps, their connections and state, plugins, last health. */
+  getStatus(): RegistryStatus {
+    return registryStatus({
+      initialized: this.#initialized,
+      shuttingDown: this.#shuttingDown !== undefined,
+      apps: this.#apps.values(),
+      plugins: this.plugins.getStatus(),
+      health: this.#lastHealth,
+    });
+  }
+
+  /** Runs one health cycle now: a real round trip per physical connection. */
+  async healthCheck(): Promise<RegistryHealth> {
+    this.#lastHealth = await runHealthCycle(this.#ctx);
+    return this.#lastHealth;
+  }
+
+  /** Prometheus text: plugin metrics plus registry gauges. */
+  metrics(): string {
+    return this.plugins.metrics() + registryMetrics(this.#apps.values(), this.#lastHealth);
+  }
+
+  /** Stops health checks, closes apps in reverse order (no rollback), shuts plugins down. Idempotent. */
+  shutdown(): Promise<ShutdownResult> {
+    this.#shuttingDown ??= (async () => {
+      this.#monitor.stop();
+      return runShutdown(this.#ctx, this.plugins);
+    })();
+    return this.#shuttingDown;
+  }
+
+  /** `await using registry = new AppRegistry()` shuts it down at scope exit. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.shutdown();
+  }
+
+  /** Loads a plugin class or instance (spec: `loadPlugin(PluginClass, config)`). */
+  loadPlugin(plugin: PluginSource, config?: Record<string, unknown>): Promise<Plugin> {
+    return this.plugins.load(plugin, config);
+  }
+
+  /** Unloads a plugin; resolves false when none is loaded under that name. */
+  unloadPlugin(name: string, options?: UnloadOptions): Promise<boolean> {
+    return this.plugins.unload(name, options);
+  }
+
+  /** Hot-reloads a plugin; if the new one fails to load the old one stays active. */
+  reloadPlugin(name: string, source?: PluginSource, config?: Record<string, unknown>): Promise<Plugin> {
+    return this.plugins.reload(name, source, config);
+  }
+
+  /** The plugin called `name`, if loaded. */
+  getPlugin(name: string): Plugin | undefined {
+    return this.plugins.get(name);
+  }
+
+  /** Every loaded plugin. */
+  getAllPlugins(): Plugin[] {
+    return this.plugins.getAll();
+  }
+
+  /** Publishes a service other plugins can import. */
+  exportService(plugin: Plugin | string, name: string, impl: unknown): void {
+    this.plugins.exportService(plugin, name, impl);
+  }
+
+  /** Looks up a service another plugin exported. */
+  importService<T = unknown>(plugin: Plugin | string, name: string): T {
+    return this.plugins.importService<T>(plugin, name);
+  }
+
+  /** Validates and reserves the name synchronously, so a concurrent registration of it is refused. */
+  #reserve(name: string, config: AppConfig): AppEntry {
+    assertAppName(name);
+    if (this.#shuttingDown !== undefined) {
+      throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `Cannot register app '${name}': the registry is shutting down`, { appName: name });
+    }
+    const existing = this.#apps.get(name);
+    if (existing !== undefined) {
+      throw new KnexusError('KNEXUS_ERR_APP_EXISTS', `App '${name}' is already registered (state: ${existing.state})`, { appName: name });
+    }
+    const resolved = resolveAppConfig(name, config, this.#baseDir);
+    let target;
+    if (resolved.useConnection !== undefined) {
+      const owner = this.#apps.get(resolved.useConnection);
+      if (owner?.state !== 'ready' || !owner.pool || !owner.config.reusable) {
+        throw useConnectionError(name, resolved.useConnection, owner === undefined ? 'is not registered' : 'is not ready or not reusable');
+      }
+      target = owner.pool.target;
+    } else {
+      const db = resolved.database!;
+      target = describeTarget(db.client, db.connection, resolved.schema);
+    }
+    const entry: AppEntry = {
+      name,
+      state: 'registering',
+      config: resolved,
+      view: configView(resolved, target),
+      sequence: this.#sequence++,
+      migrationBatch: null,
+      seedBatch: null,
+    };
+    this.#apps.set(name, entry);
+    return entry;
+  }
+
+  #emitSafely(event: string, args: unknown[]): void {
+    try {
+      (this.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
+    } catch (listenerError) {
+      if (event === 'error') return;
+      this.#emitSafely('error', [{ component: 'AppRegistry', phase: 'event-listener', error: toError(listenerError) }]);
+    }
+  }
+
+  async #fail(appName: string, operation: FailedOperation, error: Error, context: Record<string, unknown> = {}): Promise<void> {
+    this.#emitSafely('error', [{ component: 'AppRegistry', phase: operation, appName, error }]);
+    await this.plugins.dispatch('onOperationFailed', appName, operation, error, Object.freeze({ ...context }));
+  }
+}
+
+function notFound(name: string): KnexusError {
+  return new KnexusError('KNEXUS_ERR_APP_NOT_FOUND', `App '${name}' is not registered`, { appName: name });
+}
+
+function resolveSettings(input: RegistrySettings | undefined): ResolvedSettings {
+  const settings = { ...DEFAULT_SETTINGS };
+  for (const key of Object.keys(input ?? {})) {
+    if (!(key in DEFAULT_SETTINGS)) {
+      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Unknown registry setting '${key}' (expected one of: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`, {
+        field: `registry.${key}`,
+      });
+    }
+  }
+  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof ResolvedSettings)[]) {
+    const value = input?.[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid registry setting '${key}': expected a non-negative number of milliseconds`, {
+        field: `registry.${key}`,
+      });
+    }
+    settings[key] = value;
+  }
+  return Object.freeze(settings);
+}

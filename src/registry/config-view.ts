@@ -1,0 +1,24 @@
+import type { ResolvedAppConfig } from './app-config.js';
+import type { AppConfigView, ConnectionTarget } from './registry-types.js';
+
+/** A secret-free, frozen view of an app's config for plugins, events and status. */
+export function configView(config: ResolvedAppConfig, target: ConnectionTarget): AppConfigView {
+  return Object.freeze({
+    client: target.client,
+    target,
+    schema: config.schema,
+    migrations: Object.freeze({
+      enabled: config.migrations.enabled,
+      directories: config.migrations.directories,
+      tableName: config.migrations.tableName,
+    }),
+    seeds: Object.freeze({
+      enabled: config.seeds.enabled,
+      directories: config.seeds.directories,
+      tableName: config.seeds.tableName,
+    }),
+    models: Object.freeze(Object.keys(config.models.definitions)),
+    reusable: config.reusable,
+    useConnection: config.useConnection,
+  });
+}

@@ -1,0 +1,155 @@
+import { ConnectionManager } from '../connection/connection-manager.js';
+import { describeTarget, collectSecrets } from '../connection/connection-target.js';
+import { closePool } from '../connection/close-pool.js';
+import { createKnex, ensureSchema } from '../connection/create-knex.js';
+import { SecretScrubber } from '../connection/secret-scrubber.js';
+import { SharedPool } from '../connection/shared-pool.js';
+import { KnexusError, toError } from '../errors.js';
+import type { RunResult } from '../migrations/ledger-types.js';
+import type { AppEntry } from './app-entry.js';
+import type { RegistryContext } from './registry-context.js';
+import type { AutoOperationsResult, FailedOperation } from './registry-types.js';
+
+/**
+ * Registers one app as explicit ordered steps, firing hooks between them in the spec's order:
+ * onAppRegistrationStarted → connection → onConnectionCreated → onAutoOperationsStarted →
+ * migrations, seeds, models → onAutoOperationsCompleted → ready → onAppRegistered.
+ * On failure it closes what it opened, reports the failing step and rethrows.
+ */
+export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Promise<ConnectionManager> {
+  const started = performance.now();
+  const { name, view } = entry;
+  let step: FailedOperation = 'registration';
+  try {
+    await ctx.hooks.dispatch('onAppRegistrationStarted', name, view);
+
+    step = 'connection';
+    const connection = await connect(ctx, entry);
+    await ctx.hooks.dispatch('onConnectionCreated', name, connection);
+
+    await ctx.hooks.dispatch('onAutoOperationsStarted', name, connection, view);
+    const autoStarted = performance.now();
+    step = 'migrations';
+    const migrations = entry.config.migrations.enabled ? await migrate(ctx, entry, connection) : null;
+    step = 'seeds';
+    const seeds = entry.config.seeds.enabled ? await seed(ctx, entry, connection) : null;
+    step = 'models';
+    if (entry.config.models.enabled) connection.registerModels(entry.config.models.definitions);
+    const result: AutoOperationsResult = {
+      migrations,
+      seeds,
+      models: connection.modelNames,
+      durationMs: performance.now() - autoStarted,
+    };
+    await ctx.hooks.dispatch('onAutoOperationsCompleted', name, result);
+
+    step = 'registration';
+    entry.state = 'ready';
+    entry.registeredAt = new Date();
+    ctx.emit('app-registered', { appName: name, target: connection.target, result, durationMs: performance.now() - started });
+    await ctx.hooks.dispatch('onAppRegistered', name, connection, view);
+    return connection;
+  } catch (thrown) {
+    const error = entry.pool ? entry.pool.scrubber.scrubError(toError(thrown)) : toError(thrown);
+    entry.state = 'failed';
+    await ctx.fail(name, step, error, { during: 'registration' });
+    await releaseConnection(ctx, entry);
+    ctx.apps.delete(name);
+    throw error;
+  }
+}
+
+async function connect(ctx: RegistryContext, entry: AppEntry): Promise<ConnectionManager> {
+  const { name, config } = entry;
+  if (config.useConnection !== undefined) {
+    const owner = ctx.apps.get(config.useConnection);
+    if (owner?.state !== 'ready' || !owner.pool || !owner.config.reusable) {
+      throw useConnectionError(name, config.useConnection, owner === undefined ? 'is not registered' : 'is not ready or not reusable');
+    }
+    entry.pool = owner.pool;
+    const references = owner.pool.retain(name);
+    ctx.emit('connection-reused', { appName: name, owner: owner.pool.owner, references });
+  } else {
+    const database = config.database!;
+    const target = describeTarget(database.client, database.connection, config.schema);
+    const scrubber = new SecretScrubber(collectSecrets(database.connection));
+    const knex = createKnex(database, config.schema, scrubber);
+    entry.pool = new SharedPool(name, knex, target, scrubber, config.reusable);
+    try {
+      if (config.schema !== undefined) await ensureSchema(knex, config.schema);
+      else await knex.raw('select 1');
+    } catch (error) {
+      throw new KnexusError(
+        'KNEXUS_ERR_CONNECTION_FAILED',
+        `App '${name}' could not connect to its ${database.client} database: ${scrubber.scrub(toError(error).message)}`,
+        { appName: name, client: database.client },
+        scrubber.scrubError(error),
+      );
+    }
+    ctx.emit('connection-created', { appName: name, target });
+  }
+  entry.connection = new ConnectionManager(name, entry.pool, config, {
+    timeout: ctx.settings.healthCheckTimeout,
+    degradedLatency: ctx.settings.degradedLatency,
+  });
+  return entry.connection;
+}
+
+async function migrate(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager): Promise<RunResult> {
+  ctx.emit('auto-migration-started', { appName: entry.name });
+  const result = await connection.runMigrations();
+  entry.migrationBatch = result.batch;
+  warnDrift(ctx, entry.name, 'migration', result);
+  ctx.emit('auto-migration-completed', { appName: entry.name, result });
+  return result;
+}
+
+async function seed(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager): Promise<RunResult> {
+  ctx.emit('auto-seed-started', { appName: entry.name });
+  const result = await connection.runSeeds();
+  entry.seedBatch = result.batch;
+  warnDrift(ctx, entry.name, 'seed', result);
+  ctx.emit('auto-seed-completed', { appName: entry.name, result });
+  return result;
+}
+
+function warnDrift(ctx: RegistryContext, appName: string, kind: string, result: RunResult): void {
+  if (result.drifted.length === 0) return;
+  ctx.emit('warning', {
+    appName,
+    code: 'KNEXUS_ERR_CHECKSUM_DRIFT',
+    message: `App '${appName}': ${result.drifted.length} applied ${kind} file(s) changed since they ran: ${result.drifted.map((d) => d.name).join(', ')}`,
+    details: { drifted: result.drifted },
+  });
+}
+
+/**
+ * Drops this app's reference on its pool; when it was the last one, tells plugins
+ * (`onConnectionShutdown`) and closes the pool within `shutdownTimeout`.
+ * Resolves `{ forced }` when a pool had to be destroyed by force.
+ */
+export async function releaseConnection(ctx: RegistryContext, entry: AppEntry, timeout = ctx.settings.shutdownTimeout): Promise<{ forced: boolean }> {
+  const pool = entry.pool;
+  if (!pool) return { forced: false };
+  entry.pool = undefined;
+  if (!pool.release(entry.name)) return { forced: false };
+  if (entry.connection) {
+    await ctx.hooks.dispatch('onConnectionShutdown', entry.name, entry.connection, {
+      shared: pool.everShared,
+      lastReference: true,
+      timeout,
+    });
+  }
+  const { forced } = await closePool(pool.knex, timeout);
+  ctx.emit('connection-closed', { appName: entry.name, owner: pool.owner, forced });
+  return { forced };
+}
+
+/** The coded error for a `useConnection` that cannot be honoured (never a silent new connection). */
+export function useConnectionError(appName: string, owner: string, why: string): KnexusError {
+  return new KnexusError(
+    'KNEXUS_ERR_USE_CONNECTION',
+    `App '${appName}' cannot use the connection of '${owner}': '${owner}' ${why}. Register '${owner}' first with reusable: true`,
+    { appName, field: 'useConnection' },
+  );
+}

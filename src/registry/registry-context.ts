@@ -1,0 +1,17 @@
+import type { LifecycleDispatcher } from '../plugins/hook-map.js';
+import type { AppEntry } from './app-entry.js';
+import type { FailedOperation, RegistryEvents, RegistrySettings } from './registry-types.js';
+
+/** Registry settings with every default applied. */
+export type ResolvedSettings = Readonly<Required<RegistrySettings>>;
+
+/** What the register/unregister pipelines need from the registry; one object, built by AppRegistry. */
+export interface RegistryContext {
+  readonly settings: ResolvedSettings;
+  readonly hooks: LifecycleDispatcher;
+  readonly apps: Map<string, AppEntry>;
+  /** Emits an event; a throwing listener is reported as an `error` event, never thrown into the pipeline. */
+  emit<K extends keyof RegistryEvents & string>(event: K, ...args: RegistryEvents[K]): void;
+  /** Reports a failure: an `error` event plus `onOperationFailed` to plugins. */
+  fail(appName: string, operation: FailedOperation, error: Error, context?: Record<string, unknown>): Promise<void>;
+}

@@ -1,0 +1,56 @@
+import type { SharedPool } from '../connection/shared-pool.js';
+import { KnexusError } from '../errors.js';
+import { checkPool, worstHealth, type PoolCheck } from '../health/check-pool.js';
+import type { RegistryContext } from './registry-context.js';
+import type { HealthReport, RegistryHealth } from './registry-types.js';
+
+/**
+ * One health cycle: a real round trip per physical pool (apps sharing a pool share its result),
+ * plugins' `onHealthCheck` results merged under their names, failures reported, then
+ * `health-check-completed`.
+ */
+export async function runHealthCycle(ctx: RegistryContext): Promise<RegistryHealth> {
+  const started = performance.now();
+  const checkedAt = new Date();
+  const options = { timeout: ctx.settings.healthCheckTimeout, degradedLatency: ctx.settings.degradedLatency };
+  const checks = new Map<SharedPool, Promise<PoolCheck>>();
+  const ready = [...ctx.apps.values()].filter((entry) => entry.state === 'ready' && entry.pool);
+  for (const { pool } of ready) if (!checks.has(pool!)) checks.set(pool!, checkPool(pool!.knex, options));
+
+  const reports = await Promise.all(
+    ready.map(async ({ name, pool }): Promise<HealthReport> => {
+      const check = await checks.get(pool!)!;
+      let report: HealthReport = { appName: name, status: check.status, latencyMs: check.latencyMs, pool: check.pool, checkedAt };
+      if (check.error) report = { ...report, error: pool!.scrubber.scrub(check.error.message) };
+      if (check.status === 'unhealthy' || check.status === 'timeout') {
+        await ctx.fail(name, 'health-check', healthError(name, check, pool!), { status: check.status });
+      }
+      if (ctx.hooks.handles('onHealthCheck')) {
+        const extra = await ctx.hooks.dispatch('onHealthCheck', name, report);
+        if (extra.size > 0) report = { ...report, plugins: Object.fromEntries(extra) };
+      }
+      return report;
+    }),
+  );
+
+  const result: RegistryHealth = {
+    status: worstHealth(reports.map((r) => r.status)),
+    apps: Object.fromEntries(reports.map((r) => [r.appName, r])),
+    durationMs: performance.now() - started,
+    checkedAt,
+  };
+  ctx.emit('health-check-completed', result);
+  return result;
+}
+
+function healthError(appName: string, check: PoolCheck, pool: SharedPool): Error {
+  if (check.status === 'timeout') {
+    return new KnexusError('KNEXUS_ERR_HEALTH_TIMEOUT', `Health check of app '${appName}' got no answer in time`, { appName });
+  }
+  return new KnexusError(
+    'KNEXUS_ERR_CONNECTION_FAILED',
+    `Health check of app '${appName}' failed: ${pool.scrubber.scrub(check.error?.message ?? 'unknown error')}`,
+    { appName },
+    check.error ? pool.scrubber.scrubError(check.error) : undefined,
+  );
+}

@@ -1,0 +1,53 @@
+import { errorMessage } from '../errors.js';
+import type { PluginManager } from '../plugins/plugin-manager.js';
+import { releaseConnection } from './register-pipeline.js';
+import type { RegistryContext } from './registry-context.js';
+import type { ShutdownResult } from './registry-types.js';
+
+/**
+ * Closes every app in reverse registration order (never rolling back), then shuts plugins down,
+ * all within `shutdownTimeout`: a pool still busy when its share of time runs out is destroyed by force.
+ */
+export async function runShutdown(ctx: RegistryContext, plugins: PluginManager): Promise<ShutdownResult> {
+  const started = performance.now();
+  const deadline = started + ctx.settings.shutdownTimeout;
+  const remaining = () => Math.max(0, deadline - performance.now());
+
+  // Let registrations and unregistrations in flight finish (or fail) first, within the budget.
+  const inFlight = [...ctx.apps.values()].flatMap((entry) => (entry.work ? [entry.work.catch(() => undefined)] : []));
+  if (inFlight.length > 0) await withinBudget(Promise.all(inFlight), remaining());
+
+  const closed: string[] = [];
+  const forced: string[] = [];
+  const errors: { name: string; error: string }[] = [];
+  const entries = [...ctx.apps.values()].sort((a, b) => b.sequence - a.sequence);
+  for (const entry of entries) {
+    try {
+      const result = await releaseConnection(ctx, entry, remaining());
+      (result.forced ? forced : closed).push(entry.name);
+    } catch (error) {
+      errors.push({ name: entry.name, error: errorMessage(error) });
+    }
+    entry.state = 'gone';
+    ctx.apps.delete(entry.name);
+  }
+
+  const pluginResult = await plugins.shutdown();
+  for (const failure of pluginResult.errors) errors.push({ name: failure.name, error: errorMessage(failure.error) });
+
+  const result: ShutdownResult = { closed, forced, errors, durationMs: performance.now() - started };
+  ctx.emit('shutdown-completed', result);
+  return result;
+}
+
+async function withinBudget(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
