@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv[2];
 let failed = false;
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort()) {
+// JavaScript benchmarks run on the build with plain node (no loader in the way); TypeScript ones via tsx.
+for (const file of readdirSync(dir).filter((f) => /\.bench\.(ts|mjs)$/.test(f)).sort()) {
   if (only && !file.includes(only)) continue;
   console.log(`\n## ${file}`);
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'jiti/register', `${dir}${file}`], { stdio: 'inherit' });
+  const loader = file.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const run = spawnSync(process.execPath, ['--expose-gc', ...loader, `${dir}${file}`], { stdio: 'inherit' });
   if (run.status !== 0) failed = true;
 }
 process.exitCode = failed ? 1 : 0;
