@@ -1,6 +1,36 @@
-export { PluginManager } from './plugin-manager.js';
-export type { PluginHost } from './plugin-host.js';
-export type { PluginStorage, StorageSetOptions } from './plugin-storage.js';
-export type * from './plugin-types.js';
+export { PluginInterface } from './plugin-interface.js';
+export { definePlugin } from './define-plugin.js';
+export { PluginManager, PLUGIN_MANAGER_DEFAULTS, type ResolvedPluginManagerOptions } from './plugin-manager.js';
 export { PLUGIN_ORDERS } from './plugin-types.js';
-export * from './hook-map.js';
+export type {
+  MaxErrorsOptions,
+  Plugin,
+  PluginClass,
+  PluginDependencies,
+  PluginEntry,
+  PluginFailure,
+  PluginHooks,
+  PluginInitializeResult,
+  PluginManagerOptions,
+  PluginOrder,
+  PluginShutdownResult,
+  PluginSource,
+  UnloadOptions,
+} from './plugin-types.js';
+export { PLUGIN_EVENT_NAMES, type PluginEvents } from './plugin-events.js';
+export { PLUGIN_STATES, type PluginState } from './plugin-record.js';
+export type { PluginMetricsSnapshot, PluginStatus, PluginSystemStatus } from './plugin-status.js';
+export type { PluginStorage, StorageSetOptions } from './plugin-storage.js';
+export { PLUGIN_STORAGE_TABLE } from './knex-storage-backend.js';
+export { PLUGIN_METRIC_NAMES } from './render-plugin-metrics.js';
+export type { PluginHost } from './plugin-host.js';
+export {
+  HOOK_NAMES,
+  type Awaitable,
+  type HookArgs,
+  type HookContext,
+  type HookName,
+  type HookResult,
+  type LifecycleDispatcher,
+  type LifecycleHooks,
+} from './hook-map.js';

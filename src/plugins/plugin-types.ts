@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { KnexusError } from '../errors.js';
 import type { Awaitable, HookName, LifecycleHooks } from './hook-map.js';
-import type { PluginHost } from './plugin-host.js';
+import type { AppRegistry } from '../registry/app-registry.js';
 import type { PluginStorage } from './plugin-storage.js';
 
 /** Hook phases: `pre` plugins finish before the others start, `post` plugins start after them. */
@@ -27,7 +27,7 @@ export interface Plugin<TConfig = any> extends PluginHooks {
   readonly order?: 'pre' | 'post';
   /** The plugin's namespaced key-value store, set by the manager before `initialize()`. */
   storage?: PluginStorage;
-  initialize(appRegistry: PluginHost, config: TConfig): Awaitable<void>;
+  initialize(appRegistry: AppRegistry, config: TConfig): Awaitable<void>;
   shutdown(): Awaitable<void>;
   getStatus(): unknown;
   validateConfiguration?(config: TConfig): Awaitable<boolean | void>;

@@ -1,0 +1,111 @@
+import type { HookName } from './hook-map.js';
+import { HookStats } from './hook-stats.js';
+import type { HostListener } from './plugin-host.js';
+import type { Plugin, PluginClass } from './plugin-types.js';
+
+/** Lifecycle states of a plugin. */
+export const PLUGIN_STATES = ['loading', 'active', 'disabled', 'stopping', 'stopped'] as const;
+/** A plugin's lifecycle state. */
+export type PluginState = (typeof PLUGIN_STATES)[number];
+
+/** Where a plugin came from, kept so `reload()` can load it again. */
+export interface PluginOrigin {
+  /** The config key, for config-loaded plugins. */
+  readonly key?: string;
+  /** The module specifier as written. */
+  readonly module?: string;
+  /** The absolute file the module resolved to. */
+  readonly resolvedPath?: string;
+  /** Folder `module` was resolved against. */
+  readonly baseDir?: string;
+  /** The class the instance was made from, when known. */
+  readonly pluginClass?: PluginClass;
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** A registry listener a plugin added through its scoped registry. */
+export interface TrackedListener {
+  readonly event: string;
+  readonly fn: HostListener;
+  readonly context: unknown;
+  readonly once: boolean;
+}
+
+/** The manager's bookkeeping for one plugin: state, origin, metrics, and what it registered. */
+export class PluginRecord {
+  readonly plugin: Plugin;
+  readonly name: string;
+  readonly origin: PluginOrigin;
+  state: PluginState = 'loading';
+  /** Position in load order, used to shut down in reverse. */
+  sequence = 0;
+  loadTimeMs = 0;
+  loadedAt: Date | undefined;
+  lastError: Error | undefined;
+  readonly listeners: TrackedListener[] = [];
+  /** Services this plugin exported, so they can be withdrawn or restored. */
+  readonly services = new Map<string, unknown>();
+  readonly #stats = new Map<HookName, HookStats>();
+  #errorTimes: number[] = [];
+  #inflight = 0;
+  #drained: (() => void)[] = [];
+
+  /** Wraps a constructed (not yet initialized) plugin. */
+  constructor(plugin: Plugin, origin: PluginOrigin) {
+    this.plugin = plugin;
+    this.name = plugin.name;
+    this.origin = origin;
+  }
+
+  /** The plugin's version string. */
+  get version(): string {
+    return this.plugin.version;
+  }
+
+  /** Hook calls of this plugin still running. */
+  get inflight(): number {
+    return this.#inflight;
+  }
+
+  /** The counters of `hook`, created on first use. */
+  stats(hook: HookName): HookStats {
+    let stats = this.#stats.get(hook);
+    if (stats === undefined) {
+      stats = new HookStats();
+      this.#stats.set(hook, stats);
+    }
+    return stats;
+  }
+
+  /** Every hook's counters. */
+  allStats(): ReadonlyMap<HookName, HookStats> {
+    return this.#stats;
+  }
+
+  /** Counts an async hook call as started. */
+  callStarted(): void {
+    this.#inflight++;
+  }
+
+  /** Counts an async hook call as finished and wakes `drain()` waiters when none is left. */
+  callFinished(): void {
+    if (--this.#inflight > 0 || this.#drained.length === 0) return;
+    const waiters = this.#drained;
+    this.#drained = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves once no hook call of this plugin is running. */
+  drain(): Promise<void> {
+    if (this.#inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#drained.push(resolve));
+  }
+
+  /** Records a hook failure at `now`; returns how many failures fall within the last `windowMs`. */
+  recordFailure(now: number, windowMs: number): number {
+    const times = this.#errorTimes.filter((t) => now - t < windowMs);
+    times.push(now);
+    this.#errorTimes = times;
+    return times.length;
+  }
+}
