@@ -128,9 +128,16 @@ export class PluginManager implements LifecycleDispatcher {
   async load<T extends Plugin = Plugin>(source: PluginSource, config: Config = {}): Promise<T> {
     this.#assertOpen();
     const timeoutMs = this.#options.loadTimeout;
-    const timeoutError = loadTimeoutError({ pluginName: describeSource(source) }, timeoutMs, false);
     const started = performance.now();
-    const record = await preparePlugin(source, { config, baseDir: this.#options.baseDir, timeoutMs, timeoutError });
+    // A class or instance is constructed synchronously, so the timeout error can name the plugin.
+    let timeoutError = typeof source === 'string' ? loadTimeoutError({ module: source }, timeoutMs, false) : undefined;
+    const record = await preparePlugin(source, {
+      config,
+      baseDir: this.#options.baseDir,
+      timeoutMs,
+      timeoutError: timeoutError ?? loadTimeoutError({}, timeoutMs, false),
+    });
+    timeoutError ??= loadTimeoutError({ pluginName: record.name }, timeoutMs, false);
     await this.#activate(record, config, timeoutMs - (performance.now() - started), timeoutError, 'add');
     return record.plugin as T;
   }
@@ -466,12 +473,6 @@ export class PluginManager implements LifecycleDispatcher {
       // Same as #emit.
     }
   }
-}
-
-function describeSource(source: PluginSource): string {
-  if (typeof source === 'string') return source;
-  if (typeof source === 'function') return source.name;
-  return String((source as Plugin | null)?.name);
 }
 
 function dependsOn(plugin: Plugin, name: string): boolean {
