@@ -81,8 +81,12 @@ export class HookBatch<H> implements Expirable {
   }
 
   /** Calls `fn` on every call still running. */
-  forEachOpen(fn: (call: HookCall) => void): void {
-    for (const call of this.#calls) if (!call.settled) fn(call);
+  forEachOpen(fn: (call: HookCall, handler: H) => void): void {
+    const calls = this.#calls;
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i]!;
+      if (!call.settled) fn(call, this.#handlers[i]!);
+    }
   }
 
   readonly #finish = (): void => {

@@ -107,9 +107,19 @@ export class HookDispatcher {
     return Promise.resolve(orEmpty(out));
   }
 
-  /** Aborts the signal of every call still running (at shutdown). */
+  /**
+   * Aborts the signal of every call still running and stops waiting for them (at shutdown), so no
+   * dispatch is left pending; their late results are ignored and not reported as failures.
+   */
   abortAll(reason: Error): void {
-    for (const batch of this.#batches) batch.forEachOpen((call) => call.abort(reason));
+    for (const batch of [...this.#batches]) {
+      batch.forEachOpen((call, handler) => {
+        call.settled = true;
+        call.abort(reason);
+        handler.record.callFinished();
+        batch.settle();
+      });
+    }
   }
 
   /** Stops the sweeper timer. */

@@ -1,0 +1,124 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppRegistry, definePlugin, type HookContext, type RegistryErrorEvent } from '../src/index.js';
+
+const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
+const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
+
+describe('hook timeouts', () => {
+  let registry: AppRegistry;
+  afterEach(async () => {
+    await registry.shutdown();
+  });
+
+  it('a hung hook times out after hookTimeout with its signal aborted; registration completes', async () => {
+    registry = new AppRegistry({ pluginManager: { hookTimeout: 20 } });
+    const errors: RegistryErrorEvent[] = [];
+    registry.on('error', (event) => errors.push(event));
+    let seen: AbortSignal | undefined;
+    let abortedWith: unknown;
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'hung',
+        onAppRegistrationStarted(_app, _config, context) {
+          seen = context.signal;
+          context.signal.addEventListener('abort', () => (abortedWith = context.signal.reason));
+          return new Promise<void>(() => {});
+        },
+      }),
+    );
+    const started = performance.now();
+    await registry.registerApp('a', { database: memory() });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(19);
+    expect(seen?.aborted).toBe(true);
+    expect(abortedWith).toMatchObject({ code: 'KNEXUS_ERR_HOOK_TIMEOUT', timeoutMs: 20, pluginName: 'hung' });
+    const timeout = errors.find((e) => e.phase === 'hook');
+    expect(timeout).toMatchObject({ component: 'PluginManager', hook: 'onAppRegistrationStarted', pluginName: 'hung', appName: 'a' });
+    expect(timeout?.error).toMatchObject({ code: 'KNEXUS_ERR_HOOK_TIMEOUT' });
+    expect(timeout?.error.message).toContain('Timeout (20ms)');
+    expect(registry.plugins.getStatus().plugins['hung']?.metrics.hooks.onAppRegistrationStarted).toMatchObject({
+      calls: 1,
+      timeouts: 1,
+      errors: 0,
+    });
+  });
+
+  it('a result that arrives after the timeout is ignored, and a signal read after the timeout is already aborted', async () => {
+    registry = new AppRegistry({ pluginManager: { hookTimeout: 10 } });
+    let lateContext: HookContext | undefined;
+    let finishLate = (): void => {};
+    const lateDone = new Promise<void>((resolve) => (finishLate = resolve));
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'late',
+        async onHealthCheck(_app, _report, context) {
+          lateContext = context;
+          await new Promise((resolve) => setTimeout(resolve, 40));
+          finishLate();
+          return { late: true };
+        },
+      }),
+    );
+    await registry.loadPlugin(definePlugin({ ...base, name: 'fast', onHealthCheck: () => ({ fast: true }) }));
+    await registry.registerApp('a', { database: memory() });
+    const results = await registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
+    expect(Object.fromEntries(results)).toEqual({ fast: { fast: true } });
+    expect(lateContext?.signal.aborted).toBe(true);
+    await lateDone;
+    expect(Object.fromEntries(results)).toEqual({ fast: { fast: true } });
+    expect(registry.plugins.getStatus().plugins['late']?.metrics.hooks.onHealthCheck).toMatchObject({ calls: 1, timeouts: 1 });
+  });
+
+  it('a cooperative hook that honors the signal stops early; fast plugins are not held up beyond the timeout', async () => {
+    registry = new AppRegistry({ pluginManager: { hookTimeout: 15 } });
+    let stopped = false;
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'cooperative',
+        onAppRegistered(_a, _c, _cfg, { signal }) {
+          return new Promise<void>((_resolve, reject) => {
+            signal.addEventListener('abort', () => {
+              stopped = true;
+              reject(signal.reason);
+            });
+          });
+        },
+      }),
+    );
+    const started = performance.now();
+    await registry.registerApp('a', { database: memory() });
+    const elapsed = performance.now() - started;
+    expect(stopped).toBe(true);
+    expect(elapsed).toBeLessThan(200);
+    // The rejection after the timeout is not counted twice.
+    expect(registry.plugins.getStatus().plugins['cooperative']?.metrics.hooks.onAppRegistered).toMatchObject({ timeouts: 1, errors: 0 });
+  });
+
+  it('shutdown aborts the signals of hook calls still running', async () => {
+    registry = new AppRegistry({ pluginManager: { hookTimeout: 10_000 } });
+    let signal: AbortSignal | undefined;
+    let entered = (): void => {};
+    const inHook = new Promise<void>((resolve) => (entered = resolve));
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'waiting',
+        onHealthCheck(_a, _r, context) {
+          signal = context.signal;
+          entered();
+          return new Promise<void>(() => {});
+        },
+      }),
+    );
+    const dispatching = registry.plugins.dispatch('onHealthCheck', 'x', {} as never);
+    await inHook;
+    expect(signal?.aborted).toBe(false);
+    await registry.plugins.shutdown();
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN' });
+    // The dispatch that was waiting on the hung call settles instead of hanging with it.
+    await expect(dispatching).resolves.toEqual(new Map());
+  });
+});
