@@ -8,8 +8,12 @@ import pTimeout from 'p-timeout';
 export class KeyedMutex {
   #tails = new Map<unknown, Promise<void>>();
 
-  /** Runs `work` once every earlier holder of `key` is done; throws `timeoutError` if that takes past `deadline` (a `performance.now()` time). */
-  async run<T>(key: unknown, deadline: number, timeoutError: Error, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` once every earlier holder of `key` is done; throws the error `timeoutError` creates if
+   * that takes past `deadline` (a `performance.now()` time). The error is only built when there is
+   * someone to wait for, still before waiting, so its stack shows the caller.
+   */
+  async run<T>(key: unknown, deadline: number, timeoutError: () => Error, work: () => Promise<T>): Promise<T> {
     const previous = this.#tails.get(key);
     let release!: () => void;
     const done = new Promise<void>((resolve) => (release = resolve));
@@ -18,7 +22,7 @@ export class KeyedMutex {
     this.#tails.set(key, tail);
     try {
       if (previous !== undefined) {
-        await pTimeout(previous, { milliseconds: Math.max(0, deadline - performance.now()), message: timeoutError });
+        await pTimeout(previous, { milliseconds: Math.max(0, deadline - performance.now()), message: timeoutError() });
       }
       return await work();
     } finally {

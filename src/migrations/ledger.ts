@@ -57,6 +57,7 @@ const MISSING_TABLE: Readonly<Record<ClientName, (error: { code?: unknown; errno
 export class Ledger {
   readonly #options: LedgerOptions;
   readonly #qualified: string;
+  #quotedName: string | undefined;
 
   constructor(options: LedgerOptions) {
     this.#options = Object.freeze({ ...options });
@@ -106,18 +107,18 @@ export class Ledger {
 
   /** Records an applied file. */
   async insert(db: Knex, entry: { readonly name: string; readonly batch: number; readonly checksum: string }): Promise<void> {
-    await this.#from(db).insert({
-      app: this.#options.appName,
-      name: entry.name,
-      batch: entry.batch,
-      checksum: entry.checksum,
-      applied_at: new Date(),
-    });
+    const sql = `insert into ${this.#quoted(db)} (app, name, batch, checksum, applied_at) values (?, ?, ?, ?, ?)`;
+    await db.raw(sql, [this.#options.appName, entry.name, entry.batch, entry.checksum, new Date()]);
   }
 
   /** Forgets a rolled-back file. */
   async remove(db: Knex, name: string): Promise<void> {
-    await this.#from(db).where({ app: this.#options.appName, name }).delete();
+    await db.raw(`delete from ${this.#quoted(db)} where app = ? and name = ?`, [this.#options.appName, name]);
+  }
+
+  // Writes run once per file, so they skip the query builder and reuse the table name knex quoted once.
+  #quoted(db: Knex): string {
+    return (this.#quotedName ??= db.raw('??', [this.#qualified]).toQuery());
   }
 
   #from(db: Knex): Knex.QueryBuilder {

@@ -1,13 +1,17 @@
 import { resolve } from 'node:path';
 import type { Knex } from 'knex';
-import { type AppLock, type AppLockOptions, type LockSession, inTransaction, lockTimeoutError } from './app-lock.js';
+import { type AppLock, type AppLockOptions, type LockSession, lockTimeoutError } from './app-lock.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { SavepointSession } from './savepoint-session.js';
 
 const IN_MEMORY = new Set(['', ':memory:']);
+const LOCK_TABLE = 'create table if not exists ?? (id integer primary key, app varchar(255) not null, locked_at integer not null)';
+const TAKE_LOCK = 'insert or replace into ?? (id, app, locked_at) values (1, ?, ?)';
 
 /**
  * SQLite's database-wide write lock, taken by an outer transaction whose first statement is a write to a
- * one-row lock table; each unit of work is a savepoint inside it.
+ * one-row lock table; each unit of work is a savepoint inside it, and `transaction: false` files run in
+ * the outer transaction itself (so pragmas that SQLite ignores inside transactions do nothing there).
  *
  * A deferred transaction that writes first waits in SQLite's busy handler (`PRAGMA busy_timeout`, set to
  * the lock timeout) exactly like BEGIN IMMEDIATE, whereas one that reads first can fail with SQLITE_BUSY
@@ -31,51 +35,50 @@ export class SqliteLock implements AppLock {
 
   /** Runs `work` holding the database's write lock. */
   async hold<T>(work: (session: LockSession) => Promise<T>): Promise<T> {
-    const timeoutError = lockTimeoutError(this.#options);
     const deadline = performance.now() + this.#options.lockTimeout;
-    const knex = this.#knex;
-    if (this.#filename === undefined) {
-      const session: LockSession = {
-        unit: (unitWork, transactional) =>
-          transactional ? inTransaction((handler) => knex.transaction(handler), unitWork) : unitWork(knex),
-      };
-      return SqliteLock.#queue.run(knex.client, deadline, timeoutError, () => work(session));
+    const timeoutError = (): Error => lockTimeoutError(this.#options);
+    const filename = this.#filename;
+    if (filename === undefined) {
+      return SqliteLock.#queue.run(this.#knex.client, deadline, timeoutError, () => this.#inTransaction(work, undefined));
     }
-    return SqliteLock.#queue.run(this.#filename, deadline, timeoutError, () => this.#holdFile(work, deadline, timeoutError));
+    return SqliteLock.#queue.run(filename, deadline, timeoutError, async () => {
+      const knex = this.#knex;
+      const [previous] = (await knex.raw('pragma busy_timeout')) as { timeout: number }[];
+      await knex.raw(`pragma busy_timeout = ${busyTimeout(deadline)}`);
+      const lockTable = `${this.#options.tableName}_lock`;
+      try {
+        await knex.raw(LOCK_TABLE, [lockTable]).catch((error: unknown) => {
+          throw isBusy(error) ? timeoutError() : error;
+        });
+        return await this.#inTransaction(work, async (outer) => {
+          await outer.raw(TAKE_LOCK, [lockTable, this.#options.appName, Date.now()]).catch((error: unknown) => {
+            throw isBusy(error) ? timeoutError() : error;
+          });
+        });
+      } finally {
+        await knex.raw(`pragma busy_timeout = ${Number(previous?.timeout ?? 0)}`);
+      }
+    });
   }
 
-  async #holdFile<T>(work: (session: LockSession) => Promise<T>, deadline: number, timeoutError: Error): Promise<T> {
-    const knex = this.#knex;
-    const lockTable = `${this.#options.tableName}_lock`;
-    const [previous] = (await knex.raw('pragma busy_timeout')) as { timeout: number }[];
-    await knex.raw(`pragma busy_timeout = ${busyTimeout(deadline)}`);
-    let acquired = false;
+  /** Runs `work` in one outer transaction, after `first` (the lock write) when given; commits the units that succeeded even if a later one failed. */
+  async #inTransaction<T>(work: (session: LockSession) => Promise<T>, first: ((outer: Knex.Transaction) => Promise<void>) | undefined): Promise<T> {
     let outcome: { value: T } | { error: unknown } | undefined;
     try {
-      await knex.raw('create table if not exists ?? (id integer primary key, app varchar(255) not null, locked_at integer not null)', [
-        lockTable,
-      ]);
-      await knex.transaction(async (outer) => {
-        await outer.raw('insert or replace into ?? (id, app, locked_at) values (1, ?, ?)', [lockTable, this.#options.appName, Date.now()]);
-        acquired = true;
-        const session: LockSession = {
-          unit: (unitWork, transactional) =>
-            transactional ? inTransaction((handler) => outer.transaction(handler), unitWork) : unitWork(outer),
-        };
-        // A failed unit was already undone by its savepoint; commit the units before it, then rethrow.
+      await this.#knex.transaction(async (outer) => {
+        if (first !== undefined) await first(outer);
+        // A failed unit was already undone by its savepoint: commit the ones before it, then rethrow.
         try {
-          outcome = { value: await work(session) };
+          outcome = { value: await work(new SavepointSession(outer)) };
         } catch (error) {
           outcome = { error };
         }
       });
     } catch (error) {
-      if (!acquired && isBusy(error)) throw timeoutError;
+      // Prefer the unit's own error over a failed COMMIT that followed it.
       if (outcome === undefined || 'value' in outcome) throw error;
-    } finally {
-      await knex.raw(`pragma busy_timeout = ${Number(previous?.timeout ?? 0)}`);
     }
-    if (outcome === undefined) throw new Error('unreachable: the SQLite lock transaction ended without running its work');
+    if (outcome === undefined) throw new Error('knex ended the SQLite lock transaction without running it');
     if ('error' in outcome) throw outcome.error;
     return outcome.value;
   }
