@@ -174,12 +174,13 @@ export class ConfiguredLoader {
     if (active !== undefined) return active;
     const byName = this.#jobs.find((j) => j.record?.name === name);
     if (byName !== undefined) return byName;
-    const byKey = this.#jobs.find((j) => j.key === name && !j.imported.settled);
+    // Keyed like the dependency and not (successfully) imported yet, or failed before its name was known.
+    const byKey = this.#jobs.find((j) => j.key === name && j.record === undefined);
     if (byKey !== undefined) return byKey;
     if (this.#jobs.every((j) => j.imported.settled)) return undefined;
     // Another entry, not yet imported, may turn out to be named `name`.
     await Promise.all(this.#jobs.map((j) => j.imported.promise));
-    return this.#steps.active(name) ?? this.#jobs.find((j) => j.record?.name === name);
+    return this.#steps.active(name) ?? this.#jobs.find((j) => j.record?.name === name || (j.key === name && j.record === undefined));
   }
 
   /** A dependency path from `start` back to itself, e.g. `['a', 'b', 'a']`. */

@@ -15,7 +15,9 @@ import {
   pluginExistsError,
   pluginNotFoundError,
   shutdownFailedError,
+  withSource,
 } from './plugin-errors.js';
+import { checkDependencyVersion, cycleError, missingDependencyError, normalizeDependencies } from './plugin-dependencies.js';
 import type { PluginEvents } from './plugin-events.js';
 import type { PluginHost } from './plugin-host.js';
 import type { PluginRecord } from './plugin-record.js';
@@ -138,6 +140,7 @@ export class PluginManager implements LifecycleDispatcher {
       timeoutError: timeoutError ?? loadTimeoutError({}, timeoutMs, false),
     });
     timeoutError ??= loadTimeoutError({ pluginName: record.name }, timeoutMs, false);
+    this.#checkDependencies(record);
     await this.#activate(record, config, timeoutMs - (performance.now() - started), timeoutError, 'add');
     return record.plugin as T;
   }
@@ -192,6 +195,7 @@ export class PluginManager implements LifecycleDispatcher {
       if (record.name !== name) {
         throw invalidPluginError(record.origin, `Reloading '${name}' loaded a plugin named '${record.name}'`);
       }
+      this.#checkDependencies(record);
       await this.#activate(record, nextConfig, timeoutMs - (performance.now() - started), timeoutError, 'stage');
       record.sequence = old.sequence;
       record.state = 'active';
@@ -295,6 +299,16 @@ export class PluginManager implements LifecycleDispatcher {
         : this.#byInstance.get(plugin as object);
     if (record === undefined) throw pluginNotFoundError(typeof plugin === 'string' ? plugin : String(plugin?.name));
     return record;
+  }
+
+  /** A manually loaded plugin's dependencies must already be active at a satisfying version. */
+  #checkDependencies(record: PluginRecord): void {
+    for (const dep of normalizeDependencies(record.plugin.dependencies)) {
+      if (dep.name === record.name) throw cycleError(record.name, [record.name, record.name]);
+      const provider = this.#plugins.get(dep.name);
+      if (provider === undefined) throw withSource(missingDependencyError(record.name, dep), record.origin);
+      checkDependencyVersion(record.name, dep, provider.version);
+    }
   }
 
   #assertOpen(): void {

@@ -1,0 +1,90 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppRegistry, definePlugin, type PluginEntry } from '../src/index.js';
+import { resetProbe } from './fixtures/plugins/probe.mjs';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
+const timed = (name: string, config: Record<string, unknown> = {}): PluginEntry => ({
+  module: './timed.mjs',
+  config: { name, delay: 5, ...config },
+});
+const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
+
+describe('plugin dependencies', () => {
+  let registry: AppRegistry | undefined;
+  afterEach(async () => {
+    await registry?.shutdown();
+    registry = undefined;
+  });
+
+  it('initializes a plugin only after its dependencies loaded, whatever the config order', async () => {
+    const probe = resetProbe();
+    registry = new AppRegistry({
+      baseDir: fixtures,
+      plugins: {
+        app: timed('app', { dependencies: { db: '^1.2.0', cache: '>=2' } }),
+        db: timed('db', { version: '1.4.0', delay: 20 }),
+        cache: timed('cache', { version: '2.0.0', dependencies: ['db'] }),
+        other: timed('other'),
+      },
+    });
+    const result = await registry.initialize();
+    expect(result.failedPlugins).toEqual([]);
+    const at = (event: string): number => probe.events.indexOf(event);
+    expect(at('start:cache')).toBeGreaterThan(at('end:db'));
+    expect(at('start:app')).toBeGreaterThan(at('end:db'));
+    expect(at('start:app')).toBeGreaterThan(at('end:cache'));
+    // A plugin without dependencies does not wait for the others.
+    expect(at('start:other')).toBeLessThan(at('end:db'));
+    expect(result.loadedPlugins).toEqual(['app', 'db', 'cache', 'other']);
+    // Shutdown runs in reverse load order: dependents first.
+    const order = registry.getAllPlugins().map((p) => p.name);
+    expect(order.indexOf('app')).toBeGreaterThan(order.indexOf('cache'));
+    expect(order.indexOf('cache')).toBeGreaterThan(order.indexOf('db'));
+  });
+
+  it('fails a cycle (naming it), its dependents, missing dependencies and versions out of range; the rest loads', async () => {
+    resetProbe();
+    registry = new AppRegistry({
+      baseDir: fixtures,
+      plugins: {
+        x: timed('x', { dependencies: ['y'] }),
+        y: timed('y', { dependencies: ['x'] }),
+        z: timed('z', { dependencies: ['x'] }),
+        self: timed('self', { dependencies: ['self'] }),
+        lonely: timed('lonely', { dependencies: { ghost: '^1.0.0' } }),
+        old: timed('old', { version: '1.5.0' }),
+        picky: timed('picky', { dependencies: { old: '^2.0.0' } }),
+        broken: { module: './no-initialize.mjs' },
+        needsBroken: timed('needsBroken', { dependencies: ['broken'] }),
+        fine: timed('fine'),
+      },
+    });
+    const result = await registry.initialize();
+    expect(result.loadedPlugins).toEqual(['old', 'fine']);
+    const errors = Object.fromEntries(result.failedPlugins.map((f) => [f.name, f.error]));
+    expect(errors['x']).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_CYCLE', pluginName: 'x' });
+    expect(errors['x']?.message).toContain('x -> y -> x');
+    expect(errors['y']?.message).toContain('y -> x -> y');
+    expect(errors['self']?.message).toContain('self -> self');
+    expect(errors['z']).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY', pluginName: 'z', module: './timed.mjs' });
+    expect(errors['z']?.message).toContain("requires 'x', which failed to load");
+    expect(errors['lonely']).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY' });
+    expect(errors['lonely']?.message).toContain("'ghost' (^1.0.0)");
+    expect(errors['picky']?.message).toContain("requires 'old' ^2.0.0, but version 1.5.0 is loaded");
+    expect(errors['needsBroken']?.message).toContain("'broken'");
+    expect(errors['needsBroken']?.message).toContain('Plugin must implement initialize() method');
+  });
+
+  it('loadPlugin() requires dependencies to be loaded already, at a satisfying version', async () => {
+    registry = new AppRegistry();
+    const dependent = definePlugin({ ...base, name: 'dependent', dependencies: { core: '^1.0.0' } });
+    await expect(registry.loadPlugin(dependent)).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY', pluginName: 'dependent' });
+    await registry.loadPlugin(definePlugin({ ...base, name: 'core', version: '1.3.0' }));
+    await expect(registry.loadPlugin(dependent)).resolves.toBe(dependent);
+    await expect(
+      registry.loadPlugin(definePlugin({ ...base, name: 'strict', dependencies: { core: '~1.2.0' } })),
+    ).rejects.toThrow("requires 'core' ~1.2.0, but version 1.3.0 is loaded");
+  });
+});

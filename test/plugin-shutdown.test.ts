@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, definePlugin, type RegistryErrorEvent } from '../src/index.js';
+
+const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
+
+describe('plugin shutdown', () => {
+  it('runs in reverse load order; a hung or throwing shutdown() is reported by name and does not block the rest', async () => {
+    const registry = new AppRegistry({ pluginManager: { shutdownTimeout: 25 } });
+    const order: string[] = [];
+    const errors: RegistryErrorEvent[] = [];
+    registry.on('error', (event) => errors.push(event));
+    const plugin = (name: string, shutdown: () => unknown) =>
+      definePlugin({ name, version: '1.0.0', initialize() {}, getStatus: () => ({}), shutdown });
+    await registry.loadPlugin(plugin('first', () => void order.push('first')));
+    await registry.loadPlugin(plugin('hung', () => new Promise(() => order.push('hung'))));
+    await registry.loadPlugin(
+      plugin('thrower', () => {
+        order.push('thrower');
+        throw new Error('cannot stop');
+      }),
+    );
+    await registry.loadPlugin(plugin('last', async () => void order.push('last')));
+    await registry.registerApp('a', { database: memory() });
+
+    const started = performance.now();
+    const result = await registry.shutdown();
+    const elapsed = performance.now() - started;
+
+    expect(order).toEqual(['last', 'thrower', 'hung', 'first']);
+    expect(elapsed).toBeGreaterThanOrEqual(24);
+    expect(elapsed).toBeLessThan(1_000);
+    expect(result.closed).toEqual(['a']);
+    expect(result.errors).toEqual([
+      { name: 'thrower', error: expect.stringContaining('cannot stop') },
+      { name: 'hung', error: expect.stringContaining('Timeout (25ms)') },
+    ]);
+    const reported = errors.filter((e) => e.phase === 'shutdown');
+    expect(reported.map((e) => [e.pluginName, (e.error as { code?: string }).code])).toEqual([
+      ['thrower', 'KNEXUS_ERR_PLUGIN_SHUTDOWN'],
+      ['hung', 'KNEXUS_ERR_PLUGIN_TIMEOUT'],
+    ]);
+    expect(registry.getAllPlugins()).toEqual([]);
+  });
+
+  it('is idempotent, and no plugin can load afterwards', async () => {
+    const registry = new AppRegistry();
+    let stops = 0;
+    await registry.loadPlugin(
+      definePlugin({ name: 'once', version: '1.0.0', initialize() {}, getStatus: () => ({}), shutdown: () => void stops++ }),
+    );
+    const first = registry.plugins.shutdown();
+    expect(registry.plugins.shutdown()).toBe(first);
+    await first;
+    await registry.shutdown();
+    expect(stops).toBe(1);
+    await expect(
+      registry.loadPlugin(definePlugin({ name: 'late', version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) })),
+    ).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN' });
+  });
+});

@@ -1,0 +1,138 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppRegistry, definePlugin, type AppRegistry as Registry, type RegistryErrorEvent } from '../src/index.js';
+
+const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
+
+describe('unloading a plugin', () => {
+  let registry: AppRegistry;
+  afterEach(async () => {
+    await registry.shutdown();
+  });
+
+  it('removes its hooks, registry listeners and services, calls shutdown() once, and leaves other plugins alone', async () => {
+    registry = new AppRegistry();
+    const received: string[] = [];
+    let shutdowns = 0;
+    const chatty = definePlugin({
+      ...base,
+      name: 'chatty',
+      initialize(appRegistry: Registry) {
+        appRegistry.on('custom', () => received.push('chatty:on'));
+        appRegistry.addListener('custom', () => received.push('chatty:addListener'));
+        appRegistry.once('custom-once', () => received.push('chatty:once'));
+        appRegistry.exportService(this, 'greeter', { greet: () => 'hello' });
+      },
+      shutdown() {
+        shutdowns++;
+      },
+      onHealthCheck: () => ({ alive: true }),
+    });
+    const neighbour = definePlugin({
+      ...base,
+      name: 'neighbour',
+      initialize(appRegistry: Registry) {
+        appRegistry.on('custom', () => received.push('neighbour'));
+      },
+    });
+    await registry.loadPlugin(chatty);
+    await registry.loadPlugin(neighbour);
+    const unloaded: unknown[] = [];
+    registry.on('plugin-unloaded', (event) => unloaded.push(event));
+
+    registry.emit('custom');
+    expect(received).toEqual(['chatty:on', 'chatty:addListener', 'neighbour']);
+    expect(registry.importService<{ greet(): string }>('neighbour', 'greeter').greet()).toBe('hello');
+    expect(registry.plugins.handles('onHealthCheck')).toBe(true);
+
+    await expect(registry.unloadPlugin('chatty')).resolves.toBe(true);
+    received.length = 0;
+    registry.emit('custom');
+    registry.emit('custom-once');
+    expect(received).toEqual(['neighbour']);
+    expect(registry.listenerCount('custom-once')).toBe(0);
+    expect(registry.plugins.handles('onHealthCheck')).toBe(false);
+    expect(() => registry.importService('neighbour', 'greeter')).toThrow(expect.objectContaining({ code: 'KNEXUS_ERR_SERVICE_NOT_FOUND' }));
+    expect(shutdowns).toBe(1);
+    expect(registry.getPlugin('chatty')).toBeUndefined();
+    expect(unloaded).toEqual([{ name: 'chatty', version: '1.0.0', purgedData: false, error: undefined }]);
+    await expect(registry.unloadPlugin('chatty')).resolves.toBe(false);
+  });
+
+  it("a plugin's removeAllListeners() removes only its own listeners", async () => {
+    registry = new AppRegistry();
+    const received: string[] = [];
+    registry.on('custom', () => received.push('host'));
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'tidy',
+        initialize(appRegistry: Registry) {
+          appRegistry.on('custom', () => received.push('tidy'));
+          appRegistry.removeAllListeners('custom');
+          appRegistry.removeAllListeners();
+        },
+      }),
+    );
+    registry.emit('custom');
+    expect(received).toEqual(['host']);
+  });
+
+  it('waits for the plugin’s running hook calls before calling shutdown()', async () => {
+    registry = new AppRegistry({ pluginManager: { hookTimeout: 1_000 } });
+    const events: string[] = [];
+    let release = (): void => {};
+    let entered = (): void => {};
+    const inHook = new Promise<void>((resolve) => (entered = resolve));
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'busy',
+        onHealthCheck() {
+          entered();
+          return new Promise<void>((resolve) => {
+            release = () => {
+              events.push('hook done');
+              resolve();
+            };
+          });
+        },
+        shutdown() {
+          events.push('shutdown');
+        },
+      }),
+    );
+    const dispatching = registry.plugins.dispatch('onHealthCheck', 'x', {} as never);
+    await inHook;
+    const unloading = registry.unloadPlugin('busy');
+    await Promise.resolve();
+    expect(events).toEqual([]);
+    release();
+    await unloading;
+    await dispatching;
+    expect(events).toEqual(['hook done', 'shutdown']);
+  });
+
+  it('is bounded: a hung hook (hookTimeout) and a hung shutdown() (shutdownTimeout) cannot block it', async () => {
+    registry = new AppRegistry({ pluginManager: { hookTimeout: 15, shutdownTimeout: 20 } });
+    const errors: RegistryErrorEvent[] = [];
+    registry.on('error', (event) => errors.push(event));
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'stuck',
+        onHealthCheck: () => new Promise<void>(() => {}),
+        shutdown: () => new Promise<void>(() => {}),
+      }),
+    );
+    void registry.plugins.dispatch('onHealthCheck', 'x', {} as never);
+    const started = performance.now();
+    await expect(registry.unloadPlugin('stuck')).resolves.toBe(true);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(errors.find((e) => e.phase === 'shutdown')).toMatchObject({
+      component: 'PluginManager',
+      pluginName: 'stuck',
+      error: { code: 'KNEXUS_ERR_PLUGIN_TIMEOUT', timeoutMs: 20 },
+    });
+    expect(registry.plugins.has('stuck')).toBe(false);
+  });
+});
