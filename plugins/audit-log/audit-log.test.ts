@@ -1,0 +1,164 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import knexFactory from 'knex';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { AppRegistry } from '../../src/index.js';
+import { createDatabase } from '../../test/support/databases.js';
+import { brokenApp, notesApp, pluginModule } from '../test-fixtures/apps.js';
+import AuditLogPlugin, { type AuditLogStatus, type AuditRecord } from './index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'knexus-audit-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function readLines(file: string): AuditRecord[] {
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as AuditRecord);
+}
+
+describe('audit-log plugin', () => {
+  let registry: AppRegistry | undefined;
+  afterEach(async () => {
+    await registry?.shutdown();
+    registry = undefined;
+  });
+
+  it('appends registration, migrations, seeds, rollback and unregistration to a JSON-lines file', async () => {
+    const file = join(dir, 'nested', 'audit.jsonl');
+    registry = new AppRegistry();
+    await registry.loadPlugin(AuditLogPlugin, { file });
+    await registry.registerApp('blog', notesApp());
+    await registry.unregisterApp('blog');
+
+    const lines = readLines(file);
+    expect(lines.map((l) => [l.app, l.operation, l.outcome])).toEqual([
+      ['blog', 'migrations', 'succeeded'],
+      ['blog', 'seeds', 'succeeded'],
+      ['blog', 'registration', 'succeeded'],
+      ['blog', 'rollback', 'succeeded'],
+      ['blog', 'unregistration', 'succeeded'],
+    ]);
+    for (const line of lines) {
+      expect(line.durationMs).toBeGreaterThanOrEqual(0);
+      expect(new Date(line.time).toISOString()).toBe(line.time);
+      expect(line.error).toBeNull();
+    }
+    expect(lines[0]?.details).toMatchObject({ batch: 1, applied: ['001_notes.mjs'] });
+    expect(lines[1]?.details).toMatchObject({ applied: ['001_notes.mjs'] });
+    expect(lines[2]?.details).toMatchObject({ target: { client: 'better-sqlite3', filename: ':memory:' } });
+    expect(lines[3]?.details).toEqual({ migrations: ['001_notes.mjs'], seeds: ['001_notes.mjs'], irreversibleSeeds: [] });
+    expect(registry.getPlugin('audit-log')?.getStatus()).toMatchObject({ written: 5, pending: 0, failedWrites: 0 });
+  });
+
+  it('records a failed registration with the failing step, its error code and the time spent', async () => {
+    const file = join(dir, 'failures.jsonl');
+    registry = new AppRegistry();
+    await registry.loadPlugin(AuditLogPlugin, { file });
+    await expect(registry.registerApp('broken', brokenApp())).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED' });
+
+    const [failure, ...rest] = readLines(file);
+    expect(rest).toEqual([]);
+    expect(failure).toMatchObject({
+      app: 'broken',
+      operation: 'migrations',
+      outcome: 'failed',
+      error: { code: 'KNEXUS_ERR_MIGRATION_FAILED' },
+      details: { during: 'registration' },
+    });
+    expect(failure?.durationMs).toBeGreaterThan(0);
+  });
+
+  it('writes to a registered app loaded from config, keeping earlier records until that app exists', async () => {
+    const auditDb = join(dir, 'audit-app.sqlite');
+    registry = new AppRegistry({ plugins: { 'audit-log': { module: pluginModule('audit-log'), config: { app: 'audit' } } } });
+    expect((await registry.initialize()).loadedPlugins).toEqual(['audit-log']);
+
+    await registry.registerApp('blog', notesApp());
+    expect((registry.getPlugin('audit-log')?.getStatus() as AuditLogStatus).pending).toBe(3);
+
+    const audit = await registry.registerApp('audit', { database: { client: 'better-sqlite3', connection: { filename: auditDb } } });
+    const rows = await audit.knex('knexus_audit_log').orderBy('id').select('app', 'operation', 'outcome', 'duration_ms', 'details');
+    expect(rows.map((r: { app: string; operation: string }) => `${r.app}:${r.operation}`)).toEqual([
+      'blog:migrations',
+      'blog:seeds',
+      'blog:registration',
+      'audit:registration',
+    ]);
+    expect(JSON.parse((rows[0] as { details: string }).details)).toMatchObject({ applied: ['001_notes.mjs'] });
+    expect(registry.getPlugin('audit-log')?.getStatus()).toMatchObject({ destination: 'app:audit', written: 4, pending: 0 });
+
+    await registry.unregisterApp('blog');
+    expect(await audit.knex('knexus_audit_log').where({ app: 'blog', outcome: 'succeeded' }).count({ n: '*' })).toEqual([{ n: 5 }]);
+  });
+
+  it('creates the table in a database of its own and closes it at shutdown', async () => {
+    const filename = join(dir, 'own.sqlite');
+    registry = new AppRegistry();
+    await registry.loadPlugin(AuditLogPlugin, { database: { client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true }, table: 'app_audit' });
+    await registry.registerApp('blog', notesApp());
+    await registry.shutdown();
+
+    const reader = knexFactory({ client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true });
+    try {
+      const rows = await reader('app_audit').select('app', 'operation');
+      expect(rows).toEqual([
+        { app: 'blog', operation: 'migrations' },
+        { app: 'blog', operation: 'seeds' },
+        { app: 'blog', operation: 'registration' },
+      ]);
+    } finally {
+      await reader.destroy();
+    }
+  });
+
+  it('rejects a bad config naming the field', async () => {
+    registry = new AppRegistry();
+    const cases: [Record<string, unknown>, string][] = [
+      [{}, 'app'],
+      [{ app: 'a', file: './x.jsonl' }, 'app/file'],
+      [{ file: '' }, 'file'],
+      [{ database: { connection: {} } }, 'database'],
+      [{ app: 'a', table: 'bad name' }, 'table'],
+      [{ app: 'a', bufferSize: -1 }, 'bufferSize'],
+      [{ app: 'a', tabel: 'x' }, 'tabel'],
+    ];
+    for (const [config, field] of cases) {
+      await expect(registry.loadPlugin(AuditLogPlugin, config)).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_PLUGIN_CONFIG_INVALID',
+        pluginName: 'audit-log',
+        cause: { code: 'KNEXUS_ERR_PLUGIN_CONFIG_INVALID', field },
+      });
+    }
+    expect(registry.getPlugin('audit-log')).toBeUndefined();
+  });
+
+  it('never writes a password, even in a failure on PostgreSQL', async () => {
+    const pg = await createDatabase('pg');
+    if (pg === null) return;
+    const password = 'hunter2-audit-secret';
+    try {
+      registry = new AppRegistry();
+      await registry.loadPlugin(AuditLogPlugin, { database: pg.config() });
+      const connection = { ...(pg.config().connection as object), password };
+      await registry.registerApp('blog', notesApp({ client: 'pg', connection }));
+      await expect(registry.registerApp('broken', { ...brokenApp({ client: 'pg', connection }), schema: 'broken' })).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_MIGRATION_FAILED',
+      });
+      const rows = await pg.knex('knexus_audit_log').select();
+      expect(rows.map((r: { app: string; operation: string; outcome: string }) => `${r.app}:${r.operation}:${r.outcome}`)).toEqual([
+        'blog:migrations:succeeded',
+        'blog:seeds:succeeded',
+        'blog:registration:succeeded',
+        'broken:migrations:failed',
+      ]);
+      expect(JSON.stringify(rows)).not.toContain(password);
+      expect(JSON.parse((rows[2] as { details: string }).details)).toMatchObject({ target: { client: 'pg', database: pg.name, user: 'postgres' } });
+    } finally {
+      await registry?.shutdown();
+      registry = undefined;
+      await pg.drop();
+    }
+  });
+});

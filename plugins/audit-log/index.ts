@@ -1,0 +1,258 @@
+import knexFactory, { type Knex } from 'knex';
+import {
+  PluginInterface,
+  type AppRegistry,
+  type ConnectionManager,
+  type FailedOperation,
+  type LifecycleHooks as Hooks,
+} from '../../src/index.js';
+import { resolveAuditLogOptions, type AuditLogOptions, type ResolvedAuditLogOptions } from './audit-log-options.js';
+import type { AuditOutcome, AuditRecord } from './audit-record.js';
+import type { AuditSink } from './audit-sink.js';
+import { FileAuditSink } from './file-audit-sink.js';
+import { TableAuditSink } from './table-audit-sink.js';
+
+export { AUDIT_LOG_DEFAULTS, type AuditLogOptions } from './audit-log-options.js';
+export { AUDIT_OUTCOMES, type AuditOutcome, type AuditRecord } from './audit-record.js';
+
+/** What `getStatus()` reports. */
+export interface AuditLogStatus {
+  readonly destination: string;
+  readonly written: number;
+  /** Records waiting for the destination (e.g. its app is not registered yet). */
+  readonly pending: number;
+  /** Records dropped because more than `bufferSize` were waiting. */
+  readonly dropped: number;
+  /** Writes that threw. */
+  readonly failedWrites: number;
+  readonly lastError: string | null;
+}
+
+/**
+ * Records every registration, migration run, seed run, rollback, unregistration and failure (app,
+ * operation, outcome, duration, time; never a secret) to a table or a JSON-lines file.
+ *
+ * @example
+ * ```ts
+ * const registry = new AppRegistry({
+ *   plugins: { 'audit-log': { module: './plugins/audit-log/index.ts', config: { file: './data/audit.jsonl' } } },
+ * });
+ * ```
+ */
+export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
+  readonly #config: AuditLogOptions;
+  #options: ResolvedAuditLogOptions | undefined;
+  #registry: AppRegistry | undefined;
+  #sink: AuditSink | undefined;
+  /** The `app` destination's connection from its creation to its shutdown (usable while it registers or unregisters). */
+  #auditConnection: ConnectionManager | undefined;
+  readonly #started = new Map<string, number>();
+  #pending: AuditRecord[] = [];
+  #queue: Promise<void> = Promise.resolve();
+  #written = 0;
+  #dropped = 0;
+  #failedWrites = 0;
+  #lastError: string | null = null;
+
+  /** Takes the plugin's config; it is validated by `validateConfiguration` and applied by `initialize`. */
+  constructor(config: AuditLogOptions = {}) {
+    super('audit-log', '1.0.0');
+    this.#config = config;
+  }
+
+  /** Throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the bad field. */
+  override validateConfiguration(config: AuditLogOptions): void {
+    resolveAuditLogOptions({ ...this.#config, ...config }, process.cwd());
+  }
+
+  /** Opens the destination: the file, the plugin's own database (creating the table), or nothing yet for an app. */
+  async initialize(registry: AppRegistry, config: AuditLogOptions): Promise<void> {
+    this.#registry = registry;
+    const options = resolveAuditLogOptions({ ...this.#config, ...config }, registry.plugins.options.baseDir);
+    this.#options = options;
+    const { destination } = options;
+    if (destination.kind === 'file') {
+      const sink = new FileAuditSink(destination.file);
+      await sink.open();
+      this.#sink = sink;
+    } else if (destination.kind === 'database') {
+      const knex = knexFactory({ ...destination.database });
+      const sink = new TableAuditSink(options.table, () => knex, () => knex.destroy());
+      try {
+        await sink.prepare();
+      } catch (error) {
+        await knex.destroy();
+        throw error;
+      }
+      this.#sink = sink;
+    } else {
+      this.#sink = new TableAuditSink(options.table, () => this.#appKnex(destination.app));
+    }
+  }
+
+  /** Writes what is still pending if it can, then closes the destination. */
+  async shutdown(): Promise<void> {
+    await this.#queue;
+    await this.#flush().catch(() => undefined);
+    const sink = this.#sink;
+    this.#sink = undefined;
+    await sink?.close();
+  }
+
+  /** Counts of written, pending and dropped records, and the last write error. */
+  getStatus(): AuditLogStatus {
+    const destination = this.#options?.destination;
+    return {
+      destination:
+        destination === undefined
+          ? 'none'
+          : destination.kind === 'file'
+            ? `file:${destination.file}`
+            : destination.kind === 'app'
+              ? `app:${destination.app}`
+              : `database:${String(destination.database.client)}`,
+      written: this.#written,
+      pending: this.#pending.length,
+      dropped: this.#dropped,
+      failedWrites: this.#failedWrites,
+      lastError: this.#lastError,
+    };
+  }
+
+  // Hooks are typed properties: PluginInterface declares them as optional properties, so methods would not compile.
+  override onAppRegistrationStarted: Hooks['onAppRegistrationStarted'] = (appName) => {
+    this.#started.set(`registration:${appName}`, performance.now());
+  };
+
+  override onConnectionCreated: Hooks['onConnectionCreated'] = (appName, connection) => {
+    if (this.#isDestination(appName)) this.#auditConnection = connection;
+  };
+
+  override onAutoOperationsCompleted: Hooks['onAutoOperationsCompleted'] = async (appName, result) => {
+    const records: AuditRecord[] = [];
+    for (const operation of ['migrations', 'seeds'] as const) {
+      const run = result[operation];
+      if (run === null) continue;
+      const details = { batch: run.batch, applied: run.applied, drifted: run.drifted.map((d) => d.name) };
+      records.push(record(appName, operation, 'succeeded', run.durationMs, null, details));
+    }
+    await this.#append(...records);
+  };
+
+  override onAppRegistered: Hooks['onAppRegistered'] = async (appName, connection, config) => {
+    if (this.#isDestination(appName)) this.#auditConnection = connection;
+    const details = { target: config.target, useConnection: config.useConnection ?? null, models: config.models };
+    await this.#append(record(appName, 'registration', 'succeeded', this.#elapsed('registration', appName), null, details));
+  };
+
+  override onAppUnregistrationStarted: Hooks['onAppUnregistrationStarted'] = (appName) => {
+    this.#started.set(`unregistration:${appName}`, performance.now());
+  };
+
+  override onAppRollbackCompleted: Hooks['onAppRollbackCompleted'] = async (appName, result) => {
+    const details = {
+      migrations: result.migrations?.rolledBack ?? [],
+      seeds: result.seeds?.rolledBack ?? [],
+      irreversibleSeeds: result.seeds?.irreversible ?? [],
+    };
+    await this.#append(record(appName, 'rollback', 'succeeded', result.durationMs, null, details));
+  };
+
+  override onConnectionShutdown: Hooks['onConnectionShutdown'] = (_appName, connection) => {
+    if (this.#auditConnection?.knex === connection.knex) this.#auditConnection = undefined;
+  };
+
+  override onAppUnregistered: Hooks['onAppUnregistered'] = async (appName, options) => {
+    const details = { options: { ...options } };
+    await this.#append(record(appName, 'unregistration', 'succeeded', this.#elapsed('unregistration', appName), null, details));
+  };
+
+  override onOperationFailed: Hooks['onOperationFailed'] = async (appName, operation, error, context) => {
+    const during = context['during'];
+    const durationMs = during === 'registration' || during === 'unregistration' ? this.#elapsed(during, appName) : null;
+    const code = (error as { code?: unknown }).code;
+    const failure = { code: typeof code === 'string' ? code : null, message: error.message };
+    try {
+      await this.#append(record(appName, operation, 'failed', durationMs, failure, jsonSafe(context)));
+    } finally {
+      // A failed registration of the destination app leaves nothing to write to.
+      if (during === 'registration' && this.#isDestination(appName)) this.#auditConnection = undefined;
+    }
+  };
+
+  #isDestination(appName: string): boolean {
+    const destination = this.#options?.destination;
+    return destination?.kind === 'app' && destination.app === appName;
+  }
+
+  #appKnex(app: string): Knex | undefined {
+    if (this.#auditConnection !== undefined) return this.#auditConnection.knex;
+    const registry = this.#registry;
+    return registry?.hasApp(app) ? registry.getApp(app).knex : undefined;
+  }
+
+  #elapsed(phase: 'registration' | 'unregistration', appName: string): number | null {
+    const key = `${phase}:${appName}`;
+    const started = this.#started.get(key);
+    this.#started.delete(key);
+    return started === undefined ? null : performance.now() - started;
+  }
+
+  /** Queues records behind earlier writes (so the log keeps their order) and resolves when they are written or kept pending. */
+  #append(...records: AuditRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    this.#pending.push(...records);
+    const run = this.#queue.then(() => this.#flush());
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #flush(): Promise<void> {
+    const sink = this.#sink;
+    if (sink === undefined || this.#pending.length === 0) return;
+    const batch = this.#pending.slice();
+    let written = false;
+    try {
+      written = await sink.write(batch);
+    } catch (error) {
+      this.#failedWrites++;
+      this.#lastError = error instanceof Error ? error.message : String(error);
+      throw error;
+    } finally {
+      if (written) {
+        this.#pending.splice(0, batch.length);
+        this.#written += batch.length;
+      } else {
+        this.#trim();
+      }
+    }
+  }
+
+  #trim(): void {
+    const excess = this.#pending.length - (this.#options?.bufferSize ?? Infinity);
+    if (excess > 0) {
+      this.#pending.splice(0, excess);
+      this.#dropped += excess;
+    }
+  }
+}
+
+function record(
+  app: string,
+  operation: FailedOperation,
+  outcome: AuditOutcome,
+  durationMs: number | null,
+  error: AuditRecord['error'],
+  details: AuditRecord['details'],
+): AuditRecord {
+  return { time: new Date().toISOString(), app, operation, outcome, durationMs, error, details };
+}
+
+/** A JSON-serializable copy of `value`, or null when it cannot be serialized (cycles, BigInt…). */
+function jsonSafe(value: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | null {
+  try {
+    return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
