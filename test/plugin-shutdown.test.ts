@@ -9,10 +9,10 @@ describe('plugin shutdown', () => {
     const order: string[] = [];
     const errors: RegistryErrorEvent[] = [];
     registry.on('error', (event) => errors.push(event));
-    const plugin = (name: string, shutdown: () => unknown) =>
+    const plugin = (name: string, shutdown: () => void | Promise<void>) =>
       definePlugin({ name, version: '1.0.0', initialize() {}, getStatus: () => ({}), shutdown });
     await registry.loadPlugin(plugin('first', () => void order.push('first')));
-    await registry.loadPlugin(plugin('hung', () => new Promise(() => order.push('hung'))));
+    await registry.loadPlugin(plugin('hung', () => new Promise<void>(() => void order.push('hung'))));
     await registry.loadPlugin(
       plugin('thrower', () => {
         order.push('thrower');

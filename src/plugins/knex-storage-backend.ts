@@ -51,31 +51,36 @@ export class KnexStorageBackend implements StorageBackend {
     this.#close = close;
   }
 
-  async #table(): Promise<Knex.QueryBuilder<Row>> {
+  /** The knex to use, once the table exists. (Never resolve a query builder: it is a thenable.) */
+  async #knex(): Promise<Knex> {
     const knex = this.#resolveKnex();
     await ensureTable(knex);
-    return knex<Row>(PLUGIN_STORAGE_TABLE);
+    return knex;
   }
 
   async get(namespace: string, key: string): Promise<StoredValue | undefined> {
-    const row = await (await this.#table()).where({ plugin: namespace, key }).first();
+    const knex = await this.#knex();
+    const row = await knex<Row>(PLUGIN_STORAGE_TABLE).where({ plugin: namespace, key }).first();
     if (row === undefined) return undefined;
     return { value: row.value, expiresAt: row.expires_at === null ? null : Number(row.expires_at) };
   }
 
   async set(namespace: string, key: string, value: StoredValue): Promise<void> {
-    await (await this.#table())
+    const knex = await this.#knex();
+    await knex<Row>(PLUGIN_STORAGE_TABLE)
       .insert({ plugin: namespace, key, value: value.value, expires_at: value.expiresAt })
       .onConflict(['plugin', 'key'])
       .merge(['value', 'expires_at']);
   }
 
   async delete(namespace: string, key: string): Promise<boolean> {
-    return (await (await this.#table()).where({ plugin: namespace, key }).delete()) > 0;
+    const knex = await this.#knex();
+    return (await knex<Row>(PLUGIN_STORAGE_TABLE).where({ plugin: namespace, key }).delete()) > 0;
   }
 
   async keys(namespace: string, now: number): Promise<string[]> {
-    const rows: Pick<Row, 'key'>[] = await (await this.#table())
+    const knex = await this.#knex();
+    const rows: Pick<Row, 'key'>[] = await knex<Row>(PLUGIN_STORAGE_TABLE)
       .where({ plugin: namespace })
       .andWhere((q: Knex.QueryBuilder) => q.whereNull('expires_at').orWhere('expires_at', '>', now))
       .orderBy('key')
@@ -84,7 +89,8 @@ export class KnexStorageBackend implements StorageBackend {
   }
 
   async clear(namespace: string): Promise<void> {
-    await (await this.#table()).where({ plugin: namespace }).delete();
+    const knex = await this.#knex();
+    await knex<Row>(PLUGIN_STORAGE_TABLE).where({ plugin: namespace }).delete();
   }
 
   async close(): Promise<void> {
