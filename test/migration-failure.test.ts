@@ -1,0 +1,73 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppRegistry, type KnexusError } from '../src/index.js';
+import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+async function ledger(db: TestDatabase, app: string): Promise<string[]> {
+  const rows = (await db.knex('knexus_migrations').where({ app }).orderBy('id').select('name')) as { name: string }[];
+  return rows.map((row) => row.name);
+}
+
+async function caught(promise: Promise<unknown>): Promise<KnexusError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as KnexusError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe.each(DIALECTS)('migrations: failures (%s)', (dialect) => {
+  let db: TestDatabase | null;
+  beforeAll(async () => {
+    db = await createDatabase(dialect);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('a migration failing half-way records nothing, keeps the ones before it, and reports the first database error', async (t) => {
+    if (!db) return t.skip();
+    const registry = new AppRegistry();
+    const error = await caught(registry.registerApp('payroll', { database: db.config(), migrations: { directory: fixture('migrations-failing') } }));
+    expect(error).toMatchObject({
+      code: 'KNEXUS_ERR_MIGRATION_FAILED',
+      appName: 'payroll',
+      file: '002_half.mjs',
+      direction: 'up',
+      details: { batch: 1, applied: ['001_accounts.mjs'] },
+    });
+    // The swallowed first error, not PostgreSQL's follow-on "current transaction is aborted".
+    expect(String((error.cause as Error).message)).toMatch(/failing_missing/);
+    if (dialect === 'pg') expect((error.cause as { code?: string }).code).toBe('42P01');
+
+    expect(await ledger(db, 'payroll')).toEqual(['001_accounts.mjs']);
+    expect(await db.knex.schema.hasTable('failing_accounts')).toBe(true);
+    expect(await db.knex.schema.hasTable('failing_after')).toBe(false);
+    // MySQL/MariaDB commit DDL implicitly, so only PostgreSQL and SQLite can take the table back.
+    if (dialect !== 'mariadb') expect(await db.knex.schema.hasTable('failing_half')).toBe(false);
+    await registry.shutdown();
+  });
+
+  it('a failing down stops the rollback, names the file, and lists what was already rolled back', async (t) => {
+    if (!db) return t.skip();
+    const registry = new AppRegistry();
+    const app = await registry.registerApp('archive', { database: db.config(), migrations: { directory: fixture('migrations-failing-down') } });
+    const error = await caught(app.rollbackMigrations({ all: true }));
+    expect(error).toMatchObject({
+      code: 'KNEXUS_ERR_MIGRATION_FAILED',
+      appName: 'archive',
+      file: '002_second.mjs',
+      direction: 'down',
+      details: { rolledBack: ['003_third.mjs'] },
+    });
+    expect(error.cause).toBeInstanceOf(Error);
+    expect(await app.migrationStatus()).toMatchObject({ pending: ['003_third.mjs'] });
+    expect(await ledger(db, 'archive')).toEqual(['001_first.mjs', '002_second.mjs']);
+    expect(await db.knex.schema.hasTable('down_third')).toBe(false);
+    expect(await db.knex.schema.hasTable('down_second')).toBe(true);
+    await registry.shutdown();
+  });
+});
