@@ -1,0 +1,104 @@
+import { describeTarget } from '../connection/connection-target.js';
+import type { ConfiguredApp } from '../config/validate-config.js';
+import type { DriftEntry, LedgerEntry, LedgerStatus, RunResult } from '../migrations/ledger-types.js';
+import type { AppRegistry } from '../registry/app-registry.js';
+import type { ConnectionTarget, HealthState, RegistryHealth } from '../registry/registry-types.js';
+import { errorJson } from './format-error.js';
+import type { AppOutcome } from './register-apps.js';
+
+/** One ledger (migrations or seeds) of an app, compared with the files on disk. */
+export interface LedgerReport {
+  readonly applied: readonly LedgerEntry[];
+  readonly pending: readonly string[];
+  readonly drifted: readonly DriftEntry[];
+  /** Files this run applied (`up`), empty otherwise. */
+  readonly appliedNow: readonly string[];
+  /** The batch this run created, null when nothing was applied. */
+  readonly batch: number | null;
+  /** Seeds only: applied seeds without an undo export (rolling them back only forgets them). */
+  readonly irreversible?: readonly string[];
+}
+
+/** One app as `up` and `status` report it. Built from `getStatus()` and the ledgers, never from the raw config, so it holds no secret. */
+export interface AppReport {
+  readonly name: string;
+  readonly state: 'ready' | 'failed';
+  readonly connection: ConnectionTarget | undefined;
+  readonly migrations: LedgerReport | null;
+  readonly seeds: LedgerReport | null;
+  readonly models: readonly string[];
+  readonly health: { readonly status: HealthState; readonly latencyMs: number | null; readonly error?: string } | undefined;
+  readonly durationMs: number;
+  readonly error: Record<string, unknown> | undefined;
+}
+
+/** Options of `buildAppReports`. */
+export interface AppReportOptions {
+  /** Run a health check and include it. */
+  readonly health: boolean;
+  readonly verbose: boolean;
+}
+
+/** Reads every registered app's ledgers (read-only) and health, and describes failed apps by their error. */
+export async function buildAppReports(
+  registry: AppRegistry,
+  apps: readonly ConfiguredApp[],
+  outcomes: readonly AppOutcome[],
+  options: AppReportOptions,
+): Promise<AppReport[]> {
+  const health: RegistryHealth | undefined = options.health && outcomes.some((o) => o.ok) ? await registry.healthCheck() : undefined;
+  const status = registry.getStatus();
+  const reports: AppReport[] = [];
+  for (const outcome of outcomes) {
+    const app = apps.find((a) => a.name === outcome.name);
+    if (!outcome.ok) {
+      reports.push({
+        name: outcome.name,
+        state: 'failed',
+        connection: app === undefined ? undefined : failedTarget(app),
+        migrations: null,
+        seeds: null,
+        models: [],
+        health: undefined,
+        durationMs: outcome.durationMs,
+        error: errorJson(outcome.error, options.verbose),
+      });
+      continue;
+    }
+    const { connection, result } = outcome;
+    let error: Record<string, unknown> | undefined;
+    const read = async (which: 'migrations' | 'seeds', run: RunResult | null | undefined): Promise<LedgerReport | null> => {
+      if (app === undefined || app.resolved[which].directories.length === 0) return null;
+      try {
+        const ledger: LedgerStatus = which === 'migrations' ? await connection.migrationStatus() : await connection.seedStatus();
+        const report: LedgerReport = { applied: ledger.applied, pending: ledger.pending, drifted: ledger.drifted, appliedNow: run?.applied ?? [], batch: run?.batch ?? null };
+        return 'irreversible' in ledger ? { ...report, irreversible: ledger.irreversible as readonly string[] } : report;
+      } catch (thrown) {
+        error ??= errorJson(thrown, options.verbose);
+        return null;
+      }
+    };
+    const appHealth = health?.apps[outcome.name];
+    reports.push({
+      name: outcome.name,
+      state: 'ready',
+      connection: status.apps[outcome.name]?.target ?? connection.target,
+      migrations: await read('migrations', result?.migrations),
+      seeds: await read('seeds', result?.seeds),
+      models: status.apps[outcome.name]?.models ?? connection.modelNames,
+      health:
+        appHealth === undefined
+          ? undefined
+          : { status: appHealth.status, latencyMs: appHealth.latencyMs, ...(appHealth.error === undefined ? {} : { error: appHealth.error }) },
+      durationMs: outcome.durationMs,
+      error,
+    });
+  }
+  return reports;
+}
+
+/** A failed app is gone from `getStatus()`; its target is derived the same secret-free way the registry derives it. */
+function failedTarget(app: ConfiguredApp): ConnectionTarget | undefined {
+  const db = app.resolved.database;
+  return db === undefined ? undefined : describeTarget(db.client, db.connection, app.resolved.schema);
+}

@@ -1,0 +1,65 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { KnexusError } from '../../errors.js';
+import type { ConfiguredApp } from '../../config/validate-config.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { fileTemplate, fileTimestamp, type TemplateKind } from '../file-templates.js';
+import type { CommandContext } from './command-context.js';
+
+/**
+ * `knexus make:migration <name> [--app]` and `knexus make:seed <name> [--app]`: write a timestamped
+ * TypeScript template into the app's first migrations (or seeds) directory. Touches no database.
+ */
+export async function makeFile(ctx: CommandContext, kind: TemplateKind): Promise<ExitCode> {
+  const { args, output, loaded } = ctx;
+  const app = pickApp(ctx);
+  const section = kind === 'migration' ? 'migrations' : 'seeds';
+  const directory = app.resolved[section].directories[0];
+  if (directory === undefined) {
+    throw new KnexusError('KNEXUS_ERR_USAGE', `App '${app.name}' has no ${section} directory: set apps.${app.name}.${section}.directory in ${loaded.file}`, {
+      appName: app.name,
+      field: `apps.${app.name}.${section}.directory`,
+      configFile: loaded.file,
+    });
+  }
+  const name = fileStem(args.name ?? '');
+  mkdirSync(directory, { recursive: true });
+  const file = join(directory, `${fileTimestamp()}_${name}.ts`);
+  try {
+    // 'wx': never overwrite a file that may already be applied somewhere.
+    writeFileSync(file, fileTemplate(kind), { flag: 'wx' });
+  } catch (error) {
+    throw new KnexusError('KNEXUS_ERR_USAGE', `Could not create ${file}: ${(error as Error).message}`, { appName: app.name, file }, error);
+  }
+  output.document({ ok: true, command: `make:${kind}`, configFile: loaded.file, app: app.name, file });
+  output.info(`created ${relative(process.cwd(), file) || file} (app ${app.name})`);
+  return EXIT_CODES.ok;
+}
+
+function pickApp(ctx: CommandContext): ConfiguredApp {
+  const { args, loaded } = ctx;
+  const apps = loaded.apps;
+  if (args.app !== undefined) {
+    const app = apps.find((a) => a.name === args.app);
+    if (app === undefined) {
+      throw new KnexusError('KNEXUS_ERR_USAGE', `No app '${args.app}' in ${loaded.file} (configured apps: ${apps.map((a) => a.name).join(', ') || 'none'})`);
+    }
+    return app;
+  }
+  const [only, ...others] = apps;
+  if (only === undefined) throw new KnexusError('KNEXUS_ERR_USAGE', `${loaded.file} configures no app`);
+  if (others.length > 0) throw new KnexusError('KNEXUS_ERR_USAGE', `Several apps are configured (${apps.map((a) => a.name).join(', ')}): pass --app <name>`);
+  return only;
+}
+
+/** `Add posts.slug` → `add_posts_slug`: safe in every file system and sorted after the timestamp. */
+function fileStem(name: string): string {
+  const stem = name
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (stem.length === 0) throw new KnexusError('KNEXUS_ERR_USAGE', `'${name}' is not a usable file name: use letters, digits and _`);
+  return stem;
+}

@@ -1,0 +1,62 @@
+import { errorJson, errorCode } from '../format-error.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import type { ConnectionManager } from '../../connection/connection-manager.js';
+import type { ConfiguredApp } from '../../config/validate-config.js';
+import type { CommandContext } from './command-context.js';
+import { byName } from './by-name.js';
+import { withRegistry } from './with-registry.js';
+
+/** What one app's step produced: a JSON-able result and a one-line summary for people. */
+export interface StepResult {
+  readonly summary: string;
+  readonly result: Readonly<Record<string, unknown>>;
+}
+
+/** Options of `runPerApp`. */
+export interface RunPerAppOptions {
+  /** The command's name in the JSON document. */
+  readonly command: string;
+  /** Progress text while an app's step runs, e.g. `migrating`. */
+  readonly verb: string;
+  /** Act on apps newest-first (rollbacks). */
+  readonly reverse?: boolean;
+  /** Ask the registry itself to run the step instead of the app's handle (e.g. unregister). */
+  readonly step: (connection: ConnectionManager, app: ConfiguredApp, registry: import('../../registry/app-registry.js').AppRegistry) => Promise<StepResult>;
+}
+
+/**
+ * The shape shared by migrate, rollback, seed and down: register the apps read-only, run one step per
+ * target app with progress, keep going after a failure, print one line (or one JSON document) per app,
+ * and exit 1 if any app failed.
+ */
+export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions): Promise<ExitCode> {
+  const { output, loaded } = ctx;
+  return withRegistry(ctx, { readOnly: true, transient: true }, async ({ registry, outcomes, targets }) => {
+    // Registering was transient noise; each app's outcome here is the command's result and stays on screen.
+    const progress = await output.progress();
+    const rows: { name: string; ok: boolean; result?: Readonly<Record<string, unknown>>; error?: Record<string, unknown> }[] = [];
+    const ordered = options.reverse ? [...targets].reverse() : targets;
+    for (const app of ordered) {
+      const outcome = outcomes.find((o) => o.name === app.name);
+      if (outcome === undefined) continue;
+      if (!outcome.ok) {
+        rows.push({ name: app.name, ok: false, error: errorJson(outcome.error, output.verbose) });
+        output.error(outcome.error);
+        continue;
+      }
+      progress.start(`${app.name}: ${options.verb}`);
+      try {
+        const { summary, result } = await options.step(outcome.connection, app, registry);
+        progress.succeed(`${app.name}: ${summary}`);
+        rows.push({ name: app.name, ok: true, result });
+      } catch (error) {
+        progress.fail(`${app.name}: ${errorCode(error)}`);
+        rows.push({ name: app.name, ok: false, error: errorJson(error, output.verbose) });
+        output.error(error);
+      }
+    }
+    const ok = rows.every((row) => row.ok);
+    output.document({ ok, command: options.command, configFile: loaded.file, apps: byName(rows) });
+    return ok ? EXIT_CODES.ok : EXIT_CODES.failed;
+  });
+}

@@ -1,0 +1,28 @@
+import { buildAppReports } from '../app-report.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { pluginRows } from '../plugin-rows.js';
+import { renderAppReports, renderPluginRows } from '../render-reports.js';
+import { byName } from './by-name.js';
+import type { CommandContext } from './command-context.js';
+import { withRegistry } from './with-registry.js';
+
+/**
+ * `knexus status [app]`: read-only view of each app's ledgers (applied with batch and time, pending,
+ * drifted) and of the plugins. Apps are registered with auto-migrations and seeds off, so nothing is applied.
+ */
+export async function status(ctx: CommandContext): Promise<ExitCode> {
+  const { output, loaded } = ctx;
+  return withRegistry(ctx, { readOnly: true, transient: true }, async ({ registry, init, outcomes, targets }) => {
+    const names = new Set(targets.map((app) => app.name));
+    const shown = outcomes.filter((outcome) => names.has(outcome.name));
+    const apps = await buildAppReports(registry, loaded.apps, shown, { health: false, verbose: output.verbose });
+    const plugins = pluginRows(registry, init, loaded);
+    const ok = apps.every((app) => app.state === 'ready' && app.error === undefined);
+    output.document({ ok, command: 'status', configFile: loaded.file, apps: byName(apps), plugins: byName(plugins) });
+    output.print(`config ${loaded.file}\n`);
+    renderAppReports(output, apps, 'files');
+    output.print();
+    renderPluginRows(output, plugins);
+    return ok ? EXIT_CODES.ok : EXIT_CODES.failed;
+  });
+}

@@ -1,0 +1,62 @@
+import type { ConfiguredApp } from '../../config/validate-config.js';
+import type { PluginInitializeResult } from '../../plugins/plugin-types.js';
+import type { AppRegistry } from '../../registry/app-registry.js';
+import type { RegistrySettings } from '../../registry/registry-types.js';
+import { ensureSqliteFolders, openRegistry } from '../open-registry.js';
+import { registerApps, type AppOutcome } from '../register-apps.js';
+import { selectApps } from '../select-apps.js';
+import type { TaskProgress } from '../task-progress.js';
+import type { CommandContext } from './command-context.js';
+
+/** A registry with plugins loaded and the selected apps registered, handed to a command's work. */
+export interface RegistrySession {
+  readonly registry: AppRegistry;
+  readonly init: PluginInitializeResult;
+  /** The apps the command acts on (the named one, or all). */
+  readonly targets: readonly ConfiguredApp[];
+  /** Every app registered for the command (targets plus the apps whose connection they share). */
+  readonly registered: readonly ConfiguredApp[];
+  readonly outcomes: readonly AppOutcome[];
+  readonly progress: TaskProgress;
+}
+
+/** Options of `withRegistry`. */
+export interface WithRegistryOptions {
+  /** Register apps with auto-migrations and seeds off. */
+  readonly readOnly: boolean;
+  /** Successful registrations leave no line (read-only views, where they are noise), unless verbose. */
+  readonly transient?: boolean;
+  /** Register no app at all (the plugins command). */
+  readonly noApps?: boolean;
+  readonly settings?: RegistrySettings;
+  /** Stops registering further apps once aborted. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Opens a registry from the config, loads plugins, registers the apps the command names, runs `work`,
+ * and always shuts the registry down afterwards (closing connections, never rolling back).
+ */
+export async function withRegistry<T>(ctx: CommandContext, options: WithRegistryOptions, work: (session: RegistrySession) => Promise<T>): Promise<T> {
+  const { targets, toRegister } = options.noApps ? { targets: [], toRegister: [] } : selectApps(ctx.loaded, ctx.args.app);
+  const registry = openRegistry(ctx.loaded, options.settings);
+  try {
+    ensureSqliteFolders(toRegister);
+    const progress = await ctx.output.progress({ transient: options.transient ?? false });
+    const init = await loadPlugins(registry, progress, Object.keys(ctx.loaded.config.plugins ?? {}).length > 0);
+    const outcomes = await registerApps(registry, toRegister, { readOnly: options.readOnly, progress, ...(options.signal ? { signal: options.signal } : {}) });
+    return await work({ registry, init, targets, registered: toRegister, outcomes, progress });
+  } finally {
+    const result = await registry.shutdown();
+    for (const { name, error } of result.errors) ctx.output.warn(`shutdown of ${name}: ${error}`);
+  }
+}
+
+async function loadPlugins(registry: AppRegistry, progress: TaskProgress, any: boolean): Promise<PluginInitializeResult> {
+  if (any) progress.start('plugins: loading');
+  const init = await registry.initialize();
+  if (!any) return init;
+  if (init.failedPlugins.length === 0) progress.succeed(`plugins: ${init.loadedPlugins.length} loaded`);
+  else progress.fail(`plugins: ${init.loadedPlugins.length} loaded, ${init.failedPlugins.length} failed (${init.failedPlugins.map((f) => f.name).join(', ')})`);
+  return init;
+}

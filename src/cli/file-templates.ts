@@ -1,0 +1,43 @@
+/** Kinds of file `make:migration` and `make:seed` write. */
+export const TEMPLATE_KINDS = ['migration', 'seed'] as const;
+/** A kind of generated file. */
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+const TEMPLATES: Readonly<Record<TemplateKind, string>> = {
+  migration: `import type { Knex } from 'knex';
+
+export async function up(knex: Knex): Promise<void> {
+  // await knex.schema.createTable('things', (table) => {
+  //   table.increments('id');
+  //   table.string('name').notNullable();
+  //   table.timestamps(true, true);
+  // });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  // Undo exactly what up() did, so \`knexus rollback\` works:
+  // await knex.schema.dropTable('things');
+}
+`,
+  seed: `import type { Knex } from 'knex';
+
+export async function seed(knex: Knex): Promise<void> {
+  // await knex('things').insert([{ name: 'first' }]);
+}
+
+export async function unseed(knex: Knex): Promise<void> {
+  // Remove what seed() inserted, so \`knexus rollback --seeds\` and \`knexus down\` can undo it:
+  // await knex('things').whereIn('name', ['first']).delete();
+}
+`,
+};
+
+/** The TypeScript source of a new migration or seed file. */
+export function fileTemplate(kind: TemplateKind): string {
+  return TEMPLATES[kind];
+}
+
+/** A sortable UTC timestamp for file names, `YYYYMMDDHHmmss` (the format knex uses). */
+export function fileTimestamp(date = new Date()): string {
+  return date.toISOString().replace(/\D/g, '').slice(0, 14);
+}

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { loadConfig } from '../config/load-config.js';
+import { parseCliArgs, type CliArgs, type CommandName } from './cli-args.js';
+import { CliOutput } from './cli-output.js';
+import { down } from './commands/down.js';
+import type { Command } from './commands/command-context.js';
+import { makeFile } from './commands/make-file.js';
+import { migrate } from './commands/migrate.js';
+import { plugins } from './commands/plugins.js';
+import { rollback } from './commands/rollback.js';
+import { seed } from './commands/seed.js';
+import { status } from './commands/status.js';
+import { up } from './commands/up.js';
+import { configSecrets } from './config-secrets.js';
+import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { exitCodeFor } from './format-error.js';
+import { usageText } from './usage.js';
+
+/** The streams `main` writes to; tests may pass their own. */
+export interface CliStreams {
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+}
+
+const COMMANDS: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
+  up,
+  status,
+  migrate,
+  rollback,
+  seed,
+  down,
+  plugins,
+  'make:migration': (ctx) => makeFile(ctx, 'migration'),
+  'make:seed': (ctx) => makeFile(ctx, 'seed'),
+};
+
+/**
+ * Runs the `knexus` command line and resolves with its exit code: 0 success, 1 an operation failed,
+ * 2 a usage or config error. Never throws; never calls `process.exit` (a second Ctrl-C under `up` aside).
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2));
+ */
+export async function main(argv: readonly string[], streams: CliStreams = process): Promise<ExitCode> {
+  let args: CliArgs;
+  try {
+    args = parseCliArgs(argv);
+  } catch (error) {
+    // The command line is unusable, but `--json` callers still expect a document.
+    const output = new CliOutput({ json: argv.includes('--json'), quiet: false, verbose: argv.includes('--verbose'), ...streams });
+    output.failure('knexus', error);
+    return exitCodeFor(error);
+  }
+  const output = new CliOutput({ json: args.json, quiet: args.quiet, verbose: args.verbose, ...streams });
+  if (args.version) {
+    if (args.json) output.document({ ok: true, version: version() });
+    else streams.stdout.write(`knexus ${version()}\n`);
+    return EXIT_CODES.ok;
+  }
+  if (args.command === 'help' || args.help) {
+    const topic = args.command === 'help' ? (args.name as CommandName | undefined) : args.command;
+    streams.stdout.write(usageText(topic));
+    return EXIT_CODES.ok;
+  }
+  try {
+    const loaded = await loadConfig(args.config === undefined ? {} : { file: args.config });
+    output.addSecrets(configSecrets(loaded));
+    output.debug(`config ${loaded.file}`);
+    return await COMMANDS[args.command]({ args, output, loaded });
+  } catch (error) {
+    output.failure(args.command, error);
+    return exitCodeFor(error);
+  }
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}

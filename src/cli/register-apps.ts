@@ -1,0 +1,92 @@
+import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppConfig } from '../registry/app-config.js';
+import type { AppRegistry } from '../registry/app-registry.js';
+import type { AutoOperationsResult } from '../registry/registry-types.js';
+import { KnexusError } from '../errors.js';
+import type { ConfiguredApp } from '../config/validate-config.js';
+import { errorCode } from './format-error.js';
+import type { TaskProgress } from './task-progress.js';
+
+/** How registering one app went. */
+export type AppOutcome =
+  | { readonly name: string; readonly ok: true; readonly connection: ConnectionManager; readonly result: AutoOperationsResult | undefined; readonly durationMs: number }
+  | { readonly name: string; readonly ok: false; readonly error: unknown; readonly durationMs: number };
+
+/** Options of `registerApps`. */
+export interface RegisterAppsOptions {
+  /** Register with migrations and seeds switched off, so nothing is applied (status, migrate, rollback…). */
+  readonly readOnly: boolean;
+  readonly progress: TaskProgress;
+  /** Once aborted (Ctrl-C during start-up), the remaining apps are not registered. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Registers apps one after another in config order (an app sharing a connection needs its owner
+ * ready first), reporting each on `progress`. A failed app does not stop the others; apps sharing
+ * its connection are skipped with an error saying why.
+ */
+export async function registerApps(registry: AppRegistry, apps: readonly ConfiguredApp[], options: RegisterAppsOptions): Promise<AppOutcome[]> {
+  const { progress } = options;
+  const results = new Map<string, AutoOperationsResult>();
+  const listeners = {
+    'app-registered': (event: { appName: string; result: AutoOperationsResult }) => results.set(event.appName, event.result),
+    'auto-migration-started': (event: { appName: string }) => progress.update(`${event.appName}: migrating`),
+    'auto-seed-started': (event: { appName: string }) => progress.update(`${event.appName}: seeding`),
+  };
+  for (const [event, fn] of Object.entries(listeners)) registry.on(event, fn as (...args: unknown[]) => void);
+  const outcomes: AppOutcome[] = [];
+  try {
+    for (const app of apps) {
+      if (options.signal?.aborted) break;
+      const started = performance.now();
+      const owner = app.resolved.useConnection;
+      const failedOwner = owner === undefined ? undefined : outcomes.find((o) => o.name === owner && !o.ok);
+      if (failedOwner !== undefined) {
+        const error = new KnexusError('KNEXUS_ERR_USE_CONNECTION', `App '${app.name}' was skipped: it shares the connection of '${owner}', which failed`, {
+          appName: app.name,
+          field: 'useConnection',
+        });
+        progress.fail(`${app.name}: skipped (${owner} failed)`);
+        outcomes.push({ name: app.name, ok: false, error, durationMs: 0 });
+        continue;
+      }
+      progress.start(`${app.name}: connecting`);
+      try {
+        const connection = await registry.registerApp(app.name, options.readOnly ? readOnlyConfig(app.config) : app.config);
+        const durationMs = performance.now() - started;
+        const result = results.get(app.name);
+        progress.succeed(`${app.name}: ready${describeResult(result)} ${formatMs(durationMs)}`);
+        outcomes.push({ name: app.name, ok: true, connection, result, durationMs });
+      } catch (error) {
+        const durationMs = performance.now() - started;
+        progress.fail(`${app.name}: ${errorCode(error)} ${formatMs(durationMs)}`);
+        outcomes.push({ name: app.name, ok: false, error, durationMs });
+      }
+    }
+  } finally {
+    for (const [event, fn] of Object.entries(listeners)) registry.off(event, fn as (...args: unknown[]) => void);
+  }
+  return outcomes;
+}
+
+/** The app's config with auto-migrations and seeds off; directories stay, so status and explicit runs still work. */
+export function readOnlyConfig(config: AppConfig): AppConfig {
+  const copy: AppConfig = { ...config };
+  if (config.migrations !== undefined) copy.migrations = { ...config.migrations, enabled: false };
+  if (config.seeds !== undefined) copy.seeds = { ...config.seeds, enabled: false };
+  return copy;
+}
+
+function describeResult(result: AutoOperationsResult | undefined): string {
+  if (result === undefined) return '';
+  const parts: string[] = [];
+  if (result.migrations !== null) parts.push(`${result.migrations.applied.length} migration(s) applied`);
+  if (result.seeds !== null) parts.push(`${result.seeds.applied.length} seed(s) run`);
+  return parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+}
+
+/** A duration for people: `12ms`, `1.4s`. */
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}

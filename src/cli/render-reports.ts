@@ -1,0 +1,76 @@
+import type { AppReport, LedgerReport } from './app-report.js';
+import type { CliOutput } from './cli-output.js';
+import { formatTarget } from './format-target.js';
+import type { PluginRow } from './plugin-rows.js';
+import { formatMs } from './register-apps.js';
+
+/** How much of each ledger to show: counts (`up`) or every file (`status`). */
+export type ReportDetail = 'summary' | 'files';
+
+/** Prints app reports for people. */
+export function renderAppReports(output: CliOutput, reports: readonly AppReport[], detail: ReportDetail): void {
+  output.print(output.style('bold', 'Apps'));
+  if (reports.length === 0) output.print('  none configured');
+  for (const report of reports) {
+    const mark = report.state === 'ready' ? output.style('green', '✔') : output.style('red', '✖');
+    const took = detail === 'summary' ? ` in ${formatMs(report.durationMs)}` : '';
+    output.print(`  ${mark} ${output.style('bold', report.name)}  ${report.state}${took}`);
+    row(output, 'connection', formatTarget(report.connection));
+    if (report.error !== undefined) {
+      row(output, 'error', `${String(report.error['code'])}: ${String(report.error['message'])}`);
+      row(output, 'hint', String(report.error['hint']));
+    }
+    if (report.state !== 'ready') continue;
+    ledger(output, 'migrations', report.migrations, detail);
+    ledger(output, 'seeds', report.seeds, detail);
+    row(output, 'models', report.models.length === 0 ? 'none' : report.models.join(', '));
+    if (report.health !== undefined) {
+      const latency = report.health.latencyMs === null ? '' : ` (${report.health.latencyMs.toFixed(1)}ms)`;
+      const text = `${report.health.status}${latency}${report.health.error === undefined ? '' : `: ${report.health.error}`}`;
+      row(output, 'health', report.health.status === 'healthy' ? output.style('green', text) : output.style('yellow', text));
+    }
+  }
+}
+
+/** Prints plugin rows for people. */
+export function renderPluginRows(output: CliOutput, rows: readonly PluginRow[]): void {
+  output.print(output.style('bold', 'Plugins'));
+  if (rows.length === 0) output.print('  none configured');
+  for (const plugin of rows) {
+    const mark = plugin.state === 'failed' ? output.style('red', '✖') : plugin.state === 'loaded' ? output.style('green', '✔') : '-';
+    const version = plugin.version === undefined ? '' : ` ${plugin.version}`;
+    const time = plugin.loadTimeMs === undefined ? '' : `  loaded in ${formatMs(plugin.loadTimeMs)}`;
+    output.print(`  ${mark} ${output.style('bold', plugin.name)}${version}  ${plugin.state}${time}`);
+    if (plugin.error !== undefined) row(output, 'error', `${plugin.error.code}: ${plugin.error.message}`);
+  }
+}
+
+function row(output: CliOutput, label: string, text: string): void {
+  output.print(`      ${label.padEnd(11)}${text}`);
+}
+
+function ledger(output: CliOutput, label: string, report: LedgerReport | null, detail: ReportDetail): void {
+  if (report === null) {
+    row(output, label, 'not configured');
+    return;
+  }
+  const now = report.appliedNow.length > 0 ? ` (${report.appliedNow.length} now, batch ${report.batch ?? '-'})` : '';
+  const drift = report.drifted.length > 0 ? output.style('yellow', `, ${report.drifted.length} drifted`) : '';
+  row(output, label, `${report.applied.length} applied${now}, ${report.pending.length} pending${drift}`);
+  if (detail === 'summary') {
+    for (const d of report.drifted) output.print(`        ${output.style('yellow', '!')} ${d.name} ${d.current === null ? 'is missing' : 'changed since it ran'}`);
+    return;
+  }
+  for (const entry of report.applied) {
+    output.print(`        ${output.style('green', '✔')} ${entry.name}  batch ${entry.batch}  ${formatDate(entry.appliedAt)}`);
+  }
+  for (const name of report.pending) output.print(`        ${output.style('dim', '○')} ${name}  pending`);
+  for (const d of report.drifted) {
+    output.print(`        ${output.style('yellow', '!')} ${d.name}  ${d.current === null ? 'file missing' : 'changed since it ran'} (recorded ${d.recorded.slice(0, 12)})`);
+  }
+}
+
+function formatDate(value: Date | string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+}

@@ -1,0 +1,44 @@
+import type { CommandName } from './cli-args.js';
+
+const GLOBAL = `Options:
+  -c, --config <file>  config file (default: the nearest registry.config.{ts,mts,js,mjs} from here up)
+      --json           print one JSON document on stdout instead of text
+  -q, --quiet          print only errors and warnings (status and plugins still print their view)
+  -v, --verbose        more detail, and stack traces on errors
+  -h, --help           show help (knexus help <command> for one command)
+      --version        print the version`;
+
+const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
+  up: `knexus up [--once]
+  Loads plugins, registers every configured app (connect, migrate, seed, bind models), prints a report
+  and keeps running with health checks until SIGINT/SIGTERM, then shuts down gracefully (a second
+  signal exits at once). --once prints the report and exits without rolling anything back.`,
+  status: `knexus status [app]
+  Read-only: applied migrations and seeds (batch, time), pending and drifted files, plugin status.`,
+  migrate: `knexus migrate [app] [--to <name>]
+  Applies pending migrations of every app (or one), up to and including <name> with --to.`,
+  rollback: `knexus rollback [app] [--step <n> | --all] [--seeds]
+  Undoes the last migration batch of every app (or one), in reverse app order; --step undoes the last
+  n migrations, --all every one. --seeds rolls back seed batches instead of migrations.`,
+  seed: `knexus seed [app]
+  Runs the seeds every app (or one) has not run yet.`,
+  down: `knexus down <app>
+  Rolls back all of the app's seeds, then all of its migrations, and unregisters it.`,
+  plugins: `knexus plugins
+  Loads the configured plugins and shows, for each, whether it loaded, its version, load time and error.`,
+  'make:migration': `knexus make:migration <name> [--app <app>]
+  Writes <timestamp>_<name>.ts with up/down into the app's first migrations directory.`,
+  'make:seed': `knexus make:seed <name> [--app <app>]
+  Writes <timestamp>_<name>.ts with seed/unseed into the app's first seeds directory.`,
+  help: `knexus help [command]
+  Shows help.`,
+};
+
+/** The help text of one command, or of the whole CLI. */
+export function usageText(command?: CommandName): string {
+  if (command !== undefined && command !== 'help') return `Usage: ${COMMAND_HELP[command]}\n\n${GLOBAL}\n`;
+  const commands = Object.values(COMMAND_HELP)
+    .map((text) => `  ${text.split('\n', 1)[0]}`)
+    .join('\n');
+  return `Usage: knexus <command> [options]\n\nCommands:\n${commands}\n\n${GLOBAL}\n\nExit codes: 0 success, 1 an operation failed, 2 usage or config error.\n`;
+}

@@ -1,0 +1,32 @@
+import type { PluginEntry, PluginManagerOptions } from '../plugins/plugin-types.js';
+import type { AppConfig } from '../registry/app-config.js';
+import type { RegistrySettings } from '../registry/registry-types.js';
+
+/** Everything a `registry.config.ts` file describes: registry settings, plugins and the apps to register at start-up. */
+export interface KnexusConfig {
+  /** Registry-wide settings (shutdown and health-check timings); default: the AppRegistry defaults. */
+  readonly registry?: RegistrySettings;
+  /** Options of the plugin manager (timeouts, concurrency, metrics); default: the PluginManager defaults. */
+  readonly pluginManager?: PluginManagerOptions;
+  /** Config-driven plugins by name, loaded by `initialize()`; relative `module` paths resolve against the config file's folder. */
+  readonly plugins?: Readonly<Record<string, PluginEntry>>;
+  /** Apps registered at start-up, in this order (an app using `useConnection` must come after its owner). */
+  readonly apps?: Readonly<Record<string, AppConfig>>;
+}
+
+/**
+ * Types a `registry.config.ts` file; returns its argument unchanged.
+ *
+ * @example
+ * export default defineConfig({
+ *   apps: {
+ *     blog: {
+ *       database: { client: 'better-sqlite3', connection: { filename: './data/blog.sqlite' } },
+ *       migrations: { directory: './migrations' },
+ *     },
+ *   },
+ * });
+ */
+export function defineConfig<const T extends KnexusConfig>(config: T): T {
+  return config;
+}

@@ -1,0 +1,70 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { createJiti } from 'jiti';
+import { KnexusError, errorMessage } from '../errors.js';
+import { CONFIG_FILE_NAMES } from './config-file-names.js';
+import { findConfigFile } from './find-config-file.js';
+import { validateConfig, type ValidatedConfig } from './validate-config.js';
+
+/** Options of `loadConfig`. */
+export interface LoadConfigOptions {
+  /** Folder the search for a config file starts from, walking up; default `process.cwd()`. */
+  readonly cwd?: string;
+  /** An explicit config file (relative to `cwd`); when given, no search happens. */
+  readonly file?: string;
+}
+
+/**
+ * Finds, imports (TypeScript included, through jiti) and validates a `registry.config.*` file.
+ * Throws KNEXUS_ERR_CONFIG_NOT_FOUND, KNEXUS_ERR_CONFIG_LOAD or KNEXUS_ERR_INVALID_CONFIG, each naming the file.
+ *
+ * @example
+ * const { config, baseDir } = await loadConfig({ file: 'registry.config.ts' });
+ * const registry = new AppRegistry({ ...config, baseDir });
+ */
+export async function loadConfig(options: LoadConfigOptions = {}): Promise<ValidatedConfig> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const file = options.file === undefined ? findConfigFile(cwd) : resolve(cwd, options.file);
+  if (file === undefined) {
+    throw new KnexusError(
+      'KNEXUS_ERR_CONFIG_NOT_FOUND',
+      `No config file found in ${cwd} or its parents (looked for ${CONFIG_FILE_NAMES.join(', ')})`,
+      { details: { cwd } },
+    );
+  }
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new KnexusError('KNEXUS_ERR_CONFIG_NOT_FOUND', `Config file ${file} does not exist`, { configFile: file });
+  }
+  const exported = await importConfig(file);
+  return validateConfig(exported, file, dirname(file));
+}
+
+async function importConfig(file: string): Promise<unknown> {
+  let namespace: Record<string, unknown>;
+  try {
+    // No module cache: a long-lived process (or a test) that loads the file again must see its edits.
+    const jiti = createJiti(import.meta.url, { moduleCache: false });
+    namespace = (await jiti.import(file)) as Record<string, unknown>;
+  } catch (error) {
+    throw new KnexusError('KNEXUS_ERR_CONFIG_LOAD', `Could not load ${file}: ${firstLine(errorMessage(error))}`, { configFile: file }, error);
+  }
+  if (namespace === null || typeof namespace !== 'object' || namespace['default'] === undefined) {
+    throw new KnexusError(
+      'KNEXUS_ERR_CONFIG_LOAD',
+      `${file} has no default export: write \`export default defineConfig({ apps: { … } })\``,
+      { configFile: file, field: 'default export' },
+    );
+  }
+  const exported = namespace['default'];
+  if (typeof exported !== 'function') return exported;
+  // A function lets the file do async work (read a secret store) before it returns the config.
+  try {
+    return await (exported as () => unknown)();
+  } catch (error) {
+    throw new KnexusError('KNEXUS_ERR_CONFIG_LOAD', `The config function of ${basename(file)} threw: ${errorMessage(error)}`, { configFile: file }, error);
+  }
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? text;
+}
