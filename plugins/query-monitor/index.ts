@@ -1,0 +1,180 @@
+import type { Knex } from 'knex';
+import { PluginInterface, type AppRegistry, type ConnectionManager, type LifecycleHooks as Hooks } from '../../src/index.js';
+import { KnexQueryTap, type TappedQuery } from './knex-query-tap.js';
+import { QueryMetrics } from './query-metrics.js';
+import { resolveQueryMonitorOptions, type QueryMonitorOptions, type ResolvedQueryMonitorOptions } from './query-monitor-options.js';
+import { QueryStats, type QueryStatsSnapshot } from './query-stats.js';
+
+export { QUERY_MONITOR_DEFAULTS, type QueryMonitorOptions } from './query-monitor-options.js';
+export type { QueryStatsSnapshot } from './query-stats.js';
+
+/** Payload of the `query-monitor:slow-query` registry event: the SQL text with placeholders, never bound values. */
+export interface SlowQueryEvent {
+  /** The app that opened the connection the query ran on. */
+  readonly appName: string;
+  /** Every app using that connection (more than one when it is shared with `useConnection`). */
+  readonly apps: readonly string[];
+  readonly sql: string;
+  readonly method: string | null;
+  readonly durationMs: number;
+  readonly failed: boolean;
+  readonly time: string;
+}
+
+/** The registry event a slow query emits. */
+export const SLOW_QUERY_EVENT = 'query-monitor:slow-query';
+/** The service `metrics-http` (or anyone) reads the Prometheus series from. */
+export const QUERY_METRICS_SERVICE = 'metrics:query-monitor';
+
+/** One watched physical connection: the apps on it, its tap and its numbers. */
+interface Watch {
+  readonly owner: string;
+  readonly apps: Set<string>;
+  readonly tap: KnexQueryTap;
+  readonly stats: QueryStats;
+}
+
+/**
+ * Counts each app's queries, errors and latency from knex's query events, reports slow queries as
+ * `query-monitor:slow-query` events, adds `{ queries, errors, errorRate, p50Ms, p95Ms, slowQueries }`
+ * to health reports and exports Prometheus series as the `metrics:query-monitor` service.
+ * Apps sharing a connection share its numbers: knex cannot tell which of them ran a query.
+ *
+ * @example
+ * ```ts
+ * await registry.loadPlugin(QueryMonitorPlugin, { slowQueryMs: 200 });
+ * registry.on('query-monitor:slow-query', (event) => console.warn(event.appName, event.durationMs, event.sql));
+ * ```
+ */
+export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOptions> {
+  readonly #config: QueryMonitorOptions;
+  #options: ResolvedQueryMonitorOptions | undefined;
+  #registry: AppRegistry | undefined;
+  #metrics: QueryMetrics | undefined;
+  readonly #watches = new Map<Knex, Watch>();
+  readonly #appKnex = new Map<string, Knex>();
+  readonly #recentSlow: SlowQueryEvent[] = [];
+
+  /** Takes the plugin's config; it is validated by `validateConfiguration` and applied by `initialize`. */
+  constructor(config: QueryMonitorOptions = {}) {
+    super('query-monitor', '1.0.0');
+    this.#config = config;
+  }
+
+  /** Throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the bad field. */
+  override validateConfiguration(config: QueryMonitorOptions): void {
+    resolveQueryMonitorOptions({ ...this.#config, ...config });
+  }
+
+  /** Starts watching the apps already registered and exports the metrics service. */
+  initialize(registry: AppRegistry, config: QueryMonitorOptions): void {
+    this.#options = resolveQueryMonitorOptions({ ...this.#config, ...config });
+    this.#registry = registry;
+    const metrics = new QueryMetrics(this.#options.buckets);
+    this.#metrics = metrics;
+    registry.exportService(this, QUERY_METRICS_SERVICE, { metrics: () => metrics.render() });
+    for (const connection of registry.getAllApps()) this.#watch(connection.name, connection);
+  }
+
+  /** Stops listening to every connection. */
+  shutdown(): void {
+    for (const knex of [...this.#watches.keys()]) this.#unwatchKnex(knex);
+  }
+
+  /** Per-app numbers and the most recent slow queries. */
+  getStatus(): { apps: Record<string, QueryStatsSnapshot>; recentSlowQueries: readonly SlowQueryEvent[] } {
+    const apps: Record<string, QueryStatsSnapshot> = {};
+    for (const name of this.#appKnex.keys()) {
+      const stats = this.getStats(name);
+      if (stats !== undefined) apps[name] = stats;
+    }
+    return { apps, recentSlowQueries: [...this.#recentSlow] };
+  }
+
+  /** The numbers of `appName`'s connection, or undefined when it is not watched. */
+  getStats(appName: string): QueryStatsSnapshot | undefined {
+    const knex = this.#appKnex.get(appName);
+    return knex === undefined ? undefined : this.#watches.get(knex)?.stats.snapshot();
+  }
+
+  // Hooks are typed properties: PluginInterface declares them as optional properties, so methods would not compile.
+  override onConnectionCreated: Hooks['onConnectionCreated'] = (appName, connection) => this.#watch(appName, connection);
+
+  override onAppRegistered: Hooks['onAppRegistered'] = (appName, connection) => this.#watch(appName, connection);
+
+  override onConnectionShutdown: Hooks['onConnectionShutdown'] = (_appName, connection) => this.#unwatchKnex(connection.knex);
+
+  override onAppUnregistered: Hooks['onAppUnregistered'] = (appName) => this.#unwatchApp(appName);
+
+  override onOperationFailed: Hooks['onOperationFailed'] = (appName, _operation, _error, context) => {
+    // A failed registration never reaches onAppUnregistered.
+    if (context['during'] === 'registration') this.#unwatchApp(appName);
+  };
+
+  override onHealthCheck: Hooks['onHealthCheck'] = (appName) => {
+    const stats = this.getStats(appName);
+    return stats === undefined ? undefined : { ...stats };
+  };
+
+  #watch(appName: string, connection: ConnectionManager): void {
+    const knex = connection.knex;
+    const previous = this.#appKnex.get(appName);
+    if (previous !== undefined && previous !== knex) this.#unwatchApp(appName);
+    let watch = this.#watches.get(knex);
+    if (watch === undefined) {
+      const owner = connection.owner;
+      const stats = new QueryStats(this.#options!.sampleSize);
+      const apps = new Set<string>();
+      const tap = new KnexQueryTap(knex, (query) => this.#observe(owner, apps, stats, query));
+      watch = { owner, apps, tap, stats };
+      this.#watches.set(knex, watch);
+      this.#metrics?.track(owner);
+    }
+    watch.apps.add(appName);
+    this.#appKnex.set(appName, knex);
+  }
+
+  #unwatchApp(appName: string): void {
+    const knex = this.#appKnex.get(appName);
+    if (knex === undefined) return;
+    this.#appKnex.delete(appName);
+    const watch = this.#watches.get(knex);
+    watch?.apps.delete(appName);
+    if (watch !== undefined && watch.apps.size === 0) this.#unwatchKnex(knex);
+  }
+
+  #unwatchKnex(knex: Knex): void {
+    const watch = this.#watches.get(knex);
+    if (watch === undefined) return;
+    watch.tap.detach();
+    this.#watches.delete(knex);
+    for (const app of watch.apps) if (this.#appKnex.get(app) === knex) this.#appKnex.delete(app);
+    this.#metrics?.forget(watch.owner);
+  }
+
+  #observe(owner: string, apps: ReadonlySet<string>, stats: QueryStats, query: TappedQuery): void {
+    const options = this.#options!;
+    const slow = query.durationMs >= options.slowQueryMs;
+    stats.record(query.durationMs, query.failed, slow);
+    this.#metrics?.observe(owner, query.durationMs, query.failed, slow);
+    if (!slow) return;
+    const event: SlowQueryEvent = {
+      appName: owner,
+      apps: [...apps],
+      sql: query.sql.length > options.maxSqlLength ? `${query.sql.slice(0, options.maxSqlLength)}…` : query.sql,
+      method: query.method,
+      durationMs: query.durationMs,
+      failed: query.failed,
+      time: new Date().toISOString(),
+    };
+    if (options.recentSlowQueries > 0) {
+      this.#recentSlow.push(event);
+      if (this.#recentSlow.length > options.recentSlowQueries) this.#recentSlow.shift();
+    }
+    try {
+      this.#registry?.emit(SLOW_QUERY_EVENT, event);
+    } catch {
+      // This runs inside knex's event dispatch: a throwing listener must not break the app's query.
+    }
+  }
+}
