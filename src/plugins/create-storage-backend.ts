@@ -1,4 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
+import { KnexusError } from '../errors.js';
 import { KnexStorageBackend } from './knex-storage-backend.js';
 import { MemoryStorageBackend } from './memory-storage-backend.js';
 import type { PluginHost } from './plugin-host.js';
@@ -12,12 +13,20 @@ export function createStorageBackend(option: string | Knex.Config | undefined, h
   if (option === undefined) return new MemoryStorageBackend();
   if (typeof option === 'string') return new KnexStorageBackend(() => host.getApp(option).knex);
   let knex: Knex | undefined;
+  let closed = false;
   return new KnexStorageBackend(
-    () => (knex ??= knexFactory(option)),
+    () => {
+      if (closed) {
+        throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', 'Plugin storage is closed: the plugin system has shut down', {
+          phase: 'storage',
+        });
+      }
+      return (knex ??= knexFactory(option));
+    },
     async () => {
-      const opened = knex;
+      closed = true;
+      await knex?.destroy();
       knex = undefined;
-      await opened?.destroy();
     },
   );
 }

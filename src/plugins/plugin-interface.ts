@@ -1,7 +1,8 @@
 import type { Awaitable } from './hook-map.js';
 import type { AppRegistry } from '../registry/app-registry.js';
 import type { PluginStorage } from './plugin-storage.js';
-import type { Plugin, PluginDependencies, PluginHooks } from './plugin-types.js';
+import type { PluginHookMethods } from './plugin-hook-methods.js';
+import type { Plugin, PluginDependencies } from './plugin-types.js';
 
 /**
  * The base class of knexus plugins: give `super()` a name and version, implement `initialize`,
@@ -47,6 +48,6 @@ export abstract class PluginInterface<TConfig = Record<string, unknown>> impleme
   validateConfiguration?(config: TConfig): Awaitable<boolean | void>;
 }
 
-// Declaration merging gives the class every hook as an optional, fully typed method.
+// Declaration merging gives the class every hook as an optional method typed from LifecycleHooks.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface PluginInterface<TConfig> extends PluginHooks {}
+export interface PluginInterface<TConfig> extends PluginHookMethods {}

@@ -1,0 +1,75 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppRegistry, definePlugin } from '../src/index.js';
+
+const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({ custom: 'yes' }) };
+
+describe('plugin metrics', () => {
+  let registry: AppRegistry;
+  afterEach(async () => {
+    await registry.shutdown();
+  });
+
+  async function setUp(enableMetrics: boolean): Promise<void> {
+    registry = new AppRegistry({ pluginManager: { hookTimeout: 10, enableMetrics } });
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'steady',
+        async initialize() {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        },
+        onHealthCheck: async () => ({ ok: true }),
+      }),
+    );
+    let n = 0;
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'flaky "one"',
+        onHealthCheck: () => {
+          n++;
+          if (n === 1) throw new Error('first call fails');
+          if (n === 2) return new Promise<void>(() => {});
+          return undefined;
+        },
+      }),
+    );
+    for (let i = 0; i < 3; i++) await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
+  }
+
+  it('counts calls, errors, timeouts and durations per plugin and hook, in getStatus() and Prometheus text', async () => {
+    await setUp(true);
+    const status = registry.plugins.getStatus();
+    expect(status.counts).toMatchObject({ total: 2, enabled: 2, disabled: 0, failed: 0 });
+    const steady = status.plugins['steady']!;
+    expect(steady).toMatchObject({ name: 'steady', version: '1.0.0', status: 'active', details: { custom: 'yes' } });
+    expect(steady.loadTimeMs).toBeGreaterThanOrEqual(4);
+    expect(steady.metrics.hooks.onHealthCheck).toMatchObject({ calls: 3, errors: 0, timeouts: 0 });
+    expect(steady.metrics.hooks.onHealthCheck!.averageMs).toBeCloseTo(steady.metrics.hooks.onHealthCheck!.totalMs / 3);
+    const flaky = status.plugins['flaky "one"']!;
+    expect(flaky.metrics).toMatchObject({ calls: 3, errors: 1, timeouts: 1 });
+    expect(flaky.metrics.lastError).toContain('Timeout (10ms)');
+    expect(flaky.metrics.totalMs).toBeGreaterThanOrEqual(9);
+
+    const text = registry.plugins.metrics();
+    expect(text).toContain('# TYPE knexus_plugin_hook_calls_total counter');
+    expect(text).toContain('knexus_plugin_hook_calls_total{plugin="steady",hook="onHealthCheck"} 3');
+    expect(text).toContain('knexus_plugin_hook_errors_total{plugin="flaky \\"one\\"",hook="onHealthCheck"} 1');
+    expect(text).toContain('knexus_plugin_hook_timeouts_total{plugin="flaky \\"one\\"",hook="onHealthCheck"} 1');
+    expect(text).toContain('# TYPE knexus_plugin_hook_duration_seconds summary');
+    expect(text).toMatch(/knexus_plugin_hook_duration_seconds_sum\{plugin="steady",hook="onHealthCheck"\} \d/);
+    expect(text).toContain('knexus_plugin_hook_duration_seconds_count{plugin="steady",hook="onHealthCheck"} 3');
+    expect(text).toMatch(/knexus_plugin_load_duration_seconds\{plugin="steady"\} 0\.0\d+/);
+    expect(text).toContain('knexus_plugin_up{plugin="steady",version="1.0.0"} 1');
+    expect(text.endsWith('\n')).toBe(true);
+    // The registry appends its own series to the plugin ones.
+    expect(registry.metrics().startsWith(text)).toBe(true);
+  });
+
+  it('with enableMetrics: false, durations are not measured and no text is produced; failures still count', async () => {
+    await setUp(false);
+    expect(registry.plugins.metrics()).toBe('');
+    const flaky = registry.plugins.getStatus().plugins['flaky "one"']!;
+    expect(flaky.metrics).toMatchObject({ calls: 3, errors: 1, timeouts: 1, totalMs: 0 });
+  });
+});
