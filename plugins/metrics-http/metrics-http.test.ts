@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppRegistry } from '../../src/index.js';
+import QueryMonitorPlugin from '../query-monitor/index.js';
+import { notesApp, pluginModule } from '../test-fixtures/apps.js';
+import MetricsHttpPlugin, { type MetricsHttpStatus } from './index.js';
+
+function statusOf(registry: AppRegistry): MetricsHttpStatus {
+  return registry.getPlugin('metrics-http')!.getStatus() as MetricsHttpStatus;
+}
+
+describe('metrics-http plugin', () => {
+  const registries: AppRegistry[] = [];
+  const open = (options?: ConstructorParameters<typeof AppRegistry>[0]): AppRegistry => {
+    const registry = new AppRegistry(options);
+    registries.push(registry);
+    return registry;
+  };
+  afterEach(async () => {
+    await Promise.all(registries.splice(0).map((r) => r.shutdown()));
+  });
+
+  it('serves registry, per-app, query and process metrics on /metrics from a free port', async () => {
+    const registry = open();
+    await registry.loadPlugin(QueryMonitorPlugin);
+    await registry.loadPlugin(MetricsHttpPlugin, { port: 0 });
+    const blog = await registry.registerApp('blog', notesApp());
+    await blog.knex('notes').select();
+
+    const status = statusOf(registry);
+    expect(status).toMatchObject({ listening: true, host: '127.0.0.1' });
+    expect(status.port).toBeGreaterThan(0);
+    expect(status.url).toBe(`http://127.0.0.1:${status.port}`);
+
+    const response = await fetch(`${status.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/plain; version=0.0.4');
+    const text = await response.text();
+    expect(text).toContain('knexus_apps{state="ready"} 1');
+    expect(text).toMatch(/knexus_plugin_up\{plugin="metrics-http",version="1.0.0"\} 1/);
+    // The scrape ran a health check, so health and pool usage are fresh.
+    expect(text).toContain('knexus_app_health{app="blog",status="healthy"} 1');
+    expect(text).toContain('knexus_app_up{app="blog"} 1');
+    expect(text).toMatch(/knexus_app_pool_usage\{app="blog",state="max"\} 1/);
+    expect(text).toMatch(/knexus_queries_total\{app="blog"\} \d+/);
+    expect(text).toMatch(/process_cpu_user_seconds_total \d/);
+    expect(text).toMatch(/nodejs_heap_size_used_bytes \d/);
+
+    const families = text.split('\n').filter((line) => line.startsWith('# TYPE ')).map((line) => line.split(' ')[2]);
+    expect(families.length).toBeGreaterThan(20);
+    expect(new Set(families).size).toBe(families.length);
+  });
+
+  it('answers /healthz, /readyz, unknown paths and methods', async () => {
+    const registry = open();
+    await registry.loadPlugin(MetricsHttpPlugin, { port: 0 });
+    await registry.registerApp('blog', notesApp());
+    const { url } = statusOf(registry);
+
+    const live = await fetch(`${url}/healthz`);
+    expect(live.status).toBe(200);
+    expect(await live.json()).toMatchObject({ status: 'ok' });
+
+    const ready = await fetch(`${url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', apps: { blog: { status: 'healthy' } } });
+
+    expect((await fetch(`${url}/nope`)).status).toBe(404);
+    const post = await fetch(`${url}/metrics`, { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, HEAD');
+    expect(statusOf(registry).requests).toBe(4);
+  });
+
+  it('answers /readyz with 503 while an app does not answer its health check in time', async () => {
+    const registry = open({ registry: { healthCheckTimeout: 20 } });
+    await registry.loadPlugin(MetricsHttpPlugin, { port: 0 });
+    const blog = await registry.registerApp('blog', notesApp());
+    await registry.registerApp('other', notesApp());
+    const { url } = statusOf(registry);
+
+    // SQLite pools hold one connection: a transaction left open makes `select 1` wait past the 20 ms timeout.
+    const trx = await blog.knex.transaction();
+    try {
+      const response = await fetch(`${url}/readyz`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ status: 'not-ready', apps: { blog: { status: 'timeout' }, other: { status: 'healthy' } } });
+      expect(await (await fetch(`${url}/metrics`)).text()).toContain('knexus_app_up{app="blog"} 0');
+    } finally {
+      await trx.commit();
+    }
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  });
+
+  it('loads from config and closes its server at shutdown', async () => {
+    const registry = open({ plugins: { 'metrics-http': { module: pluginModule('metrics-http'), config: { port: 0, processMetrics: false } } } });
+    expect((await registry.initialize()).loadedPlugins).toEqual(['metrics-http']);
+    const { url } = statusOf(registry);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect(await (await fetch(`${url}/metrics`)).text()).not.toContain('process_cpu_user_seconds_total');
+
+    const plugin = registry.getPlugin('metrics-http')!;
+    await registry.shutdown();
+    expect(plugin.getStatus()).toMatchObject({ listening: false, url: null });
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+
+  it('fails to load when the port is taken', async () => {
+    const first = open();
+    await first.loadPlugin(MetricsHttpPlugin, { port: 0 });
+    const second = open();
+    await expect(second.loadPlugin(MetricsHttpPlugin, { port: statusOf(first).port! })).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_PLUGIN_INIT_FAILED',
+      cause: { code: 'EADDRINUSE' },
+    });
+  });
+
+  it('rejects a bad config naming the field', async () => {
+    const registry = open();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ port: 70_000 }, 'port'],
+      [{ port: '9464' }, 'port'],
+      [{ host: '' }, 'host'],
+      [{ healthMaxAgeMs: -5 }, 'healthMaxAgeMs'],
+      [{ processMetrics: 'yes' }, 'processMetrics'],
+      [{ path: '/m' }, 'path'],
+    ];
+    for (const [config, field] of cases) {
+      await expect(registry.loadPlugin(MetricsHttpPlugin, config)).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_PLUGIN_CONFIG_INVALID',
+        cause: { field, pluginName: 'metrics-http' },
+      });
+    }
+  });
+});
