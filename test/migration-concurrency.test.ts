@@ -1,0 +1,76 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppRegistry } from '../src/index.js';
+import { spawnChild } from './fixtures/migrations-child/spawn-child.js';
+import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) => {
+  let db: TestDatabase | null;
+  beforeAll(async () => {
+    db = await createDatabase(dialect);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  // Cross-process on PostgreSQL (advisory lock) and SQLite (busy-waiting write lock); MariaDB's GET_LOCK
+  // follows the PostgreSQL shape and is covered in-process below and by migration-lock-timeout.
+  it.skipIf(dialect === 'mariadb')('two processes registering the same app at once apply each migration and seed exactly once, and neither fails', async (t) => {
+    if (!db) return t.skip();
+    // A fresh schema, so the ledger tables do not exist yet when both processes start.
+    const schema = dialect === 'pg' ? 'race_same_app' : undefined;
+    if (schema !== undefined) await db.knex.raw('create schema ??', [schema]);
+    const config = {
+      database: db.config(),
+      ...(schema === undefined ? {} : { schema }),
+      migrations: { directory: fixture('migrations-concurrency'), lockTimeout: 20_000 },
+      seeds: { directory: fixture('seeds-concurrency') },
+    };
+    const children = [spawnChild('racer', config), spawnChild('racer', config)];
+    await Promise.all(children.map((child) => child.ready));
+    for (const child of children) child.start();
+    const results = await Promise.all(children.map((child) => child.done));
+
+    expect(results.map((result) => [result.exitCode, result.outcome?.ok])).toEqual([
+      [0, true],
+      [0, true],
+    ]);
+    const applied = results.flatMap((result) => result.outcome?.migrations?.applied ?? []).sort();
+    expect(applied).toEqual(['001_events.mjs', '002_slow_insert.mjs']);
+    expect(results.flatMap((result) => result.outcome?.seeds?.applied ?? [])).toEqual(['01_marker.mjs']);
+
+    const events = schema === undefined ? db.knex('race_events') : db.knex.withSchema(schema).table('race_events');
+    expect((await events.select('source').orderBy('id')).map((row: { source: string }) => row.source)).toEqual(['002_slow_insert', '01_marker']);
+    const registry = new AppRegistry();
+    const app = await registry.registerApp('racer', config);
+    expect((await app.migrationStatus()).applied.map((entry) => entry.name)).toEqual(['001_events.mjs', '002_slow_insert.mjs']);
+    await registry.unregisterApp('racer', { rollback: 'all' });
+    await registry.shutdown();
+  });
+
+  it('different apps registering at once on a fresh database all create and share the ledger', async (t) => {
+    if (!db) return t.skip();
+    const schema = dialect === 'pg' ? 'race_many_apps' : undefined;
+    if (schema !== undefined) await db.knex.raw('create schema ??', [schema]);
+    const registries = ['one', 'two', 'three', 'four'].map(() => new AppRegistry());
+    const names = ['app_one', 'app_two', 'app_three', 'app_four'];
+    await Promise.all(
+      registries.map((registry, i) =>
+        registry.registerApp(names[i]!, {
+          database: db!.config(),
+          ...(schema === undefined ? {} : { schema }),
+          migrations: { directory: fixture('migrations-ledger-race'), tableName: 'race_history' },
+        }),
+      ),
+    ).catch(async (error: unknown) => {
+      await Promise.all(registries.map((registry) => registry.shutdown()));
+      throw error;
+    });
+    const ledger = schema === undefined ? db.knex('race_history') : db.knex.withSchema(schema).table('race_history');
+    const rows = (await ledger.select('app')) as { app: string }[];
+    expect(new Set(rows.map((row) => row.app))).toEqual(new Set(names));
+    await Promise.all(registries.map((registry) => registry.shutdown()));
+  });
+});

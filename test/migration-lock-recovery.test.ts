@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AppRegistry } from '../src/index.js';
+import { spawnChild } from './fixtures/migrations-child/spawn-child.js';
+import { createDatabase, type TestDatabase } from './support/databases.js';
+
+const directory = fileURLToPath(new URL('./fixtures/migrations-killed', import.meta.url));
+
+describe('migrations: a holder killed mid-migration frees the lock (pg)', () => {
+  let db: TestDatabase | null;
+  beforeAll(async () => {
+    db = await createDatabase('pg');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('kill -9 during a long statement: the lock is freed and a re-registration succeeds within the lock timeout', async (t) => {
+    if (!db) return t.skip();
+    const child = spawnChild('phoenix', { database: db.config(), migrations: { directory } }, { KNEXUS_FIXTURE_PG_SLEEP: '60' });
+    await child.ready;
+    child.start();
+    // Wait until the child's session is inside the migration's pg_sleep (holding the advisory lock).
+    await vi.waitFor(
+      async () => {
+        const { rows } = await db!.knex.raw("select 1 from pg_stat_activity where datname = ? and query like 'select pg_sleep%'", [db!.name]);
+        expect(rows).toHaveLength(1);
+      },
+      { timeout: 8_000, interval: 25 },
+    );
+    child.kill('SIGKILL');
+    expect(await child.done).toMatchObject({ signal: 'SIGKILL', outcome: undefined });
+
+    const registry = new AppRegistry();
+    const started = performance.now();
+    const app = await registry.registerApp('phoenix', { database: db.config(), migrations: { directory, lockTimeout: 5_000 } });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // The killed transaction left nothing behind, so the migration ran exactly once, here.
+    expect((await app.migrationStatus()).applied.map((entry) => entry.name)).toEqual(['001_slow.mjs']);
+    expect(await db.knex.schema.hasTable('killed_items')).toBe(true);
+    await registry.unregisterApp('phoenix');
+    await registry.shutdown();
+  });
+});
