@@ -41,7 +41,7 @@ describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) =
     expect(applied).toEqual(['001_events.mjs', '002_slow_insert.mjs']);
     expect(results.flatMap((result) => result.outcome?.seeds?.applied ?? [])).toEqual(['01_marker.mjs']);
 
-    const events = schema === undefined ? db.knex('race_events') : db.knex.withSchema(schema).table('race_events');
+    const events = db.knex(schema === undefined ? 'race_events' : `${schema}.race_events`);
     expect((await events.select('source').orderBy('id')).map((row: { source: string }) => row.source)).toEqual(['002_slow_insert', '01_marker']);
     const registry = new AppRegistry();
     const app = await registry.registerApp('racer', config);
@@ -68,7 +68,7 @@ describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) =
       await Promise.all(registries.map((registry) => registry.shutdown()));
       throw error;
     });
-    const ledger = schema === undefined ? db.knex('race_history') : db.knex.withSchema(schema).table('race_history');
+    const ledger = db.knex(schema === undefined ? 'race_history' : `${schema}.race_history`);
     const rows = (await ledger.select('app')) as { app: string }[];
     expect(new Set(rows.map((row) => row.app))).toEqual(new Set(names));
     await Promise.all(registries.map((registry) => registry.shutdown()));
