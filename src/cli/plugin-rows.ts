@@ -1,60 +1,39 @@
-import type { AppRegistry } from '../registry/app-registry.js';
-import type { PluginInitializeResult } from '../plugins/plugin-types.js';
 import type { ValidatedConfig } from '../config/validate-config.js';
-import { errorCode } from './format-error.js';
+import type { PluginInitializeResult } from '../plugins/plugin-types.js';
+import type { AppRegistry } from '../registry/app-registry.js';
 import { errorMessage } from '../errors.js';
+import { errorCode } from './format-error.js';
 
 /** One plugin as the CLI reports it. */
 export interface PluginRow {
   readonly name: string;
-  /** `loaded`, `failed`, `disabled` (switched off in the config), or a state the plugin manager reports. */
+  /** `loaded`, `failed`, `disabled` (switched off in the config or by its error threshold), or another plugin-manager state. */
   readonly state: string;
-  readonly version: string | undefined;
-  readonly loadTimeMs: number | undefined;
-  readonly error: { readonly code: string; readonly message: string } | undefined;
+  readonly version: string | null;
+  readonly loadTimeMs: number | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
 }
 
-type Loose = Record<string, unknown>;
-const isObject = (value: unknown): value is Loose => typeof value === 'object' && value !== null;
-
-/**
- * Every configured or loaded plugin with its state, version, load time and error, merged from the
- * config, `initialize()`'s result and `registry.plugins.getStatus()` (read tolerantly: the status
- * object is the plugin manager's to shape).
- */
+/** Every configured or loaded plugin with its state, version, load time and error, from the config, `initialize()` and `plugins.getStatus()`. */
 export function pluginRows(registry: AppRegistry, init: PluginInitializeResult | undefined, loaded: ValidatedConfig): PluginRow[] {
-  const detail = statusEntries(registry.plugins.getStatus());
+  const status = registry.plugins.getStatus();
   const rows = new Map<string, PluginRow>();
+  // Config order first; what the manager reports then fills each row in.
   for (const [name, entry] of Object.entries(loaded.config.plugins ?? {})) {
-    if (entry.enabled === false) rows.set(name, { name, state: 'disabled', version: undefined, loadTimeMs: undefined, error: undefined });
+    rows.set(name, { name, state: entry.enabled === false ? 'disabled' : 'not loaded', version: null, loadTimeMs: null, error: null });
   }
-  for (const plugin of registry.getAllPlugins()) {
-    const info = detail.get(plugin.name);
-    const state = typeof info?.['state'] === 'string' && info['state'] !== 'active' ? info['state'] : 'loaded';
-    rows.set(plugin.name, { name: plugin.name, state, version: plugin.version, loadTimeMs: loadTime(info), error: undefined });
-  }
-  for (const failure of init?.failedPlugins ?? []) {
-    rows.set(failure.name, {
-      name: failure.name,
-      state: 'failed',
-      version: undefined,
-      loadTimeMs: loadTime(detail.get(failure.name)),
-      error: { code: errorCode(failure.error), message: errorMessage(failure.error) },
+  for (const plugin of Object.values(status.plugins)) {
+    rows.set(plugin.name, {
+      name: plugin.name,
+      state: plugin.status === 'active' ? 'loaded' : plugin.status,
+      version: plugin.version,
+      loadTimeMs: plugin.loadTimeMs,
+      error: plugin.metrics.lastError === undefined || plugin.status === 'active' ? null : { code: 'KNEXUS_ERR_PLUGIN_DISABLED', message: plugin.metrics.lastError },
     });
   }
+  const failures = init?.failedPlugins.map((f) => ({ name: f.name, code: errorCode(f.error), error: errorMessage(f.error) })) ?? status.failed;
+  for (const failure of failures) {
+    rows.set(failure.name, { name: failure.name, state: 'failed', version: null, loadTimeMs: null, error: { code: failure.code, message: failure.error } });
+  }
   return [...rows.values()];
-}
-
-/** Per-plugin entries of the manager's status, whether it keys them by name or lists them. */
-function statusEntries(status: unknown): Map<string, Loose> {
-  const out = new Map<string, Loose>();
-  const plugins = isObject(status) ? status['plugins'] : undefined;
-  const list = Array.isArray(plugins) ? plugins : isObject(plugins) ? Object.entries(plugins).map(([name, v]) => (isObject(v) ? { name, ...v } : { name })) : [];
-  for (const item of list) if (isObject(item) && typeof item['name'] === 'string') out.set(item['name'], item);
-  return out;
-}
-
-function loadTime(info: Loose | undefined): number | undefined {
-  const value = info?.['loadTimeMs'] ?? info?.['loadTime'];
-  return typeof value === 'number' ? value : undefined;
 }

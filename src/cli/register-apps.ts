@@ -88,5 +88,6 @@ function describeResult(result: AutoOperationsResult | undefined): string {
 
 /** A duration for people: `12ms`, `1.4s`. */
 export function formatMs(ms: number): string {
+  if (ms < 10) return `${ms.toFixed(1)}ms`;
   return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
 }

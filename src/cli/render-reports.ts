@@ -38,10 +38,10 @@ export function renderPluginRows(output: CliOutput, rows: readonly PluginRow[]):
   if (rows.length === 0) output.print('  none configured');
   for (const plugin of rows) {
     const mark = plugin.state === 'failed' ? output.style('red', '✖') : plugin.state === 'loaded' ? output.style('green', '✔') : '-';
-    const version = plugin.version === undefined ? '' : ` ${plugin.version}`;
-    const time = plugin.loadTimeMs === undefined ? '' : `  loaded in ${formatMs(plugin.loadTimeMs)}`;
+    const version = plugin.version === null ? '' : ` ${plugin.version}`;
+    const time = plugin.loadTimeMs === null ? '' : `  loaded in ${formatMs(plugin.loadTimeMs)}`;
     output.print(`  ${mark} ${output.style('bold', plugin.name)}${version}  ${plugin.state}${time}`);
-    if (plugin.error !== undefined) row(output, 'error', `${plugin.error.code}: ${plugin.error.message}`);
+    if (plugin.error !== null) row(output, 'error', `${plugin.error.code}: ${plugin.error.message}`);
   }
 }
 

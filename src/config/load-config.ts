@@ -46,9 +46,11 @@ async function importConfig(file: string): Promise<unknown> {
     const jiti = createJiti(import.meta.url, { moduleCache: false });
     namespace = (await jiti.import(file)) as Record<string, unknown>;
   } catch (error) {
-    throw new KnexusError('KNEXUS_ERR_CONFIG_LOAD', `Could not load ${file}: ${firstLine(errorMessage(error))}`, { configFile: file }, error);
+    throw new KnexusError('KNEXUS_ERR_CONFIG_LOAD', `Could not load ${file}: ${headline(errorMessage(error))}`, { configFile: file }, error);
   }
-  if (namespace === null || typeof namespace !== 'object' || namespace['default'] === undefined) {
+  // jiti hands CommonJS `module.exports` back as `default` too, so only ESM files can lack one.
+  const esm = !file.endsWith('.js') || Object.keys(namespace).length === 0;
+  if (namespace['default'] === undefined || (esm && !Object.keys(namespace).includes('default'))) {
     throw new KnexusError(
       'KNEXUS_ERR_CONFIG_LOAD',
       `${file} has no default export: write \`export default defineConfig({ apps: { … } })\``,
@@ -65,6 +67,12 @@ async function importConfig(file: string): Promise<unknown> {
   }
 }
 
-function firstLine(text: string): string {
-  return text.split('\n', 1)[0] ?? text;
+/** The first lines of an error message on one line: jiti puts a syntax error's `file:line:column` on the second. */
+function headline(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .slice(0, 3)
+    .join(' ');
 }
