@@ -1,0 +1,205 @@
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PluginInterface, type AppRegistry, type ConnectionManager, type LifecycleHooks as Hooks } from '../../src/index.js';
+import { backupFileName, type BackupExtension } from './backup-file-name.js';
+import { resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
+import { BACKUP_EVENTS, type BackupOutcome } from './backup-outcome.js';
+import { findExecutable } from './find-executable.js';
+import { backupPostgres } from './pg-backup.js';
+import { pruneBackups } from './prune-backups.js';
+import { backupSqlite } from './sqlite-backup.js';
+
+export { BACKUP_DEFAULTS, PG_DUMP_FORMATS, type BackupOptions, type PgDumpFormat } from './backup-options.js';
+export { BACKUP_EVENTS, type BackupOutcome } from './backup-outcome.js';
+
+/** What `getStatus()` reports. */
+export interface BackupStatus {
+  readonly directory: string | null;
+  readonly keep: number | null;
+  /** The pg_dump found at initialize, or null (PostgreSQL backups are then skipped). */
+  readonly pgDump: string | null;
+  readonly created: number;
+  readonly failed: number;
+  readonly skipped: number;
+  readonly inFlight: number;
+  /** The most recent outcome of each kind. */
+  readonly last: { readonly created: BackupOutcome | null; readonly failed: BackupOutcome | null; readonly skipped: BackupOutcome | null };
+}
+
+/**
+ * Backs an app's database up before an unregistration rolls it back and when an operation on it
+ * fails: SQLite through better-sqlite3's online backup API, PostgreSQL through pg_dump, MariaDB not
+ * at all (reported as skipped). Keeps the newest `keep` per app. Never throws into the registry:
+ * every outcome goes to `getStatus()` and a `backup:created`/`backup:failed`/`backup:skipped` event.
+ *
+ * @example
+ * ```ts
+ * await registry.loadPlugin(BackupPlugin, { directory: './backups', keep: 3 });
+ * registry.on('backup:failed', (outcome) => console.error(outcome));
+ * ```
+ */
+export default class BackupPlugin extends PluginInterface<BackupOptions> {
+  readonly #config: BackupOptions;
+  #options: ResolvedBackupOptions | undefined;
+  #registry: AppRegistry | undefined;
+  #pgDump: string | null = null;
+  /** Open connections by app, so a failure during registration (before the app is ready) can still be backed up. */
+  readonly #connections = new Map<string, ConnectionManager>();
+  /** Each app's backups run one at a time. */
+  readonly #chains = new Map<string, Promise<void>>();
+  readonly #counts = { created: 0, failed: 0, skipped: 0 };
+  readonly #last: { created: BackupOutcome | null; failed: BackupOutcome | null; skipped: BackupOutcome | null } = {
+    created: null,
+    failed: null,
+    skipped: null,
+  };
+  #sequence = 0;
+
+  /** Takes the plugin's config; it is validated by `validateConfiguration` and applied by `initialize`. */
+  constructor(config: BackupOptions = {}) {
+    super('backup', '1.0.0');
+    this.#config = config;
+  }
+
+  /** Throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the bad field. */
+  override validateConfiguration(config: BackupOptions): void {
+    resolveBackupOptions({ ...this.#config, ...config }, process.cwd());
+  }
+
+  /** Creates the backup folder and looks for pg_dump. */
+  async initialize(registry: AppRegistry, config: BackupOptions): Promise<void> {
+    const baseDir = registry.plugins.options.baseDir;
+    const options = resolveBackupOptions({ ...this.#config, ...config }, baseDir);
+    this.#options = options;
+    this.#registry = registry;
+    await mkdir(options.directory, { recursive: true });
+    this.#pgDump = await findExecutable(options.pgDump, baseDir);
+  }
+
+  /** Waits for the backups in progress. */
+  async shutdown(): Promise<void> {
+    await Promise.allSettled([...this.#chains.values()]);
+  }
+
+  /** Counts, the most recent outcome of each kind, and whether pg_dump is available. */
+  getStatus(): BackupStatus {
+    return {
+      directory: this.#options?.directory ?? null,
+      keep: this.#options?.keep ?? null,
+      pgDump: this.#pgDump,
+      ...this.#counts,
+      inFlight: this.#chains.size,
+      last: { ...this.#last },
+    };
+  }
+
+  /** Backs a ready app up now; resolves with the outcome (never rejects). */
+  backup(appName: string, signal: AbortSignal = new AbortController().signal): Promise<BackupOutcome> {
+    const connection = this.#connectionOf(appName);
+    if (connection === undefined) return Promise.resolve(this.#report({ status: 'failed', appName, reason: 'manual', error: `App '${appName}' is not registered`, durationMs: 0 }));
+    return this.#enqueue(appName, connection, 'manual', signal);
+  }
+
+  // Hooks are typed properties: PluginInterface declares them as optional properties, so methods would not compile.
+  override onConnectionCreated: Hooks['onConnectionCreated'] = (appName, connection) => {
+    this.#connections.set(appName, connection);
+  };
+
+  override onAppRegistered: Hooks['onAppRegistered'] = (appName, connection) => {
+    this.#connections.set(appName, connection);
+  };
+
+  override onAppRollbackStarted: Hooks['onAppRollbackStarted'] = async (appName, connection, _options, context) => {
+    if (this.#options?.beforeRollback) await this.#enqueue(appName, connection, 'before-rollback', context.signal);
+  };
+
+  override onOperationFailed: Hooks['onOperationFailed'] = async (appName, operation, _error, context, hookContext) => {
+    try {
+      if (!this.#options?.onFailure.includes(operation)) return;
+      const connection = this.#connectionOf(appName);
+      if (connection !== undefined) await this.#enqueue(appName, connection, `failed-${operation}`, hookContext.signal);
+      else this.#report({ status: 'failed', appName, reason: `failed-${operation}`, error: 'the app has no open connection', durationMs: 0 });
+    } finally {
+      // A failed registration never reaches onAppUnregistered.
+      if (context['during'] === 'registration') this.#connections.delete(appName);
+    }
+  };
+
+  override onConnectionShutdown: Hooks['onConnectionShutdown'] = (_appName, connection) => {
+    for (const [name, open] of this.#connections) if (open.knex === connection.knex) this.#connections.delete(name);
+  };
+
+  override onAppUnregistered: Hooks['onAppUnregistered'] = (appName) => {
+    this.#connections.delete(appName);
+  };
+
+  #connectionOf(appName: string): ConnectionManager | undefined {
+    const tracked = this.#connections.get(appName);
+    if (tracked !== undefined) return tracked;
+    return this.#registry?.hasApp(appName) ? this.#registry.getApp(appName) : undefined;
+  }
+
+  #enqueue(appName: string, connection: ConnectionManager, reason: string, signal: AbortSignal): Promise<BackupOutcome> {
+    const previous = this.#chains.get(appName) ?? Promise.resolve();
+    const run = previous.then(() => this.#run(appName, connection, reason, signal));
+    const tail = run.then(() => undefined);
+    this.#chains.set(appName, tail);
+    void tail.then(() => {
+      if (this.#chains.get(appName) === tail) this.#chains.delete(appName);
+    });
+    return run;
+  }
+
+  async #run(appName: string, connection: ConnectionManager, reason: string, signal: AbortSignal): Promise<BackupOutcome> {
+    const options = this.#options!;
+    const started = performance.now();
+    const { target } = connection;
+    let extension: BackupExtension;
+    let write: (file: string) => Promise<void>;
+    if (target.client === 'better-sqlite3') {
+      extension = 'sqlite';
+      write = (file) => backupSqlite(connection.knex, file, signal);
+    } else if (target.client === 'pg') {
+      const executable = this.#pgDump;
+      if (executable === null) {
+        const why = `pg_dump was not found (looked for '${options.pgDump}' on PATH); install the PostgreSQL client tools or set 'pgDump'`;
+        return this.#report({ status: 'skipped', appName, reason, client: target.client, why });
+      }
+      extension = options.pgFormat === 'custom' ? 'dump' : 'sql';
+      write = (file) => backupPostgres(connection.knex, { executable, format: options.pgFormat, target, file, signal });
+    } else {
+      const why = 'backups of MariaDB/MySQL databases are not supported; use mariadb-dump';
+      return this.#report({ status: 'skipped', appName, reason, client: target.client, why });
+    }
+    try {
+      const folder = join(options.directory, appName);
+      await mkdir(folder, { recursive: true });
+      const file = join(folder, backupFileName(appName, reason, extension, new Date(), this.#sequence++));
+      const partial = `${file}.partial`;
+      try {
+        await write(partial);
+        await rename(partial, file);
+      } catch (error) {
+        await rm(partial, { force: true });
+        throw error;
+      }
+      const { size } = await stat(file);
+      const deleted = await pruneBackups(folder, appName, options.keep);
+      return this.#report({ status: 'created', appName, reason, file, bytes: size, durationMs: performance.now() - started, deleted });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return this.#report({ status: 'failed', appName, reason, error: message, durationMs: performance.now() - started });
+    }
+  }
+
+  #report(outcome: BackupOutcome): BackupOutcome {
+    this.#counts[outcome.status]++;
+    this.#last[outcome.status] = outcome;
+    try {
+      this.#registry?.emit(BACKUP_EVENTS[outcome.status], outcome);
+    } catch {
+      // A throwing listener must not turn a backup outcome into a registry failure.
+    }
+    return outcome;
+  }
+}
