@@ -44,3 +44,6 @@ export { ConnectionManager, type TransactionOptions } from './connection/connect
 export type { DriftEntry, LedgerEntry, LedgerStatus, RollbackResult, RunResult, SeedStatus } from './migrations/ledger-types.js';
 export { ERROR_CODES, KnexusError, isKnexusError, type KnexusErrorCode, type KnexusErrorContext } from './errors.js';
 export * from './plugins/index.js';
+export { defineConfig, type KnexusConfig } from './config/define-config.js';
+export { loadConfig, type LoadConfigOptions } from './config/load-config.js';
+export { CONFIG_FILE_NAMES } from './config/config-file-names.js';
