@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
 import { createDatabase } from '../../test/support/databases.js';
 import { brokenApp, notesApp, pluginModule } from '../test-fixtures/apps.js';
+import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
 import AuditLogPlugin, { type AuditLogStatus, type AuditRecord } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'knexus-audit-'));
@@ -159,6 +160,17 @@ describe('audit-log plugin', () => {
       await registry?.shutdown();
       registry = undefined;
       await pg.drop();
+    }
+  });
+
+  it('runs the README example', async () => {
+    const [example] = readmeExamples('audit-log');
+    const run = await runReadmeExample('audit-log', example!, 0);
+    try {
+      const lines = readLines(join(run.workdir, 'data', 'audit.jsonl'));
+      expect(lines.map((l) => l.operation)).toEqual(['registration']);
+    } finally {
+      run.cleanup();
     }
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
 import { createDatabase } from '../../test/support/databases.js';
 import { brokenApp, notesApp, pluginModule } from '../test-fixtures/apps.js';
+import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
 import BackupPlugin, { type BackupOutcome, type BackupStatus } from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'knexus-backup-'));
@@ -197,6 +198,17 @@ describe('backup plugin', () => {
       }
     } finally {
       await other.shutdown();
+    }
+  });
+
+  it('runs the README example', async () => {
+    const [example] = readmeExamples('backup');
+    const run = await runReadmeExample('backup', example!, 0);
+    try {
+      expect(readdirSync(join(run.workdir, 'backups', 'blog'))).toEqual([expect.stringMatching(/^blog-.*-before-rollback\.sqlite$/)]);
+      expect(run.printed.join('\n')).toContain('"created":1');
+    } finally {
+      run.cleanup();
     }
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
 import QueryMonitorPlugin from '../query-monitor/index.js';
 import { notesApp, pluginModule } from '../test-fixtures/apps.js';
+import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
 import MetricsHttpPlugin, { type MetricsHttpStatus } from './index.js';
 
 function statusOf(registry: AppRegistry): MetricsHttpStatus {
@@ -130,5 +131,13 @@ describe('metrics-http plugin', () => {
         cause: { field, pluginName: 'metrics-http' },
       });
     }
+  });
+
+  it('runs the README example', async () => {
+    const [example] = readmeExamples('metrics-http');
+    // The example throws unless /readyz answers 200 and /metrics has the app's series.
+    const run = await runReadmeExample('metrics-http', example!, 0);
+    run.cleanup();
+    expect(run.printed).toEqual([]);
   });
 });

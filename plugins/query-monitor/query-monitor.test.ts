@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppRegistry, type HealthReport } from '../../src/index.js';
 import { brokenApp, notesApp, pluginModule } from '../test-fixtures/apps.js';
+import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
 import QueryMonitorPlugin, { SLOW_QUERY_EVENT, type QueryStatsSnapshot, type SlowQueryEvent } from './index.js';
 
 const memory = { client: 'better-sqlite3', connection: { filename: ':memory:' } } as const;
@@ -127,5 +128,13 @@ describe('query-monitor plugin', () => {
         cause: { code: 'KNEXUS_ERR_PLUGIN_CONFIG_INVALID', field, pluginName: 'query-monitor' },
       });
     }
+  });
+
+  it('runs the README example', async () => {
+    const [example] = readmeExamples('query-monitor');
+    const run = await runReadmeExample('query-monitor', example!, 0);
+    run.cleanup();
+    expect(run.printed).toHaveLength(1);
+    expect(JSON.parse(run.printed[0]!)).toMatchObject({ queries: expect.any(Number), errors: 0, errorRate: 0, slowQueries: 0 });
   });
 });
