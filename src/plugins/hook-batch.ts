@@ -4,33 +4,43 @@ import type { HookCall } from './hook-call.js';
 /** Results of one dispatch: plugin name to the non-undefined value its hook returned. */
 export type HookResults = Map<string, unknown>;
 
+const EMPTY: ReadonlyMap<string, unknown> = new Map();
+
+/** The shared empty result (no plugin returned anything). */
+export function emptyResults(): ReadonlyMap<string, unknown> {
+  return EMPTY;
+}
+
 /**
  * The asynchronous part of one dispatch phase: the calls that returned promises, under one shared
  * deadline, plus follow-up work (failure notifications) the dispatch waits for.
  */
 export class HookBatch<H> implements Expirable {
   readonly deadline: number;
-  readonly promise: Promise<HookResults | undefined>;
   readonly args: readonly unknown[];
+  readonly promise: Promise<ReadonlyMap<string, unknown>>;
   results: HookResults | undefined;
   readonly #calls: HookCall[] = [];
   readonly #handlers: H[] = [];
   readonly #onExpire: (call: HookCall, handler: H, batch: HookBatch<H>) => void;
+  readonly #onDone: (batch: HookBatch<H>) => void;
   #open = 0;
   #pending = 1; // held by the dispatch loop until seal()
-  #resolve!: (results: HookResults | undefined) => void;
+  #resolve!: (results: ReadonlyMap<string, unknown>) => void;
 
-  /** Starts a batch whose calls expire at `deadline` through `onExpire`. */
+  /** Starts a batch whose calls expire at `deadline` through `onExpire`; `onDone` runs once everything finished. */
   constructor(
     deadline: number,
     args: readonly unknown[],
-    onExpire: (call: HookCall, handler: H, batch: HookBatch<H>) => void,
     results: HookResults | undefined,
+    onExpire: (call: HookCall, handler: H, batch: HookBatch<H>) => void,
+    onDone: (batch: HookBatch<H>) => void,
   ) {
     this.deadline = deadline;
     this.args = args;
-    this.#onExpire = onExpire;
     this.results = results;
+    this.#onExpire = onExpire;
+    this.#onDone = onDone;
     this.promise = new Promise((resolve) => {
       this.#resolve = resolve;
     });
@@ -73,23 +83,21 @@ export class HookBatch<H> implements Expirable {
 
   /** Times out every call still running. */
   expire(): void {
-    const calls = this.#calls;
-    for (let i = 0; i < calls.length; i++) {
-      const call = calls[i]!;
-      if (!call.settled) this.#onExpire(call, this.#handlers[i]!, this);
-    }
+    this.forEachOpen(this.#onExpire);
   }
 
   /** Calls `fn` on every call still running. */
-  forEachOpen(fn: (call: HookCall, handler: H) => void): void {
+  forEachOpen(fn: (call: HookCall, handler: H, batch: HookBatch<H>) => void): void {
     const calls = this.#calls;
     for (let i = 0; i < calls.length; i++) {
       const call = calls[i]!;
-      if (!call.settled) fn(call, this.#handlers[i]!);
+      if (!call.settled) fn(call, this.#handlers[i]!, this);
     }
   }
 
   readonly #finish = (): void => {
-    if (--this.#pending === 0) this.#resolve(this.results);
+    if (--this.#pending !== 0) return;
+    this.#onDone(this);
+    this.#resolve(this.results ?? EMPTY);
   };
 }

@@ -1,6 +1,7 @@
 import { KnexusError, errorMessage } from '../errors.js';
 import { DeadlineSweeper } from './deadline-sweeper.js';
-import { HookBatch, type HookResults } from './hook-batch.js';
+import { HookBatch, emptyResults, type HookResults } from './hook-batch.js';
+import { coarseNow } from './coarse-clock.js';
 import { HookCall } from './hook-call.js';
 import { HOOK_NAMES, type HookName } from './hook-map.js';
 import type { HookStats } from './hook-stats.js';
@@ -34,7 +35,12 @@ export interface HookDispatcherOptions {
   readonly onFailure: HookFailureReporter;
 }
 
-const EMPTY: ReadonlyMap<string, unknown> = new Map();
+// Imported bindings used on every call, captured once: loaders that compile modules to CommonJS
+// (jiti, which runs the benchmarks) turn each use of an imported binding into an interop lookup.
+const Call = HookCall;
+const Batch = HookBatch;
+const clock = coarseNow;
+const EMPTY = emptyResults();
 const EMPTY_PROMISE: Promise<ReadonlyMap<string, unknown>> = Promise.resolve(EMPTY);
 const PHASE_RANK = { pre: 0, normal: 1, post: 2 } as const;
 
@@ -48,7 +54,8 @@ export class HookDispatcher {
   readonly #options: HookDispatcherOptions;
   readonly #sweeper = new DeadlineSweeper();
   readonly #phases = new Map<HookName, readonly (readonly Handler[])[]>();
-  readonly #batches = new Set<HookBatch<Handler>>();
+  /** Batches without a deadline (hookTimeout 0); the others are tracked by the sweeper. */
+  readonly #untimed = new Set<HookBatch<Handler>>();
 
   /** Creates a dispatcher with no handlers. */
   constructor(options: HookDispatcherOptions) {
@@ -102,9 +109,8 @@ export class HookDispatcher {
   dispatch(hook: HookName, args: readonly unknown[]): Promise<ReadonlyMap<string, unknown>> {
     const phases = this.#phases.get(hook);
     if (phases === undefined || phases.length === 0) return EMPTY_PROMISE;
-    const out = this.#run(hook, phases, 0, args, undefined);
-    if (out instanceof Promise) return out.then(orEmpty);
-    return Promise.resolve(orEmpty(out));
+    const out = phases.length === 1 ? this.#runPhase(hook, phases[0]!, args, undefined) : this.#run(hook, phases, 0, args, undefined);
+    return out instanceof Promise ? out : Promise.resolve(out ?? EMPTY);
   }
 
   /**
@@ -112,14 +118,15 @@ export class HookDispatcher {
    * dispatch is left pending; their late results are ignored and not reported as failures.
    */
   abortAll(reason: Error): void {
-    for (const batch of [...this.#batches]) {
-      batch.forEachOpen((call, handler) => {
-        call.settled = true;
-        call.abort(reason);
-        handler.record.callFinished();
-        batch.settle();
-      });
-    }
+    const abort = (call: HookCall, handler: Handler, batch: HookBatch<Handler>): void => {
+      call.settled = true;
+      call.abort(reason);
+      handler.record.callFinished();
+      batch.settle();
+    };
+    const batches: HookBatch<Handler>[] = [...this.#untimed];
+    this.#sweeper.forEachPending((item) => batches.push(item as HookBatch<Handler>));
+    for (const batch of batches) batch.forEachOpen(abort);
   }
 
   /** Stops the sweeper timer. */
@@ -127,37 +134,48 @@ export class HookDispatcher {
     this.#sweeper.clear();
   }
 
+  /** Runs phases in order (pre, normal, post); each phase's calls run concurrently. */
   #run(
     hook: HookName,
     phases: readonly (readonly Handler[])[],
     index: number,
     args: readonly unknown[],
     results: HookResults | undefined,
-  ): HookResults | undefined | Promise<HookResults | undefined> {
+  ): HookResults | undefined | Promise<ReadonlyMap<string, unknown>> {
     for (let i = index; i < phases.length; i++) {
       const out = this.#runPhase(hook, phases[i]!, args, results);
       if (out instanceof Promise) {
-        return i + 1 < phases.length ? out.then((r) => this.#run(hook, phases, i + 1, args, r)) : out;
+        if (i + 1 === phases.length) return out;
+        return out.then((r) => {
+          const next = this.#run(hook, phases, i + 1, args, r === EMPTY ? undefined : (r as HookResults));
+          return next instanceof Promise ? next : (next ?? EMPTY);
+        });
       }
       results = out;
     }
     return results;
   }
 
+  /**
+   * Calls every handler of one phase. Synchronous results stay synchronous (no promise at all
+   * unless some call returns one or fails); the clock is read once up front and once after each
+   * synchronous call, never per asynchronous call.
+   */
   #runPhase(
     hook: HookName,
     handlers: readonly Handler[],
     args: readonly unknown[],
     results: HookResults | undefined,
-  ): HookResults | undefined | Promise<HookResults | undefined> {
+  ): HookResults | undefined | Promise<ReadonlyMap<string, unknown>> {
     const measure = this.#options.measure;
     const phaseStart = performance.now();
+    let stamp = phaseStart;
     let batch: HookBatch<Handler> | undefined;
-    for (const handler of handlers) {
+    for (let i = 0; i < handlers.length; i++) {
+      const handler = handlers[i]!;
       const record = handler.record;
       if (record.state !== 'active') continue;
-      const start = measure ? performance.now() : phaseStart;
-      const call = new HookCall(hook, record.name, start);
+      const call = new Call(hook, record.name, stamp);
       handler.stats.calls++;
       let out: unknown;
       try {
@@ -173,39 +191,44 @@ export class HookDispatcher {
         continue;
       }
       call.settled = true;
-      if (measure) handler.stats.totalMs += performance.now() - start;
+      if (measure) {
+        const now = performance.now();
+        handler.stats.totalMs += now - stamp;
+        stamp = now;
+      }
       if (out !== undefined) {
         if (batch !== undefined) (batch.results ??= new Map()).set(record.name, out);
         else (results ??= new Map()).set(record.name, out);
       }
     }
     if (batch === undefined) return results;
+    if (batch.watching) {
+      if (Number.isFinite(batch.deadline)) this.#sweeper.add(batch);
+      else this.#untimed.add(batch);
+    }
     batch.seal();
-    if (batch.watching && Number.isFinite(batch.deadline)) this.#sweeper.add(batch);
     return batch.promise;
   }
 
   #newBatch(start: number, args: readonly unknown[], results: HookResults | undefined): HookBatch<Handler> {
     const timeout = this.#options.hookTimeout;
     const deadline = timeout > 0 ? start + timeout : Number.POSITIVE_INFINITY;
-    const batch = new HookBatch<Handler>(deadline, args, this.#expire, results);
-    this.#batches.add(batch);
-    void batch.promise.then(() => {
-      this.#batches.delete(batch);
-      this.#sweeper.release();
-    });
-    return batch;
+    return new Batch<Handler>(deadline, args, results, this.#expire, this.#batchDone);
   }
+
+  readonly #batchDone = (batch: HookBatch<Handler>): void => {
+    if (Number.isFinite(batch.deadline)) this.#sweeper.release();
+    else this.#untimed.delete(batch);
+  };
 
   #watch(handler: Handler, call: HookCall, pending: PromiseLike<unknown>, batch: HookBatch<Handler>): void {
     batch.watch(call, handler);
     handler.record.callStarted();
-    const measure = this.#options.measure;
     pending.then(
       (value) => {
         if (call.settled) return;
         call.settled = true;
-        if (measure) handler.stats.totalMs += performance.now() - call.startedAt;
+        if (this.#options.measure) handler.stats.totalMs += clock() - call.startedAt;
         if (value !== undefined) (batch.results ??= new Map()).set(handler.record.name, value);
         handler.record.callFinished();
         batch.settle();
@@ -251,10 +274,6 @@ export class HookDispatcher {
     }
     if (followUp !== undefined) batch.waitFor(followUp);
   }
-}
-
-function orEmpty(results: HookResults | undefined): ReadonlyMap<string, unknown> {
-  return results ?? EMPTY;
 }
 
 function invoke(handler: Handler, args: readonly unknown[], call: HookCall): unknown {
