@@ -20,3 +20,24 @@ export interface AuditRecord {
   /** Operation-specific facts (batch, files applied, secret-free target…), or null. */
   readonly details: Readonly<Record<string, unknown>> | null;
 }
+
+/** A record of `operation` on `app` that ended now. */
+export function auditRecord(
+  app: string,
+  operation: FailedOperation,
+  outcome: AuditOutcome,
+  durationMs: number | null,
+  error: AuditRecord['error'],
+  details: AuditRecord['details'],
+): AuditRecord {
+  return { time: new Date().toISOString(), app, operation, outcome, durationMs, error, details };
+}
+
+/** A JSON-serializable copy of `value`, or null when it cannot be serialized (cycles, BigInt…). */
+export function jsonSafe(value: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | null {
+  try {
+    return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}

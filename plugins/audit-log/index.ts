@@ -1,13 +1,16 @@
 import knexFactory, { type Knex } from 'knex';
 import {
   PluginInterface,
+  type AppConfigView,
   type AppRegistry,
+  type AutoOperationsResult,
   type ConnectionManager,
   type FailedOperation,
-  type LifecycleHooks as Hooks,
+  type RollbackSummary,
+  type UnregisterOptions,
 } from '../../src/index.js';
 import { resolveAuditLogOptions, type AuditLogOptions, type ResolvedAuditLogOptions } from './audit-log-options.js';
-import type { AuditOutcome, AuditRecord } from './audit-record.js';
+import { auditRecord, jsonSafe, type AuditRecord } from './audit-record.js';
 import type { AuditSink } from './audit-sink.js';
 import { FileAuditSink } from './file-audit-sink.js';
 import { TableAuditSink } from './table-audit-sink.js';
@@ -119,66 +122,70 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     };
   }
 
-  // Hooks are typed properties: PluginInterface declares them as optional properties, so methods would not compile.
-  override onAppRegistrationStarted: Hooks['onAppRegistrationStarted'] = (appName) => {
+  override onAppRegistrationStarted(appName: string): void {
     this.#started.set(`registration:${appName}`, performance.now());
-  };
+  }
 
-  override onConnectionCreated: Hooks['onConnectionCreated'] = (appName, connection) => {
+  override onConnectionCreated(appName: string, connection: ConnectionManager): void {
     if (this.#isDestination(appName)) this.#auditConnection = connection;
-  };
+  }
 
-  override onAutoOperationsCompleted: Hooks['onAutoOperationsCompleted'] = async (appName, result) => {
+  override async onAutoOperationsCompleted(appName: string, result: AutoOperationsResult): Promise<void> {
     const records: AuditRecord[] = [];
     for (const operation of ['migrations', 'seeds'] as const) {
       const run = result[operation];
       if (run === null) continue;
       const details = { batch: run.batch, applied: run.applied, drifted: run.drifted.map((d) => d.name) };
-      records.push(record(appName, operation, 'succeeded', run.durationMs, null, details));
+      records.push(auditRecord(appName, operation, 'succeeded', run.durationMs, null, details));
     }
     await this.#append(...records);
-  };
+  }
 
-  override onAppRegistered: Hooks['onAppRegistered'] = async (appName, connection, config) => {
+  override async onAppRegistered(appName: string, connection: ConnectionManager, config: AppConfigView): Promise<void> {
     if (this.#isDestination(appName)) this.#auditConnection = connection;
     const details = { target: config.target, useConnection: config.useConnection ?? null, models: config.models };
-    await this.#append(record(appName, 'registration', 'succeeded', this.#elapsed('registration', appName), null, details));
-  };
+    await this.#append(auditRecord(appName, 'registration', 'succeeded', this.#elapsed('registration', appName), null, details));
+  }
 
-  override onAppUnregistrationStarted: Hooks['onAppUnregistrationStarted'] = (appName) => {
+  override onAppUnregistrationStarted(appName: string): void {
     this.#started.set(`unregistration:${appName}`, performance.now());
-  };
+  }
 
-  override onAppRollbackCompleted: Hooks['onAppRollbackCompleted'] = async (appName, result) => {
+  override async onAppRollbackCompleted(appName: string, result: RollbackSummary): Promise<void> {
     const details = {
       migrations: result.migrations?.rolledBack ?? [],
       seeds: result.seeds?.rolledBack ?? [],
       irreversibleSeeds: result.seeds?.irreversible ?? [],
     };
-    await this.#append(record(appName, 'rollback', 'succeeded', result.durationMs, null, details));
-  };
+    await this.#append(auditRecord(appName, 'rollback', 'succeeded', result.durationMs, null, details));
+  }
 
-  override onConnectionShutdown: Hooks['onConnectionShutdown'] = (_appName, connection) => {
+  override onConnectionShutdown(_appName: string, connection: ConnectionManager): void {
     if (this.#auditConnection?.knex === connection.knex) this.#auditConnection = undefined;
-  };
+  }
 
-  override onAppUnregistered: Hooks['onAppUnregistered'] = async (appName, options) => {
+  override async onAppUnregistered(appName: string, options: UnregisterOptions): Promise<void> {
     const details = { options: { ...options } };
-    await this.#append(record(appName, 'unregistration', 'succeeded', this.#elapsed('unregistration', appName), null, details));
-  };
+    await this.#append(auditRecord(appName, 'unregistration', 'succeeded', this.#elapsed('unregistration', appName), null, details));
+  }
 
-  override onOperationFailed: Hooks['onOperationFailed'] = async (appName, operation, error, context) => {
+  override async onOperationFailed(
+    appName: string,
+    operation: FailedOperation,
+    error: Error,
+    context: Readonly<Record<string, unknown>>,
+  ): Promise<void> {
     const during = context['during'];
     const durationMs = during === 'registration' || during === 'unregistration' ? this.#elapsed(during, appName) : null;
     const code = (error as { code?: unknown }).code;
     const failure = { code: typeof code === 'string' ? code : null, message: error.message };
     try {
-      await this.#append(record(appName, operation, 'failed', durationMs, failure, jsonSafe(context)));
+      await this.#append(auditRecord(appName, operation, 'failed', durationMs, failure, jsonSafe(context)));
     } finally {
       // A failed registration of the destination app leaves nothing to write to.
       if (during === 'registration' && this.#isDestination(appName)) this.#auditConnection = undefined;
     }
-  };
+  }
 
   #isDestination(appName: string): boolean {
     const destination = this.#options?.destination;
@@ -234,25 +241,5 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
       this.#pending.splice(0, excess);
       this.#dropped += excess;
     }
-  }
-}
-
-function record(
-  app: string,
-  operation: FailedOperation,
-  outcome: AuditOutcome,
-  durationMs: number | null,
-  error: AuditRecord['error'],
-  details: AuditRecord['details'],
-): AuditRecord {
-  return { time: new Date().toISOString(), app, operation, outcome, durationMs, error, details };
-}
-
-/** A JSON-serializable copy of `value`, or null when it cannot be serialized (cycles, BigInt…). */
-function jsonSafe(value: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> | null {
-  try {
-    return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
-  } catch {
-    return null;
   }
 }

@@ -1,6 +1,13 @@
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PluginInterface, type AppRegistry, type ConnectionManager, type LifecycleHooks as Hooks } from '../../src/index.js';
+import {
+  PluginInterface,
+  type AppRegistry,
+  type ConnectionManager,
+  type FailedOperation,
+  type HookContext,
+  type UnregisterOptions,
+} from '../../src/index.js';
 import { backupFileName, type BackupExtension } from './backup-file-name.js';
 import { resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
 import { BACKUP_EVENTS, type BackupOutcome } from './backup-outcome.js';
@@ -100,20 +107,25 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
     return this.#enqueue(appName, connection, 'manual', signal);
   }
 
-  // Hooks are typed properties: PluginInterface declares them as optional properties, so methods would not compile.
-  override onConnectionCreated: Hooks['onConnectionCreated'] = (appName, connection) => {
+  override onConnectionCreated(appName: string, connection: ConnectionManager): void {
     this.#connections.set(appName, connection);
-  };
+  }
 
-  override onAppRegistered: Hooks['onAppRegistered'] = (appName, connection) => {
+  override onAppRegistered(appName: string, connection: ConnectionManager): void {
     this.#connections.set(appName, connection);
-  };
+  }
 
-  override onAppRollbackStarted: Hooks['onAppRollbackStarted'] = async (appName, connection, _options, context) => {
+  override async onAppRollbackStarted(appName: string, connection: ConnectionManager, _options: UnregisterOptions, context: HookContext): Promise<void> {
     if (this.#options?.beforeRollback) await this.#enqueue(appName, connection, 'before-rollback', context.signal);
-  };
+  }
 
-  override onOperationFailed: Hooks['onOperationFailed'] = async (appName, operation, _error, context, hookContext) => {
+  override async onOperationFailed(
+    appName: string,
+    operation: FailedOperation,
+    _error: Error,
+    context: Readonly<Record<string, unknown>>,
+    hookContext: HookContext,
+  ): Promise<void> {
     try {
       if (!this.#options?.onFailure.includes(operation)) return;
       const connection = this.#connectionOf(appName);
@@ -123,15 +135,15 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
       // A failed registration never reaches onAppUnregistered.
       if (context['during'] === 'registration') this.#connections.delete(appName);
     }
-  };
+  }
 
-  override onConnectionShutdown: Hooks['onConnectionShutdown'] = (_appName, connection) => {
+  override onConnectionShutdown(_appName: string, connection: ConnectionManager): void {
     for (const [name, open] of this.#connections) if (open.knex === connection.knex) this.#connections.delete(name);
-  };
+  }
 
-  override onAppUnregistered: Hooks['onAppUnregistered'] = (appName) => {
+  override onAppUnregistered(appName: string): void {
     this.#connections.delete(appName);
-  };
+  }
 
   #connectionOf(appName: string): ConnectionManager | undefined {
     const tracked = this.#connections.get(appName);

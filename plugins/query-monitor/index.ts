@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { PluginInterface, type AppRegistry, type ConnectionManager, type LifecycleHooks as Hooks } from '../../src/index.js';
+import { PluginInterface, type AppRegistry, type ConnectionManager, type FailedOperation } from '../../src/index.js';
 import { KnexQueryTap, type TappedQuery } from './knex-query-tap.js';
 import { QueryMetrics } from './query-metrics.js';
 import { resolveQueryMonitorOptions, type QueryMonitorOptions, type ResolvedQueryMonitorOptions } from './query-monitor-options.js';
@@ -97,24 +97,31 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
     return knex === undefined ? undefined : this.#watches.get(knex)?.stats.snapshot();
   }
 
-  // Hooks are typed properties: PluginInterface declares them as optional properties, so methods would not compile.
-  override onConnectionCreated: Hooks['onConnectionCreated'] = (appName, connection) => this.#watch(appName, connection);
+  override onConnectionCreated(appName: string, connection: ConnectionManager): void {
+    this.#watch(appName, connection);
+  }
 
-  override onAppRegistered: Hooks['onAppRegistered'] = (appName, connection) => this.#watch(appName, connection);
+  override onAppRegistered(appName: string, connection: ConnectionManager): void {
+    this.#watch(appName, connection);
+  }
 
-  override onConnectionShutdown: Hooks['onConnectionShutdown'] = (_appName, connection) => this.#unwatchKnex(connection.knex);
+  override onConnectionShutdown(_appName: string, connection: ConnectionManager): void {
+    this.#unwatchKnex(connection.knex);
+  }
 
-  override onAppUnregistered: Hooks['onAppUnregistered'] = (appName) => this.#unwatchApp(appName);
+  override onAppUnregistered(appName: string): void {
+    this.#unwatchApp(appName);
+  }
 
-  override onOperationFailed: Hooks['onOperationFailed'] = (appName, _operation, _error, context) => {
+  override onOperationFailed(appName: string, _operation: FailedOperation, _error: Error, context: Readonly<Record<string, unknown>>): void {
     // A failed registration never reaches onAppUnregistered.
     if (context['during'] === 'registration') this.#unwatchApp(appName);
-  };
+  }
 
-  override onHealthCheck: Hooks['onHealthCheck'] = (appName) => {
+  override onHealthCheck(appName: string): Record<string, unknown> | undefined {
     const stats = this.getStats(appName);
     return stats === undefined ? undefined : { ...stats };
-  };
+  }
 
   #watch(appName: string, connection: ConnectionManager): void {
     const knex = connection.knex;
