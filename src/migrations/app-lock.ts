@@ -1,14 +1,16 @@
 import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
 import type { ClientName } from '../registry/app-config.js';
+import { type SqlExecutor, knexExecutor } from './sql-executor.js';
 
 /** What a lock holder can do: run units of work on the locked connection. */
 export interface LockSession {
   /**
    * Runs `work` in its own transaction (a savepoint on SQLite), or directly on the locked connection when
-   * `transactional` is false. A failed transactional unit rejects with the first database error it hit.
+   * `transactional` is false. `db` is for migration and seed files, `sql` for knexus's own statements;
+   * both run in the same transaction. A failed transactional unit rejects with the first database error.
    */
-  unit<T>(work: (db: Knex) => Promise<T>, transactional: boolean): Promise<T>;
+  unit<T>(work: (db: Knex, sql: SqlExecutor) => Promise<T>, transactional: boolean): Promise<T>;
 }
 
 /** A lock on one app's ledger that other processes respect; one small adapter per dialect. */
@@ -42,24 +44,33 @@ export function lockTimeoutError(options: AppLockOptions): KnexusError {
 }
 
 /**
- * Runs `work` inside the transaction `begin` starts and, if it fails, rejects with the first error a
- * query raised rather than a follow-on one (PostgreSQL's "current transaction is aborted", a failed ROLLBACK).
+ * A unit of work on a connection the lock already holds (PostgreSQL, MySQL): its own knex transaction
+ * there, or `db` itself when `transactional` is false. A failure rejects with the first error a query
+ * raised rather than a follow-on one (PostgreSQL's "current transaction is aborted", a failed ROLLBACK).
  */
-export async function inTransaction<T>(
-  begin: (handler: (trx: Knex.Transaction) => Promise<T>) => Promise<T>,
-  work: (db: Knex) => Promise<T>,
+export async function connectionUnit<T>(
+  knex: Knex,
+  connection: unknown,
+  db: Knex,
+  client: ClientName,
+  work: (db: Knex, sql: SqlExecutor) => Promise<T>,
+  transactional: boolean,
 ): Promise<T> {
+  if (!transactional) return work(db, knexExecutor(db, client));
   let first: { error: unknown } | undefined;
   try {
-    return await begin(async (trx) => {
-      trx.on('query-error', (error: unknown) => (first ??= { error }));
-      try {
-        return await work(trx);
-      } catch (error) {
-        first ??= { error };
-        throw error;
-      }
-    });
+    return await knex.transaction(
+      async (trx) => {
+        trx.on('query-error', (error: unknown) => (first ??= { error }));
+        try {
+          return await work(trx, knexExecutor(trx, client));
+        } catch (error) {
+          first ??= { error };
+          throw error;
+        }
+      },
+      { connection },
+    );
   } catch (error) {
     throw first === undefined ? error : first.error;
   }

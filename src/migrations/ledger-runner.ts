@@ -11,6 +11,7 @@ import { ModuleLoader } from './module-loader.js';
 import { type RollbackSelection, selectRollback } from './rollback-selection.js';
 import type { RunnerOptions } from './runner-options.js';
 import { type Script, type ScriptStep, readScript } from './script-exports.js';
+import { knexExecutor } from './sql-executor.js';
 
 interface UndoPlan {
   readonly name: string;
@@ -36,7 +37,7 @@ export class LedgerRunner {
     this.#knex = knex;
     this.#options = Object.freeze({ ...options, directories: Object.freeze([...options.directories]) });
     this.#kind = kind;
-    this.#ledger = new Ledger(this.#options);
+    this.#ledger = new Ledger(knex, this.#options);
     this.#lock = createAppLock(knex, { ...this.#options, section: kind.section });
   }
 
@@ -45,9 +46,9 @@ export class LedgerRunner {
     const started = performance.now();
     const catalog = await this.#catalog();
     return this.#lock.hold(async (session) => {
-      const rows = await session.unit(async (db) => {
-        await this.#ledger.ensure(db);
-        return this.#ledger.read(db);
+      const rows = await session.unit(async (db, sql) => {
+        await this.#ledger.ensure(db, sql);
+        return this.#ledger.read(sql);
       }, false);
       const drifted = findDrift(rows, catalog);
       if (drifted.length > 0 && this.#options.drift === 'error') throw this.#driftError(drifted);
@@ -64,9 +65,9 @@ export class LedgerRunner {
       for (const [index, file] of pending.entries()) {
         const script = scripts[index] as Script;
         try {
-          await session.unit(async (db) => {
+          await session.unit(async (db, sql) => {
             await script.apply(db);
-            await this.#ledger.insert(db, { name: file.name, batch, checksum: file.checksum });
+            await this.#ledger.insert(sql, { name: file.name, batch, checksum: file.checksum });
           }, script.transactional);
         } catch (error) {
           throw this.#failure(file.name, 'up', error, { batch, applied: [...applied] });
@@ -82,7 +83,7 @@ export class LedgerRunner {
     const started = performance.now();
     const catalog = await this.#catalog();
     return this.#lock.hold(async (session) => {
-      const rows = await session.unit((db) => this.#ledger.readIfExists(db), false);
+      const rows = await session.unit((_db, sql) => this.#ledger.readIfExists(sql), false);
       const targets = selectRollback(rows, selection, { appName: this.#options.appName, stepOption });
       // Resolve every undo first, so a missing file or export stops the rollback before it starts.
       const plans = await Promise.all(targets.map((row) => this.#undoPlan(row, catalog)));
@@ -90,9 +91,9 @@ export class LedgerRunner {
       const irreversible: string[] = [];
       for (const plan of plans) {
         try {
-          await session.unit(async (db) => {
+          await session.unit(async (db, sql) => {
             if (plan.undo !== undefined) await plan.undo(db);
-            await this.#ledger.remove(db, plan.name);
+            await this.#ledger.remove(sql, plan.name);
           }, plan.transactional);
         } catch (error) {
           throw this.#failure(plan.name, 'down', error, { rolledBack: [...rolledBack], irreversible: [...irreversible] });
@@ -109,7 +110,10 @@ export class LedgerRunner {
 
   /** Applied, pending and drifted files; reads without locking and never creates the ledger. */
   async status(): Promise<LedgerStatus> {
-    const [catalog, rows] = await Promise.all([this.#catalog(), this.#ledger.readIfExists(this.#knex)]);
+    const [catalog, rows] = await Promise.all([
+      this.#catalog(),
+      this.#ledger.readIfExists(knexExecutor(this.#knex, this.#options.client)),
+    ]);
     const done = new Set(rows.map((row) => row.name));
     return Object.freeze({
       applied: Object.freeze(rows.map(entryOf)),

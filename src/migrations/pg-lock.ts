@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { type AppLock, type AppLockOptions, type LockSession, inTransaction, lockTimeoutError } from './app-lock.js';
+import { type AppLock, type AppLockOptions, type LockSession, connectionUnit, lockTimeoutError } from './app-lock.js';
 import { bindToConnection } from './bound-knex.js';
 import { advisoryKey } from './lock-key.js';
 import { pollLock } from './poll-lock.js';
@@ -42,8 +42,7 @@ export class PgLock implements AppLock {
         throw error;
       }
       const session: LockSession = {
-        unit: (unitWork, transactional) =>
-          transactional ? inTransaction((handler) => knex.transaction(handler, { connection }), unitWork) : unitWork(db),
+        unit: (unitWork, transactional) => connectionUnit(knex, connection, db, this.#options.client, unitWork, transactional),
       };
       try {
         return await work(session);

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { type AppLock, type AppLockOptions, type LockSession, lockTimeoutError } from './app-lock.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { SavepointSession } from './savepoint-session.js';
+import { sqliteExecutor } from './sqlite-executor.js';
 
 const IN_MEMORY = new Set(['', ':memory:']);
 const LOCK_TABLE = 'create table if not exists ?? (id integer primary key, app varchar(255) not null, locked_at integer not null)';
@@ -69,7 +70,9 @@ export class SqliteLock implements AppLock {
         if (first !== undefined) await first(outer);
         // A failed unit was already undone by its savepoint: commit the ones before it, then rethrow.
         try {
-          outcome = { value: await work(new SavepointSession(outer)) };
+          // The transaction's own connection: knex hands it out without touching the pool.
+          const connection: unknown = await outer.client.acquireConnection();
+          outcome = { value: await work(new SavepointSession(outer, sqliteExecutor(connection))) };
         } catch (error) {
           outcome = { error };
         }
