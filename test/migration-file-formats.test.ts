@@ -19,7 +19,9 @@ describe.each(DIALECTS)('migrations: file formats (%s)', (dialect) => {
   it('loads .js, .cjs, .mjs and .ts files with named or default exports, honours transaction: false, skips other files', async (t) => {
     if (!db) return t.skip();
     const registry = new AppRegistry();
-    const app = await registry.registerApp('formats', { database: db.config(), migrations: { directory: fixture('migrations-formats') } });
+    // One pooled connection is enough: the lock, every transaction and the transaction: false file share it.
+    const database = db.config({ pool: { min: 0, max: 1 } });
+    const app = await registry.registerApp('formats', { database, migrations: { directory: fixture('migrations-formats') } });
     expect((await app.migrationStatus()).applied.map((entry) => entry.name)).toEqual(FILES);
     for (const table of TABLES) expect(await db.knex.schema.hasTable(table)).toBe(true);
     if (dialect === 'pg') {
