@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppRegistry, type KnexusError } from '../src/index.js';
@@ -69,5 +72,33 @@ describe.each(DIALECTS)('migrations: failures (%s)', (dialect) => {
     expect(await db.knex.schema.hasTable('down_third')).toBe(false);
     expect(await db.knex.schema.hasTable('down_second')).toBe(true);
     await registry.shutdown();
+  });
+
+  it('a failing file fixed on disk is imported again by the same process, CommonJS included', async (t) => {
+    if (!db) return t.skip();
+    const directory = mkdtempSync(join(tmpdir(), 'knexus-fix-'));
+    const broken = "throw new Error('not written yet');";
+    const cjs = (table: string, body: string) =>
+      `module.exports = { up: async (knex) => { ${body} await knex.schema.createTable('${table}', (t) => t.increments('id')); }, ` +
+      `down: (knex) => knex.schema.dropTable('${table}') };`;
+    const esm = (table: string, body: string) =>
+      `export async function up(knex) { ${body} await knex.schema.createTable('${table}', (t) => t.increments('id')); }\n` +
+      `export async function down(knex) { await knex.schema.dropTable('${table}'); }\n`;
+    writeFileSync(join(directory, '001_common.cjs'), cjs('fixed_common', broken));
+    writeFileSync(join(directory, '002_module.mjs'), esm('fixed_module', broken));
+    const registry = new AppRegistry();
+    const register = () => registry.registerApp('mender', { database: db!.config(), migrations: { directory } });
+    try {
+      await expect(register()).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED', file: '001_common.cjs' });
+      writeFileSync(join(directory, '001_common.cjs'), cjs('fixed_common', ''));
+      await expect(register()).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED', file: '002_module.mjs' });
+      writeFileSync(join(directory, '002_module.mjs'), esm('fixed_module', ''));
+      await register();
+      expect(await ledger(db, 'mender')).toEqual(['001_common.cjs', '002_module.mjs']);
+      await registry.unregisterApp('mender', { rollback: 'all' });
+    } finally {
+      await registry.shutdown();
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
