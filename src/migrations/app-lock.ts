@@ -37,7 +37,7 @@ export function lockTimeoutError(options: AppLockOptions): KnexusError {
   const { appName, client, lockTimeout, section, tableName, schema } = options;
   return new KnexusError(
     'KNEXUS_ERR_LOCK_TIMEOUT',
-    `App "${appName}" waited ${lockTimeout} ms for its ${section} lock, which another process or registry still holds ` +
+    `App '${appName}' waited ${lockTimeout} ms for its ${section} lock, which another process or registry still holds ` +
       `while it applies them. Raise migrations.lockTimeout if its ${section} take longer.`,
     { appName, client, timeoutMs: lockTimeout, details: { tableName, schema } },
   );

@@ -95,7 +95,7 @@ export class FileCatalog {
     if (stats === undefined || !stats.isDirectory()) {
       throw new KnexusError(
         'KNEXUS_ERR_INVALID_CONFIG',
-        `The ${context.section} directory of app "${context.appName}" does not exist: ${directory}. Check ${context.section}.directory.`,
+        `The ${context.section} directory of app '${context.appName}' does not exist: ${directory}. Check ${context.section}.directory.`,
         { appName: context.appName, field: `${context.section}.directory`, resolvedPath: directory },
       );
     }
@@ -137,7 +137,7 @@ function mergeListings(
       if (previous !== undefined) {
         throw new KnexusError(
           'KNEXUS_ERR_INVALID_CONFIG',
-          `App "${context.appName}" has two ${context.section} files named ${name} (${previous} and ${path}); ` +
+          `App '${context.appName}' has two ${context.section} files named ${name} (${previous} and ${path}); ` +
             `names are the ledger key, so rename one of them or drop a folder from ${context.section}.directory.`,
           { appName: context.appName, file: name, field: `${context.section}.directory`, details: { paths: [previous, path] } },
         );

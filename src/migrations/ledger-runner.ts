@@ -147,7 +147,7 @@ export class LedgerRunner {
       if (this.#kind.missingUndo === 'report') return { name: row.name, undo: undefined, transactional: true };
       throw new KnexusError(
         'KNEXUS_ERR_MIGRATION_NOT_FOUND',
-        `Cannot roll back ${noun} ${row.name} of app "${appName}": its file is no longer in ${section}.directory. Restore it to undo it.`,
+        `Cannot roll back ${noun} ${row.name} of app '${appName}': its file is no longer in ${section}.directory. Restore it to undo it.`,
         { appName, file: row.name, direction: 'down' },
       );
     }
@@ -167,7 +167,7 @@ export class LedgerRunner {
     const { appName } = this.#options;
     throw new KnexusError(
       'KNEXUS_ERR_MIGRATION_NOT_FOUND',
-      `App "${appName}" has no pending ${this.#kind.noun} named ${to}; \`to\` must name a file that is not applied yet.`,
+      `App '${appName}' has no pending ${this.#kind.noun} named ${to}; \`to\` must name a file that is not applied yet.`,
       { appName, file: to, direction: 'up', details: { pending: pending.map((file) => file.name) } },
     );
   }
@@ -178,7 +178,7 @@ export class LedgerRunner {
     const files = drifted.map((entry) => entry.name);
     return new KnexusError(
       'KNEXUS_ERR_CHECKSUM_DRIFT',
-      `App "${appName}" has applied ${noun} files that changed or vanished since they ran: ${files.join(', ')}. ` +
+      `App '${appName}' has applied ${noun} files that changed or vanished since they ran: ${files.join(', ')}. ` +
         `Restore them, or set ${section}.drift to 'warn' to proceed anyway.`,
       { appName, details: { files, drifted } },
     );
@@ -190,7 +190,7 @@ export class LedgerRunner {
     const reason = cause === undefined ? String(details['reason']) : errorMessage(cause);
     return new KnexusError(
       this.#kind.failure,
-      `${noun[0]?.toUpperCase()}${noun.slice(1)} ${file} (${direction}) failed for app "${appName}": ${reason}`,
+      `${noun[0]?.toUpperCase()}${noun.slice(1)} ${file} (${direction}) failed for app '${appName}': ${reason}`,
       { appName, file, direction, details },
       cause,
     );

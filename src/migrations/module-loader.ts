@@ -42,7 +42,7 @@ export class ModuleLoader {
       if (this.#loaded.get(file.path) === loaded) this.#loaded.delete(file.path);
       throw new KnexusError(
         'KNEXUS_ERR_MODULE_LOAD',
-        `Could not import ${file.name} of app "${appName}": ${error instanceof Error ? error.message : String(error)}`,
+        `Could not import ${file.name} of app '${appName}': ${error instanceof Error ? error.message : String(error)}`,
         { appName, file: file.name, resolvedPath: file.path },
         error,
       );

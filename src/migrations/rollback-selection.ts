@@ -26,7 +26,7 @@ export function selectRollback(rows: readonly LedgerRow[], selection: RollbackSe
 
 function positiveInteger(value: number, field: string, appName: string): number {
   if (Number.isInteger(value) && value > 0) return value;
-  throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Rollback option ${field} of app "${appName}" must be a positive integer, got ${String(value)}.`, {
+  throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Rollback option ${field} of app '${appName}' must be a positive integer, got ${String(value)}.`, {
     appName,
     field,
   });

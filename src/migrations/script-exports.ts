@@ -37,7 +37,7 @@ export function readScript(exports: ModuleExports, kind: LedgerKind, context: { 
   if (apply === undefined) {
     throw new KnexusError(
       'KNEXUS_ERR_MODULE_LOAD',
-      `${context.file} of app "${context.appName}" exports no ${kind.applyExports.join(' or ')} function; ` +
+      `${context.file} of app '${context.appName}' exports no ${kind.applyExports.join(' or ')} function; ` +
         `is it a ${kind.noun} file, and is it in the right ${kind.section}.directory?`,
       { appName: context.appName, file: context.file, resolvedPath: context.path },
     );
