@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
+import { AppRegistry, type AutoOperationsResult } from '../src/index.js';
 import { spawnChild } from './fixtures/migrations-child/spawn-child.js';
 import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
 
@@ -28,23 +28,22 @@ describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) =
       migrations: { directory: fixture('migrations-concurrency'), lockTimeout: 20_000 },
       seeds: { directory: fixture('seeds-concurrency') },
     };
-    const children = [spawnChild('racer', config), spawnChild('racer', config)];
-    await Promise.all(children.map((child) => child.ready));
-    for (const child of children) child.start();
-    const results = await Promise.all(children.map((child) => child.done));
+    // This test process is the other contender: a child process and this one register at the same moment.
+    const child = spawnChild('racer', config);
+    await child.ready;
+    const registry = new AppRegistry();
+    const registered = new Promise<AutoOperationsResult>((resolve) => registry.once('app-registered', (event) => resolve(event.result)));
+    child.start();
+    const [app, { outcome, exitCode }] = await Promise.all([registry.registerApp('racer', config), child.done]);
+    const ours = await registered;
 
-    expect(results.map((result) => [result.exitCode, result.outcome?.ok])).toEqual([
-      [0, true],
-      [0, true],
-    ]);
-    const applied = results.flatMap((result) => result.outcome?.migrations?.applied ?? []).sort();
+    expect([exitCode, outcome?.ok]).toEqual([0, true]);
+    const applied = [...(outcome?.migrations?.applied ?? []), ...(ours.migrations?.applied ?? [])].sort();
     expect(applied).toEqual(['001_events.mjs', '002_slow_insert.mjs']);
-    expect(results.flatMap((result) => result.outcome?.seeds?.applied ?? [])).toEqual(['01_marker.mjs']);
+    expect([...(outcome?.seeds?.applied ?? []), ...(ours.seeds?.applied ?? [])]).toEqual(['01_marker.mjs']);
 
     const events = db.knex(schema === undefined ? 'race_events' : `${schema}.race_events`);
     expect((await events.select('source').orderBy('id')).map((row: { source: string }) => row.source)).toEqual(['002_slow_insert', '01_marker']);
-    const registry = new AppRegistry();
-    const app = await registry.registerApp('racer', config);
     expect((await app.migrationStatus()).applied.map((entry) => entry.name)).toEqual(['001_events.mjs', '002_slow_insert.mjs']);
     await registry.unregisterApp('racer', { rollback: 'all' });
     await registry.shutdown();
