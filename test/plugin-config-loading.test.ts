@@ -26,8 +26,11 @@ describe('loading plugins from config', () => {
       'ts-plugin': { module: './ts-plugin.ts', config: { greeting: 'hi' } },
     };
     registry = new AppRegistry({ baseDir: fixtures, plugins });
+    const announced: string[] = [];
+    registry.on('plugin-loaded', (event: { name: string }) => announced.push(event.name));
     const result = await registry.initialize();
     expect(result.failedPlugins).toEqual([]);
+    expect(announced.sort()).toEqual(Object.keys(plugins).sort());
     expect(result.loadedPlugins).toEqual(['esm-tla', 'cjs-plugin', 'folder-plugin', 'audit-trail', 'only-class', 'ts-plugin']);
     expect(result.pluginCount).toBe(6);
 

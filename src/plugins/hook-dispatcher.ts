@@ -1,22 +1,12 @@
-import { KnexusError, errorMessage } from '../errors.js';
+import type { KnexusError } from '../errors.js';
 import { DeadlineSweeper } from './deadline-sweeper.js';
 import { HookBatch, emptyResults, type HookResults } from './hook-batch.js';
 import { coarseNow } from './coarse-clock.js';
 import { HookCall } from './hook-call.js';
-import { HOOK_NAMES, type HookName } from './hook-map.js';
-import type { HookStats } from './hook-stats.js';
+import { buildHookHandlers, type HookHandler as Handler, type HookPhases } from './hook-handlers.js';
+import type { HookName } from './hook-map.js';
+import { hookFailedError, hookTimeoutError } from './plugin-errors.js';
 import type { PluginRecord } from './plugin-record.js';
-import type { Plugin } from './plugin-types.js';
-
-type HookFn = (this: Plugin, ...args: unknown[]) => unknown;
-
-/** One plugin's implementation of one hook, resolved when handler lists are rebuilt. */
-interface Handler {
-  readonly record: PluginRecord;
-  readonly plugin: Plugin;
-  readonly fn: HookFn;
-  readonly stats: HookStats;
-}
 
 /** Reports one failed or timed-out call; may return follow-up work the dispatch should wait for. */
 export type HookFailureReporter = (
@@ -42,7 +32,6 @@ const Batch = HookBatch;
 const clock = coarseNow;
 const EMPTY = emptyResults();
 const EMPTY_PROMISE: Promise<ReadonlyMap<string, unknown>> = Promise.resolve(EMPTY);
-const PHASE_RANK = { pre: 0, normal: 1, post: 2 } as const;
 
 /**
  * Calls one hook on every active plugin that implements it, each call isolated: a synchronous throw,
@@ -53,56 +42,23 @@ const PHASE_RANK = { pre: 0, normal: 1, post: 2 } as const;
 export class HookDispatcher {
   readonly #options: HookDispatcherOptions;
   readonly #sweeper = new DeadlineSweeper();
-  readonly #phases = new Map<HookName, readonly (readonly Handler[])[]>();
+  #phases = new Map<HookName, HookPhases>();
   /** Batches without a deadline (hookTimeout 0); the others are tracked by the sweeper. */
   readonly #untimed = new Set<HookBatch<Handler>>();
 
   /** Creates a dispatcher with no handlers. */
   constructor(options: HookDispatcherOptions) {
     this.#options = options;
-    for (const hook of HOOK_NAMES) this.#phases.set(hook, []);
   }
 
-  /** Rebuilds every hook's handler lists from the active plugins. */
+  /** Rebuilds every hook's handler lists from the loaded plugins (only active ones get calls). */
   rebuild(records: Iterable<PluginRecord>): void {
-    const active = [...records].filter((r) => r.state === 'active');
-    for (const hook of HOOK_NAMES) {
-      const handlers: (Handler & { rank: number; priority: number })[] = [];
-      for (const record of active) {
-        const fn = (record.plugin as unknown as Record<string, unknown>)[hook];
-        if (typeof fn !== 'function') continue;
-        const plugin = record.plugin;
-        handlers.push({
-          record,
-          plugin,
-          fn: fn as HookFn,
-          stats: record.stats(hook),
-          rank: PHASE_RANK[plugin.order ?? 'normal'] ?? PHASE_RANK.normal,
-          priority: typeof plugin.priority === 'number' ? plugin.priority : 0,
-        });
-      }
-      handlers.sort((a, b) => a.rank - b.rank || a.priority - b.priority || a.record.sequence - b.record.sequence);
-      const phases: Handler[][] = [];
-      let rank = -1;
-      for (const handler of handlers) {
-        if (handler.rank !== rank) {
-          phases.push([]);
-          rank = handler.rank;
-        }
-        phases[phases.length - 1]!.push(handler);
-      }
-      this.#phases.set(hook, phases);
-    }
+    this.#phases = buildHookHandlers(records);
   }
 
   /** True when at least one active plugin implements `hook`. */
   handles(hook: HookName): boolean {
     return (this.#phases.get(hook)?.length ?? 0) > 0;
-  }
-
-  /** Names of the plugins `hook` is called on, in call order. */
-  handlersOf(hook: HookName): string[] {
-    return (this.#phases.get(hook) ?? []).flat().map((h) => h.record.name);
   }
 
   /** Calls `hook` with `args` (plus a context) on every handler; never rejects. */
@@ -137,7 +93,7 @@ export class HookDispatcher {
   /** Runs phases in order (pre, normal, post); each phase's calls run concurrently. */
   #run(
     hook: HookName,
-    phases: readonly (readonly Handler[])[],
+    phases: HookPhases,
     index: number,
     args: readonly unknown[],
     results: HookResults | undefined,
@@ -182,7 +138,7 @@ export class HookDispatcher {
         out = invoke(handler, args, call);
       } catch (error) {
         batch ??= this.#newBatch(phaseStart, args, results);
-        this.#fail(handler, call, toHookError(hook, record.name, args[0], error), batch);
+        this.#fail(handler, call, hookFailedError(hook, record.name, args[0], error), batch);
         continue;
       }
       if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
@@ -235,7 +191,7 @@ export class HookDispatcher {
       },
       (error: unknown) => {
         if (call.settled) return;
-        this.#fail(handler, call, toHookError(call.hook, handler.record.name, batch.args[0], error), batch);
+        this.#fail(handler, call, hookFailedError(call.hook, handler.record.name, batch.args[0], error), batch);
         handler.record.callFinished();
         batch.settle();
       },
@@ -245,13 +201,7 @@ export class HookDispatcher {
   readonly #expire = (call: HookCall, handler: Handler, batch: HookBatch<Handler>): void => {
     const timeoutMs = this.#options.hookTimeout;
     const appName = typeof batch.args[0] === 'string' ? batch.args[0] : undefined;
-    const error = new KnexusError(
-      'KNEXUS_ERR_HOOK_TIMEOUT',
-      `Timeout (${timeoutMs}ms): plugin '${call.pluginName}' hook ${call.hook}` +
-        (appName === undefined ? '' : ` for app '${appName}'`) +
-        `. Its result will be ignored; raise pluginManager.hookTimeout or make the hook honor context.signal`,
-      { pluginName: call.pluginName, hook: call.hook, phase: 'hook', timeoutMs, ...(appName === undefined ? {} : { appName }) },
-    );
+    const error = hookTimeoutError(call.pluginName, call.hook, appName, timeoutMs);
     call.abort(error);
     this.#fail(handler, call, error, batch, true);
     handler.record.callFinished();
@@ -290,14 +240,4 @@ function invoke(handler: Handler, args: readonly unknown[], call: HookCall): unk
     default:
       return fn.apply(plugin, [...args, call]);
   }
-}
-
-function toHookError(hook: HookName, pluginName: string, appArg: unknown, error: unknown): KnexusError {
-  const appName = typeof appArg === 'string' ? appArg : undefined;
-  return new KnexusError(
-    'KNEXUS_ERR_PLUGIN_HOOK_FAILED',
-    `Plugin '${pluginName}' failed in ${hook}` + (appName === undefined ? '' : ` for app '${appName}'`) + `: ${errorMessage(error)}`,
-    { pluginName, hook, phase: 'hook', ...(appName === undefined ? {} : { appName }) },
-    error,
-  );
 }

@@ -1,6 +1,7 @@
 export { PluginInterface } from './plugin-interface.js';
 export { definePlugin } from './define-plugin.js';
-export { PluginManager, PLUGIN_MANAGER_DEFAULTS, type ResolvedPluginManagerOptions } from './plugin-manager.js';
+export { PluginManager } from './plugin-manager.js';
+export { PLUGIN_MANAGER_DEFAULTS, type ResolvedPluginManagerOptions } from './plugin-manager-options.js';
 export { PLUGIN_ORDERS } from './plugin-types.js';
 export type {
   MaxErrorsOptions,

@@ -115,3 +115,28 @@ export function withSource(error: unknown, source: PluginErrorSource): KnexusErr
   }
   return initFailedError(source, error);
 }
+
+/** A hook call threw or rejected. */
+export function hookFailedError(hook: string, pluginName: string, appArg: unknown, cause: unknown): KnexusError {
+  const appName = typeof appArg === 'string' ? appArg : undefined;
+  return new KnexusError(
+    'KNEXUS_ERR_PLUGIN_HOOK_FAILED',
+    `Plugin '${pluginName}' failed in ${hook}` + (appName === undefined ? '' : ` for app '${appName}'`) + `: ${errorMessage(cause)}`,
+    { pluginName, hook, phase: 'hook', ...(appName === undefined ? {} : { appName }) },
+    cause,
+  );
+}
+
+/**
+ * A hook call exceeded `hookTimeout`. Made when the shared sweeper expires the call, not when the
+ * call starts: capturing a stack per call would cost more than the call itself.
+ */
+export function hookTimeoutError(pluginName: string, hook: string, appName: string | undefined, timeoutMs: number): KnexusError {
+  return new KnexusError(
+    'KNEXUS_ERR_HOOK_TIMEOUT',
+    `Timeout (${timeoutMs}ms): plugin '${pluginName}' hook ${hook}` +
+      (appName === undefined ? '' : ` for app '${appName}'`) +
+      '. Its result will be ignored; raise pluginManager.hookTimeout or make the hook honor context.signal',
+    { pluginName, hook, phase: 'hook', timeoutMs, ...(appName === undefined ? {} : { appName }) },
+  );
+}

@@ -1,30 +1,20 @@
-import pTimeout from 'p-timeout';
-import { KnexusError, errorMessage } from '../errors.js';
-import type { AppRegistry } from '../registry/app-registry.js';
+import { KnexusError } from '../errors.js';
 import type { RegistryErrorEvent } from '../registry/registry-types.js';
 import { ConfiguredLoader } from './configured-loader.js';
 import { createStorageBackend } from './create-storage-backend.js';
 import { HookDispatcher, type HookFailureReporter } from './hook-dispatcher.js';
 import type { HookArgs, HookName, HookResult, LifecycleDispatcher } from './hook-map.js';
-import { NamespacedStorage } from './namespaced-storage.js';
-import {
-  configInvalidError,
-  initFailedError,
-  invalidPluginError,
-  loadTimeoutError,
-  pluginExistsError,
-  pluginNotFoundError,
-  shutdownFailedError,
-  withSource,
-} from './plugin-errors.js';
+import { PluginActivator } from './plugin-activator.js';
 import { checkDependencyVersion, cycleError, missingDependencyError, normalizeDependencies } from './plugin-dependencies.js';
+import { initFailedError, invalidPluginError, loadTimeoutError, pluginNotFoundError, withSource } from './plugin-errors.js';
 import type { PluginEvents } from './plugin-events.js';
 import type { PluginHost } from './plugin-host.js';
+import { resolvePluginManagerOptions, type ResolvedPluginManagerOptions } from './plugin-manager-options.js';
 import type { PluginRecord } from './plugin-record.js';
 import { failureStatus, pluginStatus, type PluginSystemStatus } from './plugin-status.js';
+import { PluginTable } from './plugin-table.js';
 import { preparePlugin } from './prepare-plugin.js';
 import { renderPluginMetrics } from './render-plugin-metrics.js';
-import { createScopedRegistry, removeTrackedListeners } from './scoped-registry.js';
 import { ServiceDirectory } from './service-directory.js';
 import type { StorageBackend } from './storage-backend.js';
 import type {
@@ -38,20 +28,6 @@ import type {
   UnloadOptions,
 } from './plugin-types.js';
 
-/** `PluginManagerOptions` with every default applied. */
-export type ResolvedPluginManagerOptions = Readonly<
-  Required<Omit<PluginManagerOptions, 'maxErrors' | 'storage'>> & Pick<PluginManagerOptions, 'maxErrors' | 'storage'>
->;
-
-/** Defaults of `PluginManagerOptions`. */
-export const PLUGIN_MANAGER_DEFAULTS = Object.freeze({
-  loadTimeout: 30_000,
-  shutdownTimeout: 15_000,
-  hookTimeout: 5_000,
-  concurrency: 3,
-  enableMetrics: true,
-});
-
 type Config = Readonly<Record<string, unknown>>;
 
 /**
@@ -63,7 +39,7 @@ type Config = Readonly<Record<string, unknown>>;
  * ```ts
  * const registry = new AppRegistry({ plugins: { audit: { module: './plugins/audit.js' } } });
  * const { loadedPlugins, failedPlugins } = await registry.initialize();
- * await registry.plugins.dispatch('onHealthCheck', 'app', report);
+ * const extra = await registry.plugins.dispatch('onHealthCheck', 'app', report);
  * ```
  */
 export class PluginManager implements LifecycleDispatcher {
@@ -72,25 +48,32 @@ export class PluginManager implements LifecycleDispatcher {
   readonly #dispatcher: HookDispatcher;
   readonly #storage: StorageBackend;
   readonly #services = new ServiceDirectory();
-  readonly #plugins = new Map<string, PluginRecord>();
-  readonly #loading = new Map<string, PluginRecord>();
-  readonly #byInstance = new WeakMap<object, PluginRecord>();
+  readonly #table: PluginTable;
+  readonly #activator: PluginActivator;
   readonly #failures: PluginFailure[] = [];
-  #sequence = 0;
   #closing = false;
   #shutdown: Promise<PluginShutdownResult> | undefined;
 
   /** Creates a manager for `appRegistry`; the registry builds its own and exposes it as `registry.plugins`. */
   constructor(appRegistry: PluginHost, options: PluginManagerOptions = {}) {
     this.#host = appRegistry;
-    const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    this.#options = Object.freeze({ ...PLUGIN_MANAGER_DEFAULTS, baseDir: process.cwd(), ...defined }) as ResolvedPluginManagerOptions;
+    this.#options = resolvePluginManagerOptions(options);
     this.#dispatcher = new HookDispatcher({
       hookTimeout: this.#options.hookTimeout,
       measure: this.#options.enableMetrics,
       onFailure: this.#onHookFailure,
     });
+    this.#table = new PluginTable((records) => this.#dispatcher.rebuild(records));
     this.#storage = createStorageBackend(this.#options.storage, appRegistry);
+    this.#activator = new PluginActivator({
+      host: appRegistry,
+      options: this.#options,
+      storage: this.#storage,
+      services: this.#services,
+      table: this.#table,
+      assertOpen: () => this.#assertOpen(),
+      reportError: (event) => this.#emitError(event),
+    });
   }
 
   /** The options in effect, defaults applied. */
@@ -100,7 +83,7 @@ export class PluginManager implements LifecycleDispatcher {
 
   /**
    * Loads every enabled config entry, at most `concurrency` at once, each within `2 × loadTimeout`;
-   * failures are collected, never thrown.
+   * failures are collected (and emitted as `error` events), never thrown.
    */
   async loadConfigured(entries: Readonly<Record<string, PluginEntry>> = {}): Promise<PluginInitializeResult> {
     const loader = new ConfiguredLoader({
@@ -114,16 +97,18 @@ export class PluginManager implements LifecycleDispatcher {
           timeoutMs,
           timeoutError,
         }),
-      activate: (record, entry, timeoutMs, timeoutError) =>
-        this.#activate(record, entry.config ?? {}, timeoutMs, timeoutError, 'add'),
-      active: (name) => this.#plugins.get(name),
+      activate: async (record, entry, timeoutMs, timeoutError) => {
+        await this.#activator.activate(record, entry.config ?? {}, timeoutMs, timeoutError, 'add');
+        this.#announce(record);
+      },
+      active: (name) => this.#table.get(name),
     });
     const outcome = await loader.run(entries);
     for (const failure of outcome.failed) {
       this.#failures.push(failure);
       this.#emitError({ component: 'PluginManager', phase: 'load', pluginName: failure.name, error: failure.error });
     }
-    return { pluginCount: this.#plugins.size, loadedPlugins: outcome.loaded, failedPlugins: outcome.failed };
+    return { pluginCount: this.#table.size, loadedPlugins: outcome.loaded, failedPlugins: outcome.failed };
   }
 
   /** Loads one plugin (a class, an instance or a module specifier) within `loadTimeout` and returns it. */
@@ -131,7 +116,7 @@ export class PluginManager implements LifecycleDispatcher {
     this.#assertOpen();
     const timeoutMs = this.#options.loadTimeout;
     const started = performance.now();
-    // A class or instance is constructed synchronously, so the timeout error can name the plugin.
+    // A class or instance is constructed synchronously, so its timeout error can name the plugin.
     let timeoutError = typeof source === 'string' ? loadTimeoutError({ module: source }, timeoutMs, false) : undefined;
     const record = await preparePlugin(source, {
       config,
@@ -141,7 +126,8 @@ export class PluginManager implements LifecycleDispatcher {
     });
     timeoutError ??= loadTimeoutError({ pluginName: record.name }, timeoutMs, false);
     this.#checkDependencies(record);
-    await this.#activate(record, config, timeoutMs - (performance.now() - started), timeoutError, 'add');
+    await this.#activator.activate(record, config, timeoutMs - (performance.now() - started), timeoutError, 'add');
+    this.#announce(record);
     return record.plugin as T;
   }
 
@@ -151,29 +137,32 @@ export class PluginManager implements LifecycleDispatcher {
    * deletes its storage. Resolves false when no such plugin is loaded.
    */
   async unload(name: string, options: UnloadOptions = {}): Promise<boolean> {
-    const record = this.#plugins.get(name);
+    const record = this.#table.get(name);
     if (record === undefined) return false;
-    const error = await this.#retire(record, { drain: true, purgeData: options.purgeData ?? false });
-    const dependents = this.getAll().filter((p) => dependsOn(p, name)).map((p) => p.name);
+    const purgeData = options.purgeData ?? false;
+    const error = await this.#activator.retire(record, { drain: true, purgeData });
+    const dependents = this.getAll()
+      .filter((p) => normalizeDependencies(p.dependencies).some((d) => d.name === name))
+      .map((p) => p.name);
     if (dependents.length > 0) {
-      this.#host.emit('warning', {
+      this.#emit('warning', {
         code: 'KNEXUS_PLUGIN_DEPENDENTS',
         message: `Plugin '${name}' was unloaded while ${dependents.join(', ')} still depend on it`,
         details: { pluginName: name, dependents },
       });
     }
-    this.#emit('plugin-unloaded', { name, version: record.version, purgedData: options.purgeData ?? false, error });
+    this.#emit('plugin-unloaded', { name, version: record.version, purgedData: purgeData, error });
     return true;
   }
 
   /**
    * Hot-reloads a plugin: loads the new version (by default the same module, freshly imported, or
-   * the same class), swaps it in, then shuts the old one down. If the new one fails, the old one
-   * stays active and the error is thrown and emitted.
+   * the same class) next to the old one, swaps it in, then shuts the old one down. If the new one
+   * fails, the old one stays active with its services, and the error is emitted and thrown.
    */
   async reload<T extends Plugin = Plugin>(name: string, source?: PluginSource, config?: Config): Promise<T> {
     this.#assertOpen();
-    const old = this.#plugins.get(name);
+    const old = this.#table.get(name);
     if (old === undefined) throw pluginNotFoundError(name);
     const nextSource = source ?? old.origin.module ?? old.origin.pluginClass;
     if (nextSource === undefined) {
@@ -183,8 +172,9 @@ export class PluginManager implements LifecycleDispatcher {
     const timeoutMs = this.#options.loadTimeout;
     const timeoutError = loadTimeoutError({ pluginName: name }, timeoutMs, false);
     const started = performance.now();
+    let record: PluginRecord;
     try {
-      const record = await preparePlugin(nextSource, {
+      record = await preparePlugin(nextSource, {
         config: nextConfig,
         baseDir: old.origin.baseDir ?? this.#options.baseDir,
         key: old.origin.key,
@@ -196,40 +186,38 @@ export class PluginManager implements LifecycleDispatcher {
         throw invalidPluginError(record.origin, `Reloading '${name}' loaded a plugin named '${record.name}'`);
       }
       this.#checkDependencies(record);
-      await this.#activate(record, nextConfig, timeoutMs - (performance.now() - started), timeoutError, 'stage');
-      record.sequence = old.sequence;
-      record.state = 'active';
-      this.#plugins.set(name, record);
-      this.#dispatcher.rebuild(this.#plugins.values());
-      this.#emit('plugin-reloaded', { name, previousVersion: old.version, version: record.version, loadTimeMs: record.loadTimeMs });
-      await this.#retire(old, { drain: true, purgeData: false });
-      return record.plugin as T;
+      await this.#activator.activate(record, nextConfig, timeoutMs - (performance.now() - started), timeoutError, 'stage');
     } catch (error) {
       this.#services.restore(old);
       const reported = error instanceof KnexusError ? error : initFailedError({ pluginName: name }, error);
       this.#emitError({ component: 'PluginManager', phase: 'reload', pluginName: name, error: reported });
       throw reported;
     }
+    record.state = 'active';
+    this.#table.replace(old, record);
+    this.#emit('plugin-reloaded', { name, previousVersion: old.version, version: record.version, loadTimeMs: record.loadTimeMs });
+    await this.#activator.retire(old, { drain: true, purgeData: false });
+    return record.plugin as T;
   }
 
-  /** The active (or disabled) plugin named `name`. */
+  /** The loaded (active or disabled) plugin named `name`. */
   get<T extends Plugin = Plugin>(name: string): T | undefined {
-    return this.#plugins.get(name)?.plugin as T | undefined;
+    return this.#table.get(name)?.plugin as T | undefined;
   }
 
   /** Every loaded plugin, in load order. */
   getAll(): Plugin[] {
-    return this.#records().map((r) => r.plugin);
+    return this.#table.records().map((r) => r.plugin);
   }
 
   /** True when a plugin named `name` is loaded. */
   has(name: string): boolean {
-    return this.#plugins.has(name);
+    return this.#table.get(name) !== undefined;
   }
 
   /** Counts, per-plugin status, load times, metrics, config failures and services. */
   getStatus(): PluginSystemStatus {
-    const records = this.#records();
+    const records = this.#table.records();
     return {
       counts: {
         total: records.length,
@@ -245,7 +233,7 @@ export class PluginManager implements LifecycleDispatcher {
   }
 
   /**
-   * Calls `hook` on every active plugin implementing it, concurrently (by `order` phase and
+   * Calls `hook` on every active plugin implementing it, concurrently (by `order` phase, then
    * `priority`); resolves with each plugin's non-undefined result. Never rejects.
    */
   dispatch<K extends HookName>(hook: K, ...args: HookArgs<K>): Promise<ReadonlyMap<string, HookResult<K>>> {
@@ -273,7 +261,7 @@ export class PluginManager implements LifecycleDispatcher {
 
   /** Publishes `impl` under `name` for other plugins; withdrawn when `plugin` unloads. */
   exportService(plugin: Plugin | string, name: string, impl: unknown): void {
-    this.#services.export(this.#recordOf(plugin), name, impl);
+    this.#services.export(this.#table.recordOf(plugin), name, impl);
   }
 
   /** The service another plugin exported as `name`; throws `KNEXUS_ERR_SERVICE_NOT_FOUND` otherwise. */
@@ -285,147 +273,27 @@ export class PluginManager implements LifecycleDispatcher {
   /** Plugin and hook metrics in Prometheus text format (empty when `enableMetrics` is false). */
   metrics(): string {
     if (!this.#options.enableMetrics) return '';
-    return renderPluginMetrics(this.#records(), this.#failures.length);
+    return renderPluginMetrics(this.#table.records(), this.#failures.length);
   }
 
-  #records(): PluginRecord[] {
-    return [...this.#plugins.values()].sort((a, b) => a.sequence - b.sequence);
-  }
-
-  #recordOf(plugin: Plugin | string): PluginRecord {
-    const record =
-      typeof plugin === 'string'
-        ? this.#plugins.get(plugin) ?? this.#loading.get(plugin)
-        : this.#byInstance.get(plugin as object);
-    if (record === undefined) throw pluginNotFoundError(typeof plugin === 'string' ? plugin : String(plugin?.name));
-    return record;
-  }
-
-  /** A manually loaded plugin's dependencies must already be active at a satisfying version. */
+  /** A manually loaded plugin's dependencies must already be loaded at a satisfying version. */
   #checkDependencies(record: PluginRecord): void {
     for (const dep of normalizeDependencies(record.plugin.dependencies)) {
       if (dep.name === record.name) throw cycleError(record.name, [record.name, record.name]);
-      const provider = this.#plugins.get(dep.name);
+      const provider = this.#table.get(dep.name);
       if (provider === undefined) throw withSource(missingDependencyError(record.name, dep), record.origin);
       checkDependencyVersion(record.name, dep, provider.version);
     }
   }
 
+  #announce(record: PluginRecord): void {
+    this.#emit('plugin-loaded', { name: record.name, version: record.version, loadTimeMs: record.loadTimeMs, module: record.origin.module });
+  }
+
   #assertOpen(): void {
     if (this.#closing) {
-      throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', 'The plugin system is shutting down; no plugin can be loaded', {
-        phase: 'load',
-      });
+      throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', 'The plugin system is shutting down; no plugin can be loaded', { phase: 'load' });
     }
-  }
-
-  /**
-   * Validates the config and initializes `record` within `timeoutMs`. `add` registers it; `stage`
-   * (reload) leaves registration to the caller. A plugin that times out is never activated: if its
-   * `initialize()` completes later, it is shut down instead.
-   */
-  async #activate(record: PluginRecord, config: Config, timeoutMs: number, timeoutError: KnexusError, mode: 'add' | 'stage'): Promise<void> {
-    this.#assertOpen();
-    const { name, plugin } = record;
-    const source = { pluginName: name, module: record.origin.module, resolvedPath: record.origin.resolvedPath };
-    if (this.#loading.has(name) || (mode === 'add' && this.#plugins.has(name)) || this.#byInstance.has(plugin)) {
-      throw pluginExistsError(source);
-    }
-    this.#loading.set(name, record);
-    this.#byInstance.set(plugin, record);
-    const started = performance.now();
-    try {
-      plugin.storage = new NamespacedStorage(this.#storage, name);
-    } catch {
-      // A frozen plain-object plugin simply has no `storage`.
-    }
-    const scoped = createScopedRegistry(this.#host, record);
-    const work = (async () => {
-      if (typeof plugin.validateConfiguration === 'function') {
-        let valid: boolean | void;
-        try {
-          valid = await plugin.validateConfiguration(config);
-        } catch (error) {
-          throw configInvalidError(source, error);
-        }
-        if (valid === false) throw configInvalidError(source);
-      }
-      try {
-        await plugin.initialize(scoped as unknown as AppRegistry, config);
-      } catch (error) {
-        throw initFailedError(source, error);
-      }
-    })();
-    try {
-      await pTimeout(work, { milliseconds: Math.max(1, timeoutMs), message: timeoutError });
-    } catch (error) {
-      this.#loading.delete(name);
-      if (error === timeoutError) {
-        record.state = 'stopping';
-        work.then(
-          () => void this.#retire(record, { drain: false, purgeData: false }),
-          () => this.#discard(record),
-        );
-      } else {
-        this.#discard(record);
-      }
-      throw error;
-    }
-    this.#loading.delete(name);
-    if (this.#closing) {
-      await this.#retire(record, { drain: false, purgeData: false });
-      this.#assertOpen();
-    }
-    record.loadTimeMs = performance.now() - started;
-    record.loadedAt = new Date();
-    if (mode === 'stage') return;
-    record.state = 'active';
-    record.sequence = ++this.#sequence;
-    this.#plugins.set(name, record);
-    this.#dispatcher.rebuild(this.#plugins.values());
-    this.#emit('plugin-loaded', { name, version: record.version, loadTimeMs: record.loadTimeMs, module: record.origin.module });
-  }
-
-  /** Forgets a plugin that never became active (its initialize failed). */
-  #discard(record: PluginRecord): void {
-    record.state = 'stopped';
-    removeTrackedListeners(this.#host, record);
-    this.#services.withdraw(record);
-    this.#byInstance.delete(record.plugin);
-  }
-
-  /** Takes a plugin out of service and shuts it down; resolves with the shutdown error, if any. */
-  async #retire(record: PluginRecord, options: { drain: boolean; purgeData: boolean }): Promise<KnexusError | undefined> {
-    record.state = 'stopping';
-    if (this.#plugins.get(record.name) === record) {
-      this.#plugins.delete(record.name);
-      this.#dispatcher.rebuild(this.#plugins.values());
-    }
-    const { hookTimeout, shutdownTimeout } = this.#options;
-    if (options.drain && record.inflight > 0) {
-      const bound = hookTimeout > 0 ? Math.min(hookTimeout, shutdownTimeout) : shutdownTimeout;
-      await pTimeout(record.drain(), { milliseconds: bound, message: false });
-    }
-    let failure: KnexusError | undefined;
-    const timeoutError = shutdownFailedError(record.name, undefined, shutdownTimeout);
-    try {
-      await pTimeout(Promise.resolve().then(() => record.plugin.shutdown()), { milliseconds: shutdownTimeout, message: timeoutError });
-    } catch (error) {
-      failure = error === timeoutError ? timeoutError : shutdownFailedError(record.name, error);
-      this.#emitError({ component: 'PluginManager', phase: 'shutdown', pluginName: record.name, error: failure });
-    }
-    removeTrackedListeners(this.#host, record);
-    this.#services.withdraw(record);
-    this.#byInstance.delete(record.plugin);
-    if (options.purgeData) {
-      try {
-        await this.#storage.clear(record.name);
-      } catch (error) {
-        this.#emitError({ component: 'PluginManager', phase: 'purge', pluginName: record.name, error: toKnexus(error, record.name) });
-      }
-    }
-    record.state = 'stopped';
-    return failure;
   }
 
   async #shutdownAll(): Promise<PluginShutdownResult> {
@@ -436,8 +304,8 @@ export class PluginManager implements LifecycleDispatcher {
     );
     const stopped: string[] = [];
     const errors: PluginFailure[] = [];
-    for (const record of this.#records().reverse()) {
-      const error = await this.#retire(record, { drain: false, purgeData: false });
+    for (const record of this.#table.records().reverse()) {
+      const error = await this.#activator.retire(record, { drain: false, purgeData: false });
       if (error === undefined) stopped.push(record.name);
       else errors.push({ name: record.name, error });
     }
@@ -445,11 +313,13 @@ export class PluginManager implements LifecycleDispatcher {
     try {
       await this.#storage.close();
     } catch (error) {
-      this.#emitError({ component: 'PluginManager', phase: 'shutdown', error: toKnexus(error, undefined) });
+      const closeError = new KnexusError('KNEXUS_ERR_PLUGIN_SHUTDOWN', 'Could not close the plugin storage database', { phase: 'shutdown' }, error);
+      this.#emitError({ component: 'PluginManager', phase: 'shutdown', error: closeError });
     }
     return { stopped, errors, durationMs: performance.now() - started };
   }
 
+  /** Reports a failed hook call, applies the error threshold, and tells plugins (`onOperationFailed`). */
   readonly #onHookFailure: HookFailureReporter = (record, hook, appName, error) => {
     this.#emitError({
       component: 'PluginManager',
@@ -464,7 +334,7 @@ export class PluginManager implements LifecycleDispatcher {
       const count = record.recordFailure(performance.now(), limit.windowMs);
       if (count >= limit.count) {
         record.state = 'disabled';
-        this.#dispatcher.rebuild(this.#plugins.values());
+        this.#table.touch();
         this.#emit('plugin-disabled', { name: record.name, errors: count, windowMs: limit.windowMs, lastError: record.lastError });
       }
     }
@@ -472,7 +342,7 @@ export class PluginManager implements LifecycleDispatcher {
     return this.#dispatcher.dispatch('onOperationFailed', [appName, 'plugin-hook', error, { hook, pluginName: record.name }]);
   };
 
-  #emit<E extends keyof PluginEvents>(event: E, ...args: PluginEvents[E]): void {
+  #emit<E extends keyof PluginEvents | 'warning'>(event: E, ...args: E extends keyof PluginEvents ? PluginEvents[E] : unknown[]): void {
     try {
       this.#host.emit(event, ...args);
     } catch {
@@ -487,15 +357,4 @@ export class PluginManager implements LifecycleDispatcher {
       // Same as #emit.
     }
   }
-}
-
-function dependsOn(plugin: Plugin, name: string): boolean {
-  const deps = plugin.dependencies;
-  if (deps === undefined) return false;
-  return Array.isArray(deps) ? deps.includes(name) : Object.hasOwn(deps, name);
-}
-
-function toKnexus(error: unknown, pluginName: string | undefined): KnexusError {
-  if (error instanceof KnexusError) return error;
-  return new KnexusError('KNEXUS_ERR_PLUGIN_SHUTDOWN', errorMessage(error), pluginName === undefined ? {} : { pluginName }, error);
 }

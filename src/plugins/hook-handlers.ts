@@ -1,0 +1,57 @@
+import { HOOK_NAMES, type HookName } from './hook-map.js';
+import type { HookStats } from './hook-stats.js';
+import type { PluginRecord } from './plugin-record.js';
+import type { Plugin } from './plugin-types.js';
+
+/** A hook implementation as the dispatcher calls it. */
+export type HookFn = (this: Plugin, ...args: unknown[]) => unknown;
+
+/** One plugin's implementation of one hook, resolved once when plugins change. */
+export interface HookHandler {
+  readonly record: PluginRecord;
+  readonly plugin: Plugin;
+  readonly fn: HookFn;
+  readonly stats: HookStats;
+}
+
+/** A hook's handlers grouped into phases (pre, normal, post), each in call order; only non-empty phases. */
+export type HookPhases = readonly (readonly HookHandler[])[];
+
+const PHASE_RANK = { pre: 0, normal: 1, post: 2 } as const;
+
+/**
+ * Precomputes, for every hook, the active plugins that implement it, grouped by `order` phase
+ * and sorted by `priority` (lower first), then load order. A hook nobody implements gets no phases.
+ */
+export function buildHookHandlers(records: Iterable<PluginRecord>): Map<HookName, HookPhases> {
+  const active = [...records].filter((r) => r.state === 'active');
+  const byHook = new Map<HookName, HookPhases>();
+  for (const hook of HOOK_NAMES) {
+    const handlers: (HookHandler & { rank: number; priority: number })[] = [];
+    for (const record of active) {
+      const plugin = record.plugin;
+      const fn = (plugin as unknown as Record<string, unknown>)[hook];
+      if (typeof fn !== 'function') continue;
+      handlers.push({
+        record,
+        plugin,
+        fn: fn as HookFn,
+        stats: record.stats(hook),
+        rank: PHASE_RANK[plugin.order ?? 'normal'] ?? PHASE_RANK.normal,
+        priority: typeof plugin.priority === 'number' ? plugin.priority : 0,
+      });
+    }
+    handlers.sort((a, b) => a.rank - b.rank || a.priority - b.priority || a.record.sequence - b.record.sequence);
+    const phases: HookHandler[][] = [];
+    let rank = -1;
+    for (const { rank: handlerRank, priority: _priority, ...handler } of handlers) {
+      if (handlerRank !== rank) {
+        phases.push([]);
+        rank = handlerRank;
+      }
+      phases[phases.length - 1]!.push(handler);
+    }
+    byHook.set(hook, phases);
+  }
+  return byHook;
+}

@@ -1,0 +1,167 @@
+import pTimeout from 'p-timeout';
+import { KnexusError, errorMessage } from '../errors.js';
+import type { AppRegistry } from '../registry/app-registry.js';
+import type { RegistryErrorEvent } from '../registry/registry-types.js';
+import { NamespacedStorage } from './namespaced-storage.js';
+import { configInvalidError, initFailedError, shutdownFailedError } from './plugin-errors.js';
+import type { PluginHost } from './plugin-host.js';
+import type { ResolvedPluginManagerOptions } from './plugin-manager-options.js';
+import type { PluginRecord } from './plugin-record.js';
+import type { PluginTable } from './plugin-table.js';
+import { createScopedRegistry, removeTrackedListeners } from './scoped-registry.js';
+import type { ServiceDirectory } from './service-directory.js';
+import type { StorageBackend } from './storage-backend.js';
+
+/** What the activator works with, owned by the manager. */
+export interface PluginActivatorContext {
+  readonly host: PluginHost;
+  readonly options: ResolvedPluginManagerOptions;
+  readonly storage: StorageBackend;
+  readonly services: ServiceDirectory;
+  readonly table: PluginTable;
+  /** Throws `KNEXUS_ERR_SHUTTING_DOWN` once the manager is shutting down. */
+  readonly assertOpen: () => void;
+  readonly reportError: (event: RegistryErrorEvent) => void;
+}
+
+/** Options of `PluginActivator.retire`. */
+export interface RetireOptions {
+  /** Wait (up to `hookTimeout`) for the plugin's running hook calls first. */
+  readonly drain: boolean;
+  /** Delete the plugin's stored data. */
+  readonly purgeData: boolean;
+}
+
+/**
+ * Brings a prepared plugin to life (config validation, `initialize()` within its budget) and
+ * takes it out again (`shutdown()` within `shutdownTimeout`, listeners, services and optionally
+ * data removed). A plugin whose initialization timed out is never activated: if `initialize()`
+ * completes later, the plugin is shut down instead.
+ */
+export class PluginActivator {
+  readonly #ctx: PluginActivatorContext;
+
+  /** An activator working on the manager's state. */
+  constructor(context: PluginActivatorContext) {
+    this.#ctx = context;
+  }
+
+  /**
+   * Validates the config and initializes `record` within `timeoutMs`. `add` registers it in the
+   * table; `stage` (reload) leaves that to the caller. Throws a coded error on failure.
+   */
+  async activate(
+    record: PluginRecord,
+    config: Readonly<Record<string, unknown>>,
+    timeoutMs: number,
+    timeoutError: KnexusError,
+    mode: 'add' | 'stage',
+  ): Promise<void> {
+    const { table, assertOpen } = this.#ctx;
+    assertOpen();
+    table.reserve(record, mode === 'stage');
+    const started = performance.now();
+    const work = this.#initialize(record, config);
+    try {
+      await pTimeout(work, { milliseconds: Math.max(1, timeoutMs), message: timeoutError });
+    } catch (error) {
+      table.unreserve(record);
+      if (error === timeoutError) {
+        record.state = 'stopping';
+        work.then(
+          () => void this.retire(record, { drain: false, purgeData: false }),
+          () => this.#discard(record),
+        );
+      } else {
+        this.#discard(record);
+      }
+      throw error;
+    }
+    table.unreserve(record);
+    try {
+      assertOpen();
+    } catch (error) {
+      await this.retire(record, { drain: false, purgeData: false });
+      throw error;
+    }
+    record.loadTimeMs = performance.now() - started;
+    record.loadedAt = new Date();
+    if (mode === 'stage') return;
+    record.state = 'active';
+    table.add(record);
+  }
+
+  /** Takes a plugin out of service and shuts it down; resolves with the shutdown error, if any. */
+  async retire(record: PluginRecord, options: RetireOptions): Promise<KnexusError | undefined> {
+    const { table, services, storage, options: settings, host, reportError } = this.#ctx;
+    record.state = 'stopping';
+    table.remove(record);
+    const { hookTimeout, shutdownTimeout } = settings;
+    if (options.drain && record.inflight > 0) {
+      const bound = hookTimeout > 0 ? Math.min(hookTimeout, shutdownTimeout) : shutdownTimeout;
+      await pTimeout(record.drain(), { milliseconds: bound, message: false });
+    }
+    let failure: KnexusError | undefined;
+    const timeoutError = shutdownFailedError(record.name, undefined, shutdownTimeout);
+    try {
+      await pTimeout(
+        Promise.resolve().then(() => record.plugin.shutdown()),
+        { milliseconds: shutdownTimeout, message: timeoutError },
+      );
+    } catch (error) {
+      failure = error === timeoutError ? timeoutError : shutdownFailedError(record.name, error);
+      reportError({ component: 'PluginManager', phase: 'shutdown', pluginName: record.name, error: failure });
+    }
+    removeTrackedListeners(host, record);
+    services.withdraw(record);
+    table.forget(record);
+    if (options.purgeData) {
+      try {
+        await storage.clear(record.name);
+      } catch (error) {
+        const purgeError = new KnexusError(
+          'KNEXUS_ERR_PLUGIN_SHUTDOWN',
+          `Could not delete the stored data of plugin '${record.name}': ${errorMessage(error)}`,
+          { pluginName: record.name, phase: 'purge' },
+          error,
+        );
+        reportError({ component: 'PluginManager', phase: 'purge', pluginName: record.name, error: purgeError });
+      }
+    }
+    record.state = 'stopped';
+    return failure;
+  }
+
+  async #initialize(record: PluginRecord, config: Readonly<Record<string, unknown>>): Promise<void> {
+    const { plugin } = record;
+    const source = { pluginName: record.name, module: record.origin.module, resolvedPath: record.origin.resolvedPath };
+    try {
+      plugin.storage = new NamespacedStorage(this.#ctx.storage, record.name);
+    } catch {
+      // A frozen plain-object plugin simply has no `storage`.
+    }
+    if (typeof plugin.validateConfiguration === 'function') {
+      let valid: boolean | void;
+      try {
+        valid = await plugin.validateConfiguration(config);
+      } catch (error) {
+        throw configInvalidError(source, error);
+      }
+      if (valid === false) throw configInvalidError(source);
+    }
+    const scoped = createScopedRegistry(this.#ctx.host, record);
+    try {
+      await plugin.initialize(scoped as unknown as AppRegistry, config);
+    } catch (error) {
+      throw initFailedError(source, error);
+    }
+  }
+
+  /** Forgets a plugin that never became active (its initialization failed). */
+  #discard(record: PluginRecord): void {
+    record.state = 'stopped';
+    removeTrackedListeners(this.#ctx.host, record);
+    this.#ctx.services.withdraw(record);
+    this.#ctx.table.forget(record);
+  }
+}

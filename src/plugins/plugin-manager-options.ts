@@ -1,0 +1,39 @@
+import { KnexusError } from '../errors.js';
+import type { PluginManagerOptions } from './plugin-types.js';
+
+/** `PluginManagerOptions` with every default applied. */
+export type ResolvedPluginManagerOptions = Readonly<
+  Required<Omit<PluginManagerOptions, 'maxErrors' | 'storage'>> & Pick<PluginManagerOptions, 'maxErrors' | 'storage'>
+>;
+
+/** Defaults of `PluginManagerOptions` (`baseDir` defaults to `process.cwd()`). */
+export const PLUGIN_MANAGER_DEFAULTS = Object.freeze({
+  loadTimeout: 30_000,
+  shutdownTimeout: 15_000,
+  hookTimeout: 5_000,
+  concurrency: 3,
+  enableMetrics: true,
+});
+
+const DURATIONS = ['loadTimeout', 'shutdownTimeout', 'hookTimeout'] as const;
+
+/** Applies defaults and validates; the result is frozen. */
+export function resolvePluginManagerOptions(options: PluginManagerOptions): ResolvedPluginManagerOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const resolved = { ...PLUGIN_MANAGER_DEFAULTS, baseDir: process.cwd(), ...defined } as ResolvedPluginManagerOptions;
+  const invalid = (field: string, expected: string): never => {
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid pluginManager.${field}: expected ${expected}`, {
+      field: `pluginManager.${field}`,
+    });
+  };
+  for (const field of DURATIONS) {
+    const value = resolved[field];
+    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) invalid(field, 'a non-negative number of milliseconds');
+  }
+  if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1) invalid('concurrency', 'an integer of at least 1');
+  const { maxErrors } = resolved;
+  if (maxErrors !== undefined && !(maxErrors.count >= 1 && maxErrors.windowMs > 0)) {
+    invalid('maxErrors', '{ count: at least 1, windowMs: more than 0 }');
+  }
+  return Object.freeze(resolved);
+}
