@@ -27,7 +27,7 @@ describe('loading plugins from config', () => {
     };
     registry = new AppRegistry({ baseDir: fixtures, plugins });
     const announced: string[] = [];
-    registry.on('plugin-loaded', (event: { name: string }) => announced.push(event.name));
+    registry.on('plugin-loaded', (event) => void announced.push((event as { name: string }).name));
     const result = await registry.initialize();
     expect(result.failedPlugins).toEqual([]);
     expect(announced.sort()).toEqual(Object.keys(plugins).sort());
