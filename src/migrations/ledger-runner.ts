@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { KnexusError, errorMessage } from '../errors.js';
 import type { AppLock } from './app-lock.js';
 import { createAppLock } from './create-app-lock.js';
-import { findDrift } from './drift.js';
+import { findDrift } from './find-drift.js';
 import { type Catalog, type CatalogFile, FileCatalog } from './file-catalog.js';
 import { Ledger, type LedgerRow } from './ledger.js';
 import type { LedgerKind } from './ledger-kind.js';
@@ -10,7 +10,7 @@ import type { DriftEntry, LedgerEntry, LedgerStatus, RollbackResult, RunResult }
 import { ModuleLoader } from './module-loader.js';
 import { type RollbackSelection, selectRollback } from './rollback-selection.js';
 import type { RunnerOptions } from './runner-options.js';
-import { type Script, type ScriptStep, readScript } from './script-exports.js';
+import { type Script, type ScriptStep, readScript } from './read-script.js';
 import { knexExecutor } from './sql-executor.js';
 
 interface UndoPlan {

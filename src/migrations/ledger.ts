@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ClientName } from '../registry/app-config.js';
 import type { LedgerEntry } from './ledger-types.js';
-import { advisoryKey } from './lock-key.js';
+import { advisoryKey } from './advisory-key.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 /** A ledger row with its insertion id, which orders rollbacks newest first. */

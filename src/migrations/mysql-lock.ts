@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { type AppLock, type AppLockOptions, type LockSession, connectionUnit, lockTimeoutError } from './app-lock.js';
-import { bindToConnection } from './bound-knex.js';
+import { bindToConnection } from './bind-to-connection.js';
 import { pollLock } from './poll-lock.js';
 
 // GET_LOCK names are server-wide and at most 64 characters: hash the database, schema, table and app

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { type AppLock, type AppLockOptions, type LockSession, connectionUnit, lockTimeoutError } from './app-lock.js';
-import { bindToConnection } from './bound-knex.js';
-import { advisoryKey } from './lock-key.js';
+import { bindToConnection } from './bind-to-connection.js';
+import { advisoryKey } from './advisory-key.js';
 import { pollLock } from './poll-lock.js';
 
 // While we hold the lock, the server checks every 500 ms that we are still connected (PostgreSQL 14+,
