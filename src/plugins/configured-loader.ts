@@ -26,6 +26,7 @@ export interface ConfiguredLoaderSteps {
   active(name: string): PluginRecord | undefined;
 }
 
+/** A promise with its resolvers, marked once settled; never reported as unhandled. */
 class Deferred<T> {
   readonly promise: Promise<T>;
   settled = false;
