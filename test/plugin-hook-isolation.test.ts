@@ -44,6 +44,16 @@ describe('hook isolation', () => {
         },
       }),
     );
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'bad-thenable',
+        onAppRegistered() {
+          // A foreign thenable whose then() itself throws.
+          return { then: () => { throw new Error('thenable boom'); } } as unknown as Promise<void>;
+        },
+      }),
+    );
     await registry.loadPlugin(tracer('survivor', trace));
 
     await expect(registry.registerApp('a', { database: memory() })).resolves.toBeDefined();
@@ -51,7 +61,7 @@ describe('hook isolation', () => {
     expect(trace.map((t) => t.hook)).toContain('onAppRegistered');
 
     const hookErrors = errors.filter((e) => e.phase === 'hook');
-    expect(hookErrors.map((e) => e.pluginName).sort()).toEqual(['rejecter', 'string-thrower', 'sync-thrower']);
+    expect(hookErrors.map((e) => e.pluginName).sort()).toEqual(['bad-thenable', 'rejecter', 'string-thrower', 'sync-thrower']);
     for (const event of hookErrors) {
       expect(event).toMatchObject({ component: 'PluginManager', phase: 'hook', hook: 'onAppRegistered', appName: 'a' });
       expect(event.error).toBeInstanceOf(KnexusError);
@@ -62,6 +72,7 @@ describe('hook isolation', () => {
     // Every plugin hook failure is also reported through onOperationFailed('plugin-hook').
     const failures = trace.filter((t) => t.hook === 'onOperationFailed');
     expect(failures.map((t) => (t.args[3] as { pluginName: string }).pluginName).sort()).toEqual([
+      'bad-thenable',
       'rejecter',
       'string-thrower',
       'sync-thrower',

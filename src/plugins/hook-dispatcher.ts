@@ -180,22 +180,28 @@ export class HookDispatcher {
   #watch(handler: Handler, call: HookCall, pending: PromiseLike<unknown>, batch: HookBatch<Handler>): void {
     batch.watch(call, handler);
     handler.record.callStarted();
-    pending.then(
-      (value) => {
-        if (call.settled) return;
-        call.settled = true;
-        if (this.#options.measure) handler.stats.totalMs += clock() - call.startedAt;
-        if (value !== undefined) (batch.results ??= new Map()).set(handler.record.name, value);
-        handler.record.callFinished();
-        batch.settle();
-      },
-      (error: unknown) => {
-        if (call.settled) return;
-        this.#fail(handler, call, hookFailedError(call.hook, handler.record.name, batch.args[0], error), batch);
-        handler.record.callFinished();
-        batch.settle();
-      },
-    );
+    const onRejected = (error: unknown): void => {
+      if (call.settled) return;
+      this.#fail(handler, call, hookFailedError(call.hook, handler.record.name, batch.args[0], error), batch);
+      handler.record.callFinished();
+      batch.settle();
+    };
+    try {
+      pending.then(
+        (value) => {
+          if (call.settled) return;
+          call.settled = true;
+          if (this.#options.measure) handler.stats.totalMs += clock() - call.startedAt;
+          if (value !== undefined) (batch.results ??= new Map()).set(handler.record.name, value);
+          handler.record.callFinished();
+          batch.settle();
+        },
+        onRejected,
+      );
+    } catch (error) {
+      // A foreign thenable whose then() throws.
+      onRejected(error);
+    }
   }
 
   readonly #expire = (call: HookCall, handler: Handler, batch: HookBatch<Handler>): void => {
