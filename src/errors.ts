@@ -116,7 +116,15 @@ export function isKnexusError(error: unknown, code?: KnexusErrorCode): error is 
 /** The message of anything thrown. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
-  return String(error);
+  // Serializers (vitest among them) may hand us a plain `{ message }` object in place of an Error.
+  if (error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
+  try {
+    return String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
 }
 
 /** Wraps anything thrown into an Error (plugins may throw strings). */

@@ -15,9 +15,8 @@ describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) =
     await db?.drop();
   });
 
-  // Cross-process on PostgreSQL (advisory lock) and SQLite (busy-waiting write lock); MariaDB's GET_LOCK
-  // follows the PostgreSQL shape and is covered in-process below and by migration-lock-timeout.
-  it.skipIf(dialect === 'mariadb')('two processes registering the same app at once apply each migration and seed exactly once, and neither fails', async (t) => {
+  // Cross-process on every dialect: PostgreSQL advisory lock, MariaDB GET_LOCK, SQLite busy-waiting write lock.
+  it('two processes registering the same app at once apply each migration and seed exactly once, and neither fails', async (t) => {
     if (!db) return t.skip();
     // A fresh schema, so the ledger tables do not exist yet when both processes start.
     const schema = dialect === 'pg' ? 'race_same_app' : undefined;
