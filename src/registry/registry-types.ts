@@ -1,5 +1,6 @@
 import type { KnexusError } from '../errors.js';
 import type { RollbackResult, RunResult } from '../migrations/ledger-types.js';
+import type { PluginEvents } from '../plugins/plugin-events.js';
 import type { ClientName } from './app-config.js';
 
 /** Lifecycle states of one app. `gone` apps are removed from the registry. */
@@ -128,8 +129,8 @@ export interface RegistryErrorEvent {
   readonly pluginName?: string;
 }
 
-/** Typed registry events. Custom string events (plugin communication) are allowed too. */
-export interface RegistryEvents {
+/** Typed registry events, plugin events included. Custom string events (plugin communication) are allowed too. */
+export interface RegistryEvents extends PluginEvents {
   'app-registered': [event: { appName: string; target: ConnectionTarget; result: AutoOperationsResult; durationMs: number }];
   'app-unregistered': [event: { appName: string; options: UnregisterOptions; rollback: RollbackSummary | null; durationMs: number }];
   'connection-created': [event: { appName: string; target: ConnectionTarget }];
