@@ -41,7 +41,8 @@ export class CliOutput {
     this.#stderr = options.stderr;
     const env = options.env ?? process.env;
     this.#color = env['FORCE_COLOR'] !== undefined ? env['FORCE_COLOR'] !== '0' : env['NO_COLOR'] === undefined && this.#stdout.isTTY === true;
-    this.#interactive = this.#stdout.isTTY === true && env['CI'] === undefined && env['TERM'] !== 'dumb';
+    // A pseudo-terminal without a size (columns 0) would make the spinner clear an endless number of lines.
+    this.#interactive = this.#stdout.isTTY === true && (this.#stdout.columns ?? 0) > 0 && env['CI'] === undefined && env['TERM'] !== 'dumb';
   }
 
   /** Masks these strings (passwords, connection strings) in everything printed from now on. */

@@ -58,7 +58,7 @@ export function formatError(error: unknown, verbose: boolean): string[] {
       error.field === undefined ? undefined : `field ${error.field}`,
       error.file === undefined ? undefined : `file ${error.file}`,
     ].filter((part) => part !== undefined);
-    if (where.length > 0) lines.push(`  at ${where.join(', ')}`);
+    if (where.length > 0) lines.push(`  where: ${where.join(', ')}`);
   }
   lines.push(`  hint: ${errorHint(error)}`);
   if (verbose) {

@@ -2,15 +2,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/load-config.js';
 import { parseCliArgs, type CliArgs, type CommandName } from './cli-args.js';
 import { CliOutput } from './cli-output.js';
-import { down } from './commands/down.js';
 import type { Command } from './commands/command-context.js';
-import { makeFile } from './commands/make-file.js';
-import { migrate } from './commands/migrate.js';
-import { plugins } from './commands/plugins.js';
-import { rollback } from './commands/rollback.js';
-import { seed } from './commands/seed.js';
-import { status } from './commands/status.js';
-import { up } from './commands/up.js';
 import { configSecrets } from './config-secrets.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { exitCodeFor } from './format-error.js';
@@ -22,16 +14,17 @@ export interface CliStreams {
   readonly stderr: NodeJS.WriteStream;
 }
 
+// Imported on demand: help, --version, usage and config errors then answer without loading knex and the registry.
 const COMMANDS: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
-  up,
-  status,
-  migrate,
-  rollback,
-  seed,
-  down,
-  plugins,
-  'make:migration': (ctx) => makeFile(ctx, 'migration'),
-  'make:seed': (ctx) => makeFile(ctx, 'seed'),
+  up: async (ctx) => (await import('./commands/up.js')).up(ctx),
+  status: async (ctx) => (await import('./commands/status.js')).status(ctx),
+  migrate: async (ctx) => (await import('./commands/migrate.js')).migrate(ctx),
+  rollback: async (ctx) => (await import('./commands/rollback.js')).rollback(ctx),
+  seed: async (ctx) => (await import('./commands/seed.js')).seed(ctx),
+  down: async (ctx) => (await import('./commands/down.js')).down(ctx),
+  plugins: async (ctx) => (await import('./commands/plugins.js')).plugins(ctx),
+  'make:migration': async (ctx) => (await import('./commands/make-file.js')).makeFile(ctx, 'migration'),
+  'make:seed': async (ctx) => (await import('./commands/make-file.js')).makeFile(ctx, 'seed'),
 };
 
 /**

@@ -1,0 +1,57 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeProject, runCli, runJson } from './fixtures/cli/run-cli.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+// The repository's own registry.config.ts, with the blog moved to a temp SQLite file so the test
+// never touches ./data; migrations, seeds and models are the demo's own.
+const WRAPPER = `import demo from ${JSON.stringify(join(root, 'registry.config.ts'))};
+const blog = demo.apps.blog;
+export default {
+  ...demo,
+  apps: {
+    blog: {
+      ...blog,
+      database: { client: 'better-sqlite3', connection: { filename: './data/blog.sqlite' } },
+      migrations: { directory: ${JSON.stringify(join(root, 'migrations'))} },
+      seeds: { directory: ${JSON.stringify(join(root, 'seeds'))} },
+    },
+  },
+};`;
+
+describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
+  let project: ReturnType<typeof makeProject>;
+  beforeEach(() => {
+    project = makeProject(undefined, { 'registry.config.ts': WRAPPER });
+  });
+  afterEach(() => project.cleanup());
+
+  it('up --once creates data/, migrates, seeds and binds the models; a second run applies nothing', async () => {
+    const first = await runJson(['up', '--once'], { cwd: project.dir });
+    expect(first.code).toBe(0);
+    const blog = first.json['apps']['blog'];
+    expect(blog.state).toBe('ready');
+    expect(blog.migrations.appliedNow).toEqual([
+      '20250101000000_create_authors.ts',
+      '20250101000100_create_posts.ts',
+      '20250101000200_create_comments.ts',
+    ]);
+    expect(blog.seeds.appliedNow).toEqual(['01_authors.ts', '02_posts_and_comments.ts']);
+    expect(blog.models).toEqual(['Author', 'Post', 'Comment']);
+    expect(blog.health.status).toBe('healthy');
+    expect(blog.connection.filename).toBe(join(project.dir, 'data', 'blog.sqlite'));
+
+    const second = await runCli(['up', '--once'], { cwd: project.dir });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/migrations\s+3 applied, 0 pending/);
+    expect(second.stdout).toMatch(/seeds\s+2 applied, 0 pending/);
+
+    // Everything the demo applied can be undone.
+    const down = await runJson(['down', 'blog'], { cwd: project.dir });
+    expect(down.code).toBe(0);
+    expect(down.json['apps']['blog'].result.migrations.rolledBack).toHaveLength(3);
+    expect(down.json['apps']['blog'].result.seeds.rolledBack).toEqual(['02_posts_and_comments.ts', '01_authors.ts']);
+  });
+});
