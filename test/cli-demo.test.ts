@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject, runCli, runJson } from './fixtures/cli/run-cli.js';
+import { PG, createPgDatabase, serverAvailable } from './support/databases.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-// The repository's own registry.config.ts, with the blog moved to a temp SQLite file so the test
-// never touches ./data; migrations, seeds and models are the demo's own.
+// The repository's own registry.config.ts, with the blog moved to a temp SQLite file (unless
+// DATABASE_URL picks PostgreSQL) so the test never touches ./data; migrations, seeds and models are the demo's own.
 const WRAPPER = `import demo from ${JSON.stringify(join(root, 'registry.config.ts'))};
 const blog = demo.apps.blog;
 export default {
@@ -14,7 +15,7 @@ export default {
   apps: {
     blog: {
       ...blog,
-      database: { client: 'better-sqlite3', connection: { filename: './data/blog.sqlite' } },
+      database: process.env.DATABASE_URL ? blog.database : { client: 'better-sqlite3', connection: { filename: './data/blog.sqlite' } },
       migrations: { directory: ${JSON.stringify(join(root, 'migrations'))} },
       seeds: { directory: ${JSON.stringify(join(root, 'seeds'))} },
     },
@@ -53,5 +54,33 @@ describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
     expect(down.code).toBe(0);
     expect(down.json['apps']['blog'].result.migrations.rolledBack).toHaveLength(3);
     expect(down.json['apps']['blog'].result.seeds.rolledBack).toEqual(['02_posts_and_comments.ts', '01_authors.ts']);
+  });
+});
+
+describe('the demo app on PostgreSQL (DATABASE_URL)', () => {
+  it('runs against the database in DATABASE_URL and never prints the URL', async (t) => {
+    if (!(await serverAvailable('pg'))) return t.skip();
+    const db = await createPgDatabase();
+    const project = makeProject(undefined, { 'registry.config.ts': WRAPPER });
+    try {
+      // The server trusts local connections, so the password is never checked, only kept out of the output.
+      const password = 'not-a-real-secret-9f2c';
+      const env = { DATABASE_URL: `postgres://${PG.user}:${password}@${PG.host}:${PG.port}/${db.name}` };
+      const up = await runJson(['up', '--once'], { cwd: project.dir, env });
+      expect(up.code).toBe(0);
+      const blog = up.json['apps']['blog'];
+      expect(blog.connection).toEqual({ client: 'pg', host: PG.host, port: PG.port, database: db.name, user: PG.user });
+      expect(blog.migrations.appliedNow).toHaveLength(3);
+      expect(up.stdout + up.stderr).not.toContain(password);
+      const authors = await db.knex('authors').count<{ count: string }[]>('* as count');
+      expect(Number(authors[0]?.count)).toBe(2);
+
+      const down = await runCli(['down', 'blog', '--verbose'], { cwd: project.dir, env });
+      expect(down.code).toBe(0);
+      expect(down.stdout + down.stderr).not.toContain(password);
+    } finally {
+      project.cleanup();
+      await db.drop();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { errorJson, errorCode } from '../format-error.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import type { ConnectionManager } from '../../connection/connection-manager.js';
 import type { ConfiguredApp } from '../../config/validate-config.js';
+import type { AppRegistry } from '../../registry/app-registry.js';
 import type { CommandContext } from './command-context.js';
 import { byName } from './by-name.js';
 import { withRegistry } from './with-registry.js';
@@ -20,8 +21,8 @@ export interface RunPerAppOptions {
   readonly verb: string;
   /** Act on apps newest-first (rollbacks). */
   readonly reverse?: boolean;
-  /** Ask the registry itself to run the step instead of the app's handle (e.g. unregister). */
-  readonly step: (connection: ConnectionManager, app: ConfiguredApp, registry: import('../../registry/app-registry.js').AppRegistry) => Promise<StepResult>;
+  /** One app's work, given its handle (and the registry, for steps such as unregistering). */
+  readonly step: (connection: ConnectionManager, app: ConfiguredApp, registry: AppRegistry) => Promise<StepResult>;
 }
 
 /**
