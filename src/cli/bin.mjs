@@ -8,3 +8,6 @@ import { createJiti } from 'jiti';
 const jiti = createJiti(import.meta.url, { extensions: ['.ts'] });
 const { main } = await jiti.import('./main.ts');
 process.exitCode = await main(process.argv.slice(2));
+// The command is done and every connection closed. Should a plugin have left a timer or socket
+// behind, leave anyway after a grace period rather than hang a script (unref: never delays a clean exit).
+setTimeout(() => process.exit(), 2_000).unref();

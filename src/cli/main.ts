@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/load-config.js';
-import { parseCliArgs, type CliArgs, type CommandName } from './cli-args.js';
+import { COMMANDS as COMMAND_NAMES, parseCliArgs, type CliArgs, type CommandName } from './cli-args.js';
 import { CliOutput } from './cli-output.js';
 import type { Command } from './commands/command-context.js';
 import { configSecrets } from './config-secrets.js';
@@ -51,7 +51,8 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
     return EXIT_CODES.ok;
   }
   if (args.command === 'help' || args.help) {
-    const topic = args.command === 'help' ? (args.name as CommandName | undefined) : args.command;
+    const named = args.command === 'help' ? args.name : args.command;
+    const topic = (COMMAND_NAMES as readonly string[]).includes(named ?? '') ? (named as CommandName) : undefined;
     streams.stdout.write(usageText(topic));
     return EXIT_CODES.ok;
   }

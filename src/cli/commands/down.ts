@@ -10,6 +10,7 @@ import { runPerApp } from './run-per-app.js';
 export async function down(ctx: CommandContext): Promise<ExitCode> {
   return runPerApp(ctx, {
     command: 'down',
+    section: undefined,
     verb: 'rolling back everything',
     step: async (_connection, app, registry) => {
       let summary: RollbackSummary | null = null;

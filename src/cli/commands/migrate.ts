@@ -11,6 +11,7 @@ export async function migrate(ctx: CommandContext): Promise<ExitCode> {
   }
   return runPerApp(ctx, {
     command: 'migrate',
+    section: 'migrations',
     verb: 'migrating',
     step: async (connection) => {
       const result = await connection.runMigrations(to === undefined ? {} : { to });

@@ -11,6 +11,7 @@ export async function rollback(ctx: CommandContext): Promise<ExitCode> {
   const noun = seeds ? 'seed' : 'migration';
   return runPerApp(ctx, {
     command: 'rollback',
+    section: seeds ? 'seeds' : 'migrations',
     verb: seeds ? 'rolling back seeds' : 'rolling back',
     reverse: true,
     step: async (connection) => {

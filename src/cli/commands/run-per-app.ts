@@ -21,6 +21,8 @@ export interface RunPerAppOptions {
   readonly verb: string;
   /** Act on apps newest-first (rollbacks). */
   readonly reverse?: boolean;
+  /** The config section the step works on: apps without a directory there are skipped, not failed. */
+  readonly section: 'migrations' | 'seeds' | undefined;
   /** One app's work, given its handle (and the registry, for steps such as unregistering). */
   readonly step: (connection: ConnectionManager, app: ConfiguredApp, registry: AppRegistry) => Promise<StepResult>;
 }
@@ -43,6 +45,11 @@ export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions):
       if (!outcome.ok) {
         rows.push({ name: app.name, ok: false, error: errorJson(outcome.error, output.verbose) });
         output.error(outcome.error);
+        continue;
+      }
+      if (options.section !== undefined && app.resolved[options.section].directories.length === 0) {
+        progress.warn(`${app.name}: skipped, no ${options.section} directory configured`);
+        rows.push({ name: app.name, ok: true, result: { skipped: true } });
         continue;
       }
       progress.start(`${app.name}: ${options.verb}`);

@@ -6,6 +6,7 @@ import { runPerApp } from './run-per-app.js';
 export async function seed(ctx: CommandContext): Promise<ExitCode> {
   return runPerApp(ctx, {
     command: 'seed',
+    section: 'seeds',
     verb: 'seeding',
     step: async (connection) => {
       const result = await connection.runSeeds();

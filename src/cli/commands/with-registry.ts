@@ -40,6 +40,8 @@ export interface WithRegistryOptions {
 export async function withRegistry<T>(ctx: CommandContext, options: WithRegistryOptions, work: (session: RegistrySession) => Promise<T>): Promise<T> {
   const { targets, toRegister } = options.noApps ? { targets: [], toRegister: [] } : selectApps(ctx.loaded, ctx.args.app);
   const registry = openRegistry(ctx.loaded, options.settings);
+  // Drift tolerated under the `warn` policy and similar notices would otherwise go unseen.
+  registry.on('warning', (event) => ctx.output.warn(`${event.appName === undefined ? '' : `${event.appName}: `}${event.message}`));
   try {
     ensureSqliteFolders(toRegister);
     const progress = await ctx.output.progress({ transient: options.transient ?? false });
