@@ -1,7 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { createJiti, type Jiti } from 'jiti';
 import { KnexusError } from '../errors.js';
+import { importFile } from '../util/import-file.js';
 import type { CatalogFile } from './file-catalog.js';
 
 /** The exports of a migration or seed module, as imported. */
@@ -12,21 +10,16 @@ interface Loaded {
   readonly exports: Promise<ModuleExports>;
 }
 
-const requireCache = createRequire(import.meta.url).cache;
-
 /**
  * Imports migration and seed files once per process and per file version.
  *
- * `.ts` files go through jiti, everything else through native `import()`. An edited file (new version)
- * is imported again: ESM under a new URL query, and CommonJS after evicting it from `require.cache`,
- * which native `import()` of a `.cjs` file would otherwise keep serving.
+ * An edited file (new version) is imported again, bypassing the runtime's module caches.
  */
 export class ModuleLoader {
   /** The loader shared by every runner in this process. */
   static readonly shared = new ModuleLoader();
 
   #loaded = new Map<string, Loaded>();
-  #jiti: Jiti | undefined;
 
   /** The file's exports; a failed import throws `KNEXUS_ERR_MODULE_LOAD` naming the file and the app. */
   async load(file: CatalogFile, appName: string): Promise<ModuleExports> {
@@ -55,14 +48,6 @@ export class ModuleLoader {
   }
 
   async #import(file: CatalogFile, reload: boolean): Promise<ModuleExports> {
-    if (file.path.endsWith('.ts')) {
-      // moduleCache off: this class is the cache, and jiti's own would hand back a stale edited file.
-      this.#jiti ??= createJiti(import.meta.url, { moduleCache: false });
-      return (await this.#jiti.import(file.path)) as ModuleExports;
-    }
-    const url = pathToFileURL(file.path).href;
-    if (!reload) return (await import(url)) as ModuleExports;
-    delete requireCache[file.path];
-    return (await import(`${url}?version=${encodeURIComponent(file.version)}`)) as ModuleExports;
+    return importFile(file.path, reload ? { fresh: file.version } : {});
   }
 }
