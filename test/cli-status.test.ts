@@ -22,7 +22,8 @@ describe('knexus status', () => {
   });
 
   it('shows applied files with batch and time, and files edited since they ran', async () => {
-    expect((await runCli(['up', '--once', '--quiet'], { cwd: project.dir })).code).toBe(0);
+    const quiet = await runCli(['up', '--once', '--quiet'], { cwd: project.dir });
+    expect(quiet).toMatchObject({ code: 0, stdout: '' });
     appendFileSync(join(project.dir, 'migrations', '002_add_price.ts'), '\n// edited after it ran\n');
 
     const run = await runJson(['status', 'shop'], { cwd: project.dir });
