@@ -34,11 +34,22 @@ const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
   Shows help.`,
 };
 
+const SUMMARIES: Readonly<Record<CommandName, string>> = {
+  up: 'up [--once]                      register every app and run until Ctrl-C (or report and exit)',
+  status: 'status [app]                     applied, pending and drifted migrations and seeds; plugins',
+  migrate: 'migrate [app] [--to <name>]      apply pending migrations',
+  rollback: 'rollback [app] [--step <n> | --all] [--seeds]   undo migration (or seed) batches',
+  seed: 'seed [app]                       run seeds not run yet',
+  down: 'down <app>                       roll back all seeds and migrations of an app',
+  plugins: 'plugins                          load the configured plugins and show their state',
+  'make:migration': 'make:migration <name> [--app]    write a new migration file',
+  'make:seed': 'make:seed <name> [--app]         write a new seed file',
+  help: 'help [command]                   this help, or one command\'s',
+};
+
 /** The help text of one command, or of the whole CLI. */
 export function usageText(command?: CommandName): string {
   if (command !== undefined && command !== 'help') return `Usage: ${COMMAND_HELP[command]}\n\n${GLOBAL}\n`;
-  const commands = Object.values(COMMAND_HELP)
-    .map((text) => `  ${text.split('\n', 1)[0]}`)
-    .join('\n');
+  const commands = (Object.keys(COMMAND_HELP) as CommandName[]).map((name) => `  knexus ${SUMMARIES[name]}`).join('\n');
   return `Usage: knexus <command> [options]\n\nCommands:\n${commands}\n\n${GLOBAL}\n\nExit codes: 0 success, 1 an operation failed, 2 usage or config error.\n`;
 }
