@@ -52,9 +52,18 @@ export default defineConfig({
   pluginManager: {},
 
   // ─── Plugins ───────────────────────────────────────────────────────────────────────────────────
-  // Config-driven plugins, loaded at start-up. None yet: first-party plugins are added here, e.g.
-  //   'audit-log': { enabled: true, module: './plugins/audit-log/index.ts', config: { … } },
-  plugins: {},
+  // The first-party plugins, loaded at start-up (each folder's README lists its options).
+  // METRICS_PORT moves the HTTP endpoint (0 picks a free port; `off` disables it).
+  plugins: {
+    'audit-log': { enabled: true, module: './plugins/audit-log/index.ts', config: { file: './data/audit.jsonl' } },
+    'query-monitor': { enabled: true, module: './plugins/query-monitor/index.ts', config: { slowQueryMs: 500 } },
+    'metrics-http': {
+      enabled: process.env['METRICS_PORT'] !== 'off',
+      module: './plugins/metrics-http/index.ts',
+      config: { host: '127.0.0.1', port: Number(process.env['METRICS_PORT'] ?? 9464) },
+    },
+    backup: { enabled: true, module: './plugins/backup/index.ts', config: { directory: './data/backups', keep: 5 } },
+  },
 
   apps: {
     blog: {

@@ -10,8 +10,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // DATABASE_URL picks PostgreSQL) so the test never touches ./data; migrations, seeds and models are the demo's own.
 const WRAPPER = `import demo from ${JSON.stringify(join(root, 'registry.config.ts'))};
 const blog = demo.apps.blog;
+const plugins = Object.fromEntries(
+  Object.entries(demo.plugins).map(([key, entry]) => [key, { ...entry, module: ${JSON.stringify(root)} + '/' + entry.module }]),
+);
 export default {
   ...demo,
+  plugins,
   apps: {
     blog: {
       ...blog,
@@ -43,6 +47,13 @@ describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
     expect(blog.models).toEqual(['Author', 'Post', 'Comment']);
     expect(blog.health.status).toBe('healthy');
     expect(blog.connection.filename).toBe(join(project.dir, 'data', 'blog.sqlite'));
+    const plugins = first.json['plugins'] as Record<string, { state: string; error: unknown }>;
+    expect(Object.entries(plugins).map(([name, p]) => [name, p.state, p.error])).toEqual([
+      ['audit-log', 'loaded', null],
+      ['query-monitor', 'loaded', null],
+      ['metrics-http', 'loaded', null],
+      ['backup', 'loaded', null],
+    ]);
 
     const second = await runCli(['up', '--once'], { cwd: project.dir });
     expect(second.code).toBe(0);
