@@ -49,6 +49,8 @@ export const ERROR_CODES = [
   'KNEXUS_ERR_CONFIG_NOT_FOUND',
   'KNEXUS_ERR_CONFIG_LOAD',
   'KNEXUS_ERR_USAGE',
+  // anything else: the CLI wraps errors that are not KnexusErrors in this code
+  'KNEXUS_ERR_UNEXPECTED',
 ] as const;
 
 /** A stable error code, e.g. `KNEXUS_ERR_LOCK_TIMEOUT`. */

@@ -44,7 +44,13 @@ describe('models', () => {
   it('builds Model subclasses from plain definitions, with relations by model name', async () => {
     registry = new AppRegistry();
     const conn = await withNotes(registry, 'plain', {
-      Author: { tableName: 'authors' },
+      // Author names Note before Note is defined: binding happens only after every class is built.
+      Author: {
+        tableName: 'authors',
+        relationMappings: {
+          notes: { relation: Model.HasManyRelation, modelClass: 'Note', join: { from: 'authors.id', to: 'notes.author_id' } },
+        },
+      },
       Note: {
         tableName: 'notes',
         relationMappings: {
@@ -58,6 +64,8 @@ describe('models', () => {
     await NoteModel.query().insert({ body: 'hi', author_id: author.id } as never);
     const [note] = (await NoteModel.query().withGraphFetched('author')) as unknown as { author: { name: string } }[];
     expect(note!.author.name).toBe('Ada');
+    const [ada] = (await Author.query().withGraphFetched('notes')) as unknown as { notes: { body: string }[] }[];
+    expect(ada!.notes.map((n) => n.body)).toEqual(['hi']);
     expect(registry.getStatus().apps['plain']!.models).toEqual(['Author', 'Note']);
   });
 

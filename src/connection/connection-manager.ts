@@ -102,9 +102,7 @@ export class ConnectionManager {
 
   /** Registers several models; returns the bound classes by name. */
   registerModels(definitions: Readonly<Record<string, ModelClass | ModelDefinition>>): Record<string, ModelClass> {
-    const out: Record<string, ModelClass> = {};
-    for (const [name, definition] of Object.entries(definitions)) out[name] = this.#models.register(name, definition);
-    return out;
+    return this.#models.registerAll(definitions);
   }
 
   /** The bound model called `name`; throws KNEXUS_ERR_MODEL_NOT_FOUND otherwise. */

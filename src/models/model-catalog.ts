@@ -12,6 +12,8 @@ export class ModelCatalog {
   readonly #appName: string;
   readonly #knex: Knex;
   readonly #models = new Map<string, ModelClass>();
+  /** Unbound classes by name, so relations can name a model of the same app. */
+  readonly #classes = new Map<string, ModelClass>();
 
   constructor(appName: string, knex: Knex) {
     this.#appName = appName;
@@ -20,22 +22,18 @@ export class ModelCatalog {
 
   /** Binds a Model class or builds one from a plain definition; returns the bound class. */
   register(name: string, definition: ModelClass | ModelDefinition): ModelClass {
-    if (typeof name !== 'string' || name.length === 0) {
-      throw new KnexusError('KNEXUS_ERR_INVALID_MODEL', `Model name must be a non-empty string (app '${this.#appName}')`, {
-        appName: this.#appName,
-        field: 'name',
-      });
-    }
-    const modelClass = typeof definition === 'function' ? definition : this.#fromDefinition(name, definition);
-    if (!(modelClass.prototype instanceof Model)) {
-      throw new KnexusError(
-        'KNEXUS_ERR_INVALID_MODEL',
-        `Model '${name}' of app '${this.#appName}' is not an Objection Model subclass or a { tableName } definition`,
-        { appName: this.#appName, field: `models.definitions.${name}` },
-      );
-    }
-    const bound = modelClass.bindKnex(this.#knex);
-    this.#models.set(name, bound);
+    return this.registerAll({ [name]: definition })[name]!;
+  }
+
+  /**
+   * Registers several models. Every class is built before any is bound, because binding reads
+   * relation mappings, and definitions may name each other in any order.
+   */
+  registerAll(definitions: Readonly<Record<string, ModelClass | ModelDefinition>>): Record<string, ModelClass> {
+    const classes = Object.entries(definitions).map(([name, definition]) => [name, this.#toClass(name, definition)] as const);
+    for (const [name, modelClass] of classes) this.#classes.set(name, modelClass);
+    const bound: Record<string, ModelClass> = {};
+    for (const [name, modelClass] of classes) bound[name] = this.#bind(name, modelClass);
     return bound;
   }
 
@@ -55,6 +53,39 @@ export class ModelCatalog {
   /** Names of the registered models. */
   names(): string[] {
     return [...this.#models.keys()];
+  }
+
+  #toClass(name: string, definition: ModelClass | ModelDefinition): ModelClass {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new KnexusError('KNEXUS_ERR_INVALID_MODEL', `Model name must be a non-empty string (app '${this.#appName}')`, {
+        appName: this.#appName,
+        field: 'name',
+      });
+    }
+    const modelClass = typeof definition === 'function' ? definition : this.#fromDefinition(name, definition);
+    if (!(modelClass.prototype instanceof Model)) {
+      throw new KnexusError(
+        'KNEXUS_ERR_INVALID_MODEL',
+        `Model '${name}' of app '${this.#appName}' is not an Objection Model subclass or a { tableName } definition`,
+        { appName: this.#appName, field: `models.definitions.${name}` },
+      );
+    }
+    return modelClass;
+  }
+
+  #bind(name: string, modelClass: ModelClass): ModelClass {
+    try {
+      const bound = modelClass.bindKnex(this.#knex);
+      this.#models.set(name, bound);
+      return bound;
+    } catch (error) {
+      throw new KnexusError(
+        'KNEXUS_ERR_INVALID_MODEL',
+        `Model '${name}' of app '${this.#appName}' could not be bound: ${error instanceof Error ? error.message : String(error)}`,
+        { appName: this.#appName, field: `models.definitions.${name}` },
+        error,
+      );
+    }
   }
 
   #fromDefinition(name: string, definition: ModelDefinition): ModelClass {
@@ -91,7 +122,7 @@ export class ModelCatalog {
     for (const [relation, mapping] of Object.entries(mappings)) {
       const m = mapping as Record<string, unknown>;
       const target = m['modelClass'];
-      out[relation] = typeof target === 'string' && this.#models.has(target) ? { ...m, modelClass: this.#models.get(target) } : m;
+      out[relation] = typeof target === 'string' && this.#classes.has(target) ? { ...m, modelClass: this.#classes.get(target) } : m;
     }
     return out;
   }
