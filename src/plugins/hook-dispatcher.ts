@@ -25,11 +25,6 @@ export interface HookDispatcherOptions {
   readonly onFailure: HookFailureReporter;
 }
 
-// Imported bindings used on every call, captured once: loaders that compile modules to CommonJS
-// (jiti, which runs the benchmarks) turn each use of an imported binding into an interop lookup.
-const Call = HookCall;
-const Batch = HookBatch;
-const clock = coarseNow;
 const EMPTY = emptyResults();
 const EMPTY_PROMISE: Promise<ReadonlyMap<string, unknown>> = Promise.resolve(EMPTY);
 
@@ -131,7 +126,7 @@ export class HookDispatcher {
       const handler = handlers[i]!;
       const record = handler.record;
       if (record.state !== 'active') continue;
-      const call = new Call(hook, record.name, stamp);
+      const call = new HookCall(hook, record.name, stamp);
       handler.stats.calls++;
       let out: unknown;
       try {
@@ -169,7 +164,7 @@ export class HookDispatcher {
   #newBatch(start: number, args: readonly unknown[], results: HookResults | undefined): HookBatch<Handler> {
     const timeout = this.#options.hookTimeout;
     const deadline = timeout > 0 ? start + timeout : Number.POSITIVE_INFINITY;
-    return new Batch<Handler>(deadline, args, results, this.#expire, this.#batchDone);
+    return new HookBatch<Handler>(deadline, args, results, this.#expire, this.#batchDone);
   }
 
   readonly #batchDone = (batch: HookBatch<Handler>): void => {
@@ -191,7 +186,7 @@ export class HookDispatcher {
         (value) => {
           if (call.settled) return;
           call.settled = true;
-          if (this.#options.measure) handler.stats.totalMs += clock() - call.startedAt;
+          if (this.#options.measure) handler.stats.totalMs += coarseNow() - call.startedAt;
           if (value !== undefined) (batch.results ??= new Map()).set(handler.record.name, value);
           handler.record.callFinished();
           batch.settle();
