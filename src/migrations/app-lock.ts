@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
 import type { ClientName } from '../registry/app-config.js';
-import { type SqlExecutor, knexExecutor } from './sql-executor.js';
+import type { SqlExecutor } from './sql-executor.js';
 
 /** What a lock holder can do: run units of work on the locked connection. */
 export interface LockSession {
@@ -41,37 +41,4 @@ export function lockTimeoutError(options: AppLockOptions): KnexusError {
       `while it applies them. Raise migrations.lockTimeout if its ${section} take longer.`,
     { appName, client, timeoutMs: lockTimeout, details: { tableName, schema } },
   );
-}
-
-/**
- * A unit of work on a connection the lock already holds (PostgreSQL, MySQL): its own knex transaction
- * there, or `db` itself when `transactional` is false. A failure rejects with the first error a query
- * raised rather than a follow-on one (PostgreSQL's "current transaction is aborted", a failed ROLLBACK).
- */
-export async function connectionUnit<T>(
-  knex: Knex,
-  connection: unknown,
-  db: Knex,
-  client: ClientName,
-  work: (db: Knex, sql: SqlExecutor) => Promise<T>,
-  transactional: boolean,
-): Promise<T> {
-  if (!transactional) return work(db, knexExecutor(db, client));
-  let first: { error: unknown } | undefined;
-  try {
-    return await knex.transaction(
-      async (trx) => {
-        trx.on('query-error', (error: unknown) => (first ??= { error }));
-        try {
-          return await work(trx, knexExecutor(trx, client));
-        } catch (error) {
-          first ??= { error };
-          throw error;
-        }
-      },
-      { connection },
-    );
-  } catch (error) {
-    throw first === undefined ? error : first.error;
-  }
 }

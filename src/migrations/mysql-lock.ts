@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
-import { type AppLock, type AppLockOptions, type LockSession, connectionUnit, lockTimeoutError } from './app-lock.js';
-import { bindToConnection } from './bind-to-connection.js';
-import { pollLock } from './poll-lock.js';
+import type { AppLock, AppLockOptions, LockSession } from './app-lock.js';
+import { holdOnSession, type SessionLockQueries } from './session-lock.js';
 
 // GET_LOCK names are server-wide and at most 64 characters: hash the database, schema, table and app
 // into 'knexus:' plus 56 hex digits, computed server-side so DATABASE() is the connection's own.
@@ -25,27 +24,14 @@ export class MysqlLock implements AppLock {
   }
 
   /** Runs `work` holding the named lock. */
-  async hold<T>(work: (session: LockSession) => Promise<T>): Promise<T> {
-    const timeoutError = lockTimeoutError(this.#options);
-    const deadline = performance.now() + this.#options.lockTimeout;
-    const knex = this.#knex;
-    const connection: unknown = await knex.client.acquireConnection();
-    try {
-      const db = bindToConnection(knex, connection);
-      await pollLock(async () => Number(firstRow(await db.raw(TRY_LOCK, [...this.#bindings]))['locked']) === 1, deadline, timeoutError);
-      const session: LockSession = {
-        unit: (unitWork, transactional) => connectionUnit(knex, connection, db, this.#options.client, unitWork, transactional),
-      };
-      try {
-        return await work(session);
-      } finally {
-        // A failed release means the connection is gone, and the server dropped the lock with it.
-        await db.raw(UNLOCK, [...this.#bindings]).catch(() => undefined);
-      }
-    } finally {
-      await knex.client.releaseConnection(connection);
-    }
+  hold<T>(work: (session: LockSession) => Promise<T>): Promise<T> {
+    return holdOnSession(this.#knex, this.#options, this.#queries, work);
   }
+
+  readonly #queries: SessionLockQueries = {
+    tryLock: async (db) => Number(firstRow(await db.raw(TRY_LOCK, [...this.#bindings]))['locked']) === 1,
+    unlock: (db) => db.raw(UNLOCK, [...this.#bindings]),
+  };
 }
 
 function firstRow(result: unknown): Record<string, unknown> {

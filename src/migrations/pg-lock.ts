@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
-import { type AppLock, type AppLockOptions, type LockSession, connectionUnit, lockTimeoutError } from './app-lock.js';
-import { bindToConnection } from './bind-to-connection.js';
+import type { AppLock, AppLockOptions, LockSession } from './app-lock.js';
 import { advisoryKey } from './advisory-key.js';
-import { pollLock } from './poll-lock.js';
+import { holdOnSession, type SessionLockQueries } from './session-lock.js';
 
 // While we hold the lock, the server checks every 500 ms that we are still connected (PostgreSQL 14+,
 // Linux): otherwise a holder killed during a long statement keeps the lock until that statement ends.
@@ -28,32 +27,15 @@ export class PgLock implements AppLock {
   }
 
   /** Runs `work` holding the advisory lock. */
-  async hold<T>(work: (session: LockSession) => Promise<T>): Promise<T> {
-    const timeoutError = lockTimeoutError(this.#options);
-    const deadline = performance.now() + this.#options.lockTimeout;
-    const knex = this.#knex;
-    const connection: unknown = await knex.client.acquireConnection();
-    try {
-      const db = bindToConnection(knex, connection);
-      try {
-        await pollLock(async () => firstRow(await db.raw(TRY_LOCK, [this.#key]))['locked'] === true, deadline, timeoutError);
-      } catch (error) {
-        await db.raw(RESET_CHECK).catch(() => undefined);
-        throw error;
-      }
-      const session: LockSession = {
-        unit: (unitWork, transactional) => connectionUnit(knex, connection, db, this.#options.client, unitWork, transactional),
-      };
-      try {
-        return await work(session);
-      } finally {
-        // A failed unlock means the connection is gone, and with it the session that held the lock.
-        await db.raw(UNLOCK, [this.#key]).catch(() => undefined);
-      }
-    } finally {
-      await knex.client.releaseConnection(connection);
-    }
+  hold<T>(work: (session: LockSession) => Promise<T>): Promise<T> {
+    return holdOnSession(this.#knex, this.#options, this.#queries, work);
   }
+
+  readonly #queries: SessionLockQueries = {
+    tryLock: async (db) => firstRow(await db.raw(TRY_LOCK, [this.#key]))['locked'] === true,
+    unlock: (db) => db.raw(UNLOCK, [this.#key]),
+    abandon: (db) => db.raw(RESET_CHECK),
+  };
 }
 
 function firstRow(result: unknown): Record<string, unknown> {
