@@ -30,9 +30,11 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
     await ctx.hooks.dispatch('onAutoOperationsStarted', name, connection, view);
     const autoStarted = performance.now();
     step = 'migrations';
-    const migrations = entry.config.migrations.enabled ? await migrate(ctx, entry, connection) : null;
+    const migrations = entry.config.migrations.enabled ? await autoRun(ctx, name, 'migration', () => connection.runMigrations()) : null;
+    entry.migrationBatch = migrations?.batch ?? null;
     step = 'seeds';
-    const seeds = entry.config.seeds.enabled ? await seed(ctx, entry, connection) : null;
+    const seeds = entry.config.seeds.enabled ? await autoRun(ctx, name, 'seed', () => connection.runSeeds()) : null;
+    entry.seedBatch = seeds?.batch ?? null;
     step = 'models';
     if (entry.config.models.enabled) connection.registerModels(entry.config.models.definitions);
     const result: AutoOperationsResult = {
@@ -95,21 +97,18 @@ async function connect(ctx: RegistryContext, entry: AppEntry): Promise<Connectio
   return entry.connection;
 }
 
-async function migrate(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager): Promise<RunResult> {
-  ctx.emit('auto-migration-started', { appName: entry.name });
-  const result = await connection.runMigrations();
-  entry.migrationBatch = result.batch;
-  warnDrift(ctx, entry.name, 'migration', result);
-  ctx.emit('auto-migration-completed', { appName: entry.name, result });
-  return result;
-}
+const AUTO_EVENTS = {
+  migration: ['auto-migration-started', 'auto-migration-completed'],
+  seed: ['auto-seed-started', 'auto-seed-completed'],
+} as const;
 
-async function seed(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager): Promise<RunResult> {
-  ctx.emit('auto-seed-started', { appName: entry.name });
-  const result = await connection.runSeeds();
-  entry.seedBatch = result.batch;
-  warnDrift(ctx, entry.name, 'seed', result);
-  ctx.emit('auto-seed-completed', { appName: entry.name, result });
+/** Runs migrations or seeds between their started/completed events, warning about tolerated drift. */
+async function autoRun(ctx: RegistryContext, appName: string, kind: keyof typeof AUTO_EVENTS, run: () => Promise<RunResult>): Promise<RunResult> {
+  const [started, completed] = AUTO_EVENTS[kind];
+  ctx.emit(started, { appName });
+  const result = await run();
+  warnDrift(ctx, appName, kind, result);
+  ctx.emit(completed, { appName, result });
   return result;
 }
 
