@@ -34,4 +34,11 @@ describe('knexus plugins', () => {
     expect(human.stdout).toMatch(/✖ broken {2}failed\n\s+error\s+KNEXUS_ERR_PLUGIN_IMPORT: .*plugin exploded on import/);
     expect(human.stdout).toContain('- later  disabled');
   });
+
+  it('status lists the configured plugins without loading them (it is read-only)', async () => {
+    const run = await runJson(['status'], { cwd: project.dir });
+    expect(run.code).toBe(0);
+    const { hello, broken, later } = run.json['plugins'];
+    expect([hello.state, broken.state, later.state]).toEqual(['not loaded', 'not loaded', 'disabled']);
+  });
 });

@@ -8,12 +8,13 @@ import { configError } from '../config/validate-config.js';
 
 /**
  * A registry built from a loaded config, with relative paths resolved against the config's folder.
- * `settings` override the file's registry settings (`up` turns health checks on this way).
+ * `settings` override the file's registry settings (`up` turns health checks on this way); with
+ * `plugins: false` the configured plugins are not loaded.
  */
-export function openRegistry(loaded: ValidatedConfig, settings: RegistrySettings = {}): AppRegistry {
+export function openRegistry(loaded: ValidatedConfig, settings: RegistrySettings = {}, { plugins: withPlugins = true } = {}): AppRegistry {
   const { registry, plugins, pluginManager } = loaded.config;
   const options: AppRegistryOptions = { baseDir: loaded.baseDir, registry: { ...registry, ...settings } };
-  if (plugins !== undefined) options.plugins = plugins;
+  if (plugins !== undefined && withPlugins) options.plugins = plugins;
   if (pluginManager !== undefined) options.pluginManager = pluginManager;
   try {
     return new AppRegistry(options);

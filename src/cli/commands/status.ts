@@ -8,11 +8,12 @@ import { withRegistry } from './with-registry.js';
 
 /**
  * `knexus status [app]`: read-only view of each app's ledgers (applied with batch and time, pending,
- * drifted) and of the plugins. Apps are registered with auto-migrations and seeds off, so nothing is applied.
+ * drifted) and of the configured plugins. Apps are registered with auto-migrations and seeds off and
+ * without plugins (whose hooks may write), so nothing is applied; `knexus plugins` loads them.
  */
 export async function status(ctx: CommandContext): Promise<ExitCode> {
   const { output, loaded } = ctx;
-  return withRegistry(ctx, { readOnly: true, transient: true }, async ({ registry, init, outcomes, targets }) => {
+  return withRegistry(ctx, { readOnly: true, transient: true, noPlugins: true }, async ({ registry, init, outcomes, targets }) => {
     const names = new Set(targets.map((app) => app.name));
     const shown = outcomes.filter((outcome) => names.has(outcome.name));
     const apps = await buildAppReports(registry, loaded.apps, shown, { health: false, verbose: output.verbose });

@@ -28,6 +28,8 @@ export interface WithRegistryOptions {
   readonly transient?: boolean;
   /** Register no app at all (the plugins command). */
   readonly noApps?: boolean;
+  /** Load no plugin (read-only views: plugins' hooks and start-up may write, bind ports, back up). */
+  readonly noPlugins?: boolean;
   readonly settings?: RegistrySettings;
   /** Stops registering further apps once aborted. */
   readonly signal?: AbortSignal;
@@ -39,13 +41,13 @@ export interface WithRegistryOptions {
  */
 export async function withRegistry<T>(ctx: CommandContext, options: WithRegistryOptions, work: (session: RegistrySession) => Promise<T>): Promise<T> {
   const { targets, toRegister } = options.noApps ? { targets: [], toRegister: [] } : selectApps(ctx.loaded, ctx.args.app);
-  const registry = openRegistry(ctx.loaded, options.settings);
+  const registry = openRegistry(ctx.loaded, options.settings, { plugins: !options.noPlugins });
   // Drift tolerated under the `warn` policy and similar notices would otherwise go unseen.
   registry.on('warning', (event) => ctx.output.warn(`${event.appName === undefined ? '' : `${event.appName}: `}${event.message}`));
   try {
     ensureSqliteFolders(toRegister);
     const progress = await ctx.output.progress({ transient: options.transient ?? false });
-    const init = await loadPlugins(registry, progress, Object.keys(ctx.loaded.config.plugins ?? {}).length > 0);
+    const init = await loadPlugins(registry, progress, !options.noPlugins && Object.keys(ctx.loaded.config.plugins ?? {}).length > 0);
     const outcomes = await registerApps(registry, toRegister, { readOnly: options.readOnly, progress, ...(options.signal ? { signal: options.signal } : {}) });
     return await work({ registry, init, targets, registered: toRegister, outcomes, progress });
   } finally {
