@@ -16,6 +16,7 @@ import { runShutdown } from './registry-shutdown.js';
 import { registryStatus, type RegistryStatus } from './registry-status.js';
 import type { FailedOperation, RegistryEvents, RegistryHealth, RegistrySettings, ShutdownResult, UnregisterOptions } from './registry-types.js';
 import { resolveAppConfig } from './resolve-app-config.js';
+import { resolveSettings } from './resolve-settings.js';
 import { runRegistration, useConnectionError } from './register-pipeline.js';
 import { resolveUnregisterOptions, runUnregistration } from './unregister-pipeline.js';
 
@@ -35,13 +36,6 @@ export interface AppRegistryOptions {
 export interface InitializeResult extends PluginInitializeResult {
   readonly initialized: true;
 }
-
-const DEFAULT_SETTINGS: ResolvedSettings = Object.freeze({
-  shutdownTimeout: 30_000,
-  healthCheckInterval: 0,
-  healthCheckTimeout: 5_000,
-  degradedLatency: 1_000,
-});
 
 /**
  * Runs many database apps from one process: one connection per app (or a shared, ref-counted one),
@@ -281,26 +275,4 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
 
 function notFound(name: string): KnexusError {
   return new KnexusError('KNEXUS_ERR_APP_NOT_FOUND', `App '${name}' is not registered`, { appName: name });
-}
-
-function resolveSettings(input: RegistrySettings | undefined): ResolvedSettings {
-  const settings = { ...DEFAULT_SETTINGS };
-  for (const key of Object.keys(input ?? {})) {
-    if (!(key in DEFAULT_SETTINGS)) {
-      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Unknown registry setting '${key}' (expected one of: ${Object.keys(DEFAULT_SETTINGS).join(', ')})`, {
-        field: `registry.${key}`,
-      });
-    }
-  }
-  for (const key of Object.keys(DEFAULT_SETTINGS) as (keyof ResolvedSettings)[]) {
-    const value = input?.[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid registry setting '${key}': expected a non-negative number of milliseconds`, {
-        field: `registry.${key}`,
-      });
-    }
-    settings[key] = value;
-  }
-  return Object.freeze(settings);
 }
