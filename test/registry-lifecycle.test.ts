@@ -74,6 +74,15 @@ describe('app lifecycle', () => {
     expect(registry.hasApp('app')).toBe(false);
   });
 
+  it('rejects unknown or invalid registry settings at construction', () => {
+    expect(() => new AppRegistry({ registry: { shutdownTimout: 5 } as never })).toThrow(
+      expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'registry.shutdownTimout' }),
+    );
+    expect(() => new AppRegistry({ registry: { healthCheckInterval: -1 } })).toThrow(
+      expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'registry.healthCheckInterval' }),
+    );
+  });
+
   it('never mutates the caller’s config and ignores prototype-polluting keys', async () => {
     registry = new AppRegistry();
     const config = JSON.parse(
