@@ -35,6 +35,7 @@ export {
   type RegistryEvents,
   type RegistryHealth,
   type RegistrySettings,
+  type RollbackContext,
   type RollbackSummary,
   type ShutdownResult,
   type UnregisterOptions,

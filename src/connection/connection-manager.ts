@@ -6,8 +6,22 @@ import { MigrationRunner, type RunnerOptions } from '../migrations/migration-run
 import { SeedRunner } from '../migrations/seed-runner.js';
 import { ModelCatalog } from '../models/model-catalog.js';
 import type { ModelClass, ModelDefinition, ResolvedAppConfig } from '../registry/app-config.js';
-import type { ConnectionTarget, HealthReport } from '../registry/registry-types.js';
+import type { LifecycleDispatcher } from '../plugins/hook-map.js';
+import type { ConnectionTarget, FailedOperation, HealthReport, RegistryEvents, RollbackContext } from '../registry/registry-types.js';
 import type { SharedPool } from './shared-pool.js';
+
+/** How a ConnectionManager reports the operations its caller runs by hand (the registry implements it). */
+export interface OperationObserver {
+  readonly hooks: LifecycleDispatcher;
+  emit<K extends keyof RegistryEvents & string>(event: K, ...args: RegistryEvents[K]): void;
+  fail(appName: string, operation: FailedOperation, error: Error, context?: Record<string, unknown>): Promise<void>;
+}
+
+/** The runners behind an app, for the registry's pipelines (which report their own steps). */
+export interface AppRunners {
+  readonly migrations: MigrationRunner;
+  readonly seeds: SeedRunner;
+}
 
 /** Options of `withTransaction`. */
 export interface TransactionOptions {
@@ -33,15 +47,17 @@ export class ConnectionManager {
   readonly #config: ResolvedAppConfig;
   readonly #models: ModelCatalog;
   readonly #health: PoolCheckOptions;
+  readonly #observer: OperationObserver;
   #migrations: MigrationRunner | undefined;
   #seeds: SeedRunner | undefined;
 
   /** @internal Built by the AppRegistry. */
-  constructor(name: string, pool: SharedPool, config: ResolvedAppConfig, health: PoolCheckOptions) {
+  constructor(name: string, pool: SharedPool, config: ResolvedAppConfig, health: PoolCheckOptions, observer: OperationObserver) {
     this.name = name;
     this.#pool = pool;
     this.#config = config;
     this.#health = health;
+    this.#observer = observer;
     this.#models = new ModelCatalog(name, pool.knex);
   }
 
@@ -65,34 +81,54 @@ export class ConnectionManager {
     return this.#pool.references > 1;
   }
 
-  /** Applies pending migrations as one batch, up to and including `to` when given. */
+  /**
+   * Applies pending migrations as one batch, up to and including `to` when given. Emits
+   * `migrations-started`/`-completed`; a failure is reported to plugins (`onOperationFailed`).
+   */
   runMigrations(options: { to?: string } = {}): Promise<RunResult> {
-    return this.#guard(() => this.#migrationRunner().latest(options));
+    return this.#apply('migrations', () => this.runners.migrations.latest(options));
   }
 
-  /** Undoes the last batch (default), the last `step` migrations, one `batch`, or `all` of them. */
+  /**
+   * Undoes the last batch (default), the last `step` migrations, one `batch`, or `all` of them,
+   * between `onAppRollbackStarted` and `onAppRollbackCompleted` (trigger `manual`).
+   */
   rollbackMigrations(options: { step?: number; all?: boolean; batch?: number } = {}): Promise<RollbackResult> {
-    return this.#guard(() => this.#migrationRunner().rollback(options));
+    return this.#rollback('migrations', options, () => this.runners.migrations.rollback(options));
   }
 
   /** Applied migrations (batch, time, checksum), pending ones and drifted ones. Read-only. */
   migrationStatus(): Promise<LedgerStatus> {
-    return this.#guard(() => this.#migrationRunner().status());
+    return this.#guard(() => this.runners.migrations.status());
   }
 
-  /** Runs the seeds this app has not run yet, as one batch. */
+  /** Runs the seeds this app has not run yet, as one batch (events and failures as `runMigrations`). */
   runSeeds(): Promise<RunResult> {
-    return this.#guard(() => this.#seedRunner().run());
+    return this.#apply('seeds', () => this.runners.seeds.run());
   }
 
-  /** Undoes the last seed batch (default), the last `steps` seeds, one `batch`, or `all`. */
+  /** Undoes the last seed batch (default), the last `steps` seeds, one `batch`, or `all` (hooks as `rollbackMigrations`). */
   rollbackSeeds(options: { steps?: number; all?: boolean; batch?: number } = {}): Promise<RollbackResult> {
-    return this.#guard(() => this.#seedRunner().rollback(options));
+    const { steps, ...rest } = options;
+    return this.#rollback('seeds', { ...rest, ...(steps === undefined ? {} : { step: steps }) }, () => this.runners.seeds.rollback(options));
   }
 
   /** Applied seeds, pending ones, drifted ones and those that cannot be undone. Read-only. */
   seedStatus(): Promise<SeedStatus> {
-    return this.#guard(() => this.#seedRunner().status());
+    return this.#guard(() => this.runners.seeds.status());
+  }
+
+  /** @internal The unobserved runners, for the registry's pipelines. */
+  get runners(): AppRunners {
+    const self = this;
+    return {
+      get migrations() {
+        return (self.#migrations ??= new MigrationRunner(self.knex, self.#runnerOptions('migrations')));
+      },
+      get seeds() {
+        return (self.#seeds ??= new SeedRunner(self.knex, self.#runnerOptions('seeds')));
+      },
+    };
   }
 
   /** Binds a model class (or builds one from a plain definition) to this app; returns the bound class. */
@@ -177,12 +213,44 @@ export class ConnectionManager {
     };
   }
 
-  #migrationRunner(): MigrationRunner {
-    return (this.#migrations ??= new MigrationRunner(this.knex, this.#runnerOptions('migrations')));
+  async #apply(kind: 'migrations' | 'seeds', work: () => Promise<RunResult>): Promise<RunResult> {
+    const observer = this.#observer;
+    observer.emit(`${kind}-started`, { appName: this.name });
+    const result = await this.#observed(kind, { trigger: 'manual' }, work);
+    observer.emit(`${kind}-completed`, { appName: this.name, result });
+    return result;
   }
 
-  #seedRunner(): SeedRunner {
-    return (this.#seeds ??= new SeedRunner(this.knex, this.#runnerOptions('seeds')));
+  async #rollback(
+    target: 'migrations' | 'seeds',
+    request: { step?: number; all?: boolean; batch?: number },
+    work: () => Promise<RollbackResult>,
+  ): Promise<RollbackResult> {
+    const started = performance.now();
+    const observer = this.#observer;
+    const options: RollbackContext = Object.freeze({ trigger: 'manual' as const, target, ...request });
+    observer.emit('app-rollback-started', { appName: this.name, options });
+    await observer.hooks.dispatch('onAppRollbackStarted', this.name, this, options);
+    const result = await this.#observed('rollback', { ...options }, work);
+    const summary = Object.freeze({
+      seeds: target === 'seeds' ? result : null,
+      migrations: target === 'migrations' ? result : null,
+      durationMs: performance.now() - started,
+    });
+    observer.emit('app-rollback-completed', { appName: this.name, result: summary });
+    await observer.hooks.dispatch('onAppRollbackCompleted', this.name, summary);
+    return result;
+  }
+
+  /** Runs `work`; a failure is masked, reported (`error` event, `onOperationFailed`) and rethrown. */
+  async #observed<T>(operation: FailedOperation, context: Readonly<Record<string, unknown>>, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (thrown) {
+      const error = this.scrub(thrown instanceof Error ? thrown : new Error(String(thrown)));
+      await this.#observer.fail(this.name, operation, error, { ...context });
+      throw error;
+    }
   }
 
   async #guard<T>(work: () => Promise<T>): Promise<T> {

@@ -5,6 +5,7 @@ import type {
   ConnectionShutdownInfo,
   FailedOperation,
   HealthReport,
+  RollbackContext,
   RollbackSummary,
   UnregisterOptions,
 } from '../registry/registry-types.js';
@@ -41,10 +42,11 @@ export interface LifecycleHooks {
     context: HookContext,
   ): Awaitable<void>;
   onAppUnregistrationStarted(appName: string, options: UnregisterOptions, context: HookContext): Awaitable<void>;
+  /** Before an unregistration's rollback, and before a manual `rollbackMigrations`/`rollbackSeeds` (`options.trigger`). */
   onAppRollbackStarted(
     appName: string,
     connection: ConnectionManager,
-    options: UnregisterOptions,
+    options: RollbackContext,
     context: HookContext,
   ): Awaitable<void>;
   onAppRollbackCompleted(appName: string, result: RollbackSummary, context: HookContext): Awaitable<void>;

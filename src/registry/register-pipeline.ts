@@ -30,10 +30,10 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
     await ctx.hooks.dispatch('onAutoOperationsStarted', name, connection, view);
     const autoStarted = performance.now();
     step = 'migrations';
-    const migrations = entry.config.migrations.enabled ? await autoRun(ctx, name, 'migration', () => connection.runMigrations()) : null;
+    const migrations = entry.config.migrations.enabled ? await autoRun(ctx, name, 'migration', () => connection.runners.migrations.latest()) : null;
     entry.migrationBatch = migrations?.batch ?? null;
     step = 'seeds';
-    const seeds = entry.config.seeds.enabled ? await autoRun(ctx, name, 'seed', () => connection.runSeeds()) : null;
+    const seeds = entry.config.seeds.enabled ? await autoRun(ctx, name, 'seed', () => connection.runners.seeds.run()) : null;
     entry.seedBatch = seeds?.batch ?? null;
     step = 'models';
     if (entry.config.models.enabled) connection.registerModels(entry.config.models.definitions);
@@ -90,10 +90,8 @@ async function connect(ctx: RegistryContext, entry: AppEntry): Promise<Connectio
     }
     ctx.emit('connection-created', { appName: name, target });
   }
-  entry.connection = new ConnectionManager(name, entry.pool, config, {
-    timeout: ctx.settings.healthCheckTimeout,
-    degradedLatency: ctx.settings.degradedLatency,
-  });
+  const health = { timeout: ctx.settings.healthCheckTimeout, degradedLatency: ctx.settings.degradedLatency };
+  entry.connection = new ConnectionManager(name, entry.pool, config, health, ctx);
   return entry.connection;
 }
 

@@ -47,7 +47,18 @@ export interface UnregisterOptions {
   readonly rollback?: 'registration' | 'all';
 }
 
-/** What an unregistration rolled back. */
+/** Why a rollback runs: given to `onAppRollbackStarted` and the `app-rollback-*` events. */
+export interface RollbackContext extends UnregisterOptions {
+  /** `unregistration` (unregisterApp) or `manual` (rollbackMigrations / rollbackSeeds called directly). */
+  readonly trigger: 'unregistration' | 'manual';
+  /** For manual rollbacks: what the caller asked for. */
+  readonly target?: 'migrations' | 'seeds';
+  readonly step?: number;
+  readonly all?: boolean;
+  readonly batch?: number;
+}
+
+/** What a rollback undid (an unregistration's seeds then migrations, or one manual rollback). */
 export interface RollbackSummary {
   readonly seeds: RollbackResult | null;
   readonly migrations: RollbackResult | null;
@@ -140,7 +151,11 @@ export interface RegistryEvents extends PluginEvents {
   'auto-migration-completed': [event: { appName: string; result: RunResult }];
   'auto-seed-started': [event: { appName: string }];
   'auto-seed-completed': [event: { appName: string; result: RunResult }];
-  'app-rollback-started': [event: { appName: string; options: UnregisterOptions }];
+  'app-rollback-started': [event: { appName: string; options: RollbackContext }];
+  'migrations-started': [event: { appName: string }];
+  'migrations-completed': [event: { appName: string; result: RunResult }];
+  'seeds-started': [event: { appName: string }];
+  'seeds-completed': [event: { appName: string; result: RunResult }];
   'app-rollback-completed': [event: { appName: string; result: RollbackSummary }];
   'health-check-completed': [event: RegistryHealth];
   'shutdown-completed': [event: ShutdownResult];

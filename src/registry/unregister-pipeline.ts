@@ -3,7 +3,7 @@ import type { RollbackResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
 import { releaseConnection } from './register-pipeline.js';
 import type { RegistryContext } from './registry-context.js';
-import type { FailedOperation, RollbackSummary, UnregisterOptions } from './registry-types.js';
+import type { FailedOperation, RollbackContext, RollbackSummary, UnregisterOptions } from './registry-types.js';
 
 /**
  * Unregisters one app as ordered steps: onAppUnregistrationStarted → rollback (seeds, then
@@ -22,8 +22,9 @@ export async function runUnregistration(ctx: RegistryContext, entry: AppEntry, o
     let summary: RollbackSummary | null = null;
     if (!options.skipRollback && hasSomethingToUndo(entry, options)) {
       step = 'rollback';
-      ctx.emit('app-rollback-started', { appName: name, options });
-      await ctx.hooks.dispatch('onAppRollbackStarted', name, connection, options);
+      const context: RollbackContext = Object.freeze({ ...options, trigger: 'unregistration' as const });
+      ctx.emit('app-rollback-started', { appName: name, options: context });
+      await ctx.hooks.dispatch('onAppRollbackStarted', name, connection, context);
       summary = await rollback(entry, options);
       ctx.emit('app-rollback-completed', { appName: name, result: summary });
       await ctx.hooks.dispatch('onAppRollbackCompleted', name, summary);
@@ -59,11 +60,11 @@ async function rollback(entry: AppEntry, options: UnregisterOptions): Promise<Ro
   let seeds: RollbackResult | null = null;
   let migrations: RollbackResult | null = null;
   if (entry.config.seeds.directories.length > 0 && (all || entry.seedBatch !== null)) {
-    seeds = await connection.rollbackSeeds(all ? { all: true } : { batch: entry.seedBatch! });
+    seeds = await connection.runners.seeds.rollback(all ? { all: true } : { batch: entry.seedBatch! });
     entry.seedBatch = null;
   }
   if (entry.config.migrations.directories.length > 0 && (all || entry.migrationBatch !== null)) {
-    migrations = await connection.rollbackMigrations(all ? { all: true } : { batch: entry.migrationBatch! });
+    migrations = await connection.runners.migrations.rollback(all ? { all: true } : { batch: entry.migrationBatch! });
     entry.migrationBatch = null;
   }
   return { seeds, migrations, durationMs: performance.now() - started };
