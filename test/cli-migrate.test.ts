@@ -31,6 +31,26 @@ describe('knexus migrate, rollback, seed and down', () => {
     expect(await sqliteTables(database)).not.toContain('items');
   });
 
+  it('rollback refuses to strand applied seeds (exit 2, nothing changed); --all rolls seeds back first', async () => {
+    const cwd = project.dir;
+    expect((await runCli(['up', '--once', '--quiet'], { cwd })).code).toBe(0);
+
+    const refused = await runJson(['rollback', 'shop'], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.json['error']).toMatchObject({ code: 'KNEXUS_ERR_USAGE', appName: 'shop', details: { seeds: ['01_items.ts'] } });
+    expect(refused.json['error'].hint).toContain('knexus rollback shop --seeds');
+    expect(await sqliteTables(database)).toContain('items');
+
+    const all = await runJson(['rollback', '--all'], { cwd });
+    expect(all.code).toBe(0);
+    expect(all.json['apps']['shop'].result).toMatchObject({ rolledBack: ['002_add_price.ts', '001_create_items.ts'], seeds: { rolledBack: ['01_items.ts'] } });
+    const status = await runJson(['status'], { cwd });
+    expect(status.json['apps']['shop'].seeds).toMatchObject({ applied: [], pending: ['01_items.ts'] });
+
+    const help = await runCli(['help', 'rollback'], { cwd });
+    expect(help.stdout).toMatch(/--all rolls back every seed first/);
+  });
+
   it('seed runs new seeds; rollback --seeds undoes them; down <app> rolls back everything', async () => {
     const cwd = project.dir;
     expect((await runCli(['up', '--once', '--quiet'], { cwd })).code).toBe(0);

@@ -1,7 +1,8 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeProject, runCli, runJson, sqliteTables } from './fixtures/cli/run-cli.js';
+import { finished, makeProject, runCli, runJson, startCli } from './fixtures/cli/run-cli.js';
+import { PG, createDatabase } from './support/databases.js';
 
 describe('knexus status', () => {
   let project: ReturnType<typeof makeProject>;
@@ -10,15 +11,41 @@ describe('knexus status', () => {
   });
   afterEach(() => project.cleanup());
 
-  it('lists pending files of a fresh database and applies nothing', async () => {
+  it('reports a SQLite app whose file does not exist yet as missing, every file pending, and creates nothing', async () => {
     const run = await runJson(['status'], { cwd: project.dir });
     expect(run.code).toBe(0);
     const shop = run.json['apps']['shop'];
+    expect(shop).toMatchObject({ state: 'missing', missing: 'file not found: var/shop.sqlite' });
     expect(shop.migrations.applied).toEqual([]);
     expect(shop.migrations.pending).toEqual(['001_create_items.ts', '002_add_price.ts']);
     expect(shop.seeds.pending).toEqual(['01_items.ts']);
     expect(shop.health).toBeUndefined();
-    expect(await sqliteTables(join(project.dir, 'var', 'shop.sqlite'))).not.toContain('items');
+    expect(existsSync(join(project.dir, 'var'))).toBe(false);
+  });
+
+  it('reports a PostgreSQL app whose schema does not exist as missing, without creating it', async () => {
+    const pg = await createDatabase('pg');
+    if (pg === null) return;
+    try {
+      const url = `postgres://${PG.user}:not-needed-pw@${PG.host}:${PG.port}/${pg.name}`;
+      writeFileSync(join(project.dir, 'registry.config.ts'), `export default { apps: { shop: { database: { client: 'pg', connection: '${url}' }, schema: 'tenant_new', migrations: { directory: './migrations' } } } };`);
+      const run = await runJson(['status'], { cwd: project.dir });
+      expect(run.code).toBe(0);
+      expect(run.json['apps']['shop']).toMatchObject({ state: 'missing', missing: 'schema not found: tenant_new', migrations: { pending: ['001_create_items.ts', '002_add_price.ts'] } });
+      expect(run.stdout + run.stderr).not.toContain('not-needed-pw');
+      const schemata = await pg.knex('information_schema.schemata').where('schema_name', 'tenant_new');
+      expect(schemata).toEqual([]);
+    } finally {
+      await pg.drop();
+    }
+  });
+
+  it('exits quietly when the reader of its output goes away (knexus status | head)', async () => {
+    const child = startCli(['status'], { cwd: project.dir });
+    child.stdout!.destroy();
+    const run = await finished(child);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
   });
 
   it('shows applied files with batch and time, and files edited since they ran', async () => {

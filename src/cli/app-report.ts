@@ -1,5 +1,6 @@
 import { describeTarget } from '../connection/connection-target.js';
 import type { ConfiguredApp } from '../config/validate-config.js';
+import { FileCatalog } from '../migrations/file-catalog.js';
 import type { DriftEntry, LedgerEntry, LedgerStatus, RunResult } from '../migrations/ledger-types.js';
 import type { AppRegistry } from '../registry/app-registry.js';
 import type { ConnectionTarget, HealthState, RegistryHealth } from '../registry/registry-types.js';
@@ -22,7 +23,10 @@ export interface LedgerReport {
 /** One app as `up` and `status` report it. Built from `getStatus()` and the ledgers, never from the raw config, so it holds no secret. */
 export interface AppReport {
   readonly name: string;
-  readonly state: 'ready' | 'failed';
+  /** `missing`: not registered because its database does not exist yet (status); every file is then pending. */
+  readonly state: 'ready' | 'failed' | 'missing';
+  /** What is missing (`file not found: data/blog.sqlite`, `schema not found: tenant`); only when `state` is `missing`. */
+  readonly missing?: string;
   readonly connection: ConnectionTarget | undefined;
   readonly migrations: LedgerReport | null;
   readonly seeds: LedgerReport | null;
@@ -51,11 +55,15 @@ export async function buildAppReports(
   const reports: AppReport[] = [];
   for (const outcome of outcomes) {
     const app = apps.find((a) => a.name === outcome.name);
+    if (!outcome.ok && 'missing' in outcome) {
+      reports.push(await missingReport(app, outcome.name, outcome.missing, outcome.durationMs, options.verbose));
+      continue;
+    }
     if (!outcome.ok) {
       reports.push({
         name: outcome.name,
         state: 'failed',
-        connection: app === undefined ? undefined : failedTarget(app),
+        connection: app === undefined ? undefined : unregisteredTarget(app),
         migrations: null,
         seeds: null,
         models: [],
@@ -97,8 +105,39 @@ export async function buildAppReports(
   return reports;
 }
 
-/** A failed app is gone from `getStatus()`; its target is derived the same secret-free way the registry derives it. */
-function failedTarget(app: ConfiguredApp): ConnectionTarget | undefined {
+/** An app whose database does not exist yet: nothing is applied, so every file on disk is pending. */
+async function missingReport(app: ConfiguredApp | undefined, name: string, missing: string, durationMs: number, verbose: boolean): Promise<AppReport> {
+  let error: Record<string, unknown> | undefined;
+  const read = async (which: 'migrations' | 'seeds'): Promise<LedgerReport | null> => {
+    const directories = app?.resolved[which].directories ?? [];
+    if (directories.length === 0) return null;
+    try {
+      const catalog = await FileCatalog.shared.read(directories, { appName: name, section: which });
+      const report: LedgerReport = { applied: [], pending: catalog.files.map((file) => file.name), drifted: [], appliedNow: [], batch: null };
+      return which === 'seeds' ? { ...report, irreversible: [] } : report;
+    } catch (thrown) {
+      error ??= errorJson(thrown, verbose);
+      return null;
+    }
+  };
+  const migrations = await read('migrations');
+  const seeds = await read('seeds');
+  return {
+    name,
+    state: 'missing',
+    missing,
+    connection: app === undefined ? undefined : unregisteredTarget(app),
+    migrations,
+    seeds,
+    models: [],
+    health: undefined,
+    durationMs,
+    error,
+  };
+}
+
+/** A failed or missing app is not in `getStatus()`; its target is derived the same secret-free way the registry derives it. */
+function unregisteredTarget(app: ConfiguredApp): ConnectionTarget | undefined {
   const db = app.resolved.database;
   return db === undefined ? undefined : describeTarget(db.client, db.connection, app.resolved.schema);
 }

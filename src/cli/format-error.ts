@@ -9,6 +9,9 @@ export const USAGE_ERROR_CODES: readonly KnexusErrorCode[] = [
   'KNEXUS_ERR_INVALID_CONFIG',
   'KNEXUS_ERR_UNKNOWN_CLIENT',
   'KNEXUS_ERR_INVALID_NAME',
+  // A plugin entry of the config file is wrong (its `config` rejected, its `module` missing).
+  'KNEXUS_ERR_PLUGIN_CONFIG_INVALID',
+  'KNEXUS_ERR_PLUGIN_MODULE_MISSING',
 ];
 
 /** One line of advice per error code: what usually fixes it. */
@@ -29,6 +32,9 @@ const HINTS: Partial<Record<KnexusErrorCode, string>> = {
   KNEXUS_ERR_LOCK_TIMEOUT: 'Another process holds the migration lock; wait for it or raise migrations.lockTimeout.',
   KNEXUS_ERR_USE_CONNECTION: 'Register the owning app first, with reusable: true.',
   KNEXUS_ERR_SHUTTING_DOWN: 'The registry was stopping; run the command again.',
+  KNEXUS_ERR_PLUGIN_CONFIG_INVALID: "Fix the plugin's `config` in the config file; its README lists the options.",
+  KNEXUS_ERR_PLUGIN_MODULE_MISSING: "Give the plugin entry a `module`: a package name or a path relative to the config file.",
+  KNEXUS_ERR_PLUGIN_HOOK_FAILED: 'A plugin hook threw; the operation itself went on. Fix the plugin, or disable it in the config file.',
 };
 
 const FALLBACK_HINT = 'Run again with --verbose for details.';
@@ -38,14 +44,22 @@ export function exitCodeFor(error: unknown): ExitCode {
   return isKnexusError(error) && USAGE_ERROR_CODES.includes(error.code) ? EXIT_CODES.usage : EXIT_CODES.failed;
 }
 
+/** The exit code for several failures (error codes): 0 for none, 2 when each is a usage or config mistake, 1 otherwise. */
+export function exitCodeForCodes(codes: readonly string[]): ExitCode {
+  if (codes.length === 0) return EXIT_CODES.ok;
+  return codes.every((code) => (USAGE_ERROR_CODES as readonly string[]).includes(code)) ? EXIT_CODES.usage : EXIT_CODES.failed;
+}
+
 /** The error's code, or a stand-in for errors that are not KnexusErrors. */
 export function errorCode(error: unknown): string {
   return isKnexusError(error) ? error.code : 'KNEXUS_ERR_UNEXPECTED';
 }
 
-/** The one-line hint for an error. */
+/** The one-line hint for an error: its own (`details.hint`, for advice only the thrower knows), else its code's. */
 export function errorHint(error: unknown): string {
-  return (isKnexusError(error) ? HINTS[error.code] : undefined) ?? FALLBACK_HINT;
+  if (!isKnexusError(error)) return FALLBACK_HINT;
+  const own = error.details?.['hint'];
+  return typeof own === 'string' ? own : (HINTS[error.code] ?? FALLBACK_HINT);
 }
 
 /** Lines describing an error for a person: code and message, where (file, field, app), a hint, and the stack only when verbose. */

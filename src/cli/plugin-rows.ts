@@ -2,7 +2,8 @@ import type { ValidatedConfig } from '../config/validate-config.js';
 import type { PluginInitializeResult } from '../plugins/plugin-types.js';
 import type { AppRegistry } from '../registry/app-registry.js';
 import { errorMessage } from '../errors.js';
-import { errorCode } from './format-error.js';
+import type { ExitCode } from './exit-codes.js';
+import { errorCode, exitCodeForCodes } from './format-error.js';
 
 /** One plugin as the CLI reports it. */
 export interface PluginRow {
@@ -11,29 +12,44 @@ export interface PluginRow {
   readonly state: string;
   readonly version: string | null;
   readonly loadTimeMs: number | null;
+  /** Why the plugin is not running (failed to load, disabled by its error threshold); null for a loaded plugin. */
   readonly error: { readonly code: string; readonly message: string } | null;
+  /** Hook calls that threw or timed out since the plugin loaded; the operations themselves went on. */
+  readonly hookErrors: number;
+  /** The message of the latest of those, null when there is none. */
+  readonly lastHookError: string | null;
 }
 
-/** Every configured or loaded plugin with its state, version, load time and error, from the config, `initialize()` and `plugins.getStatus()`. */
+/** Every configured or loaded plugin with its state, version, load time, errors and hook failures, from the config, `initialize()` and `plugins.getStatus()`. */
 export function pluginRows(registry: AppRegistry, init: PluginInitializeResult | undefined, loaded: ValidatedConfig): PluginRow[] {
   const status = registry.plugins.getStatus();
   const rows = new Map<string, PluginRow>();
+  const idle = { version: null, loadTimeMs: null, error: null, hookErrors: 0, lastHookError: null };
   // Config order first; what the manager reports then fills each row in.
   for (const [name, entry] of Object.entries(loaded.config.plugins ?? {})) {
-    rows.set(name, { name, state: entry.enabled === false ? 'disabled' : 'not loaded', version: null, loadTimeMs: null, error: null });
+    rows.set(name, { name, state: entry.enabled === false ? 'disabled' : 'not loaded', ...idle });
   }
   for (const plugin of Object.values(status.plugins)) {
+    const { errors, timeouts, lastError } = plugin.metrics;
+    const active = plugin.status === 'active';
     rows.set(plugin.name, {
       name: plugin.name,
-      state: plugin.status === 'active' ? 'loaded' : plugin.status,
+      state: active ? 'loaded' : plugin.status,
       version: plugin.version,
       loadTimeMs: plugin.loadTimeMs,
-      error: plugin.metrics.lastError === undefined || plugin.status === 'active' ? null : { code: 'KNEXUS_ERR_PLUGIN_DISABLED', message: plugin.metrics.lastError },
+      error: lastError === undefined || active ? null : { code: 'KNEXUS_ERR_PLUGIN_DISABLED', message: lastError },
+      hookErrors: errors + timeouts,
+      lastHookError: lastError ?? null,
     });
   }
   const failures = init?.failedPlugins.map((f) => ({ name: f.name, code: errorCode(f.error), error: errorMessage(f.error) })) ?? status.failed;
   for (const failure of failures) {
-    rows.set(failure.name, { name: failure.name, state: 'failed', version: null, loadTimeMs: null, error: { code: failure.code, message: failure.error } });
+    rows.set(failure.name, { name: failure.name, state: 'failed', ...idle, error: { code: failure.code, message: failure.error } });
   }
   return [...rows.values()];
+}
+
+/** The exit code plugin rows call for: 0 when none failed, 2 when only their config entries are wrong, 1 otherwise. */
+export function pluginsExitCode(rows: readonly PluginRow[]): ExitCode {
+  return exitCodeForCodes(rows.filter((row) => row.state === 'failed').map((row) => row.error?.code ?? 'KNEXUS_ERR_UNEXPECTED'));
 }

@@ -4,18 +4,22 @@ import type { AppRegistry } from '../registry/app-registry.js';
 import type { AutoOperationsResult } from '../registry/registry-types.js';
 import { KnexusError } from '../errors.js';
 import type { ConfiguredApp } from '../config/validate-config.js';
+import { findMissingDatabase } from './find-missing-database.js';
 import { errorCode } from './format-error.js';
 import type { TaskProgress } from './task-progress.js';
 
-/** How registering one app went. */
+/** How registering one app went: ready, failed, or (read-only commands) not registered because its database does not exist yet. */
 export type AppOutcome =
   | { readonly name: string; readonly ok: true; readonly connection: ConnectionManager; readonly result: AutoOperationsResult | undefined; readonly durationMs: number }
-  | { readonly name: string; readonly ok: false; readonly error: unknown; readonly durationMs: number };
+  | { readonly name: string; readonly ok: false; readonly error: unknown; readonly durationMs: number }
+  | { readonly name: string; readonly ok: false; readonly missing: string; readonly durationMs: number };
 
 /** Options of `registerApps`. */
 export interface RegisterAppsOptions {
   /** Register with migrations and seeds switched off, so nothing is applied (status, migrate, rollback…). */
   readonly readOnly: boolean;
+  /** Register only apps whose database exists; the others become `missing` outcomes (nothing is created). Default false. */
+  readonly existingOnly?: boolean;
   readonly progress: TaskProgress;
   /** Once aborted (Ctrl-C during start-up), the remaining apps are not registered. */
   readonly signal?: AbortSignal;
@@ -42,6 +46,10 @@ export async function registerApps(registry: AppRegistry, apps: readonly Configu
       const started = performance.now();
       const owner = app.resolved.useConnection;
       const failedOwner = owner === undefined ? undefined : outcomes.find((o) => o.name === owner && !o.ok);
+      if (failedOwner !== undefined && 'missing' in failedOwner) {
+        outcomes.push({ name: app.name, ok: false, missing: `shares the connection of '${owner}', whose database is missing`, durationMs: 0 });
+        continue;
+      }
       if (failedOwner !== undefined) {
         const error = new KnexusError('KNEXUS_ERR_USE_CONNECTION', `App '${app.name}' was skipped: it shares the connection of '${owner}', which failed`, {
           appName: app.name,
@@ -53,6 +61,12 @@ export async function registerApps(registry: AppRegistry, apps: readonly Configu
       }
       progress.start(`${app.name}: connecting`);
       try {
+        const missing = options.existingOnly ? await findMissingDatabase(app) : undefined;
+        if (missing !== undefined) {
+          progress.succeed(`${app.name}: missing (${missing})`);
+          outcomes.push({ name: app.name, ok: false, missing, durationMs: performance.now() - started });
+          continue;
+        }
         const connection = await registry.registerApp(app.name, options.readOnly ? readOnlyConfig(app.config) : app.config);
         const durationMs = performance.now() - started;
         const result = results.get(app.name);

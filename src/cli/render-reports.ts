@@ -12,17 +12,19 @@ export function renderAppReports(output: CliOutput, reports: readonly AppReport[
   output.print(output.style('bold', 'Apps'));
   if (reports.length === 0) output.print('  none configured');
   for (const report of reports) {
-    const mark = report.state === 'ready' ? output.style('green', '✔') : output.style('red', '✖');
+    const mark = report.state === 'ready' ? output.style('green', '✔') : report.state === 'missing' ? output.style('yellow', '-') : output.style('red', '✖');
     const took = detail === 'summary' ? ` in ${formatMs(report.durationMs)}` : '';
     output.print(`  ${mark} ${output.style('bold', report.name)}  ${report.state}${took}`);
     row(output, 'connection', formatTarget(report.connection));
+    if (report.missing !== undefined) row(output, 'database', `${report.missing} (knexus up or knexus migrate creates it)`);
     if (report.error !== undefined) {
       row(output, 'error', `${String(report.error['code'])}: ${String(report.error['message'])}`);
       row(output, 'hint', String(report.error['hint']));
     }
-    if (report.state !== 'ready') continue;
+    if (report.state === 'failed') continue;
     ledger(output, 'migrations', report.migrations, detail);
     ledger(output, 'seeds', report.seeds, detail);
+    if (report.state === 'missing') continue;
     row(output, 'models', report.models.length === 0 ? 'none' : report.models.join(', '));
     if (report.health !== undefined) {
       const latency = report.health.latencyMs === null ? '' : ` (${report.health.latencyMs.toFixed(1)}ms)`;
@@ -42,6 +44,9 @@ export function renderPluginRows(output: CliOutput, rows: readonly PluginRow[]):
     const time = plugin.loadTimeMs === null ? '' : `  loaded in ${formatMs(plugin.loadTimeMs)}`;
     output.print(`  ${mark} ${output.style('bold', plugin.name)}${version}  ${plugin.state}${time}`);
     if (plugin.error !== null) row(output, 'error', `${plugin.error.code}: ${plugin.error.message}`);
+    if (plugin.hookErrors > 0) {
+      row(output, 'hooks', output.style('yellow', `${plugin.hookErrors} failed${plugin.lastHookError === null ? '' : `, last: ${plugin.lastHookError}`}`));
+    }
   }
 }
 

@@ -14,12 +14,17 @@ const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
   and keeps running with health checks until SIGINT/SIGTERM, then shuts down gracefully (a second
   signal exits at once). --once prints the report and exits without rolling anything back.`,
   status: `knexus status [app]
-  Read-only: applied migrations and seeds (batch, time), pending and drifted files, plugin status.`,
+  Read-only: applied migrations and seeds (batch, time), pending and drifted files, plugin status.
+  Creates nothing: an app whose SQLite file or PostgreSQL schema does not exist yet is shown missing.`,
   migrate: `knexus migrate [app] [--to <name>]
   Applies pending migrations of every app (or one), up to and including <name> with --to.`,
   rollback: `knexus rollback [app] [--step <n> | --all] [--seeds]
   Undoes the last migration batch of every app (or one), in reverse app order; --step undoes the last
-  n migrations, --all every one. --seeds rolls back seed batches instead of migrations.`,
+  n migrations, --all every one. --seeds rolls back seed batches instead of migrations (the last one,
+  the last n seeds with --step, or all).
+  Seeds live in the tables migrations create: --all rolls back every seed first, as down does. Without
+  --all, an app with seeds applied at or after the migrations to undo is refused (exit 2, nothing
+  changed): roll back seeds first with knexus rollback <app> --seeds.`,
   seed: `knexus seed [app]
   Runs the seeds every app (or one) has not run yet.`,
   down: `knexus down <app>

@@ -1,5 +1,5 @@
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { pluginRows } from '../plugin-rows.js';
+import type { ExitCode } from '../exit-codes.js';
+import { pluginRows, pluginsExitCode } from '../plugin-rows.js';
 import { renderPluginRows } from '../render-reports.js';
 import { byName } from './by-name.js';
 import type { CommandContext } from './command-context.js';
@@ -13,6 +13,6 @@ export async function plugins(ctx: CommandContext): Promise<ExitCode> {
     const ok = rows.every((row) => row.state !== 'failed');
     output.document({ ok, command: 'plugins', configFile: loaded.file, plugins: byName(rows) });
     renderPluginRows(output, rows);
-    return ok ? EXIT_CODES.ok : EXIT_CODES.failed;
+    return pluginsExitCode(rows);
   });
 }

@@ -25,6 +25,11 @@ export interface RunPerAppOptions {
   readonly section: 'migrations' | 'seeds' | undefined;
   /** One app's work, given its handle (and the registry, for steps such as unregistering). */
   readonly step: (connection: ConnectionManager, app: ConfiguredApp, registry: AppRegistry) => Promise<StepResult>;
+  /**
+   * Runs for every registered target app before any step does; a throw stops the command with
+   * nothing changed (a usage error exits 2). Default: no check.
+   */
+  readonly check?: (connection: ConnectionManager, app: ConfiguredApp) => Promise<void>;
 }
 
 /**
@@ -39,12 +44,20 @@ export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions):
     const progress = await output.progress();
     const rows: { name: string; ok: boolean; result?: Readonly<Record<string, unknown>>; error?: Record<string, unknown> }[] = [];
     const ordered = options.reverse ? [...targets].reverse() : targets;
+    if (options.check !== undefined) {
+      for (const app of ordered) {
+        const outcome = outcomes.find((o) => o.name === app.name);
+        if (outcome?.ok && (options.section === undefined || app.resolved[options.section].directories.length > 0)) await options.check(outcome.connection, app);
+      }
+    }
     for (const app of ordered) {
       const outcome = outcomes.find((o) => o.name === app.name);
       if (outcome === undefined) continue;
       if (!outcome.ok) {
-        rows.push({ name: app.name, ok: false, error: errorJson(outcome.error, output.verbose) });
-        output.error(outcome.error);
+        // Only read-only views ask for `missing` outcomes; should one get here, it is a failure like any other.
+        const error = 'error' in outcome ? outcome.error : new Error(`App '${app.name}': ${outcome.missing}`);
+        rows.push({ name: app.name, ok: false, error: errorJson(error, output.verbose) });
+        output.error(error);
         continue;
       }
       if (options.section !== undefined && app.resolved[options.section].directories.length === 0) {

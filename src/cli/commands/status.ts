@@ -9,16 +9,18 @@ import { withRegistry } from './with-registry.js';
 /**
  * `knexus status [app]`: read-only view of each app's ledgers (applied with batch and time, pending,
  * drifted) and of the configured plugins. Apps are registered with auto-migrations and seeds off and
- * without plugins (whose hooks may write), so nothing is applied; `knexus plugins` loads them.
+ * without plugins (whose hooks may write), so nothing is applied; `knexus plugins` loads them. An app
+ * whose SQLite file or PostgreSQL schema does not exist yet is reported `missing` (every file pending)
+ * rather than registered, which would create it; that is not a failure.
  */
 export async function status(ctx: CommandContext): Promise<ExitCode> {
   const { output, loaded } = ctx;
-  return withRegistry(ctx, { readOnly: true, transient: true, noPlugins: true }, async ({ registry, init, outcomes, targets }) => {
+  return withRegistry(ctx, { readOnly: true, existingOnly: true, transient: true, noPlugins: true }, async ({ registry, init, outcomes, targets }) => {
     const names = new Set(targets.map((app) => app.name));
     const shown = outcomes.filter((outcome) => names.has(outcome.name));
     const apps = await buildAppReports(registry, loaded.apps, shown, { health: false, verbose: output.verbose });
     const plugins = pluginRows(registry, init, loaded);
-    const ok = apps.every((app) => app.state === 'ready' && app.error === undefined);
+    const ok = apps.every((app) => app.state !== 'failed' && app.error === undefined);
     output.document({ ok, command: 'status', configFile: loaded.file, apps: byName(apps), plugins: byName(plugins) });
     output.print(`config ${loaded.file}\n`);
     renderAppReports(output, apps, 'files');

@@ -1,6 +1,6 @@
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { buildAppReports, type AppReport } from '../app-report.js';
-import { pluginRows, type PluginRow } from '../plugin-rows.js';
+import { pluginRows, pluginsExitCode, type PluginRow } from '../plugin-rows.js';
 import { renderAppReports, renderPluginRows } from '../render-reports.js';
 import { formatMs } from '../register-apps.js';
 import { ShutdownSignals } from '../shutdown-signals.js';
@@ -30,7 +30,7 @@ export async function up(ctx: CommandContext): Promise<ExitCode> {
       const appsFailed = apps.some((app) => app.state === 'failed');
       const ok = !appsFailed && !plugins.some((p) => p.state === 'failed');
       report(ctx, apps, plugins, ok);
-      if (args.once || appsFailed || signals.received !== undefined) return ok ? EXIT_CODES.ok : EXIT_CODES.failed;
+      if (args.once || appsFailed || signals.received !== undefined) return appsFailed ? EXIT_CODES.failed : pluginsExitCode(plugins);
 
       output.info(`\nknexus is running ${apps.length} app(s), health checks every ${formatMs(settings.healthCheckInterval ?? 0)}; press Ctrl-C to stop`);
       let last: string | undefined;
@@ -42,10 +42,8 @@ export async function up(ctx: CommandContext): Promise<ExitCode> {
         else if (output.verbose || (last !== undefined && line !== last)) output.info(`health: ${line}`);
         last = line;
       };
-      const onError = (event: { phase: string; appName?: string; error: Error }) =>
-        output.warn(`${event.appName === undefined ? '' : `${event.appName}: `}${event.phase}: ${event.error.message}`);
+      // Errors (plugin hooks, health checks) are printed by withRegistry's listener, from start-up on.
       registry.on('health-check-completed', onHealth);
-      registry.on('error', onError);
       const signal = await signals.wait();
       output.info(`${signal} received, shutting down (again to exit at once)…`);
       const result = await registry.shutdown();

@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import { collectSecrets } from '../connection/connection-target.js';
+import { createKnex } from '../connection/create-knex.js';
+import { SecretScrubber } from '../connection/secret-scrubber.js';
+import type { ConfiguredApp } from '../config/validate-config.js';
+import { KnexusError, toError } from '../errors.js';
+
+/**
+ * Why an app's database is not there yet, or undefined when it is. Registering an app creates what
+ * is missing (SQLite makes its file, PostgreSQL apps get `create schema`), so read-only commands
+ * ask here first: a SQLite file is looked for on disk, a PostgreSQL schema in
+ * `information_schema.schemata` through a short-lived connection. Apps sharing another app's
+ * connection, and other clients, are never missing. Throws KNEXUS_ERR_CONNECTION_FAILED when the
+ * PostgreSQL check cannot connect; its message holds no secret.
+ */
+export async function findMissingDatabase(app: ConfiguredApp, cwd = process.cwd()): Promise<string | undefined> {
+  const { database, schema } = app.resolved;
+  if (database === undefined) return undefined;
+  if (database.client === 'better-sqlite3') {
+    const filename = (database.connection as { filename?: unknown }).filename;
+    // In-memory databases, and `file:` URIs left as they are, have no file to look for.
+    if (typeof filename !== 'string' || filename === ':memory:' || filename.startsWith('file:') || existsSync(filename)) return undefined;
+    const shown = relative(cwd, filename);
+    return `file not found: ${shown === '' || shown.startsWith('..') ? filename : shown}`;
+  }
+  if (database.client !== 'pg' || schema === undefined) return undefined;
+  return (await schemaExists(app, database, schema)) ? undefined : `schema not found: ${schema}`;
+}
+
+async function schemaExists(app: ConfiguredApp, database: NonNullable<ConfiguredApp['resolved']['database']>, schema: string): Promise<boolean> {
+  const scrubber = new SecretScrubber(collectSecrets(database.connection));
+  // One connection, no search path: this knex only reads the catalog.
+  const knex = createKnex({ ...database, pool: { min: 0, max: 1 } }, undefined, scrubber);
+  try {
+    const rows = await knex.select('schema_name').from('information_schema.schemata').where('schema_name', schema);
+    return rows.length > 0;
+  } catch (error) {
+    throw new KnexusError(
+      'KNEXUS_ERR_CONNECTION_FAILED',
+      `App '${app.name}' could not check its pg schema '${schema}': ${scrubber.scrub(toError(error).message)}`,
+      { appName: app.name, client: database.client },
+      scrubber.scrubError(error),
+    );
+  } finally {
+    await knex.destroy();
+  }
+}
