@@ -16,9 +16,12 @@ export function createKnex(
     // Our own copy: knex keeps a reference, and the caller's object must never be mutated.
     connection: safeCopy(connection) as Knex.StaticConnectionConfig,
   };
-  // knex logs connection errors itself, message and all; we report those as coded errors, so its
-  // error log is dropped and its warnings are masked before they reach the console.
-  const warn = (message: unknown) => console.warn(scrubber.scrub(String(message)));
+  // knex logs connection errors itself, message and all; we report those as coded errors, so they
+  // are dropped, and its other warnings are masked before they reach the console.
+  const warn = (message: unknown) => {
+    const text = String(message);
+    if (!text.startsWith('Acquire connection error')) console.warn(scrubber.scrub(text));
+  };
   config.log = { warn, deprecate: warn, error: () => undefined, debug: () => undefined };
   if (pool !== undefined) config.pool = { ...(pool as Knex.PoolConfig) };
   if (client === 'better-sqlite3') config.useNullAsDefault = true;
