@@ -6,7 +6,10 @@ import { KnexusError } from '../../src/index.js';
 export interface AuditLogOptions {
   /** A registered app whose database receives the table; records wait in memory until it is registered. */
   readonly app?: string;
-  /** A knex config for a database of the plugin's own, opened at initialize and destroyed at shutdown. */
+  /**
+   * A knex config for a database of the plugin's own, opened at initialize and destroyed at shutdown.
+   * A relative SQLite `connection.filename` resolves against the registry's `baseDir` (`:memory:` and `file:` URIs are kept).
+   */
   readonly database?: Knex.Config;
   /** A JSON-lines file appended to; relative paths resolve against the registry's `baseDir`. */
   readonly file?: string;
@@ -34,6 +37,17 @@ export const AUDIT_LOG_DEFAULTS = Object.freeze({ table: 'knexus_audit_log', buf
 
 const KNOWN = ['app', 'database', 'file', 'table', 'bufferSize'] as const;
 const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** `database` with a relative SQLite filename made absolute against `baseDir`, as the registry does for apps; never mutates it. */
+function withAbsoluteFilename(database: Knex.Config, baseDir: string): Knex.Config {
+  const { connection } = database;
+  if (connection === null || typeof connection !== 'object') return database;
+  const { filename } = connection as { filename?: unknown };
+  if (typeof filename !== 'string' || filename === '' || filename === ':memory:' || filename.startsWith('file:') || isAbsolute(filename)) {
+    return database;
+  }
+  return { ...database, connection: { ...connection, filename: resolve(baseDir, filename) } as Knex.StaticConnectionConfig };
+}
 
 function invalid(field: string, problem: string): KnexusError {
   return new KnexusError('KNEXUS_ERR_PLUGIN_CONFIG_INVALID', `'${field}' ${problem}`, { pluginName: 'audit-log', field });
@@ -64,7 +78,7 @@ export function resolveAuditLogOptions(config: unknown, baseDir: string): Resolv
     if (database === null || typeof database !== 'object' || typeof (database as Knex.Config).client !== 'string') {
       throw invalid('database', "must be a knex config with a 'client', e.g. { client: 'better-sqlite3', connection: { filename } }");
     }
-    destination = { kind: 'database', database: database as Knex.Config };
+    destination = { kind: 'database', database: withAbsoluteFilename(database as Knex.Config, baseDir) };
   } else {
     if (typeof file !== 'string' || file.trim() === '') throw invalid('file', "must be a file path, e.g. './data/audit.jsonl'");
     destination = { kind: 'file', file: isAbsolute(file) ? file : resolve(baseDir, file) };

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
 import { createDatabase } from '../../test/support/databases.js';
-import { brokenApp, notesApp, pluginModule } from '../test-fixtures/apps.js';
+import { brokenApp, fixture, notesApp, pluginModule } from '../test-fixtures/apps.js';
 import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
 import AuditLogPlugin, { type AuditLogStatus, type AuditRecord } from './index.js';
 
@@ -49,8 +49,59 @@ describe('audit-log plugin', () => {
     expect(lines[0]?.details).toMatchObject({ batch: 1, applied: ['001_notes.mjs'] });
     expect(lines[1]?.details).toMatchObject({ applied: ['001_notes.mjs'] });
     expect(lines[2]?.details).toMatchObject({ target: { client: 'better-sqlite3', filename: ':memory:' } });
-    expect(lines[3]?.details).toEqual({ migrations: ['001_notes.mjs'], seeds: ['001_notes.mjs'], irreversibleSeeds: [] });
+    expect(lines[0]?.details).toMatchObject({ trigger: 'registration' });
+    expect(lines[3]?.details).toMatchObject({ trigger: 'unregistration', migrations: ['001_notes.mjs'], seeds: ['001_notes.mjs'], irreversibleSeeds: [] });
     expect(registry.getPlugin('audit-log')?.getStatus()).toMatchObject({ written: 5, pending: 0, failedWrites: 0 });
+  });
+
+  it('records migrations, seeds and rollbacks run by hand, saying they were manual, until it is unloaded', async () => {
+    const file = join(dir, 'manual.jsonl');
+    registry = new AppRegistry();
+    await registry.loadPlugin(AuditLogPlugin, { file });
+    const blog = await registry.registerApp('blog', notesApp());
+    await blog.runMigrations();
+    await blog.rollbackSeeds();
+    await blog.runSeeds();
+    await blog.rollbackMigrations();
+
+    const manual = readLines(file).slice(3);
+    expect(manual.map((l) => [l.operation, l.outcome, l.details?.['trigger']])).toEqual([
+      ['migrations', 'succeeded', 'manual'],
+      ['rollback', 'succeeded', 'manual'],
+      ['seeds', 'succeeded', 'manual'],
+      ['rollback', 'succeeded', 'manual'],
+    ]);
+    expect(manual[0]?.details).toEqual({ trigger: 'manual', batch: null, applied: [], drifted: [] });
+    expect(manual[1]?.details).toEqual({ trigger: 'manual', target: 'seeds', migrations: [], seeds: ['001_notes.mjs'], irreversibleSeeds: [] });
+    expect(manual[2]?.details).toMatchObject({ trigger: 'manual', applied: ['001_notes.mjs'] });
+    expect(manual[3]?.details).toEqual({ trigger: 'manual', target: 'migrations', migrations: ['001_notes.mjs'], seeds: [], irreversibleSeeds: [] });
+    for (const line of manual) expect(line.durationMs).toBeGreaterThanOrEqual(0);
+
+    // The event listeners went through the scoped registry, so unloading removes them.
+    expect(registry.listenerCount('migrations-completed')).toBe(1);
+    await registry.unloadPlugin('audit-log');
+    expect(registry.listenerCount('migrations-started') + registry.listenerCount('migrations-completed')).toBe(0);
+    expect(registry.listenerCount('seeds-started') + registry.listenerCount('seeds-completed')).toBe(0);
+    await blog.runMigrations();
+    expect(readLines(file)).toHaveLength(7);
+  });
+
+  it('records a manual migration run that fails, timed from its start', async () => {
+    const file = join(dir, 'manual-failure.jsonl');
+    registry = new AppRegistry();
+    await registry.loadPlugin(AuditLogPlugin, { file });
+    const broken = await registry.registerApp('broken', { ...brokenApp(), migrations: { directory: fixture('migrations-broken'), enabled: false } });
+    await expect(broken.runMigrations()).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED' });
+
+    const [, failure] = readLines(file);
+    expect(failure).toMatchObject({
+      app: 'broken',
+      operation: 'migrations',
+      outcome: 'failed',
+      error: { code: 'KNEXUS_ERR_MIGRATION_FAILED' },
+      details: { trigger: 'manual' },
+    });
+    expect(failure?.durationMs).toBeGreaterThan(0);
   });
 
   it('records a failed registration with the failing step, its error code and the time spent', async () => {
@@ -112,6 +163,30 @@ describe('audit-log plugin', () => {
     } finally {
       await reader.destroy();
     }
+  });
+
+  it("resolves a relative SQLite filename in 'database' against the registry's baseDir, keeping :memory:", async () => {
+    const baseDir = mkdtempSync(join(dir, 'base-'));
+    registry = new AppRegistry({ baseDir });
+    const config = { database: { client: 'better-sqlite3', connection: { filename: 'audit.sqlite' }, useNullAsDefault: true } };
+    await registry.loadPlugin(AuditLogPlugin, config);
+    await registry.registerApp('blog', notesApp());
+    await registry.shutdown();
+
+    expect(existsSync(join(process.cwd(), 'audit.sqlite'))).toBe(false);
+    expect(config.database.connection.filename).toBe('audit.sqlite');
+    const reader = knexFactory({ client: 'better-sqlite3', connection: { filename: join(baseDir, 'audit.sqlite') }, useNullAsDefault: true });
+    try {
+      expect(await reader('knexus_audit_log').count({ n: '*' })).toEqual([{ n: 3 }]);
+    } finally {
+      await reader.destroy();
+    }
+
+    const memoryBase = mkdtempSync(join(dir, 'memory-'));
+    registry = new AppRegistry({ baseDir: memoryBase });
+    await registry.loadPlugin(AuditLogPlugin, { database: { client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true } });
+    await registry.registerApp('blog', notesApp());
+    expect(readdirSync(memoryBase)).toEqual([]);
   });
 
   it('rejects a bad config naming the field', async () => {

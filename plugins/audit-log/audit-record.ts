@@ -1,4 +1,4 @@
-import type { FailedOperation } from '../../src/index.js';
+import type { FailedOperation, RunResult } from '../../src/index.js';
 
 /** How an audited operation ended. */
 export const AUDIT_OUTCOMES = ['succeeded', 'failed'] as const;
@@ -31,6 +31,12 @@ export function auditRecord(
   details: AuditRecord['details'],
 ): AuditRecord {
   return { time: new Date().toISOString(), app, operation, outcome, durationMs, error, details };
+}
+
+/** A successful migration or seed run, by the registry at `registration` or by hand (`manual`). */
+export function runRecord(app: string, operation: 'migrations' | 'seeds', trigger: 'registration' | 'manual', run: RunResult): AuditRecord {
+  const details = { trigger, batch: run.batch, applied: run.applied, drifted: run.drifted.map((d) => d.name) };
+  return auditRecord(app, operation, 'succeeded', run.durationMs, null, details);
 }
 
 /** A JSON-serializable copy of `value`, or null when it cannot be serialized (cycles, BigInt…). */

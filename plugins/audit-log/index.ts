@@ -6,13 +6,15 @@ import {
   type AutoOperationsResult,
   type ConnectionManager,
   type FailedOperation,
+  type RollbackContext,
   type RollbackSummary,
   type UnregisterOptions,
 } from '../../src/index.js';
 import { resolveAuditLogOptions, type AuditLogOptions, type ResolvedAuditLogOptions } from './audit-log-options.js';
-import { auditRecord, jsonSafe, type AuditRecord } from './audit-record.js';
+import { auditRecord, jsonSafe, runRecord, type AuditRecord } from './audit-record.js';
 import type { AuditSink } from './audit-sink.js';
 import { FileAuditSink } from './file-audit-sink.js';
+import { InFlightOperations } from './in-flight-operations.js';
 import { TableAuditSink } from './table-audit-sink.js';
 
 export { AUDIT_LOG_DEFAULTS, type AuditLogOptions } from './audit-log-options.js';
@@ -33,7 +35,8 @@ export interface AuditLogStatus {
 
 /**
  * Records every registration, migration run, seed run, rollback, unregistration and failure (app,
- * operation, outcome, duration, time; never a secret) to a table or a JSON-lines file.
+ * operation, outcome, duration, time; never a secret) to a table or a JSON-lines file — those the
+ * registry runs and those run by hand (`conn.runMigrations()`, `conn.rollbackSeeds()`, …).
  *
  * @example
  * ```ts
@@ -49,7 +52,10 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   #sink: AuditSink | undefined;
   /** The `app` destination's connection from its creation to its shutdown (usable while it registers or unregisters). */
   #auditConnection: ConnectionManager | undefined;
-  readonly #started = new Map<string, number>();
+  /** Registrations, unregistrations and manual runs in progress, keyed `<operation>:<app>`. */
+  readonly #started = new InFlightOperations();
+  /** Rollbacks in progress by app, with why they run. */
+  readonly #rollbacks = new InFlightOperations<RollbackContext>();
   #pending: AuditRecord[] = [];
   #queue: Promise<void> = Promise.resolve();
   #written = 0;
@@ -91,6 +97,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     } else {
       this.#sink = new TableAuditSink(options.table, () => this.#appKnex(destination.app));
     }
+    this.#recordManualRuns(registry);
   }
 
   /** Writes what is still pending if it can, then closes the destination. */
@@ -123,7 +130,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   }
 
   override onAppRegistrationStarted(appName: string): void {
-    this.#started.set(`registration:${appName}`, performance.now());
+    this.#started.start(`registration:${appName}`, null);
   }
 
   override onConnectionCreated(appName: string, connection: ConnectionManager): void {
@@ -134,9 +141,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     const records: AuditRecord[] = [];
     for (const operation of ['migrations', 'seeds'] as const) {
       const run = result[operation];
-      if (run === null) continue;
-      const details = { batch: run.batch, applied: run.applied, drifted: run.drifted.map((d) => d.name) };
-      records.push(auditRecord(appName, operation, 'succeeded', run.durationMs, null, details));
+      if (run !== null) records.push(runRecord(appName, operation, 'registration', run));
     }
     await this.#append(...records);
   }
@@ -148,11 +153,18 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   }
 
   override onAppUnregistrationStarted(appName: string): void {
-    this.#started.set(`unregistration:${appName}`, performance.now());
+    this.#started.start(`unregistration:${appName}`, null);
+  }
+
+  override onAppRollbackStarted(appName: string, _connection: ConnectionManager, options: RollbackContext): void {
+    this.#rollbacks.start(appName, options);
   }
 
   override async onAppRollbackCompleted(appName: string, result: RollbackSummary): Promise<void> {
+    // `trigger` is null only when the plugin loaded while this rollback was already running.
+    const why = this.#rollbacks.finish(appName)?.value ?? { trigger: null };
     const details = {
+      ...why,
       migrations: result.migrations?.rolledBack ?? [],
       seeds: result.seeds?.rolledBack ?? [],
       irreversibleSeeds: result.seeds?.irreversible ?? [],
@@ -176,7 +188,16 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     context: Readonly<Record<string, unknown>>,
   ): Promise<void> {
     const during = context['during'];
-    const durationMs = during === 'registration' || during === 'unregistration' ? this.#elapsed(during, appName) : null;
+    const manualRun = context['trigger'] === 'manual' && (operation === 'migrations' || operation === 'seeds');
+    // A failed rollback never reaches onAppRollbackCompleted, and a failed manual run never completes.
+    const inFlight =
+      operation === 'rollback'
+        ? this.#rollbacks.finish(appName)
+        : manualRun
+          ? this.#started.finish(`${operation}:${appName}`)
+          : undefined;
+    const durationMs =
+      during === 'registration' || during === 'unregistration' ? this.#elapsed(during, appName) : (inFlight?.elapsedMs ?? null);
     const code = (error as { code?: unknown }).code;
     const failure = { code: typeof code === 'string' ? code : null, message: error.message };
     try {
@@ -184,6 +205,21 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     } finally {
       // A failed registration of the destination app leaves nothing to write to.
       if (during === 'registration' && this.#isDestination(appName)) this.#auditConnection = undefined;
+    }
+  }
+
+  /**
+   * Manual `runMigrations()`/`runSeeds()` have no hook, only registry events; listening through the
+   * scoped registry means `unloadPlugin` removes these listeners.
+   */
+  #recordManualRuns(registry: AppRegistry): void {
+    for (const operation of ['migrations', 'seeds'] as const) {
+      registry.on(`${operation}-started`, ({ appName }) => this.#started.start(`${operation}:${appName}`, null));
+      registry.on(`${operation}-completed`, ({ appName, result }) => {
+        this.#started.finish(`${operation}:${appName}`);
+        // A write that throws is counted in getStatus() and its records are retried with the next write.
+        this.#append(runRecord(appName, operation, 'manual', result)).catch(() => undefined);
+      });
     }
   }
 
@@ -199,10 +235,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   }
 
   #elapsed(phase: 'registration' | 'unregistration', appName: string): number | null {
-    const key = `${phase}:${appName}`;
-    const started = this.#started.get(key);
-    this.#started.delete(key);
-    return started === undefined ? null : performance.now() - started;
+    return this.#started.finish(`${phase}:${appName}`)?.elapsedMs ?? null;
   }
 
   /** Queues records behind earlier writes (so the log keeps their order) and resolves when they are written or kept pending. */

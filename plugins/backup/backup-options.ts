@@ -12,7 +12,11 @@ export interface BackupOptions {
   readonly directory?: string;
   /** Backups kept per app; older ones are deleted after each new one. Default 5. */
   readonly keep?: number;
-  /** Back up before an unregistration rolls back (`onAppRollbackStarted`); default true. */
+  /**
+   * Back up before every rollback (`onAppRollbackStarted`: an unregistration's, or a manual
+   * `rollbackMigrations()`/`rollbackSeeds()`); default true. The rollback waits for the backup for at
+   * most the plugin manager's `hookTimeout` (default 5 s), then the backup is aborted.
+   */
   readonly beforeRollback?: boolean;
   /** Failed operations (`onOperationFailed`) that trigger a backup; default migrations, seeds, rollback. `[]` turns them off. */
   readonly onFailure?: readonly FailedOperation[];

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
@@ -64,6 +64,52 @@ describe('backup plugin', () => {
     expect(await live.schema.hasTable('notes')).toBe(false);
     await live.destroy();
     expect(registry.getPlugin('backup')?.getStatus()).toMatchObject({ created: 1, failed: 0, inFlight: 0 });
+  });
+
+  it('backs up before a rollbackMigrations() called by hand, with the data as it was', async () => {
+    const directory = freshDir();
+    const filename = join(root, 'manual.sqlite');
+    registry = new AppRegistry();
+    await registry.loadPlugin(BackupPlugin, { directory });
+    const seen = outcomes(registry);
+    const triggers: unknown[] = [];
+    registry.on('app-rollback-started', ({ options }) => triggers.push(options));
+    const blog = await registry.registerApp('blog', notesApp({ client: 'better-sqlite3', connection: { filename } }));
+    await blog.rollbackMigrations();
+
+    expect(triggers).toEqual([expect.objectContaining({ trigger: 'manual', target: 'migrations' })]);
+    expect(seen.map((o) => [o.status, o.reason])).toEqual([['created', 'before-rollback']]);
+    const created = seen[0] as Extract<BackupOutcome, { status: 'created' }>;
+    expect(await readBackup(created.file, 'notes')).toHaveLength(2);
+    expect(await blog.knex.schema.hasTable('notes')).toBe(false);
+  });
+
+  it('deletes the .partial file of a backup aborted by hookTimeout, and the rollback still runs', async () => {
+    const directory = freshDir();
+    registry = new AppRegistry({ pluginManager: { hookTimeout: 10 } });
+    await registry.loadPlugin(BackupPlugin, { directory });
+    const blog = await registry.registerApp('blog', notesApp());
+    // ~20 MB: better-sqlite3 copies 100 pages per event-loop turn, far more than 10 ms of work.
+    await blog.knex.raw(
+      'with recursive n(i) as (select 1 union all select i + 1 from n where i < 20000) insert into notes (body) select hex(randomblob(500)) from n',
+    );
+    const failed = new Promise<BackupOutcome>((resolve) => registry!.once('backup:failed', (outcome) => resolve(outcome as BackupOutcome)));
+    const folder = join(directory, 'blog');
+    mkdirSync(folder);
+    const partials: string[] = [];
+    const watcher = watch(folder, (_event, name) => {
+      if (name?.endsWith('.partial')) partials.push(name);
+    });
+    try {
+      await blog.rollbackMigrations();
+      expect(await failed).toMatchObject({ status: 'failed', appName: 'blog', reason: 'before-rollback' });
+    } finally {
+      watcher.close();
+    }
+    expect(partials.length).toBeGreaterThan(0);
+    expect(readdirSync(folder)).toEqual([]);
+    expect(await blog.knex.schema.hasTable('notes')).toBe(false);
+    expect(registry.getPlugin('backup')?.getStatus()).toMatchObject({ created: 0, failed: 1 });
   });
 
   it('backs an in-memory database up and keeps only the newest `keep` per app', async () => {

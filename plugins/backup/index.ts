@@ -6,7 +6,7 @@ import {
   type ConnectionManager,
   type FailedOperation,
   type HookContext,
-  type UnregisterOptions,
+  type RollbackContext,
 } from '../../src/index.js';
 import { backupFileName, type BackupExtension } from './backup-file-name.js';
 import { resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
@@ -34,8 +34,8 @@ export interface BackupStatus {
 }
 
 /**
- * Backs an app's database up before an unregistration rolls it back and when an operation on it
- * fails: SQLite through better-sqlite3's online backup API, PostgreSQL through pg_dump, MariaDB not
+ * Backs an app's database up before a rollback (an unregistration's, or `rollbackMigrations()` /
+ * `rollbackSeeds()` called by hand) and when an operation on it fails: SQLite through better-sqlite3's online backup API, PostgreSQL through pg_dump, MariaDB not
  * at all (reported as skipped). Keeps the newest `keep` per app. Never throws into the registry:
  * every outcome goes to `getStatus()` and a `backup:created`/`backup:failed`/`backup:skipped` event.
  *
@@ -115,7 +115,8 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
     this.#connections.set(appName, connection);
   }
 
-  override async onAppRollbackStarted(appName: string, connection: ConnectionManager, _options: UnregisterOptions, context: HookContext): Promise<void> {
+  /** Runs for every rollback, whatever its `trigger` (`unregistration` or `manual`); the rollback waits for it, within `hookTimeout`. */
+  override async onAppRollbackStarted(appName: string, connection: ConnectionManager, _options: RollbackContext, context: HookContext): Promise<void> {
     if (this.#options?.beforeRollback) await this.#enqueue(appName, connection, 'before-rollback', context.signal);
   }
 

@@ -10,6 +10,16 @@ export { METRICS_HTTP_DEFAULTS, type MetricsHttpOptions } from './metrics-http-o
 /** Services named with this prefix and shaped `{ metrics(): string | Promise<string> }` are appended to `/metrics`. */
 export const METRICS_SERVICE_PREFIX = 'metrics:';
 
+/** Registry event emitted when the server reports an error after it started listening. */
+export const METRICS_HTTP_ERROR_EVENT = 'metrics-http:error';
+
+/** Payload of the `metrics-http:error` event. */
+export interface MetricsHttpErrorEvent {
+  readonly error: Error;
+  /** Whether the server still accepts connections (it does after an `accept` error such as EMFILE). */
+  readonly listening: boolean;
+}
+
 /** What `getStatus()` reports. */
 export interface MetricsHttpStatus {
   readonly listening: boolean;
@@ -20,6 +30,10 @@ export interface MetricsHttpStatus {
   readonly requests: number;
   /** Requests answered with a 500. */
   readonly errors: number;
+  /** Errors the server itself reported after it started listening (also emitted as `metrics-http:error`). */
+  readonly serverErrors: number;
+  /** The message of the last of those, or null. */
+  readonly lastServerError: string | null;
 }
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
@@ -28,7 +42,8 @@ const READY_STATES: ReadonlySet<string> = new Set(['healthy', 'degraded']);
 /**
  * Serves `/metrics` (Prometheus text: registry and plugin metrics, per-app health and pool usage,
  * `metrics:*` services such as query-monitor's, Node process metrics), `/healthz` (liveness) and
- * `/readyz` (200 when every app is healthy or degraded, 503 otherwise) over node:http.
+ * `/readyz` (200 when every app is healthy or degraded, 503 otherwise; both reuse a health check
+ * younger than `healthMaxAgeMs`) over node:http.
  *
  * @example
  * ```ts
@@ -48,6 +63,8 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
   #healthInFlight: Promise<RegistryHealth> | undefined;
   #requests = 0;
   #errors = 0;
+  #serverErrors = 0;
+  #lastServerError: string | null = null;
 
   /** Takes the plugin's config; it is validated by `validateConfiguration` and applied by `initialize`. */
   constructor(config: MetricsHttpOptions = {}) {
@@ -60,7 +77,10 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
     resolveMetricsHttpOptions({ ...this.#config, ...config });
   }
 
-  /** Starts listening; rejects (so the plugin does not load) when the address is taken. */
+  /**
+   * Starts listening; rejects (so the plugin does not load) when the address is taken. Later server
+   * errors are recorded in `getStatus()` and emitted as `metrics-http:error`, never thrown.
+   */
   async initialize(registry: AppRegistry, config: MetricsHttpOptions): Promise<void> {
     const options = resolveMetricsHttpOptions({ ...this.#config, ...config });
     this.#options = options;
@@ -74,6 +94,8 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
       server.once('error', reject);
       server.listen(options.port, options.host, () => {
         server.off('error', reject);
+        // Without a listener, an 'error' (e.g. accept EMFILE) would be thrown and crash the process.
+        server.on('error', (error) => this.#serverFailed(server, error));
         resolve();
       });
     });
@@ -96,7 +118,16 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
     const address = this.#server === undefined ? undefined : this.#address;
     const host = address?.address ?? null;
     const url = address === undefined ? null : `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-    return { listening: address !== undefined, host, port: address?.port ?? null, url, requests: this.#requests, errors: this.#errors };
+    return {
+      listening: address !== undefined && this.#server?.listening === true,
+      host,
+      port: address?.port ?? null,
+      url,
+      requests: this.#requests,
+      errors: this.#errors,
+      serverErrors: this.#serverErrors,
+      lastServerError: this.#lastServerError,
+    };
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -124,8 +155,7 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
 
   async #metrics(): Promise<string> {
     const registry = this.#registry!;
-    const last = this.#lastHealth;
-    if (last === undefined || Date.now() - last.checkedAt.getTime() >= this.#options!.healthMaxAgeMs) await this.#healthCheck();
+    await this.#recentHealth();
     const parts = [registry.metrics(), await this.#appMetrics!.render()];
     for (const name of Object.keys(registry.plugins.getStatus().services)) {
       if (!name.startsWith(METRICS_SERVICE_PREFIX)) continue;
@@ -139,7 +169,7 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
   async #readiness(): Promise<{ ready: boolean; body: Record<string, unknown> }> {
     const registry = this.#registry!;
     if (registry.getStatus().shuttingDown) return { ready: false, body: { status: 'not-ready', reason: 'shutting down', apps: {} } };
-    const health = await this.#healthCheck();
+    const health = await this.#recentHealth();
     const apps = Object.fromEntries(
       Object.values(health.apps).map((r) => [r.appName, { status: r.status, latencyMs: r.latencyMs, ...(r.error ? { error: r.error } : {}) }]),
     );
@@ -147,12 +177,46 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
     return { ready, body: { status: ready ? 'ready' : 'not-ready', apps, checkedAt: health.checkedAt.toISOString() } };
   }
 
+  /**
+   * The last health cycle (from any source) while it is younger than `healthMaxAgeMs` and covers
+   * exactly the apps now ready; otherwise a new one. Probes and scrapes therefore never hammer the
+   * database, nor report an unhealthy app to `onOperationFailed` more than once per `healthMaxAgeMs`.
+   */
+  #recentHealth(): Promise<RegistryHealth> {
+    const last = this.#lastHealth;
+    if (last !== undefined && Date.now() - last.checkedAt.getTime() < this.#options!.healthMaxAgeMs && this.#coversReadyApps(last)) {
+      return Promise.resolve(last);
+    }
+    return this.#healthCheck();
+  }
+
+  #coversReadyApps(health: RegistryHealth): boolean {
+    const ready = this.#registry!.getAllApps();
+    return ready.length === Object.keys(health.apps).length && ready.every((app) => Object.hasOwn(health.apps, app.name));
+  }
+
   /** One health cycle, shared by concurrent requests. */
   #healthCheck(): Promise<RegistryHealth> {
-    this.#healthInFlight ??= this.#registry!.healthCheck().finally(() => {
-      this.#healthInFlight = undefined;
-    });
+    this.#healthInFlight ??= this.#registry!.healthCheck()
+      .then((health) => {
+        this.#lastHealth = health;
+        return health;
+      })
+      .finally(() => {
+        this.#healthInFlight = undefined;
+      });
     return this.#healthInFlight;
+  }
+
+  #serverFailed(server: Server, error: Error): void {
+    this.#serverErrors++;
+    this.#lastServerError = error.message;
+    const event: MetricsHttpErrorEvent = { error, listening: server.listening };
+    try {
+      this.#registry?.emit(METRICS_HTTP_ERROR_EVENT, event);
+    } catch {
+      // A throwing listener must not turn a recorded server error into a crash.
+    }
   }
 }
 

@@ -6,7 +6,7 @@ export interface MetricsHttpOptions {
   readonly host?: string;
   /** TCP port; default 9464. `0` picks a free port, reported by `getStatus().port`. */
   readonly port?: number;
-  /** `/metrics` runs a health check first when the last one is older than this (ms); default 10000. `0` checks on every scrape. */
+  /** `/metrics` and `/readyz` run a health check first when the last one is older than this (ms); default 10000. `0` checks on every request. */
   readonly healthMaxAgeMs?: number;
   /** Include Node process metrics (prom-client's default collectors, in a registry of their own); default true. */
   readonly processMetrics?: boolean;

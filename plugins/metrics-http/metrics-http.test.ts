@@ -1,9 +1,12 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
 import QueryMonitorPlugin from '../query-monitor/index.js';
 import { notesApp, pluginModule } from '../test-fixtures/apps.js';
 import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
-import MetricsHttpPlugin, { type MetricsHttpStatus } from './index.js';
+import MetricsHttpPlugin, { METRICS_HTTP_ERROR_EVENT, type MetricsHttpErrorEvent, type MetricsHttpStatus } from './index.js';
 
 function statusOf(registry: AppRegistry): MetricsHttpStatus {
   return registry.getPlugin('metrics-http')!.getStatus() as MetricsHttpStatus;
@@ -74,7 +77,8 @@ describe('metrics-http plugin', () => {
 
   it('answers /readyz with 503 while an app does not answer its health check in time', async () => {
     const registry = open({ registry: { healthCheckTimeout: 20 } });
-    await registry.loadPlugin(MetricsHttpPlugin, { port: 0 });
+    // 0: every probe checks again, so the recovery shows at once.
+    await registry.loadPlugin(MetricsHttpPlugin, { port: 0, healthMaxAgeMs: 0 });
     const blog = await registry.registerApp('blog', notesApp());
     await registry.registerApp('other', notesApp());
     const { url } = statusOf(registry);
@@ -90,6 +94,65 @@ describe('metrics-http plugin', () => {
       await trx.commit();
     }
     expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  });
+
+  it('reuses a health check younger than healthMaxAgeMs for /readyz: two quick probes of an unhealthy app run one cycle', async () => {
+    const registry = open({ registry: { healthCheckTimeout: 20 } });
+    await registry.loadPlugin(MetricsHttpPlugin, { port: 0 });
+    const blog = await registry.registerApp('blog', notesApp());
+    const { url } = statusOf(registry);
+    let cycles = 0;
+    let failures = 0;
+    registry.on('health-check-completed', () => cycles++);
+    registry.on('error', (event) => {
+      if (event.phase === 'health-check') failures++;
+    });
+
+    const trx = await blog.knex.transaction();
+    try {
+      const first = await fetch(`${url}/readyz`);
+      const second = await fetch(`${url}/readyz`);
+      expect([first.status, second.status]).toEqual([503, 503]);
+      expect(await second.json()).toEqual(await first.json());
+    } finally {
+      await trx.commit();
+    }
+    expect(cycles).toBe(1);
+    expect(failures).toBe(1);
+
+    // A cached result that does not cover every ready app is not reused.
+    await registry.registerApp('other', notesApp());
+    const third = await fetch(`${url}/readyz`);
+    expect(third.status).toBe(200);
+    expect(await third.json()).toMatchObject({ apps: { blog: { status: 'healthy' }, other: { status: 'healthy' } } });
+    expect(cycles).toBe(2);
+  });
+
+  it("records a server error after listen in its status and a 'metrics-http:error' event instead of crashing", async () => {
+    const registry = open();
+    await registry.loadPlugin(MetricsHttpPlugin, { port: 0 });
+    const { url, port } = statusOf(registry);
+    // The server is private: find it through node:http's diagnostics channel on a real request.
+    let server: Server | undefined;
+    const capture = (message: unknown): void => {
+      const candidate = (message as { server: Server }).server;
+      if ((candidate.address() as AddressInfo | null)?.port === port) server = candidate;
+    };
+    subscribe('http.server.request.start', capture);
+    try {
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    } finally {
+      unsubscribe('http.server.request.start', capture);
+    }
+    const events: MetricsHttpErrorEvent[] = [];
+    registry.on(METRICS_HTTP_ERROR_EVENT, (event) => events.push(event as MetricsHttpErrorEvent));
+
+    // What net.Server emits when accept() fails, e.g. out of file descriptors; unhandled, it would crash the process.
+    server!.emit('error', Object.assign(new Error('accept EMFILE'), { code: 'EMFILE', syscall: 'accept' }));
+
+    expect(events).toEqual([{ error: expect.objectContaining({ code: 'EMFILE' }), listening: true }]);
+    expect(statusOf(registry)).toMatchObject({ listening: true, serverErrors: 1, lastServerError: 'accept EMFILE' });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 
   it('loads from config and closes its server at shutdown', async () => {
