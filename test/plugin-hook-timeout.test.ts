@@ -3,6 +3,25 @@ import { AppRegistry, definePlugin, type HookContext, type RegistryErrorEvent } 
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
+const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A plugin whose onHealthCheck hangs until its signal aborts, recording how long each app's call ran. */
+function hangsUntilAborted(name: string, ranFor: Record<string, number>, priority = 0) {
+  return definePlugin({
+    ...base,
+    name,
+    priority,
+    onHealthCheck(app, _report, { signal }) {
+      const started = performance.now();
+      return new Promise<void>((resolve) =>
+        signal.addEventListener('abort', () => {
+          ranFor[app] = performance.now() - started;
+          resolve();
+        }),
+      );
+    },
+  });
+}
 
 describe('hook timeouts', () => {
   let registry: AppRegistry;
@@ -94,6 +113,51 @@ describe('hook timeouts', () => {
     expect(elapsed).toBeLessThan(200);
     // The rejection after the timeout is not counted twice.
     expect(registry.plugins.getStatus().plugins['cooperative']?.metrics.hooks.onAppRegistered).toMatchObject({ timeouts: 1, errors: 0 });
+  });
+
+  it('a timeout that starts a hanging onOperationFailed does not delay a later deadline', async () => {
+    registry = new AppRegistry({ pluginManager: { hookTimeout: 80 } });
+    registry.on('error', () => {});
+    const ranFor: Record<string, number> = {};
+    await registry.loadPlugin(hangsUntilAborted('hung', ranFor));
+    await registry.loadPlugin(definePlugin({ ...base, name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
+    // a's call times out at 80 ms and starts an onOperationFailed batch due at 160 ms; b's is due at 90 ms.
+    const a = registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
+    await tick(10);
+    const b = registry.plugins.dispatch('onHealthCheck', 'b', {} as never);
+    await b;
+    expect(ranFor['a']).toBeGreaterThanOrEqual(79);
+    expect(ranFor['b']).toBeGreaterThanOrEqual(79);
+    expect(ranFor['b']).toBeLessThan(120);
+    await a;
+  });
+
+  it('a synchronous throw whose onOperationFailed hangs does not push back the timeout of its own dispatch', async () => {
+    registry = new AppRegistry({ pluginManager: { hookTimeout: 40 } });
+    registry.on('error', () => {});
+    const ranFor: Record<string, number> = {};
+    await registry.loadPlugin(hangsUntilAborted('hung', ranFor, 0));
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'slow-thrower',
+        priority: 1,
+        onHealthCheck() {
+          // Synchronous work, then a throw: its onOperationFailed batch starts (and is due) 35 ms after this dispatch's.
+          const until = performance.now() + 35;
+          while (performance.now() < until);
+          throw new Error('broken');
+        },
+      }),
+    );
+    await registry.loadPlugin(definePlugin({ ...base, name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
+    const started = performance.now();
+    await registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
+    expect(ranFor['a']).toBeGreaterThanOrEqual(39);
+    expect(ranFor['a']).toBeLessThan(65);
+    // The dispatch also waits for the onOperationFailed batch, which times out 40 ms after it started.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(74);
+    expect(performance.now() - started).toBeLessThan(150);
   });
 
   it('shutdown aborts the signals of hook calls still running', async () => {

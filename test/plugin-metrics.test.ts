@@ -72,4 +72,30 @@ describe('plugin metrics', () => {
     const flaky = registry.plugins.getStatus().plugins['flaky "one"']!;
     expect(flaky.metrics).toMatchObject({ calls: 3, errors: 1, timeouts: 1, totalMs: 0 });
   });
+
+  it("a synchronous throw, and the onOperationFailed calls it starts, are not counted in the next plugin's duration", async () => {
+    registry = new AppRegistry({ pluginManager: { hookTimeout: 1_000 } });
+    registry.on('error', () => {});
+    const throwing = () => {
+      throw new Error('boom');
+    };
+    await registry.loadPlugin(definePlugin({ ...base, name: 'thrower', priority: 0, onHealthCheck: throwing }));
+    await registry.loadPlugin(definePlugin({ ...base, name: 'fast', priority: 1, onHealthCheck: () => ({ ok: true }) }));
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'slow-reporter',
+        onOperationFailed() {
+          const until = performance.now() + 30;
+          while (performance.now() < until);
+        },
+      }),
+    );
+    await registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
+    const hooks = (name: string) => registry.plugins.getStatus().plugins[name]!.metrics.hooks;
+    expect(hooks('slow-reporter').onOperationFailed).toMatchObject({ calls: 1 });
+    expect(hooks('slow-reporter').onOperationFailed!.totalMs).toBeGreaterThanOrEqual(29);
+    expect(hooks('fast').onHealthCheck).toMatchObject({ calls: 1, errors: 0 });
+    expect(hooks('fast').onHealthCheck!.totalMs).toBeLessThan(15);
+  });
 });

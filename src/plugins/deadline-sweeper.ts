@@ -13,9 +13,11 @@ const SLACK_MS = 1;
 /**
  * Expires work items with one shared timer instead of one timer per item.
  *
- * Items are kept in arrival order; with a constant timeout that is also deadline order, so the
- * timer only ever waits for the head. The timer stays armed while items are queued and is
- * `unref()`'d, so it never keeps the process alive; finished items are dropped lazily.
+ * Items are kept in deadline order, so the timer only ever waits for the head. With a constant
+ * timeout, arrival order is almost always deadline order and `add()` appends; an item that arrives
+ * with an earlier deadline than the tail (a batch sealed after the nested batches its failures
+ * started) is binary-inserted. The timer stays armed while items are queued and is `unref()`'d,
+ * so it never keeps the process alive; finished items are dropped lazily.
  */
 export class DeadlineSweeper {
   #queue: Expirable[] = [];
@@ -31,7 +33,21 @@ export class DeadlineSweeper {
 
   /** Starts watching `item`. */
   add(item: Expirable): void {
-    this.#queue.push(item);
+    const queue = this.#queue;
+    const last = queue[queue.length - 1];
+    if (last === undefined || last.deadline <= item.deadline) {
+      queue.push(item);
+    } else {
+      // First position after every item due no later than this one (equal deadlines keep arrival order).
+      let low = this.#head;
+      let high = queue.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (queue[mid]!.deadline <= item.deadline) low = mid + 1;
+        else high = mid;
+      }
+      queue.splice(low, 0, item);
+    }
     if (item.deadline < this.#armedFor) this.#arm(item.deadline);
   }
 
@@ -77,20 +93,20 @@ export class DeadlineSweeper {
     this.#armedFor = Number.POSITIVE_INFINITY;
     const now = performance.now();
     const queue = this.#queue;
-    let head = this.#head;
     let next: Expirable | undefined;
     this.#sweeping = true;
-    while (head < queue.length) {
-      const item = queue[head]!;
+    // `#head` advances as items are taken, so an `add()` from inside `expire()` inserts after them.
+    while (this.#head < queue.length) {
+      const item = queue[this.#head]!;
       if (item.done) {
-        head++;
+        this.#head++;
         continue;
       }
       if (item.deadline > now + SLACK_MS) {
         next = item;
         break;
       }
-      head++;
+      this.#head++;
       try {
         item.expire(now);
       } catch {
@@ -98,16 +114,17 @@ export class DeadlineSweeper {
       }
     }
     this.#sweeping = false;
-    // expire() may have added items (and armed the timer) or released the queue.
+    // expire() may have cleared the sweeper (shutdown).
     if (this.#queue !== queue) return;
+    const head = this.#head;
     if (head >= queue.length) {
       queue.length = 0;
-      head = 0;
+      this.#head = 0;
     } else if (head > 1024 && head * 2 > queue.length) {
       queue.splice(0, head);
-      head = 0;
+      this.#head = 0;
     }
-    this.#head = head;
-    if (next !== undefined && this.#timer === undefined) this.#arm(next.deadline);
+    // expire() may have added items and armed the timer for a later deadline than `next`'s.
+    if (next !== undefined && next.deadline < this.#armedFor) this.#arm(next.deadline);
   };
 }

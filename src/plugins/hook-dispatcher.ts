@@ -134,6 +134,8 @@ export class HookDispatcher {
       } catch (error) {
         batch ??= this.#newBatch(phaseStart, args, results);
         this.#fail(handler, call, hookFailedError(hook, record.name, args[0], error), batch);
+        // The failure report (and any onOperationFailed it started) must not count as the next call's time.
+        if (measure) stamp = performance.now();
         continue;
       }
       if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
