@@ -87,4 +87,29 @@ describe('plugin dependencies', () => {
       registry.loadPlugin(definePlugin({ ...base, name: 'strict', dependencies: { core: '~1.2.0' } })),
     ).rejects.toThrow("requires 'core' ~1.2.0, but version 1.3.0 is loaded");
   });
+
+  it('a dependency turned off with enabled: false is reported as disabled, not missing', async () => {
+    resetProbe();
+    registry = new AppRegistry({
+      baseDir: fixtures,
+      plugins: {
+        app: timed('app', { dependencies: { db: '^1.0.0' } }),
+        db: { ...timed('db'), enabled: false },
+      },
+    });
+    const result = await registry.initialize();
+    expect(result.loadedPlugins).toEqual([]);
+    const error = result.failedPlugins.find((f) => f.name === 'app')?.error;
+    expect(error).toMatchObject({
+      code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY',
+      pluginName: 'app',
+      details: { dependency: 'db', disabled: true, range: '^1.0.0' },
+    });
+    expect(error?.message).toContain("requires 'db' (^1.0.0), which is disabled in the plugins config (enabled: false)");
+    // A manual load is told the same.
+    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'manual', dependencies: ['db'] }))).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY',
+      details: { dependency: 'db', disabled: true },
+    });
+  });
 });

@@ -1,10 +1,32 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, KnexusError, PluginInterface, type AppRegistry as Registry } from '../src/index.js';
+import { AppRegistry, definePlugin, KnexusError, PluginInterface, type AppRegistry as Registry } from '../src/index.js';
 import { resetProbe, whenRecorded } from './fixtures/plugins/probe.mjs';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
+const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
+
+/** A gate a plugin's initialize() waits on, and a promise of its shutdown(). */
+function lifecycle() {
+  let open = (): void => {};
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let stopped = (): void => {};
+  const shutDown = new Promise<void>((resolve) => (stopped = resolve));
+  let shutdowns = 0;
+  return {
+    gate,
+    open,
+    shutDown,
+    get shutdowns() {
+      return shutdowns;
+    },
+    shutdown() {
+      shutdowns++;
+      stopped();
+    },
+  };
+}
 
 describe('load timeouts', () => {
   let registry: AppRegistry | undefined;
@@ -82,5 +104,80 @@ describe('load timeouts', () => {
     expect(initialized).toBe(true);
     expect(shutdowns).toBe(1);
     expect(registry.getAllPlugins()).toEqual([]);
+  });
+
+  it('a plugin whose load timed out is revoked at once: its listeners and services go, later ones are ignored', async () => {
+    registry = new AppRegistry({ pluginManager: { loadTimeout: 20 } });
+    const heard: string[] = [];
+    const life = lifecycle();
+    const zombie = definePlugin({
+      ...base,
+      name: 'zombie',
+      async initialize(appRegistry: Registry) {
+        appRegistry.on('ping', () => heard.push('on'));
+        appRegistry.exportService(this, 'zombie-early', { early: true });
+        await life.gate;
+        appRegistry.on('ping', () => heard.push('late on'));
+        appRegistry.addListener('ping', () => heard.push('late addListener'));
+        appRegistry.once('ping', () => heard.push('late once'));
+        appRegistry.exportService(this, 'zombie-late', { late: true });
+      },
+      shutdown: () => life.shutdown(),
+    });
+    await expect(registry.loadPlugin(zombie)).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_TIMEOUT', pluginName: 'zombie' });
+    registry.emit('ping');
+    expect(heard).toEqual([]);
+    expect(() => registry!.importService('x', 'zombie-early')).toThrow(expect.objectContaining({ code: 'KNEXUS_ERR_SERVICE_NOT_FOUND' }));
+    expect(registry.plugins.getStatus().services).toEqual({});
+
+    // initialize() completes later: what it registers then is ignored, and it is shut down once.
+    life.open();
+    await life.shutDown;
+    registry.emit('ping');
+    expect(heard).toEqual([]);
+    expect(registry.plugins.getStatus().services).toEqual({});
+    expect(life.shutdowns).toBe(1);
+    expect(registry.plugins.has('zombie')).toBe(false);
+    // The name is free again.
+    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'zombie' }))).resolves.toMatchObject({ name: 'zombie' });
+  });
+
+  it('a reload that times out leaves the old version and its services in place, even when the new one finishes later', async () => {
+    registry = new AppRegistry({ pluginManager: { loadTimeout: 20 } });
+    const heard: string[] = [];
+    const old = await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'greeter',
+        initialize(appRegistry: Registry) {
+          appRegistry.exportService(this, 'greeting', () => 'v1');
+        },
+      }),
+    );
+    const life = lifecycle();
+    const next = definePlugin({
+      ...base,
+      name: 'greeter',
+      version: '2.0.0',
+      async initialize(appRegistry: Registry) {
+        appRegistry.exportService(this, 'greeting', () => 'v2 early');
+        await life.gate;
+        appRegistry.exportService(this, 'greeting', () => 'v2 late');
+        appRegistry.on('ping', () => heard.push('v2'));
+      },
+      shutdown: () => life.shutdown(),
+    });
+    await expect(registry.reloadPlugin('greeter', next)).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_TIMEOUT', pluginName: 'greeter' });
+    expect(registry.getPlugin('greeter')).toBe(old);
+    expect(registry.importService<() => string>('x', 'greeting')()).toBe('v1');
+
+    life.open();
+    await life.shutDown;
+    expect(life.shutdowns).toBe(1);
+    expect(registry.getPlugin('greeter')).toBe(old);
+    expect(registry.importService<() => string>('x', 'greeting')()).toBe('v1');
+    expect(registry.plugins.getStatus().services).toEqual({ greeting: 'greeter' });
+    registry.emit('ping');
+    expect(heard).toEqual([]);
   });
 });

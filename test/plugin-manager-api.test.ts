@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, PLUGIN_MANAGER_DEFAULTS, PluginManager } from '../src/index.js';
+import { AppRegistry, definePlugin, PLUGIN_MANAGER_DEFAULTS, PluginManager, type PluginManagerOptions } from '../src/index.js';
 
 const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
@@ -34,5 +34,56 @@ describe('PluginManager as the spec constructs it', () => {
     expect(() => new AppRegistry({ pluginManager: { hookTimeout: -1 } })).toThrow(
       expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'pluginManager.hookTimeout' }),
     );
+  });
+
+  it('rejects an unknown pluginManager option, naming it, so a typo does not pass silently', () => {
+    const typo = { hookTimout: 100 } as unknown as PluginManagerOptions;
+    expect(() => new AppRegistry({ pluginManager: typo })).toThrow(
+      expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'pluginManager.hookTimout' }),
+    );
+    expect(() => new PluginManager(new AppRegistry(), typo)).toThrow(expect.objectContaining({ message: expect.stringContaining('hookTimeout') }));
+  });
+
+  it('a second load of a name that is still loading says it is loading, not loaded', async () => {
+    const registry = new AppRegistry();
+    let open = (): void => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const first = registry.loadPlugin(definePlugin({ ...base, name: 'slow', initialize: () => gate }));
+    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'slow' }))).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_PLUGIN_EXISTS',
+      message: expect.stringContaining("Plugin 'slow' is loading"),
+    });
+    open();
+    await first;
+    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'slow' }))).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_PLUGIN_EXISTS',
+      message: expect.stringContaining("Plugin 'slow' is already loaded"),
+    });
+    await registry.shutdown();
+  });
+
+  it('abortHooks() aborts the signal of every hook call still running, and their dispatches resolve', async () => {
+    const registry = new AppRegistry({ pluginManager: { hookTimeout: 10_000 } });
+    const signals: AbortSignal[] = [];
+    await registry.loadPlugin(
+      definePlugin({
+        ...base,
+        name: 'waiting',
+        onHealthCheck(_app, _report, { signal }) {
+          signals.push(signal);
+          return new Promise<void>(() => {});
+        },
+      }),
+    );
+    const dispatches = [registry.plugins.dispatch('onHealthCheck', 'a', {} as never), registry.plugins.dispatch('onHealthCheck', 'b', {} as never)];
+    const reason = new Error('registry shutting down');
+    registry.plugins.abortHooks(reason);
+    expect(signals.map((s) => [s.aborted, s.reason])).toEqual([
+      [true, reason],
+      [true, reason],
+    ]);
+    await expect(Promise.all(dispatches)).resolves.toEqual([new Map(), new Map()]);
+    expect(registry.plugins.getStatus().plugins['waiting']?.metrics.hooks.onHealthCheck).toMatchObject({ calls: 2, timeouts: 0, errors: 0 });
+    await registry.shutdown();
   });
 });

@@ -117,4 +117,44 @@ describe('hot reload', () => {
     await expect(registry.reloadPlugin('counter', Renamed)).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_INVALID' });
     expect(registry.getPlugin('counter')).toBe(old);
   });
+
+  it('an unload while the new version initializes wins: the new one is shut down, and the reload fails with not-found', async () => {
+    registry = new AppRegistry();
+    const events: string[] = [];
+    let started = (): void => {};
+    const initializing = new Promise<void>((resolve) => (started = resolve));
+    let open = (): void => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    class Versioned extends PluginInterface {
+      constructor(config: { version?: string } = {}) {
+        super('versioned', config.version ?? '1.0.0');
+      }
+      async initialize(appRegistry: Registry): Promise<void> {
+        appRegistry.exportService(this, 'version', () => this.version);
+        if (this.version === '2.0.0') {
+          started();
+          await gate;
+        }
+        events.push(`init ${this.version}`);
+      }
+      shutdown(): void {
+        events.push(`shutdown ${this.version}`);
+      }
+      getStatus(): unknown {
+        return {};
+      }
+    }
+    await registry.loadPlugin(Versioned, { version: '1.0.0' });
+    const reloading = registry.reloadPlugin('versioned', Versioned, { version: '2.0.0' });
+    await initializing;
+    await expect(registry.unloadPlugin('versioned')).resolves.toBe(true);
+    open();
+    await expect(reloading).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_NOT_FOUND', pluginName: 'versioned' });
+    expect(events).toEqual(['init 1.0.0', 'shutdown 1.0.0', 'init 2.0.0', 'shutdown 2.0.0']);
+    expect(registry.plugins.has('versioned')).toBe(false);
+    expect(registry.plugins.getStatus().services).toEqual({});
+    await registry.shutdown();
+    // Neither version is shut down twice.
+    expect(events).toEqual(['init 1.0.0', 'shutdown 1.0.0', 'init 2.0.0', 'shutdown 2.0.0']);
+  });
 });

@@ -1,5 +1,11 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AppRegistry, definePlugin, type RegistryErrorEvent } from '../src/index.js';
+import { resetProbe, whenRecorded } from './fixtures/plugins/probe.mjs';
+
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
+const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 
@@ -56,5 +62,64 @@ describe('plugin shutdown', () => {
     await expect(
       registry.loadPlugin(definePlugin({ name: 'late', version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) })),
     ).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN' });
+  });
+
+  it('waits for a load in progress, then shuts that plugin down after its initialize() completes', async () => {
+    const probe = resetProbe();
+    const registry = new AppRegistry({
+      baseDir: fixtures,
+      plugins: { slow: { module: './timed.mjs', config: { name: 'slow', delay: 40 } } },
+    });
+    const errors: RegistryErrorEvent[] = [];
+    registry.on('error', (event) => errors.push(event));
+    const initializing = registry.initialize();
+    await whenRecorded('start:slow');
+    await registry.shutdown();
+    expect(probe.events).toEqual(['start:slow', 'end:slow', 'shutdown:slow']);
+    const result = await initializing;
+    expect(result.loadedPlugins).toEqual([]);
+    expect(result.failedPlugins).toEqual([{ name: 'slow', error: expect.objectContaining({ code: 'KNEXUS_ERR_SHUTTING_DOWN' }) }]);
+    expect(errors.map((e) => [e.phase, e.pluginName])).toEqual([['load', 'slow']]);
+    expect(registry.getAllPlugins()).toEqual([]);
+  });
+
+  it('stops waiting for a hung load after shutdownTimeout: the load is aborted and leaves no timer behind', async () => {
+    const registry = new AppRegistry({ pluginManager: { shutdownTimeout: 20, loadTimeout: 60_000 } });
+    let entered = (): void => {};
+    const initializing = new Promise<void>((resolve) => (entered = resolve));
+    let open = (): void => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let shutdowns = 0;
+    let stopped = (): void => {};
+    const shutDown = new Promise<void>((resolve) => (stopped = resolve));
+    const before = timers();
+    const loading = registry.loadPlugin(
+      definePlugin({
+        name: 'hung',
+        version: '1.0.0',
+        async initialize() {
+          entered();
+          await gate;
+        },
+        shutdown() {
+          shutdowns++;
+          stopped();
+        },
+        getStatus: () => ({}),
+      }),
+    );
+    loading.catch(() => {});
+    await initializing;
+    const started = performance.now();
+    await registry.shutdown();
+    expect(performance.now() - started).toBeLessThan(1_000);
+    await expect(loading).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN', pluginName: 'hung', phase: 'load' });
+    // The 60 s load timer was cleared, so it cannot keep the process alive.
+    expect(timers()).toBeLessThanOrEqual(before);
+    // If initialize() completes after all, the plugin is still shut down, once.
+    open();
+    await shutDown;
+    expect(shutdowns).toBe(1);
+    expect(registry.getAllPlugins()).toEqual([]);
   });
 });

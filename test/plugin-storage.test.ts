@@ -1,3 +1,7 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import knexFactory from 'knex';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppRegistry, definePlugin, PLUGIN_STORAGE_TABLE, type Plugin, type PluginManagerOptions } from '../src/index.js';
 import { createPgDatabase, createSqliteDatabase, type TestDatabase } from './support/databases.js';
@@ -89,6 +93,29 @@ describe('plugin storage', () => {
       await expect(plugin.storage!.get('k')).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN' });
       expect(await db.knex(PLUGIN_STORAGE_TABLE).where({ plugin: 'keeper', key: 'k' }).first()).toBeDefined();
     });
+  });
+
+  it('a relative SQLite file in a knex config resolves against baseDir, not the working directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knexus-plugin-storage-'));
+    try {
+      registry = new AppRegistry({
+        baseDir: dir,
+        pluginManager: { storage: { client: 'better-sqlite3', connection: { filename: './data.sqlite' }, useNullAsDefault: true } },
+      });
+      const plugin = await registry.loadPlugin(keeper());
+      await plugin.storage!.set('k', 'v');
+      await registry.shutdown();
+      registry = undefined;
+      expect(existsSync(join(process.cwd(), 'data.sqlite'))).toBe(false);
+      const knex = knexFactory({ client: 'better-sqlite3', connection: { filename: join(dir, 'data.sqlite') }, useNullAsDefault: true });
+      try {
+        expect(await knex(PLUGIN_STORAGE_TABLE).where({ plugin: 'keeper', key: 'k' }).first()).toMatchObject({ value: '"v"' });
+      } finally {
+        await knex.destroy();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   describe('in a PostgreSQL database', () => {

@@ -4,6 +4,7 @@ import { loadTimeoutError, moduleMissingError, withSource } from './plugin-error
 import {
   checkDependencyVersion,
   cycleError,
+  disabledDependencyError,
   failedDependencyError,
   missingDependencyError,
   normalizeDependencies,
@@ -24,6 +25,8 @@ export interface ConfiguredLoaderSteps {
   activate(record: PluginRecord, entry: PluginEntry, timeoutMs: number, timeoutError: KnexusError): Promise<void>;
   /** An already active plugin named `name`. */
   active(name: string): PluginRecord | undefined;
+  /** True when `name` is a config entry turned off with `enabled: false`. */
+  disabled(name: string): boolean;
 }
 
 /** A promise with its resolvers, marked once settled; never reported as unhandled. */
@@ -152,7 +155,9 @@ export class ConfiguredLoader {
     if (cycle !== undefined) throw cycleError(record.name, cycle);
     for (const dep of deps) {
       const provider = await this.#provider(dep.name);
-      if (provider === undefined) throw missingDependencyError(record.name, dep);
+      if (provider === undefined) {
+        throw this.#steps.disabled(dep.name) ? disabledDependencyError(record.name, dep) : missingDependencyError(record.name, dep);
+      }
       if (!(provider instanceof Job)) {
         checkDependencyVersion(record.name, dep, provider.version);
         continue;

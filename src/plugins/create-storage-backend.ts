@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { KnexusError } from '../errors.js';
 import { KnexStorageBackend } from './knex-storage-backend.js';
@@ -5,13 +6,17 @@ import { MemoryStorageBackend } from './memory-storage-backend.js';
 import type { PluginHost } from './plugin-host.js';
 import type { StorageBackend } from './storage-backend.js';
 
+const SQLITE_CLIENTS: ReadonlySet<unknown> = new Set(['better-sqlite3', 'sqlite3', 'sqlite']);
+
 /**
  * The backend for `pluginManager.storage`: memory when unset; an app name, looked up on each use
  * (plugins load before apps register); or a knex config, opened on first use and closed by `close()`.
+ * A relative SQLite file name in that config is resolved against `baseDir`, as app databases are.
  */
-export function createStorageBackend(option: string | Knex.Config | undefined, host: PluginHost): StorageBackend {
+export function createStorageBackend(option: string | Knex.Config | undefined, host: PluginHost, baseDir: string): StorageBackend {
   if (option === undefined) return new MemoryStorageBackend();
   if (typeof option === 'string') return new KnexStorageBackend(() => host.getApp(option).knex);
+  const config = resolveSqliteFile(option, baseDir);
   let knex: Knex | undefined;
   let closed = false;
   return new KnexStorageBackend(
@@ -21,7 +26,7 @@ export function createStorageBackend(option: string | Knex.Config | undefined, h
           phase: 'storage',
         });
       }
-      return (knex ??= knexFactory(option));
+      return (knex ??= knexFactory(config));
     },
     async () => {
       closed = true;
@@ -29,4 +34,15 @@ export function createStorageBackend(option: string | Knex.Config | undefined, h
       knex = undefined;
     },
   );
+}
+
+/** `config` with a relative SQLite `connection.filename` made absolute (not `:memory:`, `''` or a `file:` URI). */
+function resolveSqliteFile(config: Knex.Config, baseDir: string): Knex.Config {
+  const { client, connection } = config;
+  if (!SQLITE_CLIENTS.has(client) || connection === null || typeof connection !== 'object') return config;
+  const filename = (connection as { filename?: unknown }).filename;
+  if (typeof filename !== 'string' || filename === '' || filename === ':memory:' || filename.startsWith('file:') || isAbsolute(filename)) {
+    return config;
+  }
+  return { ...config, connection: { ...connection, filename: resolve(baseDir, filename) } as Knex.StaticConnectionConfig };
 }

@@ -3,7 +3,7 @@ import { KnexusError, errorMessage } from '../errors.js';
 import type { AppRegistry } from '../registry/app-registry.js';
 import type { RegistryErrorEvent } from '../registry/registry-types.js';
 import { NamespacedStorage } from './namespaced-storage.js';
-import { configInvalidError, initFailedError, shutdownFailedError } from './plugin-errors.js';
+import { configInvalidError, initFailedError, loadAbortedError, shutdownFailedError } from './plugin-errors.js';
 import type { PluginHost } from './plugin-host.js';
 import type { ResolvedPluginManagerOptions } from './plugin-manager-options.js';
 import type { PluginRecord } from './plugin-record.js';
@@ -35,11 +35,16 @@ export interface RetireOptions {
 /**
  * Brings a prepared plugin to life (config validation, `initialize()` within its budget) and
  * takes it out again (`shutdown()` within `shutdownTimeout`, listeners, services and optionally
- * data removed). A plugin whose initialization timed out is never activated: if `initialize()`
- * completes later, the plugin is shut down instead.
+ * data removed). A plugin whose initialization timed out (or was cut short by shutdown) is never
+ * activated: it is revoked at once (its listeners removed, its services withdrawn, and further
+ * ones ignored), and if `initialize()` completes later, the plugin is shut down.
  */
 export class PluginActivator {
   readonly #ctx: PluginActivatorContext;
+  /** Activations in progress, so shutdown can let them finish first. */
+  readonly #inflight = new Set<Promise<void>>();
+  /** Aborted by `settle()`: cuts short the loads still running, and clears their timers. */
+  readonly #abort = new AbortController();
 
   /** An activator working on the manager's state. */
   constructor(context: PluginActivatorContext) {
@@ -50,7 +55,32 @@ export class PluginActivator {
    * Validates the config and initializes `record` within `timeoutMs`. `add` registers it in the
    * table; `stage` (reload) leaves that to the caller. Throws a coded error on failure.
    */
-  async activate(
+  activate(
+    record: PluginRecord,
+    config: Readonly<Record<string, unknown>>,
+    timeoutMs: number,
+    timeoutError: KnexusError,
+    mode: 'add' | 'stage',
+  ): Promise<void> {
+    const running = this.#activate(record, config, timeoutMs, timeoutError, mode);
+    this.#inflight.add(running);
+    const done = (): void => void this.#inflight.delete(running);
+    running.then(done, done);
+    return running;
+  }
+
+  /**
+   * At shutdown (once `assertOpen` throws): waits up to `ms` for the activations in progress, each of
+   * which shuts its plugin down when `initialize()` completes, then aborts the rest.
+   */
+  async settle(ms: number): Promise<void> {
+    if (this.#inflight.size > 0) {
+      await pTimeout(Promise.allSettled([...this.#inflight]), { milliseconds: Math.max(1, ms), message: false });
+    }
+    this.#abort.abort();
+  }
+
+  async #activate(
     record: PluginRecord,
     config: Readonly<Record<string, unknown>>,
     timeoutMs: number,
@@ -62,20 +92,23 @@ export class PluginActivator {
     table.reserve(record, mode === 'stage');
     const started = performance.now();
     const work = this.#initialize(record, config);
+    const signal = this.#abort.signal;
     try {
-      await pTimeout(work, { milliseconds: Math.max(1, timeoutMs), message: timeoutError });
+      await pTimeout(work, { milliseconds: Math.max(1, timeoutMs), message: timeoutError, signal });
     } catch (error) {
       table.unreserve(record);
-      if (error === timeoutError) {
-        record.state = 'stopping';
-        work.then(
-          () => void this.retire(record, { drain: false, purgeData: false }),
-          () => this.#discard(record),
-        );
-      } else {
+      const aborted = signal.aborted && error === signal.reason;
+      if (error !== timeoutError && !aborted) {
         this.#discard(record);
+        throw error;
       }
-      throw error;
+      this.#revoke(record);
+      work.then(
+        () => void this.retire(record, { drain: false, purgeData: false }),
+        () => this.#discard(record),
+      );
+      if (error === timeoutError) throw error;
+      throw loadAbortedError({ pluginName: record.name, module: record.origin.module, resolvedPath: record.origin.resolvedPath });
     }
     table.unreserve(record);
     try {
@@ -91,8 +124,17 @@ export class PluginActivator {
     table.add(record);
   }
 
-  /** Takes a plugin out of service and shuts it down; resolves with the shutdown error, if any. */
-  async retire(record: PluginRecord, options: RetireOptions): Promise<KnexusError | undefined> {
+  /**
+   * Takes a plugin out of service and shuts it down; resolves with the shutdown error, if any.
+   * Idempotent: a second call (say, an unload racing a reload) gets the first one's promise, so
+   * `shutdown()` runs once, with the first caller's options.
+   */
+  retire(record: PluginRecord, options: RetireOptions): Promise<KnexusError | undefined> {
+    record.retirement ??= this.#retire(record, options);
+    return record.retirement;
+  }
+
+  async #retire(record: PluginRecord, options: RetireOptions): Promise<KnexusError | undefined> {
     const { table, services, storage, options: settings, host, reportError } = this.#ctx;
     record.state = 'stopping';
     table.remove(record);
@@ -155,6 +197,13 @@ export class PluginActivator {
     } catch (error) {
       throw initFailedError(source, error);
     }
+  }
+
+  /** Takes back what a plugin whose load timed out registered so far; it stays known until it is retired. */
+  #revoke(record: PluginRecord): void {
+    record.state = 'stopping';
+    removeTrackedListeners(this.#ctx.host, record);
+    this.#ctx.services.withdraw(record);
   }
 
   /** Forgets a plugin that never became active (its initialization failed). */

@@ -50,6 +50,20 @@ export function missingDependencyError(pluginName: string, dep: DependencySpec):
   );
 }
 
+/** The dependency is in the plugins config but turned off with `enabled: false`. */
+export function disabledDependencyError(pluginName: string, dep: DependencySpec): KnexusError {
+  return new KnexusError(
+    'KNEXUS_ERR_PLUGIN_DEPENDENCY',
+    `Plugin '${pluginName}' requires ${describe(dep)}, which is disabled in the plugins config (enabled: false). ` +
+      `Enable it, or remove the dependency.`,
+    {
+      pluginName,
+      phase: 'dependencies',
+      details: { dependency: dep.name, disabled: true, ...(dep.range === undefined ? {} : { range: dep.range }) },
+    },
+  );
+}
+
 /** The dependency failed to load, so this plugin cannot either. */
 export function failedDependencyError(pluginName: string, dep: DependencySpec, cause: unknown): KnexusError {
   const reason = cause instanceof Error ? cause.message : String(cause);

@@ -75,11 +75,24 @@ export function initFailedError(source: PluginErrorSource, cause: unknown): Knex
   );
 }
 
-/** A plugin with that name is already loaded (or loading). */
-export function pluginExistsError(source: PluginErrorSource): KnexusError {
+/** A plugin with that name is already loaded, or (`loading`) a load or reload of it is in progress. */
+export function pluginExistsError(source: PluginErrorSource, loading = false): KnexusError {
+  const name = source.pluginName ?? '?';
   return new KnexusError(
     'KNEXUS_ERR_PLUGIN_EXISTS',
-    `Plugin '${source.pluginName ?? '?'}' is already loaded; unload it first or use reloadPlugin()`,
+    loading
+      ? `Plugin '${name}' is loading; wait for that load (or reload) to finish before loading it again`
+      : `Plugin '${name}' is already loaded; unload it first or use reloadPlugin()`,
+    context(source, { phase: 'load' }),
+  );
+}
+
+/** The plugin system shut down while the plugin was still initializing. */
+export function loadAbortedError(source: PluginErrorSource): KnexusError {
+  return new KnexusError(
+    'KNEXUS_ERR_SHUTTING_DOWN',
+    `Plugin '${source.pluginName ?? '?'}' was still initializing when the plugin system shut down, so it was not activated; ` +
+      'it is shut down if initialize() completes later. Raise pluginManager.shutdownTimeout to let loads finish first.',
     context(source, { phase: 'load' }),
   );
 }

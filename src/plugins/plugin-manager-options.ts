@@ -17,8 +17,29 @@ export const PLUGIN_MANAGER_DEFAULTS = Object.freeze({
 
 const DURATIONS = ['loadTimeout', 'shutdownTimeout', 'hookTimeout'] as const;
 
-/** Applies defaults and validates; the result is frozen. */
+/** Every option, typed so the compiler flags one added to `PluginManagerOptions` but not here. */
+const KNOWN_OPTIONS: Readonly<Record<keyof PluginManagerOptions, true>> = {
+  loadTimeout: true,
+  shutdownTimeout: true,
+  hookTimeout: true,
+  concurrency: true,
+  enableMetrics: true,
+  baseDir: true,
+  maxErrors: true,
+  storage: true,
+};
+
+/** Applies defaults and validates (a misspelled option is an error, not ignored); the result is frozen. */
 export function resolvePluginManagerOptions(options: PluginManagerOptions): ResolvedPluginManagerOptions {
+  for (const key of Object.keys(options)) {
+    if (!Object.hasOwn(KNOWN_OPTIONS, key)) {
+      throw new KnexusError(
+        'KNEXUS_ERR_INVALID_CONFIG',
+        `Unknown option pluginManager.${key}; expected one of: ${Object.keys(KNOWN_OPTIONS).join(', ')}`,
+        { field: `pluginManager.${key}` },
+      );
+    }
+  }
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const resolved = { ...PLUGIN_MANAGER_DEFAULTS, baseDir: process.cwd(), ...defined } as ResolvedPluginManagerOptions;
   const invalid = (field: string, expected: string): never => {

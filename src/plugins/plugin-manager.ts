@@ -5,7 +5,13 @@ import { createStorageBackend } from './create-storage-backend.js';
 import { HookDispatcher, type HookFailureReporter } from './hook-dispatcher.js';
 import type { HookArgs, HookName, HookResult, LifecycleDispatcher } from './hook-map.js';
 import { PluginActivator } from './plugin-activator.js';
-import { checkDependencyVersion, cycleError, missingDependencyError, normalizeDependencies } from './plugin-dependencies.js';
+import {
+  checkDependencyVersion,
+  cycleError,
+  disabledDependencyError,
+  missingDependencyError,
+  normalizeDependencies,
+} from './plugin-dependencies.js';
 import { initFailedError, invalidPluginError, loadTimeoutError, pluginNotFoundError, withSource } from './plugin-errors.js';
 import type { PluginEvents } from './plugin-events.js';
 import type { PluginHost } from './plugin-host.js';
@@ -51,6 +57,8 @@ export class PluginManager implements LifecycleDispatcher {
   readonly #table: PluginTable;
   readonly #activator: PluginActivator;
   readonly #failures: PluginFailure[] = [];
+  /** Config entries turned off with `enabled: false`, so a dependency on one is reported as disabled. */
+  readonly #disabledEntries = new Set<string>();
   #closing = false;
   #shutdown: Promise<PluginShutdownResult> | undefined;
 
@@ -64,7 +72,7 @@ export class PluginManager implements LifecycleDispatcher {
       onFailure: this.#onHookFailure,
     });
     this.#table = new PluginTable((records) => this.#dispatcher.rebuild(records));
-    this.#storage = createStorageBackend(this.#options.storage, appRegistry);
+    this.#storage = createStorageBackend(this.#options.storage, appRegistry, this.#options.baseDir);
     this.#activator = new PluginActivator({
       host: appRegistry,
       options: this.#options,
@@ -86,6 +94,9 @@ export class PluginManager implements LifecycleDispatcher {
    * failures are collected (and emitted as `error` events), never thrown.
    */
   async loadConfigured(entries: Readonly<Record<string, PluginEntry>> = {}): Promise<PluginInitializeResult> {
+    for (const [key, entry] of Object.entries(entries)) {
+      if (entry?.enabled === false) this.#disabledEntries.add(key);
+    }
     const loader = new ConfiguredLoader({
       concurrency: this.#options.concurrency,
       budgetMs: 2 * this.#options.loadTimeout,
@@ -102,6 +113,7 @@ export class PluginManager implements LifecycleDispatcher {
         this.#announce(record);
       },
       active: (name) => this.#table.get(name),
+      disabled: (name) => this.#disabledEntries.has(name),
     });
     const outcome = await loader.run(entries);
     for (const failure of outcome.failed) {
@@ -158,7 +170,8 @@ export class PluginManager implements LifecycleDispatcher {
   /**
    * Hot-reloads a plugin: loads the new version (by default the same module, freshly imported, or
    * the same class) next to the old one, swaps it in, then shuts the old one down. If the new one
-   * fails, the old one stays active with its services, and the error is emitted and thrown.
+   * fails, the old one stays active with its services, and the error is emitted and thrown. If the
+   * old one is unloaded meanwhile, the new one is shut down and `KNEXUS_ERR_PLUGIN_NOT_FOUND` thrown.
    */
   async reload<T extends Plugin = Plugin>(name: string, source?: PluginSource, config?: Config): Promise<T> {
     this.#assertOpen();
@@ -188,10 +201,16 @@ export class PluginManager implements LifecycleDispatcher {
       this.#checkDependencies(record);
       await this.#activator.activate(record, nextConfig, timeoutMs - (performance.now() - started), timeoutError, 'stage');
     } catch (error) {
-      this.#services.restore(old);
+      // Unless the old version was unloaded meanwhile, it gets back any service the new one replaced.
+      if (this.#table.get(name) === old) this.#services.restore(old);
       const reported = error instanceof KnexusError ? error : initFailedError({ pluginName: name }, error);
       this.#emitError({ component: 'PluginManager', phase: 'reload', pluginName: name, error: reported });
       throw reported;
+    }
+    if (this.#table.get(name) !== old) {
+      // The old version was unloaded (or shut down) while the new one initialized: nothing to replace.
+      await this.#activator.retire(record, { drain: false, purgeData: false });
+      throw pluginNotFoundError(name);
     }
     record.state = 'active';
     this.#table.replace(old, record);
@@ -247,11 +266,24 @@ export class PluginManager implements LifecycleDispatcher {
 
   /**
    * Shuts every plugin down in reverse load order, each within `shutdownTimeout`, after aborting
-   * every running hook call's signal. Idempotent; a hung or throwing plugin is reported by name.
+   * every running hook call's signal and letting loads in progress finish (within `shutdownTimeout`;
+   * each shuts its plugin down, and the rest are aborted). Idempotent; a hung or throwing plugin is
+   * reported by name.
    */
   shutdown(): Promise<PluginShutdownResult> {
     this.#shutdown ??= this.#shutdownAll();
     return this.#shutdown;
+  }
+
+  /**
+   * Aborts the signal of every hook call still running, with `reason`, and stops waiting for them:
+   * the dispatches waiting on them resolve, and late results are ignored. `shutdown()` does this
+   * first; the registry may call it earlier, at the start of its own shutdown.
+   */
+  abortHooks(reason?: Error): void {
+    this.#dispatcher.abortAll(
+      reason ?? new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', 'The registry is shutting down; hook calls are aborted', { phase: 'shutdown' }),
+    );
   }
 
   /** Same as `shutdown()`. */
@@ -259,9 +291,15 @@ export class PluginManager implements LifecycleDispatcher {
     await this.shutdown();
   }
 
-  /** Publishes `impl` under `name` for other plugins; withdrawn when `plugin` unloads. */
+  /**
+   * Publishes `impl` under `name` for other plugins; withdrawn when `plugin` unloads. Ignored from a
+   * plugin being taken out (its load timed out, or it is unloading), so a late `initialize()` cannot
+   * publish anything, nor replace the service of the version a timed-out reload left in place.
+   */
   exportService(plugin: Plugin | string, name: string, impl: unknown): void {
-    this.#services.export(this.#table.recordOf(plugin), name, impl);
+    const record = this.#table.recordOf(plugin);
+    if (record.revoked) return;
+    this.#services.export(record, name, impl);
   }
 
   /** The service another plugin exported as `name`; throws `KNEXUS_ERR_SERVICE_NOT_FOUND` otherwise. */
@@ -281,7 +319,10 @@ export class PluginManager implements LifecycleDispatcher {
     for (const dep of normalizeDependencies(record.plugin.dependencies)) {
       if (dep.name === record.name) throw cycleError(record.name, [record.name, record.name]);
       const provider = this.#table.get(dep.name);
-      if (provider === undefined) throw withSource(missingDependencyError(record.name, dep), record.origin);
+      if (provider === undefined) {
+        const error = this.#disabledEntries.has(dep.name) ? disabledDependencyError(record.name, dep) : missingDependencyError(record.name, dep);
+        throw withSource(error, record.origin);
+      }
       checkDependencyVersion(record.name, dep, provider.version);
     }
   }
@@ -299,9 +340,8 @@ export class PluginManager implements LifecycleDispatcher {
   async #shutdownAll(): Promise<PluginShutdownResult> {
     const started = performance.now();
     this.#closing = true;
-    this.#dispatcher.abortAll(
-      new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', 'The registry is shutting down; hook calls are aborted', { phase: 'shutdown' }),
-    );
+    this.abortHooks();
+    await this.#activator.settle(this.#options.shutdownTimeout);
     const stopped: string[] = [];
     const errors: PluginFailure[] = [];
     for (const record of this.#table.records().reverse()) {

@@ -1,3 +1,4 @@
+import type { KnexusError } from '../errors.js';
 import type { HookName } from './hook-map.js';
 import { HookStats } from './hook-stats.js';
 import type { HostListener } from './plugin-host.js';
@@ -45,6 +46,8 @@ export class PluginRecord {
   readonly listeners: TrackedListener[] = [];
   /** Services this plugin exported, so they can be withdrawn or restored. */
   readonly services = new Map<string, unknown>();
+  /** @internal The one retirement of this plugin (so `shutdown()` runs once); its shutdown error, if any. */
+  retirement: Promise<KnexusError | undefined> | undefined;
   readonly #stats = new Map<HookName, HookStats>();
   #errorTimes: number[] = [];
   #inflight = 0;
@@ -60,6 +63,14 @@ export class PluginRecord {
   /** The plugin's version string. */
   get version(): string {
     return this.plugin.version;
+  }
+
+  /**
+   * True once the plugin is being taken out (its load timed out or was aborted, or it is unloading):
+   * it may no longer add registry listeners or export services.
+   */
+  get revoked(): boolean {
+    return this.state === 'stopping' || this.state === 'stopped';
   }
 
   /** Hook calls of this plugin still running. */

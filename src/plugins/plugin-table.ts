@@ -45,8 +45,9 @@ export class PluginTable {
   /** Reserves the record's name for a load; `replacing` (a reload) may reuse a loaded name. */
   reserve(record: PluginRecord, replacing: boolean): void {
     const { name, plugin } = record;
-    if (this.#loading.has(name) || (!replacing && this.#loaded.has(name)) || this.#byInstance.has(plugin)) {
-      throw pluginExistsError({ pluginName: name, module: record.origin.module, resolvedPath: record.origin.resolvedPath });
+    const loading = this.#loading.has(name);
+    if (loading || (!replacing && this.#loaded.has(name)) || this.#byInstance.has(plugin)) {
+      throw pluginExistsError({ pluginName: name, module: record.origin.module, resolvedPath: record.origin.resolvedPath }, loading);
     }
     this.#loading.set(name, record);
     this.#byInstance.set(plugin, record);

@@ -51,9 +51,11 @@ export interface PluginEntry {
   readonly baseDir?: string;
 }
 
-/** Error threshold: more than `count` hook errors within `windowMs` disables the plugin. */
+/** Error threshold: the `count`th hook error (or timeout) within `windowMs` disables the plugin. */
 export interface MaxErrorsOptions {
+  /** Hook failures within the window that disable the plugin (at least 1; 1 disables it on its first failure). */
   readonly count: number;
+  /** Length of the sliding window, in ms. */
   readonly windowMs: number;
 }
 
@@ -71,7 +73,7 @@ export interface PluginManagerOptions {
   readonly enableMetrics?: boolean;
   /** Folder relative module paths resolve against; default `process.cwd()`. */
   readonly baseDir?: string;
-  /** Disable a plugin whose hooks fail too often; default off. */
+  /** Disable a plugin once `count` of its hook calls fail within `windowMs`; default off. */
   readonly maxErrors?: MaxErrorsOptions;
   /** Where plugin storage lives: an app name, a knex config, or memory (default). */
   readonly storage?: string | Knex.Config;

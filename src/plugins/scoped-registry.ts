@@ -6,8 +6,8 @@ const REMOVERS = new Set<PropertyKey>(['off', 'removeListener']);
 
 /**
  * A view of the registry for one plugin: listeners it adds through `on`/`addListener`/`once` are
- * recorded on its `PluginRecord` so `unload()` can remove them, and `removeAllListeners` only
- * removes the plugin's own. Everything else passes through to the registry, bound to it so its
+ * recorded on its `PluginRecord` so `unload()` can remove them (and ignored once the record is
+ * revoked), and `removeAllListeners` only removes the plugin's own. Everything else passes through to the registry, bound to it so its
  * `#private` fields keep working.
  */
 export function createScopedRegistry<T extends PluginHost>(host: T, record: PluginRecord): T {
@@ -28,6 +28,8 @@ export function createScopedRegistry<T extends PluginHost>(host: T, record: Plug
       if (ADDERS.has(key)) {
         const once = key === 'once';
         return (event: string, fn: HostListener, context?: unknown) => {
+          // A plugin whose load timed out may still be running initialize(): it must not start listening.
+          if (record.revoked) return proxy;
           if (once) host.once(event, fn, context);
           else host.on(event, fn, context);
           record.listeners.push({ event, fn, context, once });
