@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
+import { AppRegistry, definePlugin } from '../src/index.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
@@ -57,6 +57,33 @@ describe('shutdown', () => {
     expect(result.forced).toEqual(['stuck']);
     expect(result.closed).toEqual(['fine']);
     release();
+  });
+
+  it('aborts hook calls still running when shutdown starts, instead of waiting out hookTimeout', async () => {
+    const registry = new AppRegistry({ pluginManager: { hookTimeout: 10_000 } });
+    let aborted: unknown;
+    let entered!: () => void;
+    const inHook = new Promise<void>((resolve) => (entered = resolve));
+    await registry.loadPlugin(
+      definePlugin({
+        name: 'hangs',
+        version: '1.0.0',
+        initialize() {},
+        shutdown() {},
+        getStatus: () => ({}),
+        onAppRegistered(_app, _conn, _config, { signal }) {
+          entered();
+          return new Promise<void>((resolve) => signal.addEventListener('abort', () => ((aborted = signal.reason), resolve())));
+        },
+      }),
+    );
+    const registering = registry.registerApp('slow', { database: memory() });
+    await inHook;
+    const started = Date.now();
+    await registry.shutdown();
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(aborted).toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN' });
+    await expect(registering).resolves.toBeDefined();
   });
 
   it('Symbol.asyncDispose shuts the registry down', async () => {

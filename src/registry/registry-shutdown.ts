@@ -12,6 +12,8 @@ export async function runShutdown(ctx: RegistryContext, plugins: PluginManager):
   const started = performance.now();
   const deadline = started + ctx.settings.shutdownTimeout;
   const remaining = () => Math.max(0, deadline - performance.now());
+  // Hook calls still running (a hung onAppRegistered, say) learn at once that the registry is going away.
+  plugins.abortHooks();
 
   // Let registrations and unregistrations in flight finish (or fail) first, within the budget.
   const inFlight = [...ctx.apps.values()].flatMap((entry) => (entry.work ? [entry.work.catch(() => undefined)] : []));
