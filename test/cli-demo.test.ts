@@ -70,7 +70,7 @@ describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
 
 describe('the demo app on PostgreSQL (DATABASE_URL)', () => {
   it('runs against the database in DATABASE_URL and never prints the URL', async (t) => {
-    if (!(await serverAvailable('pg'))) return t.skip();
+    if (!(await serverAvailable('pg'))) return t.skip(); // no server outside CI (in CI serverAvailable throws instead)
     const db = await createPgDatabase();
     const project = makeProject(undefined, { 'registry.config.ts': WRAPPER });
     try {

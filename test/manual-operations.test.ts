@@ -59,7 +59,7 @@ describe('operations run by hand are observable like registration steps', () => 
     registry.on('error', (e) => errors.push(e));
     const conn = await registry.registerApp('blog', {
       database: memory(),
-      migrations: { directory: fixture('manual/migrations-failing'), enabled: false },
+      migrations: { directory: [fixture('unregister/migrations'), fixture('manual/migrations-broken')], enabled: false },
     });
     await expect(conn.runMigrations()).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED', file: '003_broken.mjs' });
     expect(trace).toEqual(['failed:blog:migrations:manual:KNEXUS_ERR_MIGRATION_FAILED']);

@@ -15,7 +15,7 @@ describe.each(DIALECTS)('migrations: one ledger per database, keyed by app (%s)'
   });
 
   it('two apps with the same file names on one database never see each other’s history', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     const a = await registry.registerApp('alpha', { database: db.config(), migrations: { directory: fixture('migrations-app-a') } });
     const b = await registry.registerApp('beta', { database: db.config(), migrations: { directory: fixture('migrations-app-b') } });
@@ -46,7 +46,7 @@ describe.each(DIALECTS)('migrations: one ledger per database, keyed by app (%s)'
   });
 
   it('a custom tableName keeps a separate ledger', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     const app = await registry.registerApp('gamma', {
       database: db.config(),
@@ -60,7 +60,7 @@ describe.each(DIALECTS)('migrations: one ledger per database, keyed by app (%s)'
 
   // Defined for PostgreSQL only (schemas are a PostgreSQL feature), so other dialects report no skipped test.
   if (dialect === 'pg') it('with a PostgreSQL schema, the ledger lives in that schema', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     await registry.registerApp('delta', { database: db.config(), schema: 'delta_space', migrations: { directory: fixture('migrations-app-a') } });
     expect(await db.knex.schema.withSchema('delta_space').hasTable('knexus_migrations')).toBe(true);

@@ -15,7 +15,7 @@ describe('PostgreSQL schema per app', () => {
   });
 
   it('creates the schema if missing; the app’s tables and ledgers live there', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     const a = await registry.registerApp('tenant_a', { database: db.config(), schema: 'tenant_a', migrations });
     await registry.registerApp('tenant_b', { database: db.config(), schema: 'tenant_b', migrations });
@@ -34,7 +34,7 @@ describe('PostgreSQL schema per app', () => {
   });
 
   it('registering the same schema concurrently from many registries succeeds', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registries = Array.from({ length: 4 }, () => new AppRegistry());
     await Promise.all(registries.map((r) => r.registerApp('shared_tenant', { database: db!.config(), schema: 'race_schema', migrations })));
     const applied = await db.knex.withSchema('race_schema').from('knexus_migrations').where({ app: 'shared_tenant' }).count({ n: '*' });
@@ -43,7 +43,7 @@ describe('PostgreSQL schema per app', () => {
   });
 
   it('rejects an invalid schema name before any SQL', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     await expect(registry.registerApp('x', { database: db.config(), schema: 'bad"schema' })).rejects.toMatchObject({
       code: 'KNEXUS_ERR_INVALID_NAME',

@@ -22,7 +22,7 @@ describe.each(DIALECTS)('seeds: tracked per app (%s)', (dialect) => {
   });
 
   it('each seed runs once per app, across registrations, and status lists the irreversible ones', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     const app = await registry.registerApp('library', { database: db.config(), migrations, seeds });
     expect(await count(db, 'seeded_authors')).toBe(2);
@@ -58,7 +58,7 @@ describe.each(DIALECTS)('seeds: tracked per app (%s)', (dialect) => {
   });
 
   it('rollbackSeeds({ steps }) undoes the last n seeds; another app on the database has its own seed history', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     const app = await registry.registerApp('press', { database: db.config(), migrations, seeds });
     expect(await app.rollbackSeeds({ steps: 1 })).toMatchObject({ rolledBack: ['03_tags.mjs'], irreversible: [] });
@@ -79,7 +79,7 @@ describe.each(DIALECTS)('seeds: tracked per app (%s)', (dialect) => {
   });
 
   it('a failing seed is KNEXUS_ERR_SEED_FAILED naming the file, and leaves neither its rows nor its ledger row', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     const app = await registry.registerApp('broken', { database: db.config(), migrations });
     const failing = await registry.registerApp('broken_seeds', { database: db.config(), seeds: { directory: fixture('seeds-failing'), enabled: false } });

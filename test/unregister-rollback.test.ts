@@ -23,7 +23,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
   });
 
   it('undoes what the registration applied: its seed batch, then its migration batch', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     const order: string[] = [];
     registry.on('app-rollback-started', () => order.push('rollback-started'));
@@ -39,7 +39,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
   });
 
   it('a second registration applies nothing, so its unregistration rolls nothing back', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const first = new AppRegistry();
     await first.registerApp('blog', { database: db.config(), migrations, seeds });
     await first.shutdown(); // never rolls back
@@ -63,7 +63,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
   });
 
   it('skipRollback keeps the data', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     await registry.registerApp('blog', { database: db.config(), migrations, seeds });
     await registry.unregisterApp('blog', { skipRollback: true });
@@ -75,7 +75,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
   });
 
   it('a rollback error stops the rollback, names the file, and keeps the app registered', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     const completed: unknown[] = [];
     const unregistered: unknown[] = [];
@@ -98,7 +98,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
   });
 
   it('rejects bad unregister options before changing anything', async (t) => {
-    if (!db) return t.skip();
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     await registry.registerApp('blog', { database: db.config(), migrations, seeds });
     await expect(registry.unregisterApp('blog', { rollback: 'everything' } as never)).rejects.toMatchObject({
