@@ -34,6 +34,11 @@ describe('PluginManager as the spec constructs it', () => {
     expect(() => new AppRegistry({ pluginManager: { hookTimeout: -1 } })).toThrow(
       expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'pluginManager.hookTimeout' }),
     );
+    // hookTimeout 0 means no timeout; a load or shutdown with no time at all would always fail.
+    expect(new AppRegistry({ pluginManager: { hookTimeout: 0 } }).plugins.options.hookTimeout).toBe(0);
+    expect(() => new AppRegistry({ pluginManager: { shutdownTimeout: 0 } })).toThrow(
+      expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'pluginManager.shutdownTimeout' }),
+    );
   });
 
   it('rejects an unknown pluginManager option, naming it, so a typo does not pass silently', () => {

@@ -49,7 +49,11 @@ export function resolvePluginManagerOptions(options: PluginManagerOptions): Reso
   };
   for (const field of DURATIONS) {
     const value = resolved[field];
-    if (typeof value !== 'number' || Number.isNaN(value) || value < 0) invalid(field, 'a non-negative number of milliseconds');
+    // hookTimeout 0 turns hook timeouts off; a load or shutdown without any time at all would always fail.
+    const least = field === 'hookTimeout' ? 0 : Number.MIN_VALUE;
+    if (typeof value !== 'number' || Number.isNaN(value) || value < least) {
+      invalid(field, field === 'hookTimeout' ? 'a non-negative number of milliseconds (0: no timeout)' : 'a positive number of milliseconds');
+    }
   }
   if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1) invalid('concurrency', 'an integer of at least 1');
   const { maxErrors } = resolved;
