@@ -17,11 +17,6 @@ export interface OperationObserver {
   fail(appName: string, operation: FailedOperation, error: Error, context?: Record<string, unknown>): Promise<void>;
 }
 
-/** The runners behind an app, for the registry's pipelines (which report their own steps). */
-export interface AppRunners {
-  readonly migrations: MigrationRunner;
-  readonly seeds: SeedRunner;
-}
 
 /** Options of `withTransaction`. */
 export interface TransactionOptions {
@@ -86,7 +81,7 @@ export class ConnectionManager {
    * `migrations-started`/`-completed`; a failure is reported to plugins (`onOperationFailed`).
    */
   runMigrations(options: { to?: string } = {}): Promise<RunResult> {
-    return this.#apply('migrations', () => this.runners.migrations.latest(options));
+    return this.#apply('migrations', () => this.migrationRunner.latest(options));
   }
 
   /**
@@ -94,41 +89,38 @@ export class ConnectionManager {
    * between `onAppRollbackStarted` and `onAppRollbackCompleted` (trigger `manual`).
    */
   rollbackMigrations(options: { step?: number; all?: boolean; batch?: number } = {}): Promise<RollbackResult> {
-    return this.#rollback('migrations', options, () => this.runners.migrations.rollback(options));
+    return this.#rollback('migrations', options, () => this.migrationRunner.rollback(options));
   }
 
   /** Applied migrations (batch, time, checksum), pending ones and drifted ones. Read-only. */
   migrationStatus(): Promise<LedgerStatus> {
-    return this.#guard(() => this.runners.migrations.status());
+    return this.#guard(() => this.migrationRunner.status());
   }
 
   /** Runs the seeds this app has not run yet, as one batch (events and failures as `runMigrations`). */
   runSeeds(): Promise<RunResult> {
-    return this.#apply('seeds', () => this.runners.seeds.run());
+    return this.#apply('seeds', () => this.seedRunner.run());
   }
 
   /** Undoes the last seed batch (default), the last `steps` seeds, one `batch`, or `all` (hooks as `rollbackMigrations`). */
   rollbackSeeds(options: { steps?: number; all?: boolean; batch?: number } = {}): Promise<RollbackResult> {
     const { steps, ...rest } = options;
-    return this.#rollback('seeds', { ...rest, ...(steps === undefined ? {} : { step: steps }) }, () => this.runners.seeds.rollback(options));
+    return this.#rollback('seeds', { ...rest, ...(steps === undefined ? {} : { step: steps }) }, () => this.seedRunner.rollback(options));
   }
 
   /** Applied seeds, pending ones, drifted ones and those that cannot be undone. Read-only. */
   seedStatus(): Promise<SeedStatus> {
-    return this.#guard(() => this.runners.seeds.status());
+    return this.#guard(() => this.seedRunner.status());
   }
 
-  /** @internal The unobserved runners, for the registry's pipelines. */
-  get runners(): AppRunners {
-    const self = this;
-    return {
-      get migrations() {
-        return (self.#migrations ??= new MigrationRunner(self.knex, self.#runnerOptions('migrations')));
-      },
-      get seeds() {
-        return (self.#seeds ??= new SeedRunner(self.knex, self.#runnerOptions('seeds')));
-      },
-    };
+  /** @internal The migration runner without events or hooks, for the registry's pipelines (which report their own steps). */
+  get migrationRunner(): MigrationRunner {
+    return (this.#migrations ??= new MigrationRunner(this.knex, this.#runnerOptions('migrations')));
+  }
+
+  /** @internal The seed runner without events or hooks, for the registry's pipelines. */
+  get seedRunner(): SeedRunner {
+    return (this.#seeds ??= new SeedRunner(this.knex, this.#runnerOptions('seeds')));
   }
 
   /** Binds a model class (or builds one from a plain definition) to this app; returns the bound class. */

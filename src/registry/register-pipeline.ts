@@ -30,10 +30,10 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
     await ctx.hooks.dispatch('onAutoOperationsStarted', name, connection, view);
     const autoStarted = performance.now();
     step = 'migrations';
-    const migrations = entry.config.migrations.enabled ? await autoRun(ctx, name, 'migration', () => connection.runners.migrations.latest()) : null;
+    const migrations = entry.config.migrations.enabled ? await autoRun(ctx, name, 'migration', () => connection.migrationRunner.latest()) : null;
     entry.migrationBatch = migrations?.batch ?? null;
     step = 'seeds';
-    const seeds = entry.config.seeds.enabled ? await autoRun(ctx, name, 'seed', () => connection.runners.seeds.run()) : null;
+    const seeds = entry.config.seeds.enabled ? await autoRun(ctx, name, 'seed', () => connection.seedRunner.run()) : null;
     entry.seedBatch = seeds?.batch ?? null;
     step = 'models';
     if (entry.config.models.enabled) connection.registerModels(entry.config.models.definitions);

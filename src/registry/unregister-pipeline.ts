@@ -60,11 +60,11 @@ async function rollback(entry: AppEntry, options: UnregisterOptions): Promise<Ro
   let seeds: RollbackResult | null = null;
   let migrations: RollbackResult | null = null;
   if (entry.config.seeds.directories.length > 0 && (all || entry.seedBatch !== null)) {
-    seeds = await connection.runners.seeds.rollback(all ? { all: true } : { batch: entry.seedBatch! });
+    seeds = await connection.seedRunner.rollback(all ? { all: true } : { batch: entry.seedBatch! });
     entry.seedBatch = null;
   }
   if (entry.config.migrations.directories.length > 0 && (all || entry.migrationBatch !== null)) {
-    migrations = await connection.runners.migrations.rollback(all ? { all: true } : { batch: entry.migrationBatch! });
+    migrations = await connection.migrationRunner.rollback(all ? { all: true } : { batch: entry.migrationBatch! });
     entry.migrationBatch = null;
   }
   return { seeds, migrations, durationMs: performance.now() - started };
