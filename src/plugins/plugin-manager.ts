@@ -5,21 +5,17 @@ import { createStorageBackend } from './create-storage-backend.js';
 import { HookDispatcher, type HookFailureReporter } from './hook-dispatcher.js';
 import type { HookArgs, HookName, HookResult, LifecycleDispatcher } from './hook-map.js';
 import { PluginActivator } from './plugin-activator.js';
-import {
-  checkDependencyVersion,
-  cycleError,
-  disabledDependencyError,
-  missingDependencyError,
-  normalizeDependencies,
-} from './plugin-dependencies.js';
-import { initFailedError, invalidPluginError, loadTimeoutError, pluginNotFoundError, withSource } from './plugin-errors.js';
+import { assertDependenciesLoaded } from './assert-dependencies-loaded.js';
+import { normalizeDependencies } from './plugin-dependencies.js';
 import type { PluginEvents } from './plugin-events.js';
 import type { PluginHost } from './plugin-host.js';
 import { resolvePluginManagerOptions, type ResolvedPluginManagerOptions } from './plugin-manager-options.js';
 import type { PluginRecord } from './plugin-record.js';
 import { failureStatus, pluginStatus, type PluginSystemStatus } from './plugin-status.js';
 import { PluginTable } from './plugin-table.js';
+import { loadTimeoutError } from './plugin-errors.js';
 import { preparePlugin } from './prepare-plugin.js';
+import { reloadPlugin } from './reload-plugin.js';
 import { renderPluginMetrics } from './render-plugin-metrics.js';
 import { ServiceDirectory } from './service-directory.js';
 import type { StorageBackend } from './storage-backend.js';
@@ -175,49 +171,25 @@ export class PluginManager implements LifecycleDispatcher {
    */
   async reload<T extends Plugin = Plugin>(name: string, source?: PluginSource, config?: Config): Promise<T> {
     this.#assertOpen();
-    const old = this.#table.get(name);
-    if (old === undefined) throw pluginNotFoundError(name);
-    const nextSource = source ?? old.origin.module ?? old.origin.pluginClass;
-    if (nextSource === undefined) {
-      throw invalidPluginError({ pluginName: name }, `Plugin '${name}' was loaded as an object; pass its new version to reload it`);
-    }
-    const nextConfig = config ?? old.origin.config;
-    const timeoutMs = this.#options.loadTimeout;
-    const timeoutError = loadTimeoutError({ pluginName: name }, timeoutMs, false);
-    const started = performance.now();
-    let record: PluginRecord;
-    try {
-      record = await preparePlugin(nextSource, {
-        config: nextConfig,
-        baseDir: old.origin.baseDir ?? this.#options.baseDir,
-        key: old.origin.key,
-        fresh: true,
-        timeoutMs,
-        timeoutError,
-      });
-      if (record.name !== name) {
-        throw invalidPluginError(record.origin, `Reloading '${name}' loaded a plugin named '${record.name}'`);
-      }
-      this.#checkDependencies(record);
-      await this.#activator.activate(record, nextConfig, timeoutMs - (performance.now() - started), timeoutError, 'stage');
-    } catch (error) {
-      // Unless the old version was unloaded meanwhile, it gets back any service the new one replaced.
-      if (this.#table.get(name) === old) this.#services.restore(old);
-      const reported = error instanceof KnexusError ? error : initFailedError({ pluginName: name }, error);
-      this.#emitError({ component: 'PluginManager', phase: 'reload', pluginName: name, error: reported });
-      throw reported;
-    }
-    if (this.#table.get(name) !== old) {
-      // The old version was unloaded (or shut down) while the new one initialized: nothing to replace.
-      await this.#activator.retire(record, { drain: false, purgeData: false });
-      throw pluginNotFoundError(name);
-    }
-    record.state = 'active';
-    this.#table.replace(old, record);
-    this.#emit('plugin-reloaded', { name, previousVersion: old.version, version: record.version, loadTimeMs: record.loadTimeMs });
-    await this.#activator.retire(old, { drain: true, purgeData: false });
+    const record = await reloadPlugin(
+      {
+        table: this.#table,
+        activator: this.#activator,
+        services: this.#services,
+        baseDir: this.#options.baseDir,
+        loadTimeout: this.#options.loadTimeout,
+        checkDependencies: (next) => this.#checkDependencies(next),
+        reportError: (event) => this.#emitError(event),
+        announce: (next, previousVersion) =>
+          this.#emit('plugin-reloaded', { name, previousVersion, version: next.version, loadTimeMs: next.loadTimeMs }),
+      },
+      name,
+      source,
+      config,
+    );
     return record.plugin as T;
   }
+
 
   /** The loaded (active or disabled) plugin named `name`. */
   get<T extends Plugin = Plugin>(name: string): T | undefined {
@@ -314,17 +286,8 @@ export class PluginManager implements LifecycleDispatcher {
     return renderPluginMetrics(this.#table.records(), this.#failures.length);
   }
 
-  /** A manually loaded plugin's dependencies must already be loaded at a satisfying version. */
   #checkDependencies(record: PluginRecord): void {
-    for (const dep of normalizeDependencies(record.plugin.dependencies)) {
-      if (dep.name === record.name) throw cycleError(record.name, [record.name, record.name]);
-      const provider = this.#table.get(dep.name);
-      if (provider === undefined) {
-        const error = this.#disabledEntries.has(dep.name) ? disabledDependencyError(record.name, dep) : missingDependencyError(record.name, dep);
-        throw withSource(error, record.origin);
-      }
-      checkDependencyVersion(record.name, dep, provider.version);
-    }
+    assertDependenciesLoaded(record, (name) => this.#table.get(name), (name) => this.#disabledEntries.has(name));
   }
 
   #announce(record: PluginRecord): void {
