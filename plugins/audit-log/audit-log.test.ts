@@ -90,7 +90,7 @@ describe('audit-log plugin', () => {
     const file = join(dir, 'manual-failure.jsonl');
     registry = new AppRegistry();
     await registry.loadPlugin(AuditLogPlugin, { file });
-    const broken = await registry.registerApp('broken', { ...brokenApp(), migrations: { directory: fixture('migrations-broken'), enabled: false } });
+    const broken = await registry.registerApp('broken', { ...brokenApp(), migrations: { directory: [fixture('migrations'), fixture('migrations-broken')], enabled: false } });
     await expect(broken.runMigrations()).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED' });
 
     const [, failure] = readLines(file);

@@ -12,7 +12,7 @@ export function notesApp(database: DatabaseConfig = { client: 'better-sqlite3', 
 
 /** An app whose second migration fails. */
 export function brokenApp(database: DatabaseConfig = { client: 'better-sqlite3', connection: { filename: ':memory:' } }): AppConfig {
-  return { database, migrations: { directory: fixture('migrations-broken') } };
+  return { database, migrations: { directory: [fixture('migrations'), fixture('migrations-broken')] } };
 }
 
 /** Absolute path of a plugin's entry module, for config-driven loading. */
