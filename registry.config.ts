@@ -6,9 +6,8 @@
  * (`mysql://…`) instead. The URL is never printed: reports show host, port, database and user only.
  */
 import { Model } from 'objection';
-// In your own project: import { defineConfig } from 'knexus';
-import { defineConfig } from './src/config/define-config.js';
-import type { DatabaseConfig } from './src/registry/app-config.js';
+// 'knexus' resolves to this package's own build (dist/), exactly as it does in a project that installed it.
+import { defineConfig, type DatabaseConfig } from 'knexus';
 
 // Objection classes rather than plain `{ tableName, relationMappings }` definitions: they refer to each
 // other directly, and knexus binds a copy of each (with its relations) to the blog's connection.
@@ -55,14 +54,14 @@ export default defineConfig({
   // The first-party plugins, loaded at start-up (each folder's README lists its options).
   // METRICS_PORT moves the HTTP endpoint (0 picks a free port; `off` disables it).
   plugins: {
-    'audit-log': { enabled: true, module: './plugins/audit-log/index.ts', config: { file: './data/audit.jsonl' } },
-    'query-monitor': { enabled: true, module: './plugins/query-monitor/index.ts', config: { slowQueryMs: 500 } },
+    'audit-log': { enabled: true, module: 'knexus/plugins/audit-log', config: { file: './data/audit.jsonl' } },
+    'query-monitor': { enabled: true, module: 'knexus/plugins/query-monitor', config: { slowQueryMs: 500 } },
     'metrics-http': {
       enabled: process.env['METRICS_PORT'] !== 'off',
-      module: './plugins/metrics-http/index.ts',
+      module: 'knexus/plugins/metrics-http',
       config: { host: '127.0.0.1', port: Number(process.env['METRICS_PORT'] ?? 9464) },
     },
-    backup: { enabled: true, module: './plugins/backup/index.ts', config: { directory: './data/backups', keep: 5 } },
+    backup: { enabled: true, module: 'knexus/plugins/backup', config: { directory: './data/backups', keep: 5 } },
   },
 
   apps: {

@@ -11,7 +11,7 @@ const PROCESSES = 6;
 const ROUNDS = 10;
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 const migrations = fileURLToPath(new URL('./fixtures/migrations', import.meta.url));
-const dist = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+const dist = fileURLToPath(import.meta.resolve('knexus'));
 
 const child = {
   knex: (db) => `

@@ -7,7 +7,7 @@
  * Run: npm run bench -- hook-dispatch (plain JavaScript on the build, so no loader sits in the measured path)
  */
 import pTimeout from 'p-timeout';
-import { AppRegistry, definePlugin } from '../dist/index.js';
+import { AppRegistry, definePlugin } from 'knexus';
 const PLUGINS = 10;
 const EVENTS = 10_000;
 const ROUNDS = 9;

@@ -8,7 +8,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppRegistry } from '../dist/index.js';
+import { AppRegistry } from 'knexus';
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'test', 'fixtures', 'plugins');
 const CONCURRENCY = 3;
 const LIMIT = 1.1;

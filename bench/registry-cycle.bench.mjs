@@ -7,7 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 // Plain JavaScript against the build, so no TypeScript loader slows either side's imports.
-import { AppRegistry } from '../dist/index.js';
+import { AppRegistry } from 'knexus';
 
 const migrations = fileURLToPath(new URL('./fixtures/migrations', import.meta.url));
 const seeds = fileURLToPath(new URL('./fixtures/seeds', import.meta.url));

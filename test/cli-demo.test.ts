@@ -10,12 +10,8 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 // DATABASE_URL picks PostgreSQL) so the test never touches ./data; migrations, seeds and models are the demo's own.
 const WRAPPER = `import demo from ${JSON.stringify(join(root, 'registry.config.ts'))};
 const blog = demo.apps.blog;
-const plugins = Object.fromEntries(
-  Object.entries(demo.plugins).map(([key, entry]) => [key, { ...entry, module: ${JSON.stringify(root)} + '/' + entry.module }]),
-);
 export default {
   ...demo,
-  plugins,
   apps: {
     blog: {
       ...blog,

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { loadConfig } from '../config/load-config.js';
 import { COMMANDS as COMMAND_NAMES, parseCliArgs, type CliArgs, type CommandName } from './cli-args.js';
 import { CliOutput } from './cli-output.js';
@@ -68,6 +68,7 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  // Through the package's own name, so the answer is the same from src/ (tests) and from dist/src/ (installed).
+  const pkg = createRequire(import.meta.url)('knexus/package.json') as { version?: string };
   return pkg.version ?? 'unknown';
 }

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { createJiti } from 'jiti';
 import { KnexusError, errorMessage } from '../errors.js';
+import { importFile } from '../util/import-file.js';
 import { CONFIG_FILE_NAMES } from './config-file-names.js';
 import { findConfigFile } from './find-config-file.js';
 import { validateConfig, type ValidatedConfig } from './validate-config.js';
@@ -15,7 +15,7 @@ export interface LoadConfigOptions {
 }
 
 /**
- * Finds, imports (TypeScript included, through jiti) and validates a `registry.config.*` file.
+ * Finds, imports (TypeScript included) and validates a `registry.config.*` file.
  * Throws KNEXUS_ERR_CONFIG_NOT_FOUND, KNEXUS_ERR_CONFIG_LOAD or KNEXUS_ERR_INVALID_CONFIG, each naming the file.
  *
  * @example
@@ -42,15 +42,13 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Valid
 async function importConfig(file: string): Promise<unknown> {
   let namespace: Record<string, unknown>;
   try {
-    // No module cache: a long-lived process (or a test) that loads the file again must see its edits.
-    const jiti = createJiti(import.meta.url, { moduleCache: false });
-    namespace = (await jiti.import(file)) as Record<string, unknown>;
+    // Keyed by modification time: a long-lived process (or a test) that loads the file again sees its edits.
+    namespace = await importFile(file, { fresh: String(statSync(file).mtimeMs) });
   } catch (error) {
     throw new KnexusError('KNEXUS_ERR_CONFIG_LOAD', `Could not load ${file}: ${headline(errorMessage(error))}`, { configFile: file }, error);
   }
-  // jiti hands CommonJS `module.exports` back as `default` too, so only ESM files can lack one.
-  const esm = !file.endsWith('.js') || Object.keys(namespace).length === 0;
-  if (namespace['default'] === undefined || (esm && !Object.keys(namespace).includes('default'))) {
+  // CommonJS `module.exports` arrives as `default`, so only an ES module can lack one.
+  if (namespace['default'] === undefined || !Object.keys(namespace).includes('default')) {
     throw new KnexusError(
       'KNEXUS_ERR_CONFIG_LOAD',
       `${file} has no default export: write \`export default defineConfig({ apps: { … } })\``,

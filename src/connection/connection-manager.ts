@@ -133,9 +133,12 @@ export class ConnectionManager {
     return this.#models.registerAll(definitions);
   }
 
-  /** The bound model called `name`; throws KNEXUS_ERR_MODEL_NOT_FOUND otherwise. */
-  getModel(name: string): ModelClass {
-    return this.#models.get(name);
+  /**
+   * The bound model called `name`; throws KNEXUS_ERR_MODEL_NOT_FOUND otherwise. Name its class to
+   * get typed queries: `blog.getModel<typeof Post>('Post').query()` yields `Post` instances.
+   */
+  getModel<M extends ModelClass = ModelClass>(name: string): M {
+    return this.#models.get(name) as M;
   }
 
   /** Names of this app's models. */
@@ -143,12 +146,15 @@ export class ConnectionManager {
     return this.#models.names();
   }
 
-  /** Runs `fn` in a transaction: committed if it resolves, rolled back if it throws or exceeds `timeout`. */
-  async withTransaction<T>(fn: (trx: Knex.Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  /**
+   * Runs `fn` in a transaction: committed if it resolves, rolled back if it throws or exceeds `timeout`.
+   * `fn` may return any thenable, such as an Objection query builder.
+   */
+  async withTransaction<T>(fn: (trx: Knex.Transaction) => PromiseLike<T> | T, options: TransactionOptions = {}): Promise<T> {
     const config: Knex.TransactionConfig = {};
     if (options.isolationLevel !== undefined) config.isolationLevel = options.isolationLevel;
     const { timeout } = options;
-    if (timeout === undefined || timeout <= 0) return this.knex.transaction(fn, config);
+    if (timeout === undefined || timeout <= 0) return this.knex.transaction(async (trx) => await fn(trx), config);
     const error = new KnexusError(
       'KNEXUS_ERR_TRANSACTION_TIMEOUT',
       `Transaction of app '${this.name}' exceeded ${timeout}ms and was rolled back`,

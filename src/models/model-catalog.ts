@@ -1,8 +1,15 @@
 import type { Knex } from 'knex';
-import { Model } from 'objection';
+import { createRequire } from 'node:module';
+import type { Model as ObjectionModel } from 'objection';
 import { KnexusError } from '../errors.js';
 import type { ModelClass, ModelDefinition } from '../registry/app-config.js';
 import { isPlainObject } from '../util/safe-copy.js';
+
+let objectionModel: typeof ObjectionModel | undefined;
+/** Objection's `Model`, loaded on first use: apps without models (and `import('knexus')`) never pay for it. */
+function baseModel(): typeof ObjectionModel {
+  return (objectionModel ??= (createRequire(import.meta.url)('objection') as typeof import('objection')).Model);
+}
 
 /**
  * One app's Objection models, each bound to the app's knex (`Model.bindKnex`), so the same class
@@ -63,7 +70,7 @@ export class ModelCatalog {
       });
     }
     const modelClass = typeof definition === 'function' ? definition : this.#fromDefinition(name, definition);
-    if (!(modelClass.prototype instanceof Model)) {
+    if (!(modelClass.prototype instanceof baseModel())) {
       throw new KnexusError(
         'KNEXUS_ERR_INVALID_MODEL',
         `Model '${name}' of app '${this.#appName}' is not an Objection Model subclass or a { tableName } definition`,
@@ -97,7 +104,7 @@ export class ModelCatalog {
     }
     const catalog = this;
     const { tableName, idColumn, jsonSchema, relationMappings } = definition;
-    const generated = class extends Model {
+    const generated = class extends baseModel() {
       static override get tableName() {
         return tableName;
       }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { assertDriverInstalled } from '../connection/assert-driver-installed.js';
 import { KnexusError } from '../errors.js';
 import { assertAppName, assertSqlIdentifier } from '../util/identifier.js';
 import { deepFreeze, isPlainObject, safeCopy } from '../util/safe-copy.js';
@@ -92,6 +93,8 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
   const modelsEnabled = (models as { enabled?: boolean } | undefined)?.enabled ?? Object.keys(definitions).length > 0;
 
   if (config.reusable !== undefined && typeof config.reusable !== 'boolean') fail('reusable', 'must be a boolean');
+  // Last of the checks, and before anything opens: the config is right, but this machine cannot run it.
+  if (database !== undefined) assertDriverInstalled(database.client, appName);
 
   return deepFreeze({
     database,

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createJiti, type Jiti } from 'jiti';
+import type { Jiti } from 'jiti';
 
 const TYPESCRIPT = new Set(['.ts', '.mts', '.cts', '.tsx']);
 const requireCache = createRequire(import.meta.url).cache;
@@ -35,6 +35,8 @@ export async function importFile(path: string, options: ImportFileOptions = {}):
       nativeTypeScript = false;
     }
   }
+  // Loaded on first need: a process whose files are all JavaScript never pays for a TypeScript compiler.
+  const { createJiti } = await import('jiti');
   const jiti = options.fresh === undefined ? (sharedJiti ??= createJiti(import.meta.url)) : createJiti(import.meta.url, { moduleCache: false });
   return (await jiti.import(path)) as Record<string, unknown>;
 }
