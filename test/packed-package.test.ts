@@ -18,7 +18,7 @@ const work = mkdtempSync(join(tmpdir(), 'knexus-pack-'));
 const consumer = join(work, 'consumer');
 
 function run(command: string, args: readonly string[], cwd: string): SpawnSyncReturns<string> {
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env['npm_config_prefix'];
   return spawnSync(command, args, { cwd, env, encoding: 'utf8', timeout: 240_000 });
 }
@@ -159,10 +159,12 @@ describe('the packed package', () => {
     expect(tsc.status).toBe(0);
   });
 
-  it('runs the CLI from the build: npx knexus --help', () => {
+  it('runs the CLI from the build: npx knexus --help and --version', () => {
     const help = run('npx', ['--no-install', 'knexus', '--help'], consumer);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/knexus up/);
+    const version = run('npx', ['--no-install', 'knexus', '--version'], consumer);
+    expect(version.stdout.trim()).toBe(`knexus ${(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version}`);
   });
 
   it('gives KNEXUS_ERR_DRIVER_MISSING with the install command for a better-sqlite3 app, before opening anything', () => {

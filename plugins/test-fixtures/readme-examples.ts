@@ -23,8 +23,8 @@ export interface ExampleRun {
 }
 
 /**
- * Runs one example as a module: `knexus` is the source entry point, `./plugins/…` this repository's
- * plugins, and relative data paths land in a fresh temp working folder holding the fixture migrations.
+ * Runs one example as a module: `knexus` is the source entry point, `knexus/plugins/…` this
+ * repository's plugin sources (one module graph with the entry point), and relative data paths land in a fresh temp working folder holding the fixture migrations.
  */
 export async function runReadmeExample(plugin: string, code: string, index: number): Promise<ExampleRun> {
   const workdir = mkdtempSync(join(tmpdir(), `knexus-${plugin}-readme-`));
@@ -34,7 +34,7 @@ export async function runReadmeExample(plugin: string, code: string, index: numb
   const path = join(scratch, `${plugin}-${index}-${process.pid}.ts`);
   const source = code
     .replace(/from 'knexus'/g, `from '${pathToFileURL(join(root, 'src', 'index.ts')).href}'`)
-    .replace(/'\.\/plugins\//g, `'${join(root, 'plugins')}/`);
+    .replace(/'knexus\/plugins\/([\w-]+)'/g, (_, name: string) => `'${join(root, 'plugins', name, 'index.ts')}'`);
   writeFileSync(path, `${source}\nexport {};\n`);
   const printed: string[] = [];
   const capture = (...args: unknown[]): void => {
