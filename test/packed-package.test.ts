@@ -13,7 +13,7 @@ import { createPgDatabase, serverAvailable, type TestDatabase } from './support/
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
-const PLUGINS = ['audit-log', 'backup', 'metrics-http', 'query-monitor'] as const;
+const PLUGINS = ['audit-log', 'backup', 'board', 'metrics-http', 'query-monitor'] as const;
 const work = mkdtempSync(join(tmpdir(), 'knexus-pack-'));
 const consumer = join(work, 'consumer');
 

@@ -146,7 +146,7 @@ export class HookDispatcher {
       call.settled = true;
       if (measure) {
         const now = performance.now();
-        handler.stats.totalMs += now - stamp;
+        handler.stats.record(now - stamp);
         stamp = now;
       }
       if (out !== undefined) {
@@ -188,7 +188,7 @@ export class HookDispatcher {
         (value) => {
           if (call.settled) return;
           call.settled = true;
-          if (this.#options.measure) handler.stats.totalMs += coarseNow() - call.startedAt;
+          if (this.#options.measure) handler.stats.record(coarseNow() - call.startedAt);
           if (value !== undefined) (batch.results ??= new Map()).set(handler.record.name, value);
           handler.record.callFinished();
           batch.settle();
@@ -216,7 +216,7 @@ export class HookDispatcher {
     const stats = handler.stats;
     if (timedOut) stats.timeouts++;
     else stats.errors++;
-    if (this.#options.measure) stats.totalMs += performance.now() - call.startedAt;
+    if (this.#options.measure) stats.record(performance.now() - call.startedAt);
     handler.record.lastError = error;
     const appName = typeof batch.args[0] === 'string' ? batch.args[0] : undefined;
     let followUp: Promise<unknown> | undefined;

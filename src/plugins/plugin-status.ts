@@ -1,4 +1,5 @@
 import type { HookName } from './hook-map.js';
+import type { HookStats } from './hook-stats.js';
 import type { PluginRecord, PluginState } from './plugin-record.js';
 import type { PluginFailure } from './plugin-types.js';
 
@@ -10,7 +11,8 @@ export interface PluginMetricsSnapshot {
   readonly totalMs: number;
   readonly averageMs: number;
   readonly lastError: string | undefined;
-  readonly hooks: Partial<Record<HookName, { calls: number; errors: number; timeouts: number; totalMs: number; averageMs: number }>>;
+  /** Per hook: counts, total and mean ms, and p50/p95 of the latest 128 calls. */
+  readonly hooks: Partial<Record<HookName, ReturnType<HookStats['toJSON']>>>;
 }
 
 /** One plugin in `getStatus()`. */

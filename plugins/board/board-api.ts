@@ -1,0 +1,255 @@
+import type { AppConfigView, AppRegistry, AppState, ConnectionTarget, LedgerStatus, PoolUsage, RegistryHealth, SeedStatus } from '../../src/index.js';
+import type { BoardHistory, FailureRecord, HealthPoint } from './board-history.js';
+
+/** Migration or seed counts of one app; null while it is not ready (its ledger cannot be read). */
+export interface LedgerCounts {
+  readonly applied: number;
+  readonly pending: number;
+  readonly drifted: number;
+  /** The newest applied file, or null. */
+  readonly latest: string | null;
+}
+
+/** One row of the apps table (`GET <base>/api/apps`). */
+export interface BoardAppRow {
+  readonly name: string;
+  readonly state: AppState;
+  /** Where the app points: client, host, port, database, user, filename, schema; never a password. */
+  readonly target: ConnectionTarget;
+  /** The app whose pool it uses (itself unless it shares one). */
+  readonly owner: string | null;
+  readonly migrations: LedgerCounts | null;
+  readonly seeds: LedgerCounts | null;
+  /** The last health result, or null before the first health cycle. */
+  readonly health: HealthPoint | null;
+  readonly pool: PoolUsage | null;
+  /** Failures kept for this app (see the detail view). */
+  readonly failures: number;
+}
+
+/** One page of the apps table, filtered by state and name. */
+export interface BoardAppsPage {
+  readonly generatedAt: string;
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+  /** Apps per state over the whole registry (before filtering). */
+  readonly states: Readonly<Partial<Record<AppState, number>>>;
+  readonly apps: readonly BoardAppRow[];
+}
+
+/** One applied ledger entry in the detail view. */
+export interface BoardLedgerEntry {
+  readonly name: string;
+  readonly batch: number;
+  readonly appliedAt: string;
+}
+
+/** The ledger of one kind (migrations or seeds) in the detail view. */
+export interface BoardLedger {
+  readonly applied: readonly BoardLedgerEntry[];
+  readonly pending: readonly string[];
+  readonly drifted: readonly string[];
+}
+
+/** The detail view of one app (`GET <base>/api/apps/<name>`). */
+export interface BoardAppDetail extends BoardAppRow {
+  readonly registeredAt: string | null;
+  readonly ledger: { readonly migrations: BoardLedger | null; readonly seeds: BoardLedger | null };
+  readonly failureLog: readonly FailureRecord[];
+  readonly healthHistory: readonly HealthPoint[];
+}
+
+/** One hook of one plugin in the plugins table. */
+export interface BoardHookRow {
+  readonly hook: string;
+  readonly calls: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+}
+
+/** One plugin (`GET <base>/api/plugins`). */
+export interface BoardPluginRow {
+  readonly name: string;
+  readonly version: string;
+  readonly state: string;
+  readonly calls: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly lastError: string | null;
+  readonly hooks: readonly BoardHookRow[];
+}
+
+/** Query of the apps table. */
+export interface AppsQuery {
+  readonly state?: string;
+  readonly q?: string;
+  readonly page?: number;
+  readonly pageSize?: number;
+}
+
+const MAX_PAGE_SIZE = 200;
+
+/** What the board lists of an app: the registry's apps, plus registrations that failed (the registry drops those). */
+interface Listed {
+  readonly name: string;
+  readonly state: AppState;
+  readonly target: ConnectionTarget;
+  readonly owner: string | undefined;
+  readonly registeredAt: Date | undefined;
+}
+
+interface CachedLedgers {
+  readonly at: number;
+  readonly migrations: LedgerStatus | null;
+  readonly seeds: SeedStatus | null;
+}
+
+/**
+ * Builds the board's JSON documents from the registry. Ledgers are read only for the apps on the
+ * requested page and cached for `maxAgeMs`, so a board over 10,000 apps costs one page of queries.
+ */
+export class BoardApi {
+  readonly #registry: AppRegistry;
+  readonly #history: BoardHistory;
+  readonly #maxAgeMs: number;
+  readonly #ledgers = new Map<string, CachedLedgers>();
+  readonly #starting = new Map<string, ConnectionTarget>();
+  readonly #failed = new Map<string, Listed>();
+  #lastHealth: RegistryHealth | undefined;
+
+  constructor(registry: AppRegistry, history: BoardHistory, maxAgeMs: number) {
+    this.#registry = registry;
+    this.#history = history;
+    this.#maxAgeMs = maxAgeMs;
+  }
+
+  /** Remembers the latest health cycle (pool usage comes from it). */
+  healthCompleted(health: RegistryHealth): void {
+    this.#lastHealth = health;
+    this.#history.recordHealth(health);
+  }
+
+  /** Notes where a registering app points, so a failed registration can still be listed. */
+  registrationStarted(appName: string, view: AppConfigView): void {
+    this.#starting.set(appName, view.target);
+    this.#failed.delete(appName);
+  }
+
+  /** Keeps a failure for the detail view; a failed registration is listed (state `failed`) until the app registers again. */
+  failed(appName: string, operation: string, error: unknown, duringRegistration: boolean): void {
+    this.#history.recordFailure(appName, operation, error);
+    if (!duringRegistration) return;
+    const target = this.#starting.get(appName);
+    this.#starting.delete(appName);
+    // The registry still holds the failed app while the hooks run, and drops it right after.
+    if (target === undefined) return;
+    this.#failed.set(appName, { name: appName, state: 'failed', target, owner: undefined, registeredAt: undefined });
+  }
+
+  /** Forgets a registration in progress once it succeeded. */
+  registered(appName: string): void {
+    this.#starting.delete(appName);
+  }
+
+  /** Drops what is cached about an app that is gone. */
+  forget(appName: string): void {
+    this.#ledgers.delete(appName);
+    this.#history.forget(appName);
+  }
+
+  #listed(): Listed[] {
+    const apps = new Map<string, Listed>(this.#failed);
+    for (const app of Object.values(this.#registry.getStatus().apps)) apps.set(app.name, app);
+    return [...apps.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** One page of the apps table. */
+  async apps(query: AppsQuery): Promise<BoardAppsPage> {
+    const all = this.#listed();
+    const states: Partial<Record<AppState, number>> = {};
+    for (const app of all) states[app.state] = (states[app.state] ?? 0) + 1;
+    const needle = query.q?.trim().toLowerCase() ?? '';
+    const matching = all.filter((app) => (query.state ? app.state === query.state : true) && (needle === '' || app.name.toLowerCase().includes(needle)));
+    const pageSize = Math.min(Math.max(1, Math.trunc(query.pageSize ?? 50)), MAX_PAGE_SIZE);
+    const pages = Math.max(1, Math.ceil(matching.length / pageSize));
+    const page = Math.min(Math.max(1, Math.trunc(query.page ?? 1)), pages);
+    const slice = matching.slice((page - 1) * pageSize, page * pageSize);
+    const apps = await Promise.all(slice.map(async (app) => this.#row(app, await this.#ledgersOf(app))));
+    return { generatedAt: new Date().toISOString(), total: matching.length, page, pageSize, states, apps };
+  }
+
+  /** The detail view of `name`, or undefined when no such app is registered. */
+  async app(name: string): Promise<BoardAppDetail | undefined> {
+    const status = this.#listed().find((app) => app.name === name);
+    if (status === undefined) return undefined;
+    const ledgers = await this.#ledgersOf(status, true);
+    return {
+      ...this.#row(status, ledgers),
+      registeredAt: status.registeredAt?.toISOString() ?? null,
+      ledger: { migrations: ledger(ledgers.migrations), seeds: ledger(ledgers.seeds) },
+      failureLog: this.#history.failures(name),
+      healthHistory: this.#history.health(name),
+    };
+  }
+
+  /** Every plugin with its per-hook calls, errors, timeouts and p50/p95 durations. */
+  plugins(): BoardPluginRow[] {
+    const { plugins } = this.#registry.getStatus().plugins;
+    return Object.values(plugins).map((p) => ({
+      name: p.name,
+      version: p.version,
+      state: p.status,
+      calls: p.metrics.calls,
+      errors: p.metrics.errors,
+      timeouts: p.metrics.timeouts,
+      lastError: p.metrics.lastError ?? null,
+      hooks: Object.entries(p.metrics.hooks).map(([hook, s]) => ({ hook, calls: s.calls, errors: s.errors, timeouts: s.timeouts, p50Ms: s.p50Ms, p95Ms: s.p95Ms })),
+    }));
+  }
+
+  #row(app: Listed, ledgers: CachedLedgers): BoardAppRow {
+    const history = this.#history.health(app.name);
+    return {
+      name: app.name,
+      state: app.state,
+      target: app.target,
+      owner: app.owner ?? null,
+      migrations: counts(ledgers.migrations),
+      seeds: counts(ledgers.seeds),
+      health: history[history.length - 1] ?? null,
+      pool: this.#lastHealth?.apps[app.name]?.pool ?? null,
+      failures: this.#history.failures(app.name).length,
+    };
+  }
+
+  async #ledgersOf(app: Listed, fresh = false): Promise<CachedLedgers> {
+    const cached = this.#ledgers.get(app.name);
+    if (!fresh && cached !== undefined && Date.now() - cached.at < this.#maxAgeMs) return cached;
+    let read: CachedLedgers = { at: Date.now(), migrations: null, seeds: null };
+    if (app.state === 'ready') {
+      const connection = this.#registry.getApp(app.name);
+      // A ledger that cannot be read right now (the app is going away) shows as unknown, not as an error page.
+      const [migrations, seeds] = await Promise.all([connection.migrationStatus().catch(() => null), connection.seedStatus().catch(() => null)]);
+      read = { at: Date.now(), migrations, seeds };
+    }
+    this.#ledgers.set(app.name, read);
+    return read;
+  }
+}
+
+function counts(status: LedgerStatus | null): LedgerCounts | null {
+  if (status === null) return null;
+  return { applied: status.applied.length, pending: status.pending.length, drifted: status.drifted.length, latest: status.applied[status.applied.length - 1]?.name ?? null };
+}
+
+function ledger(status: LedgerStatus | null): BoardLedger | null {
+  if (status === null) return null;
+  return {
+    applied: status.applied.map((e) => ({ name: e.name, batch: e.batch, appliedAt: new Date(e.appliedAt).toISOString() })),
+    pending: status.pending,
+    drifted: status.drifted.map((d) => d.name),
+  };
+}

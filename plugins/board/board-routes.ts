@@ -1,0 +1,99 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { BoardApi } from './board-api.js';
+import { BOARD_CSS, BOARD_HTML, BOARD_ICON, BOARD_JS } from './board-assets.js';
+import type { ResolvedBoardOptions } from './board-options.js';
+
+/** What the board's routes need besides the options: the JSON documents and the one write action. */
+export interface BoardBackend {
+  readonly api: BoardApi;
+  /** Runs one app's pending migrations; undefined when the app is not registered. */
+  migrate(appName: string, remoteAddress: string | null): Promise<unknown>;
+}
+
+/** Every response forbids framing, sniffing and any script or style that is not the board's own. */
+const SECURITY_HEADERS = {
+  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+} as const;
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * Builds the board's request handler: resolves true when it answered (the path is under `basePath`),
+ * false otherwise, so it can sit in front of other routes in a user's own server.
+ */
+export function boardHandler(options: ResolvedBoardOptions, backend: BoardBackend): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
+  const html = BOARD_HTML.replaceAll('{{BASE}}', options.basePath).replaceAll('{{REFRESH}}', String(options.refreshMs));
+  return async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://board.invalid');
+    const base = options.basePath;
+    if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return false;
+    const path = url.pathname.slice(base.length) || '/';
+    // The page, script and style hold no data; everything an app or plugin says comes from /api, behind the token.
+    if (path.startsWith('/api/') && !authorized(request, url, options.token)) {
+      send(response, 401, JSON_TYPE, JSON.stringify({ error: 'a valid token is required (Authorization: Bearer <token>)' }), { 'www-authenticate': 'Bearer' });
+      return true;
+    }
+    const method = request.method ?? 'GET';
+    try {
+      if (method === 'POST' && /^\/api\/apps\/[^/]+\/migrate$/.test(path)) {
+        if (!options.actions) return json(response, 403, { error: 'actions are disabled (board option `actions`)' });
+        const name = decodeURIComponent(path.split('/')[3]!);
+        const result = await backend.migrate(name, request.socket.remoteAddress ?? null);
+        return result === undefined ? json(response, 404, { error: 'no such app' }) : json(response, 200, result);
+      }
+      if (method !== 'GET' && method !== 'HEAD') {
+        send(response, 405, JSON_TYPE, JSON.stringify({ error: 'method not allowed' }), { allow: 'GET, HEAD' });
+        return true;
+      }
+      if (path === '/') return sendAndTrue(response, 200, 'text/html; charset=utf-8', html);
+      if (path === '/board.js') return sendAndTrue(response, 200, 'text/javascript; charset=utf-8', BOARD_JS);
+      if (path === '/board.css') return sendAndTrue(response, 200, 'text/css; charset=utf-8', BOARD_CSS);
+      if (path === '/favicon.svg') return sendAndTrue(response, 200, 'image/svg+xml', BOARD_ICON);
+      if (path === '/api/info') return json(response, 200, { actions: options.actions, refreshMs: options.refreshMs });
+      if (path === '/api/apps') {
+        const number = (key: string) => (url.searchParams.has(key) ? Number(url.searchParams.get(key)) || 1 : undefined);
+        const query = { state: url.searchParams.get('state') ?? '', q: url.searchParams.get('q') ?? '' };
+        const page = number('page');
+        const pageSize = number('pageSize');
+        return json(response, 200, await backend.api.apps({ ...query, ...(page === undefined ? {} : { page }), ...(pageSize === undefined ? {} : { pageSize }) }));
+      }
+      if (path.startsWith('/api/apps/')) {
+        const detail = await backend.api.app(decodeURIComponent(path.slice('/api/apps/'.length)));
+        return detail === undefined ? json(response, 404, { error: 'no such app' }) : json(response, 200, detail);
+      }
+      if (path === '/api/plugins') return json(response, 200, backend.api.plugins());
+      return json(response, 404, { error: 'not found' });
+    } catch {
+      // The message of an unexpected error may hold anything: the board says only that it failed.
+      return json(response, 500, { error: 'the board could not answer; see the registry logs' });
+    }
+  };
+}
+
+function authorized(request: IncomingMessage, url: URL, token: string | undefined): boolean {
+  if (token === undefined) return true;
+  const header = request.headers.authorization;
+  const given = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token');
+  if (given === null || given === undefined) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function json(response: ServerResponse, status: number, body: unknown): true {
+  return sendAndTrue(response, status, JSON_TYPE, JSON.stringify(body));
+}
+
+function sendAndTrue(response: ServerResponse, status: number, type: string, body: string): true {
+  send(response, status, type, body);
+  return true;
+}
+
+function send(response: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body), ...extra });
+  response.end(response.req?.method === 'HEAD' ? undefined : body);
+}

@@ -1,0 +1,158 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PluginInterface, type AppConfigView, type AppRegistry, type FailedOperation } from '../../src/index.js';
+import { BoardApi } from './board-api.js';
+import { BoardHistory } from './board-history.js';
+import { resolveBoardOptions, type BoardOptions, type ResolvedBoardOptions } from './board-options.js';
+import { boardHandler } from './board-routes.js';
+
+export { BOARD_DEFAULTS, type BoardOptions } from './board-options.js';
+export type { BoardAppDetail, BoardAppRow, BoardAppsPage, BoardHookRow, BoardLedger, BoardLedgerEntry, BoardPluginRow, LedgerCounts } from './board-api.js';
+export type { FailureRecord, HealthPoint } from './board-history.js';
+
+/** Registry event of every board action (run migrations), for audit trails. */
+export const BOARD_ACTION_EVENT = 'board:action';
+
+/** Payload of the `board:action` event. */
+export interface BoardActionEvent {
+  readonly action: 'migrate';
+  readonly appName: string;
+  readonly at: string;
+  /** Where the request came from (the socket's remote address). */
+  readonly remoteAddress: string | null;
+  readonly outcome: 'ok' | 'failed';
+  readonly code?: string;
+}
+
+/** What `getStatus()` reports. */
+export interface BoardStatus {
+  readonly listening: boolean;
+  /** The page's address (with the real port when `port: 0` was asked), or null when not listening. */
+  readonly url: string | null;
+  readonly requests: number;
+  readonly actions: number;
+}
+
+/**
+ * An operator's page: every app's state, target, migrations (applied, pending, drifted, latest),
+ * seeds, last health result and latency, pool usage and failures; a detail view with the ledgers,
+ * the failures with their codes and hints, and a health-latency chart; the plugins with per-hook
+ * calls, errors, timeouts and p50/p95 durations. The page polls a documented JSON API
+ * (`<basePath>/api/apps`, `/api/apps/<name>`, `/api/plugins`). Read-only unless `actions` and a `token`.
+ *
+ * @example
+ * ```ts
+ * await registry.loadPlugin(BoardPlugin, { port: 0 });
+ * const { url } = registry.getPlugin('board')!.getStatus() as BoardStatus; // open it in a browser
+ * ```
+ */
+export default class BoardPlugin extends PluginInterface<BoardOptions> {
+  readonly #config: BoardOptions;
+  #options: ResolvedBoardOptions | undefined;
+  #registry: AppRegistry | undefined;
+  #api: BoardApi | undefined;
+  #server: Server | undefined;
+  #address: AddressInfo | undefined;
+  #route: ((request: IncomingMessage, response: ServerResponse) => Promise<boolean>) | undefined;
+  #requests = 0;
+  #actions = 0;
+
+  /** Takes the plugin's config; it is validated by `validateConfiguration` and applied by `initialize`. */
+  constructor(config: BoardOptions = {}) {
+    super('board', '1.0.0');
+    this.#config = config;
+  }
+
+  /** Throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the bad field. */
+  override validateConfiguration(config: BoardOptions): void {
+    resolveBoardOptions({ ...this.#config, ...config });
+  }
+
+  /** Starts collecting health results and failures, and listens unless `port: false`. */
+  async initialize(registry: AppRegistry, config: BoardOptions): Promise<void> {
+    const options = resolveBoardOptions({ ...this.#config, ...config });
+    this.#options = options;
+    this.#registry = registry;
+    const api = new BoardApi(registry, new BoardHistory(options.historySize, options.failureHistory), options.refreshMs);
+    this.#api = api;
+    registry.on('health-check-completed', (health) => api.healthCompleted(health));
+    registry.on('app-registered', ({ appName }) => api.registered(appName));
+    registry.on('app-unregistered', ({ appName }) => api.forget(appName));
+    this.#route = boardHandler(options, { api, migrate: (name, remoteAddress) => this.#migrate(name, remoteAddress) });
+    if (options.port === false) return;
+    const server = createServer((request, response) => void this.handler(request, response));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port as number, options.host, () => {
+        server.off('error', reject);
+        server.on('error', () => undefined);
+        resolve();
+      });
+    });
+    this.#server = server;
+    this.#address = server.address() as AddressInfo;
+  }
+
+  /**
+   * The board as a Node request handler, to mount in your own server (Express, Fastify's raw
+   * handler, node:http): answers paths under `basePath` and resolves true, or answers 404 when the
+   * board is not initialized. Resolves false for other paths so your next handler can run.
+   */
+  readonly handler = async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
+    this.#requests++;
+    if (this.#route === undefined) {
+      response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: 'the board is not running' }));
+      return true;
+    }
+    const answered = await this.#route(request, response);
+    if (!answered && this.#server !== undefined) response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: 'not found' }));
+    return answered;
+  };
+
+  /** Closes the server, dropping idle keep-alive connections. */
+  async shutdown(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    this.#route = undefined;
+    if (server === undefined) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  }
+
+  /** Whether it listens, where, and how many requests and actions it answered. */
+  getStatus(): BoardStatus {
+    const address = this.#server === undefined ? undefined : this.#address;
+    const host = address?.family === 'IPv6' ? `[${address.address}]` : address?.address;
+    return {
+      listening: this.#server?.listening === true,
+      url: address === undefined ? null : `http://${host}:${address.port}${this.#options?.basePath ?? ''}/`,
+      requests: this.#requests,
+      actions: this.#actions,
+    };
+  }
+
+  override onAppRegistrationStarted(appName: string, config: AppConfigView): void {
+    this.#api?.registrationStarted(appName, config);
+  }
+
+  override onOperationFailed(appName: string, operation: FailedOperation, error: Error, context: Readonly<Record<string, unknown>>): void {
+    this.#api?.failed(appName, operation, error, operation === 'registration' || context['during'] === 'registration');
+  }
+
+  async #migrate(appName: string, remoteAddress: string | null): Promise<unknown> {
+    const registry = this.#registry!;
+    if (!registry.hasApp(appName)) return undefined;
+    this.#actions++;
+    const event = { action: 'migrate' as const, appName, at: new Date().toISOString(), remoteAddress };
+    try {
+      const result = await registry.getApp(appName).runMigrations();
+      (registry.emit as (name: string, payload: BoardActionEvent) => boolean)(BOARD_ACTION_EVENT, { ...event, outcome: 'ok' });
+      return result;
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'KNEXUS_ERR_UNEXPECTED';
+      (registry.emit as (name: string, payload: BoardActionEvent) => boolean)(BOARD_ACTION_EVENT, { ...event, outcome: 'failed', code });
+      return { error: code };
+    }
+  }
+}
