@@ -1,4 +1,5 @@
 import { KnexusError } from '../../errors.js';
+import { hasScripts } from '../../registry/app-config.js';
 import type { ConnectionManager } from '../../connection/connection-manager.js';
 import type { ConfiguredApp } from '../../config/validate-config.js';
 import type { LedgerEntry, RollbackResult } from '../../migrations/ledger-types.js';
@@ -44,7 +45,7 @@ function describe(result: RollbackResult, noun: string): { summary: string; resu
 }
 
 function hasSeeds(app: ConfiguredApp): boolean {
-  return app.resolved.seeds.directories.length > 0;
+  return hasScripts(app.resolved.seeds);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { errorJson, errorCode } from '../format-error.js';
+import { hasScripts } from '../../registry/app-config.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import type { ConnectionManager } from '../../connection/connection-manager.js';
 import type { ConfiguredApp } from '../../config/validate-config.js';
@@ -47,7 +48,7 @@ export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions):
     if (options.check !== undefined) {
       for (const app of ordered) {
         const outcome = outcomes.find((o) => o.name === app.name);
-        if (outcome?.ok && (options.section === undefined || app.resolved[options.section].directories.length > 0)) await options.check(outcome.connection, app);
+        if (outcome?.ok && (options.section === undefined || hasScripts(app.resolved[options.section]))) await options.check(outcome.connection, app);
       }
     }
     for (const app of ordered) {
@@ -60,7 +61,7 @@ export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions):
         output.error(error);
         continue;
       }
-      if (options.section !== undefined && app.resolved[options.section].directories.length === 0) {
+      if (options.section !== undefined && !hasScripts(app.resolved[options.section])) {
         progress.warn(`${app.name}: skipped, no ${options.section} directory configured`);
         rows.push({ name: app.name, ok: true, result: { skipped: true } });
         continue;
