@@ -97,7 +97,7 @@ export class ConnectionManager {
    * for a database built by other means; with `fromKnex: true` instead records what knex's own ledger says
    * was applied (origin `imported`). Emits `migrations-started`/`-completed` like `runMigrations`.
    */
-  baselineMigrations(options: { to?: string; fromKnex?: boolean }): Promise<RunResult> {
+  async baselineMigrations(options: { to?: string; fromKnex?: boolean }): Promise<RunResult> {
     const { to, fromKnex } = options;
     if ((to === undefined) === (fromKnex !== true)) {
       throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Baseline of app '${this.name}' needs either { to: '<migration name>' } or { fromKnex: true }`, {

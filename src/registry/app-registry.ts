@@ -119,7 +119,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
    * `baseline`, shown in status), for databases built by other means; `{ fromKnex: true }` instead records
    * what knex's own ledger says was applied. Register the app with `migrations.enabled: false` first.
    */
-  baseline(name: string, options: { to?: string; fromKnex?: boolean }): Promise<RunResult> {
+  async baseline(name: string, options: { to?: string; fromKnex?: boolean }): Promise<RunResult> {
     return this.getApp(name).baselineMigrations(options);
   }
 

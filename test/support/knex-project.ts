@@ -29,7 +29,7 @@ export function semverSource(directory: string): KnexMigrationSource {
 
 /** Runs knex's own migrator on `db`: `latest`, or `up` `steps` times; resolves with knex's ledger names. */
 export async function migrateWithKnex(db: TestDatabase, directory: string, options: { steps?: number; tableName?: string } = {}): Promise<string[]> {
-  const migrations: Knex.MigratorConfig = { migrationSource: semverSource(directory), ...(options.tableName ? { tableName: options.tableName } : {}) };
+  const migrations: Knex.MigratorConfig = { migrationSource: semverSource(directory) as Knex.MigrationSource<unknown>, ...(options.tableName ? { tableName: options.tableName } : {}) };
   const knex = knexFactory({ ...db.config(), useNullAsDefault: true, migrations } as Knex.Config);
   try {
     if (options.steps === undefined) await knex.migrate.latest();
