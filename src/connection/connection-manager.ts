@@ -85,10 +85,11 @@ export class ConnectionManager {
   }
 
   /**
-   * Undoes the last batch (default), the last `step` migrations, one `batch`, or `all` of them,
+   * Undoes the last batch (default), the last `step` migrations, one `batch`, everything down to and
+   * including `to` (knex's `migrate:down` by name), or `all` of them,
    * between `onAppRollbackStarted` and `onAppRollbackCompleted` (trigger `manual`).
    */
-  rollbackMigrations(options: { step?: number; all?: boolean; batch?: number } = {}): Promise<RollbackResult> {
+  rollbackMigrations(options: { step?: number; all?: boolean; batch?: number; to?: string } = {}): Promise<RollbackResult> {
     return this.#rollback('migrations', options, () => this.migrationRunner.rollback(options));
   }
 
@@ -236,7 +237,7 @@ export class ConnectionManager {
 
   async #rollback(
     target: 'migrations' | 'seeds',
-    request: { step?: number; all?: boolean; batch?: number },
+    request: { step?: number; all?: boolean; batch?: number; to?: string },
     work: () => Promise<RollbackResult>,
   ): Promise<RollbackResult> {
     const started = performance.now();

@@ -38,8 +38,13 @@ export class MigrationRunner {
     return this.#runner.apply(undefined, 'import-only');
   }
 
-  /** Rolls back the last batch by default; `batch` undoes exactly that batch, `step` the last n migrations, `all` everything. */
-  rollback(options: { readonly batch?: number | undefined; readonly step?: number | undefined; readonly all?: boolean | undefined } = {}): Promise<RollbackResult> {
+  /**
+   * Rolls back the last batch by default; `batch` undoes exactly that batch, `step` the last n migrations,
+   * `to` every migration applied after the named one and that one, `all` everything.
+   */
+  rollback(
+    options: { readonly batch?: number | undefined; readonly step?: number | undefined; readonly all?: boolean | undefined; readonly to?: string | undefined } = {},
+  ): Promise<RollbackResult> {
     return this.#runner.rollback(options, 'step');
   }
 

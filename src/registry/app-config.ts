@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Model } from 'objection';
+import type { KnexfileReference } from '../knexfile/apply-knexfile.js';
 import type { KnexMigrationSource, KnexSeedSource, KnexSource } from '../migrations/knex-source.js';
 
 /** Database clients knexus drives; each is loaded only when an app uses it. */
@@ -106,8 +107,8 @@ export interface ModelsConfig {
 
 /** Everything `registerApp(name, config)` accepts. */
 export interface AppConfig {
-  /** Required unless `useConnection` is given. */
-  database?: DatabaseConfig;
+  /** Required unless `useConnection` is given; may name a knexfile whose settings become the defaults. */
+  database?: DatabaseConfig | KnexfileReference;
   /** PostgreSQL schema for the app: created if missing; the app's search_path and ledgers live there. */
   schema?: string;
   migrations?: MigrationsConfig;

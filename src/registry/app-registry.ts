@@ -5,6 +5,7 @@ import { KnexusError, toError } from '../errors.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { PluginManager } from '../plugins/plugin-manager.js';
 import type { Plugin, PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
+import { applyKnexfile, usesKnexfile } from '../knexfile/apply-knexfile.js';
 import { assertAppName } from '../util/identifier.js';
 import type { RunResult } from '../migrations/ledger-types.js';
 import type { AppConfig } from './app-config.js';
@@ -101,7 +102,8 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
    * and seeds, binds its models. Resolves with the app's ConnectionManager.
    */
   async registerApp(name: string, config: AppConfig): Promise<ConnectionManager> {
-    const entry = this.#reserve(name, config);
+    // Reading a knexfile is asynchronous; every other config reserves its name synchronously.
+    const entry = this.#reserve(name, usesKnexfile(config) ? await applyKnexfile(config, this.#baseDir) : config);
     const work = (async () => {
       await this.initialize();
       return runRegistration(this.#ctx, entry);

@@ -40,7 +40,9 @@ export interface RunPerAppOptions {
  */
 export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions): Promise<ExitCode> {
   const { output, loaded } = ctx;
-  return withRegistry(ctx, { readOnly: true, transient: true }, async ({ registry, outcomes, targets }) => {
+  // One-shot commands start no plugin unless asked (--plugins): a plugin may bind a port or schedule
+  // backups, and a `knexus migrate` beside the running service must not collide with it.
+  return withRegistry(ctx, { readOnly: true, transient: true, noPlugins: !ctx.args.plugins }, async ({ registry, outcomes, targets }) => {
     // Registering was transient noise; each app's outcome here is the command's result and stays on screen.
     const progress = await output.progress();
     const rows: { name: string; ok: boolean; result?: Readonly<Record<string, unknown>>; error?: Record<string, unknown> }[] = [];
