@@ -94,6 +94,35 @@ describe('database.knexfile: a knex project’s knexfile as the app’s defaults
   });
 });
 
+describe("a knexfile's migrations.tableName names knex's ledger", () => {
+  it('is read for importKnexHistory (never used as the knexus ledger); knexfile seeds stay off at registration', async () => {
+    const { dir, file } = project(
+      'knexfile.mjs',
+      `import { SemverMigrationSource } from ${JSON.stringify(fileURLToPath(new URL('./fixtures/knex-semver/semver-source.js', import.meta.url)))};
+export default {
+  client: 'better-sqlite3',
+  connection: { filename: './legacy.sqlite' },
+  useNullAsDefault: true,
+  migrations: { tableName: 'legacy_migrations', migrationSource: new SemverMigrationSource(${JSON.stringify(fileURLToPath(new URL('./fixtures/knex-semver/migrations', import.meta.url)))}) },
+  seeds: { directory: './migrations' },
+};`,
+    );
+    const db = { dialect: 'sqlite' as const, config: () => ({ client: 'better-sqlite3', connection: { filename: join(dir, 'legacy.sqlite') } }) };
+    const { migrateWithKnex } = await import('./support/knex-project.js');
+    await migrateWithKnex(db as never, fileURLToPath(new URL('./fixtures/knex-semver/migrations', import.meta.url)), { steps: 2, tableName: 'legacy_migrations' });
+    const registry = new AppRegistry({ baseDir: dir });
+    try {
+      const app = await registry.registerApp('legacy', { database: { knexfile: file }, migrations: { importKnexHistory: true } });
+      const status = await app.migrationStatus();
+      expect(status.applied.map((e) => e.origin)).toEqual(['imported', 'imported', 'run', 'run']);
+      expect((await app.seedStatus()).applied).toEqual([]);
+    } finally {
+      await registry.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('database.knexfile on PostgreSQL', () => {
   let db: TestDatabase | null;
   beforeAll(async () => {

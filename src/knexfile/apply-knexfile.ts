@@ -27,7 +27,8 @@ export function usesKnexfile(config: unknown): boolean {
  * `migrations` and `seeds` from its sections, each overridden field by field by what the app sets.
  * Relative folders and SQLite files in the knexfile resolve against the knexfile's folder (where the knex
  * CLI runs). The knexfile's `migrations.tableName` names knex's own ledger: it becomes `knexTableName`,
- * never the knexus ledger.
+ * never the knexus ledger. The knexfile's seeds are off at registration (`seeds.enabled: false`) unless
+ * the app turns them on, since knex only runs them on request.
  */
 export async function applyKnexfile(config: AppConfig, baseDir: string): Promise<AppConfig> {
   const { knexfile, environment, ...own } = config.database as unknown as KnexfileReference & Record<string, unknown>;
@@ -72,6 +73,9 @@ function section(fromFile: unknown, own: object | undefined, folder: string, sou
     delete mapped[sourceKey];
   }
   if (own === undefined && mapped['directory'] === undefined && mapped[sourceKey] === undefined) return undefined;
+  // knex runs seeds only on `seed:run`, and they often empty tables first: a knexfile's seeds never run
+  // at registration unless the app turns them on; `knexus seed` runs them.
+  if (sourceKey === 'seedSource') mapped['enabled'] = false;
   return { ...mapped, ...ownSection };
 }
 
