@@ -42,7 +42,17 @@ export {
 } from './registry/registry-types.js';
 export type { AppStatus, RegistryStatus } from './registry/registry-status.js';
 export { ConnectionManager, type TransactionOptions } from './connection/connection-manager.js';
-export type { DriftEntry, LedgerEntry, LedgerStatus, RollbackResult, RunResult, SeedStatus } from './migrations/ledger-types.js';
+export {
+  LEDGER_ORIGINS,
+  type DriftEntry,
+  type LedgerEntry,
+  type LedgerOrigin,
+  type LedgerStatus,
+  type RollbackResult,
+  type RunResult,
+  type SeedStatus,
+} from './migrations/ledger-types.js';
+export type { KnexMigrationSource, KnexSeedSource } from './migrations/knex-source.js';
 export { ERROR_CODES, KnexusError, isKnexusError, type KnexusErrorCode, type KnexusErrorContext } from './errors.js';
 export * from './plugins/index.js';
 export { defineConfig, type KnexusConfig } from './config/define-config.js';

@@ -18,7 +18,9 @@ describe('knexus command line', () => {
   });
 
   it.concurrent.for([
-    { args: [], message: /Missing command/ },
+    { args: ['baseline', 'shop'], message: /'baseline' needs --to <name> .* or --from-knex/ },
+    { args: ['rollback', 'shop', '--to', 'x', '--all'], message: /rollback --to names one migration/ },
+    { args: ['make:migration', 'x', '-x', 'coffee'], message: /-x must be one of ts, js, mjs, cjs/ },
     { args: ['deploy'], message: /Unknown command 'deploy'/ },
     { args: ['rollback', '--step', '0'], message: /--step must be a positive whole number/ },
     { args: ['rollback', '--step', '2', '--all'], message: /Give --step or --all, not both/ },

@@ -1,6 +1,7 @@
 import { describeTarget } from '../connection/connection-target.js';
 import type { ConfiguredApp } from '../config/validate-config.js';
-import { FileCatalog } from '../migrations/file-catalog.js';
+import { createScriptSource } from '../migrations/create-script-source.js';
+import { hasScripts } from '../registry/app-config.js';
 import type { DriftEntry, LedgerEntry, LedgerStatus, RunResult } from '../migrations/ledger-types.js';
 import type { AppRegistry } from '../registry/app-registry.js';
 import type { ConnectionTarget, HealthState, RegistryHealth } from '../registry/registry-types.js';
@@ -76,7 +77,7 @@ export async function buildAppReports(
     const { connection, result } = outcome;
     let error: Record<string, unknown> | undefined;
     const read = async (which: 'migrations' | 'seeds', run: RunResult | null | undefined): Promise<LedgerReport | null> => {
-      if (app === undefined || app.resolved[which].directories.length === 0) return null;
+      if (app === undefined || !hasScripts(app.resolved[which])) return null;
       try {
         const ledger: LedgerStatus = which === 'migrations' ? await connection.migrationStatus() : await connection.seedStatus();
         const report: LedgerReport = { applied: ledger.applied, pending: ledger.pending, drifted: ledger.drifted, appliedNow: run?.applied ?? [], batch: run?.batch ?? null };
@@ -109,10 +110,9 @@ export async function buildAppReports(
 async function missingReport(app: ConfiguredApp | undefined, name: string, missing: string, durationMs: number, verbose: boolean): Promise<AppReport> {
   let error: Record<string, unknown> | undefined;
   const read = async (which: 'migrations' | 'seeds'): Promise<LedgerReport | null> => {
-    const directories = app?.resolved[which].directories ?? [];
-    if (directories.length === 0) return null;
+    if (app === undefined || !hasScripts(app.resolved[which])) return null;
     try {
-      const catalog = await FileCatalog.shared.read(directories, { appName: name, section: which });
+      const catalog = await createScriptSource(app.resolved[which], { appName: name, section: which }).list();
       const report: LedgerReport = { applied: [], pending: catalog.files.map((file) => file.name), drifted: [], appliedNow: [], batch: null };
       return which === 'seeds' ? { ...report, irreversible: [] } : report;
     } catch (thrown) {

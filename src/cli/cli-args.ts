@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KnexusError, errorMessage } from '../errors.js';
 
 /** The `knexus` commands. */
-export const COMMANDS = ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'plugins', 'make:migration', 'make:seed', 'help'] as const;
+export const COMMANDS = ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'baseline', 'plugins', 'make:migration', 'make:seed', 'help'] as const;
 /** A `knexus` command. */
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -12,8 +12,15 @@ const OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' },
+  version: { type: 'boolean', short: 'V' },
+  knexfile: { type: 'string' },
+  env: { type: 'string' },
+  url: { type: 'string' },
   once: { type: 'boolean' },
+  check: { type: 'boolean' },
+  plugins: { type: 'boolean' },
+  'from-knex': { type: 'boolean' },
+  extension: { type: 'string', short: 'x' },
   to: { type: 'string' },
   step: { type: 'string' },
   all: { type: 'boolean' },
@@ -23,19 +30,25 @@ const OPTIONS = {
 
 type OptionName = keyof typeof OPTIONS;
 
-const GLOBAL_OPTIONS: readonly OptionName[] = ['config', 'json', 'quiet', 'verbose', 'help', 'version'];
+const GLOBAL_OPTIONS: readonly OptionName[] = ['config', 'json', 'quiet', 'verbose', 'help', 'version', 'knexfile', 'env', 'url', 'app'];
+
+/** Extensions `make:migration -x` writes. */
+export const MAKE_EXTENSIONS = ['ts', 'js', 'mjs', 'cjs'] as const;
+/** An extension `make:migration -x` writes. */
+export type MakeExtension = (typeof MAKE_EXTENSIONS)[number];
 
 /** Options each command accepts besides the global ones, and how many positionals it takes. */
 const COMMAND_SHAPES: Readonly<Record<CommandName, { options: readonly OptionName[]; positionals: readonly string[]; required: number }>> = {
   up: { options: ['once'], positionals: [], required: 0 },
-  status: { options: [], positionals: ['app'], required: 0 },
-  migrate: { options: ['to'], positionals: ['app'], required: 0 },
-  rollback: { options: ['step', 'all', 'seeds'], positionals: ['app'], required: 0 },
-  seed: { options: [], positionals: ['app'], required: 0 },
-  down: { options: [], positionals: ['app'], required: 1 },
+  status: { options: ['check'], positionals: ['app'], required: 0 },
+  migrate: { options: ['to', 'plugins'], positionals: ['app'], required: 0 },
+  rollback: { options: ['step', 'all', 'seeds', 'to', 'plugins'], positionals: ['app'], required: 0 },
+  seed: { options: ['plugins'], positionals: ['app'], required: 0 },
+  down: { options: ['plugins'], positionals: ['app'], required: 0 },
+  baseline: { options: ['to', 'from-knex', 'plugins'], positionals: ['app'], required: 0 },
   plugins: { options: [], positionals: [], required: 0 },
-  'make:migration': { options: ['app'], positionals: ['name'], required: 1 },
-  'make:seed': { options: ['app'], positionals: ['name'], required: 1 },
+  'make:migration': { options: ['extension'], positionals: ['name'], required: 1 },
+  'make:seed': { options: ['extension'], positionals: ['name'], required: 1 },
   help: { options: [], positionals: ['command'], required: 0 },
 };
 
@@ -53,6 +66,20 @@ export interface CliArgs {
   readonly help: boolean;
   readonly version: boolean;
   readonly once: boolean;
+  /** `--knexfile <file>`: the app comes from a knexfile (named after its folder, or `--app`). */
+  readonly knexfile: string | undefined;
+  /** `--env <name>`: the knexfile environment. */
+  readonly env: string | undefined;
+  /** `--url <connection string>`: replaces the connection of the one target app. */
+  readonly url: string | undefined;
+  /** `status --check`: exit 1 when anything is pending or drifted. */
+  readonly check: boolean;
+  /** One-shot commands load the configured plugins only with `--plugins`. */
+  readonly plugins: boolean;
+  /** `baseline --from-knex`. */
+  readonly fromKnex: boolean;
+  /** `make:migration -x`: file extension; default `ts`. */
+  readonly extension: MakeExtension;
   readonly to: string | undefined;
   readonly step: number | undefined;
   readonly all: boolean;
@@ -73,8 +100,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
     throw usage(`Unknown command '${first}' (expected one of: ${COMMANDS.join(', ')})`);
   }
-  // No command: `--help`/`--version` alone are fine; anything else needs a command.
-  if (first === undefined && !help && values.version !== true) throw usage('Missing command');
+  // No command at all prints the help, as `knex` does.
   const command: CommandName = (first as CommandName | undefined) ?? 'help';
   const shape = COMMAND_SHAPES[command];
   for (const [key, value] of Object.entries(values)) {
@@ -85,11 +111,22 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (!help && rest.length < shape.required) throw usage(`'${command}' needs <${shape.positionals.slice(0, shape.required).join('> <')}>`);
   const step = values.step === undefined ? undefined : positiveInteger(values.step, '--step');
   if (step !== undefined && values.all === true) throw usage('Give --step or --all, not both');
+  if (command === 'rollback' && values.to !== undefined && (step !== undefined || values.all === true || values.seeds === true)) {
+    throw usage('rollback --to names one migration: give it without --step, --all or --seeds');
+  }
+  if (command === 'baseline' && !help && (values.to === undefined) === (values['from-knex'] !== true)) {
+    throw usage("'baseline' needs --to <name> (mark up to it applied) or --from-knex (import knex's ledger), one of them");
+  }
+  const extension = values.extension ?? 'ts';
+  if (!(MAKE_EXTENSIONS as readonly string[]).includes(extension)) throw usage(`-x must be one of ${MAKE_EXTENSIONS.join(', ')}, got '${extension}'`);
+  const positionalApp = command === 'help' || command === 'make:migration' || command === 'make:seed' ? undefined : rest[0];
+  if (positionalApp !== undefined && values.app !== undefined && positionalApp !== values.app) throw usage(`Two apps named: '${positionalApp}' and --app '${values.app}'`);
+  if (!help && (command === 'down' || command === 'baseline') && positionalApp === undefined && values.app === undefined) throw usage(`'${command}' needs <app>`);
 
   const isMake = command === 'make:migration' || command === 'make:seed';
   return {
     command,
-    app: isMake ? values.app : command === 'help' ? undefined : rest[0],
+    app: isMake ? values.app : command === 'help' ? undefined : (positionalApp ?? values.app),
     name: isMake || command === 'help' ? rest[0] : undefined,
     config: values.config,
     json: values.json === true,
@@ -98,6 +135,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     help,
     version: values.version === true,
     once: values.once === true,
+    knexfile: values.knexfile,
+    env: values.env,
+    url: values.url,
+    check: values.check === true,
+    plugins: values.plugins === true,
+    fromKnex: values['from-knex'] === true,
+    extension: extension as MakeExtension,
     to: values.to,
     step,
     all: values.all === true,

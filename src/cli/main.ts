@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { loadConfig } from '../config/load-config.js';
+import { loadCliConfig } from './load-cli-config.js';
 import { COMMANDS as COMMAND_NAMES, parseCliArgs, type CliArgs, type CommandName } from './cli-args.js';
 import { CliOutput } from './cli-output.js';
 import type { Command } from './commands/command-context.js';
@@ -22,6 +22,7 @@ const COMMANDS: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
   rollback: async (ctx) => (await import('./commands/rollback.js')).rollback(ctx),
   seed: async (ctx) => (await import('./commands/seed.js')).seed(ctx),
   down: async (ctx) => (await import('./commands/down.js')).down(ctx),
+  baseline: async (ctx) => (await import('./commands/baseline.js')).baseline(ctx),
   plugins: async (ctx) => (await import('./commands/plugins.js')).plugins(ctx),
   'make:migration': async (ctx) => (await import('./commands/make-file.js')).makeFile(ctx, 'migration'),
   'make:seed': async (ctx) => (await import('./commands/make-file.js')).makeFile(ctx, 'seed'),
@@ -57,7 +58,7 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
     return EXIT_CODES.ok;
   }
   try {
-    const loaded = await loadConfig(args.config === undefined ? {} : { file: args.config });
+    const loaded = await loadCliConfig(args);
     output.addSecrets(configSecrets(loaded));
     output.debug(`config ${loaded.file}`);
     return await COMMANDS[args.command]({ args, output, loaded });

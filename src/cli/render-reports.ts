@@ -67,7 +67,9 @@ function ledger(output: CliOutput, label: string, report: LedgerReport | null, d
     return;
   }
   for (const entry of report.applied) {
-    output.print(`        ${output.style('green', '✔')} ${entry.name}  batch ${entry.batch}  ${formatDate(entry.appliedAt)}`);
+    // Rows knexus did not run itself say so: `baseline` (marked applied) or `imported` (from knex's ledger).
+    const origin = entry.origin === undefined || entry.origin === 'run' ? '' : `  ${entry.origin}`;
+    output.print(`        ${output.style('green', '✔')} ${entry.name}  batch ${entry.batch}  ${formatDate(entry.appliedAt)}${origin}`);
   }
   for (const name of report.pending) output.print(`        ${output.style('dim', '○')} ${name}  pending`);
   for (const d of report.drifted) {

@@ -1,53 +1,68 @@
 import type { CommandName } from './cli-args.js';
 
 const GLOBAL = `Options:
-  -c, --config <file>  config file (default: the nearest registry.config.{ts,mts,js,mjs} from here up)
+  -c, --config <file>  config file (default: the nearest registry.config.{ts,mts,js,mjs} from here up,
+                       else ./knexfile.{js,cjs,mjs,ts}); a file named knexfile.* is read as a knexfile
+      --knexfile <file> use a knexfile: it defines one app, named after its folder (or --app <name>)
+      --env <name>     knexfile environment (default: NODE_ENV, then development)
+      --app <name>     the app to act on (same as the positional <app>)
+      --url <url>      connection string replacing the target app's connection (with a knexfile,
+                       DATABASE_URL does the same); never printed
       --json           print one JSON document on stdout instead of text
   -q, --quiet          print only errors and warnings (status and plugins still print their view)
   -v, --verbose        more detail, and stack traces on errors
   -h, --help           show help (knexus help <command> for one command)
-      --version        print the version`;
+  -V, --version        print the version`;
 
 const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
   up: `knexus up [--once]
   Loads plugins, registers every configured app (connect, migrate, seed, bind models), prints a report
   and keeps running with health checks until SIGINT/SIGTERM, then shuts down gracefully (a second
   signal exits at once). --once prints the report and exits without rolling anything back.`,
-  status: `knexus status [app]
-  Read-only: applied migrations and seeds (batch, time), pending and drifted files, plugin status.
-  Creates nothing: an app whose SQLite file or PostgreSQL schema does not exist yet is shown missing.`,
-  migrate: `knexus migrate [app] [--to <name>]
-  Applies pending migrations of every app (or one), up to and including <name> with --to.`,
-  rollback: `knexus rollback [app] [--step <n> | --all] [--seeds]
+  status: `knexus status [app] [--check]
+  Read-only: applied migrations and seeds (batch, time, and baseline/imported for rows knexus did not
+  run), pending and drifted files, plugin status. Creates nothing: an app whose SQLite file or
+  PostgreSQL schema does not exist yet is shown missing. --check exits 1 when any migration or seed is
+  pending or drifted (a deploy gate), 0 when everything is applied and unchanged.`,
+  migrate: `knexus migrate [app] [--to <name>] [--plugins]
+  Applies pending migrations of every app (or one), up to and including <name> with --to.
+  One-shot commands (migrate, rollback, seed, down, baseline) load no plugin unless --plugins is given.`,
+  rollback: `knexus rollback [app] [--step <n> | --all | --to <name>] [--seeds] [--plugins]
   Undoes the last migration batch of every app (or one), in reverse app order; --step undoes the last
   n migrations, --all every one. --seeds rolls back seed batches instead of migrations (the last one,
   the last n seeds with --step, or all).
   Seeds live in the tables migrations create: --all rolls back every seed first, as down does. Without
   --all, an app with seeds applied at or after the migrations to undo is refused (exit 2, nothing
-  changed): roll back seeds first with knexus rollback <app> --seeds.`,
+  changed): roll back seeds first with knexus rollback <app> --seeds.
+  --to <name> undoes every migration applied after <name>, and <name> itself (knex's migrate:down).`,
   seed: `knexus seed [app]
   Runs the seeds every app (or one) has not run yet.`,
   down: `knexus down <app>
   Rolls back all of the app's seeds, then all of its migrations, and unregisters it.`,
+  baseline: `knexus baseline <app> (--to <name> | --from-knex)
+  --to marks every migration up to and including <name> as applied without running it (a database
+  built by other means); --from-knex records what knex's own ledger (knex_migrations) says was applied.
+  Both are recorded in the ledger as such and shown by status.`,
   plugins: `knexus plugins
   Loads the configured plugins and shows, for each, whether it loaded, its version, load time and error.`,
-  'make:migration': `knexus make:migration <name> [--app <app>]
-  Writes <timestamp>_<name>.ts with up/down into the app's first migrations directory.`,
-  'make:seed': `knexus make:seed <name> [--app <app>]
-  Writes <timestamp>_<name>.ts with seed/unseed into the app's first seeds directory.`,
+  'make:migration': `knexus make:migration <name> [--app <app>] [-x ts|js|mjs|cjs]
+  Writes <timestamp>_<name>.<ext> (default ts) with up/down into the app's first migrations directory.`,
+  'make:seed': `knexus make:seed <name> [--app <app>] [-x ts|js|mjs|cjs]
+  Writes <timestamp>_<name>.<ext> (default ts) with seed/unseed into the app's first seeds directory.`,
   help: `knexus help [command]
   Shows help.`,
 };
 
 const SUMMARIES: Readonly<Record<CommandName, string>> = {
   up: 'up [--once]                      register every app and run until Ctrl-C (or report and exit)',
-  status: 'status [app]                     applied, pending and drifted migrations and seeds; plugins',
+  status: 'status [app] [--check]           applied, pending and drifted migrations and seeds; plugins',
   migrate: 'migrate [app] [--to <name>]      apply pending migrations',
-  rollback: 'rollback [app] [--step <n> | --all] [--seeds]   undo migration (or seed) batches',
+  rollback: 'rollback [app] [--step <n> | --all | --to <name>] [--seeds]   undo migration (or seed) batches',
   seed: 'seed [app]                       run seeds not run yet',
   down: 'down <app>                       roll back all seeds and migrations of an app',
+  baseline: 'baseline <app> --to <name> | --from-knex   mark migrations applied without running them',
   plugins: 'plugins                          load the configured plugins and show their state',
-  'make:migration': 'make:migration <name> [--app]    write a new migration file',
+  'make:migration': 'make:migration <name> [--app] [-x ts|js|mjs|cjs]   write a new migration file',
   'make:seed': 'make:seed <name> [--app]         write a new seed file',
   help: 'help [command]                   this help, or one command\'s',
 };

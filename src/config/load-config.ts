@@ -1,7 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { KnexusError, errorMessage } from '../errors.js';
+import { applyKnexfile, usesKnexfile } from '../knexfile/apply-knexfile.js';
+import type { AppConfig } from '../registry/app-config.js';
 import { importFile } from '../util/import-file.js';
+import { isPlainObject } from '../util/safe-copy.js';
 import { CONFIG_FILE_NAMES } from './config-file-names.js';
 import { findConfigFile } from './find-config-file.js';
 import { validateConfig, type ValidatedConfig } from './validate-config.js';
@@ -12,6 +15,8 @@ export interface LoadConfigOptions {
   readonly cwd?: string;
   /** An explicit config file (relative to `cwd`); when given, no search happens. */
   readonly file?: string;
+  /** knexfile environment for apps whose `database.knexfile` names none; default `NODE_ENV`, then `development`. */
+  readonly environment?: string;
 }
 
 /**
@@ -36,7 +41,23 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Valid
     throw new KnexusError('KNEXUS_ERR_CONFIG_NOT_FOUND', `Config file ${file} does not exist`, { configFile: file });
   }
   const exported = await importConfig(file);
-  return validateConfig(exported, file, dirname(file));
+  return validateConfig(await withKnexfiles(exported, dirname(file), options.environment), file, dirname(file));
+}
+
+/** The config with every app's knexfile read in (validation, which is synchronous, then sees plain app configs). */
+async function withKnexfiles(exported: unknown, baseDir: string, environment: string | undefined): Promise<unknown> {
+  if (!isPlainObject(exported) || !isPlainObject(exported['apps'])) return exported;
+  const apps: Record<string, unknown> = {};
+  for (const [name, app] of Object.entries(exported['apps'])) {
+    if (!usesKnexfile(app)) {
+      apps[name] = app;
+      continue;
+    }
+    const config = app as AppConfig & { database: { environment?: string } };
+    const database = environment === undefined || config.database.environment !== undefined ? config.database : { ...config.database, environment };
+    apps[name] = await applyKnexfile({ ...config, database } as AppConfig, baseDir);
+  }
+  return { ...exported, apps };
 }
 
 async function importConfig(file: string): Promise<unknown> {

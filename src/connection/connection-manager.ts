@@ -5,7 +5,7 @@ import type { LedgerStatus, RollbackResult, RunResult, SeedStatus } from '../mig
 import { MigrationRunner, type RunnerOptions } from '../migrations/migration-runner.js';
 import { SeedRunner } from '../migrations/seed-runner.js';
 import { ModelCatalog } from '../models/model-catalog.js';
-import type { ModelClass, ModelDefinition, ResolvedAppConfig } from '../registry/app-config.js';
+import { hasScripts, type ModelClass, type ModelDefinition, type ResolvedAppConfig } from '../registry/app-config.js';
 import type { LifecycleDispatcher } from '../plugins/hook-map.js';
 import type { ConnectionTarget, FailedOperation, HealthReport, RegistryEvents, RollbackContext } from '../registry/registry-types.js';
 import type { SharedPool } from './shared-pool.js';
@@ -85,11 +85,28 @@ export class ConnectionManager {
   }
 
   /**
-   * Undoes the last batch (default), the last `step` migrations, one `batch`, or `all` of them,
+   * Undoes the last batch (default), the last `step` migrations, one `batch`, everything down to and
+   * including `to` (knex's `migrate:down` by name), or `all` of them,
    * between `onAppRollbackStarted` and `onAppRollbackCompleted` (trigger `manual`).
    */
-  rollbackMigrations(options: { step?: number; all?: boolean; batch?: number } = {}): Promise<RollbackResult> {
+  rollbackMigrations(options: { step?: number; all?: boolean; batch?: number; to?: string } = {}): Promise<RollbackResult> {
     return this.#rollback('migrations', options, () => this.migrationRunner.rollback(options));
+  }
+
+  /**
+   * Marks every pending migration up to and including `to` as applied without running it (origin `baseline`),
+   * for a database built by other means; with `fromKnex: true` instead records what knex's own ledger says
+   * was applied (origin `imported`). Emits `migrations-started`/`-completed` like `runMigrations`.
+   */
+  async baselineMigrations(options: { to?: string; fromKnex?: boolean }): Promise<RunResult> {
+    const { to, fromKnex } = options;
+    if ((to === undefined) === (fromKnex !== true)) {
+      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Baseline of app '${this.name}' needs either { to: '<migration name>' } or { fromKnex: true }`, {
+        appName: this.name,
+        field: to === undefined ? 'to' : 'fromKnex',
+      });
+    }
+    return this.#apply('migrations', () => (to === undefined ? this.migrationRunner.importKnexHistory() : this.migrationRunner.baseline(to)));
   }
 
   /** Applied migrations (batch, time, checksum), pending ones and drifted ones. Read-only. */
@@ -193,20 +210,25 @@ export class ConnectionManager {
 
   #runnerOptions(which: 'migrations' | 'seeds'): RunnerOptions {
     const settings = this.#config[which];
-    if (settings.directories.length === 0) {
+    if (!hasScripts(settings)) {
       throw new KnexusError(
         'KNEXUS_ERR_INVALID_CONFIG',
         `App '${this.name}' has no ${which} directory: set '${which}.directory' when registering it`,
         { appName: this.name, field: `${which}.directory` },
       );
     }
+    const migrations = this.#config.migrations;
     return {
       appName: this.name,
       client: this.#pool.target.client,
       directories: settings.directories,
+      source: settings.source,
+      loadExtensions: settings.loadExtensions,
+      disableTransactions: which === 'migrations' && migrations.disableTransactions,
+      knexHistory: which === 'migrations' ? { tableName: migrations.knexTableName, import: migrations.importKnexHistory } : undefined,
       tableName: settings.tableName,
       schema: this.#pool.target.schema,
-      lockTimeout: this.#config.migrations.lockTimeout,
+      lockTimeout: migrations.lockTimeout,
       drift: settings.drift,
     };
   }
@@ -221,7 +243,7 @@ export class ConnectionManager {
 
   async #rollback(
     target: 'migrations' | 'seeds',
-    request: { step?: number; all?: boolean; batch?: number },
+    request: { step?: number; all?: boolean; batch?: number; to?: string },
     work: () => Promise<RollbackResult>,
   ): Promise<RollbackResult> {
     const started = performance.now();

@@ -64,13 +64,16 @@ export class FileCatalog {
   #files = new Map<string, CatalogFile>();
   #merged = new Map<string, Merged>();
 
-  /** Every script file in `directories`, sorted by file name; throws if two folders hold the same name. */
-  async read(directories: readonly string[], context: CatalogContext): Promise<Catalog> {
+  /**
+   * Every script file in `directories`, sorted by file name; throws if two folders hold the same name.
+   * `extensions` (knex's `loadExtensions`) narrows which files count; default every supported one.
+   */
+  async read(directories: readonly string[], context: CatalogContext, extensions: readonly string[] = SCRIPT_EXTENSIONS): Promise<Catalog> {
     const listings = await Promise.all(directories.map((directory) => this.#list(directory, context)));
-    const key = directories.join('\0');
+    const key = `${directories.join('\0')}\0\0${extensions.join(',')}`;
     let merged = this.#merged.get(key);
     if (merged === undefined || merged.listings.some((listing, i) => listing !== listings[i])) {
-      merged = { listings, entries: mergeListings(directories, listings, context), catalog: undefined };
+      merged = { listings, entries: mergeListings(directories, listings, context, extensions), catalog: undefined };
       this.#merged.set(key, merged);
     }
     const files = await Promise.all(merged.entries.map((entry) => this.#file(entry.name, entry.path)));
@@ -127,11 +130,13 @@ function mergeListings(
   directories: readonly string[],
   listings: readonly Listing[],
   context: CatalogContext,
+  extensions: readonly string[],
 ): { name: string; path: string }[] {
   const paths = new Map<string, string>();
   listings.forEach((listing, i) => {
     const directory = directories[i] as string;
     for (const name of listing.names) {
+      if (!extensions.includes(extname(name))) continue;
       const path = join(directory, name);
       const previous = paths.get(name);
       if (previous !== undefined) {

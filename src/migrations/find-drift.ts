@@ -1,8 +1,8 @@
-import type { Catalog } from './file-catalog.js';
+import type { ScriptList } from './script-source.js';
 import type { DriftEntry, LedgerEntry } from './ledger-types.js';
 
 /** Applied files whose checksum no longer matches the file on disk, or whose file is gone. */
-export function findDrift(applied: readonly LedgerEntry[], catalog: Catalog): DriftEntry[] {
+export function findDrift(applied: readonly LedgerEntry[], catalog: ScriptList): DriftEntry[] {
   const drifted: DriftEntry[] = [];
   for (const entry of applied) {
     const current = catalog.byName.get(entry.name)?.checksum ?? null;

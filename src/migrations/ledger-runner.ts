@@ -1,16 +1,18 @@
 import type { Knex } from 'knex';
 import { KnexusError, errorMessage } from '../errors.js';
-import type { AppLock } from './app-lock.js';
+import { driftError, knexHistoryError } from './runner-errors.js';
+import type { AppLock, LockSession } from './app-lock.js';
 import { createAppLock } from './create-app-lock.js';
+import { createScriptSource } from './create-script-source.js';
 import { findDrift } from './find-drift.js';
-import { type Catalog, type CatalogFile, FileCatalog } from './file-catalog.js';
+import { KnexHistory } from './knex-history.js';
 import { Ledger, type LedgerRow } from './ledger.js';
 import type { LedgerKind } from './ledger-kind.js';
 import type { DriftEntry, LedgerEntry, LedgerStatus, RollbackResult, RunResult } from './ledger-types.js';
-import { ModuleLoader } from './module-loader.js';
 import { type RollbackSelection, selectRollback } from './rollback-selection.js';
 import type { RunnerOptions } from './runner-options.js';
 import { type Script, type ScriptStep, readScript } from './read-script.js';
+import type { ScriptEntry, ScriptList, ScriptSource } from './script-source.js';
 import { knexExecutor } from './sql-executor.js';
 
 interface UndoPlan {
@@ -19,7 +21,10 @@ interface UndoPlan {
   readonly transactional: boolean;
 }
 
-const entryOf = ({ name, batch, appliedAt, checksum }: LedgerEntry): LedgerEntry => Object.freeze({ name, batch, appliedAt, checksum });
+/** How `apply` treats knex's ledger: as configured, forced to import (`baseline --from-knex`), or only importing. */
+type KnexMode = 'configured' | 'import-only';
+
+const entryOf = ({ name, batch, appliedAt, checksum, origin }: LedgerEntry): LedgerEntry => Object.freeze({ name, batch, appliedAt, checksum, origin });
 
 /**
  * The logic migrations and seeds share: apply pending files as one batch, roll batches back, compare the
@@ -32,35 +37,39 @@ export class LedgerRunner {
   readonly #kind: LedgerKind;
   readonly #ledger: Ledger;
   readonly #lock: AppLock;
+  readonly #source: ScriptSource;
+  readonly #knexHistory: KnexHistory | undefined;
 
   constructor(knex: Knex, options: RunnerOptions, kind: LedgerKind) {
     this.#knex = knex;
     this.#options = Object.freeze({ ...options, directories: Object.freeze([...options.directories]) });
     this.#kind = kind;
-    this.#ledger = new Ledger(knex, this.#options);
+    const { appName, client, schema } = this.#options;
+    this.#ledger = new Ledger(knex, { ...this.#options, option: `${kind.section}.tableName` });
     this.#lock = createAppLock(knex, { ...this.#options, section: kind.section });
+    this.#source = createScriptSource(this.#options, { appName, section: kind.section });
+    this.#knexHistory = options.knexHistory === undefined ? undefined : new KnexHistory(knex, options.knexHistory, { client, schema, appName });
   }
 
-  /** Applies the pending files (up to and including `to`) as one new batch. */
-  async apply(to: string | undefined): Promise<RunResult> {
+  /** Applies the pending files (up to and including `to`) as one new batch, importing knex's history first when configured. */
+  async apply(to: string | undefined, mode: KnexMode = 'configured'): Promise<RunResult> {
     const started = performance.now();
-    const catalog = await this.#catalog();
+    const catalog = await this.#source.list();
+    // Read-only checks first: a taken table name or an undecided knex history must stop us before the
+    // lock (whose SQLite table is itself a write) or the ledger table is created.
+    await this.#precheck(catalog, mode);
     return this.#lock.hold(async (session) => {
-      const rows = await session.unit(async (db, sql) => {
-        await this.#ledger.ensure(db, sql);
-        return this.#ledger.read(sql);
-      }, false);
+      let rows = await this.#ensureAndRead(session);
+      const imported = rows.length === 0 ? await this.#importKnex(session, catalog, mode) : [];
+      if (imported.length > 0) rows = await session.unit((_db, sql) => this.#ledger.read(sql), false);
+      if (mode === 'import-only') return runResult(null, [], [], imported, started);
       const drifted = findDrift(rows, catalog);
-      if (drifted.length > 0 && this.#options.drift === 'error') throw this.#driftError(drifted);
-      const done = new Set(rows.map((row) => row.name));
-      const pending = this.#upTo(
-        catalog.files.filter((file) => !done.has(file.name)),
-        to,
-      );
-      if (pending.length === 0) return runResult(null, [], drifted, started);
+      if (drifted.length > 0 && this.#options.drift === 'error') throw driftError(this.#options.appName, this.#kind, drifted);
+      const pending = this.#upTo(this.#pending(rows, catalog), to);
+      if (pending.length === 0) return runResult(null, [], drifted, imported, started);
       // Import every file first, so a broken one stops the batch before anything is applied.
       const scripts = await Promise.all(pending.map((file) => this.#script(file)));
-      const batch = rows.reduce((max, row) => Math.max(max, row.batch), 0) + 1;
+      const batch = nextBatch(rows);
       const applied: string[] = [];
       for (const [index, file] of pending.entries()) {
         const script = scripts[index] as Script;
@@ -74,14 +83,31 @@ export class LedgerRunner {
         }
         applied.push(file.name);
       }
-      return runResult(batch, applied, drifted, started);
+      return runResult(batch, applied, drifted, imported, started);
+    });
+  }
+
+  /** Records every pending file up to and including `to` as applied (origin `baseline`) without running it, as one batch. */
+  async baseline(to: string): Promise<RunResult> {
+    const started = performance.now();
+    const catalog = await this.#source.list();
+    await this.#ledger.inspect(knexExecutor(this.#knex, this.#options.client));
+    return this.#lock.hold(async (session) => {
+      const rows = await this.#ensureAndRead(session);
+      const marked = this.#upTo(this.#pending(rows, catalog), to);
+      const batch = nextBatch(rows);
+      await session.unit(async (_db, sql) => {
+        for (const file of marked) await this.#ledger.insert(sql, { name: file.name, batch, checksum: file.checksum, origin: 'baseline' });
+      }, true);
+      return runResult(batch, marked.map((file) => file.name), [], [], started);
     });
   }
 
   /** Undoes applied files newest first, each in its own transaction with the removal of its ledger row. */
   async rollback(selection: RollbackSelection, stepOption: string): Promise<RollbackResult> {
     const started = performance.now();
-    const catalog = await this.#catalog();
+    const catalog = await this.#source.list();
+    await this.#ledger.inspect(knexExecutor(this.#knex, this.#options.client));
     return this.#lock.hold(async (session) => {
       const rows = await session.unit((_db, sql) => this.#ledger.readIfExists(sql), false);
       const targets = selectRollback(rows, selection, { appName: this.#options.appName, stepOption });
@@ -110,36 +136,74 @@ export class LedgerRunner {
 
   /** Applied, pending and drifted files; reads without locking and never creates the ledger. */
   async status(): Promise<LedgerStatus> {
-    const [catalog, rows] = await Promise.all([
-      this.#catalog(),
-      this.#ledger.readIfExists(knexExecutor(this.#knex, this.#options.client)),
-    ]);
-    const done = new Set(rows.map((row) => row.name));
+    const sql = knexExecutor(this.#knex, this.#options.client);
+    const catalog = await this.#source.list();
+    const rows = (await this.#ledger.inspect(sql)) === 'missing' ? [] : await this.#ledger.readIfExists(sql);
     return Object.freeze({
       applied: Object.freeze(rows.map(entryOf)),
-      pending: Object.freeze(catalog.files.filter((file) => !done.has(file.name)).map((file) => file.name)),
+      pending: Object.freeze(this.#pending(rows, catalog).map((file) => file.name)),
       drifted: Object.freeze(findDrift(rows, catalog)),
     });
   }
 
   /** Which of `applied` cannot be undone: their file is gone or exports no undo function. */
   async irreversible(applied: readonly LedgerEntry[]): Promise<string[]> {
-    const catalog = await this.#catalog();
+    const catalog = await this.#source.list();
     const plans = await Promise.all(applied.map((entry) => this.#undoPlan(entry, catalog)));
     return plans.filter((plan) => plan.undo === undefined).map((plan) => plan.name);
   }
 
-  #catalog(): Promise<Catalog> {
-    return FileCatalog.shared.read(this.#options.directories, { appName: this.#options.appName, section: this.#kind.section });
+  async #precheck(catalog: ScriptList, mode: KnexMode): Promise<void> {
+    const sql = knexExecutor(this.#knex, this.#options.client);
+    const shape = await this.#ledger.inspect(sql);
+    const history = this.#knexHistory;
+    const decision = mode === 'import-only' ? true : history?.options.import;
+    if (history === undefined || decision === false) return;
+    if (shape !== 'missing' && (await this.#ledger.read(sql)).length > 0) {
+      if (mode === 'import-only') throw knexHistoryError(this.#options.appName, 'has-history', undefined);
+      return;
+    }
+    const knexRows = await history.read(sql);
+    if (knexRows === null) {
+      if (mode === 'import-only') throw knexHistoryError(this.#options.appName, 'no-knex-ledger', this.#knexHistory?.options.tableName);
+      return;
+    }
+    if (decision === undefined) throw history.undecidedError(knexRows.length);
+    history.match(knexRows, catalog);
   }
 
-  async #script(file: CatalogFile): Promise<Script> {
-    const { appName } = this.#options;
-    const exports = await ModuleLoader.shared.load(file, appName);
-    return readScript(exports, this.#kind, { appName, file: file.name, path: file.path });
+  /** Under the lock, with the ledger empty: records knex's applied migrations in one transaction, if so configured. */
+  async #importKnex(session: LockSession, catalog: ScriptList, mode: KnexMode): Promise<string[]> {
+    const history = this.#knexHistory;
+    if (history === undefined || (mode === 'configured' && history.options.import !== true)) return [];
+    return session.unit(async (_db, sql) => {
+      const rows = await history.read(sql);
+      if (rows === null) return [];
+      const matched = history.match(rows, catalog);
+      for (const { entry, batch } of matched) await this.#ledger.insert(sql, { name: entry.name, batch, checksum: entry.checksum, origin: 'imported' });
+      return matched.map(({ entry }) => entry.name);
+    }, true);
   }
 
-  async #undoPlan(row: Pick<LedgerRow, 'name'>, catalog: Catalog): Promise<UndoPlan> {
+  #ensureAndRead(session: LockSession): Promise<LedgerRow[]> {
+    return session.unit(async (db, sql) => {
+      await this.#ledger.ensure(db, sql);
+      return this.#ledger.read(sql);
+    }, false);
+  }
+
+  #pending(rows: readonly LedgerEntry[], catalog: ScriptList): ScriptEntry[] {
+    const done = new Set(rows.map((row) => row.name));
+    return catalog.files.filter((file) => !done.has(file.name));
+  }
+
+  async #script(file: ScriptEntry): Promise<Script> {
+    const { appName, disableTransactions } = this.#options;
+    const exports = await this.#source.load(file);
+    return readScript(exports, this.#kind, { appName, file: file.name, path: file.path ?? file.name }, disableTransactions === true);
+  }
+
+  async #undoPlan(row: Pick<LedgerRow, 'name'>, catalog: ScriptList): Promise<UndoPlan> {
     const file = catalog.byName.get(row.name);
     const { appName } = this.#options;
     const { noun, section } = this.#kind;
@@ -160,7 +224,7 @@ export class LedgerRunner {
     return { name: row.name, undo: script.undo, transactional: script.transactional };
   }
 
-  #upTo(pending: CatalogFile[], to: string | undefined): CatalogFile[] {
+  #upTo(pending: ScriptEntry[], to: string | undefined): ScriptEntry[] {
     if (to === undefined) return pending;
     const index = pending.findIndex((file) => file.name === to || file.name.slice(0, file.name.lastIndexOf('.')) === to);
     if (index >= 0) return pending.slice(0, index + 1);
@@ -169,18 +233,6 @@ export class LedgerRunner {
       'KNEXUS_ERR_MIGRATION_NOT_FOUND',
       `App '${appName}' has no pending ${this.#kind.noun} named ${to}; \`to\` must name a file that is not applied yet.`,
       { appName, file: to, direction: 'up', details: { pending: pending.map((file) => file.name) } },
-    );
-  }
-
-  #driftError(drifted: readonly DriftEntry[]): KnexusError {
-    const { appName } = this.#options;
-    const { noun, section } = this.#kind;
-    const files = drifted.map((entry) => entry.name);
-    return new KnexusError(
-      'KNEXUS_ERR_CHECKSUM_DRIFT',
-      `App '${appName}' has applied ${noun} files that changed or vanished since they ran: ${files.join(', ')}. ` +
-        `Restore them, or set ${section}.drift to 'warn' to proceed anyway.`,
-      { appName, details: { files, drifted } },
     );
   }
 
@@ -197,11 +249,14 @@ export class LedgerRunner {
   }
 }
 
-function runResult(batch: number | null, applied: string[], drifted: DriftEntry[], started: number): RunResult {
+const nextBatch = (rows: readonly LedgerEntry[]): number => rows.reduce((max, row) => Math.max(max, row.batch), 0) + 1;
+
+function runResult(batch: number | null, applied: string[], drifted: DriftEntry[], imported: string[], started: number): RunResult {
   return Object.freeze({
     batch,
     applied: Object.freeze(applied),
     drifted: Object.freeze(drifted),
+    imported: Object.freeze(imported),
     durationMs: performance.now() - started,
   });
 }

@@ -1,10 +1,20 @@
+/**
+ * How a ledger row came to be: `run` (knexus applied it), `baseline` (marked applied without running,
+ * by `baseline`), `imported` (knex's own ledger said it was applied, by `importKnexHistory`).
+ */
+export const LEDGER_ORIGINS = ['run', 'baseline', 'imported'] as const;
+/** How a ledger row came to be. */
+export type LedgerOrigin = (typeof LEDGER_ORIGINS)[number];
+
 /** One applied migration or seed, as its ledger records it. */
 export interface LedgerEntry {
   readonly name: string;
   readonly batch: number;
   readonly appliedAt: Date;
-  /** SHA-256 (hex) of the file when it was applied. */
+  /** SHA-256 (hex) of the file when it was applied (for a knex source: see `migrations.migrationSource`). */
   readonly checksum: string;
+  /** `run`, `baseline` or `imported`. */
+  readonly origin: LedgerOrigin;
 }
 
 /** An applied file whose content changed since it ran, or that is gone (`current: null`). */
@@ -32,6 +42,8 @@ export interface RunResult {
   readonly applied: readonly string[];
   /** Drift found and tolerated under the `warn` or `ignore` policy. */
   readonly drifted: readonly DriftEntry[];
+  /** Migrations recorded from knex's ledger before this run (`importKnexHistory`), oldest first; usually empty. */
+  readonly imported: readonly string[];
   readonly durationMs: number;
 }
 

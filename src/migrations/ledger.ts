@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
+import { KnexusError } from '../errors.js';
 import type { ClientName } from '../registry/app-config.js';
-import type { LedgerEntry } from './ledger-types.js';
+import { LEDGER_ORIGINS, type LedgerEntry, type LedgerOrigin } from './ledger-types.js';
 import { advisoryKey } from './advisory-key.js';
-import type { SqlExecutor } from './sql-executor.js';
+import { knexExecutor, type SqlExecutor } from './sql-executor.js';
+import { tableColumns } from './table-columns.js';
 
 /** A ledger row with its insertion id, which orders rollbacks newest first. */
 export interface LedgerRow extends LedgerEntry {
@@ -15,22 +17,31 @@ export interface LedgerOptions {
   readonly tableName: string;
   readonly schema: string | undefined;
   readonly appName: string;
+  /** The config option that names this table (`migrations.tableName` or `seeds.tableName`), for errors. */
+  readonly option: string;
 }
+
+/** What the ledger table looks like today: absent, ours, ours from before the `origin` column, or someone else's. */
+export type LedgerShape = 'missing' | 'current' | 'without-origin';
 
 // One statement per dialect, with the unique key inline: knex's createTable adds PostgreSQL unique
 // constraints as a separate ALTER, which would fail on the second run of an IF NOT EXISTS.
 const COLUMNS: Readonly<Record<ClientName, string>> = Object.freeze({
   pg:
     '(id serial primary key, app varchar(255) not null, name varchar(255) not null, batch integer not null, ' +
-    'checksum char(64) not null, applied_at timestamptz not null, unique (app, name))',
+    "checksum char(64) not null, applied_at timestamptz not null, origin varchar(16) not null default 'run', unique (app, name))",
   mysql2:
     '(id int unsigned not null auto_increment primary key, app varchar(255) not null, name varchar(255) not null, ' +
-    'batch int not null, checksum char(64) not null, applied_at datetime(3) not null, unique key (app, name))',
+    "batch int not null, checksum char(64) not null, applied_at datetime(3) not null, origin varchar(16) not null default 'run', " +
+    'unique key (app, name))',
   // The integer primary key is the rowid, so ids grow with insertion order without AUTOINCREMENT's extra table.
   'better-sqlite3':
     '(id integer primary key, app varchar(255) not null, name varchar(255) not null, batch integer not null, ' +
-    'checksum char(64) not null, applied_at integer not null, unique (app, name))',
+    "checksum char(64) not null, applied_at integer not null, origin varchar(16) not null default 'run', unique (app, name))",
 });
+
+/** Columns every knexus ledger has had; a table lacking one of them belongs to something else. */
+const REQUIRED_COLUMNS = ['id', 'app', 'name', 'batch', 'checksum', 'applied_at'] as const;
 
 const MISSING_TABLE: Readonly<Record<ClientName, (error: { code?: unknown; errno?: unknown; message?: unknown }) => boolean>> =
   Object.freeze({
@@ -48,7 +59,7 @@ const MISSING_TABLE: Readonly<Record<ClientName, (error: { code?: unknown; errno
  */
 export class Ledger {
   readonly #options: LedgerOptions;
-  readonly #sql: Readonly<{ create: string; read: string; insert: string; remove: string }>;
+  readonly #sql: Readonly<{ create: string; addOrigin: string; read: string; insert: string; remove: string }>;
 
   constructor(knex: Knex, options: LedgerOptions) {
     this.#options = Object.freeze({ ...options });
@@ -56,35 +67,70 @@ export class Ledger {
     const table = knex.raw('??', [schema === undefined ? tableName : `${schema}.${tableName}`]).toQuery();
     this.#sql = Object.freeze({
       create: `create table if not exists ${table} ${COLUMNS[client]}`,
-      read: `select id, name, batch, checksum, applied_at from ${table} where app = ? order by id`,
-      insert: `insert into ${table} (app, name, batch, checksum, applied_at) values (?, ?, ?, ?, ?)`,
+      addOrigin: `alter table ${table} add column origin varchar(16) not null default 'run'`,
+      // `*` so a ledger from before the origin column still reads (as `run`) without being altered.
+      read: `select * from ${table} where app = ? order by id`,
+      insert: `insert into ${table} (app, name, batch, checksum, applied_at, origin) values (?, ?, ?, ?, ?, ?)`,
       remove: `delete from ${table} where app = ? and name = ?`,
     });
   }
 
-  /** Creates the table if it is missing; call it while holding the app lock. */
+  /**
+   * The table's shape, read from the catalog without touching rows; throws `KNEXUS_ERR_LEDGER_TABLE_TAKEN`
+   * when a table of that name exists with another shape (knex's `knex_migrations`, an app's own table).
+   */
+  async inspect(sql: SqlExecutor): Promise<LedgerShape> {
+    const { client, schema, tableName, appName, option } = this.#options;
+    const columns = await tableColumns(sql, client, tableName, schema);
+    if (columns.length === 0) return 'missing';
+    const missing = REQUIRED_COLUMNS.filter((column) => !columns.includes(column));
+    if (missing.length > 0) {
+      const knexLedger = columns.includes('migration_time');
+      throw new KnexusError(
+        'KNEXUS_ERR_LEDGER_TABLE_TAKEN',
+        `App '${appName}' cannot keep its ledger in table ${tableName}: a table of that name already exists with other columns ` +
+          `(${columns.join(', ')})${knexLedger ? ", it is knex's own migration ledger" : ''}. Nothing was written. ` +
+          `Set ${option} to a free table name (or leave it unset for the default)` +
+          (knexLedger ? ", and use migrations.importKnexHistory to take over knex's history." : '.'),
+        { appName, field: option, details: { table: tableName, schema, columns, missingColumns: missing } },
+      );
+    }
+    return columns.includes('origin') ? 'current' : 'without-origin';
+  }
+
+  /** Creates the table if it is missing (or adds the `origin` column to an older one); call it while holding the app lock. */
   async ensure(db: Knex, sql: SqlExecutor): Promise<void> {
     const { client, schema, tableName } = this.#options;
-    if (client !== 'pg') return sql.run(this.#sql.create);
+    if (client !== 'pg') return this.#ensureOn(sql);
     // Apps hold different advisory locks, yet share this table: on a fresh database their concurrent
     // CREATE TABLE IF NOT EXISTS would race on pg_type (23505). A per-table lock, released at commit,
     // serializes only this statement.
     await db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(?::bigint)', [advisoryKey('ledger', schema ?? '', tableName)]);
-      await trx.raw(this.#sql.create);
+      await this.#ensureOn(knexExecutor(trx, 'pg'));
     });
+  }
+
+  async #ensureOn(sql: SqlExecutor): Promise<void> {
+    const shape = await this.inspect(sql);
+    if (shape === 'missing') await sql.run(this.#sql.create);
+    else if (shape === 'without-origin') await sql.run(this.#sql.addOrigin);
   }
 
   /** This app's rows, oldest first. */
   async read(sql: SqlExecutor): Promise<LedgerRow[]> {
     const rows = await sql.all(this.#sql.read, [this.#options.appName]);
-    return rows.map((row) => ({
-      id: Number(row['id']),
-      name: String(row['name']),
-      batch: Number(row['batch']),
-      checksum: String(row['checksum']).trim(),
-      appliedAt: new Date(row['applied_at'] as Date | number | string),
-    }));
+    return rows.map((row) => {
+      const origin = row['origin'];
+      return {
+        id: Number(row['id']),
+        name: String(row['name']),
+        batch: Number(row['batch']),
+        checksum: String(row['checksum']).trim(),
+        appliedAt: new Date(row['applied_at'] as Date | number | string),
+        origin: (LEDGER_ORIGINS as readonly unknown[]).includes(origin) ? (origin as LedgerOrigin) : 'run',
+      };
+    });
   }
 
   /** Like `read`, but a ledger that was never created reads as empty instead of failing (status is read-only). */
@@ -97,9 +143,13 @@ export class Ledger {
     }
   }
 
-  /** Records an applied file. */
-  insert(sql: SqlExecutor, entry: { readonly name: string; readonly batch: number; readonly checksum: string }): Promise<void> {
-    return sql.run(this.#sql.insert, [this.#options.appName, entry.name, entry.batch, entry.checksum, new Date()]);
+  /** Records an applied file (`origin` defaults to `run`). */
+  insert(
+    sql: SqlExecutor,
+    entry: { readonly name: string; readonly batch: number; readonly checksum: string; readonly origin?: LedgerOrigin },
+  ): Promise<void> {
+    const { appName } = this.#options;
+    return sql.run(this.#sql.insert, [appName, entry.name, entry.batch, entry.checksum, new Date(), entry.origin ?? 'run']);
   }
 
   /** Forgets a rolled-back file. */

@@ -28,8 +28,23 @@ export class MigrationRunner {
     return this.#runner.apply(options.to);
   }
 
-  /** Rolls back the last batch by default; `batch` undoes exactly that batch, `step` the last n migrations, `all` everything. */
-  rollback(options: { readonly batch?: number | undefined; readonly step?: number | undefined; readonly all?: boolean | undefined } = {}): Promise<RollbackResult> {
+  /** Marks every pending migration up to and including `to` as applied (origin `baseline`) without running it, as one batch. */
+  baseline(to: string): Promise<RunResult> {
+    return this.#runner.baseline(to);
+  }
+
+  /** Records the migrations knex's own ledger lists as applied (origin `imported`); the app must have no knexus history yet. */
+  importKnexHistory(): Promise<RunResult> {
+    return this.#runner.apply(undefined, 'import-only');
+  }
+
+  /**
+   * Rolls back the last batch by default; `batch` undoes exactly that batch, `step` the last n migrations,
+   * `to` every migration applied after the named one and that one, `all` everything.
+   */
+  rollback(
+    options: { readonly batch?: number | undefined; readonly step?: number | undefined; readonly all?: boolean | undefined; readonly to?: string | undefined } = {},
+  ): Promise<RollbackResult> {
     return this.#runner.rollback(options, 'step');
   }
 

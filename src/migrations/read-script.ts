@@ -10,7 +10,7 @@ export type ScriptStep = (knex: Knex) => unknown;
 export interface Script {
   readonly apply: ScriptStep;
   readonly undo: ScriptStep | undefined;
-  /** False when the file exports `config = { transaction: false }`. */
+  /** False when the file exports `config = { transaction: false }`, or under `disableTransactions` unless it exports `transaction: true`. */
   readonly transactional: boolean;
 }
 
@@ -32,7 +32,12 @@ function pickStep(exports: ModuleExports, names: readonly string[]): ScriptStep 
 }
 
 /** The apply/undo functions and transaction setting of a loaded file; throws `KNEXUS_ERR_MODULE_LOAD` without an apply export. */
-export function readScript(exports: ModuleExports, kind: LedgerKind, context: { appName: string; file: string; path: string }): Script {
+export function readScript(
+  exports: ModuleExports,
+  kind: LedgerKind,
+  context: { appName: string; file: string; path: string },
+  disableTransactions = false,
+): Script {
   const apply = pickStep(exports, kind.applyExports);
   if (apply === undefined) {
     throw new KnexusError(
@@ -43,5 +48,7 @@ export function readScript(exports: ModuleExports, kind: LedgerKind, context: { 
     );
   }
   const config = pick(exports, 'config');
-  return { apply, undo: pickStep(exports, kind.undoExports), transactional: !(isRecord(config) && config['transaction'] === false) };
+  // knex's rule: a file's own `config.transaction` wins, otherwise `disableTransactions` decides.
+  const own = isRecord(config) ? config['transaction'] : undefined;
+  return { apply, undo: pickStep(exports, kind.undoExports), transactional: typeof own === 'boolean' ? own : !disableTransactions };
 }

@@ -1,12 +1,22 @@
 import type { ClientName, DriftPolicy } from '../registry/app-config.js';
+import type { KnexHistoryOptions } from './knex-history.js';
+import type { KnexSource } from './knex-source.js';
 
 /** What a migration or seed runner needs to know about its app; the registry validates every field. */
 export interface RunnerOptions {
   /** The app whose ledger rows the runner reads and writes; an already validated identifier. */
   readonly appName: string;
   readonly client: ClientName;
-  /** Absolute folders whose files are sorted together by file name. */
+  /** Absolute folders whose files are sorted together by file name (empty when `source` is given). */
   readonly directories: readonly string[];
+  /** A knex `migrationSource`/`seedSource` to list scripts from instead of directories. */
+  readonly source?: KnexSource | undefined;
+  /** File extensions that count (knex's `loadExtensions`); default `.js`, `.cjs`, `.mjs`, `.ts`. */
+  readonly loadExtensions?: readonly string[] | undefined;
+  /** Run every script outside a transaction unless it exports `config.transaction = true` (knex's option); default false. */
+  readonly disableTransactions?: boolean | undefined;
+  /** Migrations only: knex's own ledger to import or refuse (see `migrations.importKnexHistory`). */
+  readonly knexHistory?: KnexHistoryOptions | undefined;
   /** The ledger table, shared by every app on the database and keyed by app; a validated identifier. */
   readonly tableName: string;
   /** PostgreSQL schema holding the ledger (created by the registry, which also puts it on knex's searchPath). */

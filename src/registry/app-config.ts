@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import type { Model } from 'objection';
+import type { KnexfileReference } from '../knexfile/apply-knexfile.js';
+import type { KnexMigrationSource, KnexSeedSource, KnexSource } from '../migrations/knex-source.js';
 
 /** Database clients knexus drives; each is loaded only when an app uses it. */
 export const CLIENTS = ['better-sqlite3', 'pg', 'mysql2'] as const;
@@ -39,24 +41,46 @@ export interface DatabaseConfig {
 
 /** Auto-migrations at registration. */
 export interface MigrationsConfig {
-  /** Default: true when `directory` is given. */
+  /** Default: true when `directory` or `migrationSource` is given. */
   enabled?: boolean;
-  /** One folder or several; files from all of them are sorted by file name. */
-  directory: string | readonly string[];
-  /** Ledger table; default `knexus_migrations`. One ledger per database, keyed by app. */
+  /** One folder or several; files from all of them are sorted by file name. Not together with `migrationSource`. */
+  directory?: string | readonly string[];
+  /**
+   * knex's migration source interface (`getMigrations`, `getMigrationName`, `getMigration`), used unchanged and
+   * in the order it lists. Checksums hash the file an item names (`{ file, directory }`, `{ path }` or a path
+   * string) when it exists, otherwise the module `getMigration` returns. Not together with `directory`.
+   */
+  migrationSource?: KnexMigrationSource<any>;
+  /** File extensions that count as migrations, as in knex; default `.js`, `.cjs`, `.mjs`, `.ts` (also passed to a source). */
+  loadExtensions?: readonly string[];
+  /** Run migrations outside a transaction unless a file exports `config.transaction = true`, as in knex; default false. */
+  disableTransactions?: boolean;
+  /** Ledger table; default `knexus_migrations`. One ledger per database, keyed by app. Must not be knex's table. */
   tableName?: string;
   /** Longest wait for another process holding this app's migration lock, in ms; default 30000. */
   lockTimeout?: number;
   /** What a changed applied file does at registration; default `error`. */
   drift?: DriftPolicy;
+  /**
+   * When the app has no knexus history and the database holds knex's ledger (`knexTableName`): `true` records
+   * knex's applied migrations as applied and runs only the rest; `false` ignores knex's ledger. Default: unset,
+   * which refuses to run with `KNEXUS_ERR_KNEX_HISTORY` instead of running migrations a second time.
+   */
+  importKnexHistory?: boolean;
+  /** knex's own ledger table, read (never written) for `importKnexHistory`; default `knex_migrations`. */
+  knexTableName?: string;
 }
 
 /** Tracked seeds at registration. */
 export interface SeedsConfig {
-  /** Default: true when `directory` is given. */
+  /** Default: true when `directory` or `seedSource` is given. */
   enabled?: boolean;
-  /** One folder or several; files sorted by file name. */
-  directory: string | readonly string[];
+  /** One folder or several; files sorted by file name. Not together with `seedSource`. */
+  directory?: string | readonly string[];
+  /** knex's seed source interface (`getSeeds`, `getSeed`), used unchanged; seeds are named by the file name of each path. */
+  seedSource?: KnexSeedSource<any>;
+  /** File extensions that count as seeds; default `.js`, `.cjs`, `.mjs`, `.ts`. */
+  loadExtensions?: readonly string[];
   /** Ledger table; default `knexus_seeds`. */
   tableName?: string;
   /** What a changed applied seed file does at registration; default `error`. */
@@ -83,8 +107,8 @@ export interface ModelsConfig {
 
 /** Everything `registerApp(name, config)` accepts. */
 export interface AppConfig {
-  /** Required unless `useConnection` is given. */
-  database?: DatabaseConfig;
+  /** Required unless `useConnection` is given; may name a knexfile whose settings become the defaults. */
+  database?: DatabaseConfig | KnexfileReference;
   /** PostgreSQL schema for the app: created if missing; the app's search_path and ledgers live there. */
   schema?: string;
   migrations?: MigrationsConfig;
@@ -100,17 +124,27 @@ export interface AppConfig {
 export interface ResolvedAppConfig {
   readonly database: (Omit<DatabaseConfig, 'client'> & { readonly client: ClientName }) | undefined;
   readonly schema: string | undefined;
-  readonly migrations: Readonly<{
-    enabled: boolean;
-    directories: readonly string[];
-    tableName: string;
-    lockTimeout: number;
-    drift: DriftPolicy;
-  }>;
-  readonly seeds: Readonly<{ enabled: boolean; directories: readonly string[]; tableName: string; drift: DriftPolicy }>;
+  readonly migrations: ResolvedLedgerConfig &
+    Readonly<{ lockTimeout: number; disableTransactions: boolean; importKnexHistory: boolean | undefined; knexTableName: string }>;
+  readonly seeds: ResolvedLedgerConfig;
   readonly models: Readonly<{ enabled: boolean; definitions: Readonly<Record<string, ModelClass | ModelDefinition>> }>;
   readonly reusable: boolean;
   readonly useConnection: string | undefined;
+}
+
+/** Migration or seed settings after validation. */
+export type ResolvedLedgerConfig = Readonly<{
+  enabled: boolean;
+  directories: readonly string[];
+  source: KnexSource | undefined;
+  loadExtensions: readonly string[] | undefined;
+  tableName: string;
+  drift: DriftPolicy;
+}>;
+
+/** True when the app has migrations (or seeds) to run: a directory or a knex source. */
+export function hasScripts(settings: ResolvedLedgerConfig): boolean {
+  return settings.directories.length > 0 || settings.source !== undefined;
 }
 
 /** Default ledger tables and lock wait. */
@@ -118,5 +152,6 @@ export const APP_DEFAULTS = Object.freeze({
   migrationsTable: 'knexus_migrations',
   seedsTable: 'knexus_seeds',
   lockTimeout: 30_000,
+  knexTableName: 'knex_migrations',
   drift: 'error' as DriftPolicy,
 });

@@ -5,7 +5,9 @@ import { KnexusError, toError } from '../errors.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { PluginManager } from '../plugins/plugin-manager.js';
 import type { Plugin, PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
+import { applyKnexfile, usesKnexfile } from '../knexfile/apply-knexfile.js';
 import { assertAppName } from '../util/identifier.js';
+import type { RunResult } from '../migrations/ledger-types.js';
 import type { AppConfig } from './app-config.js';
 import type { AppEntry } from './app-entry.js';
 import { configView } from './config-view.js';
@@ -100,7 +102,8 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
    * and seeds, binds its models. Resolves with the app's ConnectionManager.
    */
   async registerApp(name: string, config: AppConfig): Promise<ConnectionManager> {
-    const entry = this.#reserve(name, config);
+    // Reading a knexfile is asynchronous; every other config reserves its name synchronously.
+    const entry = this.#reserve(name, usesKnexfile(config) ? await applyKnexfile(config, this.#baseDir) : config);
     const work = (async () => {
       await this.initialize();
       return runRegistration(this.#ctx, entry);
@@ -111,6 +114,15 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     } finally {
       entry.work = undefined;
     }
+  }
+
+  /**
+   * Marks app `name`'s migrations up to and including `to` as applied without running them (origin
+   * `baseline`, shown in status), for databases built by other means; `{ fromKnex: true }` instead records
+   * what knex's own ledger says was applied. Register the app with `migrations.enabled: false` first.
+   */
+  async baseline(name: string, options: { to?: string; fromKnex?: boolean }): Promise<RunResult> {
+    return this.getApp(name).baselineMigrations(options);
   }
 
   /** Unregisters an app: by default undoes what its registration applied, then closes its connection. */

@@ -56,6 +56,8 @@ export interface RollbackContext extends UnregisterOptions {
   readonly step?: number;
   readonly all?: boolean;
   readonly batch?: number;
+  /** `rollbackMigrations({ to })`: undo down to and including this migration. */
+  readonly to?: string;
 }
 
 /** What a rollback undid (an unregistration's seeds then migrations, or one manual rollback). */

@@ -3,6 +3,8 @@ import { assertDriverInstalled } from '../connection/assert-driver-installed.js'
 import { KnexusError } from '../errors.js';
 import { assertAppName, assertSqlIdentifier } from '../util/identifier.js';
 import { deepFreeze, isPlainObject, safeCopy } from '../util/safe-copy.js';
+import { SCRIPT_EXTENSIONS } from '../migrations/file-catalog.js';
+import { KnexSource } from '../migrations/knex-source.js';
 import {
   APP_DEFAULTS,
   CLIENT_ALIASES,
@@ -15,7 +17,19 @@ import {
 
 const APP_KEYS = ['database', 'schema', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
 const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
-const LEDGER_KEYS = ['enabled', 'directory', 'tableName', 'lockTimeout', 'drift'] as const;
+const SEED_KEYS = ['enabled', 'directory', 'seedSource', 'loadExtensions', 'tableName', 'drift'] as const;
+const MIGRATION_KEYS = [
+  'enabled',
+  'directory',
+  'migrationSource',
+  'loadExtensions',
+  'disableTransactions',
+  'tableName',
+  'lockTimeout',
+  'drift',
+  'importKnexHistory',
+  'knexTableName',
+] as const;
 
 /**
  * Validates an app config and returns a frozen copy with defaults applied and paths made absolute
@@ -74,7 +88,7 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
 
   const migrations = resolveLedger(config.migrations, 'migrations', APP_DEFAULTS.migrationsTable, baseDir, appName, fail);
   const seeds = resolveLedger(config.seeds, 'seeds', APP_DEFAULTS.seedsTable, baseDir, appName, fail);
-  const { lockTimeout: _unused, ...seedSettings } = seeds;
+  const { lockTimeout: _lock, disableTransactions: _tx, importKnexHistory: _import, knexTableName: _table, ...seedSettings } = seeds;
 
   const models = config.models as unknown;
   let definitions: Record<string, unknown> = {};
@@ -123,13 +137,35 @@ function resolveLedger(
   appName: string,
   fail: Fail,
 ): ResolvedAppConfig['migrations'] {
-  const disabled = { enabled: false, directories: [], tableName: defaultTable, lockTimeout: APP_DEFAULTS.lockTimeout, drift: APP_DEFAULTS.drift };
+  const disabled = {
+    enabled: false,
+    directories: [],
+    source: undefined,
+    loadExtensions: undefined,
+    tableName: defaultTable,
+    lockTimeout: APP_DEFAULTS.lockTimeout,
+    drift: APP_DEFAULTS.drift,
+    disableTransactions: false,
+    importKnexHistory: undefined,
+    knexTableName: APP_DEFAULTS.knexTableName,
+  };
   if (input === undefined) return disabled;
   if (!isPlainObject(input)) fail(field, 'must be an object with a directory');
   const obj = input as Record<string, unknown>;
-  rejectUnknownKeys(obj, field === 'migrations' ? LEDGER_KEYS : LEDGER_KEYS.filter((k) => k !== 'lockTimeout'), `${field}.`, fail);
-  const { enabled, directory, tableName, lockTimeout, drift } = obj;
+  rejectUnknownKeys(obj, field === 'migrations' ? MIGRATION_KEYS : SEED_KEYS, `${field}.`, fail);
+  const { enabled, directory, tableName, lockTimeout, drift, loadExtensions, disableTransactions, importKnexHistory, knexTableName } = obj;
+  const sourceKey = field === 'migrations' ? 'migrationSource' : 'seedSource';
+  const rawSource = obj[sourceKey];
   if (enabled !== undefined && typeof enabled !== 'boolean') fail(`${field}.enabled`, 'must be a boolean');
+  let source: KnexSource | undefined;
+  if (rawSource !== undefined) {
+    if (!KnexSource.accepts(field, rawSource)) {
+      fail(`${field}.${sourceKey}`, `must implement knex's ${field === 'migrations' ? 'getMigrations, getMigrationName and getMigration' : 'getSeeds and getSeed'}`);
+    }
+    // knex silently drops a custom source when a directory is also set; a silent choice here would run the wrong files.
+    if (directory !== undefined) fail(`${field}.${sourceKey}`, `cannot be given together with ${field}.directory: the source lists the ${field}, so drop one of them`);
+    source = new KnexSource(field, rawSource as never);
+  }
   let directories: string[] = [];
   if (directory !== undefined) {
     const list = Array.isArray(directory) ? directory : [directory];
@@ -137,20 +173,35 @@ function resolveLedger(
       fail(`${field}.directory`, 'must be a folder path or a non-empty list of folder paths');
     }
     directories = (list as string[]).map((d) => resolve(baseDir, d));
-  } else if (enabled !== false) {
-    fail(`${field}.directory`, 'is required when migrations or seeds are enabled');
+  } else if (enabled !== false && source === undefined) {
+    fail(`${field}.directory`, `is required when ${field} are enabled (or give ${field}.${sourceKey})`);
+  }
+  if (loadExtensions !== undefined) {
+    const ok = Array.isArray(loadExtensions) && loadExtensions.every((e) => typeof e === 'string' && e.startsWith('.'));
+    if (!ok) fail(`${field}.loadExtensions`, "must be a list of extensions such as ['.js', '.ts']");
+    const unsupported = (loadExtensions as string[]).filter((e) => !(SCRIPT_EXTENSIONS as readonly string[]).includes(e));
+    if (source === undefined && unsupported.length > 0) fail(`${field}.loadExtensions`, `may only list ${SCRIPT_EXTENSIONS.join(', ')} (got ${unsupported.join(', ')})`);
   }
   if (tableName !== undefined) assertSqlIdentifier(tableName, `${field}.tableName`, appName);
+  if (knexTableName !== undefined) assertSqlIdentifier(knexTableName, `${field}.knexTableName`, appName);
   if (lockTimeout !== undefined && (typeof lockTimeout !== 'number' || !Number.isInteger(lockTimeout) || lockTimeout < 0)) {
     fail(`${field}.lockTimeout`, 'must be a non-negative integer of milliseconds');
   }
   if (drift !== undefined && !DRIFT_POLICIES.includes(drift as DriftPolicy)) fail(`${field}.drift`, `must be one of ${DRIFT_POLICIES.join(', ')}`);
+  for (const [key, value] of [['disableTransactions', disableTransactions], ['importKnexHistory', importKnexHistory]] as const) {
+    if (value !== undefined && typeof value !== 'boolean') fail(`${field}.${key}`, 'must be a boolean');
+  }
   return {
-    enabled: (enabled as boolean | undefined) ?? directories.length > 0,
+    enabled: (enabled as boolean | undefined) ?? (directories.length > 0 || source !== undefined),
     directories,
+    source,
+    loadExtensions: loadExtensions === undefined ? undefined : [...(loadExtensions as string[])],
     tableName: (tableName as string | undefined) ?? defaultTable,
     lockTimeout: (lockTimeout as number | undefined) ?? APP_DEFAULTS.lockTimeout,
     drift: (drift as DriftPolicy | undefined) ?? APP_DEFAULTS.drift,
+    disableTransactions: (disableTransactions as boolean | undefined) ?? false,
+    importKnexHistory: importKnexHistory as boolean | undefined,
+    knexTableName: (knexTableName as string | undefined) ?? APP_DEFAULTS.knexTableName,
   };
 }
 

@@ -1,4 +1,5 @@
 import { KnexusError, toError } from '../errors.js';
+import { hasScripts } from './app-config.js';
 import type { RollbackResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
 import { releaseConnection } from './register-pipeline.js';
@@ -48,7 +49,7 @@ export async function runUnregistration(ctx: RegistryContext, entry: AppEntry, o
 
 function hasSomethingToUndo(entry: AppEntry, options: UnregisterOptions): boolean {
   if (options.rollback === 'all') {
-    return entry.config.migrations.directories.length > 0 || entry.config.seeds.directories.length > 0;
+    return hasScripts(entry.config.migrations) || hasScripts(entry.config.seeds);
   }
   return entry.migrationBatch !== null || entry.seedBatch !== null;
 }
@@ -59,11 +60,11 @@ async function rollback(entry: AppEntry, options: UnregisterOptions): Promise<Ro
   const all = options.rollback === 'all';
   let seeds: RollbackResult | null = null;
   let migrations: RollbackResult | null = null;
-  if (entry.config.seeds.directories.length > 0 && (all || entry.seedBatch !== null)) {
+  if (hasScripts(entry.config.seeds) && (all || entry.seedBatch !== null)) {
     seeds = await connection.seedRunner.rollback(all ? { all: true } : { batch: entry.seedBatch! });
     entry.seedBatch = null;
   }
-  if (entry.config.migrations.directories.length > 0 && (all || entry.migrationBatch !== null)) {
+  if (hasScripts(entry.config.migrations) && (all || entry.migrationBatch !== null)) {
     migrations = await connection.migrationRunner.rollback(all ? { all: true } : { batch: entry.migrationBatch! });
     entry.migrationBatch = null;
   }

@@ -46,7 +46,8 @@ function importNatively(path: string, fresh: string | undefined): Promise<Record
   if (fresh !== undefined) {
     // CommonJS modules are cached by file name, ESM by URL: evict the one, vary the other.
     delete requireCache[path];
-    url.search = `knexus-version=${encodeURIComponent(fresh)}`;
+    // No dots: a loader that reads the language from the URL's end (vite's) must still see `.ts`.
+    url.search = `knexus-version=${fresh.replace(/[^\w-]/g, '_')}`;
   }
   return import(url.href) as Promise<Record<string, unknown>>;
 }

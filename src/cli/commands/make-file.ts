@@ -7,8 +7,8 @@ import { fileTemplate, fileTimestamp, type TemplateKind } from '../file-template
 import type { CommandContext } from './command-context.js';
 
 /**
- * `knexus make:migration <name> [--app]` and `knexus make:seed <name> [--app]`: write a timestamped
- * TypeScript template into the app's first migrations (or seeds) directory. Touches no database.
+ * `knexus make:migration <name> [--app] [-x ext]` and `knexus make:seed <name> [--app] [-x ext]`: write a timestamped
+ * template (TypeScript, or js/mjs/cjs with -x) into the app's first migrations (or seeds) directory. Touches no database.
  */
 export async function makeFile(ctx: CommandContext, kind: TemplateKind): Promise<ExitCode> {
   const { args, output, loaded } = ctx;
@@ -24,10 +24,10 @@ export async function makeFile(ctx: CommandContext, kind: TemplateKind): Promise
   }
   const name = fileStem(args.name ?? '');
   mkdirSync(directory, { recursive: true });
-  const file = join(directory, `${fileTimestamp()}_${name}.ts`);
+  const file = join(directory, `${fileTimestamp()}_${name}.${args.extension}`);
   try {
     // 'wx': never overwrite a file that may already be applied somewhere.
-    writeFileSync(file, fileTemplate(kind), { flag: 'wx' });
+    writeFileSync(file, fileTemplate(kind, args.extension), { flag: 'wx' });
   } catch (error) {
     throw new KnexusError('KNEXUS_ERR_USAGE', `Could not create ${file}: ${(error as Error).message}`, { appName: app.name, file }, error);
   }

@@ -1,4 +1,5 @@
 import { KnexusError } from '../../errors.js';
+import { hasScripts } from '../../registry/app-config.js';
 import type { ConnectionManager } from '../../connection/connection-manager.js';
 import type { ConfiguredApp } from '../../config/validate-config.js';
 import type { LedgerEntry, RollbackResult } from '../../migrations/ledger-types.js';
@@ -15,15 +16,19 @@ import { runPerApp } from './run-per-app.js';
  * the migrations it would undo are still recorded.
  */
 export async function rollback(ctx: CommandContext): Promise<ExitCode> {
-  const { step, all, seeds } = ctx.args;
+  const { step, all, seeds, to, app: named } = ctx.args;
   const noun = seeds ? 'seed' : 'migration';
+  if (to !== undefined && named === undefined && ctx.loaded.apps.length > 1) {
+    throw new KnexusError('KNEXUS_ERR_USAGE', '--to names one migration file, so it needs an app: knexus rollback <app> --to <name>');
+  }
   return runPerApp(ctx, {
     command: 'rollback',
     section: seeds ? 'seeds' : 'migrations',
     verb: seeds ? 'rolling back seeds' : 'rolling back',
     reverse: true,
-    ...(seeds || all ? {} : { check: (connection, app) => refuseOrphanedSeeds(connection, app, step) }),
+    ...(seeds || all ? {} : { check: (connection, app) => refuseOrphanedSeeds(connection, app, step, to) }),
     step: async (connection, app) => {
+      if (to !== undefined) return describe(await connection.rollbackMigrations({ to }), noun);
       if (seeds) return describe(await connection.rollbackSeeds(all ? { all: true } : step === undefined ? {} : { steps: step }), noun);
       if (!all) return describe(await connection.rollbackMigrations(step === undefined ? {} : { step }), noun);
       const seedResult = hasSeeds(app) ? await connection.rollbackSeeds({ all: true }) : null;
@@ -44,23 +49,24 @@ function describe(result: RollbackResult, noun: string): { summary: string; resu
 }
 
 function hasSeeds(app: ConfiguredApp): boolean {
-  return app.resolved.seeds.directories.length > 0;
+  return hasScripts(app.resolved.seeds);
 }
 
 /**
  * Throws a usage error when rolling back these migrations (the last batch, or the last `step`) would
  * leave seeds recorded whose data went with them: seeds applied at or after the earliest of them.
  */
-async function refuseOrphanedSeeds(connection: ConnectionManager, app: ConfiguredApp, step: number | undefined): Promise<void> {
+async function refuseOrphanedSeeds(connection: ConnectionManager, app: ConfiguredApp, step: number | undefined, to: string | undefined): Promise<void> {
   if (!hasSeeds(app)) return;
   const applied = (await connection.migrationStatus()).applied;
   const lastBatch = applied.at(-1)?.batch;
-  const undone = step === undefined ? applied.filter((entry) => entry.batch === lastBatch) : applied.slice(-step);
+  const from = to === undefined ? -1 : applied.findIndex((entry) => entry.name === to || entry.name.slice(0, entry.name.lastIndexOf('.')) === to);
+  const undone = to !== undefined ? (from < 0 ? [] : applied.slice(from)) : step === undefined ? applied.filter((entry) => entry.batch === lastBatch) : applied.slice(-step);
   if (undone.length === 0) return;
   const since = Math.min(...undone.map((entry) => time(entry)));
   const seeds = (await connection.seedStatus()).applied.filter((entry) => time(entry) >= since);
   if (seeds.length === 0) return;
-  const what = step === undefined ? `the last migration batch (${lastBatch})` : `the last ${step} migration(s)`;
+  const what = to !== undefined ? `the migrations down to ${to}` : step === undefined ? `the last migration batch (${lastBatch})` : `the last ${step} migration(s)`;
   throw new KnexusError(
     'KNEXUS_ERR_USAGE',
     `Rolling back ${what} of app '${app.name}' would leave seeds applied since then recorded as applied, though their data goes with the tables: ${seeds.map((s) => s.name).join(', ')}`,

@@ -1,4 +1,5 @@
 import { errorJson, errorCode } from '../format-error.js';
+import { hasScripts } from '../../registry/app-config.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import type { ConnectionManager } from '../../connection/connection-manager.js';
 import type { ConfiguredApp } from '../../config/validate-config.js';
@@ -39,7 +40,9 @@ export interface RunPerAppOptions {
  */
 export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions): Promise<ExitCode> {
   const { output, loaded } = ctx;
-  return withRegistry(ctx, { readOnly: true, transient: true }, async ({ registry, outcomes, targets }) => {
+  // One-shot commands start no plugin unless asked (--plugins): a plugin may bind a port or schedule
+  // backups, and a `knexus migrate` beside the running service must not collide with it.
+  return withRegistry(ctx, { readOnly: true, transient: true, noPlugins: !ctx.args.plugins }, async ({ registry, outcomes, targets }) => {
     // Registering was transient noise; each app's outcome here is the command's result and stays on screen.
     const progress = await output.progress();
     const rows: { name: string; ok: boolean; result?: Readonly<Record<string, unknown>>; error?: Record<string, unknown> }[] = [];
@@ -47,7 +50,7 @@ export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions):
     if (options.check !== undefined) {
       for (const app of ordered) {
         const outcome = outcomes.find((o) => o.name === app.name);
-        if (outcome?.ok && (options.section === undefined || app.resolved[options.section].directories.length > 0)) await options.check(outcome.connection, app);
+        if (outcome?.ok && (options.section === undefined || hasScripts(app.resolved[options.section]))) await options.check(outcome.connection, app);
       }
     }
     for (const app of ordered) {
@@ -60,7 +63,7 @@ export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions):
         output.error(error);
         continue;
       }
-      if (options.section !== undefined && app.resolved[options.section].directories.length === 0) {
+      if (options.section !== undefined && !hasScripts(app.resolved[options.section])) {
         progress.warn(`${app.name}: skipped, no ${options.section} directory configured`);
         rows.push({ name: app.name, ok: true, result: { skipped: true } });
         continue;

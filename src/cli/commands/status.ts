@@ -7,7 +7,7 @@ import type { CommandContext } from './command-context.js';
 import { withRegistry } from './with-registry.js';
 
 /**
- * `knexus status [app]`: read-only view of each app's ledgers (applied with batch and time, pending,
+ * `knexus status [app] [--check]`: read-only view of each app's ledgers (applied with batch and time, pending,
  * drifted) and of the configured plugins. Apps are registered with auto-migrations and seeds off and
  * without plugins (whose hooks may write), so nothing is applied; `knexus plugins` loads them. An app
  * whose SQLite file or PostgreSQL schema does not exist yet is reported `missing` (every file pending)
@@ -21,11 +21,18 @@ export async function status(ctx: CommandContext): Promise<ExitCode> {
     const apps = await buildAppReports(registry, loaded.apps, shown, { health: false, verbose: output.verbose });
     const plugins = pluginRows(registry, init, loaded);
     const ok = apps.every((app) => app.state !== 'failed' && app.error === undefined);
-    output.document({ ok, command: 'status', configFile: loaded.file, apps: byName(apps), plugins: byName(plugins) });
+    // --check: a deploy gate; anything pending or drifted (in any shown app) fails it.
+    const behind = apps.filter((app) => [app.migrations, app.seeds].some((ledger) => ledger !== null && ledger.pending.length + ledger.drifted.length > 0));
+    const check = ctx.args.check ? { passed: ok && behind.length === 0, behind: behind.map((app) => app.name) } : undefined;
+    output.document({ ok, command: 'status', configFile: loaded.file, apps: byName(apps), plugins: byName(plugins), ...(check ? { check } : {}) });
     output.print(`config ${loaded.file}\n`);
     renderAppReports(output, apps, 'files');
     output.print();
     renderPluginRows(output, plugins);
+    if (check !== undefined && !check.passed) {
+      output.warn(`check failed: ${behind.length > 0 ? `pending or drifted files in ${check.behind.join(', ')}` : 'an app could not be read'}`);
+      return EXIT_CODES.failed;
+    }
     return ok ? EXIT_CODES.ok : EXIT_CODES.failed;
   });
 }

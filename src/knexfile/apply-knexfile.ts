@@ -1,0 +1,88 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import type { AppConfig, MigrationsConfig, SeedsConfig } from '../registry/app-config.js';
+import { isPlainObject } from '../util/safe-copy.js';
+import { loadKnexfile } from './load-knexfile.js';
+
+/** `database` naming a knexfile: its environment's settings are the defaults, the other fields here override them. */
+export interface KnexfileReference {
+  /** Path of the knexfile (`.js`, `.cjs`, `.mjs`, `.ts`), relative to the config's folder (`baseDir`). */
+  knexfile: string;
+  /** Environment to read; default `NODE_ENV`, then `development` (as knex). Ignored by a knexfile without environments. */
+  environment?: string;
+  client?: string;
+  connection?: string | Readonly<Record<string, unknown>>;
+  pool?: Readonly<Record<string, unknown>>;
+}
+
+const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
+
+/** True when an app config's `database` names a knexfile. */
+export function usesKnexfile(config: unknown): boolean {
+  return isPlainObject(config) && isPlainObject(config['database']) && 'knexfile' in config['database'];
+}
+
+/**
+ * The app config with its knexfile read in: `database` from the knexfile's client, connection and pool,
+ * `migrations` and `seeds` from its sections, each overridden field by field by what the app sets.
+ * Relative folders and SQLite files in the knexfile resolve against the knexfile's folder (where the knex
+ * CLI runs). The knexfile's `migrations.tableName` names knex's own ledger: it becomes `knexTableName`,
+ * never the knexus ledger. The knexfile's seeds are off at registration (`seeds.enabled: false`) unless
+ * the app turns them on, since knex only runs them on request.
+ */
+export async function applyKnexfile(config: AppConfig, baseDir: string): Promise<AppConfig> {
+  const { knexfile, environment, ...own } = config.database as unknown as KnexfileReference & Record<string, unknown>;
+  const file = resolve(baseDir, String(knexfile));
+  const { settings } = await loadKnexfile(file, environment);
+  const folder = dirname(file);
+  const database: Record<string, unknown> = {};
+  for (const key of DATABASE_KEYS) if (settings[key] !== undefined) database[key] = settings[key];
+  database['connection'] = sqliteRelativeTo(database['client'], database['connection'], folder);
+  Object.assign(database, own);
+  const out: AppConfig = { ...config, database: database as unknown as AppConfig['database'] & object };
+  const migrations = section(settings['migrations'], config.migrations, folder, 'migrationSource');
+  if (migrations !== undefined) out.migrations = migrations as MigrationsConfig;
+  const seeds = section(settings['seeds'], config.seeds, folder, 'seedSource');
+  if (seeds !== undefined) out.seeds = seeds as SeedsConfig;
+  return out;
+}
+
+/** A knexfile's `migrations`/`seeds` section in knexus words, overridden by the app's own section. */
+function section(fromFile: unknown, own: object | undefined, folder: string, sourceKey: string): Record<string, unknown> | undefined {
+  const given = isPlainObject(fromFile) ? fromFile : {};
+  const mapped: Record<string, unknown> = {};
+  const { directory, loadExtensions, disableTransactions, tableName } = given;
+  if (given[sourceKey] !== undefined) mapped[sourceKey] = given[sourceKey];
+  else if (directory !== undefined) {
+    const list = Array.isArray(directory) ? directory : [directory];
+    mapped['directory'] = list.map((d) => (typeof d === 'string' ? resolve(folder, d) : d));
+  } else {
+    // knex's default folders, when they exist.
+    const fallback = resolve(folder, sourceKey === 'migrationSource' ? 'migrations' : 'seeds');
+    if (existsSync(fallback)) mapped['directory'] = fallback;
+  }
+  if (loadExtensions !== undefined) mapped['loadExtensions'] = loadExtensions;
+  if (sourceKey === 'migrationSource') {
+    if (disableTransactions !== undefined) mapped['disableTransactions'] = disableTransactions;
+    if (tableName !== undefined) mapped['knexTableName'] = tableName;
+  }
+  const ownSection = (own ?? {}) as Record<string, unknown>;
+  // The app choosing its own scripts replaces the knexfile's, whichever way either names them.
+  if (ownSection['directory'] !== undefined || ownSection[sourceKey] !== undefined) {
+    delete mapped['directory'];
+    delete mapped[sourceKey];
+  }
+  if (own === undefined && mapped['directory'] === undefined && mapped[sourceKey] === undefined) return undefined;
+  // knex runs seeds only on `seed:run`, and they often empty tables first: a knexfile's seeds never run
+  // at registration unless the app turns them on; `knexus seed` runs them.
+  if (sourceKey === 'seedSource') mapped['enabled'] = false;
+  return { ...mapped, ...ownSection };
+}
+
+function sqliteRelativeTo(client: unknown, connection: unknown, folder: string): unknown {
+  if (client !== 'sqlite3' && client !== 'better-sqlite3' && client !== 'sqlite') return connection;
+  const place = (f: string) => (f === ':memory:' || f.startsWith('file:') || isAbsolute(f) ? f : resolve(folder, f));
+  if (typeof connection === 'string') return place(connection);
+  if (isPlainObject(connection) && typeof connection['filename'] === 'string') return { ...connection, filename: place(connection['filename']) };
+  return connection;
+}

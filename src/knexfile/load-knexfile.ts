@@ -1,0 +1,60 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { KnexusError, errorMessage } from '../errors.js';
+import { importFile } from '../util/import-file.js';
+import { isPlainObject } from '../util/safe-copy.js';
+
+/** Keys that mark a knexfile export as one knex config rather than a map of environments. */
+const CONFIG_MARKERS = ['client', 'connection', 'dialect'] as const;
+
+/** One environment of a knexfile, as knex reads it. */
+export type KnexfileSettings = Readonly<Record<string, unknown>>;
+
+/** The knex settings of a knexfile for one environment, and which environment that was. */
+export interface LoadedKnexfile {
+  readonly file: string;
+  /** The environment used, or undefined when the file has no environments. */
+  readonly environment: string | undefined;
+  readonly settings: KnexfileSettings;
+}
+
+/**
+ * Imports a knexfile (`.js`, `.cjs`, `.mjs`, `.ts`; default export or `module.exports`; an object, a
+ * function or a promise) and picks its environment as knex does: `environment`, else `NODE_ENV`, else
+ * `development`. A file whose export has `client` or `connection` has no environments.
+ */
+export async function loadKnexfile(file: string, environment: string | undefined): Promise<LoadedKnexfile> {
+  if (!existsSync(file) || !statSync(file).isFile()) {
+    throw new KnexusError('KNEXUS_ERR_CONFIG_NOT_FOUND', `knexfile ${file} does not exist. Check database.knexfile (or --knexfile).`, {
+      configFile: file,
+      field: 'database.knexfile',
+    });
+  }
+  let exported: unknown;
+  try {
+    // Native import first (JavaScript knexfiles need no loader); fresh per modification, as config files are.
+    const namespace = await importFile(file, { fresh: String(statSync(file).mtimeMs) });
+    exported = namespace['default'] ?? namespace;
+    if (typeof exported === 'function') exported = await (exported as () => unknown)();
+    exported = await exported;
+  } catch (error) {
+    throw new KnexusError('KNEXUS_ERR_CONFIG_LOAD', `Could not load knexfile ${file}: ${errorMessage(error).split('\n')[0]}`, { configFile: file }, error);
+  }
+  if (!isPlainObject(exported)) {
+    throw new KnexusError('KNEXUS_ERR_CONFIG_LOAD', `knexfile ${basename(file)} must export a knex config or an object of environments`, {
+      configFile: file,
+    });
+  }
+  if (CONFIG_MARKERS.some((key) => key in exported)) return { file, environment: undefined, settings: exported };
+  const name = environment ?? process.env['NODE_ENV'] ?? 'development';
+  const settings = exported[name];
+  if (!isPlainObject(settings)) {
+    const known = Object.keys(exported).join(', ') || 'none';
+    throw new KnexusError(
+      'KNEXUS_ERR_INVALID_CONFIG',
+      `knexfile ${basename(file)} has no environment '${name}' (it has: ${known}). Set database.environment (or --env), or NODE_ENV.`,
+      { configFile: file, field: 'database.environment', details: { environment: name, environments: Object.keys(exported) } },
+    );
+  }
+  return { file, environment: name, settings };
+}
