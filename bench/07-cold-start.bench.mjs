@@ -5,6 +5,8 @@
  * - `knexus up --once` on the demo as an installed package runs it (the compiled bin, `knexus`
  *   resolved from the project's node_modules): once on a fresh database with an empty TypeScript
  *   cache (the first run after a fresh install), once with nothing to do.
+ * - the same on a plain JavaScript app (no models, plugins or TypeScript), and the floor the demo
+ *   cannot go below: Node loading knex and objection (the demo's models import objection).
  * Targets: import ≤ 1.5×; up with nothing to do ≤ 2×; first run ≤ 3×.
  */
 import { spawnSync } from 'node:child_process';
@@ -29,6 +31,13 @@ export default { ...demo, apps: { blog: { ...demo.apps.blog,
   database: { client: 'better-sqlite3', connection: { filename: './data/blog.sqlite' } },
   migrations: { directory: ${JSON.stringify(join(root, 'migrations'))} },
   seeds: { directory: ${JSON.stringify(join(root, 'seeds'))} } } } };`,
+);
+
+// The same without TypeScript, models or plugins: what knexus itself adds to a JavaScript project.
+writeFileSync(
+  join(project, 'plain.config.mjs'),
+  `export default { apps: { plain: { database: { client: 'better-sqlite3', connection: { filename: './data/plain.sqlite' } },
+  migrations: { directory: ${JSON.stringify(join(root, 'bench/fixtures/migrations'))} } } } };`,
 );
 
 function wall(args, env = {}) {
@@ -58,6 +67,8 @@ const samples = await alternate(
       },
     },
     { name: 'nothing to do', run: () => wall([bin, 'up', '--once', '--quiet'], { JITI_FS_CACHE: cache }).ms },
+    { name: "import('knex') + import('objection')", run: () => wall(['--input-type=module', '-e', "await import('knex'); await import('objection')"]).ms },
+    { name: 'plain JavaScript app', run: () => wall([bin, 'up', '--once', '--quiet', '--config', 'plain.config.mjs']).ms },
   ],
   { rounds: QUICK ? 1 : 7 },
 );
@@ -69,4 +80,7 @@ report('cold start (fresh Node processes)', [
   metric("node -e import('knexus')", 'ms', samples["import('knexus')"], { baseline: knex, target: 1.5 }),
   metric('knexus up --once, first run after install', 'ms', samples['first run'], { baseline: knex, target: 3 }),
   metric('knexus up --once, nothing to do', 'ms', samples['nothing to do'], { baseline: knex, target: 2 }),
+  // The demo's config imports objection itself: this is the floor under the two runs above.
+  metric("node -e import('knex') + import('objection')", 'ms', samples["import('knex') + import('objection')"], { baseline: knex }),
+  metric('knexus up --once, plain JavaScript app (no models, plugins or TypeScript), nothing to do', 'ms', samples['plain JavaScript app'], { baseline: knex, target: 2 }),
 ]);
