@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeProject, runCli, runJson } from './fixtures/cli/run-cli.js';
+import { makeProject, runJson, spawnCli } from './fixtures/cli/run-cli.js';
 import { PG, createPgDatabase, serverAvailable } from './support/databases.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -22,6 +22,7 @@ export default {
   },
 };`;
 
+// The demo runs as `npm start` runs it: the built bin in a process of its own (the smoke test of the bin).
 describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
   let project: ReturnType<typeof makeProject>;
   beforeEach(() => {
@@ -30,7 +31,7 @@ describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
   afterEach(() => project.cleanup());
 
   it('up --once creates data/, migrates, seeds and binds the models; a second run applies nothing', async () => {
-    const first = await runJson(['up', '--once'], { cwd: project.dir });
+    const first = await runJson(['up', '--once'], { cwd: project.dir, spawn: true });
     expect(first.code).toBe(0);
     const blog = first.json['apps']['blog'];
     expect(blog.state).toBe('ready');
@@ -51,13 +52,13 @@ describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
       ['backup', 'loaded', null],
     ]);
 
-    const second = await runCli(['up', '--once'], { cwd: project.dir });
+    const second = await spawnCli(['up', '--once'], { cwd: project.dir });
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/migrations\s+3 applied, 0 pending/);
     expect(second.stdout).toMatch(/seeds\s+2 applied, 0 pending/);
 
     // Everything the demo applied can be undone.
-    const down = await runJson(['down', 'blog'], { cwd: project.dir });
+    const down = await runJson(['down', 'blog'], { cwd: project.dir, spawn: true });
     expect(down.code).toBe(0);
     expect(down.json['apps']['blog'].result.migrations.rolledBack).toHaveLength(3);
     expect(down.json['apps']['blog'].result.seeds.rolledBack).toEqual(['02_posts_and_comments.ts', '01_authors.ts']);
@@ -73,7 +74,7 @@ describe('the demo app on PostgreSQL (DATABASE_URL)', () => {
       // The server trusts local connections, so the password is never checked, only kept out of the output.
       const password = 'not-a-real-secret-9f2c';
       const env = { DATABASE_URL: `postgres://${PG.user}:${password}@${PG.host}:${PG.port}/${db.name}` };
-      const up = await runJson(['up', '--once'], { cwd: project.dir, env });
+      const up = await runJson(['up', '--once'], { cwd: project.dir, env, spawn: true });
       expect(up.code).toBe(0);
       const blog = up.json['apps']['blog'];
       expect(blog.connection).toEqual({ client: 'pg', host: PG.host, port: PG.port, database: db.name, user: PG.user });
@@ -82,7 +83,7 @@ describe('the demo app on PostgreSQL (DATABASE_URL)', () => {
       const authors = await db.knex('authors').count<{ count: string }[]>('* as count');
       expect(Number(authors[0]?.count)).toBe(2);
 
-      const down = await runCli(['down', 'blog', '--verbose'], { cwd: project.dir, env });
+      const down = await spawnCli(['down', 'blog', '--verbose'], { cwd: project.dir, env });
       expect(down.code).toBe(0);
       expect(down.stdout + down.stderr).not.toContain(password);
     } finally {
