@@ -61,6 +61,9 @@ describe('docs/coming-from-knex.md worked example', () => {
         const run = spawnSync(process.execPath, [KNEX_CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'development' } });
         expect(run.stdout).toContain('Batch 1 run: 4 migrations');
         codes.push(run.status ?? -1);
+        // Before the import, status says what knex applied instead of only listing everything as pending.
+        const before = await runMain(['status', '--knexfile', 'knexfile.mjs', '--env', 'development', '--app', 'shop']);
+        expect(before.stdout).toContain("knex's ledger knex_migrations lists 4 applied migration(s)");
       } else {
         codes.push((await runMain(args)).code);
       }

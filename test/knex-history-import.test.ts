@@ -54,6 +54,11 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
     const tables = await tableNames(db);
     const registry = new AppRegistry();
     try {
+      const viewer = await registry.registerApp('viewer', { database: db.config(), migrations: { migrationSource: semverSource(dir), enabled: false } });
+      const status = await viewer.migrationStatus();
+      expect(status.knexHistory).toEqual({ table: 'knex_migrations', applied: SEMVER_ORDER.slice(0, 2) });
+      expect(status.pending).toEqual(SEMVER_ORDER);
+      await registry.unregisterApp('viewer');
       await expect(registry.registerApp('releases', { database: db.config(), migrations: { migrationSource: semverSource(dir) } })).rejects.toMatchObject({
         code: 'KNEXUS_ERR_KNEX_HISTORY',
         appName: 'releases',
