@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runMain, runMainJson } from './support/run-main.js';
@@ -70,6 +70,9 @@ describe('docs/coming-from-knex.md worked example', () => {
     }
     expect(codes).toEqual([0, 0, 1, 0, 0]);
 
+    // With no registry config, the knexfile in the working directory is found, as knex finds it (one app named after the folder).
+    const found = await runMainJson(['status', '--env', 'development']);
+    expect(Object.keys(found.json['apps'])).toEqual([basename(dir).replace(/[^A-Za-z0-9_-]/g, '_')]);
     const status = await runMainJson(['status', '--knexfile', 'knexfile.mjs', '--env', 'development', '--app', 'shop']);
     const applied = status.json['apps']['shop'].migrations.applied as { name: string; origin: string }[];
     expect(applied.map((entry) => [entry.name, entry.origin])).toEqual([
