@@ -159,6 +159,25 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
     }
   });
 
+  it("knexSchemaName finds knex's ledger outside the app's PostgreSQL schema", async (t) => {
+    if (!available || dialect !== 'pg') return t.skip(); // schemas are PostgreSQL's
+    const db = await fresh();
+    const { dir } = project();
+    await migrateWithKnex(db, dir, { steps: 2 });
+    const registry = new AppRegistry();
+    try {
+      const app = await registry.registerApp('releases', {
+        database: db.config(),
+        schema: 'releases_app',
+        migrations: { migrationSource: semverSource(dir), importKnexHistory: true, knexSchemaName: 'public', enabled: false },
+      });
+      expect(await app.baselineMigrations({ fromKnex: true })).toMatchObject({ imported: SEMVER_ORDER.slice(0, 2) });
+      expect(await db.knex.withSchema('releases_app').from('knexus_migrations').pluck('origin')).toEqual(['imported', 'imported']);
+    } finally {
+      await registry.shutdown();
+    }
+  });
+
   it('importKnexHistory: false keeps a fresh knexus ledger and ignores knex\'s', async (t) => {
     if (!available) return t.skip();
     const db = await fresh();
