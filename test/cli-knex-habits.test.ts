@@ -54,6 +54,9 @@ describe('the knex CLI habits', () => {
     expect((await runMain(['status', '--check', ...base])).code).toBe(1);
 
     expect((await runMainJson(['migrate', ...base])).json['apps']['shopfront'].result.applied).toEqual(['003_tags.mjs']);
+    // knex's own flag for the same file: -c knexfile.js is read as a knexfile, not a registry config.
+    const byConfigFlag = await runMainJson(['status', '-c', project.knexfile, '--env', 'production']);
+    expect(byConfigFlag.json['apps']['shopfront'].migrations.applied).toHaveLength(3);
     const passing = await runMainJson(['status', '--check', ...base]);
     expect(passing.code).toBe(0);
     expect(passing.json['check']).toEqual({ passed: true, behind: [] });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runMain, runMainJson } from './support/run-main.js';
@@ -61,12 +61,18 @@ describe('docs/coming-from-knex.md worked example', () => {
         const run = spawnSync(process.execPath, [KNEX_CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'development' } });
         expect(run.stdout).toContain('Batch 1 run: 4 migrations');
         codes.push(run.status ?? -1);
+        // Before the import, status says what knex applied instead of only listing everything as pending.
+        const before = await runMain(['status', '--knexfile', 'knexfile.mjs', '--env', 'development', '--app', 'shop']);
+        expect(before.stdout).toContain("knex's ledger knex_migrations lists 4 applied migration(s)");
       } else {
         codes.push((await runMain(args)).code);
       }
     }
     expect(codes).toEqual([0, 0, 1, 0, 0]);
 
+    // With no registry config, the knexfile in the working directory is found, as knex finds it (one app named after the folder).
+    const found = await runMainJson(['status', '--env', 'development']);
+    expect(Object.keys(found.json['apps'])).toEqual([basename(dir).replace(/[^A-Za-z0-9_-]/g, '_')]);
     const status = await runMainJson(['status', '--knexfile', 'knexfile.mjs', '--env', 'development', '--app', 'shop']);
     const applied = status.json['apps']['shop'].migrations.applied as { name: string; origin: string }[];
     expect(applied.map((entry) => [entry.name, entry.origin])).toEqual([

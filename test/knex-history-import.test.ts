@@ -54,6 +54,11 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
     const tables = await tableNames(db);
     const registry = new AppRegistry();
     try {
+      const viewer = await registry.registerApp('viewer', { database: db.config(), migrations: { migrationSource: semverSource(dir), enabled: false } });
+      const status = await viewer.migrationStatus();
+      expect(status.knexHistory).toEqual({ table: 'knex_migrations', applied: SEMVER_ORDER.slice(0, 2) });
+      expect(status.pending).toEqual(SEMVER_ORDER);
+      await registry.unregisterApp('viewer');
       await expect(registry.registerApp('releases', { database: db.config(), migrations: { migrationSource: semverSource(dir) } })).rejects.toMatchObject({
         code: 'KNEXUS_ERR_KNEX_HISTORY',
         appName: 'releases',
@@ -152,6 +157,25 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
       expect(rows).toEqual([{ name: '2.2.3.js', origin: 'imported' }, ...SEMVER_ORDER.slice(1).map((name) => ({ name, origin: 'run' }))]);
     } finally {
       await Promise.all(registries.map((registry) => registry.shutdown()));
+    }
+  });
+
+  it("knexSchemaName finds knex's ledger outside the app's PostgreSQL schema", async (t) => {
+    if (!available || dialect !== 'pg') return t.skip(); // schemas are PostgreSQL's
+    const db = await fresh();
+    const { dir } = project();
+    await migrateWithKnex(db, dir, { steps: 2 });
+    const registry = new AppRegistry();
+    try {
+      const app = await registry.registerApp('releases', {
+        database: db.config(),
+        schema: 'releases_app',
+        migrations: { migrationSource: semverSource(dir), importKnexHistory: true, knexSchemaName: 'public', enabled: false },
+      });
+      expect(await app.baselineMigrations({ fromKnex: true })).toMatchObject({ imported: SEMVER_ORDER.slice(0, 2) });
+      expect(await db.knex.withSchema('releases_app').from('knexus_migrations').pluck('origin')).toEqual(['imported', 'imported']);
+    } finally {
+      await registry.shutdown();
     }
   });
 

@@ -17,6 +17,8 @@ export interface LedgerReport {
   readonly appliedNow: readonly string[];
   /** The batch this run created, null when nothing was applied. */
   readonly batch: number | null;
+  /** Migrations only: knex's ledger lists applied migrations this app has not imported yet. */
+  readonly knexHistory?: LedgerStatus['knexHistory'];
   /** Seeds only: applied seeds without an undo export (rolling them back only forgets them). */
   readonly irreversible?: readonly string[];
 }
@@ -80,7 +82,14 @@ export async function buildAppReports(
       if (app === undefined || !hasScripts(app.resolved[which])) return null;
       try {
         const ledger: LedgerStatus = which === 'migrations' ? await connection.migrationStatus() : await connection.seedStatus();
-        const report: LedgerReport = { applied: ledger.applied, pending: ledger.pending, drifted: ledger.drifted, appliedNow: run?.applied ?? [], batch: run?.batch ?? null };
+        const report: LedgerReport = {
+          applied: ledger.applied,
+          pending: ledger.pending,
+          drifted: ledger.drifted,
+          appliedNow: run?.applied ?? [],
+          batch: run?.batch ?? null,
+          ...(ledger.knexHistory === undefined ? {} : { knexHistory: ledger.knexHistory }),
+        };
         return 'irreversible' in ledger ? { ...report, irreversible: ledger.irreversible as readonly string[] } : report;
       } catch (thrown) {
         error ??= errorJson(thrown, options.verbose);

@@ -62,6 +62,13 @@ function ledger(output: CliOutput, label: string, report: LedgerReport | null, d
   const now = report.appliedNow.length > 0 ? ` (${report.appliedNow.length} now, batch ${report.batch ?? '-'})` : '';
   const drift = report.drifted.length > 0 ? output.style('yellow', `, ${report.drifted.length} drifted`) : '';
   row(output, label, `${report.applied.length} applied${now}, ${report.pending.length} pending${drift}`);
+  if (report.knexHistory !== undefined) {
+    const { table, applied } = report.knexHistory;
+    output.print(
+      `        ${output.style('yellow', '!')} knex's ledger ${table} lists ${applied.length} applied migration(s) knexus would run again: ` +
+        `import them with knexus baseline <app> --from-knex (or migrations.importKnexHistory)`,
+    );
+  }
   if (detail === 'summary') {
     for (const d of report.drifted) output.print(`        ${output.style('yellow', '!')} ${d.name} ${d.current === null ? 'is missing' : 'changed since it ran'}`);
     return;

@@ -225,7 +225,10 @@ export class ConnectionManager {
       source: settings.source,
       loadExtensions: settings.loadExtensions,
       disableTransactions: which === 'migrations' && migrations.disableTransactions,
-      knexHistory: which === 'migrations' ? { tableName: migrations.knexTableName, import: migrations.importKnexHistory } : undefined,
+      knexHistory:
+        which === 'migrations'
+          ? { tableName: migrations.knexTableName, import: migrations.importKnexHistory, schema: migrations.knexSchemaName }
+          : undefined,
       tableName: settings.tableName,
       schema: this.#pool.target.schema,
       lockTimeout: migrations.lockTimeout,

@@ -51,7 +51,7 @@ export async function applyKnexfile(config: AppConfig, baseDir: string): Promise
 function section(fromFile: unknown, own: object | undefined, folder: string, sourceKey: string): Record<string, unknown> | undefined {
   const given = isPlainObject(fromFile) ? fromFile : {};
   const mapped: Record<string, unknown> = {};
-  const { directory, loadExtensions, disableTransactions, tableName } = given;
+  const { directory, loadExtensions, disableTransactions, tableName, schemaName } = given;
   if (given[sourceKey] !== undefined) mapped[sourceKey] = given[sourceKey];
   else if (directory !== undefined) {
     const list = Array.isArray(directory) ? directory : [directory];
@@ -65,6 +65,7 @@ function section(fromFile: unknown, own: object | undefined, folder: string, sou
   if (sourceKey === 'migrationSource') {
     if (disableTransactions !== undefined) mapped['disableTransactions'] = disableTransactions;
     if (tableName !== undefined) mapped['knexTableName'] = tableName;
+    if (schemaName !== undefined) mapped['knexSchemaName'] = schemaName;
   }
   const ownSection = (own ?? {}) as Record<string, unknown>;
   // The app choosing its own scripts replaces the knexfile's, whichever way either names them.

@@ -11,6 +11,8 @@ export interface KnexHistoryOptions {
   readonly tableName: string;
   /** `true` imports it, `false` ignores it (fresh ledger), `undefined` refuses to register while it is there. */
   readonly import: boolean | undefined;
+  /** PostgreSQL schema of knex's ledger (knex's `schemaName`); default the app's schema, else the search path. */
+  readonly schema?: string | undefined;
 }
 
 /** One migration knex recorded as applied, matched to the app's script of that name. */
@@ -39,9 +41,9 @@ export class KnexHistory {
   constructor(knex: Knex, options: KnexHistoryOptions, context: { client: ClientName; schema: string | undefined; appName: string }) {
     this.#options = options;
     this.#client = context.client;
-    this.#schema = context.schema;
+    this.#schema = options.schema ?? context.schema;
     this.#appName = context.appName;
-    this.#table = knex.raw('??', [context.schema === undefined ? options.tableName : `${context.schema}.${options.tableName}`]).toQuery();
+    this.#table = knex.raw('??', [this.#schema === undefined ? options.tableName : `${this.#schema}.${options.tableName}`]).toQuery();
   }
 
   /** The options it was built with. */

@@ -139,10 +139,15 @@ export class LedgerRunner {
     const sql = knexExecutor(this.#knex, this.#options.client);
     const catalog = await this.#source.list();
     const rows = (await this.#ledger.inspect(sql)) === 'missing' ? [] : await this.#ledger.readIfExists(sql);
+    const history = this.#knexHistory;
+    const knexRows = rows.length === 0 && history !== undefined && history.options.import !== false ? await history.read(sql) : null;
     return Object.freeze({
       applied: Object.freeze(rows.map(entryOf)),
       pending: Object.freeze(this.#pending(rows, catalog).map((file) => file.name)),
       drifted: Object.freeze(findDrift(rows, catalog)),
+      ...(knexRows === null || history === undefined
+        ? {}
+        : { knexHistory: Object.freeze({ table: history.options.tableName, applied: Object.freeze(knexRows.map((row) => row.name)) }) }),
     });
   }
 

@@ -29,6 +29,11 @@ export interface LedgerStatus {
   readonly applied: readonly LedgerEntry[];
   readonly pending: readonly string[];
   readonly drifted: readonly DriftEntry[];
+  /**
+   * Migrations only, and only while the app has no knexus history and `importKnexHistory` is not false:
+   * what knex's own ledger says was applied, which knexus would otherwise run again (import it first).
+   */
+  readonly knexHistory?: { readonly table: string; readonly applied: readonly string[] };
 }
 
 /** Seeds also say which applied ones cannot be undone (no `unseed`/`down` export). */

@@ -69,6 +69,8 @@ export interface MigrationsConfig {
   importKnexHistory?: boolean;
   /** knex's own ledger table, read (never written) for `importKnexHistory`; default `knex_migrations`. */
   knexTableName?: string;
+  /** PostgreSQL schema of knex's ledger (knex's `schemaName`); default the app's `schema`, else the search path. */
+  knexSchemaName?: string;
 }
 
 /** Tracked seeds at registration. */
@@ -125,7 +127,13 @@ export interface ResolvedAppConfig {
   readonly database: (Omit<DatabaseConfig, 'client'> & { readonly client: ClientName }) | undefined;
   readonly schema: string | undefined;
   readonly migrations: ResolvedLedgerConfig &
-    Readonly<{ lockTimeout: number; disableTransactions: boolean; importKnexHistory: boolean | undefined; knexTableName: string }>;
+    Readonly<{
+      lockTimeout: number;
+      disableTransactions: boolean;
+      importKnexHistory: boolean | undefined;
+      knexTableName: string;
+      knexSchemaName: string | undefined;
+    }>;
   readonly seeds: ResolvedLedgerConfig;
   readonly models: Readonly<{ enabled: boolean; definitions: Readonly<Record<string, ModelClass | ModelDefinition>> }>;
   readonly reusable: boolean;

@@ -29,6 +29,7 @@ const MIGRATION_KEYS = [
   'drift',
   'importKnexHistory',
   'knexTableName',
+  'knexSchemaName',
 ] as const;
 
 /**
@@ -88,7 +89,7 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
 
   const migrations = resolveLedger(config.migrations, 'migrations', APP_DEFAULTS.migrationsTable, baseDir, appName, fail);
   const seeds = resolveLedger(config.seeds, 'seeds', APP_DEFAULTS.seedsTable, baseDir, appName, fail);
-  const { lockTimeout: _lock, disableTransactions: _tx, importKnexHistory: _import, knexTableName: _table, ...seedSettings } = seeds;
+  const { lockTimeout: _lock, disableTransactions: _tx, importKnexHistory: _import, knexTableName: _table, knexSchemaName: _schema, ...seedSettings } = seeds;
 
   const models = config.models as unknown;
   let definitions: Record<string, unknown> = {};
@@ -148,12 +149,13 @@ function resolveLedger(
     disableTransactions: false,
     importKnexHistory: undefined,
     knexTableName: APP_DEFAULTS.knexTableName,
+    knexSchemaName: undefined,
   };
   if (input === undefined) return disabled;
   if (!isPlainObject(input)) fail(field, 'must be an object with a directory');
   const obj = input as Record<string, unknown>;
   rejectUnknownKeys(obj, field === 'migrations' ? MIGRATION_KEYS : SEED_KEYS, `${field}.`, fail);
-  const { enabled, directory, tableName, lockTimeout, drift, loadExtensions, disableTransactions, importKnexHistory, knexTableName } = obj;
+  const { enabled, directory, tableName, lockTimeout, drift, loadExtensions, disableTransactions, importKnexHistory, knexTableName, knexSchemaName } = obj;
   const sourceKey = field === 'migrations' ? 'migrationSource' : 'seedSource';
   const rawSource = obj[sourceKey];
   if (enabled !== undefined && typeof enabled !== 'boolean') fail(`${field}.enabled`, 'must be a boolean');
@@ -184,6 +186,7 @@ function resolveLedger(
   }
   if (tableName !== undefined) assertSqlIdentifier(tableName, `${field}.tableName`, appName);
   if (knexTableName !== undefined) assertSqlIdentifier(knexTableName, `${field}.knexTableName`, appName);
+  if (knexSchemaName !== undefined) assertSqlIdentifier(knexSchemaName, `${field}.knexSchemaName`, appName);
   if (lockTimeout !== undefined && (typeof lockTimeout !== 'number' || !Number.isInteger(lockTimeout) || lockTimeout < 0)) {
     fail(`${field}.lockTimeout`, 'must be a non-negative integer of milliseconds');
   }
@@ -202,6 +205,7 @@ function resolveLedger(
     disableTransactions: (disableTransactions as boolean | undefined) ?? false,
     importKnexHistory: importKnexHistory as boolean | undefined,
     knexTableName: (knexTableName as string | undefined) ?? APP_DEFAULTS.knexTableName,
+    knexSchemaName: knexSchemaName as string | undefined,
   };
 }
 
