@@ -1,4 +1,5 @@
 import { KnexusError } from '../errors.js';
+import { MAX_TIMER_MS, assertDuration } from '../util/duration.js';
 import type { PluginManagerOptions } from './plugin-types.js';
 
 /** `PluginManagerOptions` with every default applied. */
@@ -48,12 +49,13 @@ export function resolvePluginManagerOptions(options: PluginManagerOptions): Reso
     });
   };
   for (const field of DURATIONS) {
-    const value = resolved[field];
     // hookTimeout 0 turns hook timeouts off; a load or shutdown without any time at all would always fail.
-    const least = field === 'hookTimeout' ? 0 : Number.MIN_VALUE;
-    if (typeof value !== 'number' || Number.isNaN(value) || value < least) {
-      invalid(field, field === 'hookTimeout' ? 'a non-negative number of milliseconds (0: no timeout)' : 'a positive number of milliseconds');
-    }
+    // Config entries get twice loadTimeout, and that doubled budget must still fit a Node timer.
+    assertDuration(resolved[field], `pluginManager.${field}`, {
+      min: field === 'hookTimeout' ? 0 : Number.MIN_VALUE,
+      max: field === 'loadTimeout' ? Math.floor(MAX_TIMER_MS / 2) : MAX_TIMER_MS,
+      zero: '0: no timeout',
+    });
   }
   if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1) invalid('concurrency', 'an integer of at least 1');
   const { maxErrors } = resolved;

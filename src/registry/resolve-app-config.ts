@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { KnexusError } from '../errors.js';
+import { assertDuration } from '../util/duration.js';
 import { assertAppName, assertSqlIdentifier } from '../util/identifier.js';
 import { deepFreeze, isPlainObject, safeCopy } from '../util/safe-copy.js';
 import {
@@ -138,9 +139,7 @@ function resolveLedger(
     fail(`${field}.directory`, 'is required when migrations or seeds are enabled');
   }
   if (tableName !== undefined) assertSqlIdentifier(tableName, `${field}.tableName`, appName);
-  if (lockTimeout !== undefined && (typeof lockTimeout !== 'number' || !Number.isInteger(lockTimeout) || lockTimeout < 0)) {
-    fail(`${field}.lockTimeout`, 'must be a non-negative integer of milliseconds');
-  }
+  if (lockTimeout !== undefined) assertDuration(lockTimeout, `${field}.lockTimeout`, { integer: true, appName });
   if (drift !== undefined && !DRIFT_POLICIES.includes(drift as DriftPolicy)) fail(`${field}.drift`, `must be one of ${DRIFT_POLICIES.join(', ')}`);
   return {
     enabled: (enabled as boolean | undefined) ?? directories.length > 0,
