@@ -24,6 +24,7 @@ const HINTS: Partial<Record<KnexusErrorCode, string>> = {
   KNEXUS_ERR_INVALID_NAME: 'Use letters, digits, _ and - for app names, and letters, digits and _ for SQL identifiers.',
   KNEXUS_ERR_APP_NOT_FOUND: 'Check the app name against the apps in the config file.',
   KNEXUS_ERR_CONNECTION_FAILED: 'Check that the database server is running and the connection settings (or DATABASE_URL) are right.',
+  KNEXUS_ERR_POOL_EXHAUSTED: 'Every connection of the pool was busy: raise database.pool.max (of the owning app when shared) or acquireConnectionTimeout.',
   KNEXUS_ERR_MIGRATION_FAILED: 'Fix the migration; it ran in a transaction, so nothing of it was applied. Then run `knexus migrate` again.',
   KNEXUS_ERR_MIGRATION_NOT_FOUND: 'Check the name against `knexus status` (file names as listed under pending/applied).',
   KNEXUS_ERR_SEED_FAILED: 'Fix the seed file, then run `knexus seed` again.',

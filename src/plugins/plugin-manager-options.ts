@@ -1,5 +1,6 @@
 import { KnexusError } from '../errors.js';
 import { MAX_TIMER_MS, assertDuration } from '../util/duration.js';
+import { isPlainObject } from '../util/safe-copy.js';
 import type { PluginManagerOptions } from './plugin-types.js';
 
 /** `PluginManagerOptions` with every default applied. */
@@ -32,6 +33,9 @@ const KNOWN_OPTIONS: Readonly<Record<keyof PluginManagerOptions, true>> = {
 
 /** Applies defaults and validates (a misspelled option is an error, not ignored); the result is frozen. */
 export function resolvePluginManagerOptions(options: PluginManagerOptions): ResolvedPluginManagerOptions {
+  if (!isPlainObject(options)) {
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'Invalid pluginManager options: expected an object', { field: 'pluginManager' });
+  }
   for (const key of Object.keys(options)) {
     if (!Object.hasOwn(KNOWN_OPTIONS, key)) {
       throw new KnexusError(
@@ -57,9 +61,12 @@ export function resolvePluginManagerOptions(options: PluginManagerOptions): Reso
       zero: '0: no timeout',
     });
   }
+  if (typeof resolved.enableMetrics !== 'boolean') invalid('enableMetrics', 'a boolean');
+  if (typeof resolved.baseDir !== 'string' || resolved.baseDir.length === 0) invalid('baseDir', 'a folder path (a non-empty string)');
   if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1) invalid('concurrency', 'an integer of at least 1');
-  const { maxErrors } = resolved;
-  if (maxErrors !== undefined && !(maxErrors.count >= 1 && maxErrors.windowMs > 0)) {
+  const { maxErrors, storage } = resolved;
+  if (storage !== undefined && typeof storage !== 'string' && !isPlainObject(storage)) invalid('storage', 'an app name or a knex config object');
+  if (maxErrors !== undefined && !(isPlainObject(maxErrors) && maxErrors.count >= 1 && maxErrors.windowMs > 0)) {
     invalid('maxErrors', '{ count: at least 1, windowMs: more than 0 }');
   }
   return Object.freeze(resolved);

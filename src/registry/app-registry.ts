@@ -8,6 +8,7 @@ import type { Plugin, PluginEntry, PluginInitializeResult, PluginManagerOptions,
 import { assertAppName } from '../util/identifier.js';
 import type { AppConfig } from './app-config.js';
 import type { AppEntry } from './app-entry.js';
+import { assertRegistryOptions } from './assert-registry-options.js';
 import { configView } from './config-view.js';
 import { registryMetrics } from './registry-metrics.js';
 import { runHealthCycle } from './registry-health.js';
@@ -67,6 +68,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
 
   constructor(options: AppRegistryOptions = {}) {
     super();
+    assertRegistryOptions(options);
     this.#settings = resolveSettings(options.registry);
     this.#baseDir = options.baseDir ?? process.cwd();
     this.#pluginEntries = Object.freeze({ ...options.plugins });

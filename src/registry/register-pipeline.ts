@@ -4,7 +4,8 @@ import { closePool } from '../connection/close-pool.js';
 import { createKnex, ensureSchema } from '../connection/create-knex.js';
 import { SecretScrubber } from '../connection/secret-scrubber.js';
 import { SharedPool } from '../connection/shared-pool.js';
-import { KnexusError, toError } from '../errors.js';
+import { KnexusError, isKnexusError, toError } from '../errors.js';
+import { FileCatalog } from '../migrations/file-catalog.js';
 import type { RunResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
 import type { RegistryContext } from './registry-context.js';
@@ -22,6 +23,8 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
   let step: FailedOperation = 'registration';
   try {
     await ctx.hooks.dispatch('onAppRegistrationStarted', name, view);
+    // A missing folder or a duplicate file name is bad input: report it before a connection opens.
+    await readFileCatalogs(entry);
 
     step = 'connection';
     const connection = await connect(ctx, entry);
@@ -52,13 +55,40 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
     await ctx.hooks.dispatch('onAppRegistered', name, connection, view);
     return connection;
   } catch (thrown) {
-    const error = entry.pool ? entry.pool.scrubber.scrubError(toError(thrown)) : toError(thrown);
+    const coded = poolExhausted(entry, thrown) ?? thrown;
+    const error = entry.pool ? entry.pool.scrubber.scrubError(toError(coded)) : toError(coded);
     entry.state = 'failed';
     await ctx.fail(name, step, error, { during: 'registration' });
     await releaseConnection(ctx, entry);
     ctx.apps.delete(name);
     throw error;
   }
+}
+
+async function readFileCatalogs(entry: AppEntry): Promise<void> {
+  for (const section of ['migrations', 'seeds'] as const) {
+    const settings = entry.config[section];
+    if (settings.enabled) await FileCatalog.shared.read(settings.directories, { appName: entry.name, section });
+  }
+}
+
+/** knex's raw KnexTimeoutError when no pooled connection became free in time, as a coded error naming the app and the pool. */
+function poolExhausted(entry: AppEntry, thrown: unknown): KnexusError | undefined {
+  const timeout = [thrown, (thrown as { cause?: unknown } | null)?.cause].find(
+    (error) => (error as { name?: unknown } | null)?.name === 'KnexTimeoutError',
+  );
+  if (timeout === undefined || isKnexusError(thrown, 'KNEXUS_ERR_POOL_EXHAUSTED')) return undefined;
+  const pool = entry.pool;
+  const owner = pool?.owner ?? entry.name;
+  const max = (pool?.knex.client as { pool?: { max?: number } } | undefined)?.pool?.max;
+  const shared = owner === entry.name ? '' : ` (shared with '${owner}')`;
+  return new KnexusError(
+    'KNEXUS_ERR_POOL_EXHAUSTED',
+    `App '${entry.name}' got no free connection from its pool${shared} within acquireConnectionTimeout: all ${max ?? '?'} connections are busy. ` +
+      `Raise database.pool.max${owner === entry.name ? '' : ` of '${owner}'`} or finish the work that holds them.`,
+    { appName: entry.name, details: { owner, max } },
+    timeout,
+  );
 }
 
 async function connect(ctx: RegistryContext, entry: AppEntry): Promise<ConnectionManager> {

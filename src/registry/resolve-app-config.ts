@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { KnexusError } from '../errors.js';
 import { assertDuration } from '../util/duration.js';
-import { assertAppName, assertSqlIdentifier } from '../util/identifier.js';
+import { assertAppName, assertSchemaName, assertSqlIdentifier } from '../util/identifier.js';
 import { deepFreeze, isPlainObject, safeCopy } from '../util/safe-copy.js';
 import {
   APP_DEFAULTS,
@@ -12,6 +12,7 @@ import {
   type DriftPolicy,
   type ResolvedAppConfig,
 } from './app-config.js';
+import { validatePool } from './validate-pool.js';
 
 const APP_KEYS = ['database', 'schema', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
 const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
@@ -64,11 +65,17 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
       fail('database.connection.filename', "must be a file path or ':memory:'");
     }
     if (pool !== undefined && !isPlainObject(pool)) fail('database.pool', 'must be an object of knex pool settings');
-    database = { ...(db as Record<string, unknown>), client, connection: resolveSqliteFile(client, connection, baseDir) } as never;
+    const poolSettings = validatePool(db as Record<string, unknown>, appName);
+    database = {
+      ...(db as Record<string, unknown>),
+      client,
+      connection: resolveSqliteFile(client, connection, baseDir),
+      ...(poolSettings === undefined ? {} : { pool: poolSettings }),
+    } as never;
   }
 
   if (config.schema !== undefined) {
-    assertSqlIdentifier(config.schema, 'schema', appName);
+    assertSchemaName(config.schema, appName);
     if (database?.client !== 'pg') fail('schema', 'is only supported on PostgreSQL (client pg)');
   }
 
