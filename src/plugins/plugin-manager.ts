@@ -1,4 +1,5 @@
 import { KnexusError } from '../errors.js';
+import { dictionary } from '../util/dictionary.js';
 import type { RegistryErrorEvent } from '../registry/registry-types.js';
 import { ConfiguredLoader } from './configured-loader.js';
 import { createStorageBackend } from './create-storage-backend.js';
@@ -216,7 +217,7 @@ export class PluginManager implements LifecycleDispatcher {
         disabled: records.filter((r) => r.state === 'disabled').length,
         failed: this.#failures.length,
       },
-      plugins: Object.fromEntries(records.map((r) => [r.name, pluginStatus(r)])),
+      plugins: dictionary(records.map((r) => [r.name, pluginStatus(r)] as const)),
       failed: failureStatus(this.#failures),
       services: this.#services.list(),
       shuttingDown: this.#closing,

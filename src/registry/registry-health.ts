@@ -3,6 +3,7 @@ import { KnexusError } from '../errors.js';
 import { checkPool, worstHealth, type PoolCheck } from '../health/check-pool.js';
 import type { RegistryContext } from './registry-context.js';
 import type { HealthReport, RegistryHealth } from './registry-types.js';
+import { dictionary } from '../util/dictionary.js';
 
 /**
  * One health cycle: a real round trip per physical pool (apps sharing a pool share its result),
@@ -27,7 +28,7 @@ export async function runHealthCycle(ctx: RegistryContext): Promise<RegistryHeal
       }
       if (ctx.hooks.handles('onHealthCheck')) {
         const extra = await ctx.hooks.dispatch('onHealthCheck', name, report);
-        if (extra.size > 0) report = { ...report, plugins: Object.fromEntries(extra) };
+        if (extra.size > 0) report = { ...report, plugins: dictionary(extra) };
       }
       return report;
     }),
@@ -35,7 +36,7 @@ export async function runHealthCycle(ctx: RegistryContext): Promise<RegistryHeal
 
   const result: RegistryHealth = {
     status: worstHealth(reports.map((r) => r.status)),
-    apps: Object.fromEntries(reports.map((r) => [r.appName, r])),
+    apps: dictionary(reports.map((r) => [r.appName, r] as const)),
     durationMs: performance.now() - started,
     checkedAt,
   };
