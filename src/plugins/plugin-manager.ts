@@ -106,7 +106,7 @@ export class PluginManager implements LifecycleDispatcher {
           timeoutError,
         }),
       activate: async (record, entry, timeoutMs, timeoutError) => {
-        await this.#activator.activate(record, entry.config ?? {}, timeoutMs, timeoutError, 'add');
+        await this.#activator.activate(record, record.config, timeoutMs, timeoutError, 'add');
         this.#announce(record);
       },
       active: (name) => this.#table.get(name),
@@ -135,7 +135,7 @@ export class PluginManager implements LifecycleDispatcher {
     });
     timeoutError ??= loadTimeoutError({ pluginName: record.name }, timeoutMs, false);
     this.#checkDependencies(record);
-    await this.#activator.activate(record, config, timeoutMs - (performance.now() - started), timeoutError, 'add');
+    await this.#activator.activate(record, record.config, timeoutMs - (performance.now() - started), timeoutError, 'add');
     this.#announce(record);
     return record.plugin as T;
   }

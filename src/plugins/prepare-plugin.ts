@@ -7,6 +7,7 @@ import { PluginRecord, type PluginOrigin } from './plugin-record.js';
 import type { Plugin, PluginClass, PluginSource } from './plugin-types.js';
 import { resolvePluginModule } from './resolve-plugin-module.js';
 import { validatePlugin } from './validate-plugin.js';
+import { deepFreeze, safeCopy } from '../util/safe-copy.js';
 
 /** How to turn a `PluginSource` into a constructed plugin. */
 export interface PrepareOptions {
@@ -28,8 +29,11 @@ export interface PrepareOptions {
  * plugin, returning its record in the `loading` state. Nothing is registered yet.
  */
 export async function preparePlugin(source: PluginSource, options: PrepareOptions): Promise<PluginRecord> {
-  const { config, key } = options;
-  let origin: PluginOrigin = { config, ...(key === undefined ? {} : { key }) };
+  const { key } = options;
+  // The plugin gets its own copy, so whatever it does to its config never reaches the caller's object;
+  // the origin keeps a frozen copy as given, for reloads.
+  const config = safeCopy(options.config);
+  let origin: PluginOrigin = { config: deepFreeze(safeCopy(options.config)), ...(key === undefined ? {} : { key }) };
   let candidate: PluginClass | Plugin = source as PluginClass | Plugin;
   if (typeof source === 'string') {
     let resolvedPath: string;
@@ -73,5 +77,5 @@ export async function preparePlugin(source: PluginSource, options: PrepareOption
     throw invalidPluginError(errorSource, `Plugin must be a class, an object or a module specifier, got ${String(candidate)}`);
   }
   validatePlugin(plugin, errorSource);
-  return new PluginRecord(plugin, origin);
+  return new PluginRecord(plugin, origin, config);
 }

@@ -40,12 +40,13 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
     entry.seedBatch = seeds?.batch ?? null;
     step = 'models';
     if (entry.config.models.enabled) connection.registerModels(entry.config.models.definitions);
-    const result: AutoOperationsResult = {
+    // Frozen: plugins and listeners share this object with the app-registered event.
+    const result: AutoOperationsResult = Object.freeze({
       migrations,
       seeds,
-      models: connection.modelNames,
+      models: Object.freeze([...connection.modelNames]),
       durationMs: performance.now() - autoStarted,
-    };
+    });
     await ctx.hooks.dispatch('onAutoOperationsCompleted', name, result);
 
     step = 'registration';
@@ -103,7 +104,8 @@ async function connect(ctx: RegistryContext, entry: AppEntry): Promise<Connectio
     ctx.emit('connection-reused', { appName: name, owner: owner.pool.owner, references });
   } else {
     const database = config.database!;
-    const target = describeTarget(database.client, database.connection, config.schema);
+    // Frozen: every hook and status reader sees this one object through connection.target.
+    const target = Object.freeze(describeTarget(database.client, database.connection, config.schema));
     const scrubber = new SecretScrubber(collectSecrets(database.connection));
     const knex = createKnex(database, config.schema, scrubber);
     entry.pool = new SharedPool(name, knex, target, scrubber, config.reusable);
@@ -161,11 +163,12 @@ export async function releaseConnection(ctx: RegistryContext, entry: AppEntry, t
   entry.pool = undefined;
   if (!pool.release(entry.name)) return { forced: false };
   if (entry.connection) {
-    await ctx.hooks.dispatch('onConnectionShutdown', entry.name, entry.connection, {
-      shared: pool.everShared,
-      lastReference: true,
-      timeout,
-    });
+    await ctx.hooks.dispatch(
+      'onConnectionShutdown',
+      entry.name,
+      entry.connection,
+      Object.freeze({ shared: pool.everShared, lastReference: true, timeout }),
+    );
   }
   const { forced } = await closePool(pool.knex, timeout);
   ctx.emit('connection-closed', { appName: entry.name, owner: pool.owner, forced });
