@@ -78,6 +78,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
       hooks: this.plugins,
       apps: this.#apps,
       emit: (event, ...args) => this.#emitSafely(event, args),
+      closing: () => this.#shuttingDown !== undefined,
       fail: (appName, operation, error, context) => this.#fail(appName, operation, error, context),
     };
     this.#monitor = new HealthMonitor(this.#settings.healthCheckInterval, () => this.healthCheck());
@@ -119,6 +120,12 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   async unregisterApp(name: string, options?: UnregisterOptions): Promise<boolean> {
     assertAppName(name);
     const resolved = resolveUnregisterOptions(name, options);
+    if (this.#shuttingDown !== undefined) {
+      // shutdown() is closing every pool (and never rolls back): a rollback now would wait on a pool being destroyed.
+      throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `Cannot unregister app '${name}': the registry is shutting down (shutdown never rolls back)`, {
+        appName: name,
+      });
+    }
     const entry = this.#apps.get(name);
     if (entry === undefined) throw notFound(name);
     if (entry.state !== 'ready') {

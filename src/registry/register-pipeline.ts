@@ -27,17 +27,22 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
     await readFileCatalogs(entry);
 
     step = 'connection';
+    assertOpen(ctx, name);
     const connection = await connect(ctx, entry);
+    assertOpen(ctx, name);
     await ctx.hooks.dispatch('onConnectionCreated', name, connection);
 
     await ctx.hooks.dispatch('onAutoOperationsStarted', name, connection, view);
     const autoStarted = performance.now();
     step = 'migrations';
+    assertOpen(ctx, name);
     const migrations = entry.config.migrations.enabled ? await autoRun(ctx, name, 'migration', () => connection.migrationRunner.latest()) : null;
     entry.migrationBatch = migrations?.batch ?? null;
+    assertOpen(ctx, name);
     step = 'seeds';
     const seeds = entry.config.seeds.enabled ? await autoRun(ctx, name, 'seed', () => connection.seedRunner.run()) : null;
     entry.seedBatch = seeds?.batch ?? null;
+    assertOpen(ctx, name);
     step = 'models';
     if (entry.config.models.enabled) connection.registerModels(entry.config.models.definitions);
     // Frozen: plugins and listeners share this object with the app-registered event.
@@ -50,13 +55,16 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
     await ctx.hooks.dispatch('onAutoOperationsCompleted', name, result);
 
     step = 'registration';
+    // Never report ready with a pool that shutdown() has already closed.
+    assertOpen(ctx, name);
     entry.state = 'ready';
     entry.registeredAt = new Date();
     ctx.emit('app-registered', { appName: name, target: connection.target, result, durationMs: performance.now() - started });
     await ctx.hooks.dispatch('onAppRegistered', name, connection, view);
     return connection;
   } catch (thrown) {
-    const coded = poolExhausted(entry, thrown) ?? thrown;
+    // Whatever a closing pool made the work throw (knex's raw TypeError or "aborted"), the reason is the shutdown.
+    const coded = ctx.closing() && !isKnexusError(thrown, 'KNEXUS_ERR_SHUTTING_DOWN') ? shuttingDown(name, thrown) : (poolExhausted(entry, thrown) ?? thrown);
     const error = entry.pool ? entry.pool.scrubber.scrubError(toError(coded)) : toError(coded);
     entry.state = 'failed';
     await ctx.fail(name, step, error, { during: 'registration' });
@@ -64,6 +72,19 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
     ctx.apps.delete(name);
     throw error;
   }
+}
+
+function shuttingDown(appName: string, cause?: unknown): KnexusError {
+  return new KnexusError(
+    'KNEXUS_ERR_SHUTTING_DOWN',
+    `Registration of app '${appName}' was interrupted: the registry is shutting down. Files already applied stay recorded in the ledger.`,
+    { appName },
+    cause,
+  );
+}
+
+function assertOpen(ctx: RegistryContext, appName: string): void {
+  if (ctx.closing()) throw shuttingDown(appName);
 }
 
 async function readFileCatalogs(entry: AppEntry): Promise<void> {
