@@ -3,6 +3,8 @@ import type { Knex } from 'knex';
 import { type AppLock, type AppLockOptions, type LockSession, lockTimeoutError } from './app-lock.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { SavepointSession } from './savepoint-session.js';
+import { pollLock } from './poll-lock.js';
+import { SQLITE_ATTEMPT_MS, SQLITE_DEFAULT_BUSY_MS, isBusy, retryWhileBusy } from './sqlite-busy.js';
 import { sqliteExecutor } from './sqlite-executor.js';
 
 const IN_MEMORY = new Set(['', ':memory:']);
@@ -14,10 +16,11 @@ const TAKE_LOCK = 'insert or replace into ?? (id, app, locked_at) values (1, ?, 
  * one-row lock table; each unit of work is a savepoint inside it, and `transaction: false` files run in
  * the outer transaction itself (so pragmas that SQLite ignores inside transactions do nothing there).
  *
- * A deferred transaction that writes first waits in SQLite's busy handler (`PRAGMA busy_timeout`, set to
- * the lock timeout) exactly like BEGIN IMMEDIATE, whereas one that reads first can fail with SQLITE_BUSY
- * without waiting. better-sqlite3 waits synchronously, which would freeze this process if the holder
- * were another runner in it, so runners of one process queue in a `KeyedMutex` per database file first.
+ * A deferred transaction that writes first waits in SQLite's busy handler exactly like BEGIN IMMEDIATE,
+ * whereas one that reads first can fail with SQLITE_BUSY without waiting. better-sqlite3 waits
+ * synchronously, freezing the event loop, so the busy timeout is kept short (`SQLITE_ATTEMPT_MS`) and a
+ * busy lock write is retried with asynchronous backoff until `lockTimeout`. Runners of one process queue
+ * in a `KeyedMutex` per database file first, so they never wait on each other inside SQLite.
  * An in-memory database is private to its one connection: the queue alone suffices there.
  */
 export class SqliteLock implements AppLock {
@@ -45,19 +48,39 @@ export class SqliteLock implements AppLock {
     return SqliteLock.#queue.run(filename, deadline, timeoutError, async () => {
       const knex = this.#knex;
       const [previous] = (await knex.raw('pragma busy_timeout')) as { timeout: number }[];
-      await knex.raw(`pragma busy_timeout = ${busyTimeout(deadline)}`);
+      // Short synchronous waits with asynchronous backoff between them: another process's lock never
+      // freezes this event loop for more than one attempt.
+      await knex.raw(`pragma busy_timeout = ${SQLITE_ATTEMPT_MS}`);
       const lockTable = `${this.#options.tableName}_lock`;
+      // Once held, a commit may still wait for another connection's reader to finish.
+      const holding = Math.max(SQLITE_DEFAULT_BUSY_MS, this.#options.lockTimeout);
       try {
-        await knex.raw(LOCK_TABLE, [lockTable]).catch((error: unknown) => {
-          throw isBusy(error) ? timeoutError() : error;
-        });
-        return await this.#inTransaction(work, async (outer) => {
-          await outer.raw(TAKE_LOCK, [lockTable, this.#options.appName, Date.now()]).catch((error: unknown) => {
-            throw isBusy(error) ? timeoutError() : error;
-          });
-        });
+        await retryWhileBusy(() => knex.raw(LOCK_TABLE, [lockTable]), deadline, timeoutError());
+        let outcome: { value: T } | undefined;
+        await pollLock(
+          async () => {
+            try {
+              outcome = {
+                value: await this.#inTransaction(work, async (outer) => {
+                  await outer.raw(TAKE_LOCK, [lockTable, this.#options.appName, Date.now()]).catch((error: unknown) => {
+                    throw isBusy(error) ? LOCK_BUSY : error;
+                  });
+                  await outer.raw(`pragma busy_timeout = ${holding}`);
+                }),
+              };
+              return true;
+            } catch (error) {
+              // Only a busy lock write is retried; a unit that failed (busy or not) never runs twice.
+              if (error === LOCK_BUSY) return false;
+              throw error;
+            }
+          },
+          deadline,
+          timeoutError(),
+        );
+        return (outcome as { value: T }).value;
       } finally {
-        await knex.raw(`pragma busy_timeout = ${Number(previous?.timeout ?? 0)}`);
+        await knex.raw(`pragma busy_timeout = ${Number(previous?.timeout ?? SQLITE_DEFAULT_BUSY_MS)}`);
       }
     });
   }
@@ -87,12 +110,5 @@ export class SqliteLock implements AppLock {
   }
 }
 
-/** Remaining wait as a whole, positive number of ms (pragmas take no bindings, so it must be a plain integer). */
-function busyTimeout(deadline: number): number {
-  return Math.max(1, Math.ceil(deadline - performance.now()));
-}
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
-}
+/** Thrown out of the lock transaction when another connection holds the write lock; the attempt is retried. */
+const LOCK_BUSY = new Error('SQLite write lock busy');

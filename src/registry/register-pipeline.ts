@@ -6,6 +6,7 @@ import { SecretScrubber } from '../connection/secret-scrubber.js';
 import { SharedPool } from '../connection/shared-pool.js';
 import { KnexusError, isKnexusError, toError } from '../errors.js';
 import { FileCatalog } from '../migrations/file-catalog.js';
+import { openSqlite } from '../migrations/sqlite-busy.js';
 import type { RunResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
 import type { RegistryContext } from './registry-context.js';
@@ -132,8 +133,10 @@ async function connect(ctx: RegistryContext, entry: AppEntry): Promise<Connectio
     entry.pool = new SharedPool(name, knex, target, scrubber, config.reusable);
     try {
       if (config.schema !== undefined) await ensureSchema(knex, config.schema);
+      else if (database.client === 'better-sqlite3') await openSqlite(knex, name, config.migrations.lockTimeout);
       else await knex.raw('select 1');
     } catch (error) {
+      if (isKnexusError(error)) throw error;
       throw new KnexusError(
         'KNEXUS_ERR_CONNECTION_FAILED',
         `App '${name}' could not connect to its ${database.client} database: ${scrubber.scrub(toError(error).message)}`,
