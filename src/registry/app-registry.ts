@@ -128,8 +128,11 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     }
     const entry = this.#apps.get(name);
     if (entry === undefined) throw notFound(name);
-    if (entry.state !== 'ready') {
-      throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${name}' is ${entry.state}; wait for it to finish before unregistering`, {
+    // `work` is still set while onAppRegistered runs: the registration has not resolved yet, and closing
+    // the pool now would hand registerApp's caller a dead connection.
+    if (entry.state !== 'ready' || entry.work !== undefined) {
+      const doing = entry.state === 'ready' ? 'still finishing its registration (onAppRegistered)' : entry.state;
+      throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${name}' is ${doing}; wait for it to finish before unregistering`, {
         appName: name,
       });
     }
