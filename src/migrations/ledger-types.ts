@@ -19,6 +19,8 @@ export interface LedgerStatus {
   readonly applied: readonly LedgerEntry[];
   readonly pending: readonly string[];
   readonly drifted: readonly DriftEntry[];
+  /** Files recorded as started but never finished (the app is dirty until `registry.repair`). */
+  readonly dirty: readonly string[];
 }
 
 /** Seeds also say which applied ones cannot be undone (no `unseed`/`down` export). */

@@ -48,7 +48,7 @@ const MISSING_TABLE: Readonly<Record<ClientName, (error: { code?: unknown; errno
  */
 export class Ledger {
   readonly #options: LedgerOptions;
-  readonly #sql: Readonly<{ create: string; read: string; insert: string; remove: string }>;
+  readonly #sql: Readonly<{ create: string; read: string; insert: string; remove: string; setBatch: string }>;
 
   constructor(knex: Knex, options: LedgerOptions) {
     this.#options = Object.freeze({ ...options });
@@ -59,6 +59,7 @@ export class Ledger {
       read: `select id, name, batch, checksum, applied_at from ${table} where app = ? order by id`,
       insert: `insert into ${table} (app, name, batch, checksum, applied_at) values (?, ?, ?, ?, ?)`,
       remove: `delete from ${table} where app = ? and name = ?`,
+      setBatch: `update ${table} set batch = ?, applied_at = ? where app = ? and name = ?`,
     });
   }
 
@@ -100,6 +101,14 @@ export class Ledger {
   /** Records an applied file. */
   insert(sql: SqlExecutor, entry: { readonly name: string; readonly batch: number; readonly checksum: string }): Promise<void> {
     return sql.run(this.#sql.insert, [this.#options.appName, entry.name, entry.batch, entry.checksum, new Date()]);
+  }
+
+  /**
+   * Sets a file's batch: a negative batch marks it *started* (dirty: running outside a transaction that
+   * could undo it, or cut off half-way), its positive batch marks it applied again.
+   */
+  setBatch(sql: SqlExecutor, name: string, batch: number): Promise<void> {
+    return sql.run(this.#sql.setBatch, [batch, new Date(), this.#options.appName, name]);
   }
 
   /** Forgets a rolled-back file. */

@@ -1,12 +1,14 @@
 import { EventEmitter } from 'eventemitter3';
 import type { ConnectionManager } from '../connection/connection-manager.js';
 import { describeTarget } from '../connection/connection-target.js';
-import { KnexusError, toError } from '../errors.js';
+import { KnexusError, isKnexusError, toError } from '../errors.js';
+import type { RepairResult } from '../migrations/dirty-state.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { PluginManager } from '../plugins/plugin-manager.js';
 import type { Plugin, PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
 import { assertAppName } from '../util/identifier.js';
-import type { AppConfig } from './app-config.js';
+import type { AppConfig, ResolvedAppConfig } from './app-config.js';
+import { type RepairOptions, repairUnregistered, resolveRepairOptions } from './repair-app.js';
 import type { AppEntry } from './app-entry.js';
 import { assertRegistryOptions } from './assert-registry-options.js';
 import { configView } from './config-view.js';
@@ -58,6 +60,8 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   readonly #baseDir: string;
   readonly #pluginEntries: Readonly<Record<string, PluginEntry>>;
   readonly #apps = new Map<string, AppEntry>();
+  /** Configs of apps whose registration was refused for a dirty ledger, so `repair(name, …)` can reach it. */
+  readonly #refused = new Map<string, ResolvedAppConfig>();
   readonly #ctx: RegistryContext;
   readonly #monitor: HealthMonitor;
   #sequence = 0;
@@ -110,10 +114,54 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     })();
     entry.work = work;
     try {
-      return await work;
+      const connection = await work;
+      this.#refused.delete(name);
+      return connection;
+    } catch (error) {
+      // A dirty ledger (found now, or left by this very failure) must be repairable without a registration.
+      if (isKnexusError(error, 'KNEXUS_ERR_LEDGER_DIRTY') || (isKnexusError(error) && error.details?.['dirty'] === true)) this.#refused.set(name, entry.config);
+      throw error;
     } finally {
       entry.work = undefined;
     }
+  }
+
+  /**
+   * Settles a file a failure or a crash left dirty (started, never finished), after a human checked the
+   * database: `resolution: 'applied'` keeps it applied, `'rolled-back'` forgets it so it runs again.
+   * Works on a registered app, or on one whose registration was just refused with KNEXUS_ERR_LEDGER_DIRTY.
+   * Emits `ledger-repaired` (the audit trail).
+   */
+  async repair(name: string, options: RepairOptions): Promise<RepairResult> {
+    assertAppName(name);
+    const request = resolveRepairOptions(name, options);
+    if (this.#shuttingDown !== undefined) {
+      throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `Cannot repair app '${name}': the registry is shutting down`, { appName: name });
+    }
+    const entry = this.#apps.get(name);
+    let result: RepairResult;
+    if (entry !== undefined) {
+      if (entry.state !== 'ready' || !entry.connection) {
+        throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${name}' is ${entry.state}; wait for it to finish before repairing`, { appName: name });
+      }
+      const runner = request.section === 'migrations' ? entry.connection.migrationRunner : entry.connection.seedRunner;
+      result = await runner.repair(request.file, request.resolution).catch((error: unknown) => {
+        throw entry.connection!.scrub(error);
+      });
+    } else {
+      const config = this.#refused.get(name);
+      if (config === undefined) {
+        throw new KnexusError(
+          'KNEXUS_ERR_APP_NOT_FOUND',
+          `App '${name}' is not registered: register it first (a registration refused with KNEXUS_ERR_LEDGER_DIRTY makes it repairable)`,
+          { appName: name },
+        );
+      }
+      result = await repairUnregistered(this.#ctx, name, config, request);
+    }
+    const event = Object.freeze({ appName: name, section: request.section, ...result });
+    this.#emitSafely('ledger-repaired', [event]);
+    return result;
   }
 
   /** Unregisters an app: by default undoes what its registration applied, then closes its connection. */

@@ -2,6 +2,7 @@ import type { KnexusError } from '../errors.js';
 import type { RollbackResult, RunResult } from '../migrations/ledger-types.js';
 import type { PluginEvents } from '../plugins/plugin-events.js';
 import type { ClientName } from './app-config.js';
+import type { LedgerRepairedEvent } from './repair-app.js';
 
 /** Lifecycle states of one app. `gone` apps are removed from the registry. */
 export const APP_STATES = ['registering', 'ready', 'unregistering', 'gone', 'failed'] as const;
@@ -159,6 +160,8 @@ export interface RegistryEvents extends PluginEvents {
   'app-rollback-completed': [event: { appName: string; result: RollbackSummary }];
   'health-check-completed': [event: RegistryHealth];
   'shutdown-completed': [event: ShutdownResult];
+  /** `registry.repair()` settled a dirty file: the audit trail of a human decision. */
+  'ledger-repaired': [event: LedgerRepairedEvent];
   warning: [event: { appName?: string; code: string; message: string; details?: Record<string, unknown> }];
   error: [event: RegistryErrorEvent];
   [custom: string]: unknown[];
