@@ -8,7 +8,7 @@ import { PluginManager } from '../plugins/plugin-manager.js';
 import type { Plugin, PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
 import { assertAppName } from '../util/identifier.js';
 import type { AppConfig, ResolvedAppConfig } from './app-config.js';
-import { type RepairOptions, repairUnregistered, resolveRepairOptions } from './repair-app.js';
+import { type RepairOptions, repairApp } from './repair-app.js';
 import type { AppEntry } from './app-entry.js';
 import { assertRegistryOptions } from './assert-registry-options.js';
 import { configView } from './config-view.js';
@@ -134,34 +134,10 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
    */
   async repair(name: string, options: RepairOptions): Promise<RepairResult> {
     assertAppName(name);
-    const request = resolveRepairOptions(name, options);
     if (this.#shuttingDown !== undefined) {
       throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `Cannot repair app '${name}': the registry is shutting down`, { appName: name });
     }
-    const entry = this.#apps.get(name);
-    let result: RepairResult;
-    if (entry !== undefined) {
-      if (entry.state !== 'ready' || !entry.connection) {
-        throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${name}' is ${entry.state}; wait for it to finish before repairing`, { appName: name });
-      }
-      const runner = request.section === 'migrations' ? entry.connection.migrationRunner : entry.connection.seedRunner;
-      result = await runner.repair(request.file, request.resolution).catch((error: unknown) => {
-        throw entry.connection!.scrub(error);
-      });
-    } else {
-      const config = this.#refused.get(name);
-      if (config === undefined) {
-        throw new KnexusError(
-          'KNEXUS_ERR_APP_NOT_FOUND',
-          `App '${name}' is not registered: register it first (a registration refused with KNEXUS_ERR_LEDGER_DIRTY makes it repairable)`,
-          { appName: name },
-        );
-      }
-      result = await repairUnregistered(this.#ctx, name, config, request);
-    }
-    const event = Object.freeze({ appName: name, section: request.section, ...result });
-    this.#emitSafely('ledger-repaired', [event]);
-    return result;
+    return repairApp(this.#ctx, name, options, this.#refused.get(name));
   }
 
   /** Unregisters an app: by default undoes what its registration applied, then closes its connection. */

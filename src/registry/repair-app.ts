@@ -41,6 +41,36 @@ export function resolveRepairOptions(appName: string, input: unknown): { section
 }
 
 /**
+ * `registry.repair()`: settles a dirty file of a registered app on its own connection, or of an app whose
+ * registration was refused (`refused`: its config) on a connection opened for the repair. Emits `ledger-repaired`.
+ */
+export async function repairApp(ctx: RegistryContext, appName: string, options: RepairOptions, refused: ResolvedAppConfig | undefined): Promise<RepairResult> {
+  const request = resolveRepairOptions(appName, options);
+  const entry = ctx.apps.get(appName);
+  let result: RepairResult;
+  if (entry !== undefined) {
+    const connection = entry.connection;
+    if (entry.state !== 'ready' || connection === undefined) {
+      throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${appName}' is ${entry.state}; wait for it to finish before repairing`, { appName });
+    }
+    const runner = request.section === 'migrations' ? connection.migrationRunner : connection.seedRunner;
+    result = await runner.repair(request.file, request.resolution).catch((error: unknown) => {
+      throw connection.scrub(error);
+    });
+  } else if (refused !== undefined) {
+    result = await repairUnregistered(ctx, appName, refused, request);
+  } else {
+    throw new KnexusError(
+      'KNEXUS_ERR_APP_NOT_FOUND',
+      `App '${appName}' is not registered: register it first (a registration refused with KNEXUS_ERR_LEDGER_DIRTY makes it repairable)`,
+      { appName },
+    );
+  }
+  ctx.emit('ledger-repaired', Object.freeze({ appName, section: request.section, ...result }));
+  return result;
+}
+
+/**
  * Repairs the ledger of an app that is not registered (its registration was refused because the ledger
  * is dirty) on a connection of its own, closed afterwards.
  */
