@@ -12,6 +12,8 @@ export interface LedgerReport {
   readonly applied: readonly LedgerEntry[];
   readonly pending: readonly string[];
   readonly drifted: readonly DriftEntry[];
+  /** Files started but never finished: the app is dirty until `knexus repair`. */
+  readonly dirty: readonly string[];
   /** Files this run applied (`up`), empty otherwise. */
   readonly appliedNow: readonly string[];
   /** The batch this run created, null when nothing was applied. */
@@ -79,7 +81,7 @@ export async function buildAppReports(
       if (app === undefined || app.resolved[which].directories.length === 0) return null;
       try {
         const ledger: LedgerStatus = which === 'migrations' ? await connection.migrationStatus() : await connection.seedStatus();
-        const report: LedgerReport = { applied: ledger.applied, pending: ledger.pending, drifted: ledger.drifted, appliedNow: run?.applied ?? [], batch: run?.batch ?? null };
+        const report: LedgerReport = { applied: ledger.applied, pending: ledger.pending, drifted: ledger.drifted, dirty: ledger.dirty, appliedNow: run?.applied ?? [], batch: run?.batch ?? null };
         return 'irreversible' in ledger ? { ...report, irreversible: ledger.irreversible as readonly string[] } : report;
       } catch (thrown) {
         error ??= errorJson(thrown, options.verbose);
@@ -113,7 +115,7 @@ async function missingReport(app: ConfiguredApp | undefined, name: string, missi
     if (directories.length === 0) return null;
     try {
       const catalog = await FileCatalog.shared.read(directories, { appName: name, section: which });
-      const report: LedgerReport = { applied: [], pending: catalog.files.map((file) => file.name), drifted: [], appliedNow: [], batch: null };
+      const report: LedgerReport = { applied: [], pending: catalog.files.map((file) => file.name), drifted: [], dirty: [], appliedNow: [], batch: null };
       return which === 'seeds' ? { ...report, irreversible: [] } : report;
     } catch (thrown) {
       error ??= errorJson(thrown, verbose);

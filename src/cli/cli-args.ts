@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KnexusError, errorMessage } from '../errors.js';
 
 /** The `knexus` commands. */
-export const COMMANDS = ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'plugins', 'make:migration', 'make:seed', 'help'] as const;
+export const COMMANDS = ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'repair', 'plugins', 'make:migration', 'make:seed', 'help'] as const;
 /** A `knexus` command. */
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -19,6 +19,9 @@ const OPTIONS = {
   all: { type: 'boolean' },
   seeds: { type: 'boolean' },
   app: { type: 'string' },
+  migration: { type: 'string' },
+  seed: { type: 'string' },
+  resolution: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type OptionName = keyof typeof OPTIONS;
@@ -33,6 +36,7 @@ const COMMAND_SHAPES: Readonly<Record<CommandName, { options: readonly OptionNam
   rollback: { options: ['step', 'all', 'seeds'], positionals: ['app'], required: 0 },
   seed: { options: [], positionals: ['app'], required: 0 },
   down: { options: [], positionals: ['app'], required: 1 },
+  repair: { options: ['migration', 'seed', 'resolution'], positionals: ['app'], required: 1 },
   plugins: { options: [], positionals: [], required: 0 },
   'make:migration': { options: ['app'], positionals: ['name'], required: 1 },
   'make:seed': { options: ['app'], positionals: ['name'], required: 1 },
@@ -57,6 +61,10 @@ export interface CliArgs {
   readonly step: number | undefined;
   readonly all: boolean;
   readonly seeds: boolean;
+  /** repair: the dirty migration or seed file, and how it was settled. */
+  readonly migration: string | undefined;
+  readonly seed: string | undefined;
+  readonly resolution: 'applied' | 'rolled-back' | undefined;
 }
 
 /** Parses `argv` (without node and the script); throws KNEXUS_ERR_USAGE for anything it cannot make sense of. */
@@ -86,6 +94,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const step = values.step === undefined ? undefined : positiveInteger(values.step, '--step');
   if (step !== undefined && values.all === true) throw usage('Give --step or --all, not both');
 
+  const resolution = values.resolution;
+  if (resolution !== undefined && resolution !== 'applied' && resolution !== 'rolled-back') {
+    throw usage(`--resolution must be 'applied' or 'rolled-back', got '${resolution}'`);
+  }
   const isMake = command === 'make:migration' || command === 'make:seed';
   return {
     command,
@@ -102,6 +114,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     step,
     all: values.all === true,
     seeds: values.seeds === true,
+    migration: values.migration,
+    seed: values.seed,
+    resolution,
   };
 }
 

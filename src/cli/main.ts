@@ -22,6 +22,7 @@ const COMMANDS: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
   rollback: async (ctx) => (await import('./commands/rollback.js')).rollback(ctx),
   seed: async (ctx) => (await import('./commands/seed.js')).seed(ctx),
   down: async (ctx) => (await import('./commands/down.js')).down(ctx),
+  repair: async (ctx) => (await import('./commands/repair.js')).repair(ctx),
   plugins: async (ctx) => (await import('./commands/plugins.js')).plugins(ctx),
   'make:migration': async (ctx) => (await import('./commands/make-file.js')).makeFile(ctx, 'migration'),
   'make:seed': async (ctx) => (await import('./commands/make-file.js')).makeFile(ctx, 'seed'),

@@ -29,6 +29,10 @@ const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
   Runs the seeds every app (or one) has not run yet.`,
   down: `knexus down <app>
   Rolls back all of the app's seeds, then all of its migrations, and unregisters it.`,
+  repair: `knexus repair <app> (--migration <file> | --seed <file>) --resolution applied|rolled-back
+  Settles a file left dirty (KNEXUS_ERR_LEDGER_DIRTY: it ran outside a transaction, or on MySQL/MariaDB,
+  and failed or was killed half-way). Check the database first and finish or undo the file by hand:
+  'applied' keeps it recorded as applied, 'rolled-back' forgets it so it runs again.`,
   plugins: `knexus plugins
   Loads the configured plugins and shows, for each, whether it loaded, its version, load time and error.`,
   'make:migration': `knexus make:migration <name> [--app <app>]
@@ -46,6 +50,7 @@ const SUMMARIES: Readonly<Record<CommandName, string>> = {
   rollback: 'rollback [app] [--step <n> | --all] [--seeds]   undo migration (or seed) batches',
   seed: 'seed [app]                       run seeds not run yet',
   down: 'down <app>                       roll back all seeds and migrations of an app',
+  repair: 'repair <app> --migration <file> --resolution applied|rolled-back   settle a dirty file',
   plugins: 'plugins                          load the configured plugins and show their state',
   'make:migration': 'make:migration <name> [--app]    write a new migration file',
   'make:seed': 'make:seed <name> [--app]         write a new seed file',
