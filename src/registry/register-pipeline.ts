@@ -7,6 +7,7 @@ import { SharedPool } from '../connection/shared-pool.js';
 import { KnexusError, isKnexusError, toError } from '../errors.js';
 import { FileCatalog } from '../migrations/file-catalog.js';
 import { openSqlite } from '../migrations/sqlite-busy.js';
+import { withConnectRetry } from './connect-retry.js';
 import type { RunResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
 import type { RegistryContext } from './registry-context.js';
@@ -132,9 +133,15 @@ async function connect(ctx: RegistryContext, entry: AppEntry): Promise<Connectio
     const knex = createKnex(database, config.schema, scrubber);
     entry.pool = new SharedPool(name, knex, target, scrubber, config.reusable);
     try {
-      if (config.schema !== undefined) await ensureSchema(knex, config.schema);
-      else if (database.client === 'better-sqlite3') await openSqlite(knex, name, config.migrations.lockTimeout);
-      else await knex.raw('select 1');
+      await withConnectRetry(
+        async () => {
+          if (config.schema !== undefined) await ensureSchema(knex, config.schema);
+          else if (database.client === 'better-sqlite3') await openSqlite(knex, name, config.migrations.lockTimeout);
+          else await knex.raw('select 1');
+        },
+        ctx.settings.connectRetry,
+        () => ctx.closing(),
+      );
     } catch (error) {
       if (isKnexusError(error)) throw error;
       throw new KnexusError(

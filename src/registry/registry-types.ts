@@ -177,6 +177,12 @@ export interface RegistrySettings {
   healthCheckTimeout?: number;
   /** Latency above which a healthy round trip is reported `degraded`, in ms; default 1000. */
   degradedLatency?: number;
+  /**
+   * How long registration keeps retrying a transient connection failure (refused, reset, server starting
+   * or shutting down, too many connections), in ms, with capped backoff and jitter; default 0 (no retry).
+   * Authentication failures and a missing database are never retried; shutdown stops the retries.
+   */
+  connectRetry?: number;
 }
 
 /** A registration failure as reported to listeners. */

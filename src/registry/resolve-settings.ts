@@ -9,6 +9,7 @@ export const REGISTRY_DEFAULTS: ResolvedSettings = Object.freeze({
   healthCheckInterval: 0,
   healthCheckTimeout: 5_000,
   degradedLatency: 1_000,
+  connectRetry: 0,
 });
 
 /** Validates `new AppRegistry({ registry })` settings and applies defaults; unknown keys and bad values are coded errors. */
@@ -24,7 +25,7 @@ export function resolveSettings(input: RegistrySettings | undefined): ResolvedSe
   for (const key of Object.keys(REGISTRY_DEFAULTS) as (keyof ResolvedSettings)[]) {
     const value = input?.[key];
     if (value === undefined) continue;
-    assertDuration(value, `registry.${key}`, key === 'healthCheckInterval' ? { zero: '0: no background checks' } : {});
+    assertDuration(value, `registry.${key}`, key === 'healthCheckInterval' ? { zero: '0: no background checks' } : key === 'connectRetry' ? { zero: '0: no retry' } : {});
     settings[key] = value;
   }
   return Object.freeze(settings);
