@@ -35,6 +35,7 @@ const HINTS: Partial<Record<KnexusErrorCode, string>> = {
   KNEXUS_ERR_USE_CONNECTION: 'Register the owning app first, with reusable: true.',
   KNEXUS_ERR_SHUTTING_DOWN: 'The registry was stopping; run the command again.',
   KNEXUS_ERR_PLUGIN_CONFIG_INVALID: "Fix the plugin's `config` in the config file; its README lists the options.",
+  KNEXUS_ERR_PLUGIN_FORBIDDEN: 'Move the plugin under the config folder, install it as a package, or add its folder to pluginManager.allowedRoots.',
   KNEXUS_ERR_PLUGIN_MODULE_MISSING: "Give the plugin entry a `module`: a package name or a path relative to the config file.",
   KNEXUS_ERR_PLUGIN_HOOK_FAILED: 'A plugin hook threw; the operation itself went on. Fix the plugin, or disable it in the config file.',
 };

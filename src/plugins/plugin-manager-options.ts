@@ -1,11 +1,15 @@
 import { KnexusError } from '../errors.js';
 import { MAX_TIMER_MS, assertDuration } from '../util/duration.js';
 import { isPlainObject } from '../util/safe-copy.js';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PluginManagerOptions } from './plugin-types.js';
 
 /** `PluginManagerOptions` with every default applied. */
 export type ResolvedPluginManagerOptions = Readonly<
-  Required<Omit<PluginManagerOptions, 'maxErrors' | 'storage'>> & Pick<PluginManagerOptions, 'maxErrors' | 'storage'>
+  Required<Omit<PluginManagerOptions, 'maxErrors' | 'storage' | 'allowedRoots'>> &
+    Pick<PluginManagerOptions, 'maxErrors' | 'storage'> & { readonly allowedRoots: readonly string[] }
 >;
 
 /** Defaults of `PluginManagerOptions` (`baseDir` defaults to `process.cwd()`). */
@@ -27,6 +31,7 @@ const KNOWN_OPTIONS: Readonly<Record<keyof PluginManagerOptions, true>> = {
   concurrency: true,
   enableMetrics: true,
   baseDir: true,
+  allowedRoots: true,
   maxErrors: true,
   storage: true,
 };
@@ -64,10 +69,31 @@ export function resolvePluginManagerOptions(options: PluginManagerOptions): Reso
   if (typeof resolved.enableMetrics !== 'boolean') invalid('enableMetrics', 'a boolean');
   if (typeof resolved.baseDir !== 'string' || resolved.baseDir.length === 0) invalid('baseDir', 'a folder path (a non-empty string)');
   if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1) invalid('concurrency', 'an integer of at least 1');
+  const roots = (options as { allowedRoots?: unknown }).allowedRoots;
+  if (roots !== undefined && !(Array.isArray(roots) && roots.length > 0 && roots.every((root) => typeof root === 'string' && root.length > 0))) {
+    invalid('allowedRoots', 'a non-empty list of folder paths');
+  }
+  // knexus's own package (its first-party plugins) is always allowed: it is installed code like any package.
+  const own = knexusPackageRoot();
+  const listed = ((roots as string[] | undefined) ?? [resolved.baseDir]).map((root) => resolvePath(resolved.baseDir, root));
+  const allowedRoots = Object.freeze(own === undefined || listed.includes(own) ? listed : [...listed, own]);
   const { maxErrors, storage } = resolved;
   if (storage !== undefined && typeof storage !== 'string' && !isPlainObject(storage)) invalid('storage', 'an app name or a knex config object');
   if (maxErrors !== undefined && !(isPlainObject(maxErrors) && maxErrors.count >= 1 && maxErrors.windowMs > 0)) {
     invalid('maxErrors', '{ count: at least 1, windowMs: more than 0 }');
   }
-  return Object.freeze(resolved);
+  return Object.freeze({ ...resolved, allowedRoots });
+}
+
+/** The folder of the knexus package these files belong to (nearest package.json named `knexus`), if any. */
+function knexusPackageRoot(): string | undefined {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+      if (manifest.name === 'knexus') return dir;
+    } catch {
+      // No manifest here: keep walking up.
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
 }

@@ -101,6 +101,7 @@ export class PluginManager implements LifecycleDispatcher {
         preparePlugin(entry.module, {
           config: entry.config ?? {},
           baseDir: entry.baseDir ?? this.#options.baseDir,
+          allowedRoots: this.#options.allowedRoots,
           key,
           timeoutMs,
           timeoutError,
@@ -130,6 +131,7 @@ export class PluginManager implements LifecycleDispatcher {
     const record = await preparePlugin(source, {
       config,
       baseDir: this.#options.baseDir,
+      allowedRoots: this.#options.allowedRoots,
       timeoutMs,
       timeoutError: timeoutError ?? loadTimeoutError({}, timeoutMs, false),
     });
@@ -178,6 +180,7 @@ export class PluginManager implements LifecycleDispatcher {
         activator: this.#activator,
         services: this.#services,
         baseDir: this.#options.baseDir,
+        allowedRoots: this.#options.allowedRoots,
         loadTimeout: this.#options.loadTimeout,
         checkDependencies: (next) => this.#checkDependencies(next),
         reportError: (event) => this.#emitError(event),

@@ -7,6 +7,7 @@ import { PluginRecord, type PluginOrigin } from './plugin-record.js';
 import type { Plugin, PluginClass, PluginSource } from './plugin-types.js';
 import { resolvePluginModule } from './resolve-plugin-module.js';
 import { validatePlugin } from './validate-plugin.js';
+import { assertAllowedModule, assertAllowedSpecifier } from './assert-allowed-module.js';
 import { deepFreeze, safeCopy } from '../util/safe-copy.js';
 
 /** How to turn a `PluginSource` into a constructed plugin. */
@@ -14,6 +15,8 @@ export interface PrepareOptions {
   readonly config: Readonly<Record<string, unknown>>;
   /** Folder relative module paths resolve against. */
   readonly baseDir: string;
+  /** Folders a file or `file:` module must really lie in (symlinks followed); packages are allowed anywhere. */
+  readonly allowedRoots: readonly string[];
   /** The config key, used to pick a named export and in error messages. */
   readonly key?: string | undefined;
   /** Bypass module caches (reload). */
@@ -37,11 +40,14 @@ export async function preparePlugin(source: PluginSource, options: PrepareOption
   let candidate: PluginClass | Plugin = source as PluginClass | Plugin;
   if (typeof source === 'string') {
     let resolvedPath: string;
+    assertAllowedSpecifier(source, options.allowedRoots, key);
     try {
       resolvedPath = resolvePluginModule(source, options.baseDir);
     } catch (error) {
       throw importFailedError({ pluginName: key, module: source }, error);
     }
+    // Checked before import: a refused module's top-level code never runs.
+    assertAllowedModule(source, resolvedPath, options.allowedRoots, key);
     origin = { ...origin, module: source, resolvedPath, baseDir: options.baseDir };
     let namespace: Record<string, unknown>;
     try {

@@ -14,6 +14,7 @@ export interface ReloadContext {
   readonly activator: PluginActivator;
   readonly services: ServiceDirectory;
   readonly baseDir: string;
+  readonly allowedRoots: readonly string[];
   readonly loadTimeout: number;
   /** Throws unless the new version's dependencies are loaded. */
   checkDependencies(record: PluginRecord): void;
@@ -50,6 +51,7 @@ export async function reloadPlugin(
     record = await preparePlugin(nextSource, {
       config: nextConfig,
       baseDir: old.origin.baseDir ?? ctx.baseDir,
+      allowedRoots: ctx.allowedRoots,
       key: old.origin.key,
       fresh: true,
       timeoutMs,
