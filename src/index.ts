@@ -41,6 +41,8 @@ export {
   type UnregisterOptions,
 } from './registry/registry-types.js';
 export type { AppStatus, RegistryStatus } from './registry/registry-status.js';
+export type { LedgerRepairedEvent, RepairOptions } from './registry/repair-app.js';
+export { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from './migrations/dirty-state.js';
 export { ConnectionManager, type TransactionOptions } from './connection/connection-manager.js';
 export {
   LEDGER_ORIGINS,

@@ -46,7 +46,9 @@ describe.each(DIALECTS)('migrations: failures (%s)', (dialect) => {
     expect(String((error.cause as Error).message)).toMatch(/failing_missing/);
     if (dialect === 'pg') expect((error.cause as { code?: string }).code).toBe('42P01');
 
-    expect(await ledger(db, 'payroll')).toEqual(['001_accounts.mjs']);
+    // MariaDB committed 002's CREATE TABLE, so its row stays as a *started* (dirty) marker until repaired
+    // (see ledger-dirty-repair.test.ts); elsewhere the transaction took everything back.
+    expect(await ledger(db, 'payroll')).toEqual(dialect === 'mariadb' ? ['001_accounts.mjs', '002_half.mjs'] : ['001_accounts.mjs']);
     expect(await db.knex.schema.hasTable('failing_accounts')).toBe(true);
     expect(await db.knex.schema.hasTable('failing_after')).toBe(false);
     // MySQL/MariaDB commit DDL implicitly, so only PostgreSQL and SQLite can take the table back.

@@ -83,7 +83,8 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
 
   /** Per-app numbers and the most recent slow queries. */
   getStatus(): { apps: Record<string, QueryStatsSnapshot>; recentSlowQueries: readonly SlowQueryEvent[] } {
-    const apps: Record<string, QueryStatsSnapshot> = {};
+    // No prototype: an app may be called __proto__ or constructor.
+    const apps = Object.create(null) as Record<string, QueryStatsSnapshot>;
     for (const name of this.#appKnex.keys()) {
       const stats = this.getStats(name);
       if (stats !== undefined) apps[name] = stats;

@@ -13,6 +13,8 @@ export interface LedgerReport {
   readonly applied: readonly LedgerEntry[];
   readonly pending: readonly string[];
   readonly drifted: readonly DriftEntry[];
+  /** Files started but never finished: the app is dirty until `knexus repair`. */
+  readonly dirty: readonly string[];
   /** Files this run applied (`up`), empty otherwise. */
   readonly appliedNow: readonly string[];
   /** The batch this run created, null when nothing was applied. */
@@ -86,6 +88,7 @@ export async function buildAppReports(
           applied: ledger.applied,
           pending: ledger.pending,
           drifted: ledger.drifted,
+          dirty: ledger.dirty,
           appliedNow: run?.applied ?? [],
           batch: run?.batch ?? null,
           ...(ledger.knexHistory === undefined ? {} : { knexHistory: ledger.knexHistory }),
@@ -122,7 +125,7 @@ async function missingReport(app: ConfiguredApp | undefined, name: string, missi
     if (app === undefined || !hasScripts(app.resolved[which])) return null;
     try {
       const catalog = await createScriptSource(app.resolved[which], { appName: name, section: which }).list();
-      const report: LedgerReport = { applied: [], pending: catalog.files.map((file) => file.name), drifted: [], appliedNow: [], batch: null };
+      const report: LedgerReport = { applied: [], pending: catalog.files.map((file) => file.name), drifted: [], dirty: [], appliedNow: [], batch: null };
       return which === 'seeds' ? { ...report, irreversible: [] } : report;
     } catch (thrown) {
       error ??= errorJson(thrown, verbose);

@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KnexusError, errorMessage } from '../errors.js';
 
 /** The `knexus` commands. */
-export const COMMANDS = ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'baseline', 'plugins', 'make:migration', 'make:seed', 'help'] as const;
+export const COMMANDS = ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'baseline', 'repair', 'plugins', 'make:migration', 'make:seed', 'help'] as const;
 /** A `knexus` command. */
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -26,6 +26,9 @@ const OPTIONS = {
   all: { type: 'boolean' },
   seeds: { type: 'boolean' },
   app: { type: 'string' },
+  migration: { type: 'string' },
+  seed: { type: 'string' },
+  resolution: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type OptionName = keyof typeof OPTIONS;
@@ -46,6 +49,7 @@ const COMMAND_SHAPES: Readonly<Record<CommandName, { options: readonly OptionNam
   seed: { options: ['plugins'], positionals: ['app'], required: 0 },
   down: { options: ['plugins'], positionals: ['app'], required: 0 },
   baseline: { options: ['to', 'from-knex', 'plugins'], positionals: ['app'], required: 0 },
+  repair: { options: ['migration', 'seed', 'resolution'], positionals: ['app'], required: 1 },
   plugins: { options: [], positionals: [], required: 0 },
   'make:migration': { options: ['extension'], positionals: ['name'], required: 1 },
   'make:seed': { options: ['extension'], positionals: ['name'], required: 1 },
@@ -84,6 +88,10 @@ export interface CliArgs {
   readonly step: number | undefined;
   readonly all: boolean;
   readonly seeds: boolean;
+  /** repair: the dirty migration or seed file, and how it was settled. */
+  readonly migration: string | undefined;
+  readonly seed: string | undefined;
+  readonly resolution: 'applied' | 'rolled-back' | undefined;
 }
 
 /** Parses `argv` (without node and the script); throws KNEXUS_ERR_USAGE for anything it cannot make sense of. */
@@ -123,6 +131,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (positionalApp !== undefined && values.app !== undefined && positionalApp !== values.app) throw usage(`Two apps named: '${positionalApp}' and --app '${values.app}'`);
   if (!help && (command === 'down' || command === 'baseline') && positionalApp === undefined && values.app === undefined) throw usage(`'${command}' needs <app>`);
 
+  const resolution = values.resolution;
+  if (resolution !== undefined && resolution !== 'applied' && resolution !== 'rolled-back') {
+    throw usage(`--resolution must be 'applied' or 'rolled-back', got '${resolution}'`);
+  }
   const isMake = command === 'make:migration' || command === 'make:seed';
   return {
     command,
@@ -146,6 +158,9 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     step,
     all: values.all === true,
     seeds: values.seeds === true,
+    migration: values.migration,
+    seed: values.seed,
+    resolution,
   };
 }
 

@@ -23,6 +23,7 @@ const COMMANDS: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
   seed: async (ctx) => (await import('./commands/seed.js')).seed(ctx),
   down: async (ctx) => (await import('./commands/down.js')).down(ctx),
   baseline: async (ctx) => (await import('./commands/baseline.js')).baseline(ctx),
+  repair: async (ctx) => (await import('./commands/repair.js')).repair(ctx),
   plugins: async (ctx) => (await import('./commands/plugins.js')).plugins(ctx),
   'make:migration': async (ctx) => (await import('./commands/make-file.js')).makeFile(ctx, 'migration'),
   'make:seed': async (ctx) => (await import('./commands/make-file.js')).makeFile(ctx, 'seed'),

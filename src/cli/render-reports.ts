@@ -61,7 +61,11 @@ function ledger(output: CliOutput, label: string, report: LedgerReport | null, d
   }
   const now = report.appliedNow.length > 0 ? ` (${report.appliedNow.length} now, batch ${report.batch ?? '-'})` : '';
   const drift = report.drifted.length > 0 ? output.style('yellow', `, ${report.drifted.length} drifted`) : '';
-  row(output, label, `${report.applied.length} applied${now}, ${report.pending.length} pending${drift}`);
+  const dirty = report.dirty.length > 0 ? output.style('red', `, ${report.dirty.length} dirty`) : '';
+  row(output, label, `${report.applied.length} applied${now}, ${report.pending.length} pending${drift}${dirty}`);
+  for (const name of report.dirty) {
+    output.print(`        ${output.style('red', '✘')} ${name}  started, never finished: may be partly applied (check it, then knexus repair)`);
+  }
   if (report.knexHistory !== undefined) {
     const { table, applied } = report.knexHistory;
     output.print(

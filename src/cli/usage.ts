@@ -43,6 +43,10 @@ const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
   --to marks every migration up to and including <name> as applied without running it (a database
   built by other means); --from-knex records what knex's own ledger (knex_migrations) says was applied.
   Both are recorded in the ledger as such and shown by status.`,
+  repair: `knexus repair <app> (--migration <file> | --seed <file>) --resolution applied|rolled-back
+  Settles a file left dirty (KNEXUS_ERR_LEDGER_DIRTY: it ran outside a transaction, or on MySQL/MariaDB,
+  and failed or was killed half-way). Check the database first and finish or undo the file by hand:
+  'applied' keeps it recorded as applied, 'rolled-back' forgets it so it runs again.`,
   plugins: `knexus plugins
   Loads the configured plugins and shows, for each, whether it loaded, its version, load time and error.`,
   'make:migration': `knexus make:migration <name> [--app <app>] [-x ts|js|mjs|cjs]
@@ -61,6 +65,7 @@ const SUMMARIES: Readonly<Record<CommandName, string>> = {
   seed: 'seed [app]                       run seeds not run yet',
   down: 'down <app>                       roll back all seeds and migrations of an app',
   baseline: 'baseline <app> --to <name> | --from-knex   mark migrations applied without running them',
+  repair: 'repair <app> --migration <file> --resolution applied|rolled-back   settle a dirty file',
   plugins: 'plugins                          load the configured plugins and show their state',
   'make:migration': 'make:migration <name> [--app] [-x ts|js|mjs|cjs]   write a new migration file',
   'make:seed': 'make:seed <name> [--app]         write a new seed file',

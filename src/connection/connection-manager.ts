@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
+import { assertDuration } from '../util/duration.js';
 import { checkPool, type PoolCheckOptions } from '../health/check-pool.js';
 import type { LedgerStatus, RollbackResult, RunResult, SeedStatus } from '../migrations/ledger-types.js';
 import { MigrationRunner, type RunnerOptions } from '../migrations/migration-runner.js';
@@ -22,7 +23,7 @@ export interface OperationObserver {
 export interface TransactionOptions {
   /** SQL isolation level (ignored by SQLite, which is always serializable). */
   readonly isolationLevel?: Knex.IsolationLevels;
-  /** Roll back and reject with KNEXUS_ERR_TRANSACTION_TIMEOUT after this many ms; default none. */
+  /** Roll back and reject with KNEXUS_ERR_TRANSACTION_TIMEOUT after this many ms (below 2^31); 0 or none: no timeout. */
   readonly timeout?: number;
 }
 
@@ -171,7 +172,8 @@ export class ConnectionManager {
     const config: Knex.TransactionConfig = {};
     if (options.isolationLevel !== undefined) config.isolationLevel = options.isolationLevel;
     const { timeout } = options;
-    if (timeout === undefined || timeout <= 0) return this.knex.transaction(async (trx) => await fn(trx), config);
+    if (timeout !== undefined) assertDuration(timeout, 'timeout', { zero: '0: no timeout', appName: this.name });
+    if (timeout === undefined || timeout === 0) return this.knex.transaction(async (trx) => await fn(trx), config);
     const error = new KnexusError(
       'KNEXUS_ERR_TRANSACTION_TIMEOUT',
       `Transaction of app '${this.name}' exceeded ${timeout}ms and was rolled back`,

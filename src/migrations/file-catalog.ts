@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { statSync } from 'node:fs';
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { KnexusError } from '../errors.js';
 import { checksum } from './checksum.js';
@@ -76,7 +76,7 @@ export class FileCatalog {
       merged = { listings, entries: mergeListings(directories, listings, context, extensions), catalog: undefined };
       this.#merged.set(key, merged);
     }
-    const files = await Promise.all(merged.entries.map((entry) => this.#file(entry.name, entry.path)));
+    const files = await Promise.all(merged.entries.map((entry) => this.#file(entry.name, entry.path, context)));
     const present = files.filter((file): file is CatalogFile => file !== undefined);
     const cached = merged.catalog;
     if (cached !== undefined && cached.files.length === present.length && cached.files.every((f, i) => f === present[i])) {
@@ -113,10 +113,23 @@ export class FileCatalog {
     return listing;
   }
 
-  async #file(name: string, path: string): Promise<CatalogFile | undefined> {
-    const stats = statSync(path, { bigint: true, throwIfNoEntry: false });
-    // Deleted since the listing was cached; the directory's new mtime triggers a rescan next time.
-    if (stats === undefined) return undefined;
+  async #file(name: string, path: string, context: CatalogContext): Promise<CatalogFile | undefined> {
+    let stats;
+    try {
+      stats = statSync(path, { bigint: true, throwIfNoEntry: false });
+    } catch (error) {
+      // ELOOP (a symlink loop), EACCES and the like: the file is listed but cannot be read.
+      throw unusableFile(name, path, context, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error);
+    }
+    if (stats === undefined) {
+      // A symlink whose target is gone would otherwise vanish from the catalog without a word.
+      if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) {
+        throw unusableFile(name, path, context, `is a symbolic link to ${readlinkSafe(path)}, which does not exist`);
+      }
+      // Deleted since the listing was cached; the directory's new mtime triggers a rescan next time.
+      return undefined;
+    }
+    if (!stats.isFile()) throw unusableFile(name, path, context, stats.isDirectory() ? 'is (a link to) a directory, not a file' : 'is not a regular file');
     const version = `${stats.mtimeNs}:${stats.size}`;
     const cached = this.#files.get(path);
     if (cached !== undefined && cached.version === version) return cached;
@@ -151,4 +164,22 @@ function mergeListings(
     }
   });
   return [...paths].sort(([a], [b]) => byCodeUnit(a, b)).map(([name, path]) => ({ name, path }));
+}
+
+/** The coded error for a listed script that is not a readable file: a link to a folder, a link loop, a dangling link. */
+function unusableFile(name: string, path: string, context: CatalogContext, problem: string, cause?: unknown): KnexusError {
+  return new KnexusError(
+    'KNEXUS_ERR_INVALID_CONFIG',
+    `The ${context.section} file ${name} of app '${context.appName}' ${problem}: ${path}. Fix or remove it from ${context.section}.directory.`,
+    { appName: context.appName, file: name, field: `${context.section}.directory`, resolvedPath: path },
+    cause,
+  );
+}
+
+function readlinkSafe(path: string): string {
+  try {
+    return readlinkSync(path);
+  } catch {
+    return 'a missing target';
+  }
 }

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { KnexusError, errorMessage } from '../errors.js';
-import { driftError, knexHistoryError } from './runner-errors.js';
 import type { AppLock, LockSession } from './app-lock.js';
+import { type RepairResolution, type RepairResult, atRisk, dirtyError, isDirty, stateHint, watchStatements } from './dirty-state.js';
+import { driftError, knexHistoryError } from './runner-errors.js';
 import { createAppLock } from './create-app-lock.js';
 import { createScriptSource } from './create-script-source.js';
 import { findDrift } from './find-drift.js';
@@ -13,7 +14,7 @@ import { type RollbackSelection, selectRollback } from './rollback-selection.js'
 import type { RunnerOptions } from './runner-options.js';
 import { type Script, type ScriptStep, readScript } from './read-script.js';
 import type { ScriptEntry, ScriptList, ScriptSource } from './script-source.js';
-import { knexExecutor } from './sql-executor.js';
+import { type SqlExecutor, knexExecutor } from './sql-executor.js';
 
 interface UndoPlan {
   readonly name: string;
@@ -60,6 +61,7 @@ export class LedgerRunner {
     await this.#precheck(catalog, mode);
     return this.#lock.hold(async (session) => {
       let rows = await this.#ensureAndRead(session);
+      this.#assertClean(rows);
       const imported = rows.length === 0 ? await this.#importKnex(session, catalog, mode) : [];
       if (imported.length > 0) rows = await session.unit((_db, sql) => this.#ledger.read(sql), false);
       if (mode === 'import-only') return runResult(null, [], [], imported, started);
@@ -73,14 +75,16 @@ export class LedgerRunner {
       const applied: string[] = [];
       for (const [index, file] of pending.entries()) {
         const script = scripts[index] as Script;
-        try {
-          await session.unit(async (db, sql) => {
+        const entry = { name: file.name, batch, checksum: file.checksum };
+        await this.#guarded(session, file.name, 'up', script.transactional, { batch, applied: [...applied] }, {
+          // Recorded as started (negative batch) first, in its own statement, so a failure or a crash leaves it dirty.
+          start: (sql) => this.#ledger.insert(sql, { ...entry, batch: -batch }),
+          work: async (db, sql, risky) => {
             await script.apply(db);
-            await this.#ledger.insert(sql, { name: file.name, batch, checksum: file.checksum });
-          }, script.transactional);
-        } catch (error) {
-          throw this.#failure(file.name, 'up', error, { batch, applied: [...applied] });
-        }
+            await (risky ? this.#ledger.setBatch(sql, file.name, batch) : this.#ledger.insert(sql, entry));
+          },
+          clear: (sql) => this.#ledger.remove(sql, file.name),
+        });
         applied.push(file.name);
       }
       return runResult(batch, applied, drifted, imported, started);
@@ -94,6 +98,7 @@ export class LedgerRunner {
     await this.#ledger.inspect(knexExecutor(this.#knex, this.#options.client));
     return this.#lock.hold(async (session) => {
       const rows = await this.#ensureAndRead(session);
+      this.#assertClean(rows);
       const marked = this.#upTo(this.#pending(rows, catalog), to);
       const batch = nextBatch(rows);
       await session.unit(async (_db, sql) => {
@@ -110,20 +115,26 @@ export class LedgerRunner {
     await this.#ledger.inspect(knexExecutor(this.#knex, this.#options.client));
     return this.#lock.hold(async (session) => {
       const rows = await session.unit((_db, sql) => this.#ledger.readIfExists(sql), false);
+      this.#assertClean(rows);
       const targets = selectRollback(rows, selection, { appName: this.#options.appName, stepOption });
       // Resolve every undo first, so a missing file or export stops the rollback before it starts.
       const plans = await Promise.all(targets.map((row) => this.#undoPlan(row, catalog)));
       const rolledBack: string[] = [];
       const irreversible: string[] = [];
       for (const plan of plans) {
-        try {
-          await session.unit(async (db, sql) => {
+        const batch = rows.find((row) => row.name === plan.name)?.batch ?? 0;
+        await this.#guarded(session, plan.name, 'down', plan.transactional || plan.undo === undefined, {
+          rolledBack: [...rolledBack],
+          irreversible: [...irreversible],
+        }, {
+          // A half-done undo is as uncertain as a half-done apply: the row is marked started until it finishes.
+          start: (sql) => this.#ledger.setBatch(sql, plan.name, -batch),
+          work: async (db, sql) => {
             if (plan.undo !== undefined) await plan.undo(db);
             await this.#ledger.remove(sql, plan.name);
-          }, plan.transactional);
-        } catch (error) {
-          throw this.#failure(plan.name, 'down', error, { rolledBack: [...rolledBack], irreversible: [...irreversible] });
-        }
+          },
+          clear: (sql) => this.#ledger.setBatch(sql, plan.name, batch),
+        });
         (plan.undo === undefined ? irreversible : rolledBack).push(plan.name);
       }
       return Object.freeze({
@@ -134,17 +145,39 @@ export class LedgerRunner {
     });
   }
 
+  /** Settles a dirty file once a human fixed the database: `applied` keeps it in its batch, `rolled-back` forgets it. */
+  async repair(file: string, resolution: RepairResolution): Promise<RepairResult> {
+    const { appName } = this.#options;
+    return this.#lock.hold(async (session) => {
+      const rows = await session.unit((_db, sql) => this.#ledger.readIfExists(sql), false);
+      const row = rows.find((candidate) => candidate.name === file && isDirty(candidate));
+      if (row === undefined) {
+        const dirty = rows.filter(isDirty).map((candidate) => candidate.name);
+        throw new KnexusError(
+          'KNEXUS_ERR_MIGRATION_NOT_FOUND',
+          `App '${appName}' has no dirty ${this.#kind.noun} named ${file}` + (dirty.length > 0 ? `; dirty: ${dirty.join(', ')}` : '; its ledger is clean'),
+          { appName, file, details: { dirty } },
+        );
+      }
+      const batch = -row.batch;
+      await session.unit((_db, sql) => (resolution === 'applied' ? this.#ledger.setBatch(sql, file, batch) : this.#ledger.remove(sql, file)), false);
+      return Object.freeze({ file, resolution, batch: resolution === 'applied' ? batch : null });
+    });
+  }
+
   /** Applied, pending and drifted files; reads without locking and never creates the ledger. */
   async status(): Promise<LedgerStatus> {
     const sql = knexExecutor(this.#knex, this.#options.client);
     const catalog = await this.#source.list();
     const rows = (await this.#ledger.inspect(sql)) === 'missing' ? [] : await this.#ledger.readIfExists(sql);
+    const clean = rows.filter((row) => !isDirty(row));
     const history = this.#knexHistory;
     const knexRows = rows.length === 0 && history !== undefined && history.options.import !== false ? await history.read(sql) : null;
     return Object.freeze({
-      applied: Object.freeze(rows.map(entryOf)),
+      applied: Object.freeze(clean.map(entryOf)),
       pending: Object.freeze(this.#pending(rows, catalog).map((file) => file.name)),
-      drifted: Object.freeze(findDrift(rows, catalog)),
+      drifted: Object.freeze(findDrift(clean, catalog)),
+      dirty: Object.freeze(rows.filter(isDirty).map((row) => row.name)),
       ...(knexRows === null || history === undefined
         ? {}
         : { knexHistory: Object.freeze({ table: history.options.tableName, applied: Object.freeze(knexRows.map((row) => row.name)) }) }),
@@ -175,6 +208,48 @@ export class LedgerRunner {
     }
     if (decision === undefined) throw history.undecidedError(knexRows.length);
     history.match(knexRows, catalog);
+  }
+
+  /**
+   * Runs one file's unit. A file whose changes a failed transaction cannot take back (`atRisk`) is first
+   * marked started in its own statement; if it then fails after a statement that stays applied, the mark
+   * stays (the app is dirty) and the error says so, with a hint true to the dialect and the file.
+   */
+  async #guarded(
+    session: LockSession,
+    file: string,
+    direction: 'up' | 'down',
+    transactional: boolean,
+    details: Record<string, unknown>,
+    steps: {
+      start: (sql: SqlExecutor) => Promise<void>;
+      work: (db: Knex, sql: SqlExecutor, risky: boolean) => Promise<void>;
+      clear: (sql: SqlExecutor) => Promise<void>;
+    },
+  ): Promise<void> {
+    const { client, appName } = this.#options;
+    const risky = atRisk(client, transactional);
+    if (risky) await session.unit((_db, sql) => steps.start(sql), false);
+    const watch = risky && transactional ? watchStatements(this.#knex) : undefined;
+    try {
+      await session.unit((db, sql) => steps.work(db, sql, risky), transactional);
+    } catch (error) {
+      // A transactional file on MySQL that failed before any DDL left nothing behind: it need not stay dirty.
+      let dirty = risky;
+      if (watch !== undefined && !watch.sawDdl()) {
+        dirty = false;
+        await session.unit((_db, sql) => steps.clear(sql), false).catch(() => (dirty = true));
+      }
+      const hint = stateHint(transactional, dirty, this.#kind.section, appName, file);
+      throw this.#failure(file, direction, error, { ...details, dirty, hint });
+    } finally {
+      watch?.stop();
+    }
+  }
+
+  #assertClean(rows: readonly LedgerRow[]): void {
+    const dirty = rows.filter(isDirty);
+    if (dirty.length > 0) throw dirtyError(this.#kind, this.#options.appName, this.#options.client, dirty);
   }
 
   /** Under the lock, with the ledger empty: records knex's applied migrations in one transaction, if so configured. */

@@ -34,6 +34,8 @@ export interface LedgerStatus {
    * what knex's own ledger says was applied, which knexus would otherwise run again (import it first).
    */
   readonly knexHistory?: { readonly table: string; readonly applied: readonly string[] };
+  /** Files recorded as started but never finished (the app is dirty until `registry.repair`). */
+  readonly dirty: readonly string[];
 }
 
 /** Seeds also say which applied ones cannot be undone (no `unseed`/`down` export). */

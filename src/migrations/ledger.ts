@@ -59,7 +59,7 @@ const MISSING_TABLE: Readonly<Record<ClientName, (error: { code?: unknown; errno
  */
 export class Ledger {
   readonly #options: LedgerOptions;
-  readonly #sql: Readonly<{ create: string; addOrigin: string; read: string; insert: string; remove: string }>;
+  readonly #sql: Readonly<{ create: string; addOrigin: string; read: string; insert: string; remove: string; setBatch: string }>;
 
   constructor(knex: Knex, options: LedgerOptions) {
     this.#options = Object.freeze({ ...options });
@@ -72,6 +72,7 @@ export class Ledger {
       read: `select * from ${table} where app = ? order by id`,
       insert: `insert into ${table} (app, name, batch, checksum, applied_at, origin) values (?, ?, ?, ?, ?, ?)`,
       remove: `delete from ${table} where app = ? and name = ?`,
+      setBatch: `update ${table} set batch = ?, applied_at = ? where app = ? and name = ?`,
     });
   }
 
@@ -150,6 +151,14 @@ export class Ledger {
   ): Promise<void> {
     const { appName } = this.#options;
     return sql.run(this.#sql.insert, [appName, entry.name, entry.batch, entry.checksum, new Date(), entry.origin ?? 'run']);
+  }
+
+  /**
+   * Sets a file's batch: a negative batch marks it *started* (dirty: running outside a transaction that
+   * could undo it, or cut off half-way), its positive batch marks it applied again.
+   */
+  setBatch(sql: SqlExecutor, name: string, batch: number): Promise<void> {
+    return sql.run(this.#sql.setBatch, [batch, new Date(), this.#options.appName, name]);
   }
 
   /** Forgets a rolled-back file. */

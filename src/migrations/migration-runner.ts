@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RepairResolution, RepairResult } from './dirty-state.js';
 import { MIGRATION_KIND } from './ledger-kind.js';
 import { LedgerRunner } from './ledger-runner.js';
 import type { LedgerStatus, RollbackResult, RunResult } from './ledger-types.js';
@@ -46,6 +47,11 @@ export class MigrationRunner {
     options: { readonly batch?: number | undefined; readonly step?: number | undefined; readonly all?: boolean | undefined; readonly to?: string | undefined } = {},
   ): Promise<RollbackResult> {
     return this.#runner.rollback(options, 'step');
+  }
+
+  /** Settles a migration left dirty (started, never finished) once the database was checked by hand. */
+  repair(file: string, resolution: RepairResolution): Promise<RepairResult> {
+    return this.#runner.repair(file, resolution);
   }
 
   /** Applied migrations (batch, time, checksum), pending ones and drifted ones; read-only. */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RepairResolution, RepairResult } from './dirty-state.js';
 import { SEED_KIND } from './ledger-kind.js';
 import { LedgerRunner } from './ledger-runner.js';
 import type { RollbackResult, RunResult, SeedStatus } from './ledger-types.js';
@@ -32,6 +33,11 @@ export class SeedRunner {
    */
   rollback(options: { readonly batch?: number | undefined; readonly steps?: number | undefined; readonly all?: boolean | undefined } = {}): Promise<RollbackResult> {
     return this.#runner.rollback({ batch: options.batch, step: options.steps, all: options.all }, 'steps');
+  }
+
+  /** Settles a seed left dirty (started, never finished) once the database was checked by hand. */
+  repair(file: string, resolution: RepairResolution): Promise<RepairResult> {
+    return this.#runner.repair(file, resolution);
   }
 
   /** Applied, pending and drifted seeds, plus the applied ones that cannot be undone; read-only. */

@@ -3,22 +3,23 @@ import type { Knex } from 'knex';
 import { type AppLock, type AppLockOptions, type LockSession, lockTimeoutError } from './app-lock.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { SavepointSession } from './savepoint-session.js';
+import { type SessionLockQueries, holdOnSession } from './session-lock.js';
+import { SQLITE_ATTEMPT_MS, retryWhileBusy } from './sqlite-busy.js';
 import { sqliteExecutor } from './sqlite-executor.js';
 
 const IN_MEMORY = new Set(['', ':memory:']);
-const LOCK_TABLE = 'create table if not exists ?? (id integer primary key, app varchar(255) not null, locked_at integer not null)';
-const TAKE_LOCK = 'insert or replace into ?? (id, app, locked_at) values (1, ?, ?)';
 
 /**
- * SQLite's database-wide write lock, taken by an outer transaction whose first statement is a write to a
- * one-row lock table; each unit of work is a savepoint inside it, and `transaction: false` files run in
- * the outer transaction itself (so pragmas that SQLite ignores inside transactions do nothing there).
+ * SQLite's cross-process lock for one database file: an EXCLUSIVE transaction on a side file
+ * (`<file>.knexus-lock`), which SQLite's file locks free when the holder dies, even by kill -9. The app's
+ * own file is never held in one long transaction: each unit runs in its own transaction on the one pooled
+ * connection, and `transaction: false` files run outside any, as in raw knex.
  *
- * A deferred transaction that writes first waits in SQLite's busy handler (`PRAGMA busy_timeout`, set to
- * the lock timeout) exactly like BEGIN IMMEDIATE, whereas one that reads first can fail with SQLITE_BUSY
- * without waiting. better-sqlite3 waits synchronously, which would freeze this process if the holder
- * were another runner in it, so runners of one process queue in a `KeyedMutex` per database file first.
- * An in-memory database is private to its one connection: the queue alone suffices there.
+ * better-sqlite3 waits synchronously, freezing the event loop, so the lock file's busy timeout is short
+ * (`SQLITE_ATTEMPT_MS`) and a busy attempt is retried with asynchronous backoff until `lockTimeout`.
+ * Runners of one process queue in a `KeyedMutex` per database file first, so they never wait on each
+ * other inside SQLite. An in-memory database is private to its one connection: the queue alone suffices,
+ * and its units are savepoints of one outer transaction (cheap when hundreds of apps register).
  */
 export class SqliteLock implements AppLock {
   static readonly #queue = new KeyedMutex();
@@ -43,21 +44,13 @@ export class SqliteLock implements AppLock {
       return SqliteLock.#queue.run(this.#knex.client, deadline, timeoutError, () => this.#inTransaction(work, undefined));
     }
     return SqliteLock.#queue.run(filename, deadline, timeoutError, async () => {
-      const knex = this.#knex;
-      const [previous] = (await knex.raw('pragma busy_timeout')) as { timeout: number }[];
-      await knex.raw(`pragma busy_timeout = ${busyTimeout(deadline)}`);
-      const lockTable = `${this.#options.tableName}_lock`;
+      const lock = await takeLockFile(this.#knex, `${filename}.knexus-lock`, deadline, timeoutError());
       try {
-        await knex.raw(LOCK_TABLE, [lockTable]).catch((error: unknown) => {
-          throw isBusy(error) ? timeoutError() : error;
-        });
-        return await this.#inTransaction(work, async (outer) => {
-          await outer.raw(TAKE_LOCK, [lockTable, this.#options.appName, Date.now()]).catch((error: unknown) => {
-            throw isBusy(error) ? timeoutError() : error;
-          });
-        });
+        // The app's own file is not locked for the whole run: each unit is its own transaction there, and
+        // `transaction: false` files run outside any (VACUUM, PRAGMA foreign_keys = OFF work as in raw knex).
+        return await holdOnSession(this.#knex, this.#options, HELD, work);
       } finally {
-        await knex.raw(`pragma busy_timeout = ${Number(previous?.timeout ?? 0)}`);
+        lock.release();
       }
     });
   }
@@ -87,12 +80,38 @@ export class SqliteLock implements AppLock {
   }
 }
 
-/** Remaining wait as a whole, positive number of ms (pragmas take no bindings, so it must be a plain integer). */
-function busyTimeout(deadline: number): number {
-  return Math.max(1, Math.ceil(deadline - performance.now()));
+/** The lock file is taken before the session starts: the session itself has nothing left to take. */
+const HELD: SessionLockQueries = Object.freeze({ tryLock: async () => true, unlock: async () => undefined });
+
+/** The part of a better-sqlite3 `Database` the lock file uses. */
+interface LockDatabase {
+  exec(sql: string): unknown;
+  pragma(sql: string): unknown;
+  close(): unknown;
 }
 
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+/**
+ * Takes the cross-process lock: an EXCLUSIVE transaction on a small side file next to the database.
+ * SQLite's file locks die with their process, so a holder killed with -9 frees it; waits are 50 ms busy
+ * waits with asynchronous backoff between them, up to the deadline.
+ */
+async function takeLockFile(knex: Knex, path: string, deadline: number, timeoutError: Error): Promise<{ release(): void }> {
+  const Database = (knex.client as unknown as { driver: new (path: string) => LockDatabase }).driver;
+  const db = new Database(path);
+  try {
+    db.pragma(`busy_timeout = ${SQLITE_ATTEMPT_MS}`);
+    await retryWhileBusy(async () => db.exec('begin exclusive'), deadline, timeoutError);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return {
+    release: () => {
+      try {
+        db.exec('commit');
+      } finally {
+        db.close();
+      }
+    },
+  };
 }

@@ -1,9 +1,15 @@
 import { KnexusError } from '../errors.js';
+import { MAX_TIMER_MS, assertDuration } from '../util/duration.js';
+import { isPlainObject } from '../util/safe-copy.js';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PluginManagerOptions } from './plugin-types.js';
 
 /** `PluginManagerOptions` with every default applied. */
 export type ResolvedPluginManagerOptions = Readonly<
-  Required<Omit<PluginManagerOptions, 'maxErrors' | 'storage'>> & Pick<PluginManagerOptions, 'maxErrors' | 'storage'>
+  Required<Omit<PluginManagerOptions, 'maxErrors' | 'storage' | 'allowedRoots'>> &
+    Pick<PluginManagerOptions, 'maxErrors' | 'storage'> & { readonly allowedRoots: readonly string[] }
 >;
 
 /** Defaults of `PluginManagerOptions` (`baseDir` defaults to `process.cwd()`). */
@@ -25,12 +31,16 @@ const KNOWN_OPTIONS: Readonly<Record<keyof PluginManagerOptions, true>> = {
   concurrency: true,
   enableMetrics: true,
   baseDir: true,
+  allowedRoots: true,
   maxErrors: true,
   storage: true,
 };
 
 /** Applies defaults and validates (a misspelled option is an error, not ignored); the result is frozen. */
 export function resolvePluginManagerOptions(options: PluginManagerOptions): ResolvedPluginManagerOptions {
+  if (!isPlainObject(options)) {
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'Invalid pluginManager options: expected an object', { field: 'pluginManager' });
+  }
   for (const key of Object.keys(options)) {
     if (!Object.hasOwn(KNOWN_OPTIONS, key)) {
       throw new KnexusError(
@@ -48,17 +58,42 @@ export function resolvePluginManagerOptions(options: PluginManagerOptions): Reso
     });
   };
   for (const field of DURATIONS) {
-    const value = resolved[field];
     // hookTimeout 0 turns hook timeouts off; a load or shutdown without any time at all would always fail.
-    const least = field === 'hookTimeout' ? 0 : Number.MIN_VALUE;
-    if (typeof value !== 'number' || Number.isNaN(value) || value < least) {
-      invalid(field, field === 'hookTimeout' ? 'a non-negative number of milliseconds (0: no timeout)' : 'a positive number of milliseconds');
-    }
+    // Config entries get twice loadTimeout, and that doubled budget must still fit a Node timer.
+    assertDuration(resolved[field], `pluginManager.${field}`, {
+      min: field === 'hookTimeout' ? 0 : Number.MIN_VALUE,
+      max: field === 'loadTimeout' ? Math.floor(MAX_TIMER_MS / 2) : MAX_TIMER_MS,
+      zero: '0: no timeout',
+    });
   }
+  if (typeof resolved.enableMetrics !== 'boolean') invalid('enableMetrics', 'a boolean');
+  if (typeof resolved.baseDir !== 'string' || resolved.baseDir.length === 0) invalid('baseDir', 'a folder path (a non-empty string)');
   if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1) invalid('concurrency', 'an integer of at least 1');
-  const { maxErrors } = resolved;
-  if (maxErrors !== undefined && !(maxErrors.count >= 1 && maxErrors.windowMs > 0)) {
+  const roots = (options as { allowedRoots?: unknown }).allowedRoots;
+  if (roots !== undefined && !(Array.isArray(roots) && roots.length > 0 && roots.every((root) => typeof root === 'string' && root.length > 0))) {
+    invalid('allowedRoots', 'a non-empty list of folder paths');
+  }
+  // knexus's own package (its first-party plugins) is always allowed: it is installed code like any package.
+  const own = knexusPackageRoot();
+  const listed = ((roots as string[] | undefined) ?? [resolved.baseDir]).map((root) => resolvePath(resolved.baseDir, root));
+  const allowedRoots = Object.freeze(own === undefined || listed.includes(own) ? listed : [...listed, own]);
+  const { maxErrors, storage } = resolved;
+  if (storage !== undefined && typeof storage !== 'string' && !isPlainObject(storage)) invalid('storage', 'an app name or a knex config object');
+  if (maxErrors !== undefined && !(isPlainObject(maxErrors) && maxErrors.count >= 1 && maxErrors.windowMs > 0)) {
     invalid('maxErrors', '{ count: at least 1, windowMs: more than 0 }');
   }
-  return Object.freeze(resolved);
+  return Object.freeze({ ...resolved, allowedRoots });
+}
+
+/** The folder of the knexus package these files belong to (nearest package.json named `knexus`), if any. */
+function knexusPackageRoot(): string | undefined {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown };
+      if (manifest.name === 'knexus') return dir;
+    } catch {
+      // No manifest here: keep walking up.
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
 }

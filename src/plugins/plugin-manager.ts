@@ -1,4 +1,5 @@
 import { KnexusError } from '../errors.js';
+import { dictionary } from '../util/dictionary.js';
 import type { RegistryErrorEvent } from '../registry/registry-types.js';
 import { ConfiguredLoader } from './configured-loader.js';
 import { createStorageBackend } from './create-storage-backend.js';
@@ -100,12 +101,13 @@ export class PluginManager implements LifecycleDispatcher {
         preparePlugin(entry.module, {
           config: entry.config ?? {},
           baseDir: entry.baseDir ?? this.#options.baseDir,
+          allowedRoots: this.#options.allowedRoots,
           key,
           timeoutMs,
           timeoutError,
         }),
       activate: async (record, entry, timeoutMs, timeoutError) => {
-        await this.#activator.activate(record, entry.config ?? {}, timeoutMs, timeoutError, 'add');
+        await this.#activator.activate(record, record.config, timeoutMs, timeoutError, 'add');
         this.#announce(record);
       },
       active: (name) => this.#table.get(name),
@@ -129,12 +131,13 @@ export class PluginManager implements LifecycleDispatcher {
     const record = await preparePlugin(source, {
       config,
       baseDir: this.#options.baseDir,
+      allowedRoots: this.#options.allowedRoots,
       timeoutMs,
       timeoutError: timeoutError ?? loadTimeoutError({}, timeoutMs, false),
     });
     timeoutError ??= loadTimeoutError({ pluginName: record.name }, timeoutMs, false);
     this.#checkDependencies(record);
-    await this.#activator.activate(record, config, timeoutMs - (performance.now() - started), timeoutError, 'add');
+    await this.#activator.activate(record, record.config, timeoutMs - (performance.now() - started), timeoutError, 'add');
     this.#announce(record);
     return record.plugin as T;
   }
@@ -177,6 +180,7 @@ export class PluginManager implements LifecycleDispatcher {
         activator: this.#activator,
         services: this.#services,
         baseDir: this.#options.baseDir,
+        allowedRoots: this.#options.allowedRoots,
         loadTimeout: this.#options.loadTimeout,
         checkDependencies: (next) => this.#checkDependencies(next),
         reportError: (event) => this.#emitError(event),
@@ -216,7 +220,7 @@ export class PluginManager implements LifecycleDispatcher {
         disabled: records.filter((r) => r.state === 'disabled').length,
         failed: this.#failures.length,
       },
-      plugins: Object.fromEntries(records.map((r) => [r.name, pluginStatus(r)])),
+      plugins: dictionary(records.map((r) => [r.name, pluginStatus(r)] as const)),
       failed: failureStatus(this.#failures),
       services: this.#services.list(),
       shuttingDown: this.#closing,

@@ -73,6 +73,12 @@ export interface PluginManagerOptions {
   readonly enableMetrics?: boolean;
   /** Folder relative module paths resolve against; default `process.cwd()`. */
   readonly baseDir?: string;
+  /**
+   * Folders a plugin given as a file path or `file:` URL must really lie in (after following symlinks);
+   * default `[baseDir]` (the config file's folder for the CLI). Installed packages named by a bare
+   * specifier are allowed wherever Node resolves them; `data:`, `node:` and `http:` modules never are.
+   */
+  readonly allowedRoots?: readonly string[];
   /** Disable a plugin once `count` of its hook calls fail within `windowMs`; default off. */
   readonly maxErrors?: MaxErrorsOptions;
   /** Where plugin storage lives: an app name, a knex config, or memory (default). */

@@ -7,12 +7,16 @@ import { PluginRecord, type PluginOrigin } from './plugin-record.js';
 import type { Plugin, PluginClass, PluginSource } from './plugin-types.js';
 import { resolvePluginModule } from './resolve-plugin-module.js';
 import { validatePlugin } from './validate-plugin.js';
+import { assertAllowedModule, assertAllowedSpecifier } from './assert-allowed-module.js';
+import { deepFreeze, safeCopy } from '../util/safe-copy.js';
 
 /** How to turn a `PluginSource` into a constructed plugin. */
 export interface PrepareOptions {
   readonly config: Readonly<Record<string, unknown>>;
   /** Folder relative module paths resolve against. */
   readonly baseDir: string;
+  /** Folders a file or `file:` module must really lie in (symlinks followed); packages are allowed anywhere. */
+  readonly allowedRoots: readonly string[];
   /** The config key, used to pick a named export and in error messages. */
   readonly key?: string | undefined;
   /** Bypass module caches (reload). */
@@ -28,16 +32,22 @@ export interface PrepareOptions {
  * plugin, returning its record in the `loading` state. Nothing is registered yet.
  */
 export async function preparePlugin(source: PluginSource, options: PrepareOptions): Promise<PluginRecord> {
-  const { config, key } = options;
-  let origin: PluginOrigin = { config, ...(key === undefined ? {} : { key }) };
+  const { key } = options;
+  // The plugin gets its own copy, so whatever it does to its config never reaches the caller's object;
+  // the origin keeps a frozen copy as given, for reloads.
+  const config = safeCopy(options.config);
+  let origin: PluginOrigin = { config: deepFreeze(safeCopy(options.config)), ...(key === undefined ? {} : { key }) };
   let candidate: PluginClass | Plugin = source as PluginClass | Plugin;
   if (typeof source === 'string') {
     let resolvedPath: string;
+    assertAllowedSpecifier(source, options.allowedRoots, key);
     try {
       resolvedPath = resolvePluginModule(source, options.baseDir);
     } catch (error) {
       throw importFailedError({ pluginName: key, module: source }, error);
     }
+    // Checked before import: a refused module's top-level code never runs.
+    assertAllowedModule(source, resolvedPath, options.allowedRoots, key);
     origin = { ...origin, module: source, resolvedPath, baseDir: options.baseDir };
     let namespace: Record<string, unknown>;
     try {
@@ -73,5 +83,5 @@ export async function preparePlugin(source: PluginSource, options: PrepareOption
     throw invalidPluginError(errorSource, `Plugin must be a class, an object or a module specifier, got ${String(candidate)}`);
   }
   validatePlugin(plugin, errorSource);
-  return new PluginRecord(plugin, origin);
+  return new PluginRecord(plugin, origin, config);
 }

@@ -14,6 +14,7 @@ export interface ReloadContext {
   readonly activator: PluginActivator;
   readonly services: ServiceDirectory;
   readonly baseDir: string;
+  readonly allowedRoots: readonly string[];
   readonly loadTimeout: number;
   /** Throws unless the new version's dependencies are loaded. */
   checkDependencies(record: PluginRecord): void;
@@ -50,6 +51,7 @@ export async function reloadPlugin(
     record = await preparePlugin(nextSource, {
       config: nextConfig,
       baseDir: old.origin.baseDir ?? ctx.baseDir,
+      allowedRoots: ctx.allowedRoots,
       key: old.origin.key,
       fresh: true,
       timeoutMs,
@@ -59,7 +61,7 @@ export async function reloadPlugin(
       throw invalidPluginError(record.origin, `Reloading '${name}' loaded a plugin named '${record.name}'`);
     }
     ctx.checkDependencies(record);
-    await activator.activate(record, nextConfig, timeoutMs - (performance.now() - started), timeoutError, 'stage');
+    await activator.activate(record, record.config, timeoutMs - (performance.now() - started), timeoutError, 'stage');
   } catch (error) {
     // Unless the old version was unloaded meanwhile, it gets back any service the new one replaced.
     if (table.get(name) === old) ctx.services.restore(old);

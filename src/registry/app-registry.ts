@@ -1,15 +1,18 @@
 import { EventEmitter } from 'eventemitter3';
 import type { ConnectionManager } from '../connection/connection-manager.js';
 import { describeTarget } from '../connection/connection-target.js';
-import { KnexusError, toError } from '../errors.js';
+import { KnexusError, isKnexusError, toError } from '../errors.js';
+import type { RepairResult } from '../migrations/dirty-state.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { PluginManager } from '../plugins/plugin-manager.js';
 import type { Plugin, PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
 import { applyKnexfile, usesKnexfile } from '../knexfile/apply-knexfile.js';
 import { assertAppName } from '../util/identifier.js';
 import type { RunResult } from '../migrations/ledger-types.js';
-import type { AppConfig } from './app-config.js';
+import type { AppConfig, ResolvedAppConfig } from './app-config.js';
+import { type RepairOptions, repairApp } from './repair-app.js';
 import type { AppEntry } from './app-entry.js';
+import { assertRegistryOptions } from './assert-registry-options.js';
 import { configView } from './config-view.js';
 import { registryMetrics } from './registry-metrics.js';
 import { runHealthCycle } from './registry-health.js';
@@ -59,6 +62,8 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   readonly #baseDir: string;
   readonly #pluginEntries: Readonly<Record<string, PluginEntry>>;
   readonly #apps = new Map<string, AppEntry>();
+  /** Configs of apps whose registration was refused for a dirty ledger, so `repair(name, …)` can reach it. */
+  readonly #refused = new Map<string, ResolvedAppConfig>();
   readonly #ctx: RegistryContext;
   readonly #monitor: HealthMonitor;
   #sequence = 0;
@@ -69,6 +74,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
 
   constructor(options: AppRegistryOptions = {}) {
     super();
+    assertRegistryOptions(options);
     this.#settings = resolveSettings(options.registry);
     this.#baseDir = options.baseDir ?? process.cwd();
     this.#pluginEntries = Object.freeze({ ...options.plugins });
@@ -78,6 +84,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
       hooks: this.plugins,
       apps: this.#apps,
       emit: (event, ...args) => this.#emitSafely(event, args),
+      closing: () => this.#shuttingDown !== undefined,
       fail: (appName, operation, error, context) => this.#fail(appName, operation, error, context),
     };
     this.#monitor = new HealthMonitor(this.#settings.healthCheckInterval, () => this.healthCheck());
@@ -110,7 +117,13 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     })();
     entry.work = work;
     try {
-      return await work;
+      const connection = await work;
+      this.#refused.delete(name);
+      return connection;
+    } catch (error) {
+      // A dirty ledger (found now, or left by this very failure) must be repairable without a registration.
+      if (isKnexusError(error, 'KNEXUS_ERR_LEDGER_DIRTY') || (isKnexusError(error) && error.details?.['dirty'] === true)) this.#refused.set(name, entry.config);
+      throw error;
     } finally {
       entry.work = undefined;
     }
@@ -125,14 +138,37 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     return this.getApp(name).baselineMigrations(options);
   }
 
+  /**
+   * Settles a file a failure or a crash left dirty (started, never finished), after a human checked the
+   * database: `resolution: 'applied'` keeps it applied, `'rolled-back'` forgets it so it runs again.
+   * Works on a registered app, or on one whose registration was just refused with KNEXUS_ERR_LEDGER_DIRTY.
+   * Emits `ledger-repaired` (the audit trail).
+   */
+  async repair(name: string, options: RepairOptions): Promise<RepairResult> {
+    assertAppName(name);
+    if (this.#shuttingDown !== undefined) {
+      throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `Cannot repair app '${name}': the registry is shutting down`, { appName: name });
+    }
+    return repairApp(this.#ctx, name, options, this.#refused.get(name));
+  }
+
   /** Unregisters an app: by default undoes what its registration applied, then closes its connection. */
   async unregisterApp(name: string, options?: UnregisterOptions): Promise<boolean> {
     assertAppName(name);
     const resolved = resolveUnregisterOptions(name, options);
+    if (this.#shuttingDown !== undefined) {
+      // shutdown() is closing every pool (and never rolls back): a rollback now would wait on a pool being destroyed.
+      throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `Cannot unregister app '${name}': the registry is shutting down (shutdown never rolls back)`, {
+        appName: name,
+      });
+    }
     const entry = this.#apps.get(name);
     if (entry === undefined) throw notFound(name);
-    if (entry.state !== 'ready') {
-      throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${name}' is ${entry.state}; wait for it to finish before unregistering`, {
+    // `work` is still set while onAppRegistered runs: the registration has not resolved yet, and closing
+    // the pool now would hand registerApp's caller a dead connection.
+    if (entry.state !== 'ready' || entry.work !== undefined) {
+      const doing = entry.state === 'ready' ? 'still finishing its registration (onAppRegistered)' : entry.state;
+      throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${name}' is ${doing}; wait for it to finish before unregistering`, {
         appName: name,
       });
     }

@@ -1,11 +1,11 @@
 import type { ResolvedAppConfig } from './app-config.js';
 import type { AppConfigView, ConnectionTarget } from './registry-types.js';
 
-/** A secret-free, frozen view of an app's config for plugins, events and status. */
+/** A secret-free, deeply frozen view of an app's config for plugins, events and status (a plugin cannot change what status reports). */
 export function configView(config: ResolvedAppConfig, target: ConnectionTarget): AppConfigView {
   return Object.freeze({
     client: target.client,
-    target,
+    target: Object.freeze({ ...target }),
     schema: config.schema,
     migrations: Object.freeze({
       enabled: config.migrations.enabled,

@@ -4,7 +4,10 @@ import { closePool } from '../connection/close-pool.js';
 import { createKnex, ensureSchema } from '../connection/create-knex.js';
 import { SecretScrubber } from '../connection/secret-scrubber.js';
 import { SharedPool } from '../connection/shared-pool.js';
-import { KnexusError, toError } from '../errors.js';
+import { KnexusError, isKnexusError, toError } from '../errors.js';
+import { FileCatalog } from '../migrations/file-catalog.js';
+import { openSqlite } from '../migrations/sqlite-busy.js';
+import { withConnectRetry } from './connect-retry.js';
 import type { RunResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
 import type { RegistryContext } from './registry-context.js';
@@ -22,43 +25,94 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
   let step: FailedOperation = 'registration';
   try {
     await ctx.hooks.dispatch('onAppRegistrationStarted', name, view);
+    // A missing folder or a duplicate file name is bad input: report it before a connection opens.
+    await readFileCatalogs(entry);
 
     step = 'connection';
+    assertOpen(ctx, name);
     const connection = await connect(ctx, entry);
+    assertOpen(ctx, name);
     await ctx.hooks.dispatch('onConnectionCreated', name, connection);
 
     await ctx.hooks.dispatch('onAutoOperationsStarted', name, connection, view);
     const autoStarted = performance.now();
     step = 'migrations';
+    assertOpen(ctx, name);
     const migrations = entry.config.migrations.enabled ? await autoRun(ctx, name, 'migration', () => connection.migrationRunner.latest()) : null;
     entry.migrationBatch = migrations?.batch ?? null;
+    assertOpen(ctx, name);
     step = 'seeds';
     const seeds = entry.config.seeds.enabled ? await autoRun(ctx, name, 'seed', () => connection.seedRunner.run()) : null;
     entry.seedBatch = seeds?.batch ?? null;
+    assertOpen(ctx, name);
     step = 'models';
     if (entry.config.models.enabled) connection.registerModels(entry.config.models.definitions);
-    const result: AutoOperationsResult = {
+    // Frozen: plugins and listeners share this object with the app-registered event.
+    const result: AutoOperationsResult = Object.freeze({
       migrations,
       seeds,
-      models: connection.modelNames,
+      models: Object.freeze([...connection.modelNames]),
       durationMs: performance.now() - autoStarted,
-    };
+    });
     await ctx.hooks.dispatch('onAutoOperationsCompleted', name, result);
 
     step = 'registration';
+    // Never report ready with a pool that shutdown() has already closed.
+    assertOpen(ctx, name);
     entry.state = 'ready';
     entry.registeredAt = new Date();
     ctx.emit('app-registered', { appName: name, target: connection.target, result, durationMs: performance.now() - started });
     await ctx.hooks.dispatch('onAppRegistered', name, connection, view);
     return connection;
   } catch (thrown) {
-    const error = entry.pool ? entry.pool.scrubber.scrubError(toError(thrown)) : toError(thrown);
+    // Whatever a closing pool made the work throw (knex's raw TypeError or "aborted"), the reason is the shutdown.
+    const coded = ctx.closing() && !isKnexusError(thrown, 'KNEXUS_ERR_SHUTTING_DOWN') ? shuttingDown(name, thrown) : (poolExhausted(entry, thrown) ?? thrown);
+    const error = entry.pool ? entry.pool.scrubber.scrubError(toError(coded)) : toError(coded);
     entry.state = 'failed';
     await ctx.fail(name, step, error, { during: 'registration' });
     await releaseConnection(ctx, entry);
     ctx.apps.delete(name);
     throw error;
   }
+}
+
+function shuttingDown(appName: string, cause?: unknown): KnexusError {
+  return new KnexusError(
+    'KNEXUS_ERR_SHUTTING_DOWN',
+    `Registration of app '${appName}' was interrupted: the registry is shutting down. Files already applied stay recorded in the ledger.`,
+    { appName },
+    cause,
+  );
+}
+
+function assertOpen(ctx: RegistryContext, appName: string): void {
+  if (ctx.closing()) throw shuttingDown(appName);
+}
+
+async function readFileCatalogs(entry: AppEntry): Promise<void> {
+  for (const section of ['migrations', 'seeds'] as const) {
+    const settings = entry.config[section];
+    if (settings.enabled) await FileCatalog.shared.read(settings.directories, { appName: entry.name, section });
+  }
+}
+
+/** knex's raw KnexTimeoutError when no pooled connection became free in time, as a coded error naming the app and the pool. */
+function poolExhausted(entry: AppEntry, thrown: unknown): KnexusError | undefined {
+  const timeout = [thrown, (thrown as { cause?: unknown } | null)?.cause].find(
+    (error) => (error as { name?: unknown } | null)?.name === 'KnexTimeoutError',
+  );
+  if (timeout === undefined || isKnexusError(thrown, 'KNEXUS_ERR_POOL_EXHAUSTED')) return undefined;
+  const pool = entry.pool;
+  const owner = pool?.owner ?? entry.name;
+  const max = (pool?.knex.client as { pool?: { max?: number } } | undefined)?.pool?.max;
+  const shared = owner === entry.name ? '' : ` (shared with '${owner}')`;
+  return new KnexusError(
+    'KNEXUS_ERR_POOL_EXHAUSTED',
+    `App '${entry.name}' got no free connection from its pool${shared} within acquireConnectionTimeout: all ${max ?? '?'} connections are busy. ` +
+      `Raise database.pool.max${owner === entry.name ? '' : ` of '${owner}'`} or finish the work that holds them.`,
+    { appName: entry.name, details: { owner, max } },
+    timeout,
+  );
 }
 
 async function connect(ctx: RegistryContext, entry: AppEntry): Promise<ConnectionManager> {
@@ -73,14 +127,23 @@ async function connect(ctx: RegistryContext, entry: AppEntry): Promise<Connectio
     ctx.emit('connection-reused', { appName: name, owner: owner.pool.owner, references });
   } else {
     const database = config.database!;
-    const target = describeTarget(database.client, database.connection, config.schema);
+    // Frozen: every hook and status reader sees this one object through connection.target.
+    const target = Object.freeze(describeTarget(database.client, database.connection, config.schema));
     const scrubber = new SecretScrubber(collectSecrets(database.connection));
     const knex = createKnex(database, config.schema, scrubber);
     entry.pool = new SharedPool(name, knex, target, scrubber, config.reusable);
     try {
-      if (config.schema !== undefined) await ensureSchema(knex, config.schema);
-      else await knex.raw('select 1');
+      await withConnectRetry(
+        async () => {
+          if (config.schema !== undefined) await ensureSchema(knex, config.schema);
+          else if (database.client === 'better-sqlite3') await openSqlite(knex, name, config.migrations.lockTimeout);
+          else await knex.raw('select 1');
+        },
+        ctx.settings.connectRetry,
+        () => ctx.closing(),
+      );
     } catch (error) {
+      if (isKnexusError(error)) throw error;
       throw new KnexusError(
         'KNEXUS_ERR_CONNECTION_FAILED',
         `App '${name}' could not connect to its ${database.client} database: ${scrubber.scrub(toError(error).message)}`,
@@ -131,11 +194,12 @@ export async function releaseConnection(ctx: RegistryContext, entry: AppEntry, t
   entry.pool = undefined;
   if (!pool.release(entry.name)) return { forced: false };
   if (entry.connection) {
-    await ctx.hooks.dispatch('onConnectionShutdown', entry.name, entry.connection, {
-      shared: pool.everShared,
-      lastReference: true,
-      timeout,
-    });
+    await ctx.hooks.dispatch(
+      'onConnectionShutdown',
+      entry.name,
+      entry.connection,
+      Object.freeze({ shared: pool.everShared, lastReference: true, timeout }),
+    );
   }
   const { forced } = await closePool(pool.knex, timeout);
   ctx.emit('connection-closed', { appName: entry.name, owner: pool.owner, forced });

@@ -12,6 +12,8 @@ export interface RegistryContext {
   readonly apps: Map<string, AppEntry>;
   /** Emits an event; a throwing listener is reported as an `error` event, never thrown into the pipeline. */
   emit<K extends keyof RegistryEvents & string>(event: K, ...args: RegistryEvents[K]): void;
+  /** True once `shutdown()` was called: work still running must stop with KNEXUS_ERR_SHUTTING_DOWN. */
+  closing(): boolean;
   /** Reports a failure: an `error` event plus `onOperationFailed` to plugins. */
   fail(appName: string, operation: FailedOperation, error: Error, context?: Record<string, unknown>): Promise<void>;
 }

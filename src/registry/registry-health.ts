@@ -3,6 +3,7 @@ import { KnexusError } from '../errors.js';
 import { checkPool, worstHealth, type PoolCheck } from '../health/check-pool.js';
 import type { RegistryContext } from './registry-context.js';
 import type { HealthReport, RegistryHealth } from './registry-types.js';
+import { dictionary } from '../util/dictionary.js';
 
 /**
  * One health cycle: a real round trip per physical pool (apps sharing a pool share its result),
@@ -20,25 +21,27 @@ export async function runHealthCycle(ctx: RegistryContext): Promise<RegistryHeal
   const reports = await Promise.all(
     ready.map(async ({ name, pool }): Promise<HealthReport> => {
       const check = await checks.get(pool!)!;
-      let report: HealthReport = { appName: name, status: check.status, latencyMs: check.latencyMs, pool: check.pool, checkedAt };
+      let report: HealthReport = { appName: name, status: check.status, latencyMs: check.latencyMs, pool: Object.freeze({ ...check.pool }), checkedAt };
       if (check.error) report = { ...report, error: pool!.scrubber.scrub(check.error.message) };
+      Object.freeze(report);
       if (check.status === 'unhealthy' || check.status === 'timeout') {
         await ctx.fail(name, 'health-check', healthError(name, check, pool!), { status: check.status });
       }
       if (ctx.hooks.handles('onHealthCheck')) {
-        const extra = await ctx.hooks.dispatch('onHealthCheck', name, report);
-        if (extra.size > 0) report = { ...report, plugins: Object.fromEntries(extra) };
+        // Each plugin sees a frozen copy (its own Date too): `report.status = 'healthy'` cannot hide a dead database.
+        const extra = await ctx.hooks.dispatch('onHealthCheck', name, Object.freeze({ ...report, checkedAt: new Date(checkedAt) }));
+        if (extra.size > 0) report = Object.freeze({ ...report, plugins: Object.freeze(dictionary(extra)) });
       }
       return report;
     }),
   );
 
-  const result: RegistryHealth = {
+  const result: RegistryHealth = Object.freeze({
     status: worstHealth(reports.map((r) => r.status)),
-    apps: Object.fromEntries(reports.map((r) => [r.appName, r])),
+    apps: Object.freeze(dictionary(reports.map((r) => [r.appName, r] as const))),
     durationMs: performance.now() - started,
     checkedAt,
-  };
+  });
   ctx.emit('health-check-completed', result);
   return result;
 }

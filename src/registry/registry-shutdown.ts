@@ -12,6 +12,9 @@ export async function runShutdown(ctx: RegistryContext, plugins: PluginManager):
   const started = performance.now();
   const deadline = started + ctx.settings.shutdownTimeout;
   const remaining = () => Math.max(0, deadline - performance.now());
+  // A hook may call shutdown() itself, synchronously inside its call: let the dispatch that runs it
+  // register that call first, so aborting below releases it instead of waiting out hookTimeout.
+  await Promise.resolve();
   // Hook calls still running (a hung onAppRegistered, say) learn at once that the registry is going away.
   plugins.abortHooks();
 

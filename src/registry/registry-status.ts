@@ -1,3 +1,4 @@
+import { dictionary } from '../util/dictionary.js';
 import type { PluginManager } from '../plugins/plugin-manager.js';
 import type { AppEntry } from './app-entry.js';
 import type { AppConfigView, AppState, ConnectionTarget, RegistryHealth } from './registry-types.js';
@@ -36,7 +37,7 @@ export function registryStatus(input: {
   plugins: ReturnType<PluginManager['getStatus']>;
   health: RegistryHealth | undefined;
 }): RegistryStatus {
-  const apps: Record<string, AppStatus> = {};
+  const apps = dictionary<AppStatus>();
   const pools = new Set<unknown>();
   let ready = 0;
   for (const entry of input.apps) {

@@ -2,6 +2,7 @@ import type { KnexusError } from '../errors.js';
 import type { RollbackResult, RunResult } from '../migrations/ledger-types.js';
 import type { PluginEvents } from '../plugins/plugin-events.js';
 import type { ClientName } from './app-config.js';
+import type { LedgerRepairedEvent } from './repair-app.js';
 
 /** Lifecycle states of one app. `gone` apps are removed from the registry. */
 export const APP_STATES = ['registering', 'ready', 'unregistering', 'gone', 'failed'] as const;
@@ -161,6 +162,8 @@ export interface RegistryEvents extends PluginEvents {
   'app-rollback-completed': [event: { appName: string; result: RollbackSummary }];
   'health-check-completed': [event: RegistryHealth];
   'shutdown-completed': [event: ShutdownResult];
+  /** `registry.repair()` settled a dirty file: the audit trail of a human decision. */
+  'ledger-repaired': [event: LedgerRepairedEvent];
   warning: [event: { appName?: string; code: string; message: string; details?: Record<string, unknown> }];
   error: [event: RegistryErrorEvent];
   [custom: string]: unknown[];
@@ -176,6 +179,12 @@ export interface RegistrySettings {
   healthCheckTimeout?: number;
   /** Latency above which a healthy round trip is reported `degraded`, in ms; default 1000. */
   degradedLatency?: number;
+  /**
+   * How long registration keeps retrying a transient connection failure (refused, reset, server starting
+   * or shutting down, too many connections), in ms, with capped backoff and jitter; default 0 (no retry).
+   * Authentication failures and a missing database are never retried; shutdown stops the retries.
+   */
+  connectRetry?: number;
 }
 
 /** A registration failure as reported to listeners. */

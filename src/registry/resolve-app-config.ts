@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { assertDriverInstalled } from '../connection/assert-driver-installed.js';
 import { KnexusError } from '../errors.js';
-import { assertAppName, assertSqlIdentifier } from '../util/identifier.js';
+import { assertDuration } from '../util/duration.js';
+import { assertAppName, assertSchemaName, assertSqlIdentifier } from '../util/identifier.js';
 import { deepFreeze, isPlainObject, safeCopy } from '../util/safe-copy.js';
 import { SCRIPT_EXTENSIONS } from '../migrations/file-catalog.js';
 import { KnexSource } from '../migrations/knex-source.js';
@@ -14,6 +15,7 @@ import {
   type DriftPolicy,
   type ResolvedAppConfig,
 } from './app-config.js';
+import { validatePool } from './validate-pool.js';
 
 const APP_KEYS = ['database', 'schema', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
 const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
@@ -79,11 +81,17 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
       fail('database.connection.filename', "must be a file path or ':memory:'");
     }
     if (pool !== undefined && !isPlainObject(pool)) fail('database.pool', 'must be an object of knex pool settings');
-    database = { ...(db as Record<string, unknown>), client, connection: resolveSqliteFile(client, connection, baseDir) } as never;
+    const poolSettings = validatePool(db as Record<string, unknown>, appName);
+    database = {
+      ...(db as Record<string, unknown>),
+      client,
+      connection: resolveSqliteFile(client, connection, baseDir),
+      ...(poolSettings === undefined ? {} : { pool: poolSettings }),
+    } as never;
   }
 
   if (config.schema !== undefined) {
-    assertSqlIdentifier(config.schema, 'schema', appName);
+    assertSchemaName(config.schema, appName);
     if (database?.client !== 'pg') fail('schema', 'is only supported on PostgreSQL (client pg)');
   }
 
@@ -187,9 +195,7 @@ function resolveLedger(
   if (tableName !== undefined) assertSqlIdentifier(tableName, `${field}.tableName`, appName);
   if (knexTableName !== undefined) assertSqlIdentifier(knexTableName, `${field}.knexTableName`, appName);
   if (knexSchemaName !== undefined) assertSqlIdentifier(knexSchemaName, `${field}.knexSchemaName`, appName);
-  if (lockTimeout !== undefined && (typeof lockTimeout !== 'number' || !Number.isInteger(lockTimeout) || lockTimeout < 0)) {
-    fail(`${field}.lockTimeout`, 'must be a non-negative integer of milliseconds');
-  }
+  if (lockTimeout !== undefined) assertDuration(lockTimeout, `${field}.lockTimeout`, { integer: true, appName });
   if (drift !== undefined && !DRIFT_POLICIES.includes(drift as DriftPolicy)) fail(`${field}.drift`, `must be one of ${DRIFT_POLICIES.join(', ')}`);
   for (const [key, value] of [['disableTransactions', disableTransactions], ['importKnexHistory', importKnexHistory]] as const) {
     if (value !== undefined && typeof value !== 'boolean') fail(`${field}.${key}`, 'must be a boolean');

@@ -1,4 +1,5 @@
 import { KnexusError } from '../errors.js';
+import { assertDuration } from '../util/duration.js';
 import type { ResolvedSettings } from './registry-context.js';
 import type { RegistrySettings } from './registry-types.js';
 
@@ -8,6 +9,7 @@ export const REGISTRY_DEFAULTS: ResolvedSettings = Object.freeze({
   healthCheckInterval: 0,
   healthCheckTimeout: 5_000,
   degradedLatency: 1_000,
+  connectRetry: 0,
 });
 
 /** Validates `new AppRegistry({ registry })` settings and applies defaults; unknown keys and bad values are coded errors. */
@@ -23,11 +25,7 @@ export function resolveSettings(input: RegistrySettings | undefined): ResolvedSe
   for (const key of Object.keys(REGISTRY_DEFAULTS) as (keyof ResolvedSettings)[]) {
     const value = input?.[key];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid registry setting '${key}': expected a non-negative number of milliseconds`, {
-        field: `registry.${key}`,
-      });
-    }
+    assertDuration(value, `registry.${key}`, key === 'healthCheckInterval' ? { zero: '0: no background checks' } : key === 'connectRetry' ? { zero: '0: no retry' } : {});
     settings[key] = value;
   }
   return Object.freeze(settings);

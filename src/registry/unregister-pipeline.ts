@@ -68,7 +68,7 @@ async function rollback(entry: AppEntry, options: UnregisterOptions): Promise<Ro
     migrations = await connection.migrationRunner.rollback(all ? { all: true } : { batch: entry.migrationBatch! });
     entry.migrationBatch = null;
   }
-  return { seeds, migrations, durationMs: performance.now() - started };
+  return Object.freeze({ seeds, migrations, durationMs: performance.now() - started });
 }
 
 const ROLLBACK_MODES = ['registration', 'all'] as const;

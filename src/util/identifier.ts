@@ -26,6 +26,20 @@ export function assertSqlIdentifier(value: unknown, field: string, appName?: str
   }
 }
 
+/**
+ * Throws KNEXUS_ERR_INVALID_NAME unless `value` is a schema name PostgreSQL accepts: a plain identifier
+ * not starting with `pg_`, a prefix PostgreSQL reserves for its own schemas.
+ */
+export function assertSchemaName(value: unknown, appName?: string): asserts value is string {
+  assertSqlIdentifier(value, 'schema', appName);
+  if (/^pg_/i.test(value)) {
+    throw new KnexusError('KNEXUS_ERR_INVALID_NAME', `Invalid schema ${describe(value)}: PostgreSQL reserves names starting with 'pg_' for its own schemas`, {
+      field: 'schema',
+      ...(appName === undefined ? {} : { appName }),
+    });
+  }
+}
+
 function describe(value: unknown): string {
   if (typeof value !== 'string') return `(${value === null ? 'null' : typeof value})`;
   const shown = value.length > 80 ? `${value.slice(0, 80)}…` : value;

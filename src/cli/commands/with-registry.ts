@@ -54,6 +54,13 @@ export async function withRegistry<T>(ctx: CommandContext, options: WithRegistry
   // From before plugins load: a hook that throws while apps register must not go unseen.
   const reported = new Set<string>();
   registry.on('error', (event) => reportError(ctx.output, event, reported));
+  // A signal during start-up stops the registration in progress too (a lock wait may last lockTimeout):
+  // shutdown() interrupts it within shutdownTimeout.
+  const onAbort = (): void => {
+    ctx.output.info(`${String(options.signal?.reason)} received, shutting down (again to exit at once)…`);
+    void registry.shutdown();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const existingOnly = options.existingOnly ?? false;
     if (!existingOnly) ensureSqliteFolders(toRegister);
@@ -65,8 +72,10 @@ export async function withRegistry<T>(ctx: CommandContext, options: WithRegistry
       progress,
       ...(options.signal ? { signal: options.signal } : {}),
     });
+    options.signal?.removeEventListener('abort', onAbort);
     return await work({ registry, init, targets, registered: toRegister, outcomes, progress });
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     const result = await registry.shutdown();
     for (const { name, error } of result.errors) if (!reported.has(error)) ctx.output.warn(`shutdown of ${name}: ${error}`);
   }

@@ -1,0 +1,75 @@
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppRegistry } from '../src/index.js';
+
+// A plugin module whose top-level code leaves a trace: a refused module must never have run.
+const moduleSource = (name: string) => `globalThis.knexusRan = [...(globalThis.knexusRan ?? []), '${name}'];
+export default class P { constructor() { this.name = '${name}'; this.version = '1.0.0'; } initialize() {} shutdown() {} getStatus() { return {}; } }
+`;
+const ran = () => (globalThis as { knexusRan?: string[] }).knexusRan ?? [];
+
+describe('pluginManager.allowedRoots', () => {
+  let dir: string;
+  let root: string;
+  let outside: string;
+  let registry: AppRegistry;
+  beforeEach(() => {
+    dir = realpathSync(mkdtempSync(join(tmpdir(), 'knexus-roots-')));
+    root = join(dir, 'project');
+    outside = join(dir, 'elsewhere');
+    mkdirSync(root);
+    mkdirSync(outside);
+    writeFileSync(join(root, 'inside.mjs'), moduleSource('inside'));
+    writeFileSync(join(outside, 'evil.mjs'), moduleSource('evil'));
+    symlinkSync(join(outside, 'evil.mjs'), join(root, 'link.mjs'));
+    delete (globalThis as { knexusRan?: string[] }).knexusRan;
+    registry = new AppRegistry({ baseDir: root });
+  });
+  afterEach(async () => {
+    await registry.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const refused = [
+    { name: "a '../' escape", specifier: () => '../elsewhere/evil.mjs', real: () => join(outside, 'evil.mjs') },
+    { name: 'an absolute path outside', specifier: () => join(outside, 'evil.mjs'), real: () => join(outside, 'evil.mjs') },
+    { name: 'a symlink resolving outside', specifier: () => './link.mjs', real: () => join(outside, 'evil.mjs') },
+    { name: 'a file: URL outside', specifier: () => pathToFileURL(join(outside, 'evil.mjs')).href, real: () => join(outside, 'evil.mjs') },
+    { name: 'a data: URL', specifier: () => `data:text/javascript,${encodeURIComponent(moduleSource('data'))}`, real: () => undefined },
+    { name: 'a node: builtin', specifier: () => 'node:fs', real: () => undefined },
+    { name: 'an http: URL', specifier: () => 'http://127.0.0.1:1/plugin.mjs', real: () => undefined },
+  ];
+  it.each(refused)('$name is refused before import, naming the specifier and its real path', async ({ specifier, real }) => {
+    const error = await registry.loadPlugin(specifier()).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_FORBIDDEN', module: specifier(), details: { allowedRoots: [root, expect.any(String)] } });
+    expect((error as { resolvedPath?: string }).resolvedPath).toBe(real());
+    expect(ran()).toEqual([]);
+  });
+
+  it("knexus's own package (its first-party plugins) is always an allowed root", () => {
+    const roots = registry.plugins.options.allowedRoots;
+    expect(roots[0]).toBe(root);
+    expect(roots[1]).toMatch(/\S/);
+    expect(root.startsWith(roots[1]!)).toBe(false);
+  });
+
+  it('a config entry outside the roots fails alone; the rest load', async () => {
+    registry = new AppRegistry({ baseDir: root, plugins: { evil: { module: '../elsewhere/evil.mjs' }, inside: { module: './inside.mjs' } } });
+    const result = await registry.initialize();
+    expect(result.loadedPlugins).toEqual(['inside']);
+    expect(result.failedPlugins[0]?.error).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_FORBIDDEN', pluginName: 'evil', resolvedPath: join(outside, 'evil.mjs') });
+    expect(ran()).toEqual(['inside']);
+  });
+
+  it('files inside a root load, and more roots can be allowed', async () => {
+    await registry.loadPlugin('./inside.mjs');
+    await registry.shutdown();
+    registry = new AppRegistry({ baseDir: root, pluginManager: { allowedRoots: [root, outside] } });
+    await registry.loadPlugin('./link.mjs');
+    expect(ran()).toEqual(['inside', 'evil']);
+    expect(() => new AppRegistry({ pluginManager: { allowedRoots: [] } })).toThrow(expect.objectContaining({ field: 'pluginManager.allowedRoots' }));
+  });
+});

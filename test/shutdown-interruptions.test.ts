@@ -1,0 +1,82 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppRegistry, definePlugin } from '../src/index.js';
+import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+describe.each(DIALECTS)('work interrupted by shutdown (%s)', (dialect) => {
+  let db: TestDatabase | null;
+  beforeAll(async () => {
+    db = await createDatabase(dialect);
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('unregisterApp while shutdown runs rejects at once with KNEXUS_ERR_SHUTTING_DOWN and rolls nothing back', async (t) => {
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+    // A short acquire timeout, so without the fix a rollback waiting on the closing pool fails fast instead of after 60 s.
+    const registry = new AppRegistry();
+    await registry.registerApp('leaving', {
+      database: db.config({ acquireConnectionTimeout: 500 } as never),
+      migrations: { directory: fixture('migrations-basic') },
+    });
+    const closing = registry.shutdown();
+    await expect(registry.unregisterApp('leaving')).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN', appName: 'leaving' });
+    await expect(closing).resolves.toMatchObject({ closed: ['leaving'], errors: [] });
+    // shutdown() never rolls back, and the refused unregistration did not either.
+    const rows = await db.knex('knexus_migrations').where({ app: 'leaving' }).count({ n: '*' });
+    expect(Number(rows[0]?.n)).toBe(3);
+  });
+
+  it('a registration waiting in a hook when shutdown starts rejects with KNEXUS_ERR_SHUTTING_DOWN and applies nothing', async (t) => {
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+    const registry = new AppRegistry();
+    let entered!: () => void;
+    const inHook = new Promise<void>((resolve) => (entered = resolve));
+    await registry.loadPlugin(
+      definePlugin({
+        name: 'slow-start',
+        version: '1.0.0',
+        initialize() {},
+        shutdown() {},
+        getStatus: () => ({}),
+        onAutoOperationsStarted(_app, _connection, _config, { signal }) {
+          entered();
+          return new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+        },
+      }),
+    );
+    const registering = registry.registerApp('interrupted', { database: db.config(), migrations: { directory: fixture('migrations-basic') } });
+    registering.catch(() => undefined);
+    await inHook;
+    await registry.shutdown();
+    await expect(registering).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN', appName: 'interrupted' });
+    expect(await db.knex.schema.hasTable('users')).toBe(false);
+  });
+});
+
+describe('a query cut off by a forced shutdown', () => {
+  let db: TestDatabase | null;
+  beforeAll(async () => {
+    db = await createDatabase('pg');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('rejects the registration with KNEXUS_ERR_SHUTTING_DOWN, not a raw driver error', async (t) => {
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+    const registry = new AppRegistry({ registry: { shutdownTimeout: 50 } });
+    const started = new Promise<void>((resolve) => registry.once('auto-migration-started', () => resolve()));
+    const registering = registry.registerApp('cut', { database: db.config(), migrations: { directory: fixture('migrations-slow') } });
+    registering.catch(() => undefined);
+    await started;
+    const result = await registry.shutdown();
+    expect(result.forced).toEqual(['cut']);
+    const error = await registering.catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN', appName: 'cut' });
+    expect(await db.knex.schema.hasTable('slept')).toBe(false);
+  });
+});
