@@ -42,7 +42,7 @@ describe('apps named like Object.prototype members', () => {
     });
     try {
       const run = await runJson(['status'], { cwd: project.dir });
-      expect(run.code).toBe(0);
+      expect(run.code, run.stderr).toBe(0);
       expect(Object.keys(run.json['apps'])).toEqual(['__proto__', 'plain']);
       expect(Object.hasOwn(run.json['apps'], '__proto__')).toBe(true);
       expect(run.json['apps']['__proto__']).toMatchObject({ state: 'missing' });

@@ -47,17 +47,18 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Valid
 /** The config with every app's knexfile read in (validation, which is synchronous, then sees plain app configs). */
 async function withKnexfiles(exported: unknown, baseDir: string, environment: string | undefined): Promise<unknown> {
   if (!isPlainObject(exported) || !isPlainObject(exported['apps'])) return exported;
-  const apps: Record<string, unknown> = {};
+  // Entries, not assignment: an app may be called `__proto__`.
+  const apps: [string, unknown][] = [];
   for (const [name, app] of Object.entries(exported['apps'])) {
     if (!usesKnexfile(app)) {
-      apps[name] = app;
+      apps.push([name, app]);
       continue;
     }
     const config = app as AppConfig & { database: { environment?: string } };
     const database = environment === undefined || config.database.environment !== undefined ? config.database : { ...config.database, environment };
-    apps[name] = await applyKnexfile({ ...config, database } as AppConfig, baseDir);
+    apps.push([name, await applyKnexfile({ ...config, database } as AppConfig, baseDir)]);
   }
-  return { ...exported, apps };
+  return { ...exported, apps: Object.fromEntries(apps) };
 }
 
 async function importConfig(file: string): Promise<unknown> {
