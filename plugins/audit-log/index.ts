@@ -101,7 +101,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   }
 
   /** Writes what is still pending if it can, then closes the destination. */
-  async shutdown(): Promise<void> {
+  override async shutdown(): Promise<void> {
     await this.#queue;
     await this.#flush().catch(() => undefined);
     const sink = this.#sink;
@@ -110,7 +110,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   }
 
   /** Counts of written, pending and dropped records, and the last write error. */
-  getStatus(): AuditLogStatus {
+  override getStatus(): AuditLogStatus {
     const destination = this.#options?.destination;
     return {
       destination:

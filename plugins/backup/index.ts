@@ -84,12 +84,12 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
   }
 
   /** Waits for the backups in progress. */
-  async shutdown(): Promise<void> {
+  override async shutdown(): Promise<void> {
     await Promise.allSettled([...this.#chains.values()]);
   }
 
   /** Counts, the most recent outcome of each kind, and whether pg_dump is available. */
-  getStatus(): BackupStatus {
+  override getStatus(): BackupStatus {
     return {
       directory: this.#options?.directory ?? null,
       keep: this.#options?.keep ?? null,

@@ -104,7 +104,7 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
   }
 
   /** Closes the server, dropping idle keep-alive connections. */
-  async shutdown(): Promise<void> {
+  override async shutdown(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
     if (server === undefined) return;
@@ -114,7 +114,7 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
   }
 
   /** Whether it listens, on which address, and how many requests it answered. */
-  getStatus(): MetricsHttpStatus {
+  override getStatus(): MetricsHttpStatus {
     const address = this.#server === undefined ? undefined : this.#address;
     const host = address?.address ?? null;
     const url = address === undefined ? null : `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

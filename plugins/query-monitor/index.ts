@@ -77,12 +77,12 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
   }
 
   /** Stops listening to every connection. */
-  shutdown(): void {
+  override shutdown(): void {
     for (const knex of [...this.#watches.keys()]) this.#unwatchKnex(knex);
   }
 
   /** Per-app numbers and the most recent slow queries. */
-  getStatus(): { apps: Record<string, QueryStatsSnapshot>; recentSlowQueries: readonly SlowQueryEvent[] } {
+  override getStatus(): { apps: Record<string, QueryStatsSnapshot>; recentSlowQueries: readonly SlowQueryEvent[] } {
     const apps: Record<string, QueryStatsSnapshot> = {};
     for (const name of this.#appKnex.keys()) {
       const stats = this.getStats(name);

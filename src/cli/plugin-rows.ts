@@ -1,9 +1,8 @@
 import type { ValidatedConfig } from '../config/validate-config.js';
 import type { PluginInitializeResult } from '../plugins/plugin-types.js';
 import type { AppRegistry } from '../registry/app-registry.js';
-import { errorMessage } from '../errors.js';
 import type { ExitCode } from './exit-codes.js';
-import { errorCode, exitCodeForCodes } from './format-error.js';
+import { exitCodeForCodes } from './format-error.js';
 
 /** One plugin as the CLI reports it. */
 export interface PluginRow {
@@ -42,7 +41,7 @@ export function pluginRows(registry: AppRegistry, init: PluginInitializeResult |
       lastHookError: lastError ?? null,
     });
   }
-  const failures = init?.failedPlugins.map((f) => ({ name: f.name, code: errorCode(f.error), error: errorMessage(f.error) })) ?? status.failed;
+  const failures = init?.failedPlugins.map((f) => ({ name: f.name, code: f.code, error: f.error })) ?? status.failed;
   for (const failure of failures) {
     rows.set(failure.name, { name: failure.name, state: 'failed', ...idle, error: { code: failure.code, message: failure.error } });
   }

@@ -6,7 +6,9 @@ import {
   normalizeDependencies,
 } from './plugin-dependencies.js';
 import { withSource } from './plugin-errors.js';
+import { declared } from './plugin-declarations.js';
 import type { PluginRecord } from './plugin-record.js';
+import type { PluginDependencies } from './plugin-types.js';
 
 /**
  * Throws unless every dependency of `record` is loaded at a satisfying version (manual loads and
@@ -18,7 +20,7 @@ export function assertDependenciesLoaded(
   loaded: (name: string) => PluginRecord | undefined,
   isDisabled: (name: string) => boolean,
 ): void {
-  for (const dep of normalizeDependencies(record.plugin.dependencies)) {
+  for (const dep of normalizeDependencies(declared(record.plugin, 'dependencies') as PluginDependencies | undefined)) {
     if (dep.name === record.name) throw cycleError(record.name, [record.name, record.name]);
     const provider = loaded(dep.name);
     if (provider === undefined) {

@@ -11,7 +11,8 @@ import {
   type DependencySpec,
 } from './plugin-dependencies.js';
 import type { PluginRecord } from './plugin-record.js';
-import type { PluginEntry, PluginFailure } from './plugin-types.js';
+import { declared } from './plugin-declarations.js';
+import type { PluginDependencies, PluginEntry, PluginFailure } from './plugin-types.js';
 
 /** What `ConfiguredLoader` needs from the manager. */
 export interface ConfiguredLoaderSteps {
@@ -65,6 +66,7 @@ class Job {
 
 /** The outcome of loading the config entries. */
 export interface ConfiguredLoadOutcome {
+  /** Config keys of the entries loaded. */
   readonly loaded: readonly string[];
   readonly failed: readonly PluginFailure[];
 }
@@ -103,7 +105,7 @@ export class ConfiguredLoader {
       this.#jobs.map(async (job) => {
         try {
           const record = await this.#load(job);
-          loaded.push({ index: job.index, name: record.name });
+          loaded.push({ index: job.index, name: job.key });
         } catch (error) {
           const source = { pluginName: job.key, module: job.entry?.module, resolvedPath: job.record?.origin.resolvedPath };
           failed.push({ index: job.index, failure: { name: job.key, error: withSource(error, source) } });
@@ -135,7 +137,7 @@ export class ConfiguredLoader {
       };
       const record = await this.#window.run(job.index, () => timed((ms) => this.#steps.prepare(key, entry, ms, timeoutError)));
       job.record = record;
-      job.deps = normalizeDependencies(record.plugin.dependencies);
+      job.deps = normalizeDependencies(declared(record.plugin, 'dependencies') as PluginDependencies | undefined);
       job.imported.resolve(record);
       await this.#awaitDependencies(job, record);
       await this.#window.run(job.index, () => timed((ms) => this.#steps.activate(record, entry, ms, timeoutError)));

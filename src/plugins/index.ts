@@ -12,6 +12,7 @@ export type {
   PluginFailure,
   PluginHooks,
   PluginInitializeResult,
+  PluginLoadFailure,
   PluginManagerOptions,
   PluginOrder,
   PluginShutdownResult,

@@ -117,6 +117,7 @@ export class PluginActivator {
       await this.retire(record, { drain: false, purgeData: false });
       throw error;
     }
+    record.markInitialized();
     record.loadTimeMs = performance.now() - started;
     record.loadedAt = new Date();
     if (mode === 'stage') return;

@@ -1,4 +1,5 @@
-import { KnexusError } from '../errors.js';
+import { KnexusError, toError } from '../errors.js';
+import { assertOptionsObject } from '../util/assert-options-object.js';
 import type { RegistryErrorEvent } from '../registry/registry-types.js';
 import { ConfiguredLoader } from './configured-loader.js';
 import { createStorageBackend } from './create-storage-backend.js';
@@ -6,6 +7,7 @@ import { HookDispatcher, type HookFailureReporter } from './hook-dispatcher.js';
 import type { HookArgs, HookName, HookResult, LifecycleDispatcher } from './hook-map.js';
 import { PluginActivator } from './plugin-activator.js';
 import { assertDependenciesLoaded } from './assert-dependencies-loaded.js';
+import { declared } from './plugin-declarations.js';
 import { normalizeDependencies } from './plugin-dependencies.js';
 import type { PluginEvents } from './plugin-events.js';
 import type { PluginHost } from './plugin-host.js';
@@ -22,6 +24,7 @@ import type { StorageBackend } from './storage-backend.js';
 import type {
   Plugin,
   PluginEntry,
+  PluginDependencies,
   PluginFailure,
   PluginInitializeResult,
   PluginManagerOptions,
@@ -60,6 +63,15 @@ export class PluginManager implements LifecycleDispatcher {
 
   /** Creates a manager for `appRegistry`; the registry builds its own and exposes it as `registry.plugins`. */
   constructor(appRegistry: PluginHost, options: PluginManagerOptions = {}) {
+    if (appRegistry === null || typeof appRegistry !== 'object' || typeof appRegistry.emit !== 'function') {
+      throw new KnexusError(
+        'KNEXUS_ERR_INVALID_CONFIG',
+        `new PluginManager(appRegistry) needs the AppRegistry (or an event emitter) it serves, got ${appRegistry === null ? 'null' : typeof appRegistry}; ` +
+          'use registry.plugins, which the AppRegistry builds itself',
+        { field: 'appRegistry' },
+      );
+    }
+    assertOptionsObject(options, 'pluginManager', '{ loadTimeout: 30_000, hookTimeout: 5_000 }');
     this.#host = appRegistry;
     this.#options = resolvePluginManagerOptions(options);
     this.#dispatcher = new HookDispatcher({
@@ -116,11 +128,31 @@ export class PluginManager implements LifecycleDispatcher {
       this.#failures.push(failure);
       this.#emitError({ component: 'PluginManager', phase: 'load', pluginName: failure.name, error: failure.error });
     }
-    return { pluginCount: this.#table.size, loadedPlugins: outcome.loaded, failedPlugins: outcome.failed };
+    return {
+      pluginCount: this.#table.size,
+      loadedPlugins: outcome.loaded,
+      failedPlugins: outcome.failed.map(({ name, error }) => ({ name, error: error.message, code: error.code, cause: error })),
+    };
   }
 
   /** Loads one plugin (a class, an instance or a module specifier) within `loadTimeout` and returns it. */
   async load<T extends Plugin = Plugin>(source: PluginSource, config: Config = {}): Promise<T> {
+    try {
+      return await this.#load<T>(source, config);
+    } catch (error) {
+      const failure = toError(error);
+      const pluginName = (failure as { pluginName?: unknown }).pluginName;
+      this.#emitError({
+        component: 'PluginManager',
+        phase: 'load',
+        ...(typeof pluginName === 'string' ? { pluginName } : {}),
+        error: failure,
+      });
+      throw error;
+    }
+  }
+
+  async #load<T extends Plugin>(source: PluginSource, config: Config): Promise<T> {
     this.#assertOpen();
     const timeoutMs = this.#options.loadTimeout;
     const started = performance.now();
@@ -150,7 +182,7 @@ export class PluginManager implements LifecycleDispatcher {
     const purgeData = options.purgeData ?? false;
     const error = await this.#activator.retire(record, { drain: true, purgeData });
     const dependents = this.getAll()
-      .filter((p) => normalizeDependencies(p.dependencies).some((d) => d.name === name))
+      .filter((p) => normalizeDependencies(declared(p, 'dependencies') as PluginDependencies | undefined).some((d) => d.name === name))
       .map((p) => p.name);
     if (dependents.length > 0) {
       this.#emit('warning', {

@@ -85,12 +85,26 @@ export interface PluginFailure {
   readonly error: KnexusError;
 }
 
+/** A config entry that failed to load, in the spec's shape (`{ name, error }`) plus its code and coded error. */
+export interface PluginLoadFailure {
+  /** The config key (the same key space as `loadedPlugins`). */
+  readonly name: string;
+  /** The error message. */
+  readonly error: string;
+  /** The stable `KNEXUS_ERR_*` code. */
+  readonly code: string;
+  /** The coded error itself, with its context fields (`pluginName`, `module`, `resolvedPath`) and its own `cause`. */
+  readonly cause?: KnexusError;
+}
+
 /** What `loadConfigured()` (and so `registry.initialize()`) resolves with. */
 export interface PluginInitializeResult {
   /** Active plugins after loading. */
   readonly pluginCount: number;
+  /** Config keys of the entries loaded by this call, in config order. */
   readonly loadedPlugins: readonly string[];
-  readonly failedPlugins: readonly PluginFailure[];
+  /** Config keys of the entries that failed, with their errors, in config order. */
+  readonly failedPlugins: readonly PluginLoadFailure[];
 }
 
 /** What `shutdown()` resolves with. */

@@ -5,6 +5,7 @@ import { KnexusError, toError } from '../errors.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { PluginManager } from '../plugins/plugin-manager.js';
 import type { Plugin, PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
+import { assertOptionsObject } from '../util/assert-options-object.js';
 import { assertAppName } from '../util/identifier.js';
 import type { AppConfig } from './app-config.js';
 import type { AppEntry } from './app-entry.js';
@@ -67,6 +68,10 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
 
   constructor(options: AppRegistryOptions = {}) {
     super();
+    assertOptionsObject(options, 'new AppRegistry(options)', 'new AppRegistry({ registry: { shutdownTimeout: 30_000 } })');
+    assertOptionsObject(options.registry, 'registry', '{ registry: { shutdownTimeout: 30_000 } }');
+    assertOptionsObject(options.plugins, 'plugins', "{ plugins: { audit: { module: './plugins/audit.js' } } }");
+    assertOptionsObject(options.pluginManager, 'pluginManager', '{ pluginManager: { loadTimeout: 30_000 } }');
     this.#settings = resolveSettings(options.registry);
     this.#baseDir = options.baseDir ?? process.cwd();
     this.#pluginEntries = Object.freeze({ ...options.plugins });
