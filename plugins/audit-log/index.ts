@@ -10,14 +10,14 @@ import {
   type RollbackSummary,
   type UnregisterOptions,
 } from '../../src/index.js';
-import { resolveAuditLogOptions, type AuditLogOptions, type ResolvedAuditLogOptions } from './audit-log-options.js';
+import { AUDIT_LOG_CONFIG_SCHEMA, resolveAuditLogOptions, type AuditLogOptions, type ResolvedAuditLogOptions } from './audit-log-options.js';
 import { auditRecord, jsonSafe, runRecord, type AuditRecord } from './audit-record.js';
 import type { AuditSink } from './audit-sink.js';
 import { FileAuditSink } from './file-audit-sink.js';
 import { InFlightOperations } from './in-flight-operations.js';
 import { TableAuditSink } from './table-audit-sink.js';
 
-export { AUDIT_LOG_DEFAULTS, type AuditLogOptions } from './audit-log-options.js';
+export { AUDIT_LOG_CONFIG_SCHEMA, AUDIT_LOG_DEFAULTS, type AuditLogOptions } from './audit-log-options.js';
 export { AUDIT_OUTCOMES, type AuditOutcome, type AuditRecord } from './audit-record.js';
 
 /** What `getStatus()` reports. */
@@ -46,7 +46,8 @@ export interface AuditLogStatus {
  * ```
  */
 export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
-  readonly #config: AuditLogOptions;
+  /** Validated (and defaulted) by knexus before `initialize`; a bad option is a coded error naming its path. */
+  static readonly configSchema = AUDIT_LOG_CONFIG_SCHEMA;
   #options: ResolvedAuditLogOptions | undefined;
   #registry: AppRegistry | undefined;
   #sink: AuditSink | undefined;
@@ -63,21 +64,20 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   #failedWrites = 0;
   #lastError: string | null = null;
 
-  /** Takes the plugin's config; it is validated by `validateConfiguration` and applied by `initialize`. */
-  constructor(config: AuditLogOptions = {}) {
+  /** The config arrives validated against `configSchema`, defaults filled; `initialize` applies it. */
+  constructor() {
     super('audit-log', '1.0.0');
-    this.#config = config;
   }
 
-  /** Throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the bad field. */
+  /** Checks what the schema cannot (exactly one destination); throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the field. */
   override validateConfiguration(config: AuditLogOptions): void {
-    resolveAuditLogOptions({ ...this.#config, ...config }, process.cwd());
+    resolveAuditLogOptions(config, process.cwd());
   }
 
   /** Opens the destination: the file, the plugin's own database (creating the table), or nothing yet for an app. */
   async initialize(registry: AppRegistry, config: AuditLogOptions): Promise<void> {
     this.#registry = registry;
-    const options = resolveAuditLogOptions({ ...this.#config, ...config }, registry.plugins.options.baseDir);
+    const options = resolveAuditLogOptions(config, registry.plugins.options.baseDir);
     this.#options = options;
     const { destination } = options;
     if (destination.kind === 'file') {

@@ -52,17 +52,16 @@ export class PluginActivator {
   }
 
   /**
-   * Validates the config and initializes `record` within `timeoutMs`. `add` registers it in the
+   * Validates the record's config (`validateConfiguration`) and initializes `record` within `timeoutMs`. `add` registers it in the
    * table; `stage` (reload) leaves that to the caller. Throws a coded error on failure.
    */
   activate(
     record: PluginRecord,
-    config: Readonly<Record<string, unknown>>,
     timeoutMs: number,
     timeoutError: KnexusError,
     mode: 'add' | 'stage',
   ): Promise<void> {
-    const running = this.#activate(record, config, timeoutMs, timeoutError, mode);
+    const running = this.#activate(record, timeoutMs, timeoutError, mode);
     this.#inflight.add(running);
     const done = (): void => void this.#inflight.delete(running);
     running.then(done, done);
@@ -82,7 +81,6 @@ export class PluginActivator {
 
   async #activate(
     record: PluginRecord,
-    config: Readonly<Record<string, unknown>>,
     timeoutMs: number,
     timeoutError: KnexusError,
     mode: 'add' | 'stage',
@@ -91,7 +89,7 @@ export class PluginActivator {
     assertOpen();
     table.reserve(record, mode === 'stage');
     const started = performance.now();
-    const work = this.#initialize(record, config);
+    const work = this.#initialize(record, record.config);
     const signal = this.#abort.signal;
     try {
       await pTimeout(work, { milliseconds: Math.max(1, timeoutMs), message: timeoutError, signal });

@@ -117,7 +117,7 @@ export class PluginManager implements LifecycleDispatcher {
           timeoutError,
         }),
       activate: async (record, entry, timeoutMs, timeoutError) => {
-        await this.#activator.activate(record, entry.config ?? {}, timeoutMs, timeoutError, 'add');
+        await this.#activator.activate(record, timeoutMs, timeoutError, 'add');
         this.#announce(record);
       },
       active: (name) => this.#table.get(name),
@@ -166,7 +166,7 @@ export class PluginManager implements LifecycleDispatcher {
     });
     timeoutError ??= loadTimeoutError({ pluginName: record.name }, timeoutMs, false);
     this.#checkDependencies(record);
-    await this.#activator.activate(record, config, timeoutMs - (performance.now() - started), timeoutError, 'add');
+    await this.#activator.activate(record, timeoutMs - (performance.now() - started), timeoutError, 'add');
     this.#announce(record);
     return record.plugin as T;
   }

@@ -38,6 +38,8 @@ export class PluginRecord {
   readonly plugin: Plugin;
   readonly name: string;
   readonly origin: PluginOrigin;
+  /** The config `validateConfiguration()` and `initialize()` receive: the one given, with `configSchema` defaults filled. */
+  readonly config: Readonly<Record<string, unknown>>;
   #state: PluginState = 'loading';
   /** Position in load order, used to shut down in reverse. */
   sequence = 0;
@@ -55,8 +57,9 @@ export class PluginRecord {
   #drained: (() => void)[] = [];
 
   /** Wraps a constructed (not yet initialized) plugin. */
-  constructor(plugin: Plugin, origin: PluginOrigin) {
+  constructor(plugin: Plugin, origin: PluginOrigin, config: Readonly<Record<string, unknown>> = origin.config) {
     this.plugin = plugin;
+    this.config = config;
     this.name = plugin.name;
     this.origin = origin;
     attachRuntime(plugin, () => ({

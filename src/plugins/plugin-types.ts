@@ -25,6 +25,8 @@ export interface Plugin<TConfig = any> extends PluginHooks {
   readonly priority?: number;
   /** `pre` plugins' hooks complete before the others start; `post` plugins' start after. Default normal. */
   readonly order?: 'pre' | 'post';
+  /** A JSON Schema for the config: knexus validates it (Ajv) and fills its defaults before `validateConfiguration`/`initialize`. */
+  readonly configSchema?: Readonly<Record<string, unknown>>;
   /** The plugin's namespaced key-value store, set by the manager before `initialize()`. */
   storage?: PluginStorage;
   initialize(appRegistry: AppRegistry, config: TConfig): Awaitable<void>;
