@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import {
   PluginInterface,
@@ -10,15 +11,19 @@ import {
   type RollbackSummary,
   type UnregisterOptions,
 } from '../../src/index.js';
-import { AUDIT_LOG_CONFIG_SCHEMA, resolveAuditLogOptions, type AuditLogOptions, type ResolvedAuditLogOptions } from './audit-log-options.js';
+import { AUDIT_LOG_CONFIG_SCHEMA, AUDIT_LOG_DEFAULTS, resolveAuditLogOptions, type AuditLogOptions, type ResolvedAuditLogOptions } from './audit-log-options.js';
 import { auditRecord, jsonSafe, runRecord, type AuditRecord } from './audit-record.js';
 import type { AuditSink } from './audit-sink.js';
 import { FileAuditSink } from './file-audit-sink.js';
 import { InFlightOperations } from './in-flight-operations.js';
+import { up as createAuditTable } from './migrations/001_audit_log.js';
 import { TableAuditSink } from './table-audit-sink.js';
 
 export { AUDIT_LOG_CONFIG_SCHEMA, AUDIT_LOG_DEFAULTS, type AuditLogOptions } from './audit-log-options.js';
 export { AUDIT_OUTCOMES, type AuditOutcome, type AuditRecord } from './audit-record.js';
+
+/** The folder of the plugin's own migrations (the audit table). */
+const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** What `getStatus()` reports. */
 export interface AuditLogStatus {
@@ -74,6 +79,20 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     resolveAuditLogOptions(config, process.cwd());
   }
 
+  /** The table written in `app`/`database` mode (its migration reads it). */
+  get table(): string {
+    return this.#options?.table ?? AUDIT_LOG_DEFAULTS.table;
+  }
+
+  /**
+   * In `app` mode, the table is a plugin-owned migration: knexus runs it in the destination app's
+   * database (ledger namespace `plugin:audit-log`) and rolls it back on `unloadPlugin(…, { purgeData: true })`.
+   */
+  get migrations(): { directory: string; apps: string[] } | undefined {
+    const destination = this.#options?.destination;
+    return destination?.kind === 'app' ? { directory: MIGRATIONS, apps: [destination.app] } : undefined;
+  }
+
   /** Opens the destination: the file, the plugin's own database (creating the table), or nothing yet for an app. */
   async initialize(registry: AppRegistry, config: AuditLogOptions): Promise<void> {
     this.#registry = registry;
@@ -86,7 +105,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
       this.#sink = sink;
     } else if (destination.kind === 'database') {
       const knex = knexFactory({ ...destination.database });
-      const sink = new TableAuditSink(options.table, () => knex, () => knex.destroy());
+      const sink = new TableAuditSink(options.table, () => knex, () => knex.destroy(), (db) => createAuditTable(db, { plugin: this }));
       try {
         await sink.prepare();
       } catch (error) {

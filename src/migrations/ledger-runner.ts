@@ -66,7 +66,7 @@ export class LedgerRunner {
         const script = scripts[index] as Script;
         try {
           await session.unit(async (db, sql) => {
-            await script.apply(db);
+            await script.apply(db, this.#options.context);
             await this.#ledger.insert(sql, { name: file.name, batch, checksum: file.checksum });
           }, script.transactional);
         } catch (error) {
@@ -92,7 +92,7 @@ export class LedgerRunner {
       for (const plan of plans) {
         try {
           await session.unit(async (db, sql) => {
-            if (plan.undo !== undefined) await plan.undo(db);
+            if (plan.undo !== undefined) await plan.undo(db, this.#options.context);
             await this.#ledger.remove(sql, plan.name);
           }, plan.transactional);
         } catch (error) {

@@ -1,5 +1,5 @@
 import pTimeout from 'p-timeout';
-import { KnexusError, errorMessage } from '../errors.js';
+import { KnexusError, errorMessage, toError } from '../errors.js';
 import type { AppRegistry } from '../registry/app-registry.js';
 import type { RegistryErrorEvent } from '../registry/registry-types.js';
 import { NamespacedStorage } from './namespaced-storage.js';
@@ -22,6 +22,8 @@ export interface PluginActivatorContext {
   /** Throws `KNEXUS_ERR_SHUTTING_DOWN` once the manager is shutting down. */
   readonly assertOpen: () => void;
   readonly reportError: (event: RegistryErrorEvent) => void;
+  /** Rolls back the plugin's own migrations and seeds in every app (unload with `purgeData`). */
+  readonly purgeData: (record: PluginRecord) => Promise<void>;
 }
 
 /** Options of `PluginActivator.retire`. */
@@ -157,6 +159,11 @@ export class PluginActivator {
     services.withdraw(record);
     table.forget(record);
     if (options.purgeData) {
+      try {
+        await this.#ctx.purgeData(record);
+      } catch (error) {
+        reportError({ component: 'PluginManager', phase: 'purge', pluginName: record.name, error: toError(error) });
+      }
       try {
         await storage.clear(record.name);
       } catch (error) {

@@ -2,6 +2,7 @@ import { KnexusError, toError } from '../errors.js';
 import { assertOptionsObject } from '../util/assert-options-object.js';
 import type { RegistryErrorEvent } from '../registry/registry-types.js';
 import { ConfiguredLoader } from './configured-loader.js';
+import { pluginDataSet, type PluginDataSet } from './plugin-data-set.js';
 import { createStorageBackend } from './create-storage-backend.js';
 import { HookDispatcher, type HookFailureReporter } from './hook-dispatcher.js';
 import type { HookArgs, HookName, HookResult, LifecycleDispatcher } from './hook-map.js';
@@ -35,6 +36,14 @@ import type {
 
 type Config = Readonly<Record<string, unknown>>;
 
+/** How the registry applies and purges plugins' own migrations and seeds in its apps. */
+export interface PluginDataHandler {
+  /** Applies a newly active plugin's migrations and seeds to the apps already registered. */
+  apply(set: PluginDataSet): Promise<void>;
+  /** Rolls them back in every app (unload with `purgeData`); rejects on failure. */
+  purge(set: PluginDataSet): Promise<void>;
+}
+
 /**
  * Loads, drives and shuts down the registry's plugins: config-driven loading through a sliding
  * window in dependency order, isolated hook dispatch with per-call timeouts, hot reload with
@@ -59,6 +68,7 @@ export class PluginManager implements LifecycleDispatcher {
   /** Config entries turned off with `enabled: false`, so a dependency on one is reported as disabled. */
   readonly #disabledEntries = new Set<string>();
   #closing = false;
+  #dataHandler: PluginDataHandler | undefined;
   #shutdown: Promise<PluginShutdownResult> | undefined;
 
   /** Creates a manager for `appRegistry`; the registry builds its own and exposes it as `registry.plugins`. */
@@ -89,6 +99,10 @@ export class PluginManager implements LifecycleDispatcher {
       table: this.#table,
       assertOpen: () => this.#assertOpen(),
       reportError: (event) => this.#emitError(event),
+      purgeData: async (record) => {
+        const set = this.#dataSet(record);
+        if (set !== undefined) await this.#dataHandler?.purge(set);
+      },
     });
   }
 
@@ -119,6 +133,7 @@ export class PluginManager implements LifecycleDispatcher {
       activate: async (record, entry, timeoutMs, timeoutError) => {
         await this.#activator.activate(record, timeoutMs, timeoutError, 'add');
         this.#announce(record);
+        await this.#applyData(record);
       },
       active: (name) => this.#table.get(name),
       disabled: (name) => this.#disabledEntries.has(name),
@@ -168,6 +183,7 @@ export class PluginManager implements LifecycleDispatcher {
     this.#checkDependencies(record);
     await this.#activator.activate(record, timeoutMs - (performance.now() - started), timeoutError, 'add');
     this.#announce(record);
+    await this.#applyData(record);
     return record.plugin as T;
   }
 
@@ -316,6 +332,36 @@ export class PluginManager implements LifecycleDispatcher {
   metrics(): string {
     if (!this.#options.enableMetrics) return '';
     return renderPluginMetrics(this.#table.records(), this.#failures.length);
+  }
+
+  /** @internal The registry applies and purges plugins' own migrations and seeds through this. */
+  setDataHandler(handler: PluginDataHandler): void {
+    this.#dataHandler = handler;
+  }
+
+  /** The own migrations and seeds (`migrations`/`seeds` declarations) of every active plugin declaring them. */
+  dataSets(): PluginDataSet[] {
+    return this.#table
+      .records()
+      .filter((r) => r.state === 'active')
+      .flatMap((r) => {
+        const set = this.#dataSet(r);
+        return set === undefined ? [] : [set];
+      });
+  }
+
+  #dataSet(record: PluginRecord): PluginDataSet | undefined {
+    try {
+      return pluginDataSet(record.plugin, record.origin, this.#options.baseDir);
+    } catch (error) {
+      this.#emitError({ component: 'PluginManager', phase: 'plugin-data', pluginName: record.name, error: toError(error) });
+      return undefined;
+    }
+  }
+
+  async #applyData(record: PluginRecord): Promise<void> {
+    const set = this.#dataSet(record);
+    if (set !== undefined) await this.#dataHandler?.apply(set);
   }
 
   #checkDependencies(record: PluginRecord): void {

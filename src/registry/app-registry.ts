@@ -10,6 +10,7 @@ import { assertAppName } from '../util/identifier.js';
 import type { AppConfig } from './app-config.js';
 import type { AppEntry } from './app-entry.js';
 import { configView } from './config-view.js';
+import { applyPluginData, purgePluginData } from './plugin-data.js';
 import { registryMetrics } from './registry-metrics.js';
 import { runHealthCycle } from './registry-health.js';
 import type { RegistryContext, ResolvedSettings } from './registry-context.js';
@@ -82,7 +83,16 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
       apps: this.#apps,
       emit: (event, ...args) => this.#emitSafely(event, args),
       fail: (appName, operation, error, context) => this.#fail(appName, operation, error, context),
+      pluginData: () => this.plugins.dataSets(),
     };
+    this.plugins.setDataHandler({
+      apply: async (set) => {
+        for (const entry of this.#readyEntries()) await applyPluginData(this.#ctx, entry, set);
+      },
+      purge: async (set) => {
+        for (const entry of this.#readyEntries()) await purgePluginData(entry, set);
+      },
+    });
     this.#monitor = new HealthMonitor(this.#settings.healthCheckInterval, () => this.healthCheck());
   }
 
@@ -261,6 +271,10 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     };
     this.#apps.set(name, entry);
     return entry;
+  }
+
+  #readyEntries(): AppEntry[] {
+    return [...this.#apps.values()].filter((entry) => entry.state === 'ready');
   }
 
   #emitSafely(event: string, args: unknown[]): void {

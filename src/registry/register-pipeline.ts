@@ -7,6 +7,7 @@ import { SharedPool } from '../connection/shared-pool.js';
 import { KnexusError, toError } from '../errors.js';
 import type { RunResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
+import { applyPluginData } from './plugin-data.js';
 import type { RegistryContext } from './registry-context.js';
 import type { AutoOperationsResult, FailedOperation } from './registry-types.js';
 
@@ -29,6 +30,9 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
 
     await ctx.hooks.dispatch('onAutoOperationsStarted', name, connection, view);
     const autoStarted = performance.now();
+    // Active plugins' own migrations and seeds first (their tables may record what follows), each in its
+    // ledger namespace; a failure is reported, never thrown.
+    for (const set of ctx.pluginData()) await applyPluginData(ctx, entry, set);
     step = 'migrations';
     const migrations = entry.config.migrations.enabled ? await autoRun(ctx, name, 'migration', () => connection.migrationRunner.latest()) : null;
     entry.migrationBatch = migrations?.batch ?? null;
