@@ -3,12 +3,10 @@ import {
   cycleError,
   disabledDependencyError,
   missingDependencyError,
-  normalizeDependencies,
+  declaredDependencies,
 } from './plugin-dependencies.js';
 import { withSource } from './plugin-errors.js';
-import { declared } from './plugin-declarations.js';
 import type { PluginRecord } from './plugin-record.js';
-import type { PluginDependencies } from './plugin-types.js';
 
 /**
  * Throws unless every dependency of `record` is loaded at a satisfying version (manual loads and
@@ -20,10 +18,12 @@ export function assertDependenciesLoaded(
   loaded: (name: string) => PluginRecord | undefined,
   isDisabled: (name: string) => boolean,
 ): void {
-  for (const dep of normalizeDependencies(declared(record.plugin, 'dependencies') as PluginDependencies | undefined)) {
+  for (const dep of declaredDependencies(record.plugin)) {
     if (dep.name === record.name) throw cycleError(record.name, [record.name, record.name]);
     const provider = loaded(dep.name);
     if (provider === undefined) {
+      // An optional dependency only orders loading when present.
+      if (dep.optional) continue;
       const error = isDisabled(dep.name) ? disabledDependencyError(record.name, dep) : missingDependencyError(record.name, dep);
       throw withSource(error, record.origin);
     }

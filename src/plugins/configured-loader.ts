@@ -7,12 +7,11 @@ import {
   disabledDependencyError,
   failedDependencyError,
   missingDependencyError,
-  normalizeDependencies,
+  declaredDependencies,
   type DependencySpec,
 } from './plugin-dependencies.js';
 import type { PluginRecord } from './plugin-record.js';
-import { declared } from './plugin-declarations.js';
-import type { PluginDependencies, PluginEntry, PluginFailure } from './plugin-types.js';
+import type { PluginEntry, PluginFailure } from './plugin-types.js';
 
 /** What `ConfiguredLoader` needs from the manager. */
 export interface ConfiguredLoaderSteps {
@@ -54,7 +53,7 @@ class Deferred<T> {
 /** One config entry on its way through the loader. */
 class Job {
   record: PluginRecord | undefined;
-  deps: DependencySpec[] | undefined;
+  deps: (DependencySpec & { readonly optional: boolean })[] | undefined;
   readonly imported = new Deferred<PluginRecord | undefined>();
   readonly loaded = new Deferred<PluginRecord>();
   constructor(
@@ -137,7 +136,7 @@ export class ConfiguredLoader {
       };
       const record = await this.#window.run(job.index, () => timed((ms) => this.#steps.prepare(key, entry, ms, timeoutError)));
       job.record = record;
-      job.deps = normalizeDependencies(declared(record.plugin, 'dependencies') as PluginDependencies | undefined);
+      job.deps = declaredDependencies(record.plugin);
       job.imported.resolve(record);
       await this.#awaitDependencies(job, record);
       await this.#window.run(job.index, () => timed((ms) => this.#steps.activate(record, entry, ms, timeoutError)));
@@ -158,6 +157,8 @@ export class ConfiguredLoader {
     for (const dep of deps) {
       const provider = await this.#provider(dep.name);
       if (provider === undefined) {
+        // An optional dependency orders loading when present, and is ignored when absent.
+        if (dep.optional) continue;
         throw this.#steps.disabled(dep.name) ? disabledDependencyError(record.name, dep) : missingDependencyError(record.name, dep);
       }
       if (!(provider instanceof Job)) {
@@ -170,6 +171,7 @@ export class ConfiguredLoader {
       try {
         loaded = await provider.loaded.promise;
       } catch (error) {
+        if (dep.optional) continue;
         throw failedDependencyError(record.name, dep, error);
       }
       checkDependencyVersion(record.name, dep, loaded.version);

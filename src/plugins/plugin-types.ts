@@ -3,6 +3,7 @@ import type { KnexusError } from '../errors.js';
 import type { Awaitable, HookName, LifecycleHooks } from './hook-map.js';
 import type { AppRegistry } from '../registry/app-registry.js';
 import type { PluginStorage } from './plugin-storage.js';
+import type { PluginFolderDeclaration } from './plugin-data-set.js';
 
 /** Hook phases: `pre` plugins finish before the others start, `post` plugins start after them. */
 export const PLUGIN_ORDERS = ['pre', 'normal', 'post'] as const;
@@ -21,12 +22,20 @@ export interface Plugin<TConfig = any> extends PluginHooks {
   readonly version: string;
   /** Plugins that must be loaded first, optionally with a semver range. */
   readonly dependencies?: PluginDependencies;
+  /** Plugins loaded first when present (ignored when absent), optionally with a semver range. */
+  readonly optionalDependencies?: PluginDependencies | undefined;
+  /** The knexus versions the plugin supports, a semver range checked at load (`KNEXUS_ERR_PLUGIN_INCOMPATIBLE`). */
+  readonly knexus?: string | undefined;
+  /** The plugin's own migrations, run in each app's database under `plugin:<name>`. */
+  readonly migrations?: PluginFolderDeclaration | undefined;
+  /** The plugin's own tracked seeds, likewise. */
+  readonly seeds?: PluginFolderDeclaration | undefined;
   /** Start order within a phase: lower runs first; default 0. */
   readonly priority?: number;
   /** `pre` plugins' hooks complete before the others start; `post` plugins' start after. Default normal. */
   readonly order?: 'pre' | 'post';
   /** A JSON Schema for the config: knexus validates it (Ajv) and fills its defaults before `validateConfiguration`/`initialize`. */
-  readonly configSchema?: Readonly<Record<string, unknown>>;
+  readonly configSchema?: Readonly<Record<string, unknown>> | undefined;
   /** The plugin's namespaced key-value store, set by the manager before `initialize()`. */
   storage?: PluginStorage;
   initialize(appRegistry: AppRegistry, config: TConfig): Awaitable<void>;

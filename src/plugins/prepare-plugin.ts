@@ -1,6 +1,7 @@
 import pTimeout from 'p-timeout';
 import type { KnexusError } from '../errors.js';
 import { importPluginModule } from './import-plugin-module.js';
+import { checkKnexusRange } from './check-knexus-range.js';
 import { pickPluginExport } from './pick-plugin-export.js';
 import { applyConfigSchema } from './plugin-config-schema.js';
 import { declared } from './plugin-declarations.js';
@@ -75,6 +76,7 @@ export async function preparePlugin(source: PluginSource, options: PrepareOption
     throw invalidPluginError(errorSource, `Plugin must be a class, an object or a module specifier, got ${String(candidate)}`);
   }
   validatePlugin(plugin, errorSource);
+  checkKnexusRange(plugin, errorSource);
   // The schema (instance or static) is read from the constructed plugin, so errors can name it; the
   // constructor gets the config as given, `validateConfiguration()` and `initialize()` the checked copy.
   const schema = declared(plugin, 'configSchema');

@@ -39,15 +39,14 @@ export function validatePlugin(candidate: unknown, source: PluginErrorSource): a
   if (priority !== undefined && (typeof priority !== 'number' || Number.isNaN(priority))) {
     throw invalidPluginError(named, `Plugin '${plugin['name']}': priority must be a number`);
   }
-  const deps = declared(plugin, 'dependencies');
-  const depsOk =
-    deps === undefined ||
-    (Array.isArray(deps) && deps.every((d) => typeof d === 'string')) ||
-    (deps !== null && typeof deps === 'object' && !Array.isArray(deps) && Object.values(deps).every((r) => typeof r === 'string'));
-  if (!depsOk) {
-    throw invalidPluginError(
-      named,
-      `Plugin '${plugin['name']}': dependencies must be a list of names or an object of name to semver range`,
-    );
+  for (const key of ['dependencies', 'optionalDependencies'] as const) {
+    const deps = declared(plugin, key);
+    const depsOk =
+      deps === undefined ||
+      (Array.isArray(deps) && deps.every((d) => typeof d === 'string')) ||
+      (deps !== null && typeof deps === 'object' && !Array.isArray(deps) && Object.values(deps).every((r) => typeof r === 'string'));
+    if (!depsOk) {
+      throw invalidPluginError(named, `Plugin '${plugin['name']}': ${key} must be a list of names or an object of name to semver range`);
+    }
   }
 }
