@@ -1,3 +1,4 @@
+import { expandPluginEntries } from '../plugins/discover-plugins.js';
 import type { ValidatedConfig } from '../config/validate-config.js';
 import type { PluginInitializeResult } from '../plugins/plugin-types.js';
 import type { AppRegistry } from '../registry/app-registry.js';
@@ -25,7 +26,7 @@ export function pluginRows(registry: AppRegistry, init: PluginInitializeResult |
   const rows = new Map<string, PluginRow>();
   const idle = { version: null, loadTimeMs: null, error: null, hookErrors: 0, lastHookError: null };
   // Config order first; what the manager reports then fills each row in.
-  for (const [name, entry] of Object.entries(loaded.config.plugins ?? {})) {
+  for (const [name, entry] of Object.entries(expandPluginEntries(loaded.config.plugins ?? {}, loaded.baseDir))) {
     rows.set(name, { name, state: entry.enabled === false ? 'disabled' : 'not loaded', ...idle });
   }
   for (const plugin of Object.values(status.plugins)) {

@@ -9,6 +9,7 @@ export type {
   PluginClass,
   PluginDependencies,
   PluginEntry,
+  PluginsConfig,
   PluginFailure,
   PluginHooks,
   PluginInitializeResult,

@@ -62,6 +62,15 @@ export interface PluginEntry {
   readonly baseDir?: string;
 }
 
+/**
+ * The `plugins` option: entries by key, and optionally `directory` (a folder, a glob, or a list) whose
+ * plugin modules are all loaded; an entry named like a found module gives it `enabled`/`config`
+ * without a `module`, and an entry with its own `module` wins.
+ */
+export type PluginsConfig = { readonly directory?: string | readonly string[] } & {
+  readonly [key: string]: PluginEntry | Omit<PluginEntry, 'module'> | string | readonly string[] | undefined;
+};
+
 /** Error threshold: the `count`th hook error (or timeout) within `windowMs` disables the plugin. */
 export interface MaxErrorsOptions {
   /** Hook failures within the window that disable the plugin (at least 1; 1 disables it on its first failure). */

@@ -4,7 +4,8 @@ import { describeTarget } from '../connection/connection-target.js';
 import { KnexusError, toError } from '../errors.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { PluginManager } from '../plugins/plugin-manager.js';
-import type { Plugin, PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
+import { expandPluginEntries } from '../plugins/discover-plugins.js';
+import type { Plugin, PluginEntry, PluginInitializeResult, PluginsConfig, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
 import { assertOptionsObject } from '../util/assert-options-object.js';
 import { assertAppName } from '../util/identifier.js';
 import type { AppConfig } from './app-config.js';
@@ -26,8 +27,8 @@ import { resolveUnregisterOptions, runUnregistration } from './unregister-pipeli
 export interface AppRegistryOptions {
   /** Registry-wide settings. */
   registry?: RegistrySettings;
-  /** Config-driven plugins, loaded by `initialize()`. */
-  plugins?: Readonly<Record<string, PluginEntry>>;
+  /** Config-driven plugins, loaded by `initialize()`; `directory` loads every plugin module of a folder. */
+  plugins?: PluginsConfig;
   /** Options of the registry's PluginManager. */
   pluginManager?: PluginManagerOptions;
   /** Folder that relative paths (migrations, seeds, SQLite files, plugin modules) resolve against; default `process.cwd()`. */
@@ -75,7 +76,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     assertOptionsObject(options.pluginManager, 'pluginManager', '{ pluginManager: { loadTimeout: 30_000 } }');
     this.#settings = resolveSettings(options.registry);
     this.#baseDir = options.baseDir ?? process.cwd();
-    this.#pluginEntries = Object.freeze({ ...options.plugins });
+    this.#pluginEntries = Object.freeze(expandPluginEntries(options.plugins ?? {}, this.#baseDir));
     this.plugins = new PluginManager(this, { baseDir: this.#baseDir, ...options.pluginManager });
     this.#ctx = {
       settings: this.#settings,
