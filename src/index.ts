@@ -28,6 +28,7 @@ export {
   type ConnectionShutdownInfo,
   type ConnectionTarget,
   type FailedOperation,
+  type FolderSettingsView,
   type HealthReport,
   type HealthState,
   type PoolUsage,
@@ -41,6 +42,7 @@ export {
   type UnregisterOptions,
 } from './registry/registry-types.js';
 export type { AppStatus, RegistryStatus } from './registry/registry-status.js';
+export type { PluginDataStatus } from './registry/plugin-data.js';
 export { ConnectionManager, type TransactionOptions } from './connection/connection-manager.js';
 export type { DriftEntry, LedgerEntry, LedgerStatus, RollbackResult, RunResult, SeedStatus } from './migrations/ledger-types.js';
 export { ERROR_CODES, KnexusError, isKnexusError, type KnexusErrorCode, type KnexusErrorContext } from './errors.js';

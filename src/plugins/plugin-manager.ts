@@ -2,7 +2,8 @@ import { KnexusError, toError } from '../errors.js';
 import { assertOptionsObject } from '../util/assert-options-object.js';
 import type { RegistryErrorEvent } from '../registry/registry-types.js';
 import { ConfiguredLoader } from './configured-loader.js';
-import { pluginDataSet, type PluginDataSet } from './plugin-data-set.js';
+import type { PluginDataSet } from './plugin-data-set.js';
+import { PluginDataRunner, type PluginDataHandler } from './plugin-data-runner.js';
 import { createStorageBackend } from './create-storage-backend.js';
 import { HookDispatcher, type HookFailureReporter } from './hook-dispatcher.js';
 import type { HookArgs, HookName, HookResult, LifecycleDispatcher } from './hook-map.js';
@@ -36,13 +37,6 @@ import type {
 
 type Config = Readonly<Record<string, unknown>>;
 
-/** How the registry applies and purges plugins' own migrations and seeds in its apps. */
-export interface PluginDataHandler {
-  /** Applies a newly active plugin's migrations and seeds to the apps already registered. */
-  apply(set: PluginDataSet): Promise<void>;
-  /** Rolls them back in every app (unload with `purgeData`); rejects on failure. */
-  purge(set: PluginDataSet): Promise<void>;
-}
 
 /**
  * Loads, drives and shuts down the registry's plugins: config-driven loading through a sliding
@@ -68,7 +62,7 @@ export class PluginManager implements LifecycleDispatcher {
   /** Config entries turned off with `enabled: false`, so a dependency on one is reported as disabled. */
   readonly #disabledEntries = new Set<string>();
   #closing = false;
-  #dataHandler: PluginDataHandler | undefined;
+  readonly #data: PluginDataRunner;
   #shutdown: Promise<PluginShutdownResult> | undefined;
 
   /** Creates a manager for `appRegistry`; the registry builds its own and exposes it as `registry.plugins`. */
@@ -90,6 +84,7 @@ export class PluginManager implements LifecycleDispatcher {
       onFailure: this.#onHookFailure,
     });
     this.#table = new PluginTable((records) => this.#dispatcher.rebuild(records));
+    this.#data = new PluginDataRunner(this.#options.baseDir, (event) => this.#emitError(event));
     this.#storage = createStorageBackend(this.#options.storage, appRegistry, this.#options.baseDir);
     this.#activator = new PluginActivator({
       host: appRegistry,
@@ -99,10 +94,7 @@ export class PluginManager implements LifecycleDispatcher {
       table: this.#table,
       assertOpen: () => this.#assertOpen(),
       reportError: (event) => this.#emitError(event),
-      purgeData: async (record) => {
-        const set = this.#dataSet(record);
-        if (set !== undefined) await this.#dataHandler?.purge(set);
-      },
+      purgeData: (record) => this.#data.purge(record),
     });
   }
 
@@ -133,7 +125,7 @@ export class PluginManager implements LifecycleDispatcher {
       activate: async (record, entry, timeoutMs, timeoutError) => {
         await this.#activator.activate(record, timeoutMs, timeoutError, 'add');
         this.#announce(record);
-        await this.#applyData(record);
+        await this.#data.apply(record);
       },
       active: (name) => this.#table.get(name),
       disabled: (name) => this.#disabledEntries.has(name),
@@ -183,7 +175,7 @@ export class PluginManager implements LifecycleDispatcher {
     this.#checkDependencies(record);
     await this.#activator.activate(record, timeoutMs - (performance.now() - started), timeoutError, 'add');
     this.#announce(record);
-    await this.#applyData(record);
+    await this.#data.apply(record);
     return record.plugin as T;
   }
 
@@ -336,32 +328,15 @@ export class PluginManager implements LifecycleDispatcher {
 
   /** @internal The registry applies and purges plugins' own migrations and seeds through this. */
   setDataHandler(handler: PluginDataHandler): void {
-    this.#dataHandler = handler;
+    this.#data.handler = handler;
   }
 
   /** The own migrations and seeds (`migrations`/`seeds` declarations) of every active plugin declaring them. */
   dataSets(): PluginDataSet[] {
-    return this.#table
-      .records()
-      .filter((r) => r.state === 'active')
-      .flatMap((r) => {
-        const set = this.#dataSet(r);
-        return set === undefined ? [] : [set];
-      });
-  }
-
-  #dataSet(record: PluginRecord): PluginDataSet | undefined {
-    try {
-      return pluginDataSet(record.plugin, record.origin, this.#options.baseDir);
-    } catch (error) {
-      this.#emitError({ component: 'PluginManager', phase: 'plugin-data', pluginName: record.name, error: toError(error) });
-      return undefined;
-    }
-  }
-
-  async #applyData(record: PluginRecord): Promise<void> {
-    const set = this.#dataSet(record);
-    if (set !== undefined) await this.#dataHandler?.apply(set);
+    return this.#table.records().flatMap((r) => {
+      const set = r.state === 'active' ? this.#data.setOf(r) : undefined;
+      return set === undefined ? [] : [set];
+    });
   }
 
   #checkDependencies(record: PluginRecord): void {
