@@ -29,7 +29,7 @@ class BrokenDataPlugin extends PluginInterface {
   initialize() {}
 }
 
-for (const dialect of ['sqlite', 'pg'] as const) {
+for (const dialect of ['sqlite', 'pg', 'mariadb'] as const) {
   describe(`plugin-owned migrations on ${dialect}`, () => {
     let db: TestDatabase | null;
     beforeAll(async () => {
@@ -97,6 +97,9 @@ for (const dialect of ['sqlite', 'pg'] as const) {
         });
         expect(await ledger('knexus_seeds')).toEqual(['plugin:widgets:001_widgets.mjs']);
 
+        // A reload applies what the new version brings (here nothing new: the ledger is unchanged).
+        await registry.reloadPlugin('widgets', WidgetsPlugin);
+        expect(await ledger('knexus_seeds')).toEqual(['plugin:widgets:001_widgets.mjs']);
         // Unloading without purgeData keeps the data; with it, seeds then migrations are undone.
         await registry.unloadPlugin('widgets');
         expect((await tables()).widgets).toBe(true);

@@ -6,7 +6,7 @@ import { createDatabase, type TestDatabase } from './support/databases.js';
 const keeper = (): Plugin => definePlugin({ name: 'keeper', version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) });
 const elapse = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-for (const backend of ['memory', 'sqlite', 'pg'] as const) {
+for (const backend of ['memory', 'sqlite', 'pg', 'mariadb'] as const) {
   describe(`plugin storage operations (${backend})`, () => {
     let db: TestDatabase | null = null;
     beforeAll(async () => {
@@ -69,10 +69,10 @@ for (const backend of ['memory', 'sqlite', 'pg'] as const) {
 
     it('increment is atomic, counts from 0 (again after expiry), keeps its window, and refuses non-numbers', async (t) => {
       if (skip()) return t.skip();
-      // On PostgreSQL, two registries (two pools on one storage database) race; SQLite's synchronous driver
+      // On PostgreSQL and MariaDB, two registries (two pools on one storage database) race; SQLite's synchronous driver
       // would block the whole process on a second connection's lock, and two memories share nothing.
       const registries = [new AppRegistry({ pluginManager: options() })];
-      if (backend === 'pg') registries.push(new AppRegistry({ pluginManager: options() }));
+      if (backend === 'pg' || backend === 'mariadb') registries.push(new AppRegistry({ pluginManager: options() }));
       try {
         const storages = await Promise.all(registries.map(async (r) => (await r.loadPlugin(keeper())).storage!));
         const first = storages[0]!;

@@ -40,6 +40,14 @@ function ensureTable(knex: Knex): Promise<void> {
   return promise;
 }
 
+const DEADLOCK_RETRIES = 10;
+
+/** MySQL/MariaDB ER_LOCK_DEADLOCK, PostgreSQL deadlock_detected. */
+function isDeadlock(error: unknown): boolean {
+  const { errno, code } = error as { errno?: unknown; code?: unknown };
+  return errno === 1213 || code === '40P01';
+}
+
 function stored(row: Row): StoredValue {
   return { value: row.value, expiresAt: row.expires_at === null ? null : Number(row.expires_at) };
 }
@@ -120,19 +128,40 @@ export class KnexStorageBackend implements StorageBackend {
 
   async increment(namespace: string, key: string, by: number, expiresAt: number | null, now: number): Promise<number> {
     const knex = await this.#knex();
-    const locking = !SQLITE_CLIENTS.has(knex.client.config.client);
+    // InnoDB (and, rarely, PostgreSQL) resolve two first increments of one key by failing one as a
+    // deadlock; running it again is the documented remedy, and then it finds the row.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#incrementOnce(knex, namespace, key, by, expiresAt, now);
+      } catch (error) {
+        if (attempt >= DEADLOCK_RETRIES || !isDeadlock(error)) throw error;
+      }
+    }
+  }
+
+  async #incrementOnce(knex: Knex, namespace: string, key: string, by: number, expiresAt: number | null, now: number): Promise<number> {
+    const sqlite = SQLITE_CLIENTS.has(knex.client.config.client);
     return knex.transaction(async (trx) => {
-      // Insert-if-missing first: it takes the write lock (SQLite) or the row (others) before the read,
-      // so two processes incrementing at once are serialized instead of both reading the old value.
-      await trx<Row>(PLUGIN_STORAGE_TABLE).insert({ plugin: namespace, key, value: '0', expires_at: expiresAt }).onConflict(['plugin', 'key']).ignore();
-      const query = trx<Row>(PLUGIN_STORAGE_TABLE).where({ plugin: namespace, key });
-      const row = (await (locking ? query.forUpdate() : query).first()) as Row;
-      const current = stored(row);
+      const table = () => trx<Row>(PLUGIN_STORAGE_TABLE).where({ plugin: namespace, key });
+      const insertMissing = () =>
+        trx<Row>(PLUGIN_STORAGE_TABLE).insert({ plugin: namespace, key, value: '0', expires_at: expiresAt }).onConflict(['plugin', 'key']).ignore();
+      let row: Row | undefined;
+      if (sqlite) {
+        // Writing first takes SQLite's write lock before the read, so two processes cannot both read the old value.
+        await insertMissing();
+        row = (await table().first()) as Row | undefined;
+      } else {
+        // Lock the row first (concurrent increments of an existing key queue here); create it only when missing.
+        row = (await table().forUpdate().first()) as Row | undefined;
+        if (row === undefined) {
+          await insertMissing();
+          row = (await table().forUpdate().first()) as Row | undefined;
+        }
+      }
+      const current = stored(row!);
       const fresh = current.expiresAt !== null && current.expiresAt <= now;
       const next = counterValue(namespace, key, current, now) + by;
-      await trx<Row>(PLUGIN_STORAGE_TABLE)
-        .where({ plugin: namespace, key })
-        .update({ value: JSON.stringify(next), expires_at: fresh ? expiresAt : current.expiresAt });
+      await table().update({ value: JSON.stringify(next), expires_at: fresh ? expiresAt : current.expiresAt });
       return next;
     });
   }

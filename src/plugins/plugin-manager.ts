@@ -227,9 +227,10 @@ export class PluginManager implements LifecycleDispatcher {
       source,
       config,
     );
+    // A new version may bring new migrations or seeds of its own.
+    await this.#data.apply(record);
     return record.plugin as T;
   }
-
 
   /** The loaded (active or disabled) plugin named `name`. */
   get<T extends Plugin = Plugin>(name: string): T | undefined {
