@@ -57,13 +57,13 @@ for (const dialect of ['sqlite', 'pg', 'mariadb'] as const) {
         await registry.registerApp('audit', { database: database(), migrations: { directory: appMigrations } });
         expect((await tables()).audit).toBe(true);
         expect(await ledger('knexus_migrations')).toEqual([
-          'plugin:audit-log:001_audit_log.ts',
+          'plugin:audit-log:001_audit_log.mjs',
           'audit:001_users.mjs',
           'audit:002_posts.mjs',
           'audit:003_tags.mjs',
         ]);
         expect(registry.getStatus().apps['audit']?.pluginData).toEqual({
-          'audit-log': { namespace: 'plugin:audit-log', migrations: { batch: 1, applied: ['001_audit_log.ts'] }, seeds: null },
+          'audit-log': { namespace: 'plugin:audit-log', migrations: { batch: 1, applied: ['001_audit_log.mjs'] }, seeds: null },
         });
         // The table recorded the app's own migrations, which ran after it.
         expect(await db.knex('knexus_audit_log').pluck('operation')).toContain('migrations');

@@ -16,7 +16,7 @@ import { auditRecord, jsonSafe, runRecord, type AuditRecord } from './audit-reco
 import type { AuditSink } from './audit-sink.js';
 import { FileAuditSink } from './file-audit-sink.js';
 import { InFlightOperations } from './in-flight-operations.js';
-import { up as createAuditTable } from './migrations/001_audit_log.js';
+import { up as createAuditTable } from './migrations/001_audit_log.mjs';
 import { TableAuditSink } from './table-audit-sink.js';
 
 export { AUDIT_LOG_CONFIG_SCHEMA, AUDIT_LOG_DEFAULTS, type AuditLogOptions } from './audit-log-options.js';

@@ -2,17 +2,13 @@
 // migration (ledger namespace `plugin:audit-log`) and rolls it back when the plugin is unloaded with
 // `purgeData`; in `database` mode the plugin runs `up` itself on its own database. knexus passes
 // `{ plugin, appName }` as the second argument: the table is named by the plugin's `table` option.
-import type { Knex } from 'knex';
+// Plain JavaScript (typed by 001_audit_log.d.mts), so its ledger name is the same from src/ and from a build.
 
-/** The second argument knexus gives a plugin-owned migration. */
-interface MigrationContext {
-  readonly plugin?: { readonly table?: string };
-}
-
-const tableOf = (context: MigrationContext | undefined): string => context?.plugin?.table ?? 'knexus_audit_log';
+/** @param {{ plugin?: { table?: string } } | undefined} context */
+const tableOf = (context) => context?.plugin?.table ?? 'knexus_audit_log';
 
 /** Creates the table; one left by an earlier version of the plugin (which created it by hand) is adopted as is. */
-export async function up(knex: Knex, context?: MigrationContext): Promise<void> {
+export async function up(knex, context) {
   const table = tableOf(context);
   if (await knex.schema.hasTable(table)) return;
   await knex.schema.createTable(table, (t) => {
@@ -30,6 +26,6 @@ export async function up(knex: Knex, context?: MigrationContext): Promise<void> 
 }
 
 /** Drops the table and every record in it. */
-export async function down(knex: Knex, context?: MigrationContext): Promise<void> {
+export async function down(knex, context) {
   await knex.schema.dropTableIfExists(tableOf(context));
 }
