@@ -28,6 +28,7 @@ export {
   type ConnectionShutdownInfo,
   type ConnectionTarget,
   type FailedOperation,
+  type FolderSettingsView,
   type HealthReport,
   type HealthState,
   type PoolUsage,
@@ -43,6 +44,7 @@ export {
 export type { AppStatus, RegistryStatus } from './registry/registry-status.js';
 export type { LedgerRepairedEvent, RepairOptions } from './registry/repair-app.js';
 export { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from './migrations/dirty-state.js';
+export type { PluginDataStatus } from './registry/plugin-data.js';
 export { ConnectionManager, type TransactionOptions } from './connection/connection-manager.js';
 export {
   LEDGER_ORIGINS,

@@ -74,6 +74,7 @@ describe('the packed package', () => {
         'dist/src/index.d.ts',
         'dist/src/cli/bin.js',
         ...PLUGINS.flatMap((p) => [`dist/plugins/${p}/index.js`, `dist/plugins/${p}/index.d.ts`, `plugins/${p}/README.md`]),
+        'dist/plugins/audit-log/migrations/001_audit_log.mjs',
       ]),
     );
     const unwanted = tarballFiles.filter((f) => /(^|\/)(test|fixtures|test-fixtures|bench)\//.test(f) || /\.test\.|(?<!\.d)\.ts$/.test(f));

@@ -54,13 +54,13 @@ describe('loading plugins from config', () => {
       // Without baseDir, the working directory is the base: here the file does not exist.
       registry = new AppRegistry({ plugins: { 'esm-tla': { module: './esm-tla.mjs' } } });
       const result = await registry.initialize();
-      expect(result.failedPlugins[0]?.error).toMatchObject({
+      expect(result.failedPlugins[0]?.cause).toMatchObject({
         code: 'KNEXUS_ERR_PLUGIN_IMPORT',
         pluginName: 'esm-tla',
         module: './esm-tla.mjs',
       });
-      expect(result.failedPlugins[0]?.error.message).toContain("Failed to import plugin module './esm-tla.mjs':");
-      expect(result.failedPlugins[0]?.error.message).toContain(join(elsewhere, 'esm-tla.mjs'));
+      expect(result.failedPlugins[0]?.cause?.message).toContain("Failed to import plugin module './esm-tla.mjs':");
+      expect(result.failedPlugins[0]?.cause?.message).toContain(join(elsewhere, 'esm-tla.mjs'));
     } finally {
       process.chdir(originalCwd);
       rmSync(elsewhere, { recursive: true, force: true });
@@ -81,7 +81,7 @@ describe('loading plugins from config', () => {
     expect(registry.plugins.getStatus().plugins['esm-only']?.resolvedPath).toBe(
       join(fixtures, 'node_modules', '@knexus-fixtures', 'esm-only', 'plugin.js'),
     );
-    expect(result.failedPlugins[0]?.error).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_IMPORT', module: 'knexus-no-such-package' });
+    expect(result.failedPlugins[0]?.cause).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_IMPORT', module: 'knexus-no-such-package' });
   });
 
   it('reports every failure with its code and the spec text, and loads the rest', async () => {
@@ -100,7 +100,7 @@ describe('loading plugins from config', () => {
     registry.on('error', (event) => errors.push(event));
     const result = await registry.initialize();
     expect(result.loadedPlugins).toEqual(['esm-tla']);
-    const byName = Object.fromEntries(result.failedPlugins.map((f) => [f.name, f.error]));
+    const byName = Object.fromEntries(result.failedPlugins.map((f) => [f.name, f.cause]));
     expect(Object.keys(byName)).toEqual(['missing', 'nomodule', 'broken', 'exploding']);
     expect(byName['missing']).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_IMPORT', module: './does-not-exist.mjs' });
     expect(byName['missing']?.message).toContain("Failed to import plugin module './does-not-exist.mjs': ");

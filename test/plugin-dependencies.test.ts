@@ -63,7 +63,7 @@ describe('plugin dependencies', () => {
     });
     const result = await registry.initialize();
     expect(result.loadedPlugins).toEqual(['old', 'fine']);
-    const errors = Object.fromEntries(result.failedPlugins.map((f) => [f.name, f.error]));
+    const errors = Object.fromEntries(result.failedPlugins.map((f) => [f.name, f.cause]));
     expect(errors['x']).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_CYCLE', pluginName: 'x' });
     expect(errors['x']?.message).toContain('x -> y -> x');
     expect(errors['y']?.message).toContain('y -> x -> y');
@@ -99,7 +99,7 @@ describe('plugin dependencies', () => {
     });
     const result = await registry.initialize();
     expect(result.loadedPlugins).toEqual([]);
-    const error = result.failedPlugins.find((f) => f.name === 'app')?.error;
+    const error = result.failedPlugins.find((f) => f.name === 'app')?.cause;
     expect(error).toMatchObject({
       code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY',
       pluginName: 'app',

@@ -86,8 +86,8 @@ describe('the hook map types everything derived from it', () => {
       initialize(_registry: AppRegistry, config: { table: string }): void {
         expectTypeOf(config.table).toBeString();
       }
-      shutdown(): void {}
-      getStatus(): unknown {
+      override shutdown(): void {}
+      override getStatus(): unknown {
         return {};
       }
       override onHealthCheck(_appName: string, report: HealthReport): { latency: number | null } {

@@ -44,7 +44,7 @@ describe('load timeouts', () => {
     });
     const result = await registry.initialize();
     expect(result.loadedPlugins).toEqual([]);
-    const error = result.failedPlugins[0]?.error;
+    const error = result.failedPlugins[0]?.cause;
     expect(error).toBeInstanceOf(KnexusError);
     expect(error).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_TIMEOUT', pluginName: 'slow', module: './timed.mjs', timeoutMs: 20 });
     expect(error?.resolvedPath).toBe(join(fixtures, 'timed.mjs'));
@@ -70,7 +70,7 @@ describe('load timeouts', () => {
     });
     const result = await registry.initialize();
     expect(result.loadedPlugins).toEqual(['fine']);
-    expect(result.failedPlugins.map((f) => [f.name, f.error.code])).toEqual([['hung', 'KNEXUS_ERR_PLUGIN_TIMEOUT']]);
+    expect(result.failedPlugins.map((f) => [f.name, f.code])).toEqual([['hung', 'KNEXUS_ERR_PLUGIN_TIMEOUT']]);
   });
 
   it('loadPlugin() gets loadTimeout and rejects with a coded timeout error', async () => {
@@ -86,11 +86,11 @@ describe('load timeouts', () => {
         await new Promise((resolve) => setTimeout(resolve, 40));
         initialized = true;
       }
-      shutdown(): void {
+      override shutdown(): void {
         shutdowns++;
         onShutdown();
       }
-      getStatus(): unknown {
+      override getStatus(): unknown {
         return {};
       }
     }

@@ -30,10 +30,10 @@ class Counter extends PluginInterface {
   initialize(registry: Registry): void {
     registry.exportService(this, 'count', () => this.instance);
   }
-  shutdown(): void {
+  override shutdown(): void {
     log().push(`shutdown:counter#${this.instance}`);
   }
-  getStatus(): unknown {
+  override getStatus(): unknown {
     return {};
   }
 }
@@ -137,10 +137,10 @@ describe('hot reload', () => {
         }
         events.push(`init ${this.version}`);
       }
-      shutdown(): void {
+      override shutdown(): void {
         events.push(`shutdown ${this.version}`);
       }
-      getStatus(): unknown {
+      override getStatus(): unknown {
         return {};
       }
     }

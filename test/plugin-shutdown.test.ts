@@ -78,7 +78,9 @@ describe('plugin shutdown', () => {
     expect(probe.events).toEqual(['start:slow', 'end:slow', 'shutdown:slow']);
     const result = await initializing;
     expect(result.loadedPlugins).toEqual([]);
-    expect(result.failedPlugins).toEqual([{ name: 'slow', error: expect.objectContaining({ code: 'KNEXUS_ERR_SHUTTING_DOWN' }) }]);
+    expect(result.failedPlugins).toEqual([
+      { name: 'slow', error: expect.any(String), code: 'KNEXUS_ERR_SHUTTING_DOWN', cause: expect.objectContaining({ code: 'KNEXUS_ERR_SHUTTING_DOWN' }) },
+    ]);
     expect(errors.map((e) => [e.phase, e.pluginName])).toEqual([['load', 'slow']]);
     expect(registry.getAllPlugins()).toEqual([]);
   });

@@ -49,8 +49,8 @@ describe('plugin validation', () => {
       initialize(_registry: Registry, config: { level: number }): void {
         seen.push(config);
       }
-      shutdown(): void {}
-      getStatus(): unknown {
+      override shutdown(): void {}
+      override getStatus(): unknown {
         return {};
       }
     }
@@ -82,8 +82,8 @@ describe('plugin validation', () => {
         throw new Error('constructor failed');
       }
       initialize(): void {}
-      shutdown(): void {}
-      getStatus(): unknown {
+      override shutdown(): void {}
+      override getStatus(): unknown {
         return {};
       }
     }

@@ -35,8 +35,18 @@ export interface ResolvedAuditLogOptions {
 /** Defaults of `AuditLogOptions`. */
 export const AUDIT_LOG_DEFAULTS = Object.freeze({ table: 'knexus_audit_log', bufferSize: 1000 });
 
-const KNOWN = ['app', 'database', 'file', 'table', 'bufferSize'] as const;
-const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** The JSON Schema of `AuditLogOptions`: knexus validates the config against it and fills the defaults before `initialize`. */
+export const AUDIT_LOG_CONFIG_SCHEMA = Object.freeze({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    app: { type: 'string', pattern: '\\S' },
+    database: { type: 'object', required: ['client'], properties: { client: { type: 'string' } } },
+    file: { type: 'string', pattern: '\\S' },
+    table: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]{0,62}$', default: AUDIT_LOG_DEFAULTS.table },
+    bufferSize: { type: 'integer', minimum: 0, default: AUDIT_LOG_DEFAULTS.bufferSize },
+  },
+});
 
 /** `database` with a relative SQLite filename made absolute against `baseDir`, as the registry does for apps; never mutates it. */
 function withAbsoluteFilename(database: Knex.Config, baseDir: string): Knex.Config {
@@ -53,14 +63,12 @@ function invalid(field: string, problem: string): KnexusError {
   return new KnexusError('KNEXUS_ERR_PLUGIN_CONFIG_INVALID', `'${field}' ${problem}`, { pluginName: 'audit-log', field });
 }
 
-/** Validates `config` (throwing a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the field) and resolves it. */
-export function resolveAuditLogOptions(config: unknown, baseDir: string): ResolvedAuditLogOptions {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw invalid('config', 'must be an object');
-  const input = config as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (!(KNOWN as readonly string[]).includes(key)) throw invalid(key, `is not an audit-log option (expected one of: ${KNOWN.join(', ')})`);
-  }
-  const given = (['app', 'database', 'file'] as const).filter((key) => input[key] !== undefined);
+/**
+ * Resolves the schema-checked config: what the schema cannot say (exactly one destination) throws a
+ * KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the field; relative paths become absolute against `baseDir`.
+ */
+export function resolveAuditLogOptions(config: AuditLogOptions, baseDir: string): ResolvedAuditLogOptions {
+  const given = (['app', 'database', 'file'] as const).filter((key) => config[key] !== undefined);
   if (given.length !== 1) {
     throw invalid(
       given.length === 0 ? 'app' : given.join('/'),
@@ -69,27 +77,16 @@ export function resolveAuditLogOptions(config: unknown, baseDir: string): Resolv
         : 'are exclusive: give exactly one destination',
     );
   }
-  let destination: AuditDestination;
-  const { app, database, file } = input;
-  if (app !== undefined) {
-    if (typeof app !== 'string' || app.trim() === '') throw invalid('app', 'must be the name of a registered app');
-    destination = { kind: 'app', app };
-  } else if (database !== undefined) {
-    if (database === null || typeof database !== 'object' || typeof (database as Knex.Config).client !== 'string') {
-      throw invalid('database', "must be a knex config with a 'client', e.g. { client: 'better-sqlite3', connection: { filename } }");
-    }
-    destination = { kind: 'database', database: withAbsoluteFilename(database as Knex.Config, baseDir) };
-  } else {
-    if (typeof file !== 'string' || file.trim() === '') throw invalid('file', "must be a file path, e.g. './data/audit.jsonl'");
-    destination = { kind: 'file', file: isAbsolute(file) ? file : resolve(baseDir, file) };
-  }
-  const table = input['table'] ?? AUDIT_LOG_DEFAULTS.table;
-  if (typeof table !== 'string' || !SQL_IDENTIFIER.test(table)) {
-    throw invalid('table', "must be a plain SQL identifier (letters, digits, '_'; at most 63 characters)");
-  }
-  const bufferSize = input['bufferSize'] ?? AUDIT_LOG_DEFAULTS.bufferSize;
-  if (typeof bufferSize !== 'number' || !Number.isInteger(bufferSize) || bufferSize < 0) {
-    throw invalid('bufferSize', 'must be a non-negative integer');
-  }
-  return Object.freeze({ destination: Object.freeze(destination), table, bufferSize });
+  const { app, database, file } = config;
+  const destination: AuditDestination =
+    app !== undefined
+      ? { kind: 'app', app }
+      : database !== undefined
+        ? { kind: 'database', database: withAbsoluteFilename(database, baseDir) }
+        : { kind: 'file', file: isAbsolute(file!) ? file! : resolve(baseDir, file!) };
+  return Object.freeze({
+    destination: Object.freeze(destination),
+    table: config.table ?? AUDIT_LOG_DEFAULTS.table,
+    bufferSize: config.bufferSize ?? AUDIT_LOG_DEFAULTS.bufferSize,
+  });
 }

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import knexFactory, { type Knex } from 'knex';
 import {
   PluginInterface,
@@ -10,15 +11,19 @@ import {
   type RollbackSummary,
   type UnregisterOptions,
 } from '../../src/index.js';
-import { resolveAuditLogOptions, type AuditLogOptions, type ResolvedAuditLogOptions } from './audit-log-options.js';
+import { AUDIT_LOG_CONFIG_SCHEMA, AUDIT_LOG_DEFAULTS, resolveAuditLogOptions, type AuditLogOptions, type ResolvedAuditLogOptions } from './audit-log-options.js';
 import { auditRecord, jsonSafe, runRecord, type AuditRecord } from './audit-record.js';
 import type { AuditSink } from './audit-sink.js';
 import { FileAuditSink } from './file-audit-sink.js';
 import { InFlightOperations } from './in-flight-operations.js';
+import { up as createAuditTable } from './migrations/001_audit_log.mjs';
 import { TableAuditSink } from './table-audit-sink.js';
 
-export { AUDIT_LOG_DEFAULTS, type AuditLogOptions } from './audit-log-options.js';
+export { AUDIT_LOG_CONFIG_SCHEMA, AUDIT_LOG_DEFAULTS, type AuditLogOptions } from './audit-log-options.js';
 export { AUDIT_OUTCOMES, type AuditOutcome, type AuditRecord } from './audit-record.js';
+
+/** The folder of the plugin's own migrations (the audit table). */
+const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** What `getStatus()` reports. */
 export interface AuditLogStatus {
@@ -46,7 +51,8 @@ export interface AuditLogStatus {
  * ```
  */
 export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
-  readonly #config: AuditLogOptions;
+  /** Validated (and defaulted) by knexus before `initialize`; a bad option is a coded error naming its path. */
+  static readonly configSchema = AUDIT_LOG_CONFIG_SCHEMA;
   #options: ResolvedAuditLogOptions | undefined;
   #registry: AppRegistry | undefined;
   #sink: AuditSink | undefined;
@@ -63,21 +69,34 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   #failedWrites = 0;
   #lastError: string | null = null;
 
-  /** Takes the plugin's config; it is validated by `validateConfiguration` and applied by `initialize`. */
-  constructor(config: AuditLogOptions = {}) {
+  /** The config arrives validated against `configSchema`, defaults filled; `initialize` applies it. */
+  constructor() {
     super('audit-log', '1.0.0');
-    this.#config = config;
   }
 
-  /** Throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the bad field. */
+  /** Checks what the schema cannot (exactly one destination); throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the field. */
   override validateConfiguration(config: AuditLogOptions): void {
-    resolveAuditLogOptions({ ...this.#config, ...config }, process.cwd());
+    resolveAuditLogOptions(config, process.cwd());
+  }
+
+  /** The table written in `app`/`database` mode (its migration reads it). */
+  get table(): string {
+    return this.#options?.table ?? AUDIT_LOG_DEFAULTS.table;
+  }
+
+  /**
+   * In `app` mode, the table is a plugin-owned migration: knexus runs it in the destination app's
+   * database (ledger namespace `plugin:audit-log`) and rolls it back on `unloadPlugin(…, { purgeData: true })`.
+   */
+  get migrations(): { directory: string; apps: string[] } | undefined {
+    const destination = this.#options?.destination;
+    return destination?.kind === 'app' ? { directory: MIGRATIONS, apps: [destination.app] } : undefined;
   }
 
   /** Opens the destination: the file, the plugin's own database (creating the table), or nothing yet for an app. */
   async initialize(registry: AppRegistry, config: AuditLogOptions): Promise<void> {
     this.#registry = registry;
-    const options = resolveAuditLogOptions({ ...this.#config, ...config }, registry.plugins.options.baseDir);
+    const options = resolveAuditLogOptions(config, registry.plugins.options.baseDir);
     this.#options = options;
     const { destination } = options;
     if (destination.kind === 'file') {
@@ -86,7 +105,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
       this.#sink = sink;
     } else if (destination.kind === 'database') {
       const knex = knexFactory({ ...destination.database });
-      const sink = new TableAuditSink(options.table, () => knex, () => knex.destroy());
+      const sink = new TableAuditSink(options.table, () => knex, () => knex.destroy(), (db) => createAuditTable(db, { plugin: this }));
       try {
         await sink.prepare();
       } catch (error) {
@@ -101,7 +120,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   }
 
   /** Writes what is still pending if it can, then closes the destination. */
-  async shutdown(): Promise<void> {
+  override async shutdown(): Promise<void> {
     await this.#queue;
     await this.#flush().catch(() => undefined);
     const sink = this.#sink;
@@ -110,7 +129,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   }
 
   /** Counts of written, pending and dropped records, and the last write error. */
-  getStatus(): AuditLogStatus {
+  override getStatus(): AuditLogStatus {
     const destination = this.#options?.destination;
     return {
       destination:

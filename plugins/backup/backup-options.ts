@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { FAILED_OPERATIONS, KnexusError, type FailedOperation } from '../../src/index.js';
+import { FAILED_OPERATIONS, type FailedOperation } from '../../src/index.js';
 
 /** pg_dump output formats: `custom` (compressed, for pg_restore) or `plain` (SQL, for psql). */
 export const PG_DUMP_FORMATS = ['custom', 'plain'] as const;
@@ -39,36 +39,26 @@ export const BACKUP_DEFAULTS: ResolvedBackupOptions = Object.freeze({
   pgFormat: 'custom',
 });
 
-const KNOWN = Object.keys(BACKUP_DEFAULTS);
+/** The JSON Schema of `BackupOptions`: knexus validates the config against it and fills the defaults before `initialize`. */
+export const BACKUP_CONFIG_SCHEMA = Object.freeze({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    directory: { type: 'string', pattern: '\\S', default: BACKUP_DEFAULTS.directory },
+    keep: { type: 'integer', minimum: 1, default: BACKUP_DEFAULTS.keep },
+    beforeRollback: { type: 'boolean', default: BACKUP_DEFAULTS.beforeRollback },
+    onFailure: { type: 'array', items: { enum: [...FAILED_OPERATIONS] }, default: [...BACKUP_DEFAULTS.onFailure] },
+    pgDump: { type: 'string', pattern: '\\S', default: BACKUP_DEFAULTS.pgDump },
+    pgFormat: { enum: [...PG_DUMP_FORMATS], default: BACKUP_DEFAULTS.pgFormat },
+  },
+});
 
-function invalid(field: string, problem: string): KnexusError {
-  return new KnexusError('KNEXUS_ERR_PLUGIN_CONFIG_INVALID', `'${field}' ${problem}`, { pluginName: 'backup', field });
-}
-
-/** Validates `config` (throwing a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the field) and applies defaults. */
-export function resolveBackupOptions(config: unknown, baseDir: string): ResolvedBackupOptions {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw invalid('config', 'must be an object');
-  const input = config as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (!KNOWN.includes(key)) throw invalid(key, `is not a backup option (expected one of: ${KNOWN.join(', ')})`);
-  }
-  const d = BACKUP_DEFAULTS;
-  const { directory = d.directory, keep = d.keep, beforeRollback = d.beforeRollback } = input;
-  const { onFailure = d.onFailure, pgDump = d.pgDump, pgFormat = d.pgFormat } = input;
-  if (typeof directory !== 'string' || directory.trim() === '') throw invalid('directory', "must be a folder path, e.g. './backups'");
-  if (typeof keep !== 'number' || !Number.isInteger(keep) || keep < 1) throw invalid('keep', 'must be an integer ≥ 1');
-  if (typeof beforeRollback !== 'boolean') throw invalid('beforeRollback', 'must be true or false');
-  if (!Array.isArray(onFailure) || !onFailure.every((op) => (FAILED_OPERATIONS as readonly unknown[]).includes(op))) {
-    throw invalid('onFailure', `must be a list of operations among: ${FAILED_OPERATIONS.join(', ')}`);
-  }
-  if (typeof pgDump !== 'string' || pgDump.trim() === '') throw invalid('pgDump', "must be a command name or path, e.g. 'pg_dump'");
-  if (!(PG_DUMP_FORMATS as readonly unknown[]).includes(pgFormat)) throw invalid('pgFormat', `must be one of: ${PG_DUMP_FORMATS.join(', ')}`);
+/** The validated, defaulted config (see `BACKUP_CONFIG_SCHEMA`) with `directory` made absolute against `baseDir`; frozen. */
+export function resolveBackupOptions(config: BackupOptions, baseDir: string): ResolvedBackupOptions {
+  const options = { ...BACKUP_DEFAULTS, ...config };
   return Object.freeze({
-    directory: isAbsolute(directory) ? directory : resolve(baseDir, directory),
-    keep,
-    beforeRollback,
-    onFailure: Object.freeze([...(onFailure as FailedOperation[])]),
-    pgDump,
-    pgFormat: pgFormat as PgDumpFormat,
+    ...options,
+    directory: isAbsolute(options.directory) ? options.directory : resolve(baseDir, options.directory),
+    onFailure: Object.freeze([...options.onFailure]),
   });
 }

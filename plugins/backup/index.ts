@@ -9,14 +9,14 @@ import {
   type RollbackContext,
 } from '../../src/index.js';
 import { backupFileName, type BackupExtension } from './backup-file-name.js';
-import { resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
+import { BACKUP_CONFIG_SCHEMA, resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
 import { BACKUP_EVENTS, type BackupOutcome } from './backup-outcome.js';
 import { findExecutable } from './find-executable.js';
 import { backupPostgres } from './pg-backup.js';
 import { pruneBackups } from './prune-backups.js';
 import { backupSqlite } from './sqlite-backup.js';
 
-export { BACKUP_DEFAULTS, PG_DUMP_FORMATS, type BackupOptions, type PgDumpFormat } from './backup-options.js';
+export { BACKUP_CONFIG_SCHEMA, BACKUP_DEFAULTS, PG_DUMP_FORMATS, type BackupOptions, type PgDumpFormat } from './backup-options.js';
 export { BACKUP_EVENTS, type BackupOutcome } from './backup-outcome.js';
 
 /** What `getStatus()` reports. */
@@ -46,7 +46,8 @@ export interface BackupStatus {
  * ```
  */
 export default class BackupPlugin extends PluginInterface<BackupOptions> {
-  readonly #config: BackupOptions;
+  /** Validated (and defaulted) by knexus before `initialize`; a bad option is a coded error naming its path. */
+  static readonly configSchema = BACKUP_CONFIG_SCHEMA;
   #options: ResolvedBackupOptions | undefined;
   #registry: AppRegistry | undefined;
   #pgDump: string | null = null;
@@ -62,21 +63,15 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
   };
   #sequence = 0;
 
-  /** Takes the plugin's config; it is validated by `validateConfiguration` and applied by `initialize`. */
-  constructor(config: BackupOptions = {}) {
+  /** The config arrives validated against `configSchema`, defaults filled; `initialize` applies it. */
+  constructor() {
     super('backup', '1.0.0');
-    this.#config = config;
-  }
-
-  /** Throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the bad field. */
-  override validateConfiguration(config: BackupOptions): void {
-    resolveBackupOptions({ ...this.#config, ...config }, process.cwd());
   }
 
   /** Creates the backup folder and looks for pg_dump. */
   async initialize(registry: AppRegistry, config: BackupOptions): Promise<void> {
     const baseDir = registry.plugins.options.baseDir;
-    const options = resolveBackupOptions({ ...this.#config, ...config }, baseDir);
+    const options = resolveBackupOptions(config, baseDir);
     this.#options = options;
     this.#registry = registry;
     await mkdir(options.directory, { recursive: true });
@@ -84,12 +79,12 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
   }
 
   /** Waits for the backups in progress. */
-  async shutdown(): Promise<void> {
+  override async shutdown(): Promise<void> {
     await Promise.allSettled([...this.#chains.values()]);
   }
 
   /** Counts, the most recent outcome of each kind, and whether pg_dump is available. */
-  getStatus(): BackupStatus {
+  override getStatus(): BackupStatus {
     return {
       directory: this.#options?.directory ?? null,
       keep: this.#options?.keep ?? null,

@@ -110,7 +110,7 @@ export default class BoardPlugin extends PluginInterface<BoardOptions> {
   };
 
   /** Closes the server, dropping idle keep-alive connections. */
-  async shutdown(): Promise<void> {
+  override async shutdown(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
     this.#route = undefined;
@@ -121,7 +121,7 @@ export default class BoardPlugin extends PluginInterface<BoardOptions> {
   }
 
   /** Whether it listens, where, and how many requests and actions it answered. */
-  getStatus(): BoardStatus {
+  override getStatus(): BoardStatus {
     const address = this.#server === undefined ? undefined : this.#address;
     const host = address?.family === 'IPv6' ? `[${address.address}]` : address?.address;
     return {

@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { PluginInterface, type AppRegistry, type RegistryHealth } from '../../src/index.js';
 import { AppMetrics } from './app-metrics.js';
-import { resolveMetricsHttpOptions, type MetricsHttpOptions, type ResolvedMetricsHttpOptions } from './metrics-http-options.js';
+import { METRICS_HTTP_CONFIG_SCHEMA, resolveMetricsHttpOptions, type MetricsHttpOptions, type ResolvedMetricsHttpOptions } from './metrics-http-options.js';
 import { processMetricsRegistry } from './process-metrics.js';
 
-export { METRICS_HTTP_DEFAULTS, type MetricsHttpOptions } from './metrics-http-options.js';
+export { METRICS_HTTP_CONFIG_SCHEMA, METRICS_HTTP_DEFAULTS, type MetricsHttpOptions } from './metrics-http-options.js';
 
 /** Services named with this prefix and shaped `{ metrics(): string | Promise<string> }` are appended to `/metrics`. */
 export const METRICS_SERVICE_PREFIX = 'metrics:';
@@ -53,7 +53,8 @@ const READY_STATES: ReadonlySet<string> = new Set(['healthy', 'degraded']);
  * ```
  */
 export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOptions> {
-  readonly #config: MetricsHttpOptions;
+  /** Validated (and defaulted) by knexus before `initialize`; a bad option is a coded error naming its path. */
+  static readonly configSchema = METRICS_HTTP_CONFIG_SCHEMA;
   #options: ResolvedMetricsHttpOptions | undefined;
   #registry: AppRegistry | undefined;
   #server: Server | undefined;
@@ -66,15 +67,9 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
   #serverErrors = 0;
   #lastServerError: string | null = null;
 
-  /** Takes the plugin's config; it is validated by `validateConfiguration` and applied by `initialize`. */
-  constructor(config: MetricsHttpOptions = {}) {
+  /** The config arrives validated against `configSchema`, defaults filled; `initialize` applies it. */
+  constructor() {
     super('metrics-http', '1.0.0');
-    this.#config = config;
-  }
-
-  /** Throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the bad field. */
-  override validateConfiguration(config: MetricsHttpOptions): void {
-    resolveMetricsHttpOptions({ ...this.#config, ...config });
   }
 
   /**
@@ -82,7 +77,7 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
    * errors are recorded in `getStatus()` and emitted as `metrics-http:error`, never thrown.
    */
   async initialize(registry: AppRegistry, config: MetricsHttpOptions): Promise<void> {
-    const options = resolveMetricsHttpOptions({ ...this.#config, ...config });
+    const options = resolveMetricsHttpOptions(config);
     this.#options = options;
     this.#registry = registry;
     this.#appMetrics = new AppMetrics(() => this.#lastHealth);
@@ -104,7 +99,7 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
   }
 
   /** Closes the server, dropping idle keep-alive connections. */
-  async shutdown(): Promise<void> {
+  override async shutdown(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
     if (server === undefined) return;
@@ -114,7 +109,7 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
   }
 
   /** Whether it listens, on which address, and how many requests it answered. */
-  getStatus(): MetricsHttpStatus {
+  override getStatus(): MetricsHttpStatus {
     const address = this.#server === undefined ? undefined : this.#address;
     const host = address?.address ?? null;
     const url = address === undefined ? null : `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;

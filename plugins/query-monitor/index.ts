@@ -2,10 +2,10 @@ import type { Knex } from 'knex';
 import { PluginInterface, type AppRegistry, type ConnectionManager, type FailedOperation } from '../../src/index.js';
 import { KnexQueryTap, type TappedQuery } from './knex-query-tap.js';
 import { QueryMetrics } from './query-metrics.js';
-import { resolveQueryMonitorOptions, type QueryMonitorOptions, type ResolvedQueryMonitorOptions } from './query-monitor-options.js';
+import { QUERY_MONITOR_CONFIG_SCHEMA, resolveQueryMonitorOptions, type QueryMonitorOptions, type ResolvedQueryMonitorOptions } from './query-monitor-options.js';
 import { QueryStats, type QueryStatsSnapshot } from './query-stats.js';
 
-export { QUERY_MONITOR_DEFAULTS, type QueryMonitorOptions } from './query-monitor-options.js';
+export { QUERY_MONITOR_CONFIG_SCHEMA, QUERY_MONITOR_DEFAULTS, type QueryMonitorOptions } from './query-monitor-options.js';
 export type { QueryStatsSnapshot } from './query-stats.js';
 
 /** Payload of the `query-monitor:slow-query` registry event: the SQL text with placeholders, never bound values. */
@@ -47,7 +47,8 @@ interface Watch {
  * ```
  */
 export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOptions> {
-  readonly #config: QueryMonitorOptions;
+  /** Validated (and defaulted) by knexus before `initialize`; a bad option is a coded error naming its path. */
+  static readonly configSchema = QUERY_MONITOR_CONFIG_SCHEMA;
   #options: ResolvedQueryMonitorOptions | undefined;
   #registry: AppRegistry | undefined;
   #metrics: QueryMetrics | undefined;
@@ -55,20 +56,19 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
   readonly #appKnex = new Map<string, Knex>();
   readonly #recentSlow: SlowQueryEvent[] = [];
 
-  /** Takes the plugin's config; it is validated by `validateConfiguration` and applied by `initialize`. */
-  constructor(config: QueryMonitorOptions = {}) {
+  /** The config arrives validated against `configSchema`, defaults filled; `initialize` applies it. */
+  constructor() {
     super('query-monitor', '1.0.0');
-    this.#config = config;
   }
 
-  /** Throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the bad field. */
+  /** Checks what the schema cannot (buckets ascend); throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the field. */
   override validateConfiguration(config: QueryMonitorOptions): void {
-    resolveQueryMonitorOptions({ ...this.#config, ...config });
+    resolveQueryMonitorOptions(config);
   }
 
   /** Starts watching the apps already registered and exports the metrics service. */
   initialize(registry: AppRegistry, config: QueryMonitorOptions): void {
-    this.#options = resolveQueryMonitorOptions({ ...this.#config, ...config });
+    this.#options = resolveQueryMonitorOptions(config);
     this.#registry = registry;
     const metrics = new QueryMetrics(this.#options.buckets);
     this.#metrics = metrics;
@@ -77,12 +77,12 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
   }
 
   /** Stops listening to every connection. */
-  shutdown(): void {
+  override shutdown(): void {
     for (const knex of [...this.#watches.keys()]) this.#unwatchKnex(knex);
   }
 
   /** Per-app numbers and the most recent slow queries. */
-  getStatus(): { apps: Record<string, QueryStatsSnapshot>; recentSlowQueries: readonly SlowQueryEvent[] } {
+  override getStatus(): { apps: Record<string, QueryStatsSnapshot>; recentSlowQueries: readonly SlowQueryEvent[] } {
     // No prototype: an app may be called __proto__ or constructor.
     const apps = Object.create(null) as Record<string, QueryStatsSnapshot>;
     for (const name of this.#appKnex.keys()) {

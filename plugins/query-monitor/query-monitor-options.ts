@@ -26,42 +26,30 @@ export const QUERY_MONITOR_DEFAULTS: ResolvedQueryMonitorOptions = Object.freeze
   recentSlowQueries: 20,
 });
 
-const KNOWN = Object.keys(QUERY_MONITOR_DEFAULTS);
+/** The JSON Schema of `QueryMonitorOptions`: knexus validates the config against it and fills the defaults before `initialize`. */
+export const QUERY_MONITOR_CONFIG_SCHEMA = Object.freeze({
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    slowQueryMs: { type: 'number', minimum: 0, default: QUERY_MONITOR_DEFAULTS.slowQueryMs },
+    sampleSize: { type: 'integer', minimum: 1, default: QUERY_MONITOR_DEFAULTS.sampleSize },
+    buckets: { type: 'array', minItems: 1, items: { type: 'number', exclusiveMinimum: 0 }, default: [...QUERY_MONITOR_DEFAULTS.buckets] },
+    maxSqlLength: { type: 'integer', minimum: 1, default: QUERY_MONITOR_DEFAULTS.maxSqlLength },
+    recentSlowQueries: { type: 'integer', minimum: 0, default: QUERY_MONITOR_DEFAULTS.recentSlowQueries },
+  },
+});
 
-function invalid(field: string, problem: string): KnexusError {
-  return new KnexusError('KNEXUS_ERR_PLUGIN_CONFIG_INVALID', `'${field}' ${problem}`, { pluginName: 'query-monitor', field });
-}
-
-function integer(input: Record<string, unknown>, field: keyof QueryMonitorOptions, min: number): number {
-  const value = input[field] ?? QUERY_MONITOR_DEFAULTS[field];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw invalid(field, `must be an integer ≥ ${min}`);
-  return value;
-}
-
-/** Validates `config` (throwing a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error naming the field) and applies defaults. */
-export function resolveQueryMonitorOptions(config: unknown): ResolvedQueryMonitorOptions {
-  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw invalid('config', 'must be an object');
-  const input = config as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (!KNOWN.includes(key)) throw invalid(key, `is not a query-monitor option (expected one of: ${KNOWN.join(', ')})`);
+/**
+ * What the schema cannot say: `buckets` must ascend. Throws a KNEXUS_ERR_PLUGIN_CONFIG_INVALID error
+ * naming the field; returns the options frozen.
+ */
+export function resolveQueryMonitorOptions(config: QueryMonitorOptions): ResolvedQueryMonitorOptions {
+  const options = { ...QUERY_MONITOR_DEFAULTS, ...config };
+  if (!options.buckets.every((b, i) => i === 0 || b > options.buckets[i - 1]!)) {
+    throw new KnexusError('KNEXUS_ERR_PLUGIN_CONFIG_INVALID', "'buckets' must ascend (upper bounds in ms, smallest first)", {
+      pluginName: 'query-monitor',
+      field: 'buckets',
+    });
   }
-  const slowQueryMs = input['slowQueryMs'] ?? QUERY_MONITOR_DEFAULTS.slowQueryMs;
-  if (typeof slowQueryMs !== 'number' || !Number.isFinite(slowQueryMs) || slowQueryMs < 0) {
-    throw invalid('slowQueryMs', 'must be a non-negative number of milliseconds');
-  }
-  const buckets = input['buckets'] ?? QUERY_MONITOR_DEFAULTS.buckets;
-  if (
-    !Array.isArray(buckets) ||
-    buckets.length === 0 ||
-    !buckets.every((b, i) => typeof b === 'number' && Number.isFinite(b) && b > 0 && (i === 0 || b > (buckets[i - 1] as number)))
-  ) {
-    throw invalid('buckets', 'must be a non-empty list of ascending positive numbers of milliseconds');
-  }
-  return Object.freeze({
-    slowQueryMs,
-    sampleSize: integer(input, 'sampleSize', 1),
-    buckets: Object.freeze([...(buckets as number[])]),
-    maxSqlLength: integer(input, 'maxSqlLength', 1),
-    recentSlowQueries: integer(input, 'recentSlowQueries', 0),
-  });
+  return Object.freeze({ ...options, buckets: Object.freeze([...options.buckets]) });
 }

@@ -1,3 +1,4 @@
+import { explicitPluginEntries } from '../plugins/discover-plugins.js';
 import { collectSecrets } from '../connection/connection-target.js';
 import type { ValidatedConfig } from '../config/validate-config.js';
 
@@ -16,7 +17,7 @@ export function configSecrets(loaded: ValidatedConfig): string[] {
   const secrets = loaded.apps.flatMap((app) => collectSecrets(app.resolved.database?.connection));
   const storage = loaded.config.pluginManager?.storage;
   if (storage !== undefined && typeof storage === 'object') secrets.push(...collectSecrets(storage.connection));
-  for (const entry of Object.values(loaded.config.plugins ?? {})) secrets.push(...nestedSecrets(entry.config, 0, new Set()));
+  for (const [, entry] of explicitPluginEntries(loaded.config.plugins)) secrets.push(...nestedSecrets(entry.config, 0, new Set()));
   const url = process.env['DATABASE_URL'];
   if (url !== undefined) secrets.push(...collectSecrets(url));
   return [...new Set(secrets)];

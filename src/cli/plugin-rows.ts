@@ -1,9 +1,9 @@
+import { expandPluginEntries } from '../plugins/discover-plugins.js';
 import type { ValidatedConfig } from '../config/validate-config.js';
 import type { PluginInitializeResult } from '../plugins/plugin-types.js';
 import type { AppRegistry } from '../registry/app-registry.js';
-import { errorMessage } from '../errors.js';
 import type { ExitCode } from './exit-codes.js';
-import { errorCode, exitCodeForCodes } from './format-error.js';
+import { exitCodeForCodes } from './format-error.js';
 
 /** One plugin as the CLI reports it. */
 export interface PluginRow {
@@ -26,7 +26,7 @@ export function pluginRows(registry: AppRegistry, init: PluginInitializeResult |
   const rows = new Map<string, PluginRow>();
   const idle = { version: null, loadTimeMs: null, error: null, hookErrors: 0, lastHookError: null };
   // Config order first; what the manager reports then fills each row in.
-  for (const [name, entry] of Object.entries(loaded.config.plugins ?? {})) {
+  for (const [name, entry] of Object.entries(expandPluginEntries(loaded.config.plugins ?? {}, loaded.baseDir))) {
     rows.set(name, { name, state: entry.enabled === false ? 'disabled' : 'not loaded', ...idle });
   }
   for (const plugin of Object.values(status.plugins)) {
@@ -42,7 +42,7 @@ export function pluginRows(registry: AppRegistry, init: PluginInitializeResult |
       lastHookError: lastError ?? null,
     });
   }
-  const failures = init?.failedPlugins.map((f) => ({ name: f.name, code: errorCode(f.error), error: errorMessage(f.error) })) ?? status.failed;
+  const failures = init?.failedPlugins.map((f) => ({ name: f.name, code: f.code, error: f.error })) ?? status.failed;
   for (const failure of failures) {
     rows.set(failure.name, { name: failure.name, state: 'failed', ...idle, error: { code: failure.code, message: failure.error } });
   }

@@ -1,4 +1,4 @@
-import type { PluginEntry, PluginManagerOptions } from '../plugins/plugin-types.js';
+import type { PluginManagerOptions, PluginsConfig } from '../plugins/plugin-types.js';
 import type { AppConfig } from '../registry/app-config.js';
 import type { RegistrySettings } from '../registry/registry-types.js';
 
@@ -9,7 +9,7 @@ export interface KnexusConfig {
   /** Options of the plugin manager (timeouts, concurrency, metrics); default: the PluginManager defaults. */
   readonly pluginManager?: PluginManagerOptions;
   /** Config-driven plugins by name, loaded by `initialize()`; relative `module` paths resolve against the config file's folder. */
-  readonly plugins?: Readonly<Record<string, PluginEntry>>;
+  readonly plugins?: PluginsConfig;
   /** Apps registered at start-up, in this order (an app using `useConnection` must come after its owner). */
   readonly apps?: Readonly<Record<string, AppConfig>>;
 }

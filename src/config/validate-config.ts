@@ -56,7 +56,13 @@ export function validateConfig(input: unknown, file: string, baseDir: string): V
 function validatePlugins(plugins: unknown, file: string): void {
   if (plugins === undefined) return;
   if (!isPlainObject(plugins)) throw configError(file, 'plugins', 'must map plugin names to { enabled?, module, config? }');
+  const { directory } = plugins;
+  const discovering = directory !== undefined;
+  if (discovering && !(typeof directory === 'string' || (Array.isArray(directory) && directory.every((d) => typeof d === 'string')))) {
+    throw configError(file, 'plugins.directory', "must be a folder, a glob or a list of them, e.g. './plugins'");
+  }
   for (const [name, entry] of Object.entries(plugins)) {
+    if (name === 'directory') continue;
     const field = `plugins.${name}`;
     if (!isPlainObject(entry)) throw configError(file, field, 'must be an object { enabled?, module, config? }');
     for (const key of Object.keys(entry)) {
@@ -64,7 +70,8 @@ function validatePlugins(plugins: unknown, file: string): void {
         throw configError(file, `${field}.${key}`, `is not a known option (expected one of: ${PLUGIN_ENTRY_KEYS.join(', ')})`);
       }
     }
-    if (typeof entry['module'] !== 'string' || entry['module'].length === 0) {
+    // With discovery, an entry may only give a found module its config (a missing module is reported at load).
+    if (!(discovering && entry['module'] === undefined) && (typeof entry['module'] !== 'string' || entry['module'].length === 0)) {
       throw configError(file, `${field}.module`, 'must be a package name or a path to the plugin module');
     }
     if (entry['enabled'] !== undefined && typeof entry['enabled'] !== 'boolean') throw configError(file, `${field}.enabled`, 'must be a boolean');

@@ -62,6 +62,11 @@ export class ConnectionManager {
     return this.#pool.knex;
   }
 
+  /** The spec's `app.connection` (as `getAllApps()` items are read): this manager itself. */
+  get connection(): this {
+    return this;
+  }
+
   /** Where the connection points, without secrets. */
   get target(): ConnectionTarget {
     return this.#pool.target;

@@ -2,6 +2,7 @@ import knexFactory, { type Knex } from 'knex';
 import type { ResolvedAppConfig } from '../registry/app-config.js';
 import { safeCopy } from '../util/safe-copy.js';
 import type { SecretScrubber } from './secret-scrubber.js';
+import { makeKnexMethodsWritable } from './writable-knex-methods.js';
 
 /** Opens a knex instance for an app's database; the driver module is loaded only now, by knex. */
 export function createKnex(
@@ -26,7 +27,7 @@ export function createKnex(
   if (pool !== undefined) config.pool = { ...(pool as Knex.PoolConfig) };
   if (client === 'better-sqlite3') config.useNullAsDefault = true;
   if (schema !== undefined) config.searchPath = [schema, 'public'];
-  return knexFactory(config);
+  return makeKnexMethodsWritable(knexFactory(config));
 }
 
 /** Creates the app's PostgreSQL schema if missing; a concurrent creator winning the race is fine. */

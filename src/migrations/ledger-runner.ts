@@ -80,7 +80,7 @@ export class LedgerRunner {
           // Recorded as started (negative batch) first, in its own statement, so a failure or a crash leaves it dirty.
           start: (sql) => this.#ledger.insert(sql, { ...entry, batch: -batch }),
           work: async (db, sql, risky) => {
-            await script.apply(db);
+            await script.apply(db, this.#options.context);
             await (risky ? this.#ledger.setBatch(sql, file.name, batch) : this.#ledger.insert(sql, entry));
           },
           clear: (sql) => this.#ledger.remove(sql, file.name),
@@ -130,7 +130,7 @@ export class LedgerRunner {
           // A half-done undo is as uncertain as a half-done apply: the row is marked started until it finishes.
           start: (sql) => this.#ledger.setBatch(sql, plan.name, -batch),
           work: async (db, sql) => {
-            if (plan.undo !== undefined) await plan.undo(db);
+            if (plan.undo !== undefined) await plan.undo(db, this.#options.context);
             await this.#ledger.remove(sql, plan.name);
           },
           clear: (sql) => this.#ledger.setBatch(sql, plan.name, batch),

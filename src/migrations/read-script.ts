@@ -4,7 +4,7 @@ import type { LedgerKind } from './ledger-kind.js';
 import type { ModuleExports } from './module-loader.js';
 
 /** A step of a migration or seed file. */
-export type ScriptStep = (knex: Knex) => unknown;
+export type ScriptStep = (knex: Knex, context?: unknown) => unknown;
 
 /** A migration or seed file reduced to what the runner calls. */
 export interface Script {

@@ -25,4 +25,6 @@ export interface RunnerOptions {
   readonly lockTimeout: number;
   /** `error` refuses to apply anything when an applied file changed or vanished; `warn` and `ignore` proceed and report it. */
   readonly drift: DriftPolicy;
+  /** Given to each file's up/down (seed/unseed) as a second argument; plugin-owned files get `{ plugin, appName }`. */
+  readonly context?: unknown;
 }

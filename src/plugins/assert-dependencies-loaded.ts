@@ -3,7 +3,7 @@ import {
   cycleError,
   disabledDependencyError,
   missingDependencyError,
-  normalizeDependencies,
+  declaredDependencies,
 } from './plugin-dependencies.js';
 import { withSource } from './plugin-errors.js';
 import type { PluginRecord } from './plugin-record.js';
@@ -18,10 +18,12 @@ export function assertDependenciesLoaded(
   loaded: (name: string) => PluginRecord | undefined,
   isDisabled: (name: string) => boolean,
 ): void {
-  for (const dep of normalizeDependencies(record.plugin.dependencies)) {
+  for (const dep of declaredDependencies(record.plugin)) {
     if (dep.name === record.name) throw cycleError(record.name, [record.name, record.name]);
     const provider = loaded(dep.name);
     if (provider === undefined) {
+      // An optional dependency only orders loading when present.
+      if (dep.optional) continue;
       const error = isDisabled(dep.name) ? disabledDependencyError(record.name, dep) : missingDependencyError(record.name, dep);
       throw withSource(error, record.origin);
     }

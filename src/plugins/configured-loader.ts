@@ -7,7 +7,7 @@ import {
   disabledDependencyError,
   failedDependencyError,
   missingDependencyError,
-  normalizeDependencies,
+  declaredDependencies,
   type DependencySpec,
 } from './plugin-dependencies.js';
 import type { PluginRecord } from './plugin-record.js';
@@ -53,7 +53,7 @@ class Deferred<T> {
 /** One config entry on its way through the loader. */
 class Job {
   record: PluginRecord | undefined;
-  deps: DependencySpec[] | undefined;
+  deps: (DependencySpec & { readonly optional: boolean })[] | undefined;
   readonly imported = new Deferred<PluginRecord | undefined>();
   readonly loaded = new Deferred<PluginRecord>();
   constructor(
@@ -65,6 +65,7 @@ class Job {
 
 /** The outcome of loading the config entries. */
 export interface ConfiguredLoadOutcome {
+  /** Config keys of the entries loaded. */
   readonly loaded: readonly string[];
   readonly failed: readonly PluginFailure[];
 }
@@ -103,7 +104,7 @@ export class ConfiguredLoader {
       this.#jobs.map(async (job) => {
         try {
           const record = await this.#load(job);
-          loaded.push({ index: job.index, name: record.name });
+          loaded.push({ index: job.index, name: job.key });
         } catch (error) {
           const source = { pluginName: job.key, module: job.entry?.module, resolvedPath: job.record?.origin.resolvedPath };
           failed.push({ index: job.index, failure: { name: job.key, error: withSource(error, source) } });
@@ -135,7 +136,7 @@ export class ConfiguredLoader {
       };
       const record = await this.#window.run(job.index, () => timed((ms) => this.#steps.prepare(key, entry, ms, timeoutError)));
       job.record = record;
-      job.deps = normalizeDependencies(record.plugin.dependencies);
+      job.deps = declaredDependencies(record.plugin);
       job.imported.resolve(record);
       await this.#awaitDependencies(job, record);
       await this.#window.run(job.index, () => timed((ms) => this.#steps.activate(record, entry, ms, timeoutError)));
@@ -156,6 +157,8 @@ export class ConfiguredLoader {
     for (const dep of deps) {
       const provider = await this.#provider(dep.name);
       if (provider === undefined) {
+        // An optional dependency orders loading when present, and is ignored when absent.
+        if (dep.optional) continue;
         throw this.#steps.disabled(dep.name) ? disabledDependencyError(record.name, dep) : missingDependencyError(record.name, dep);
       }
       if (!(provider instanceof Job)) {
@@ -168,6 +171,7 @@ export class ConfiguredLoader {
       try {
         loaded = await provider.loaded.promise;
       } catch (error) {
+        if (dep.optional) continue;
         throw failedDependencyError(record.name, dep, error);
       }
       checkDependencyVersion(record.name, dep, loaded.version);

@@ -1,7 +1,8 @@
 import { HOOK_NAMES, type HookName } from './hook-map.js';
 import type { HookStats } from './hook-stats.js';
 import type { PluginRecord } from './plugin-record.js';
-import type { Plugin } from './plugin-types.js';
+import { declared } from './plugin-declarations.js';
+import type { Plugin, PluginOrder } from './plugin-types.js';
 
 /** A hook implementation as the dispatcher calls it. */
 export type HookFn = (this: Plugin, ...args: unknown[]) => unknown;
@@ -32,13 +33,14 @@ export function buildHookHandlers(records: Iterable<PluginRecord>): Map<HookName
       const plugin = record.plugin;
       const fn = (plugin as unknown as Record<string, unknown>)[hook];
       if (typeof fn !== 'function') continue;
+      const priority = declared(plugin, 'priority');
       handlers.push({
         record,
         plugin,
         fn: fn as HookFn,
         stats: record.stats(hook),
-        rank: PHASE_RANK[plugin.order ?? 'normal'] ?? PHASE_RANK.normal,
-        priority: typeof plugin.priority === 'number' ? plugin.priority : 0,
+        rank: PHASE_RANK[(declared(plugin, 'order') as PluginOrder | undefined) ?? 'normal'] ?? PHASE_RANK.normal,
+        priority: typeof priority === 'number' ? priority : 0,
       });
     }
     handlers.sort((a, b) => a.rank - b.rank || a.priority - b.priority || a.record.sequence - b.record.sequence);

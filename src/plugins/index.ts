@@ -1,4 +1,5 @@
-export { PluginInterface } from './plugin-interface.js';
+export { PluginInterface, type DefaultPluginStatus } from './plugin-interface.js';
+export type { PluginDataSet, PluginFolderDeclaration } from './plugin-data-set.js';
 export { definePlugin } from './define-plugin.js';
 export { PluginManager } from './plugin-manager.js';
 export { PLUGIN_MANAGER_DEFAULTS, type ResolvedPluginManagerOptions } from './plugin-manager-options.js';
@@ -9,9 +10,11 @@ export type {
   PluginClass,
   PluginDependencies,
   PluginEntry,
+  PluginsConfig,
   PluginFailure,
   PluginHooks,
   PluginInitializeResult,
+  PluginLoadFailure,
   PluginManagerOptions,
   PluginOrder,
   PluginShutdownResult,

@@ -1,5 +1,5 @@
 import pTimeout from 'p-timeout';
-import { KnexusError, errorMessage } from '../errors.js';
+import { KnexusError, errorMessage, toError } from '../errors.js';
 import type { AppRegistry } from '../registry/app-registry.js';
 import type { RegistryErrorEvent } from '../registry/registry-types.js';
 import { NamespacedStorage } from './namespaced-storage.js';
@@ -22,6 +22,8 @@ export interface PluginActivatorContext {
   /** Throws `KNEXUS_ERR_SHUTTING_DOWN` once the manager is shutting down. */
   readonly assertOpen: () => void;
   readonly reportError: (event: RegistryErrorEvent) => void;
+  /** Rolls back the plugin's own migrations and seeds in every app (unload with `purgeData`). */
+  readonly purgeData: (record: PluginRecord) => Promise<void>;
 }
 
 /** Options of `PluginActivator.retire`. */
@@ -52,17 +54,16 @@ export class PluginActivator {
   }
 
   /**
-   * Validates the config and initializes `record` within `timeoutMs`. `add` registers it in the
+   * Validates the record's config (`validateConfiguration`) and initializes `record` within `timeoutMs`. `add` registers it in the
    * table; `stage` (reload) leaves that to the caller. Throws a coded error on failure.
    */
   activate(
     record: PluginRecord,
-    config: Readonly<Record<string, unknown>>,
     timeoutMs: number,
     timeoutError: KnexusError,
     mode: 'add' | 'stage',
   ): Promise<void> {
-    const running = this.#activate(record, config, timeoutMs, timeoutError, mode);
+    const running = this.#activate(record, timeoutMs, timeoutError, mode);
     this.#inflight.add(running);
     const done = (): void => void this.#inflight.delete(running);
     running.then(done, done);
@@ -82,7 +83,6 @@ export class PluginActivator {
 
   async #activate(
     record: PluginRecord,
-    config: Readonly<Record<string, unknown>>,
     timeoutMs: number,
     timeoutError: KnexusError,
     mode: 'add' | 'stage',
@@ -91,7 +91,7 @@ export class PluginActivator {
     assertOpen();
     table.reserve(record, mode === 'stage');
     const started = performance.now();
-    const work = this.#initialize(record, config);
+    const work = this.#initialize(record, record.config);
     const signal = this.#abort.signal;
     try {
       await pTimeout(work, { milliseconds: Math.max(1, timeoutMs), message: timeoutError, signal });
@@ -117,6 +117,7 @@ export class PluginActivator {
       await this.retire(record, { drain: false, purgeData: false });
       throw error;
     }
+    record.markInitialized();
     record.loadTimeMs = performance.now() - started;
     record.loadedAt = new Date();
     if (mode === 'stage') return;
@@ -158,6 +159,11 @@ export class PluginActivator {
     services.withdraw(record);
     table.forget(record);
     if (options.purgeData) {
+      try {
+        await this.#ctx.purgeData(record);
+      } catch (error) {
+        reportError({ component: 'PluginManager', phase: 'purge', pluginName: record.name, error: toError(error) });
+      }
       try {
         await storage.clear(record.name);
       } catch (error) {

@@ -1,11 +1,19 @@
 import semver from 'semver';
 import { KnexusError } from '../errors.js';
+import { declared } from './plugin-declarations.js';
 import type { PluginDependencies } from './plugin-types.js';
 
 /** One declared dependency: a plugin name and an optional semver range. */
 export interface DependencySpec {
   readonly name: string;
   readonly range: string | undefined;
+}
+
+/** A plugin's `dependencies` then its `optionalDependencies` (read from instance or class), the latter marked. */
+export function declaredDependencies(plugin: object): (DependencySpec & { readonly optional: boolean })[] {
+  const required = normalizeDependencies(declared(plugin, 'dependencies') as PluginDependencies | undefined);
+  const optional = normalizeDependencies(declared(plugin, 'optionalDependencies') as PluginDependencies | undefined);
+  return [...required.map((d) => ({ ...d, optional: false })), ...optional.map((d) => ({ ...d, optional: true }))];
 }
 
 /** Turns `['a']` or `{ a: '^1.2.0' }` into a list of specs. */

@@ -2,20 +2,31 @@ import type { Awaitable } from './hook-map.js';
 import type { AppRegistry } from '../registry/app-registry.js';
 import type { PluginStorage } from './plugin-storage.js';
 import type { PluginHookMethods } from './plugin-hook-methods.js';
-import type { Plugin, PluginDependencies } from './plugin-types.js';
+import { runtimeOf, type PluginRuntime } from './plugin-runtime.js';
+import type { Plugin } from './plugin-types.js';
+
+/** What `PluginInterface`'s default `getStatus()` returns. */
+export interface DefaultPluginStatus {
+  readonly name: string;
+  readonly version: string;
+  readonly state: PluginRuntime['state'] | 'unloaded';
+  readonly enabled: boolean;
+  readonly initialized: boolean;
+  readonly hooks: PluginRuntime['hooks'];
+}
 
 /**
- * The base class of knexus plugins: give `super()` a name and version, implement `initialize`,
- * `shutdown` and `getStatus`, and any lifecycle hooks (typed from `LifecycleHooks`).
+ * The base class of knexus plugins: give `super()` a name and version, implement `initialize`, and
+ * add any lifecycle hooks (typed from `LifecycleHooks`). `shutdown()` and `getStatus()` have working
+ * defaults. `dependencies`, `optionalDependencies`, `priority`, `order`, `configSchema`, `migrations`,
+ * `seeds` and `knexus` may be declared as instance fields, getters or static fields.
  *
  * @example
  * ```ts
  * export default class AuditPlugin extends PluginInterface<{ table: string }> {
- *   static readonly dependencies = {};
+ *   static readonly dependencies = ['storage'];
  *   constructor(config: { table: string }) { super('audit', '1.0.0'); }
  *   async initialize(registry: AppRegistry, config: { table: string }) {}
- *   async shutdown() {}
- *   getStatus() { return { ok: true }; }
  *   override async onAppRegistered(appName: string) { await this.storage.set(appName, Date.now()); }
  * }
  * ```
@@ -23,27 +34,47 @@ import type { Plugin, PluginDependencies } from './plugin-types.js';
 export abstract class PluginInterface<TConfig = Record<string, unknown>> implements Plugin<TConfig> {
   readonly name: string;
   readonly version: string;
-  /** Plugins that must load first: names, or names mapped to semver ranges. */
-  readonly dependencies?: PluginDependencies;
-  /** Start order within a hook phase: lower runs first; default 0. */
-  readonly priority?: number;
-  /** `pre` hooks finish before the others start; `post` hooks start after them. */
-  readonly order?: 'pre' | 'post';
+  // `dependencies`, `optionalDependencies`, `priority`, `order`, `configSchema`, `migrations`, `seeds` and
+  // `knexus` are deliberately not declared here: a base-class field would shadow a subclass getter (and
+  // TypeScript would refuse the getter), and the static form lives on the class anyway.
   /** This plugin's key-value store; set by the manager before `initialize()`. */
   declare storage: PluginStorage;
+  /** True while the plugin is active (kept up to date by the manager). */
+  enabled = false;
+  /** True from a successful `initialize()` until `shutdown()` (kept up to date by the manager). */
+  initialized = false;
 
-  /** Names the plugin; the manager registers it under `name`. */
-  constructor(name: string, version: string) {
-    this.name = name;
-    this.version = version;
+  /**
+   * Names the plugin; the manager registers it under `name`. Without a string name (a subclass with
+   * no constructor is handed its config here) the class name is used, and version `0.0.0`.
+   */
+  constructor(name?: string, version?: string) {
+    this.name = typeof name === 'string' ? name : new.target.name;
+    this.version = typeof version === 'string' ? version : '0.0.0';
   }
 
   /** Sets the plugin up; the registry passed in is scoped to this plugin. */
   abstract initialize(appRegistry: AppRegistry, config: TConfig): Awaitable<void>;
-  /** Releases everything the plugin holds; bounded by `shutdownTimeout`. */
-  abstract shutdown(): Awaitable<void>;
-  /** Plugin-specific status, included in `pluginManager.getStatus()`. */
-  abstract getStatus(): unknown;
+
+  /** Releases everything the plugin holds; bounded by `shutdownTimeout`. The default has nothing to release. */
+  shutdown(): Awaitable<void> {
+    return Promise.resolve();
+  }
+
+  /** Plugin-specific status, included in `pluginManager.getStatus()`; the default reports name, version, state and hook counters. */
+  getStatus(): unknown {
+    const runtime = runtimeOf(this);
+    const status: DefaultPluginStatus = {
+      name: this.name,
+      version: this.version,
+      state: runtime?.state ?? 'unloaded',
+      enabled: this.enabled,
+      initialized: this.initialized,
+      hooks: runtime?.hooks ?? {},
+    };
+    return status;
+  }
+
   /** Optional: throw or return false to refuse `config`. */
   validateConfiguration?(config: TConfig): Awaitable<boolean | void>;
 }

@@ -1,12 +1,16 @@
-import { KnexusError } from '../errors.js';
+import { KnexusError, toError } from '../errors.js';
+import { assertOptionsObject } from '../util/assert-options-object.js';
 import { dictionary } from '../util/dictionary.js';
 import type { RegistryErrorEvent } from '../registry/registry-types.js';
 import { ConfiguredLoader } from './configured-loader.js';
+import type { PluginDataSet } from './plugin-data-set.js';
+import { PluginDataRunner, type PluginDataHandler } from './plugin-data-runner.js';
 import { createStorageBackend } from './create-storage-backend.js';
 import { HookDispatcher, type HookFailureReporter } from './hook-dispatcher.js';
 import type { HookArgs, HookName, HookResult, LifecycleDispatcher } from './hook-map.js';
 import { PluginActivator } from './plugin-activator.js';
 import { assertDependenciesLoaded } from './assert-dependencies-loaded.js';
+import { declared } from './plugin-declarations.js';
 import { normalizeDependencies } from './plugin-dependencies.js';
 import type { PluginEvents } from './plugin-events.js';
 import type { PluginHost } from './plugin-host.js';
@@ -23,6 +27,7 @@ import type { StorageBackend } from './storage-backend.js';
 import type {
   Plugin,
   PluginEntry,
+  PluginDependencies,
   PluginFailure,
   PluginInitializeResult,
   PluginManagerOptions,
@@ -32,6 +37,7 @@ import type {
 } from './plugin-types.js';
 
 type Config = Readonly<Record<string, unknown>>;
+
 
 /**
  * Loads, drives and shuts down the registry's plugins: config-driven loading through a sliding
@@ -57,10 +63,20 @@ export class PluginManager implements LifecycleDispatcher {
   /** Config entries turned off with `enabled: false`, so a dependency on one is reported as disabled. */
   readonly #disabledEntries = new Set<string>();
   #closing = false;
+  readonly #data: PluginDataRunner;
   #shutdown: Promise<PluginShutdownResult> | undefined;
 
   /** Creates a manager for `appRegistry`; the registry builds its own and exposes it as `registry.plugins`. */
   constructor(appRegistry: PluginHost, options: PluginManagerOptions = {}) {
+    if (appRegistry === null || typeof appRegistry !== 'object' || typeof appRegistry.emit !== 'function') {
+      throw new KnexusError(
+        'KNEXUS_ERR_INVALID_CONFIG',
+        `new PluginManager(appRegistry) needs the AppRegistry (or an event emitter) it serves, got ${appRegistry === null ? 'null' : typeof appRegistry}; ` +
+          'use registry.plugins, which the AppRegistry builds itself',
+        { field: 'appRegistry' },
+      );
+    }
+    assertOptionsObject(options, 'pluginManager', '{ loadTimeout: 30_000, hookTimeout: 5_000 }');
     this.#host = appRegistry;
     this.#options = resolvePluginManagerOptions(options);
     this.#dispatcher = new HookDispatcher({
@@ -69,6 +85,7 @@ export class PluginManager implements LifecycleDispatcher {
       onFailure: this.#onHookFailure,
     });
     this.#table = new PluginTable((records) => this.#dispatcher.rebuild(records));
+    this.#data = new PluginDataRunner(this.#options.baseDir, (event) => this.#emitError(event));
     this.#storage = createStorageBackend(this.#options.storage, appRegistry, this.#options.baseDir);
     this.#activator = new PluginActivator({
       host: appRegistry,
@@ -78,6 +95,7 @@ export class PluginManager implements LifecycleDispatcher {
       table: this.#table,
       assertOpen: () => this.#assertOpen(),
       reportError: (event) => this.#emitError(event),
+      purgeData: (record) => this.#data.purge(record),
     });
   }
 
@@ -107,8 +125,9 @@ export class PluginManager implements LifecycleDispatcher {
           timeoutError,
         }),
       activate: async (record, entry, timeoutMs, timeoutError) => {
-        await this.#activator.activate(record, record.config, timeoutMs, timeoutError, 'add');
+        await this.#activator.activate(record, timeoutMs, timeoutError, 'add');
         this.#announce(record);
+        await this.#data.apply(record);
       },
       active: (name) => this.#table.get(name),
       disabled: (name) => this.#disabledEntries.has(name),
@@ -118,11 +137,31 @@ export class PluginManager implements LifecycleDispatcher {
       this.#failures.push(failure);
       this.#emitError({ component: 'PluginManager', phase: 'load', pluginName: failure.name, error: failure.error });
     }
-    return { pluginCount: this.#table.size, loadedPlugins: outcome.loaded, failedPlugins: outcome.failed };
+    return {
+      pluginCount: this.#table.size,
+      loadedPlugins: outcome.loaded,
+      failedPlugins: outcome.failed.map(({ name, error }) => ({ name, error: error.message, code: error.code, cause: error })),
+    };
   }
 
   /** Loads one plugin (a class, an instance or a module specifier) within `loadTimeout` and returns it. */
   async load<T extends Plugin = Plugin>(source: PluginSource, config: Config = {}): Promise<T> {
+    try {
+      return await this.#load<T>(source, config);
+    } catch (error) {
+      const failure = toError(error);
+      const pluginName = (failure as { pluginName?: unknown }).pluginName;
+      this.#emitError({
+        component: 'PluginManager',
+        phase: 'load',
+        ...(typeof pluginName === 'string' ? { pluginName } : {}),
+        error: failure,
+      });
+      throw error;
+    }
+  }
+
+  async #load<T extends Plugin>(source: PluginSource, config: Config): Promise<T> {
     this.#assertOpen();
     const timeoutMs = this.#options.loadTimeout;
     const started = performance.now();
@@ -137,8 +176,9 @@ export class PluginManager implements LifecycleDispatcher {
     });
     timeoutError ??= loadTimeoutError({ pluginName: record.name }, timeoutMs, false);
     this.#checkDependencies(record);
-    await this.#activator.activate(record, record.config, timeoutMs - (performance.now() - started), timeoutError, 'add');
+    await this.#activator.activate(record, timeoutMs - (performance.now() - started), timeoutError, 'add');
     this.#announce(record);
+    await this.#data.apply(record);
     return record.plugin as T;
   }
 
@@ -153,7 +193,7 @@ export class PluginManager implements LifecycleDispatcher {
     const purgeData = options.purgeData ?? false;
     const error = await this.#activator.retire(record, { drain: true, purgeData });
     const dependents = this.getAll()
-      .filter((p) => normalizeDependencies(p.dependencies).some((d) => d.name === name))
+      .filter((p) => normalizeDependencies(declared(p, 'dependencies') as PluginDependencies | undefined).some((d) => d.name === name))
       .map((p) => p.name);
     if (dependents.length > 0) {
       this.#emit('warning', {
@@ -191,9 +231,10 @@ export class PluginManager implements LifecycleDispatcher {
       source,
       config,
     );
+    // A new version may bring new migrations or seeds of its own.
+    await this.#data.apply(record);
     return record.plugin as T;
   }
-
 
   /** The loaded (active or disabled) plugin named `name`. */
   get<T extends Plugin = Plugin>(name: string): T | undefined {
@@ -288,6 +329,19 @@ export class PluginManager implements LifecycleDispatcher {
   metrics(): string {
     if (!this.#options.enableMetrics) return '';
     return renderPluginMetrics(this.#table.records(), this.#failures.length);
+  }
+
+  /** @internal The registry applies and purges plugins' own migrations and seeds through this. */
+  setDataHandler(handler: PluginDataHandler): void {
+    this.#data.handler = handler;
+  }
+
+  /** The own migrations and seeds (`migrations`/`seeds` declarations) of every active plugin declaring them. */
+  dataSets(): PluginDataSet[] {
+    return this.#table.records().flatMap((r) => {
+      const set = r.state === 'active' ? this.#data.setOf(r) : undefined;
+      return set === undefined ? [] : [set];
+    });
   }
 
   #checkDependencies(record: PluginRecord): void {

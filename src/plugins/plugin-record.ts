@@ -2,6 +2,7 @@ import type { KnexusError } from '../errors.js';
 import type { HookName } from './hook-map.js';
 import { HookStats } from './hook-stats.js';
 import type { HostListener } from './plugin-host.js';
+import { attachRuntime } from './plugin-runtime.js';
 import type { Plugin, PluginClass } from './plugin-types.js';
 
 /** Lifecycle states of a plugin. */
@@ -37,9 +38,9 @@ export class PluginRecord {
   readonly plugin: Plugin;
   readonly name: string;
   readonly origin: PluginOrigin;
-  /** The plugin's own copy of its config, given to its constructor, `validateConfiguration` and `initialize`. */
+  /** The plugin's own copy of its config, with `configSchema` defaults filled: what `validateConfiguration()` and `initialize()` receive. */
   readonly config: Readonly<Record<string, unknown>>;
-  state: PluginState = 'loading';
+  #state: PluginState = 'loading';
   /** Position in load order, used to shut down in reverse. */
   sequence = 0;
   loadTimeMs = 0;
@@ -61,6 +62,42 @@ export class PluginRecord {
     this.config = config;
     this.name = plugin.name;
     this.origin = origin;
+    attachRuntime(plugin, () => ({
+      state: this.#state,
+      hooks: Object.fromEntries([...this.#stats].map(([hook, stats]) => [hook, stats.toJSON()])),
+    }));
+  }
+
+  /** The plugin's lifecycle state; setting it keeps a `PluginInterface`'s `enabled`/`initialized` flags in step. */
+  get state(): PluginState {
+    return this.#state;
+  }
+
+  set state(next: PluginState) {
+    const previous = this.#state;
+    this.#state = next;
+    const flags = this.plugin as { enabled?: unknown; initialized?: unknown };
+    if (typeof flags.enabled !== 'boolean' || typeof flags.initialized !== 'boolean') return;
+    try {
+      flags.enabled = next === 'active';
+      // Initialized from the end of initialize() (the record leaves 'loading') until shutdown() finished.
+      if (next === 'active' || next === 'disabled') flags.initialized = true;
+      else if (next === 'stopped') flags.initialized = false;
+      else if (next === 'stopping' && previous === 'loading') flags.initialized = false;
+    } catch {
+      // A frozen instance keeps its flags.
+    }
+  }
+
+  /** Marks a staged (reloaded) plugin as initialized before it is swapped in. */
+  markInitialized(): void {
+    const flags = this.plugin as { initialized?: unknown };
+    if (typeof flags.initialized !== 'boolean') return;
+    try {
+      flags.initialized = true;
+    } catch {
+      // As above.
+    }
   }
 
   /** The plugin's version string. */

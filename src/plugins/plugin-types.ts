@@ -3,6 +3,7 @@ import type { KnexusError } from '../errors.js';
 import type { Awaitable, HookName, LifecycleHooks } from './hook-map.js';
 import type { AppRegistry } from '../registry/app-registry.js';
 import type { PluginStorage } from './plugin-storage.js';
+import type { PluginFolderDeclaration } from './plugin-data-set.js';
 
 /** Hook phases: `pre` plugins finish before the others start, `post` plugins start after them. */
 export const PLUGIN_ORDERS = ['pre', 'normal', 'post'] as const;
@@ -21,10 +22,20 @@ export interface Plugin<TConfig = any> extends PluginHooks {
   readonly version: string;
   /** Plugins that must be loaded first, optionally with a semver range. */
   readonly dependencies?: PluginDependencies;
+  /** Plugins loaded first when present (ignored when absent), optionally with a semver range. */
+  readonly optionalDependencies?: PluginDependencies | undefined;
+  /** The knexus versions the plugin supports, a semver range checked at load (`KNEXUS_ERR_PLUGIN_INCOMPATIBLE`). */
+  readonly knexus?: string | undefined;
+  /** The plugin's own migrations, run in each app's database under `plugin:<name>`. */
+  readonly migrations?: PluginFolderDeclaration | undefined;
+  /** The plugin's own tracked seeds, likewise. */
+  readonly seeds?: PluginFolderDeclaration | undefined;
   /** Start order within a phase: lower runs first; default 0. */
   readonly priority?: number;
   /** `pre` plugins' hooks complete before the others start; `post` plugins' start after. Default normal. */
   readonly order?: 'pre' | 'post';
+  /** A JSON Schema for the config: knexus validates it (Ajv) and fills its defaults before `validateConfiguration`/`initialize`. */
+  readonly configSchema?: Readonly<Record<string, unknown>> | undefined;
   /** The plugin's namespaced key-value store, set by the manager before `initialize()`. */
   storage?: PluginStorage;
   initialize(appRegistry: AppRegistry, config: TConfig): Awaitable<void>;
@@ -50,6 +61,15 @@ export interface PluginEntry {
   /** Folder relative module paths resolve against; default the manager's `baseDir`. */
   readonly baseDir?: string;
 }
+
+/**
+ * The `plugins` option: entries by key, and optionally `directory` (a folder, a glob, or a list) whose
+ * plugin modules are all loaded; an entry named like a found module gives it `enabled`/`config`
+ * without a `module`, and an entry with its own `module` wins.
+ */
+export type PluginsConfig = { readonly directory?: string | readonly string[] } & {
+  readonly [key: string]: PluginEntry | Omit<PluginEntry, 'module'> | string | readonly string[] | undefined;
+};
 
 /** Error threshold: the `count`th hook error (or timeout) within `windowMs` disables the plugin. */
 export interface MaxErrorsOptions {
@@ -91,12 +111,26 @@ export interface PluginFailure {
   readonly error: KnexusError;
 }
 
+/** A config entry that failed to load, in the spec's shape (`{ name, error }`) plus its code and coded error. */
+export interface PluginLoadFailure {
+  /** The config key (the same key space as `loadedPlugins`). */
+  readonly name: string;
+  /** The error message. */
+  readonly error: string;
+  /** The stable `KNEXUS_ERR_*` code. */
+  readonly code: string;
+  /** The coded error itself, with its context fields (`pluginName`, `module`, `resolvedPath`) and its own `cause`. */
+  readonly cause?: KnexusError;
+}
+
 /** What `loadConfigured()` (and so `registry.initialize()`) resolves with. */
 export interface PluginInitializeResult {
   /** Active plugins after loading. */
   readonly pluginCount: number;
+  /** Config keys of the entries loaded by this call, in config order. */
   readonly loadedPlugins: readonly string[];
-  readonly failedPlugins: readonly PluginFailure[];
+  /** Config keys of the entries that failed, with their errors, in config order. */
+  readonly failedPlugins: readonly PluginLoadFailure[];
 }
 
 /** What `shutdown()` resolves with. */

@@ -1,7 +1,10 @@
 import pTimeout from 'p-timeout';
 import type { KnexusError } from '../errors.js';
 import { importPluginModule } from './import-plugin-module.js';
+import { checkKnexusRange } from './check-knexus-range.js';
 import { pickPluginExport } from './pick-plugin-export.js';
+import { applyConfigSchema } from './plugin-config-schema.js';
+import { declared } from './plugin-declarations.js';
 import { importFailedError, initFailedError, invalidPluginError } from './plugin-errors.js';
 import { PluginRecord, type PluginOrigin } from './plugin-record.js';
 import type { Plugin, PluginClass, PluginSource } from './plugin-types.js';
@@ -83,5 +86,10 @@ export async function preparePlugin(source: PluginSource, options: PrepareOption
     throw invalidPluginError(errorSource, `Plugin must be a class, an object or a module specifier, got ${String(candidate)}`);
   }
   validatePlugin(plugin, errorSource);
-  return new PluginRecord(plugin, origin, config);
+  checkKnexusRange(plugin, errorSource);
+  // The schema (instance or static) is read from the constructed plugin, so errors can name it; the
+  // constructor gets the config as given, `validateConfiguration()` and `initialize()` the checked copy.
+  const schema = declared(plugin, 'configSchema');
+  const effective = schema === undefined ? config : applyConfigSchema(schema, config, { ...errorSource, pluginName: plugin.name, label: key ?? plugin.name });
+  return new PluginRecord(plugin, origin, effective);
 }

@@ -61,7 +61,7 @@ export async function reloadPlugin(
       throw invalidPluginError(record.origin, `Reloading '${name}' loaded a plugin named '${record.name}'`);
     }
     ctx.checkDependencies(record);
-    await activator.activate(record, record.config, timeoutMs - (performance.now() - started), timeoutError, 'stage');
+    await activator.activate(record, timeoutMs - (performance.now() - started), timeoutError, 'stage');
   } catch (error) {
     // Unless the old version was unloaded meanwhile, it gets back any service the new one replaced.
     if (table.get(name) === old) ctx.services.restore(old);

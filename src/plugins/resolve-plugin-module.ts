@@ -36,8 +36,17 @@ export function resolvePluginModule(specifier: string, baseDir: string): string 
   } catch (error) {
     const esmOnly = resolveEsmPackage(specifier, baseDir);
     if (esmOnly !== undefined) return esmOnly;
-    throw error;
+    throw withoutRequireStack(error);
   }
+}
+
+/** Node appends "Require stack: - <baseDir>/noop.js" naming the stand-in file resolution starts from; it is noise here. */
+function withoutRequireStack(error: unknown): unknown {
+  if (error instanceof Error) {
+    error.message = error.message.replace(/\s*Require stack:[\s\S]*$/, '');
+    delete (error as { requireStack?: unknown }).requireStack;
+  }
+  return error;
 }
 
 function resolveFile(path: string): string | undefined {

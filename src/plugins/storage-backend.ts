@@ -17,6 +17,17 @@ export interface StorageBackend {
   delete(namespace: string, key: string): Promise<boolean>;
   /** Keys of the namespace that have not expired at `now`. */
   keys(namespace: string, now: number): Promise<string[]>;
+  /** The stored values of `keys` that exist (expired or not). */
+  getMany(namespace: string, keys: readonly string[]): Promise<Map<string, StoredValue>>;
+  /** Inserts or replaces each entry, all or none. */
+  setMany(namespace: string, entries: readonly (readonly [string, StoredValue])[]): Promise<void>;
+  /** Sets the expiry of a key live at `now`; resolves false when it is missing or expired. */
+  touch(namespace: string, key: string, expiresAt: number | null, now: number): Promise<boolean>;
+  /**
+   * Atomically adds `by` to the number stored under `key` and resolves with the sum; a missing or
+   * expired key counts from 0 and gets `expiresAt`. Throws when the stored value is not a number.
+   */
+  increment(namespace: string, key: string, by: number, expiresAt: number | null, now: number): Promise<number>;
   /** Deletes the whole namespace. */
   clear(namespace: string): Promise<void>;
   /** Releases what the backend opened itself. */

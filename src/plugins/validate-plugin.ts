@@ -1,5 +1,6 @@
 import { HOOK_NAMES } from './hook-map.js';
 import { invalidPluginError, type PluginErrorSource } from './plugin-errors.js';
+import { declared } from './plugin-declarations.js';
 import type { Plugin } from './plugin-types.js';
 
 const REQUIRED_METHODS = ['initialize', 'shutdown', 'getStatus'] as const;
@@ -30,23 +31,22 @@ export function validatePlugin(candidate: unknown, source: PluginErrorSource): a
       throw invalidPluginError(named, `Plugin '${plugin['name']}': ${hook} must be a method, got ${typeof plugin[hook]}`);
     }
   }
-  const order = plugin['order'];
+  const order = declared(plugin, 'order');
   if (order !== undefined && order !== 'pre' && order !== 'post') {
     throw invalidPluginError(named, `Plugin '${plugin['name']}': order must be 'pre' or 'post', got ${String(order)}`);
   }
-  const priority = plugin['priority'];
+  const priority = declared(plugin, 'priority');
   if (priority !== undefined && (typeof priority !== 'number' || Number.isNaN(priority))) {
     throw invalidPluginError(named, `Plugin '${plugin['name']}': priority must be a number`);
   }
-  const deps = plugin['dependencies'];
-  const depsOk =
-    deps === undefined ||
-    (Array.isArray(deps) && deps.every((d) => typeof d === 'string')) ||
-    (deps !== null && typeof deps === 'object' && !Array.isArray(deps) && Object.values(deps).every((r) => typeof r === 'string'));
-  if (!depsOk) {
-    throw invalidPluginError(
-      named,
-      `Plugin '${plugin['name']}': dependencies must be a list of names or an object of name to semver range`,
-    );
+  for (const key of ['dependencies', 'optionalDependencies'] as const) {
+    const deps = declared(plugin, key);
+    const depsOk =
+      deps === undefined ||
+      (Array.isArray(deps) && deps.every((d) => typeof d === 'string')) ||
+      (deps !== null && typeof deps === 'object' && !Array.isArray(deps) && Object.values(deps).every((r) => typeof r === 'string'));
+    if (!depsOk) {
+      throw invalidPluginError(named, `Plugin '${plugin['name']}': ${key} must be a list of names or an object of name to semver range`);
+    }
   }
 }

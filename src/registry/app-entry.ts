@@ -1,6 +1,7 @@
 import type { ConnectionManager } from '../connection/connection-manager.js';
 import type { SharedPool } from '../connection/shared-pool.js';
 import type { ResolvedAppConfig } from './app-config.js';
+import type { PluginDataStatus } from './plugin-data.js';
 import type { AppConfigView, AppState } from './registry-types.js';
 
 /** The registry's record of one app across its lifecycle. */
@@ -17,6 +18,8 @@ export interface AppEntry {
   migrationBatch: number | null;
   seedBatch: number | null;
   registeredAt?: Date;
+  /** What each plugin's own migrations and seeds did in this app, by plugin name. */
+  pluginData?: Map<string, PluginDataStatus>;
   /** The registration or unregistration in progress, so shutdown can wait for it. */
   work?: Promise<unknown> | undefined;
 }

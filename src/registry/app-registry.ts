@@ -5,7 +5,8 @@ import { KnexusError, isKnexusError, toError } from '../errors.js';
 import type { RepairResult } from '../migrations/dirty-state.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { PluginManager } from '../plugins/plugin-manager.js';
-import type { Plugin, PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
+import { expandPluginEntries } from '../plugins/discover-plugins.js';
+import type { Plugin, PluginEntry, PluginInitializeResult, PluginsConfig, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
 import { applyKnexfile, usesKnexfile } from '../knexfile/apply-knexfile.js';
 import { assertAppName } from '../util/identifier.js';
 import type { RunResult } from '../migrations/ledger-types.js';
@@ -14,6 +15,7 @@ import { type RepairOptions, repairApp } from './repair-app.js';
 import type { AppEntry } from './app-entry.js';
 import { assertRegistryOptions } from './assert-registry-options.js';
 import { configView } from './config-view.js';
+import { applyPluginData, purgePluginData } from './plugin-data.js';
 import { registryMetrics } from './registry-metrics.js';
 import { runHealthCycle } from './registry-health.js';
 import type { RegistryContext, ResolvedSettings } from './registry-context.js';
@@ -29,8 +31,8 @@ import { resolveUnregisterOptions, runUnregistration } from './unregister-pipeli
 export interface AppRegistryOptions {
   /** Registry-wide settings. */
   registry?: RegistrySettings;
-  /** Config-driven plugins, loaded by `initialize()`. */
-  plugins?: Readonly<Record<string, PluginEntry>>;
+  /** Config-driven plugins, loaded by `initialize()`; `directory` loads every plugin module of a folder. */
+  plugins?: PluginsConfig;
   /** Options of the registry's PluginManager. */
   pluginManager?: PluginManagerOptions;
   /** Folder that relative paths (migrations, seeds, SQLite files, plugin modules) resolve against; default `process.cwd()`. */
@@ -77,7 +79,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     assertRegistryOptions(options);
     this.#settings = resolveSettings(options.registry);
     this.#baseDir = options.baseDir ?? process.cwd();
-    this.#pluginEntries = Object.freeze({ ...options.plugins });
+    this.#pluginEntries = Object.freeze(expandPluginEntries(options.plugins ?? {}, this.#baseDir));
     this.plugins = new PluginManager(this, { baseDir: this.#baseDir, ...options.pluginManager });
     this.#ctx = {
       settings: this.#settings,
@@ -86,7 +88,16 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
       emit: (event, ...args) => this.#emitSafely(event, args),
       closing: () => this.#shuttingDown !== undefined,
       fail: (appName, operation, error, context) => this.#fail(appName, operation, error, context),
+      pluginData: () => this.plugins.dataSets(),
     };
+    this.plugins.setDataHandler({
+      apply: async (set) => {
+        for (const entry of this.#readyEntries()) await applyPluginData(this.#ctx, entry, set);
+      },
+      purge: async (set) => {
+        for (const entry of this.#readyEntries()) await purgePluginData(entry, set);
+      },
+    });
     this.#monitor = new HealthMonitor(this.#settings.healthCheckInterval, () => this.healthCheck());
   }
 
@@ -304,6 +315,10 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     };
     this.#apps.set(name, entry);
     return entry;
+  }
+
+  #readyEntries(): AppEntry[] {
+    return [...this.#apps.values()].filter((entry) => entry.state === 'ready');
   }
 
   #emitSafely(event: string, args: unknown[]): void {

@@ -6,14 +6,17 @@ export function configView(config: ResolvedAppConfig, target: ConnectionTarget):
   return Object.freeze({
     client: target.client,
     target: Object.freeze({ ...target }),
+    database: Object.freeze({ ...target }),
     schema: config.schema,
     migrations: Object.freeze({
       enabled: config.migrations.enabled,
+      directory: directoryOf(config.migrations.directories),
       directories: config.migrations.directories,
       tableName: config.migrations.tableName,
     }),
     seeds: Object.freeze({
       enabled: config.seeds.enabled,
+      directory: directoryOf(config.seeds.directories),
       directories: config.seeds.directories,
       tableName: config.seeds.tableName,
     }),
@@ -21,4 +24,8 @@ export function configView(config: ResolvedAppConfig, target: ConnectionTarget):
     reusable: config.reusable,
     useConnection: config.useConnection,
   });
+}
+
+function directoryOf(directories: readonly string[]): string | readonly string[] | undefined {
+  return directories.length > 1 ? directories : directories[0];
 }

@@ -10,6 +10,7 @@ import { openSqlite } from '../migrations/sqlite-busy.js';
 import { withConnectRetry } from './connect-retry.js';
 import type { RunResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
+import { applyPluginData } from './plugin-data.js';
 import type { RegistryContext } from './registry-context.js';
 import type { AutoOperationsResult, FailedOperation } from './registry-types.js';
 
@@ -36,6 +37,9 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
 
     await ctx.hooks.dispatch('onAutoOperationsStarted', name, connection, view);
     const autoStarted = performance.now();
+    // Active plugins' own migrations and seeds first (their tables may record what follows), each in its
+    // ledger namespace; a failure is reported, never thrown.
+    for (const set of ctx.pluginData()) await applyPluginData(ctx, entry, set);
     step = 'migrations';
     assertOpen(ctx, name);
     const migrations = entry.config.migrations.enabled ? await autoRun(ctx, name, 'migration', () => connection.migrationRunner.latest()) : null;

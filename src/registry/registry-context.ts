@@ -1,4 +1,5 @@
 import type { LifecycleDispatcher } from '../plugins/hook-map.js';
+import type { PluginDataSet } from '../plugins/plugin-data-set.js';
 import type { AppEntry } from './app-entry.js';
 import type { FailedOperation, RegistryEvents, RegistrySettings } from './registry-types.js';
 
@@ -16,4 +17,6 @@ export interface RegistryContext {
   closing(): boolean;
   /** Reports a failure: an `error` event plus `onOperationFailed` to plugins. */
   fail(appName: string, operation: FailedOperation, error: Error, context?: Record<string, unknown>): Promise<void>;
+  /** The own migrations and seeds of the active plugins, applied to each app after its own. */
+  pluginData(): readonly PluginDataSet[];
 }

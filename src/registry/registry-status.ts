@@ -1,4 +1,5 @@
 import { dictionary } from '../util/dictionary.js';
+import type { PluginDataStatus } from './plugin-data.js';
 import type { PluginManager } from '../plugins/plugin-manager.js';
 import type { AppEntry } from './app-entry.js';
 import type { AppConfigView, AppState, ConnectionTarget, RegistryHealth } from './registry-types.js';
@@ -17,6 +18,8 @@ export interface AppStatus {
   readonly migrations: AppConfigView['migrations'] & { readonly registrationBatch: number | null };
   readonly seeds: AppConfigView['seeds'] & { readonly registrationBatch: number | null };
   readonly models: readonly string[];
+  /** What each active plugin's own migrations and seeds did in this app (namespace `plugin:<name>`). */
+  readonly pluginData: Readonly<Record<string, PluginDataStatus>>;
 }
 
 /** What `registry.getStatus()` returns. */
@@ -54,6 +57,7 @@ export function registryStatus(input: {
       migrations: { ...entry.view.migrations, registrationBatch: entry.migrationBatch },
       seeds: { ...entry.view.seeds, registrationBatch: entry.seedBatch },
       models: entry.connection?.modelNames ?? entry.view.models,
+      pluginData: Object.fromEntries(entry.pluginData ?? []),
     };
   }
   return {

@@ -1,0 +1,82 @@
+import type { ConnectionManager } from '../connection/connection-manager.js';
+import { KnexusError, errorMessage, toError } from '../errors.js';
+import type { RunResult } from '../migrations/ledger-types.js';
+import { MigrationRunner } from '../migrations/migration-runner.js';
+import type { RunnerOptions } from '../migrations/runner-options.js';
+import { SeedRunner } from '../migrations/seed-runner.js';
+import type { PluginDataSet } from '../plugins/plugin-data-set.js';
+import type { AppEntry } from './app-entry.js';
+import type { RegistryContext } from './registry-context.js';
+
+/** What one plugin's migrations and seeds did in one app, shown in the app's status. */
+export interface PluginDataStatus {
+  /** The ledger key of the plugin's rows, `plugin:<name>`. */
+  readonly namespace: string;
+  readonly migrations: { readonly batch: number | null; readonly applied: readonly string[] } | null;
+  readonly seeds: { readonly batch: number | null; readonly applied: readonly string[] } | null;
+  /** Why they could not be applied, if they could not. */
+  readonly error?: string;
+}
+
+function runnerOptions(entry: AppEntry, connection: ConnectionManager, set: PluginDataSet, which: 'migrations' | 'seeds'): RunnerOptions {
+  const settings = entry.config[which];
+  return {
+    appName: set.namespace,
+    client: connection.target.client,
+    directories: set[which],
+    tableName: settings.tableName,
+    schema: connection.target.schema,
+    lockTimeout: entry.config.migrations.lockTimeout,
+    drift: settings.drift,
+    context: Object.freeze({ plugin: set.plugin, appName: entry.name }),
+  };
+}
+
+const summary = (result: RunResult | null) => (result === null ? null : { batch: result.batch, applied: result.applied });
+
+/**
+ * Applies a plugin's migrations, then its seeds, in `entry`'s database under the ledger namespace
+ * `plugin:<name>` (the app's ledger tables, a lock of that namespace). A failure is reported
+ * (`error` event, `onOperationFailed` with `{ pluginName }`) and recorded in status, never thrown:
+ * a plugin never stops an app's registration.
+ */
+export async function applyPluginData(ctx: RegistryContext, entry: AppEntry, set: PluginDataSet): Promise<void> {
+  const connection = entry.connection;
+  if (connection === undefined || !set.appliesTo(entry.name)) return;
+  const records = (entry.pluginData ??= new Map());
+  let migrations: RunResult | null = null;
+  let seeds: RunResult | null = null;
+  try {
+    if (set.migrations.length > 0) migrations = await new MigrationRunner(connection.knex, runnerOptions(entry, connection, set, 'migrations')).latest();
+    if (set.seeds.length > 0) seeds = await new SeedRunner(connection.knex, runnerOptions(entry, connection, set, 'seeds')).run();
+    records.set(set.pluginName, { namespace: set.namespace, migrations: summary(migrations), seeds: summary(seeds) });
+  } catch (thrown) {
+    const error = new KnexusError(
+      'KNEXUS_ERR_PLUGIN_DATA',
+      `Plugin '${set.pluginName}' could not apply its ${migrations === null && set.migrations.length > 0 ? 'migrations' : 'seeds'} ` +
+        `to app '${entry.name}': ${errorMessage(connection.scrub(toError(thrown)))}`,
+      { appName: entry.name, pluginName: set.pluginName, phase: 'plugin-data' },
+      connection.scrub(thrown),
+    );
+    records.set(set.pluginName, { namespace: set.namespace, migrations: summary(migrations), seeds: summary(seeds), error: error.message });
+    await ctx.fail(entry.name, 'migrations', error, { pluginName: set.pluginName, namespace: set.namespace });
+  }
+}
+
+/** Undoes a plugin's seeds, then its migrations, in `entry`'s database (unload with `purgeData`); throws on failure. */
+export async function purgePluginData(entry: AppEntry, set: PluginDataSet): Promise<void> {
+  const connection = entry.connection;
+  if (connection === undefined || !set.appliesTo(entry.name)) return;
+  try {
+    if (set.seeds.length > 0) await new SeedRunner(connection.knex, runnerOptions(entry, connection, set, 'seeds')).rollback({ all: true });
+    if (set.migrations.length > 0) await new MigrationRunner(connection.knex, runnerOptions(entry, connection, set, 'migrations')).rollback({ all: true });
+  } catch (thrown) {
+    throw new KnexusError(
+      'KNEXUS_ERR_PLUGIN_DATA',
+      `Could not roll back the migrations and seeds of plugin '${set.pluginName}' in app '${entry.name}': ${errorMessage(connection.scrub(toError(thrown)))}`,
+      { appName: entry.name, pluginName: set.pluginName, phase: 'purge' },
+      connection.scrub(thrown),
+    );
+  }
+  entry.pluginData?.delete(set.pluginName);
+}

@@ -1,0 +1,92 @@
+// Shapes the spec promises plugin authors: coded errors for bad options, initialize()'s result,
+// getAllApps() items, the hook config view, and clean import errors.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AppRegistry, KnexusError, PluginManager, definePlugin, type AppConfigView } from '../src/index.js';
+import { createDatabase, type TestDatabase } from './support/databases.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, 'fixtures', 'plugins');
+const basicMigrations = join(here, 'fixtures', 'migrations-basic');
+const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
+const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
+
+describe('spec compatibility', () => {
+  let registry: AppRegistry | undefined;
+  let db: TestDatabase | null;
+  beforeAll(async () => {
+    db = await createDatabase('pg');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  afterEach(async () => {
+    await registry?.shutdown();
+    registry = undefined;
+  });
+
+  it('null or non-object options are coded errors naming the option', () => {
+    const attempt = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    expect(attempt(() => new AppRegistry(null as never))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'new AppRegistry(options)' });
+    expect(attempt(() => new AppRegistry({ registry: null as never }))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'registry' });
+    expect(attempt(() => new AppRegistry({ plugins: 'audit' as never }))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'plugins' });
+    expect(attempt(() => new PluginManager(null as never))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'appRegistry' });
+    const host = new AppRegistry();
+    expect(attempt(() => new PluginManager(host, null as never))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'pluginManager' });
+    expect(attempt(() => new PluginManager(host, null as never))).toBeInstanceOf(KnexusError);
+  });
+
+  it("initialize() keeps the spec's shape: config keys on both lists, failures as { name, error: string, code, cause }", async () => {
+    registry = new AppRegistry({
+      baseDir: fixtures,
+      plugins: {
+        renamed: { module: '../spec-examples/my-custom-plugin.mjs' },
+        nowhere: { module: 'knexus-no-such-package' },
+      },
+    });
+    const result = await registry.initialize();
+    expect(result.loadedPlugins).toEqual(['renamed']);
+    expect(registry.getPlugin('my-plugin')).toBeDefined();
+    expect(result.failedPlugins).toEqual([
+      { name: 'nowhere', error: expect.any(String), code: 'KNEXUS_ERR_PLUGIN_IMPORT', cause: expect.any(KnexusError) },
+    ]);
+    const [failure] = result.failedPlugins;
+    expect(failure?.error).toContain("Failed to import plugin module 'knexus-no-such-package'");
+    expect(failure?.cause).toMatchObject({ pluginName: 'nowhere', module: 'knexus-no-such-package' });
+    // Node's "Require stack" (naming a stand-in file knexus resolves from) is not part of the message.
+    expect(failure?.error).not.toContain('Require stack');
+    expect(failure?.error).not.toContain('noop.js');
+  });
+
+  it('getAllApps() items carry the name and a connection, as the spec reads them', async () => {
+    registry = new AppRegistry();
+    const app = await registry.registerApp('shop', { database: memory() });
+    const [first] = registry.getAllApps();
+    expect(first?.name).toBe('shop');
+    expect(first?.connection).toBe(app);
+    expect(first?.connection.knex).toBe(app.knex);
+  });
+
+  it('hooks see config.database (never the password) and config.migrations.directory', async (t) => {
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+    const seen: AppConfigView[] = [];
+    registry = new AppRegistry();
+    await registry.loadPlugin(definePlugin({ ...base, name: 'spy', onAppRegistrationStarted: (_app, config) => void seen.push(config) }));
+    const database = db.config();
+    const connection = { ...(database.connection as Record<string, unknown>), password: 'hunter2-secret' };
+    await registry.registerApp('tenant', { database: { ...database, connection }, migrations: { directory: basicMigrations } });
+    expect(seen[0]?.database).toEqual({ client: 'pg', host: '127.0.0.1', port: 5432, user: 'postgres', database: db.name });
+    expect(seen[0]?.migrations.directory).toBe(basicMigrations);
+    expect(seen[0]?.seeds.directory).toBeUndefined();
+    expect(JSON.stringify(seen[0])).not.toContain('hunter2-secret');
+    await registry.unregisterApp('tenant');
+  });
+});
