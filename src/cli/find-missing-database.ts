@@ -31,7 +31,7 @@ export async function findMissingDatabase(app: ConfiguredApp, cwd = process.cwd(
 async function schemaExists(app: ConfiguredApp, database: NonNullable<ConfiguredApp['resolved']['database']>, schema: string): Promise<boolean> {
   const scrubber = new SecretScrubber(collectSecrets(database.connection));
   // One connection, no search path: this knex only reads the catalog.
-  const knex = createKnex({ ...database, pool: { min: 0, max: 1 } }, undefined, scrubber);
+  const knex = createKnex({ ...database, pool: { min: 0, max: 1 } }, scrubber, { schema: undefined, searchPath: [], idleTimeout: 0 });
   try {
     const rows = await knex.select('schema_name').from('information_schema.schemata').where('schema_name', schema);
     return rows.length > 0;

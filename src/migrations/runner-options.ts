@@ -15,4 +15,12 @@ export interface RunnerOptions {
   readonly lockTimeout: number;
   /** `error` refuses to apply anything when an applied file changed or vanished; `warn` and `ignore` proceed and report it. */
   readonly drift: DriftPolicy;
+  /**
+   * Admits one lock session at a time per free slot (a shared pool's `p-limit`), so apps migrating at once
+   * never hold every pooled connection; default: no bound.
+   */
+  readonly gate?: SessionGate | undefined;
 }
+
+/** Runs `work` when a slot is free (p-limit's call signature). */
+export type SessionGate = <T>(work: () => Promise<T>) => Promise<T>;

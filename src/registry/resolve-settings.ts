@@ -8,7 +8,11 @@ export const REGISTRY_DEFAULTS: ResolvedSettings = Object.freeze({
   healthCheckInterval: 0,
   healthCheckTimeout: 5_000,
   degradedLatency: 1_000,
+  idleTimeout: 30_000,
+  migrationConcurrency: 0,
 });
+
+const COUNTS: readonly string[] = ['migrationConcurrency'];
 
 /** Validates `new AppRegistry({ registry })` settings and applies defaults; unknown keys and bad values are coded errors. */
 export function resolveSettings(input: RegistrySettings | undefined): ResolvedSettings {
@@ -23,8 +27,10 @@ export function resolveSettings(input: RegistrySettings | undefined): ResolvedSe
   for (const key of Object.keys(REGISTRY_DEFAULTS) as (keyof ResolvedSettings)[]) {
     const value = input?.[key];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid registry setting '${key}': expected a non-negative number of milliseconds`, {
+    const count = COUNTS.includes(key);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (count && !Number.isInteger(value))) {
+      const expected = count ? 'a non-negative integer (0 derives it from the pool size)' : 'a non-negative number of milliseconds';
+      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid registry setting '${key}': expected ${expected}`, {
         field: `registry.${key}`,
       });
     }
