@@ -30,10 +30,7 @@ export class SchemaRouter {
   /** The statement that puts a connection back into the owner's state. */
   readonly ownerRoute: string;
   readonly #run: RawRunner;
-  readonly #current = new WeakMap<object, { readonly route: string | typeof UNKNOWN; readonly epoch: number }>();
-  /** Routes whose schema was dropped, with the epoch of the drop: connections switched before it must switch again. */
-  readonly #dropped = new Map<string, number>();
-  #epoch = 0;
+  readonly #current = new WeakMap<object, string | typeof UNKNOWN>();
 
   constructor(client: 'pg' | 'mysql2', ownerRoute: string) {
     this.#run = RUN_RAW[client];
@@ -62,25 +59,13 @@ export class SchemaRouter {
 
   /** True when `connection` must run `route` before the app that wants it may use it. */
   needsSwitch(connection: object, route: string): boolean {
-    const current = this.#current.get(connection);
-    if (current === undefined) return route !== this.ownerRoute;
-    if (current.route !== route) return true;
-    const dropped = this.#dropped.get(route);
-    return dropped !== undefined && dropped >= current.epoch;
+    return (this.#current.get(connection) ?? this.ownerRoute) !== route;
   }
 
   /** Switches `connection` to `route`; on failure the connection's state is unknown, so every next user switches it. */
   async switch(connection: object, route: string): Promise<void> {
-    this.#current.set(connection, { route: UNKNOWN, epoch: this.#epoch });
+    this.#current.set(connection, UNKNOWN);
     await this.#run(connection, route);
-    this.#current.set(connection, { route, epoch: ++this.#epoch });
-  }
-
-  /**
-   * Forgets every connection switched to `route`: its schema was dropped (a MySQL connection whose
-   * database is dropped is left on no database at all), so the next user of such a connection switches again.
-   */
-  invalidate(route: string): void {
-    this.#dropped.set(route, ++this.#epoch);
+    this.#current.set(connection, route);
   }
 }

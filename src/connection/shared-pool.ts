@@ -88,11 +88,6 @@ export class SharedPool {
     return knex;
   }
 
-  /** Connections left on `route` must switch again before use (their schema was dropped). */
-  invalidateRoute(route: string): void {
-    this.#router?.invalidate(route);
-  }
-
   /** Removes a user; returns true when it was the last one (the pool should close). */
   release(appName: string): boolean {
     this.#users.delete(appName);

@@ -1,5 +1,4 @@
 import { dropSchema, foreignTables, otherLedgerApps } from '../connection/schema-admin.js';
-import { SchemaRouter } from '../connection/schema-router.js';
 import { KnexusError, toError } from '../errors.js';
 import type { RollbackResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
@@ -73,8 +72,9 @@ async function removeSchema(entry: AppEntry, force: boolean): Promise<void> {
       );
     }
   }
+  // Through the owner's knex, whose connection is back on the owner's schema first: sessions still on the
+  // dropped schema keep its name (PostgreSQL search_path, MySQL default database) and work again if it is recreated.
   await dropSchema(pool.knex, client, schema);
-  pool.invalidateRoute(SchemaRouter.route(client, schema, config.searchPath));
 }
 
 function hasSomethingToUndo(entry: AppEntry, options: UnregisterOptions): boolean {
