@@ -87,4 +87,15 @@ describe.each(['pg', 'mariadb'] as const)('concurrent registration on one shared
     }
     await registry.shutdown();
   });
+
+  it('does not deadlock a pool of one connection when 10 apps migrate at once', { timeout: 60_000 }, async (t) => {
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+    const registry = new AppRegistry();
+    await registry.registerApp('main', { database: db.config({ pool: { max: 1 } }), reusable: true });
+    const apps = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => registry.registerApp(`one${i}`, { useConnection: 'main', schema: tenantSchema(db!, `one${i}`), migrations: TENANT_MIGRATIONS })),
+    );
+    for (const [i, app] of apps.entries()) expect(await currentSchema(app.knex, dialect)).toBe(tenantSchema(db, `one${i}`));
+    await registry.shutdown();
+  });
 });
