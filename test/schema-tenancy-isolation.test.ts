@@ -124,4 +124,28 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
     ]);
     expect((await a.migrationStatus()).applied.map((m) => m.name)).toEqual(['001_notes.mjs', '002_tags.mjs']);
   });
+
+  it('when the server refuses another connection, an app switches a free one instead of failing', async (t) => {
+    if (!db || dialect !== 'pg') return t.skip(); // a per-role connection limit is PostgreSQL's
+    const role = `knexus_lim_${db.name.slice(-8)}`;
+    await db.knex.raw(`create role ${role} login connection limit 1`);
+    await db.knex.raw(`grant all on database ${db.name} to ${role}`);
+    try {
+      registry = new AppRegistry();
+      const config = db.config({ pool: { max: 3 } });
+      const main = await registry.registerApp('main', { database: { ...config, connection: { ...(config.connection as object), user: role } }, reusable: true });
+      await main.knex.raw(`create schema lim_a authorization ${role}`);
+      await main.knex.raw(`create schema lim_b authorization ${role}`);
+      const a = await registry.registerApp('a', { useConnection: 'main', schema: 'lim_a' });
+      const b = await registry.registerApp('b', { useConnection: 'main', schema: 'lim_b' });
+      for (let i = 0; i < 3; i++) {
+        expect(await currentSchema(a.knex, dialect)).toBe('lim_a');
+        expect(await currentSchema(b.knex, dialect)).toBe('lim_b');
+      }
+      await registry.shutdown();
+    } finally {
+      await db.knex.raw(`drop owned by ${role}`);
+      await db.knex.raw(`drop role ${role}`);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
+import { acquireWithAffinity } from './prefer-own-route.js';
 import type { SchemaRouter } from './schema-router.js';
 
 /** The parts of knex's client this module relies on (knex 3: lib/client.js). */
@@ -47,60 +48,15 @@ function routedClass(Base: Dialect): Dialect {
 
       override acquireConnection(): Promise<object> {
         const route = this[ROUTE];
-        const restore = route === undefined ? undefined : preferOwnRoute(this.pool, route.router, route.route);
-        // knex's acquireConnection calls tarn's acquire() before its first await, so the lists are back at once.
-        const acquired = super.acquireConnection();
-        restore?.();
         // knex's transaction clients are built from this prototype without a route; they never acquire.
-        return route === undefined ? acquired : acquired.then((connection) => enter(this, route.router, route.route, connection));
+        if (route === undefined) return super.acquireConnection();
+        const acquire = () => super.acquireConnection();
+        return acquireWithAffinity(this.pool, route.router, route.route, acquire).then((connection) => enter(this, route.router, route.route, connection));
       }
     } as unknown as Dialect;
     routedClasses.set(Base, Routed);
   }
   return Routed;
-}
-
-/** The parts of tarn's pool (knex's pool) that affinity reads; tarn hands out `free.pop()`. */
-interface TarnLists {
-  readonly max?: number;
-  readonly free?: { readonly resource: object }[];
-  readonly used?: readonly unknown[];
-  readonly pendingCreates?: readonly unknown[];
-  readonly pendingAcquires?: readonly unknown[];
-}
-
-/**
- * Affinity, called right before knex's (synchronous) `pool.acquire()`: when the connection tarn would
- * hand out next is on another route, swap in a free one on this route; if there is none and the pool is
- * below its max, hide the free ones for that one call so tarn opens a connection instead of this app
- * switching one that another app is likely to want back; if the pool is full, hand out the least
- * recently released one. Returns what undoes the hiding.
- *
- * Purely an optimization: if tarn's internals ever differ, nothing is changed and the switch still happens.
- */
-function preferOwnRoute(pool: unknown, router: SchemaRouter, route: string): (() => void) | undefined {
-  const { max, free, used, pendingCreates, pendingAcquires } = (pool ?? {}) as TarnLists;
-  if (!Array.isArray(free) || free.length === 0 || !Array.isArray(used) || !Array.isArray(pendingCreates) || !Array.isArray(pendingAcquires)) return undefined;
-  // With acquires already waiting, the next free connection goes to one of them, not to us.
-  if (pendingAcquires.length > 0) return undefined;
-  const last = free.length - 1;
-  if (!router.needsSwitch(free[last]!.resource, route)) return undefined;
-  for (let i = last - 1; i >= 0; i--) {
-    if (!router.needsSwitch(free[i]!.resource, route)) {
-      [free[i], free[last]] = [free[last]!, free[i]!];
-      return undefined;
-    }
-  }
-  if (typeof max !== 'number' || free.length + used.length + pendingCreates.length >= max) {
-    // The pool is full: switch the least recently released connection (an LRU eviction), not the one
-    // another app released a moment ago and probably wants back.
-    [free[0], free[last]] = [free[last]!, free[0]!];
-    return undefined;
-  }
-  const hidden = free.splice(0);
-  return () => {
-    free.unshift(...hidden);
-  };
 }
 
 async function enter(client: PooledClient, router: SchemaRouter, route: string, connection: object): Promise<object> {
@@ -143,9 +99,8 @@ export function routeOwner(base: Knex, router: SchemaRouter): void {
   const client = base.client as unknown as PooledClient;
   const acquire = Object.getPrototypeOf(client).acquireConnection as PooledClient['acquireConnection'];
   (client as { acquireConnection: PooledClient['acquireConnection'] }).acquireConnection = function (this: PooledClient) {
-    const restore = preferOwnRoute(this.pool, router, router.ownerRoute);
-    const acquired = acquire.call(this);
-    restore?.();
-    return acquired.then((connection) => enter(this, router, router.ownerRoute, connection));
+    return acquireWithAffinity(this.pool, router, router.ownerRoute, () => acquire.call(this)).then((connection) =>
+      enter(this, router, router.ownerRoute, connection),
+    );
   };
 }

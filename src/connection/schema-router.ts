@@ -3,6 +3,9 @@ import type { ClientName } from '../registry/app-config.js';
 /** Marks a connection whose session state is not known (a switch failed half way). */
 const UNKNOWN = Symbol('unknown schema');
 
+/** How long affinity switches rather than opens connections after opening one failed. */
+const GROWTH_BACKOFF_MS = 5_000;
+
 type RawRunner = (connection: unknown, sql: string) => Promise<void>;
 
 // The switch goes straight to the driver: it is knexus's bookkeeping, not the app's query, so it neither
@@ -31,6 +34,7 @@ export class SchemaRouter {
   readonly ownerRoute: string;
   readonly #run: RawRunner;
   readonly #current = new WeakMap<object, string | typeof UNKNOWN>();
+  #growthBlockedUntil = 0;
 
   constructor(client: 'pg' | 'mysql2', ownerRoute: string) {
     this.#run = RUN_RAW[client];
@@ -60,6 +64,16 @@ export class SchemaRouter {
   /** True when `connection` must run `route` before the app that wants it may use it. */
   needsSwitch(connection: object, route: string): boolean {
     return (this.#current.get(connection) ?? this.ownerRoute) !== route;
+  }
+
+  /** False for a while after opening a connection for affinity failed: switching is then the only way. */
+  mayGrow(): boolean {
+    return performance.now() >= this.#growthBlockedUntil;
+  }
+
+  /** Opening a connection instead of switching one failed; do not try that again for the next 5 seconds. */
+  growthFailed(): void {
+    this.#growthBlockedUntil = performance.now() + GROWTH_BACKOFF_MS;
   }
 
   /** Switches `connection` to `route`; on failure the connection's state is unknown, so every next user switches it. */

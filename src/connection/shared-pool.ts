@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { KnexusError } from '../errors.js';
 import type { ConnectionTarget } from '../registry/registry-types.js';
 import { routedKnex, routeOwner } from './routed-knex.js';
 import { SchemaRouter } from './schema-router.js';
@@ -99,7 +100,11 @@ export class SharedPool {
     if (this.#router !== undefined) return this.#router;
     const client = this.target.client;
     if (this.#ownerRoute === undefined || client === 'better-sqlite3') {
-      throw new Error(`The pool of '${this.owner}' cannot route schemas`);
+      // The registry checks this before registering (assertTenantFits); reaching it is a knexus bug.
+      throw new KnexusError('KNEXUS_ERR_USE_CONNECTION', `The pool of '${this.owner}' cannot switch schemas (SQLite, or MySQL without a database)`, {
+        appName: this.owner,
+        field: 'schema',
+      });
     }
     this.#router = new SchemaRouter(client, this.#ownerRoute);
     routeOwner(this.knex, this.#router);
