@@ -148,4 +148,20 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
       await db.knex.raw(`drop role ${role}`);
     }
   });
+
+  it('switches a connection only when it is on another schema (MariaDB counts USE per session)', async (t) => {
+    if (!db || dialect !== 'mariadb') return t.skip(); // PostgreSQL keeps no per-session count of SET statements
+    const { a, b } = await twoTenants(1);
+    const changes = async (app: ConnectionManager) => {
+      const [rows] = (await app.knex.raw("show session status like 'Com_change_db'")) as [{ Value: string }[]];
+      return Number(rows[0]!.Value);
+    };
+    const first = await changes(a);
+    expect(await changes(a)).toBe(first);
+    expect(await changes(a)).toBe(first);
+    await b.knex.raw('select 1');
+    // One switch to b, one back to a: the pool's only connection moved twice, and not once more.
+    expect(await changes(a)).toBe(first + 2);
+    expect(await changes(a)).toBe(first + 2);
+  });
 });
