@@ -59,8 +59,12 @@ function routedClass(Base: Dialect): Dialect {
   return Routed;
 }
 
-async function enter(client: PooledClient, router: SchemaRouter, route: string, connection: object): Promise<object> {
-  if (!router.needsSwitch(connection, route)) return connection;
+/** The connection, switched to `route` first if it is elsewhere (synchronous when it is not: the hot path). */
+function enter(client: PooledClient, router: SchemaRouter, route: string, connection: object): object | Promise<object> {
+  return router.needsSwitch(connection, route) ? switchOrRelease(client, router, route, connection) : connection;
+}
+
+async function switchOrRelease(client: PooledClient, router: SchemaRouter, route: string, connection: object): Promise<object> {
   try {
     await router.switch(connection, route);
   } catch (error) {
