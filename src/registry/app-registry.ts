@@ -6,8 +6,7 @@ import { HealthMonitor } from '../health/health-monitor.js';
 import { PluginManager } from '../plugins/plugin-manager.js';
 import type { Plugin, PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
 import { assertAppName } from '../util/identifier.js';
-import type { SharedPool } from '../connection/shared-pool.js';
-import type { AppConfig, ResolvedAppConfig } from './app-config.js';
+import type { AppConfig } from './app-config.js';
 import type { AppEntry } from './app-entry.js';
 import { configView } from './config-view.js';
 import { registryMetrics } from './registry-metrics.js';
@@ -17,6 +16,7 @@ import { runShutdown } from './registry-shutdown.js';
 import { registryStatus, type RegistryStatus } from './registry-status.js';
 import type { FailedOperation, RegistryEvents, RegistryHealth, RegistrySettings, ShutdownResult, UnregisterOptions } from './registry-types.js';
 import { resolveAppConfig } from './resolve-app-config.js';
+import { assertCanLeave, assertTenantFits } from './tenant-rules.js';
 import { resolveSettings } from './resolve-settings.js';
 import { runRegistration, useConnectionError } from './register-pipeline.js';
 import { resolveUnregisterOptions, runUnregistration } from './unregister-pipeline.js';
@@ -276,36 +276,6 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   async #fail(appName: string, operation: FailedOperation, error: Error, context: Record<string, unknown> = {}): Promise<void> {
     this.#emitSafely('error', [{ component: 'AppRegistry', phase: operation, appName, error }]);
     await this.plugins.dispatch('onOperationFailed', appName, operation, error, Object.freeze({ ...context }));
-  }
-}
-
-/** Refuses, before anything changes, an owner leaving its tenants without a pool and a dropSchema without a schema. */
-function assertCanLeave(entry: AppEntry, options: UnregisterOptions): void {
-  const { name, pool } = entry;
-  if (pool !== undefined && pool.owner === name && pool.tenants.length > 0) {
-    const tenants = pool.tenants;
-    throw new KnexusError(
-      'KNEXUS_ERR_POOL_IN_USE',
-      `App '${name}' owns the pool that ${tenants.length} app(s) with their own schema still use (${tenants.slice(0, 5).join(', ')}${tenants.length > 5 ? ', …' : ''}). Unregister them first.`,
-      { appName: name, details: { tenants: tenants.length, first: tenants.slice(0, 10) } },
-    );
-  }
-  if (options.dropSchema && entry.config.schema === undefined) {
-    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `App '${name}' has no schema to drop: dropSchema needs an app registered with schema`, {
-      appName: name,
-      field: 'dropSchema',
-    });
-  }
-}
-
-/** An app with its own schema on a shared pool needs a pool that can switch schemas, and PostgreSQL for `searchPath`. */
-function assertTenantFits(name: string, config: ResolvedAppConfig, pool: SharedPool): void {
-  const { client } = pool.target;
-  const invalid = (field: string, message: string) => new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid config for app '${name}': ${message}`, { appName: name, field });
-  if (client === 'better-sqlite3') throw invalid('schema', `'schema' is only supported on PostgreSQL and MySQL/MariaDB, and '${pool.owner}' uses SQLite`);
-  if (client !== 'pg' && config.searchPath.length > 0) throw invalid('searchPath', `'searchPath' is only supported on PostgreSQL`);
-  if (!pool.routable) {
-    throw useConnectionError(name, pool.owner, 'names no default database to switch its connections back to (set database.connection.database)');
   }
 }
 
