@@ -40,6 +40,25 @@ describe('knexus status', () => {
     }
   });
 
+  it('reports an app with its own schema on a shared pool as missing while its schema does not exist, without creating it', async () => {
+    const pg = await createDatabase('pg');
+    if (pg === null) return;
+    try {
+      const url = `postgres://${PG.user}@${PG.host}:${PG.port}/${pg.name}`;
+      writeFileSync(
+        join(project.dir, 'registry.config.ts'),
+        `export default { apps: { main: { database: { client: 'pg', connection: '${url}' }, reusable: true }, ` +
+          `shop: { useConnection: 'main', schema: 'tenant_shared', migrations: { directory: './migrations' } } } };`,
+      );
+      const run = await runJson(['status'], { cwd: project.dir });
+      expect(run.code).toBe(0);
+      expect(run.json['apps']['shop']).toMatchObject({ state: 'missing', missing: 'schema not found: tenant_shared' });
+      expect(await pg.knex('information_schema.schemata').where('schema_name', 'tenant_shared')).toEqual([]);
+    } finally {
+      await pg.drop();
+    }
+  });
+
   it('exits quietly when the reader of its output goes away (knexus status | head)', async () => {
     const child = startCli(['status'], { cwd: project.dir });
     child.stdout!.destroy();

@@ -130,7 +130,11 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
     if (previous !== undefined && previous !== knex) this.#unwatchApp(appName);
     let watch = this.#watches.get(knex);
     if (watch === undefined) {
-      const owner = connection.owner;
+      // One watch per knex instance, named after the app that owns it: the pool owner for apps sharing its
+      // knex, the app itself when it has a knex of its own on a shared pool (useConnection + schema).
+      const registry = this.#registry;
+      const ownerKnex = registry?.hasApp(connection.owner) ? registry.getApp(connection.owner).knex : knex;
+      const owner = knex === ownerKnex ? connection.owner : appName;
       const stats = new QueryStats(this.#options!.sampleSize);
       const apps = new Set<string>();
       const tap = new KnexQueryTap(knex, (query) => this.#observe(owner, apps, stats, query));

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppRegistry, type HealthReport } from '../../src/index.js';
+import { createDatabase } from '../../test/support/databases.js';
 import { brokenApp, notesApp, pluginModule } from '../test-fixtures/apps.js';
 import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
 import QueryMonitorPlugin, { SLOW_QUERY_EVENT, type QueryStatsSnapshot, type SlowQueryEvent } from './index.js';
@@ -81,6 +82,33 @@ describe('query-monitor plugin', () => {
     expect(knex.listenerCount('query')).toBe(0);
     expect(knex.listenerCount('query-response')).toBe(0);
     expect(monitor.getStatus()).toMatchObject({ apps: {} });
+  });
+
+  it('counts each app with its own schema on a shared pool under its own name', async (t) => {
+    const db = await createDatabase('pg');
+    if (db === null) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+    try {
+      registry = new AppRegistry({ plugins: { 'query-monitor': { module: pluginModule('query-monitor') } } });
+      await registry.initialize();
+      await registry.registerApp('main', { database: db.config(), reusable: true });
+      const a = await registry.registerApp('qa', { useConnection: 'main', schema: 'qa' });
+      const b = await registry.registerApp('qb', { useConnection: 'main', schema: 'qb' });
+      const monitor = registry.getPlugin('query-monitor') as QueryMonitorPlugin;
+      for (let i = 0; i < 3; i++) await a.knex.raw('select 1');
+      await b.knex.raw('select 1');
+      expect(monitor.getStats('qa')!.queries).toBe(3);
+      expect(monitor.getStats('qb')!.queries).toBe(1);
+      const service = registry.importService<{ metrics(): Promise<string> }>('test', 'metrics:query-monitor');
+      expect(await service.metrics()).toContain('knexus_queries_total{app="qa"} 3');
+      // One app leaving forgets its own series, not the others on the pool.
+      await registry.unregisterApp('qa');
+      const text = await service.metrics();
+      expect(text).not.toContain('app="qa"');
+      expect(text).toContain('knexus_queries_total{app="qb"} 1');
+      await registry.shutdown();
+    } finally {
+      await db.drop();
+    }
   });
 
   it('watches apps registered before it loaded, and forgets a failed registration', async () => {

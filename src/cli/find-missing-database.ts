@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
+import type { Knex } from 'knex';
 import { collectSecrets } from '../connection/connection-target.js';
 import { createKnex } from '../connection/create-knex.js';
 import { SecretScrubber } from '../connection/secret-scrubber.js';
@@ -10,13 +11,17 @@ import { KnexusError, toError } from '../errors.js';
  * Why an app's database is not there yet, or undefined when it is. Registering an app creates what
  * is missing (SQLite makes its file, PostgreSQL apps get `create schema`), so read-only commands
  * ask here first: a SQLite file is looked for on disk, a PostgreSQL schema in
- * `information_schema.schemata` through a short-lived connection. Apps sharing another app's
+ * `information_schema.schemata` through a short-lived connection. An app sharing another app's pool
+ * with a schema of its own is looked up through `shared`, the owner's knex; other apps sharing a
  * connection, and other clients, are never missing. Throws KNEXUS_ERR_CONNECTION_FAILED when the
  * PostgreSQL check cannot connect; its message holds no secret.
  */
-export async function findMissingDatabase(app: ConfiguredApp, cwd = process.cwd()): Promise<string | undefined> {
+export async function findMissingDatabase(app: ConfiguredApp, cwd = process.cwd(), shared?: Knex): Promise<string | undefined> {
   const { database, schema } = app.resolved;
-  if (database === undefined) return undefined;
+  if (database === undefined) {
+    if (schema === undefined || shared === undefined) return undefined;
+    return (await hasSchema(shared, schema)) ? undefined : `schema not found: ${schema}`;
+  }
   if (database.client === 'better-sqlite3') {
     const filename = (database.connection as { filename?: unknown }).filename;
     // In-memory databases, and `file:` URIs left as they are, have no file to look for.
@@ -31,10 +36,9 @@ export async function findMissingDatabase(app: ConfiguredApp, cwd = process.cwd(
 async function schemaExists(app: ConfiguredApp, database: NonNullable<ConfiguredApp['resolved']['database']>, schema: string): Promise<boolean> {
   const scrubber = new SecretScrubber(collectSecrets(database.connection));
   // One connection, no search path: this knex only reads the catalog.
-  const knex = createKnex({ ...database, pool: { min: 0, max: 1 } }, undefined, scrubber);
+  const knex = createKnex({ ...database, pool: { min: 0, max: 1 } }, scrubber, { schema: undefined, searchPath: [], idleTimeout: 0 });
   try {
-    const rows = await knex.select('schema_name').from('information_schema.schemata').where('schema_name', schema);
-    return rows.length > 0;
+    return await hasSchema(knex, schema);
   } catch (error) {
     throw new KnexusError(
       'KNEXUS_ERR_CONNECTION_FAILED',
@@ -45,4 +49,10 @@ async function schemaExists(app: ConfiguredApp, database: NonNullable<Configured
   } finally {
     await knex.destroy();
   }
+}
+
+/** True when `information_schema.schemata` lists `schema` (a PostgreSQL schema or a MySQL database). */
+async function hasSchema(knex: Knex, schema: string): Promise<boolean> {
+  const rows = await knex.select('schema_name').from('information_schema.schemata').where('schema_name', schema);
+  return rows.length > 0;
 }

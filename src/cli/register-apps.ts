@@ -61,7 +61,8 @@ export async function registerApps(registry: AppRegistry, apps: readonly Configu
       }
       progress.start(`${app.name}: connecting`);
       try {
-        const missing = options.existingOnly ? await findMissingDatabase(app) : undefined;
+        const shared = owner !== undefined && registry.hasApp(owner) ? registry.getApp(owner).knex : undefined;
+        const missing = options.existingOnly ? await findMissingDatabase(app, undefined, shared) : undefined;
         if (missing !== undefined) {
           progress.succeed(`${app.name}: missing (${missing})`);
           outcomes.push({ name: app.name, ok: false, missing, durationMs: performance.now() - started });

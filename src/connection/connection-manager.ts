@@ -40,6 +40,8 @@ export class ConnectionManager {
   /** The app's name. */
   readonly name: string;
   readonly #pool: SharedPool;
+  readonly #knex: Knex;
+  readonly #target: ConnectionTarget;
   readonly #config: ResolvedAppConfig;
   readonly #models: ModelCatalog;
   readonly #health: PoolCheckOptions;
@@ -48,18 +50,30 @@ export class ConnectionManager {
   #seeds: SeedRunner | undefined;
 
   /** @internal Built by the AppRegistry. */
-  constructor(name: string, pool: SharedPool, config: ResolvedAppConfig, health: PoolCheckOptions, observer: OperationObserver) {
+  constructor(
+    name: string,
+    pool: SharedPool,
+    handle: { readonly knex: Knex; readonly target: ConnectionTarget },
+    config: ResolvedAppConfig,
+    health: PoolCheckOptions,
+    observer: OperationObserver,
+  ) {
     this.name = name;
     this.#pool = pool;
+    this.#knex = handle.knex;
+    this.#target = handle.target;
     this.#config = config;
     this.#health = health;
     this.#observer = observer;
-    this.#models = new ModelCatalog(name, pool.knex);
+    this.#models = new ModelCatalog(name, handle.knex);
   }
 
-  /** The app's knex instance (shared with other apps when it uses `useConnection`). */
+  /**
+   * The app's knex instance: shared with other apps when it uses `useConnection` alone; its own instance
+   * on the shared pool, switching connections to its schema, when it uses `useConnection` with `schema`.
+   */
   get knex(): Knex {
-    return this.#pool.knex;
+    return this.#knex;
   }
 
   /** The spec's `app.connection` (as `getAllApps()` items are read): this manager itself. */
@@ -69,7 +83,7 @@ export class ConnectionManager {
 
   /** Where the connection points, without secrets. */
   get target(): ConnectionTarget {
-    return this.#pool.target;
+    return this.#target;
   }
 
   /** The app that opened the physical pool (itself unless it shares another app's). */
@@ -237,9 +251,10 @@ export class ConnectionManager {
           ? { tableName: migrations.knexTableName, import: migrations.importKnexHistory, schema: migrations.knexSchemaName }
           : undefined,
       tableName: settings.tableName,
-      schema: this.#pool.target.schema,
+      schema: this.#target.schema,
       lockTimeout: migrations.lockTimeout,
       drift: settings.drift,
+      gate: this.#pool.limit,
     };
   }
 

@@ -1,6 +1,23 @@
 import type { Knex } from 'knex';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { KnexusError } from '../errors.js';
 import type { ConnectionTarget } from '../registry/registry-types.js';
+import { routedKnex, routeOwner } from './routed-knex.js';
+import { SchemaRouter } from './schema-router.js';
 import type { SecretScrubber } from './secret-scrubber.js';
+
+/** How a SharedPool is set up, beside its knex instance. */
+export interface SharedPoolOptions {
+  /** Other apps may share it with `useConnection`. */
+  readonly reusable: boolean;
+  /**
+   * The statement that puts a connection back into the owner's schema state (`reset search_path`,
+   * `use db`); undefined when apps with their own schema cannot share this pool (SQLite, MySQL without a database).
+   */
+  readonly ownerRoute: string | undefined;
+  /** How many apps on this pool may run migrations or seeds at once; 0 derives it from the pool's size. */
+  readonly migrationConcurrency: number;
+}
 
 /** One physical connection pool and the apps using it; closed when the last user leaves. */
 export class SharedPool {
@@ -9,15 +26,22 @@ export class SharedPool {
   readonly target: ConnectionTarget;
   readonly scrubber: SecretScrubber;
   readonly reusable: boolean;
+  /** Runs one migration or seed session at a time per slot, so sessions never take every pooled connection. */
+  readonly limit: LimitFunction;
+  readonly #ownerRoute: string | undefined;
   readonly #users = new Set<string>();
+  readonly #tenants = new Set<string>();
+  #router: SchemaRouter | undefined;
   #everShared = false;
 
-  constructor(owner: string, knex: Knex, target: ConnectionTarget, scrubber: SecretScrubber, reusable: boolean) {
+  constructor(owner: string, knex: Knex, target: ConnectionTarget, scrubber: SecretScrubber, options: SharedPoolOptions) {
     this.owner = owner;
     this.knex = knex;
     this.target = target;
     this.scrubber = scrubber;
-    this.reusable = reusable;
+    this.reusable = options.reusable;
+    this.#ownerRoute = options.ownerRoute;
+    this.limit = pLimit(options.migrationConcurrency > 0 ? options.migrationConcurrency : defaultConcurrency(knex));
     this.#users.add(owner);
   }
 
@@ -29,6 +53,16 @@ export class SharedPool {
   /** Names of the apps using this pool. */
   get users(): readonly string[] {
     return [...this.#users];
+  }
+
+  /** Names of the apps on this pool with a schema of their own (not the owner). */
+  get tenants(): readonly string[] {
+    return [...this.#tenants];
+  }
+
+  /** True when apps with a schema of their own can share this pool. */
+  get routable(): boolean {
+    return this.#ownerRoute !== undefined;
   }
 
   /** True once another app than the owner has used this pool. */
@@ -43,9 +77,43 @@ export class SharedPool {
     return this.#users.size;
   }
 
+  /**
+   * Adds a user with a schema of its own and returns its knex: a separate instance on this pool whose
+   * connections are switched to `route` before each use.
+   */
+  retainTenant(appName: string, route: string, schema: string): Knex {
+    const router = this.#routerOrInstall();
+    const knex = routedKnex(this.knex, router, route, { knexus: { appName, schema } });
+    this.retain(appName);
+    this.#tenants.add(appName);
+    return knex;
+  }
+
   /** Removes a user; returns true when it was the last one (the pool should close). */
   release(appName: string): boolean {
     this.#users.delete(appName);
+    this.#tenants.delete(appName);
     return this.#users.size === 0;
   }
+
+  #routerOrInstall(): SchemaRouter {
+    if (this.#router !== undefined) return this.#router;
+    const client = this.target.client;
+    if (this.#ownerRoute === undefined || client === 'better-sqlite3') {
+      // The registry checks this before registering (assertTenantFits); reaching it is a knexus bug.
+      throw new KnexusError('KNEXUS_ERR_USE_CONNECTION', `The pool of '${this.owner}' cannot switch schemas (SQLite, or MySQL without a database)`, {
+        appName: this.owner,
+        field: 'schema',
+      });
+    }
+    this.#router = new SchemaRouter(client, this.#ownerRoute);
+    routeOwner(this.knex, this.#router);
+    return this.#router;
+  }
+}
+
+/** A few sessions at once, always leaving a pooled connection for everything else. */
+function defaultConcurrency(knex: Knex): number {
+  const max = (knex.client as { pool?: { max?: number } }).pool?.max ?? 1;
+  return Math.max(1, Math.min(4, max - 1));
 }

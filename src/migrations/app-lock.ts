@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
 import type { ClientName } from '../registry/app-config.js';
+import type { SessionGate } from './runner-options.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 /** What a lock holder can do: run units of work on the locked connection. */
@@ -30,6 +31,8 @@ export interface AppLockOptions {
   readonly lockTimeout: number;
   /** `migrations` or `seeds`, named in the timeout message. */
   readonly section: string;
+  /** Bounds how many lock sessions of one pool hold a connection at once. */
+  readonly gate?: SessionGate | undefined;
 }
 
 /** The `KNEXUS_ERR_LOCK_TIMEOUT` a lock throws; create it before waiting so its stack shows who waited. */

@@ -27,4 +27,12 @@ export interface RunnerOptions {
   readonly drift: DriftPolicy;
   /** Given to each file's up/down (seed/unseed) as a second argument; plugin-owned files get `{ plugin, appName }`. */
   readonly context?: unknown;
+  /**
+   * Admits one lock session at a time per free slot (a shared pool's `p-limit`), so apps migrating at once
+   * never hold every pooled connection; default: no bound.
+   */
+  readonly gate?: SessionGate | undefined;
 }
+
+/** Runs `work` when a slot is free (p-limit's call signature). */
+export type SessionGate = <T>(work: () => Promise<T>) => Promise<T>;

@@ -19,7 +19,17 @@ export interface SessionLockQueries {
  * Runs `work` holding a session-level lock (PostgreSQL advisory lock, MySQL `GET_LOCK`) on one pooled
  * connection that also runs every unit, so a pool of one suffices and the lock dies with the session.
  */
-export async function holdOnSession<T>(
+export function holdOnSession<T>(
+  knex: Knex,
+  options: AppLockOptions,
+  queries: SessionLockQueries,
+  work: (session: LockSession) => Promise<T>,
+): Promise<T> {
+  const hold = () => holdNow(knex, options, queries, work);
+  return options.gate === undefined ? hold() : options.gate(hold);
+}
+
+async function holdNow<T>(
   knex: Knex,
   options: AppLockOptions,
   queries: SessionLockQueries,

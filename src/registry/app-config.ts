@@ -111,8 +111,17 @@ export interface ModelsConfig {
 export interface AppConfig {
   /** Required unless `useConnection` is given; may name a knexfile whose settings become the defaults. */
   database?: DatabaseConfig | KnexfileReference;
-  /** PostgreSQL schema for the app: created if missing; the app's search_path and ledgers live there. */
+  /**
+   * The app's own schema: on PostgreSQL a schema (its `search_path`), on MySQL/MariaDB a database (`USE`).
+   * Created if missing; the app's tables and ledgers live there. With `useConnection` the app shares the
+   * owner's pool and every connection is switched to this schema before the app uses it.
+   */
   schema?: string;
+  /**
+   * PostgreSQL schemas searched after `schema` (e.g. `['public']` for extensions installed there).
+   * Default: none for apps on a shared pool, `['public']` for apps with their own pool.
+   */
+  searchPath?: readonly string[];
   migrations?: MigrationsConfig;
   seeds?: SeedsConfig;
   models?: ModelsConfig;
@@ -126,6 +135,8 @@ export interface AppConfig {
 export interface ResolvedAppConfig {
   readonly database: (Omit<DatabaseConfig, 'client'> & { readonly client: ClientName }) | undefined;
   readonly schema: string | undefined;
+  /** Schemas searched after `schema` (PostgreSQL), defaults applied. */
+  readonly searchPath: readonly string[];
   readonly migrations: ResolvedLedgerConfig &
     Readonly<{
       lockTimeout: number;

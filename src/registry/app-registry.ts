@@ -23,6 +23,7 @@ import { runShutdown } from './registry-shutdown.js';
 import { registryStatus, type RegistryStatus } from './registry-status.js';
 import type { FailedOperation, RegistryEvents, RegistryHealth, RegistrySettings, ShutdownResult, UnregisterOptions } from './registry-types.js';
 import { resolveAppConfig } from './resolve-app-config.js';
+import { assertCanLeave, assertTenantFits } from './tenant-rules.js';
 import { resolveSettings } from './resolve-settings.js';
 import { runRegistration, useConnectionError } from './register-pipeline.js';
 import { resolveUnregisterOptions, runUnregistration } from './unregister-pipeline.js';
@@ -183,6 +184,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
         appName: name,
       });
     }
+    assertCanLeave(entry, resolved);
     entry.state = 'unregistering';
     const work = runUnregistration(this.#ctx, entry, resolved);
     entry.work = work;
@@ -300,6 +302,10 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
         throw useConnectionError(name, resolved.useConnection, owner === undefined ? 'is not registered' : 'is not ready or not reusable');
       }
       target = owner.pool.target;
+      if (resolved.schema !== undefined) {
+        assertTenantFits(name, resolved, owner.pool);
+        target = Object.freeze({ ...target, schema: resolved.schema });
+      }
     } else {
       const db = resolved.database!;
       target = describeTarget(db.client, db.connection, resolved.schema);

@@ -1,7 +1,10 @@
+import type { Knex } from 'knex';
 import { ConnectionManager } from '../connection/connection-manager.js';
 import { describeTarget, collectSecrets } from '../connection/connection-target.js';
 import { closePool } from '../connection/close-pool.js';
-import { createKnex, ensureSchema } from '../connection/create-knex.js';
+import { createKnex } from '../connection/create-knex.js';
+import { ensureSchema } from '../connection/schema-admin.js';
+import { SchemaRouter } from '../connection/schema-router.js';
 import { SecretScrubber } from '../connection/secret-scrubber.js';
 import { SharedPool } from '../connection/shared-pool.js';
 import { KnexusError, isKnexusError, toError } from '../errors.js';
@@ -121,25 +124,38 @@ function poolExhausted(entry: AppEntry, thrown: unknown): KnexusError | undefine
 
 async function connect(ctx: RegistryContext, entry: AppEntry): Promise<ConnectionManager> {
   const { name, config } = entry;
+  let knex: Knex;
   if (config.useConnection !== undefined) {
     const owner = ctx.apps.get(config.useConnection);
     if (owner?.state !== 'ready' || !owner.pool || !owner.config.reusable) {
       throw useConnectionError(name, config.useConnection, owner === undefined ? 'is not registered' : 'is not ready or not reusable');
     }
-    entry.pool = owner.pool;
-    const references = owner.pool.retain(name);
-    ctx.emit('connection-reused', { appName: name, owner: owner.pool.owner, references });
+    const pool = owner.pool;
+    entry.pool = pool;
+    if (config.schema === undefined) {
+      knex = pool.knex;
+      pool.retain(name);
+    } else {
+      // The schema is created through the owner's own knex: CREATE SCHEMA/DATABASE does not depend on the session's schema.
+      await ensureSchema(pool.knex, pool.target.client, config.schema);
+      knex = pool.retainTenant(name, SchemaRouter.route(pool.target.client, config.schema, config.searchPath), config.schema);
+    }
+    ctx.emit('connection-reused', { appName: name, owner: pool.owner, references: pool.references });
   } else {
     const database = config.database!;
     // Frozen: every hook and status reader sees this one object through connection.target.
     const target = Object.freeze(describeTarget(database.client, database.connection, config.schema));
     const scrubber = new SecretScrubber(collectSecrets(database.connection));
-    const knex = createKnex(database, config.schema, scrubber);
-    entry.pool = new SharedPool(name, knex, target, scrubber, config.reusable);
+    knex = createKnex(database, scrubber, { schema: config.schema, searchPath: config.searchPath, idleTimeout: ctx.settings.idleTimeout });
+    entry.pool = new SharedPool(name, knex, target, scrubber, {
+      reusable: config.reusable,
+      ownerRoute: config.reusable ? SchemaRouter.ownerRoute(database.client, config.schema, config.searchPath, target.database) : undefined,
+      migrationConcurrency: ctx.settings.migrationConcurrency,
+    });
     try {
       await withConnectRetry(
         async () => {
-          if (config.schema !== undefined) await ensureSchema(knex, config.schema);
+          if (config.schema !== undefined && database.client === 'pg') await ensureSchema(knex, database.client, config.schema);
           else if (database.client === 'better-sqlite3') await openSqlite(knex, name, config.migrations.lockTimeout);
           else await knex.raw('select 1');
         },
@@ -158,7 +174,7 @@ async function connect(ctx: RegistryContext, entry: AppEntry): Promise<Connectio
     ctx.emit('connection-created', { appName: name, target });
   }
   const health = { timeout: ctx.settings.healthCheckTimeout, degradedLatency: ctx.settings.degradedLatency };
-  entry.connection = new ConnectionManager(name, entry.pool, config, health, ctx);
+  entry.connection = new ConnectionManager(name, entry.pool, { knex, target: entry.view.target }, config, health, ctx);
   return entry.connection;
 }
 

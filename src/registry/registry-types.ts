@@ -57,6 +57,13 @@ export interface UnregisterOptions {
   readonly skipRollback?: boolean;
   /** `registration` (default) undoes what this registration applied; `all` undoes the app's whole history. */
   readonly rollback?: 'registration' | 'all';
+  /**
+   * Remove the app's schema (PostgreSQL) or database (MySQL/MariaDB) after rolling back its whole history.
+   * Refused with KNEXUS_ERR_SCHEMA_NOT_EMPTY if tables its ledger does not account for remain, unless `force`.
+   */
+  readonly dropSchema?: boolean;
+  /** With `dropSchema`: drop the schema even if it still holds other tables or other apps' ledger rows. */
+  readonly force?: boolean;
 }
 
 /** Why a rollback runs: given to `onAppRollbackStarted` and the `app-rollback-*` events. */
@@ -196,6 +203,16 @@ export interface RegistrySettings {
    * Authentication failures and a missing database are never retried; shutdown stops the retries.
    */
   connectRetry?: number;
+  /**
+   * ms after which an idle pooled PostgreSQL/MySQL connection of a registry-created pool is closed; default
+   * 30000; 0 keeps idle connections open. Such pools also start empty (`pool.min` 0) unless the app sets it.
+   */
+  idleTimeout?: number;
+  /**
+   * How many apps sharing one pool may run migrations or seeds at once (each session holds a pooled
+   * connection); default 0: one below the pool's max, at most 4.
+   */
+  migrationConcurrency?: number;
 }
 
 /** A registration failure as reported to listeners. */

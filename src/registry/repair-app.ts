@@ -85,11 +85,12 @@ export async function repairUnregistered(
     throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${appName}' shares another app's connection: register that app, then repair`, { appName });
   }
   const scrubber = new SecretScrubber(collectSecrets(database.connection));
-  const knex = createKnex(database, config.schema, scrubber);
-  const pool = new SharedPool(appName, knex, Object.freeze(describeTarget(database.client, database.connection, config.schema)), scrubber, false);
+  const knex = createKnex(database, scrubber, { schema: config.schema, searchPath: config.searchPath, idleTimeout: ctx.settings.idleTimeout });
+  const target = Object.freeze(describeTarget(database.client, database.connection, config.schema));
+  const pool = new SharedPool(appName, knex, target, scrubber, { reusable: false, ownerRoute: undefined, migrationConcurrency: ctx.settings.migrationConcurrency });
   try {
     const health = { timeout: ctx.settings.healthCheckTimeout, degradedLatency: ctx.settings.degradedLatency };
-    const connection = new ConnectionManager(appName, pool, config, health, ctx);
+    const connection = new ConnectionManager(appName, pool, { knex, target }, config, health, ctx);
     const runner = request.section === 'migrations' ? connection.migrationRunner : connection.seedRunner;
     return await runner.repair(request.file, request.resolution);
   } catch (error) {

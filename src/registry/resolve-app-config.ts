@@ -17,7 +17,7 @@ import {
 } from './app-config.js';
 import { validatePool } from './validate-pool.js';
 
-const APP_KEYS = ['database', 'schema', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
+const APP_KEYS = ['database', 'schema', 'searchPath', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
 const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
 const SEED_KEYS = ['enabled', 'directory', 'seedSource', 'loadExtensions', 'tableName', 'drift'] as const;
 const MIGRATION_KEYS = [
@@ -54,7 +54,6 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
     if (typeof config.useConnection !== 'string') fail('useConnection', 'must be the name of a registered reusable app');
     assertAppName(config.useConnection);
     if (config.database !== undefined) fail('database', 'cannot be given together with useConnection');
-    if (config.schema !== undefined) fail('schema', 'cannot be given together with useConnection (the shared pool fixes it)');
   } else if (config.database === undefined) {
     fail('database', 'is required (or name a reusable app in useConnection)');
   }
@@ -90,9 +89,18 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
     } as never;
   }
 
+  // With useConnection the owner's client is known only to the registry, which checks it there.
   if (config.schema !== undefined) {
     assertSchemaName(config.schema, appName);
-    if (database?.client !== 'pg') fail('schema', 'is only supported on PostgreSQL (client pg)');
+    if (database !== undefined && database.client === 'better-sqlite3') fail('schema', 'is only supported on PostgreSQL and MySQL/MariaDB');
+  }
+  let searchPath: readonly string[] = config.schema !== undefined && config.useConnection === undefined ? ['public'] : [];
+  if (config.searchPath !== undefined) {
+    if (!Array.isArray(config.searchPath)) fail('searchPath', 'must be a list of schema names');
+    if (config.schema === undefined) fail('searchPath', 'needs schema: it lists the schemas searched after the app\'s own');
+    if (database !== undefined && database.client !== 'pg') fail('searchPath', 'is only supported on PostgreSQL');
+    config.searchPath.forEach((name, index) => assertSqlIdentifier(name, `searchPath.${index}`, appName));
+    searchPath = [...config.searchPath];
   }
 
   const migrations = resolveLedger(config.migrations, 'migrations', APP_DEFAULTS.migrationsTable, baseDir, appName, fail);
@@ -122,6 +130,7 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
   return deepFreeze({
     database,
     schema: config.schema,
+    searchPath,
     migrations,
     seeds: seedSettings,
     models: { enabled: modelsEnabled, definitions: definitions as ResolvedAppConfig['models']['definitions'] },

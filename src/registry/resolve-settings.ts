@@ -10,7 +10,11 @@ export const REGISTRY_DEFAULTS: ResolvedSettings = Object.freeze({
   healthCheckTimeout: 5_000,
   degradedLatency: 1_000,
   connectRetry: 0,
+  idleTimeout: 30_000,
+  migrationConcurrency: 0,
 });
+
+const COUNTS: readonly string[] = ['migrationConcurrency'];
 
 /** Validates `new AppRegistry({ registry })` settings and applies defaults; unknown keys and bad values are coded errors. */
 export function resolveSettings(input: RegistrySettings | undefined): ResolvedSettings {
@@ -25,7 +29,16 @@ export function resolveSettings(input: RegistrySettings | undefined): ResolvedSe
   for (const key of Object.keys(REGISTRY_DEFAULTS) as (keyof ResolvedSettings)[]) {
     const value = input?.[key];
     if (value === undefined) continue;
-    assertDuration(value, `registry.${key}`, key === 'healthCheckInterval' ? { zero: '0: no background checks' } : key === 'connectRetry' ? { zero: '0: no retry' } : {});
+    if (COUNTS.includes(key)) {
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+        throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid registry setting '${key}': expected a non-negative integer (0 derives it from the pool size)`, {
+          field: `registry.${key}`,
+        });
+      }
+    } else {
+      const zero = { healthCheckInterval: '0: no background checks', connectRetry: '0: no retry', idleTimeout: '0: idle connections stay open' }[key as string];
+      assertDuration(value, `registry.${key}`, zero === undefined ? {} : { zero });
+    }
     settings[key] = value;
   }
   return Object.freeze(settings);

@@ -1,3 +1,4 @@
+import { dropSchema, foreignTables, otherLedgerApps } from '../connection/schema-admin.js';
 import { KnexusError, toError } from '../errors.js';
 import { hasScripts } from './app-config.js';
 import type { RollbackResult } from '../migrations/ledger-types.js';
@@ -32,6 +33,7 @@ export async function runUnregistration(ctx: RegistryContext, entry: AppEntry, o
     }
 
     step = 'unregistration';
+    if (options.dropSchema) await removeSchema(entry, options.force === true);
     await releaseConnection(ctx, entry);
     entry.state = 'gone';
     ctx.apps.delete(name);
@@ -47,8 +49,37 @@ export async function runUnregistration(ctx: RegistryContext, entry: AppEntry, o
   }
 }
 
+/**
+ * Drops the app's schema (or MySQL database) after its full rollback; refuses while it still holds tables its
+ * ledgers do not account for or other apps' ledger rows, unless `force`.
+ */
+async function removeSchema(entry: AppEntry, force: boolean): Promise<void> {
+  const { name, config } = entry;
+  const pool = entry.pool!;
+  const schema = config.schema!;
+  const { client } = pool.target;
+  const ledgers = [config.migrations.tableName, config.seeds.tableName];
+  if (!force) {
+    const tables = await foreignTables(pool.knex, client, schema, ledgers);
+    const apps = await otherLedgerApps(pool.knex, client, schema, ledgers, name);
+    if (tables.length > 0 || apps.length > 0) {
+      const what = [tables.length > 0 ? `tables its migrations do not own (${tables.join(', ')})` : '', apps.length > 0 ? `ledger rows of other apps (${apps.join(', ')})` : '']
+        .filter(Boolean)
+        .join(' and ');
+      throw new KnexusError(
+        'KNEXUS_ERR_SCHEMA_NOT_EMPTY',
+        `App '${name}' rolled back its history, but its schema '${schema}' still holds ${what}, so it was kept. Pass force: true to drop it anyway.`,
+        { appName: name, field: 'dropSchema', details: { schema, tables, apps } },
+      );
+    }
+  }
+  // Through the owner's knex, whose connection is back on the owner's schema first: sessions still on the
+  // dropped schema keep its name (PostgreSQL search_path, MySQL default database) and work again if it is recreated.
+  await dropSchema(pool.knex, client, schema);
+}
+
 function hasSomethingToUndo(entry: AppEntry, options: UnregisterOptions): boolean {
-  if (options.rollback === 'all') {
+  if (options.rollback === 'all' || options.dropSchema) {
     return hasScripts(entry.config.migrations) || hasScripts(entry.config.seeds);
   }
   return entry.migrationBatch !== null || entry.seedBatch !== null;
@@ -57,7 +88,7 @@ function hasSomethingToUndo(entry: AppEntry, options: UnregisterOptions): boolea
 async function rollback(entry: AppEntry, options: UnregisterOptions): Promise<RollbackSummary> {
   const started = performance.now();
   const connection = entry.connection!;
-  const all = options.rollback === 'all';
+  const all = options.rollback === 'all' || options.dropSchema === true;
   let seeds: RollbackResult | null = null;
   let migrations: RollbackResult | null = null;
   if (hasScripts(entry.config.seeds) && (all || entry.seedBatch !== null)) {
@@ -83,13 +114,20 @@ export function resolveUnregisterOptions(appName: string, input: unknown): Unreg
     });
   };
   if (input === null || typeof input !== 'object') fail('options', 'must be an object');
-  const { skipRollback, rollback: mode, ...rest } = input as Record<string, unknown>;
+  const { skipRollback, rollback: mode, dropSchema: drop, force, ...rest } = input as Record<string, unknown>;
   const unknown = Object.keys(rest)[0];
-  if (unknown !== undefined) fail(unknown, 'is not a known option (expected skipRollback, rollback)');
+  if (unknown !== undefined) fail(unknown, 'is not a known option (expected skipRollback, rollback, dropSchema, force)');
   if (skipRollback !== undefined && typeof skipRollback !== 'boolean') fail('skipRollback', 'must be a boolean');
   if (mode !== undefined && !ROLLBACK_MODES.includes(mode as never)) fail('rollback', "must be 'registration' or 'all'");
-  const out: { skipRollback?: boolean; rollback?: 'registration' | 'all' } = {};
+  if (drop !== undefined && typeof drop !== 'boolean') fail('dropSchema', 'must be a boolean');
+  if (force !== undefined && typeof force !== 'boolean') fail('force', 'must be a boolean');
+  if (drop === true && skipRollback === true) fail('dropSchema', 'cannot be combined with skipRollback: the schema is dropped after rolling back its whole history');
+  if (drop === true && mode === 'registration') fail('dropSchema', "rolls back the app's whole history; leave out rollback or set it to 'all'");
+  if (force === true && drop !== true) fail('force', 'only applies to dropSchema: true');
+  const out: { skipRollback?: boolean; rollback?: 'registration' | 'all'; dropSchema?: boolean; force?: boolean } = {};
   if (skipRollback !== undefined) out.skipRollback = skipRollback as boolean;
   if (mode !== undefined) out.rollback = mode as 'registration' | 'all';
+  if (drop !== undefined) out.dropSchema = drop as boolean;
+  if (force !== undefined) out.force = force as boolean;
   return Object.freeze(out);
 }

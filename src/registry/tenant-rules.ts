@@ -1,0 +1,36 @@
+import type { SharedPool } from '../connection/shared-pool.js';
+import { KnexusError } from '../errors.js';
+import type { ResolvedAppConfig } from './app-config.js';
+import type { AppEntry } from './app-entry.js';
+import { useConnectionError } from './register-pipeline.js';
+import type { UnregisterOptions } from './registry-types.js';
+
+/** Refuses, before anything changes, an owner leaving its tenants without a pool and a dropSchema without a schema. */
+export function assertCanLeave(entry: AppEntry, options: UnregisterOptions): void {
+  const { name, pool } = entry;
+  if (pool !== undefined && pool.owner === name && pool.tenants.length > 0) {
+    const tenants = pool.tenants;
+    throw new KnexusError(
+      'KNEXUS_ERR_POOL_IN_USE',
+      `App '${name}' owns the pool that ${tenants.length} app(s) with their own schema still use (${tenants.slice(0, 5).join(', ')}${tenants.length > 5 ? ', …' : ''}). Unregister them first.`,
+      { appName: name, details: { tenants: tenants.length, first: tenants.slice(0, 10) } },
+    );
+  }
+  if (options.dropSchema && entry.config.schema === undefined) {
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `App '${name}' has no schema to drop: dropSchema needs an app registered with schema`, {
+      appName: name,
+      field: 'dropSchema',
+    });
+  }
+}
+
+/** An app with its own schema on a shared pool needs a pool that can switch schemas, and PostgreSQL for `searchPath`. */
+export function assertTenantFits(name: string, config: ResolvedAppConfig, pool: SharedPool): void {
+  const { client } = pool.target;
+  const invalid = (field: string, message: string) => new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid config for app '${name}': ${message}`, { appName: name, field });
+  if (client === 'better-sqlite3') throw invalid('schema', `'schema' is only supported on PostgreSQL and MySQL/MariaDB, and '${pool.owner}' uses SQLite`);
+  if (client !== 'pg' && config.searchPath.length > 0) throw invalid('searchPath', `'searchPath' is only supported on PostgreSQL`);
+  if (!pool.routable) {
+    throw useConnectionError(name, pool.owner, 'names no default database to switch its connections back to (set database.connection.database)');
+  }
+}
