@@ -60,7 +60,7 @@ describe('pluginManager.allowedRoots', () => {
     registry = new AppRegistry({ baseDir: root, plugins: { evil: { module: '../elsewhere/evil.mjs' }, inside: { module: './inside.mjs' } } });
     const result = await registry.initialize();
     expect(result.loadedPlugins).toEqual(['inside']);
-    expect(result.failedPlugins[0]?.error).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_FORBIDDEN', pluginName: 'evil', resolvedPath: join(outside, 'evil.mjs') });
+    expect(result.failedPlugins[0]).toMatchObject({ name: 'evil', code: 'KNEXUS_ERR_PLUGIN_FORBIDDEN', cause: { pluginName: 'evil', resolvedPath: join(outside, 'evil.mjs') } });
     expect(ran()).toEqual(['inside']);
   });
 

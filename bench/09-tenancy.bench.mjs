@@ -18,11 +18,13 @@ import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 // The package by name (its own exports map), on the build, so no TypeScript loader sits in the measured path.
 import { AppRegistry } from 'knexus';
+import { QUICK, check, metric, report } from './harness.mjs';
 
 const migrations = { directory: fileURLToPath(new URL('./fixtures/tenancy', import.meta.url)) };
-const TENANTS = Number(process.env.TENANTS ?? 10_000);
-const MARIA_TENANTS = Number(process.env.MARIA_TENANTS ?? 500);
-const HOT_QUERIES = Number(process.env.HOT_QUERIES ?? 20_000);
+const TENANTS = Number(process.env.TENANTS ?? (QUICK ? 200 : 10_000));
+const MARIA_TENANTS = Number(process.env.MARIA_TENANTS ?? (QUICK ? 20 : 500));
+const HOT_QUERIES = Number(process.env.HOT_QUERIES ?? (QUICK ? 2_000 : 20_000));
+const metrics = [];
 const POOL_MAX = 10;
 const BATCH = 250;
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
@@ -66,8 +68,6 @@ async function unregisterAll(registry, names) {
   return performance.now() - started;
 }
 
-const rate = (n, ms) => `${((n / ms) * 1000).toFixed(0)} apps/s (${(ms / n).toFixed(2)} ms/app)`;
-
 async function withDatabase(client, work) {
   const name = `knexus_bench_${randomBytes(4).toString('hex')}`;
   const admin = knexFactory({ client, connection: client === 'pg' ? { ...PG, database: 'postgres' } : { ...MARIADB }, pool: { min: 0, max: 1 } });
@@ -101,15 +101,17 @@ async function postgresScale() {
     const before = heapBytes();
     const registerMs = await registerAll(registry, names, (name) => ({ useConnection: 'main', schema: name, migrations }));
     const perApp = (heapBytes() - before) / TENANTS;
+    const last = registry.getApp(names[names.length - 1]);
+    check((await last.migrationStatus()).applied.length === 2, 'the last tenant applied both migrations');
     const unregisterMs = await unregisterAll(registry, names);
     const peak = await stopPeak();
     await registry.shutdown();
     await observer.destroy();
-    console.log(`PostgreSQL: ${TENANTS} apps, useConnection + schema, 2 migrations each, one pool of max ${POOL_MAX}`);
-    console.log(`  register   : ${rate(TENANTS, registerMs)}`);
-    console.log(`  unregister : ${rate(TENANTS, unregisterMs)} (rollback of both migrations)`);
-    console.log(`  heap       : ${(perApp / 1024).toFixed(1)} KB per registered app after GC (target ≤ 50)`);
-    console.log(`  backends   : peak ${peak} in pg_stat_activity (target ≤ ${POOL_MAX} + 1)`);
+    const label = `PostgreSQL, ${TENANTS} schema apps on one pool of max ${POOL_MAX}`;
+    metrics.push(metric(`${label}: register`, 'apps/s', [(TENANTS * 1000) / registerMs]));
+    metrics.push(metric(`${label}: unregister with rollback`, 'apps/s', [(TENANTS * 1000) / unregisterMs]));
+    metrics.push(metric(`${label}: heap per registered app after GC`, 'KB', [perApp / 1024], { target: 50 }));
+    metrics.push(metric(`${label}: peak backends in pg_stat_activity`, 'connections', [peak], { target: POOL_MAX + 1 }));
   });
 }
 
@@ -143,11 +145,13 @@ async function hotPath() {
         best.dedicated = Math.min(best.dedicated, await viaDedicated(round, workers));
         best.apps = Math.min(best.apps, await viaApps(round, workers));
       }
-      const us = (ms) => ((ms / round) * 1000).toFixed(0);
-      console.log(`hot path: select 1, ${round} queries per round, ${workers} in flight, best of 5 rounds, next app on every query`);
-      console.log(`  dedicated knex         : ${us(best.dedicated)} µs/query`);
-      console.log(`  10 apps sharing a pool : ${us(best.apps)} µs/query`);
-      console.log(`  ratio                  : ${(best.apps / best.dedicated).toFixed(2)}× (target ≤ 1.2)`);
+      const us = (ms) => (ms / round) * 1000;
+      metrics.push(
+        metric(`hot path, select 1 alternating between 10 apps on a shared pool, ${workers} in flight (best of 5)`, 'µs/query', [us(best.apps)], {
+          baseline: { name: 'dedicated knex', samples: [us(best.dedicated)] },
+          target: 1.2,
+        }),
+      );
     }
     // Worst case: a pool of one connection, so every query of the next app switches it first.
     await registry.registerApp('tiny', { database: { client: 'pg', connection, pool: { max: 1 } }, reusable: true });
@@ -159,8 +163,12 @@ async function hotPath() {
       best.dedicated = Math.min(best.dedicated, await run(round, 1, () => single.raw('select 1')));
       best.apps = Math.min(best.apps, await run(round, 1, (i) => tiny[i % 10].knex.raw('select 1')));
     }
-    console.log(`worst case: pool of max 1, so a schema switch (one extra round trip) before every query`);
-    console.log(`  ratio                  : ${(best.apps / best.dedicated).toFixed(2)}× a dedicated knex with one connection`);
+    const us = (ms) => (ms / round) * 1000;
+    metrics.push(
+      metric('worst case, pool of max 1: a schema switch before every query', 'µs/query', [us(best.apps)], {
+        baseline: { name: 'dedicated knex, one connection', samples: [us(best.dedicated)] },
+      }),
+    );
     await single.destroy();
     await registry.shutdown();
     await dedicated.destroy();
@@ -176,9 +184,9 @@ async function mariadbScale() {
     const registerMs = await registerAll(registry, names, (name) => ({ useConnection: 'main', schema: schema(name), migrations }));
     const unregisterMs = await unregisterAll(registry, names);
     await registry.shutdown();
-    console.log(`MariaDB: ${MARIA_TENANTS} apps, useConnection + schema (a database each), 2 migrations each, one pool of max ${POOL_MAX}`);
-    console.log(`  register   : ${rate(MARIA_TENANTS, registerMs)}`);
-    console.log(`  unregister : ${rate(MARIA_TENANTS, unregisterMs)} (rollback of both migrations)`);
+    const label = `MariaDB, ${MARIA_TENANTS} apps with a database each on one pool of max ${POOL_MAX}`;
+    metrics.push(metric(`${label}: register`, 'apps/s', [(MARIA_TENANTS * 1000) / registerMs]));
+    metrics.push(metric(`${label}: unregister with rollback`, 'apps/s', [(MARIA_TENANTS * 1000) / unregisterMs]));
   });
 }
 
@@ -186,3 +194,4 @@ const only = process.env.ONLY;
 if (!only || only === 'hot') await hotPath();
 if (!only || only === 'pg') await postgresScale();
 if (!only || only === 'mariadb') await mariadbScale();
+report('many tenants (schema per app on a shared pool)', metrics);
