@@ -57,11 +57,14 @@ describe.each(DIALECTS)('seeds: tracked per app (%s)', (dialect) => {
     await registry.shutdown();
   });
 
-  it('rollbackSeeds({ steps }) undoes the last n seeds; another app on the database has its own seed history', async (t) => {
+  it('rollbackSeeds({ step }) undoes the last n seeds; another app on the database has its own seed history', async (t) => {
     if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     const app = await registry.registerApp('press', { database: db.config(), migrations, seeds });
-    expect(await app.rollbackSeeds({ steps: 1 })).toMatchObject({ rolledBack: ['03_tags.mjs'], irreversible: [] });
+    expect(await app.rollbackSeeds({ step: 1 })).toMatchObject({ rolledBack: ['03_tags.mjs'], irreversible: [] });
+    // The old spelling is refused instead of silently undoing the whole batch.
+    await expect(app.rollbackSeeds({ steps: 1 } as never)).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'steps' });
+    expect((await app.seedStatus()).applied.map((s) => s.name)).toContain('02_settings.mjs');
     expect((await app.seedStatus()).pending).toEqual(['03_tags.mjs']);
 
     // Same database, other app: its seeds have never run, whatever `press` did.

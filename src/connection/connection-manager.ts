@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
+import { ROLLBACK_OPTIONS, SEED_ROLLBACK_OPTIONS, assertRollbackOptions } from '../migrations/assert-rollback-options.js';
 import { assertDuration } from '../util/duration.js';
 import { checkPool, type PoolCheckOptions } from '../health/check-pool.js';
 import type { LedgerStatus, RollbackResult, RunResult, SeedStatus } from '../migrations/ledger-types.js';
@@ -109,7 +110,8 @@ export class ConnectionManager {
    * including `to` (knex's `migrate:down` by name), or `all` of them,
    * between `onAppRollbackStarted` and `onAppRollbackCompleted` (trigger `manual`).
    */
-  rollbackMigrations(options: { step?: number; all?: boolean; batch?: number; to?: string } = {}): Promise<RollbackResult> {
+  async rollbackMigrations(options: { step?: number; all?: boolean; batch?: number; to?: string } = {}): Promise<RollbackResult> {
+    assertRollbackOptions(options, ROLLBACK_OPTIONS, this.name, 'rollbackMigrations');
     return this.#rollback('migrations', options, () => this.migrationRunner.rollback(options));
   }
 
@@ -139,10 +141,10 @@ export class ConnectionManager {
     return this.#apply('seeds', () => this.seedRunner.run());
   }
 
-  /** Undoes the last seed batch (default), the last `steps` seeds, one `batch`, or `all` (hooks as `rollbackMigrations`). */
-  rollbackSeeds(options: { steps?: number; all?: boolean; batch?: number } = {}): Promise<RollbackResult> {
-    const { steps, ...rest } = options;
-    return this.#rollback('seeds', { ...rest, ...(steps === undefined ? {} : { step: steps }) }, () => this.seedRunner.rollback(options));
+  /** Undoes the last seed batch (default), the last `step` seeds, one `batch`, or `all` (hooks as `rollbackMigrations`). */
+  async rollbackSeeds(options: { step?: number; all?: boolean; batch?: number } = {}): Promise<RollbackResult> {
+    assertRollbackOptions(options, SEED_ROLLBACK_OPTIONS, this.name, 'rollbackSeeds');
+    return this.#rollback('seeds', options, () => this.seedRunner.rollback(options));
   }
 
   /** Applied seeds, pending ones, drifted ones and those that cannot be undone. Read-only. */

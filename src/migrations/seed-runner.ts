@@ -28,11 +28,11 @@ export class SeedRunner {
   }
 
   /**
-   * Undoes seeds newest first: the last batch by default, exactly `batch`, the last `steps` seeds, or `all`.
+   * Undoes seeds newest first: the last batch by default, exactly `batch`, the last `step` seeds, or `all`.
    * Seeds without an undo export leave the ledger too and are listed in `irreversible`.
    */
-  rollback(options: { readonly batch?: number | undefined; readonly steps?: number | undefined; readonly all?: boolean | undefined } = {}): Promise<RollbackResult> {
-    return this.#runner.rollback({ batch: options.batch, step: options.steps, all: options.all }, 'steps');
+  rollback(options: { readonly batch?: number | undefined; readonly step?: number | undefined; readonly all?: boolean | undefined } = {}): Promise<RollbackResult> {
+    return this.#runner.rollback({ batch: options.batch, step: options.step, all: options.all }, 'step');
   }
 
   /** Settles a seed left dirty (started, never finished) once the database was checked by hand. */

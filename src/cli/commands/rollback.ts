@@ -29,7 +29,7 @@ export async function rollback(ctx: CommandContext): Promise<ExitCode> {
     ...(seeds || all ? {} : { check: (connection, app) => refuseOrphanedSeeds(connection, app, step, to) }),
     step: async (connection, app) => {
       if (to !== undefined) return describe(await connection.rollbackMigrations({ to }), noun);
-      if (seeds) return describe(await connection.rollbackSeeds(all ? { all: true } : step === undefined ? {} : { steps: step }), noun);
+      if (seeds) return describe(await connection.rollbackSeeds(all ? { all: true } : step === undefined ? {} : { step }), noun);
       if (!all) return describe(await connection.rollbackMigrations(step === undefined ? {} : { step }), noun);
       const seedResult = hasSeeds(app) ? await connection.rollbackSeeds({ all: true }) : null;
       const result = await connection.rollbackMigrations({ all: true });
