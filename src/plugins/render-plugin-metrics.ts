@@ -1,4 +1,5 @@
 import type { PluginRecord } from './plugin-record.js';
+import { prometheusLabel } from '../util/prometheus-label.js';
 
 /** Names of the Prometheus series `pluginManager.metrics()` writes. */
 export const PLUGIN_METRIC_NAMES = [
@@ -11,9 +12,6 @@ export const PLUGIN_METRIC_NAMES = [
   'knexus_plugin_load_failures_total',
 ] as const;
 
-function label(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
 
 function seconds(ms: number): string {
   return String(ms / 1000);
@@ -27,7 +25,7 @@ export function renderPluginMetrics(records: readonly PluginRecord[], loadFailur
   };
   const perHook = (fn: (r: PluginRecord, hook: string, stats: ReturnType<PluginRecord['stats']>) => string[]): string[] =>
     records.flatMap((r) => [...r.allStats()].flatMap(([hook, stats]) => fn(r, hook, stats)));
-  const hookLabels = (r: PluginRecord, hook: string): string => `plugin="${label(r.name)}",hook="${hook}"`;
+  const hookLabels = (r: PluginRecord, hook: string): string => `plugin="${prometheusLabel(r.name)}",hook="${hook}"`;
 
   family('knexus_plugin_hook_calls_total', 'counter', 'Hook calls, by plugin and hook.', perHook((r, h, s) => [
     `knexus_plugin_hook_calls_total{${hookLabels(r, h)}} ${s.calls}`,
@@ -46,13 +44,13 @@ export function renderPluginMetrics(records: readonly PluginRecord[], loadFailur
     'knexus_plugin_load_duration_seconds',
     'gauge',
     'Time the plugin took to import and initialize.',
-    records.map((r) => `knexus_plugin_load_duration_seconds{plugin="${label(r.name)}"} ${seconds(r.loadTimeMs)}`),
+    records.map((r) => `knexus_plugin_load_duration_seconds{plugin="${prometheusLabel(r.name)}"} ${seconds(r.loadTimeMs)}`),
   );
   family(
     'knexus_plugin_up',
     'gauge',
     '1 while the plugin receives hooks, 0 once disabled.',
-    records.map((r) => `knexus_plugin_up{plugin="${label(r.name)}",version="${label(r.version)}"} ${r.state === 'active' ? 1 : 0}`),
+    records.map((r) => `knexus_plugin_up{plugin="${prometheusLabel(r.name)}",version="${prometheusLabel(r.version)}"} ${r.state === 'active' ? 1 : 0}`),
   );
   family('knexus_plugin_load_failures_total', 'counter', 'Plugins that failed to load.', [
     `knexus_plugin_load_failures_total ${loadFailures}`,

@@ -1,6 +1,7 @@
 import { poolUsage } from '../connection/pool-usage.js';
 import type { AppEntry } from './app-entry.js';
 import { HEALTH_STATES, type RegistryHealth } from './registry-types.js';
+import { prometheusLabel } from '../util/prometheus-label.js';
 
 /** Prometheus text lines for the registry: apps by state, pool usage and last health per app. */
 export function registryMetrics(apps: Iterable<AppEntry>, health: RegistryHealth | undefined): string {
@@ -11,7 +12,7 @@ export function registryMetrics(apps: Iterable<AppEntry>, health: RegistryHealth
     byState.set(entry.state, (byState.get(entry.state) ?? 0) + 1);
     if (entry.pool && entry.pool.owner === entry.name) {
       const usage = poolUsage(entry.pool.knex);
-      const label = `app="${escapeLabel(entry.name)}"`;
+      const label = `app="${prometheusLabel(entry.name)}"`;
       pools.push(`knexus_pool_connections{${label},state="used"} ${usage.used}`);
       pools.push(`knexus_pool_connections{${label},state="free"} ${usage.free}`);
       pools.push(`knexus_pool_pending_acquires{${label}} ${usage.pending}`);
@@ -27,14 +28,10 @@ export function registryMetrics(apps: Iterable<AppEntry>, health: RegistryHealth
     lines.push('# HELP knexus_app_health Last health verdict per app (1 for the current state).', '# TYPE knexus_app_health gauge');
     lines.push('# HELP knexus_app_health_latency_seconds Last health round-trip latency.', '# TYPE knexus_app_health_latency_seconds gauge');
     for (const report of Object.values(health.apps)) {
-      const label = `app="${escapeLabel(report.appName)}"`;
+      const label = `app="${prometheusLabel(report.appName)}"`;
       for (const state of HEALTH_STATES) lines.push(`knexus_app_health{${label},status="${state}"} ${report.status === state ? 1 : 0}`);
       if (report.latencyMs !== null) lines.push(`knexus_app_health_latency_seconds{${label}} ${report.latencyMs / 1000}`);
     }
   }
   return `${lines.join('\n')}\n`;
-}
-
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }

@@ -214,6 +214,3 @@ export interface RegistrySettings {
    */
   migrationConcurrency?: number;
 }
-
-/** A registration failure as reported to listeners. */
-export type RegistrationError = KnexusError;
