@@ -1,4 +1,3 @@
-import type { KnexusError } from '../errors.js';
 import type { RollbackResult, RunResult } from '../migrations/ledger-types.js';
 import type { PluginEvents } from '../plugins/plugin-events.js';
 import type { ClientName } from './app-config.js';
