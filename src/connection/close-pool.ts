@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import pTimeout from 'p-timeout';
 
 interface TarnPool {
   used: { resource: unknown }[];
@@ -11,15 +12,8 @@ interface TarnPool {
  */
 export async function closePool(knex: Knex, timeoutMs: number): Promise<{ forced: boolean }> {
   const destroyed = knex.destroy();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(resolve, timeoutMs, 'timeout');
-  });
-  try {
-    if ((await Promise.race([destroyed.then(() => 'closed' as const), expired])) === 'closed') return { forced: false };
-  } finally {
-    clearTimeout(timer);
-  }
+  const outcome = await pTimeout(destroyed.then(() => 'closed' as const), { milliseconds: timeoutMs, fallback: () => 'timeout' as const });
+  if (outcome === 'closed') return { forced: false };
   // tarn's destroy() waits for every used resource to come back; close them under their holders and
   // hand them back, so destroy() finishes instead of polling forever.
   const client = knex.client as Knex.Client & { pool?: TarnPool; destroyRawConnection(conn: unknown): Promise<void> };

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import pTimeout from 'p-timeout';
 import { KnexusError } from '../errors.js';
 import { ROLLBACK_OPTIONS, SEED_ROLLBACK_OPTIONS, assertRollbackOptions } from '../migrations/assert-rollback-options.js';
 import { assertDuration } from '../util/duration.js';
@@ -200,17 +201,7 @@ export class ConnectionManager {
       `Transaction of app '${this.name}' exceeded ${timeout}ms and was rolled back`,
       { appName: this.name, timeoutMs: timeout },
     );
-    return this.knex.transaction(async (trx) => {
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(reject, timeout, error);
-      });
-      try {
-        return await Promise.race([fn(trx), expired]);
-      } finally {
-        clearTimeout(timer);
-      }
-    }, config);
+    return this.knex.transaction((trx) => pTimeout(Promise.resolve(fn(trx)), { milliseconds: timeout, message: error }), config);
   }
 
   /** One real round trip (`select 1`) on this app's pool, with latency and pool usage. */

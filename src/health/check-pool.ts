@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import pTimeout from 'p-timeout';
 import { poolUsage } from '../connection/pool-usage.js';
 import type { HealthState, PoolUsage } from '../registry/registry-types.js';
 
@@ -24,12 +25,8 @@ export interface PoolCheckOptions {
  */
 export async function checkPool(knex: Knex, options: PoolCheckOptions): Promise<PoolCheck> {
   const started = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(resolve, options.timeout, 'timeout');
-  });
   try {
-    const outcome = await Promise.race([knex.raw('select 1').then(() => 'ok' as const), expired]);
+    const outcome = await pTimeout(knex.raw('select 1').then(() => 'ok' as const), { milliseconds: options.timeout, fallback: () => 'timeout' as const });
     const pool = poolUsage(knex);
     if (outcome === 'timeout') return { status: 'timeout', latencyMs: null, pool };
     const latencyMs = performance.now() - started;
@@ -37,8 +34,6 @@ export async function checkPool(knex: Knex, options: PoolCheckOptions): Promise<
     return { status: degraded ? 'degraded' : 'healthy', latencyMs, pool };
   } catch (error) {
     return { status: 'unhealthy', latencyMs: null, pool: poolUsage(knex), error: error as Error };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

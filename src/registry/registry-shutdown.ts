@@ -1,3 +1,4 @@
+import pTimeout from 'p-timeout';
 import { errorMessage } from '../errors.js';
 import type { PluginManager } from '../plugins/plugin-manager.js';
 import { releaseConnection } from './register-pipeline.js';
@@ -46,13 +47,5 @@ export async function runShutdown(ctx: RegistryContext, plugins: PluginManager):
 }
 
 async function withinBudget(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([work, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
+  await pTimeout(work, { milliseconds: ms, fallback: () => undefined });
 }
