@@ -86,6 +86,29 @@ describe('audit-log plugin', () => {
     expect(readLines(file)).toHaveLength(7);
   });
 
+  it('records a repair of a dirty ledger: which file, how it was settled', async () => {
+    const file = join(dir, 'repair.jsonl');
+    const migrations = { directory: join(process.cwd(), 'test', 'fixtures', 'migrations-dirty') };
+    const flags = globalThis as { knexusDirtyFail?: boolean };
+    registry = new AppRegistry();
+    await registry.loadPlugin(AuditLogPlugin, { file });
+    flags.knexusDirtyFail = true;
+    try {
+      await expect(registry.registerApp('mended', { database: { client: 'better-sqlite3', connection: join(dir, 'mended.sqlite') }, migrations })).rejects.toMatchObject({
+        details: { dirty: true },
+      });
+    } finally {
+      delete flags.knexusDirtyFail;
+    }
+    await registry.repair('mended', { migration: '002_outside.mjs', resolution: 'rolled-back' });
+    const repair = readLines(file).find((line) => line.operation === 'repair');
+    expect(repair).toMatchObject({
+      app: 'mended',
+      outcome: 'succeeded',
+      details: { section: 'migrations', file: '002_outside.mjs', resolution: 'rolled-back', batch: null },
+    });
+  });
+
   it('records a manual migration run that fails, timed from its start', async () => {
     const file = join(dir, 'manual-failure.jsonl');
     registry = new AppRegistry();

@@ -23,7 +23,7 @@ describe('register/unregister cycles leave nothing behind', () => {
 
   it('1,000 SQLite cycles (migrations applied and rolled back): handles, fds and listeners back to baseline', async () => {
     const registry = new AppRegistry();
-    const listeners = () => registry.eventNames().reduce((sum, name) => sum + registry.listenerCount(name), 0);
+    const listeners = () => registry.eventNames().reduce<number>((sum, name) => sum + registry.listenerCount(name), 0);
     const cycle = async (i: number) => {
       await registry.registerApp(`cycle_${i % 7}`, { database: { client: 'better-sqlite3', connection: ':memory:' }, migrations });
       await registry.unregisterApp(`cycle_${i % 7}`);
