@@ -16,6 +16,8 @@ export interface OperationObserver {
   readonly hooks: LifecycleDispatcher;
   emit<K extends keyof RegistryEvents & string>(event: K, ...args: RegistryEvents[K]): void;
   fail(appName: string, operation: FailedOperation, error: Error, context?: Record<string, unknown>): Promise<void>;
+  /** True once the registry shuts down: lock waits stop at once. */
+  closing?(): boolean;
 }
 
 
@@ -204,6 +206,7 @@ export class ConnectionManager {
       schema: this.#pool.target.schema,
       lockTimeout: this.#config.migrations.lockTimeout,
       drift: settings.drift,
+      stopped: () => this.#observer.closing?.() ?? false,
     };
   }
 

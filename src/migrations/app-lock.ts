@@ -30,6 +30,17 @@ export interface AppLockOptions {
   readonly lockTimeout: number;
   /** `migrations` or `seeds`, named in the timeout message. */
   readonly section: string;
+  /** True once the owner shuts down: waiting stops at once. */
+  readonly stopped?: (() => boolean) | undefined;
+}
+
+/** The KNEXUS_ERR_SHUTTING_DOWN a lock wait ends with when its owner shuts down. */
+export function lockStoppedError(options: AppLockOptions): KnexusError {
+  return new KnexusError(
+    'KNEXUS_ERR_SHUTTING_DOWN',
+    `App '${options.appName}' stopped waiting for its ${options.section} lock: the registry is shutting down`,
+    { appName: options.appName, client: options.client },
+  );
 }
 
 /** The `KNEXUS_ERR_LOCK_TIMEOUT` a lock throws; create it before waiting so its stack shows who waited. */

@@ -15,4 +15,6 @@ export interface RunnerOptions {
   readonly lockTimeout: number;
   /** `error` refuses to apply anything when an applied file changed or vanished; `warn` and `ignore` proceed and report it. */
   readonly drift: DriftPolicy;
+  /** True once the owner shuts down: a lock wait then stops at once with KNEXUS_ERR_SHUTTING_DOWN. */
+  readonly stopped?: () => boolean;
 }
