@@ -13,7 +13,10 @@ const isData = (value: unknown): value is object => {
 
 /** Tries to change every plain value reachable from `value`; returns the paths where a change stuck. */
 function vandalize(value: unknown, path: string, seen = new Set<unknown>()): string[] {
-  if (value instanceof ConnectionManager) return vandalize(value.target, `${path}.target`, seen);
+  if (value instanceof ConnectionManager) {
+    const renamed = Reflect.set(value, 'name', 'evil') || Reflect.set(value, 'injected', 'evil') ? [`${path}.name`] : [];
+    return [...renamed, ...vandalize(value.target, `${path}.target`, seen)];
+  }
   // A Date cannot be frozen: a hook gets its own copy, so changing it must not show elsewhere (checked below).
   if (value instanceof Date) {
     value.setTime(0);

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
 import { createDatabase } from '../../test/support/databases.js';
 import { brokenApp, fixture, notesApp, pluginModule } from '../test-fixtures/apps.js';
@@ -101,7 +101,12 @@ describe('audit-log plugin', () => {
       delete flags.knexusDirtyFail;
     }
     await registry.repair('mended', { migration: '002_outside.mjs', resolution: 'rolled-back' });
-    const repair = readLines(file).find((line) => line.operation === 'repair');
+    // The record is written from an event listener, so it lands just after repair() resolves.
+    const repair = await vi.waitFor(() => {
+      const found = readLines(file).find((line) => line.operation === 'repair');
+      expect(found).toBeDefined();
+      return found;
+    });
     expect(repair).toMatchObject({
       app: 'mended',
       outcome: 'succeeded',

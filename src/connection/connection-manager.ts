@@ -57,6 +57,8 @@ export class ConnectionManager {
     this.#health = health;
     this.#observer = observer;
     this.#models = new ModelCatalog(name, pool.knex);
+    // Hooks receive this object: its public face is read-only (the state lives in private fields).
+    Object.freeze(this);
   }
 
   /** The app's knex instance (shared with other apps when it uses `useConnection`). */
