@@ -144,3 +144,19 @@ export function errorMessage(error: unknown): string {
 export function toError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
+
+/**
+ * A frozen stand-in for `error` to hand to code that must not change it (plugin hooks): a KnexusError
+ * is copied (code, message, context, cause, stack); anything else is viewed through a frozen object
+ * whose prototype is the error, so reads see it and writes fail without reaching it.
+ */
+export function frozenError(error: Error): Error {
+  if (error instanceof KnexusError) {
+    const context: Record<string, unknown> = {};
+    for (const key of Object.keys(error)) if (key !== 'code' && key !== 'name') context[key] = (error as unknown as Record<string, unknown>)[key];
+    const copy = new KnexusError(error.code, error.message, context as KnexusErrorContext, error.cause);
+    Object.defineProperty(copy, 'stack', { value: error.stack, enumerable: false });
+    return Object.freeze(copy);
+  }
+  return Object.freeze(Object.create(error) as Error);
+}

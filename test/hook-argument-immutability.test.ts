@@ -13,7 +13,16 @@ const isData = (value: unknown): value is object => {
 
 /** Tries to change every plain value reachable from `value`; returns the paths where a change stuck. */
 function vandalize(value: unknown, path: string, seen = new Set<unknown>()): string[] {
-  if (value instanceof ConnectionManager) return vandalize(value.target, `${path}.target`, seen);
+  if (value instanceof Error) {
+    const before = { message: value.message, code: (value as { code?: unknown }).code };
+    Reflect.set(value, 'message', 'evil');
+    Reflect.set(value, 'code', 'evil');
+    return value.message === before.message && (value as { code?: unknown }).code === before.code ? [] : [path];
+  }
+  if (value instanceof ConnectionManager) {
+    const renamed = Reflect.set(value, 'name', 'evil') || Reflect.set(value, 'injected', 'evil') ? [`${path}.name`] : [];
+    return [...renamed, ...vandalize(value.target, `${path}.target`, seen)];
+  }
   // A Date cannot be frozen: a hook gets its own copy, so changing it must not show elsewhere (checked below).
   if (value instanceof Date) {
     value.setTime(0);
@@ -82,6 +91,13 @@ describe('hook arguments are frozen copies or read-only views', () => {
     expect(health.apps['b']).toMatchObject({ status: 'unhealthy', plugins: { vandal: { verdict: 'fine' } } });
     expect(health.apps['a']).toMatchObject({ status: 'healthy' });
     expect(health.apps['a']!.checkedAt.getTime()).toBeGreaterThan(0);
+
+    // A failure reaches onOperationFailed as a frozen copy: the error the caller catches is untouched.
+    const failure = await registry
+      .registerApp('c', { database: { client: 'better-sqlite3', connection: { filename: '/nonexistent-dir/x.sqlite' } } })
+      .catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'KNEXUS_ERR_CONNECTION_FAILED', appName: 'c' });
+    expect((failure as Error).message).not.toBe('evil');
 
     await registry.unregisterApp('a');
     expect(unregistered[0]).toMatchObject({ appName: 'a', rollback: { migrations: { rolledBack: ['001_items.mjs'] } } });

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
 import { createDatabase } from '../../test/support/databases.js';
 import { brokenApp, fixture, notesApp, pluginModule } from '../test-fixtures/apps.js';
@@ -84,6 +84,34 @@ describe('audit-log plugin', () => {
     expect(registry.listenerCount('seeds-started') + registry.listenerCount('seeds-completed')).toBe(0);
     await blog.runMigrations();
     expect(readLines(file)).toHaveLength(7);
+  });
+
+  it('records a repair of a dirty ledger: which file, how it was settled', async () => {
+    const file = join(dir, 'repair.jsonl');
+    const migrations = { directory: join(process.cwd(), 'test', 'fixtures', 'migrations-dirty') };
+    const flags = globalThis as { knexusDirtyFail?: boolean };
+    registry = new AppRegistry();
+    await registry.loadPlugin(AuditLogPlugin, { file });
+    flags.knexusDirtyFail = true;
+    try {
+      await expect(registry.registerApp('mended', { database: { client: 'better-sqlite3', connection: join(dir, 'mended.sqlite') }, migrations })).rejects.toMatchObject({
+        details: { dirty: true },
+      });
+    } finally {
+      delete flags.knexusDirtyFail;
+    }
+    await registry.repair('mended', { migration: '002_outside.mjs', resolution: 'rolled-back' });
+    // The record is written from an event listener, so it lands just after repair() resolves.
+    const repair = await vi.waitFor(() => {
+      const found = readLines(file).find((line) => line.operation === 'repair');
+      expect(found).toBeDefined();
+      return found;
+    });
+    expect(repair).toMatchObject({
+      app: 'mended',
+      outcome: 'succeeded',
+      details: { section: 'migrations', file: '002_outside.mjs', resolution: 'rolled-back', batch: null },
+    });
   });
 
   it('records a manual migration run that fails, timed from its start', async () => {

@@ -228,10 +228,14 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   }
 
   /**
-   * Manual `runMigrations()`/`runSeeds()` have no hook, only registry events; listening through the
+   * Manual `runMigrations()`/`runSeeds()` and `repair()` have no hook, only registry events; listening through the
    * scoped registry means `unloadPlugin` removes these listeners.
    */
   #recordManualRuns(registry: AppRegistry): void {
+    // A repair is a human decision about a half-applied file: exactly what an audit trail is for.
+    registry.on('ledger-repaired', ({ appName, section, file, resolution, batch }) => {
+      this.#append(auditRecord(appName, 'repair', 'succeeded', null, null, { section, file, resolution, batch })).catch(() => undefined);
+    });
     for (const operation of ['migrations', 'seeds'] as const) {
       registry.on(`${operation}-started`, ({ appName }) => this.#started.start(`${operation}:${appName}`, null));
       registry.on(`${operation}-completed`, ({ appName, result }) => {

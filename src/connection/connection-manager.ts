@@ -18,6 +18,8 @@ export interface OperationObserver {
   readonly hooks: LifecycleDispatcher;
   emit<K extends keyof RegistryEvents & string>(event: K, ...args: RegistryEvents[K]): void;
   fail(appName: string, operation: FailedOperation, error: Error, context?: Record<string, unknown>): Promise<void>;
+  /** True once the registry shuts down: lock waits stop at once. */
+  closing?(): boolean;
 }
 
 
@@ -68,6 +70,8 @@ export class ConnectionManager {
     this.#health = health;
     this.#observer = observer;
     this.#models = new ModelCatalog(name, handle.knex);
+    // Hooks receive this object: its public face is read-only (the state lives in private fields).
+    Object.freeze(this);
   }
 
   /**
@@ -248,6 +252,7 @@ export class ConnectionManager {
       lockTimeout: migrations.lockTimeout,
       drift: settings.drift,
       gate: this.#pool.limit,
+      stopped: () => this.#observer.closing?.() ?? false,
     };
   }
 

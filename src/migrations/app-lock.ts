@@ -33,6 +33,17 @@ export interface AppLockOptions {
   readonly section: string;
   /** Bounds how many lock sessions of one pool hold a connection at once. */
   readonly gate?: SessionGate | undefined;
+  /** True once the owner shuts down: waiting stops at once. */
+  readonly stopped?: (() => boolean) | undefined;
+}
+
+/** The KNEXUS_ERR_SHUTTING_DOWN a lock wait ends with when its owner shuts down. */
+export function lockStoppedError(options: AppLockOptions): KnexusError {
+  return new KnexusError(
+    'KNEXUS_ERR_SHUTTING_DOWN',
+    `App '${options.appName}' stopped waiting for its ${options.section} lock: the registry is shutting down`,
+    { appName: options.appName, client: options.client },
+  );
 }
 
 /** The `KNEXUS_ERR_LOCK_TIMEOUT` a lock throws; create it before waiting so its stack shows who waited. */

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { KnexusError, errorMessage } from '../errors.js';
 import type { AppLock, LockSession } from './app-lock.js';
-import { type RepairResolution, type RepairResult, atRisk, dirtyError, isDirty, stateHint, watchStatements } from './dirty-state.js';
+import { type RepairResolution, type RepairResult, dirtyError, isDirty, stateHint } from './dirty-state.js';
+import { type GuardedSteps, runGuardedUnit } from './guarded-unit.js';
 import { driftError, knexHistoryError } from './runner-errors.js';
 import { createAppLock } from './create-app-lock.js';
 import { createScriptSource } from './create-script-source.js';
@@ -14,7 +15,7 @@ import { type RollbackSelection, selectRollback } from './rollback-selection.js'
 import type { RunnerOptions } from './runner-options.js';
 import { type Script, type ScriptStep, readScript } from './read-script.js';
 import type { ScriptEntry, ScriptList, ScriptSource } from './script-source.js';
-import { type SqlExecutor, knexExecutor } from './sql-executor.js';
+import { knexExecutor } from './sql-executor.js';
 
 interface UndoPlan {
   readonly name: string;
@@ -210,41 +211,13 @@ export class LedgerRunner {
     history.match(knexRows, catalog);
   }
 
-  /**
-   * Runs one file's unit. A file whose changes a failed transaction cannot take back (`atRisk`) is first
-   * marked started in its own statement; if it then fails after a statement that stays applied, the mark
-   * stays (the app is dirty) and the error says so, with a hint true to the dialect and the file.
-   */
-  async #guarded(
-    session: LockSession,
-    file: string,
-    direction: 'up' | 'down',
-    transactional: boolean,
-    details: Record<string, unknown>,
-    steps: {
-      start: (sql: SqlExecutor) => Promise<void>;
-      work: (db: Knex, sql: SqlExecutor, risky: boolean) => Promise<void>;
-      clear: (sql: SqlExecutor) => Promise<void>;
-    },
-  ): Promise<void> {
+  /** Runs one file's unit under the dirty-state protocol (`runGuardedUnit`); a failure becomes the kind's coded error. */
+  #guarded(session: LockSession, file: string, direction: 'up' | 'down', transactional: boolean, details: Record<string, unknown>, steps: GuardedSteps): Promise<void> {
     const { client, appName } = this.#options;
-    const risky = atRisk(client, transactional);
-    if (risky) await session.unit((_db, sql) => steps.start(sql), false);
-    const watch = risky && transactional ? watchStatements(this.#knex) : undefined;
-    try {
-      await session.unit((db, sql) => steps.work(db, sql, risky), transactional);
-    } catch (error) {
-      // A transactional file on MySQL that failed before any DDL left nothing behind: it need not stay dirty.
-      let dirty = risky;
-      if (watch !== undefined && !watch.sawDdl()) {
-        dirty = false;
-        await session.unit((_db, sql) => steps.clear(sql), false).catch(() => (dirty = true));
-      }
+    return runGuardedUnit({ session, knex: this.#knex, client, transactional, steps }, (error, dirty) => {
       const hint = stateHint(transactional, dirty, this.#kind.section, appName, file);
-      throw this.#failure(file, direction, error, { ...details, dirty, hint });
-    } finally {
-      watch?.stop();
-    }
+      return this.#failure(file, direction, error, { ...details, dirty, hint });
+    });
   }
 
   #assertClean(rows: readonly LedgerRow[]): void {

@@ -32,6 +32,8 @@ export interface RunnerOptions {
    * never hold every pooled connection; default: no bound.
    */
   readonly gate?: SessionGate | undefined;
+  /** True once the owner shuts down: a lock wait then stops at once with KNEXUS_ERR_SHUTTING_DOWN. */
+  readonly stopped?: () => boolean;
 }
 
 /** Runs `work` when a slot is free (p-limit's call signature). */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ClientName } from '../registry/app-config.js';
-import { type AppLockOptions, type LockSession, lockTimeoutError } from './app-lock.js';
+import { type AppLockOptions, type LockSession, lockStoppedError, lockTimeoutError } from './app-lock.js';
 import { bindToConnection } from './bind-to-connection.js';
 import { pollLock } from './poll-lock.js';
 import { type SqlExecutor, knexExecutor } from './sql-executor.js';
@@ -41,7 +41,7 @@ async function holdNow<T>(
   try {
     const db = bindToConnection(knex, connection);
     try {
-      await pollLock(() => queries.tryLock(db), deadline, timeoutError);
+      await pollLock(() => queries.tryLock(db), deadline, timeoutError, stopOf(options));
     } catch (error) {
       await queries.abandon?.(db).catch(() => undefined);
       throw error;
@@ -91,4 +91,10 @@ async function connectionUnit<T>(
   } catch (error) {
     throw first === undefined ? error : first.error;
   }
+}
+
+/** How a lock wait learns that its owner shuts down, if it can. */
+export function stopOf(options: AppLockOptions): { stopped: () => boolean; error: () => Error } | undefined {
+  const stopped = options.stopped;
+  return stopped === undefined ? undefined : { stopped, error: () => lockStoppedError(options) };
 }

@@ -19,7 +19,12 @@ export function isBusy(error: unknown): boolean {
 }
 
 /** Calls `attempt` until it does not fail with SQLITE_BUSY, backing off asynchronously; throws `timeoutError` after `deadline`. */
-export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadline: number, timeoutError: Error): Promise<T> {
+export async function retryWhileBusy<T>(
+  attempt: () => Promise<T>,
+  deadline: number,
+  timeoutError: Error,
+  stop?: { readonly stopped: () => boolean; readonly error: () => Error },
+): Promise<T> {
   let result: { value: T } | undefined;
   await pollLock(
     async () => {
@@ -33,6 +38,7 @@ export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadline: num
     },
     deadline,
     timeoutError,
+    stop,
   );
   return (result as { value: T }).value;
 }
@@ -43,7 +49,7 @@ export async function retryWhileBusy<T>(attempt: () => Promise<T>, deadline: num
  * then reported as KNEXUS_ERR_LOCK_TIMEOUT, instead of failing after better-sqlite3's fixed 5 s as
  * "could not connect" while blocking the event loop.
  */
-export async function openSqlite(knex: Knex, appName: string, lockTimeout: number): Promise<void> {
+export async function openSqlite(knex: Knex, appName: string, lockTimeout: number, stopped: () => boolean = () => false): Promise<void> {
   const deadline = performance.now() + lockTimeout;
   // A connection setting that touches no table: it never waits, so it can run first.
   await knex.raw(`pragma busy_timeout = ${SQLITE_ATTEMPT_MS}`);
@@ -55,7 +61,11 @@ export async function openSqlite(knex: Knex, appName: string, lockTimeout: numbe
   );
   try {
     // Reading the schema takes SQLite's shared lock: this is what waits while another process writes.
-    await retryWhileBusy(() => knex.raw('select count(*) from sqlite_master'), deadline, timeoutError);
+    const stop = {
+      stopped,
+      error: () => new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `App '${appName}' stopped waiting for its SQLite file: the registry is shutting down`, { appName }),
+    };
+    await retryWhileBusy(() => knex.raw('select count(*) from sqlite_master'), deadline, timeoutError, stop);
   } finally {
     await knex.raw(`pragma busy_timeout = ${SQLITE_DEFAULT_BUSY_MS}`);
   }

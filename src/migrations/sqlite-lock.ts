@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { type AppLock, type AppLockOptions, type LockSession, lockTimeoutError } from './app-lock.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { SavepointSession } from './savepoint-session.js';
-import { type SessionLockQueries, holdOnSession } from './session-lock.js';
+import { type SessionLockQueries, holdOnSession, stopOf } from './session-lock.js';
 import { SQLITE_ATTEMPT_MS, retryWhileBusy } from './sqlite-busy.js';
 import { sqliteExecutor } from './sqlite-executor.js';
 
@@ -44,7 +44,7 @@ export class SqliteLock implements AppLock {
       return SqliteLock.#queue.run(this.#knex.client, deadline, timeoutError, () => this.#inTransaction(work, undefined));
     }
     return SqliteLock.#queue.run(filename, deadline, timeoutError, async () => {
-      const lock = await takeLockFile(this.#knex, `${filename}.knexus-lock`, deadline, timeoutError());
+      const lock = await takeLockFile(this.#knex, `${filename}.knexus-lock`, deadline, timeoutError(), stopOf(this.#options));
       try {
         // The app's own file is not locked for the whole run: each unit is its own transaction there, and
         // `transaction: false` files run outside any (VACUUM, PRAGMA foreign_keys = OFF work as in raw knex).
@@ -95,12 +95,18 @@ interface LockDatabase {
  * SQLite's file locks die with their process, so a holder killed with -9 frees it; waits are 50 ms busy
  * waits with asynchronous backoff between them, up to the deadline.
  */
-async function takeLockFile(knex: Knex, path: string, deadline: number, timeoutError: Error): Promise<{ release(): void }> {
+async function takeLockFile(
+  knex: Knex,
+  path: string,
+  deadline: number,
+  timeoutError: Error,
+  stop: Parameters<typeof retryWhileBusy>[3],
+): Promise<{ release(): void }> {
   const Database = (knex.client as unknown as { driver: new (path: string) => LockDatabase }).driver;
   const db = new Database(path);
   try {
     db.pragma(`busy_timeout = ${SQLITE_ATTEMPT_MS}`);
-    await retryWhileBusy(async () => db.exec('begin exclusive'), deadline, timeoutError);
+    await retryWhileBusy(async () => db.exec('begin exclusive'), deadline, timeoutError, stop);
   } catch (error) {
     db.close();
     throw error;

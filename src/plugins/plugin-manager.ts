@@ -1,4 +1,4 @@
-import { KnexusError, toError } from '../errors.js';
+import { KnexusError, frozenError, toError } from '../errors.js';
 import { assertOptionsObject } from '../util/assert-options-object.js';
 import { dictionary } from '../util/dictionary.js';
 import type { RegistryErrorEvent } from '../registry/registry-types.js';
@@ -400,7 +400,7 @@ export class PluginManager implements LifecycleDispatcher {
       }
     }
     if (hook === 'onOperationFailed' || appName === undefined || this.#closing) return undefined;
-    return this.#dispatcher.dispatch('onOperationFailed', [appName, 'plugin-hook', error, { hook, pluginName: record.name }]);
+    return this.#dispatcher.dispatch('onOperationFailed', [appName, 'plugin-hook', frozenError(error), Object.freeze({ hook, pluginName: record.name })]);
   };
 
   #emit<E extends keyof PluginEvents | 'warning'>(event: E, ...args: E extends keyof PluginEvents ? PluginEvents[E] : unknown[]): void {

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { ConnectionManager } from '../connection/connection-manager.js';
 import { describeTarget } from '../connection/connection-target.js';
-import { KnexusError, isKnexusError, toError } from '../errors.js';
+import { KnexusError, frozenError, isKnexusError, toError } from '../errors.js';
 import type { RepairResult } from '../migrations/dirty-state.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { PluginManager } from '../plugins/plugin-manager.js';
@@ -338,7 +338,8 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
 
   async #fail(appName: string, operation: FailedOperation, error: Error, context: Record<string, unknown> = {}): Promise<void> {
     this.#emitSafely('error', [{ component: 'AppRegistry', phase: operation, appName, error }]);
-    await this.plugins.dispatch('onOperationFailed', appName, operation, error, Object.freeze({ ...context }));
+    // Plugins get a frozen copy: the caller's error (thrown to them) stays as knexus made it.
+    await this.plugins.dispatch('onOperationFailed', appName, operation, frozenError(error), Object.freeze({ ...context }));
   }
 }
 

@@ -156,7 +156,7 @@ async function connect(ctx: RegistryContext, entry: AppEntry): Promise<Connectio
       await withConnectRetry(
         async () => {
           if (config.schema !== undefined && database.client === 'pg') await ensureSchema(knex, database.client, config.schema);
-          else if (database.client === 'better-sqlite3') await openSqlite(knex, name, config.migrations.lockTimeout);
+          else if (database.client === 'better-sqlite3') await openSqlite(knex, name, config.migrations.lockTimeout, () => ctx.closing());
           else await knex.raw('select 1');
         },
         ctx.settings.connectRetry,

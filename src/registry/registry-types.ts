@@ -104,6 +104,7 @@ export const FAILED_OPERATIONS = [
   'health-check',
   'plugin-hook',
   'shutdown',
+  'repair',
 ] as const;
 /** An operation that can fail. */
 export type FailedOperation = (typeof FAILED_OPERATIONS)[number];

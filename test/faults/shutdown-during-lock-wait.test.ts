@@ -1,0 +1,50 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppRegistry } from '../../src/index.js';
+import { createDatabase, type TestDatabase } from '../support/databases.js';
+
+const directory = fileURLToPath(new URL('../fixtures/migrations-lock-holder', import.meta.url));
+
+interface Gate {
+  entered(): void;
+  released: Promise<void>;
+}
+const globals = globalThis as { knexusFixtureGate?: Gate };
+
+describe.each(['pg', 'mariadb'] as const)('shutdown while a registration waits for another holder of its lock (%s)', (dialect) => {
+  let db: TestDatabase | null;
+  beforeAll(async () => {
+    db = await createDatabase(dialect);
+  });
+  afterAll(async () => {
+    delete globals.knexusFixtureGate;
+    await db?.drop();
+  });
+
+  it('stops the wait at once with KNEXUS_ERR_SHUTTING_DOWN instead of waiting out shutdownTimeout', async (t) => {
+    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+    let entered!: () => void;
+    let release!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    globals.knexusFixtureGate = { entered, released: new Promise<void>((resolve) => (release = resolve)) };
+    const holder = new AppRegistry();
+    // Both budgets far beyond the test's timeout: only an interrupted wait lets this test finish.
+    const waiter = new AppRegistry({ registry: { shutdownTimeout: 120_000 } });
+    try {
+      const holding = holder.registerApp('guarded', { database: db.config(), migrations: { directory } });
+      await inside;
+      const waiting = waiter.registerApp('guarded', { database: db.config(), migrations: { directory, lockTimeout: 120_000 } });
+      waiting.catch(() => undefined);
+      await new Promise<void>((resolve) => waiter.once('auto-migration-started', () => resolve()));
+      await expect(waiter.shutdown()).resolves.toMatchObject({ errors: [] });
+      await expect(waiting).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN', appName: 'guarded' });
+
+      release();
+      const app = await holding;
+      expect((await app.migrationStatus()).applied.map((entry) => entry.name)).toEqual(['001_gate.mjs']);
+    } finally {
+      release();
+      await holder.shutdown();
+    }
+  });
+});
