@@ -112,6 +112,40 @@ describe('property: hostile configs give a coded error or a working registry', (
     );
   });
 
+  it('unregisterApp, repair and withTransaction options', async () => {
+    const registry = new AppRegistry();
+    const app = await registry.registerApp('target', { database: { client: 'better-sqlite3', connection: ':memory:' } });
+    try {
+      await fc.assert(
+        fc.asyncProperty(hostile, hostile, hostile, async (unregister, repair, transaction) => {
+          // `app` goes stale once a valid unregistration ran: using it must still be a coded error.
+          const attempts: (() => Promise<unknown>)[] = [
+            () => registry.repair('target', repair as never),
+            () => app.withTransaction(async () => 'done', transaction as never),
+          ];
+          for (const attempt of attempts) {
+            try {
+              await pTimeout(attempt(), { milliseconds: 5_000 });
+            } catch (error) {
+              expectCoded(error);
+            }
+          }
+          try {
+            await pTimeout(registry.unregisterApp('target', unregister as never), { milliseconds: 5_000 });
+          } catch (error) {
+            expectCoded(error);
+            return;
+          }
+          // It was valid and the app is gone: bring it back for the next run.
+          await registry.registerApp('target', { database: { client: 'better-sqlite3', connection: ':memory:' } });
+        }),
+        { numRuns: 200 },
+      );
+    } finally {
+      await registry.shutdown();
+    }
+  });
+
   it('registerApp(name, config)', async () => {
     // An empty folder: relative directories in generated configs resolve here, never to real files.
     const baseDir = mkdtempSync(join(tmpdir(), 'knexus-props-'));

@@ -36,6 +36,8 @@ describe('bad settings are coded errors found before any connection opens', () =
     { name: 'pool.max 1.5', database: { ...nowhere, pool: { max: 1.5 } }, field: 'database.pool.max' },
     { name: 'a pool timeout of 2^31 ms', database: { ...nowhere, pool: { idleTimeoutMillis: 2 ** 31 } }, field: 'database.pool.idleTimeoutMillis' },
     { name: 'pool.afterCreate that is not a function', database: { ...nowhere, pool: { afterCreate: 'yes' } }, field: 'database.pool.afterCreate' },
+    { name: 'a fractional pool timeout (the pool takes whole ms)', database: { ...nowhere, pool: { acquireTimeoutMillis: 1.5 } }, field: 'database.pool.acquireTimeoutMillis' },
+    { name: 'acquireConnectionTimeout 1.5', database: { ...nowhere, acquireConnectionTimeout: 1.5 }, field: 'database.acquireConnectionTimeout' },
     { name: "acquireConnectionTimeout 'abc'", database: { ...nowhere, acquireConnectionTimeout: 'abc' }, field: 'database.acquireConnectionTimeout' },
     { name: "useNullAsDefault 'x'", database: { ...nowhere, useNullAsDefault: 'x' }, field: 'database.useNullAsDefault' },
   ];

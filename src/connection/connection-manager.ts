@@ -195,6 +195,8 @@ export class ConnectionManager {
    * `fn` may return any thenable, such as an Objection query builder.
    */
   async withTransaction<T>(fn: (trx: Knex.Transaction) => PromiseLike<T> | T, options: TransactionOptions = {}): Promise<T> {
+    this.#assertLive();
+    assertTransactionArgs(this.name, fn, options);
     const config: Knex.TransactionConfig = {};
     if (options.isolationLevel !== undefined) config.isolationLevel = options.isolationLevel;
     const { timeout } = options;
@@ -257,6 +259,7 @@ export class ConnectionManager {
   }
 
   async #apply(kind: 'migrations' | 'seeds', work: () => Promise<RunResult>): Promise<RunResult> {
+    this.#assertLive();
     const observer = this.#observer;
     observer.emit(`${kind}-started`, { appName: this.name });
     const result = await this.#observed(kind, { trigger: 'manual' }, work);
@@ -269,6 +272,7 @@ export class ConnectionManager {
     request: { step?: number; all?: boolean; batch?: number; to?: string },
     work: () => Promise<RollbackResult>,
   ): Promise<RollbackResult> {
+    this.#assertLive();
     const started = performance.now();
     const observer = this.#observer;
     const options: RollbackContext = Object.freeze({ trigger: 'manual' as const, target, ...request });
@@ -296,11 +300,35 @@ export class ConnectionManager {
     }
   }
 
+  /** A handle kept after its app was unregistered (or the registry shut down) has a closed pool: say so, coded. */
+  #assertLive(): void {
+    if (this.#pool.users.includes(this.name)) return;
+    throw new KnexusError(
+      'KNEXUS_ERR_APP_NOT_FOUND',
+      `App '${this.name}' was unregistered, so this handle's connection is closed; get the current one with registry.getApp('${this.name}')`,
+      { appName: this.name },
+    );
+  }
+
   async #guard<T>(work: () => Promise<T>): Promise<T> {
+    this.#assertLive();
     try {
       return await work();
     } catch (error) {
       throw this.scrub(error);
     }
   }
+}
+
+const ISOLATION_LEVELS = ['read uncommitted', 'read committed', 'snapshot', 'repeatable read', 'serializable'] as const;
+
+/** `withTransaction` arguments as documented, or a coded error naming the bad one. */
+function assertTransactionArgs(appName: string, fn: unknown, options: unknown): void {
+  const fail = (field: string, expected: string): never => {
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid withTransaction call on app '${appName}': '${field}' ${expected}`, { appName, field });
+  };
+  if (typeof fn !== 'function') fail('fn', 'must be a function (trx) => Promise');
+  if (options === null || typeof options !== 'object') return void fail('options', 'must be an object { isolationLevel?, timeout? }');
+  const level = (options as { isolationLevel?: unknown }).isolationLevel;
+  if (level !== undefined && !(ISOLATION_LEVELS as readonly unknown[]).includes(level)) fail('isolationLevel', `must be one of ${ISOLATION_LEVELS.join(', ')}`);
 }

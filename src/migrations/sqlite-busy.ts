@@ -50,6 +50,12 @@ export async function retryWhileBusy<T>(
  * "could not connect" while blocking the event loop.
  */
 export async function openSqlite(knex: Knex, appName: string, lockTimeout: number, stopped: () => boolean = () => false): Promise<void> {
+  const filename = (knex.client.connectionSettings as { filename?: unknown } | undefined)?.filename;
+  if (filename === ':memory:' || filename === '') {
+    // A private in-memory database: no other connection can hold a lock on it.
+    await knex.raw('select 1');
+    return;
+  }
   const deadline = performance.now() + lockTimeout;
   // A connection setting that touches no table: it never waits, so it can run first.
   await knex.raw(`pragma busy_timeout = ${SQLITE_ATTEMPT_MS}`);

@@ -20,6 +20,8 @@ export const POOL_KEYS = [
 ] as const;
 
 const POOL_DURATIONS = new Set<string>(POOL_KEYS.filter((key) => key.endsWith('Millis')));
+// The pool (tarn) takes only whole, positive milliseconds for these; knex checks the lifetime ones itself.
+const TARN_DURATIONS = new Set<string>(POOL_KEYS.filter((key) => key.endsWith('Millis') && !key.startsWith('maxConnectionLifetime')));
 const POOL_FUNCTIONS = new Set<string>(['afterCreate', 'validate', 'log']);
 
 /**
@@ -34,7 +36,7 @@ export function validatePool(database: Readonly<Record<string, unknown>>, appNam
   const { pool, acquireConnectionTimeout, useNullAsDefault } = database;
   if (useNullAsDefault !== undefined && typeof useNullAsDefault !== 'boolean') fail('database.useNullAsDefault', 'must be a boolean');
   if (acquireConnectionTimeout !== undefined) {
-    assertDuration(acquireConnectionTimeout, 'database.acquireConnectionTimeout', { min: Number.MIN_VALUE, appName });
+    assertDuration(acquireConnectionTimeout, 'database.acquireConnectionTimeout', { min: 1, integer: true, appName });
   }
   if (pool === undefined) return undefined;
   const settings = pool as Record<string, unknown>;
@@ -42,7 +44,7 @@ export function validatePool(database: Readonly<Record<string, unknown>>, appNam
     const field = `database.pool.${key}`;
     if (!(POOL_KEYS as readonly string[]).includes(key)) fail(field, `is not a known pool setting (expected one of: ${POOL_KEYS.join(', ')})`);
     if (value === undefined) continue;
-    if (POOL_DURATIONS.has(key)) assertDuration(value, field, { appName });
+    if (POOL_DURATIONS.has(key)) assertDuration(value, field, TARN_DURATIONS.has(key) ? { min: 1, integer: true, appName } : { appName });
     else if (POOL_FUNCTIONS.has(key) && typeof value !== 'function') fail(field, 'must be a function');
     else if (key === 'propagateCreateError' && typeof value !== 'boolean') fail(field, 'must be a boolean');
   }
