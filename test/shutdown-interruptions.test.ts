@@ -69,10 +69,13 @@ describe('a query cut off by a forced shutdown', () => {
   it('rejects the registration with KNEXUS_ERR_SHUTTING_DOWN, not a raw driver error', async (t) => {
     if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry({ registry: { shutdownTimeout: 50 } });
-    const started = new Promise<void>((resolve) => registry.once('auto-migration-started', () => resolve()));
     const registering = registry.registerApp('cut', { database: db.config(), migrations: { directory: fixture('migrations-slow') } });
     registering.catch(() => undefined);
-    await started;
+    // Shut down only once the migration's query really runs on the server (an earlier shutdown stops the
+    // registration between steps, with nothing to force).
+    const sleeping = async () =>
+      Number((await db!.knex.raw("select count(*)::int as n from pg_stat_activity where datname = ? and query like 'select pg_sleep%'", [db!.name])).rows[0].n) > 0;
+    while (!(await sleeping())) await new Promise((resolve) => setTimeout(resolve, 10));
     const result = await registry.shutdown();
     expect(result.forced).toEqual(['cut']);
     const error = await registering.catch((thrown: unknown) => thrown);
