@@ -6,7 +6,7 @@
  * loader sits in the measured path. Unmet targets are reported, not failed: only a crash fails.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -56,9 +56,16 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.mjs')).sort
   }
 }
 
-const results = { recordedAt: new Date().toISOString(), quick, machine, versions, scenarios };
 mkdirSync(`${dir}results`, { recursive: true });
 const out = `${dir}results/${quick ? 'quick' : 'latest'}.json`;
+// A run of some scenarios (`npm run bench -- cold-start`) replaces theirs and keeps the others' last results.
+if (only && existsSync(out)) {
+  const ran = new Set(scenarios.map((s) => s.file));
+  const kept = JSON.parse(readFileSync(out, 'utf8')).scenarios.filter((s) => !ran.has(s.file));
+  scenarios.unshift(...kept);
+  scenarios.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+const results = { recordedAt: new Date().toISOString(), quick, machine, versions, scenarios };
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 
 console.log('\n| scenario | measure | knexus | baseline | ratio | target |\n| --- | --- | --- | --- | --- | --- |');

@@ -90,13 +90,13 @@ describe('the packed package', () => {
     expect(existsSync(join(consumer, 'node_modules/mysql2'))).toBe(false);
   });
 
-  it('imports as ESM without loading drivers, objection or the plugins’ prom-client', () => {
+  it('imports as ESM without loading drivers, objection, Ajv, a TypeScript loader or the plugins’ prom-client', () => {
     const result = esm(`
       import { createRequire } from 'node:module';
       import * as knexus from 'knexus';
       const loaded = Object.keys(createRequire(import.meta.url).cache);
       const has = (name) => loaded.some((p) => p.includes('/node_modules/' + name + '/'));
-      console.log(JSON.stringify({ exports: Object.keys(knexus), loaded: ['pg', 'objection', 'prom-client', 'jiti'].filter(has) }));
+      console.log(JSON.stringify({ exports: Object.keys(knexus), loaded: ['pg', 'objection', 'prom-client', 'jiti', 'ajv'].filter(has) }));
     `);
     expect(result.exports).toEqual(expect.arrayContaining(['AppRegistry', 'PluginInterface', 'PluginManager', 'KnexusError', 'defineConfig']));
     expect(result.loaded).toEqual([]);

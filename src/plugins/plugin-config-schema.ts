@@ -1,11 +1,20 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import { KnexusError, errorMessage } from '../errors.js';
 import { safeCopy } from '../util/safe-copy.js';
 import { invalidPluginError, type PluginErrorSource } from './plugin-errors.js';
 
-// One validator for every plugin: `useDefaults` fills declared defaults in place (on our copy),
-// `allErrors` reports every problem at once, and `strict: false` accepts annotation keywords authors add.
-const ajv = new Ajv({ useDefaults: true, allErrors: true, verbose: true, strict: false });
+// One validator for every plugin, loaded on first use (`import('knexus')` does not pay for Ajv):
+// `useDefaults` fills declared defaults in place (on our copy), `allErrors` reports every problem at
+// once, and `strict: false` accepts annotation keywords authors add.
+let shared: Ajv | undefined;
+function validator(): Ajv {
+  if (shared === undefined) {
+    const { Ajv: AjvClass } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    shared = new AjvClass({ useDefaults: true, allErrors: true, verbose: true, strict: false });
+  }
+  return shared;
+}
 const compiled = new WeakMap<object, ValidateFunction>();
 
 /** Where the config being checked came from, for the error's path (`plugins.<label>.config.keep`). */
@@ -58,7 +67,7 @@ function compile(schema: unknown, source: ConfigSchemaSource): ValidateFunction 
   let validate = compiled.get(schema);
   if (validate === undefined) {
     try {
-      validate = ajv.compile(schema);
+      validate = validator().compile(schema);
     } catch (error) {
       throw invalidPluginError(source, `Plugin '${source.label}': configSchema is not a valid JSON Schema: ${errorMessage(error)}`);
     }
