@@ -40,6 +40,8 @@ describe('bad settings are coded errors found before any connection opens', () =
     { name: 'acquireConnectionTimeout 1.5', database: { ...nowhere, acquireConnectionTimeout: 1.5 }, field: 'database.acquireConnectionTimeout' },
     { name: "acquireConnectionTimeout 'abc'", database: { ...nowhere, acquireConnectionTimeout: 'abc' }, field: 'database.acquireConnectionTimeout' },
     { name: "useNullAsDefault 'x'", database: { ...nowhere, useNullAsDefault: 'x' }, field: 'database.useNullAsDefault' },
+    // Found by the property test: knex gives SQLite a pool of one, so min 2 alone was a raw Tarn error.
+    { name: 'pool.min 2 on SQLite (one connection)', database: { client: 'better-sqlite3', connection: { filename: ':memory:' }, pool: { min: 2 } }, field: 'database.pool.min' },
   ];
   it.each(poolCases)('$name', async ({ database, field }) => {
     await expect(fresh().registerApp('pooled', { database: database as unknown as DatabaseConfig })).rejects.toMatchObject({

@@ -80,7 +80,7 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
       fail('database.connection.filename', "must be a file path or ':memory:'");
     }
     if (pool !== undefined && !isPlainObject(pool)) fail('database.pool', 'must be an object of knex pool settings');
-    const poolSettings = validatePool(db as Record<string, unknown>, appName);
+    const poolSettings = validatePool(db as Record<string, unknown>, appName, client);
     database = {
       ...(db as Record<string, unknown>),
       client,
