@@ -6,6 +6,8 @@ export interface LedgerCounts {
   readonly applied: number;
   readonly pending: number;
   readonly drifted: number;
+  /** Files started and never finished (the app needs a repair). */
+  readonly dirty: number;
   /** The newest applied file, or null. */
   readonly latest: string | null;
 }
@@ -50,6 +52,8 @@ export interface BoardLedger {
   readonly applied: readonly BoardLedgerEntry[];
   readonly pending: readonly string[];
   readonly drifted: readonly string[];
+  /** Started and never finished: may be partly applied (repair settles them). */
+  readonly dirty: readonly string[];
 }
 
 /** The detail view of one app (`GET <base>/api/apps/<name>`). */
@@ -242,7 +246,13 @@ export class BoardApi {
 
 function counts(status: LedgerStatus | null): LedgerCounts | null {
   if (status === null) return null;
-  return { applied: status.applied.length, pending: status.pending.length, drifted: status.drifted.length, latest: status.applied[status.applied.length - 1]?.name ?? null };
+  return {
+    applied: status.applied.length,
+    pending: status.pending.length,
+    drifted: status.drifted.length,
+    dirty: status.dirty.length,
+    latest: status.applied[status.applied.length - 1]?.name ?? null,
+  };
 }
 
 function ledger(status: LedgerStatus | null): BoardLedger | null {
@@ -251,5 +261,6 @@ function ledger(status: LedgerStatus | null): BoardLedger | null {
     applied: status.applied.map((e) => ({ name: e.name, batch: e.batch, appliedAt: new Date(e.appliedAt).toISOString() })),
     pending: status.pending,
     drifted: status.drifted.map((d) => d.name),
+    dirty: status.dirty,
   };
 }

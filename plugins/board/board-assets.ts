@@ -127,11 +127,11 @@ function target(t) {
 
 function ledgerText(l) {
   if (!l) return '–';
-  return l.applied + ' applied' + (l.pending ? ', ' + l.pending + ' pending' : '') + (l.drifted ? ', ' + l.drifted + ' drifted' : '');
+  return l.applied + ' applied' + (l.pending ? ', ' + l.pending + ' pending' : '') + (l.drifted ? ', ' + l.drifted + ' drifted' : '') + (l.dirty ? ', ' + l.dirty + ' dirty' : '');
 }
 
 function ledgerClass(l) {
-  return l && l.drifted ? 'drifted' : l && l.pending ? 'pending' : '';
+  return l && (l.drifted || l.dirty) ? 'drifted' : l && l.pending ? 'pending' : '';
 }
 
 function ms(v) {
@@ -214,6 +214,7 @@ function ledgerRows(tableId, ledger) {
     const drifted = new Set(ledger.drifted);
     for (const e of ledger.applied) rows.push(row([e.name, String(e.batch), e.appliedAt, el('td', drifted.has(e.name) ? 'drifted' : 'applied', drifted.has(e.name) ? 'drifted' : '')]));
     for (const name of ledger.pending) rows.push(row([name, '–', '–', el('td', 'pending', 'pending')]));
+    for (const name of ledger.dirty) rows.push(row([name, '–', '–', el('td', 'dirty: started, never finished', 'drifted')]));
   } else {
     rows.push(row(['not readable while the app is not ready', '', '', '']));
   }
@@ -232,10 +233,32 @@ async function renderDetail(name) {
   renderActions(a);
   ledgerRows('detail-migrations', a.ledger.migrations);
   ledgerRows('detail-seeds', a.ledger.seeds);
-  $('detail-failures').tBodies[0].replaceChildren(...(a.failureLog.length ? a.failureLog.map((f) => row([f.at, f.operation, f.code, f.message, f.hint || '–'], 'failure')) : [row(['none', '', '', '', ''])]));
+  info ??= await api('/info');
+  $('detail-failures').tBodies[0].replaceChildren(...(a.failureLog.length ? a.failureLog.map((f) => failureRow(a.name, f)) : [row(['none', '', '', '', ''])]));
 }
 
 let info;
+
+function failureRow(app, f) {
+  const hint = el('td', f.hint || '–');
+  if (info.actions && f.dirty) {
+    // A dirty file is settled by a person who checked the database: applied, or rolled back by hand.
+    for (const resolution of ['applied', 'rolled-back']) {
+      const button = el('button', 'mark ' + resolution, 'repair');
+      button.type = 'button';
+      button.dataset.resolution = resolution;
+      button.addEventListener('click', async () => {
+        button.disabled = true;
+        const body = JSON.stringify({ [f.dirty === 'seeds' ? 'seed' : 'migration']: f.file, resolution });
+        const result = await api('/apps/' + encodeURIComponent(app) + '/repair', { method: 'POST', body, headers: { 'content-type': 'application/json' } }).catch((e) => ({ error: e.message }));
+        hint.replaceChildren(el('span', result.error ? 'repair failed: ' + result.error : 'repaired: ' + f.file + ' ' + resolution));
+      });
+      hint.append(' ', button);
+    }
+  }
+  return row([f.at, f.operation, f.code, f.message, hint], 'failure');
+}
+
 async function renderActions(a) {
   info ??= await api('/info');
   const box = $('actions');

@@ -14,6 +14,10 @@ export interface FailureRecord {
   readonly code: string;
   readonly message: string;
   readonly hint: string | null;
+  /** The migration or seed file the failure names, if any. */
+  readonly file: string | null;
+  /** `migrations` or `seeds` when the failure left that file dirty (started, never finished), else null. */
+  readonly dirty: 'migrations' | 'seeds' | null;
 }
 
 /** Keeps each app's latest health results and failures in bounded rings, forgotten when the app goes. */
@@ -39,6 +43,8 @@ export class BoardHistory {
   recordFailure(appName: string, operation: string, error: unknown): void {
     const known = isKnexusError(error);
     const hint = known ? error.details?.['hint'] : undefined;
+    const file = known && typeof error.file === 'string' ? error.file : null;
+    const dirty = known && error.details?.['dirty'] === true && file !== null ? (error.code === 'KNEXUS_ERR_SEED_FAILED' ? 'seeds' : 'migrations') : null;
     push(
       this.#failures,
       appName,
@@ -48,6 +54,8 @@ export class BoardHistory {
         code: known ? error.code : 'KNEXUS_ERR_UNEXPECTED',
         message: known ? error.message : 'an unexpected error (see the registry logs)',
         hint: typeof hint === 'string' ? hint : null,
+        file,
+        dirty,
       },
       this.#failureHistory,
     );

@@ -9,6 +9,25 @@ export interface BoardBackend {
   readonly api: BoardApi;
   /** Runs one app's pending migrations; undefined when the app is not registered. */
   migrate(appName: string, remoteAddress: string | null): Promise<unknown>;
+  /** Settles a dirty file of one app (`registry.repair`); rejects with the registry's coded error. */
+  repair(appName: string, request: Readonly<Record<string, unknown>>, remoteAddress: string | null): Promise<unknown>;
+}
+
+const MAX_BODY = 4_096;
+
+/** The request's JSON body (at most 4 KB), or undefined when it is not a JSON object. */
+async function jsonBody(request: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  let text = '';
+  for await (const chunk of request) {
+    text += String(chunk);
+    if (text.length > MAX_BODY) return undefined;
+  }
+  try {
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every response forbids framing, sniffing and any script or style that is not the board's own. */
@@ -44,6 +63,20 @@ export function boardHandler(options: ResolvedBoardOptions, backend: BoardBacken
         const name = decodeURIComponent(path.split('/')[3]!);
         const result = await backend.migrate(name, request.socket.remoteAddress ?? null);
         return result === undefined ? json(response, 404, { error: 'no such app' }) : json(response, 200, result);
+      }
+      if (method === 'POST' && /^\/api\/apps\/[^/]+\/repair$/.test(path)) {
+        if (!options.actions) return json(response, 403, { error: 'actions are disabled (board option `actions`)' });
+        const body = await jsonBody(request);
+        if (body === undefined) return json(response, 400, { error: 'the body must be a JSON object { migration | seed, resolution }' });
+        const name = decodeURIComponent(path.split('/')[3]!);
+        try {
+          return json(response, 200, await backend.repair(name, body, request.socket.remoteAddress ?? null));
+        } catch (error) {
+          // The registry's refusals are coded and secret-free: say which, so the operator can fix the request.
+          const code = (error as { code?: unknown }).code;
+          if (typeof code !== 'string') throw error;
+          return json(response, 400, { error: code, message: (error as Error).message });
+        }
       }
       if (method !== 'GET' && method !== 'HEAD') {
         send(response, 405, JSON_TYPE, JSON.stringify({ error: 'method not allowed' }), { allow: 'GET, HEAD' });

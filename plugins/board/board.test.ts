@@ -2,7 +2,7 @@
  * The board in a real browser: headless Chromium (Debian's package) driven by playwright-core, over
  * apps on SQLite and PostgreSQL, one healthy, one whose migration failed, one drifted.
  */
-import { appendFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -180,6 +180,43 @@ describe('a board over 10,000 apps', () => {
       await many.shutdown();
     }
   }, 60_000);
+});
+
+describe('repairing a dirty app from the page', () => {
+  it('offers the two resolutions on a failure that left a file dirty, and settles it with the token', async () => {
+    const own = new AppRegistry({ registry: { healthCheckInterval: 0 } });
+    const folder = mkdtempSync(join(tmpdir(), 'knexus-board-dirty-'));
+    try {
+      // Outside a transaction and failing half-way: the table stays, the file is left dirty.
+      writeFileSync(
+        join(folder, '001_halfway.mjs'),
+        `export const config = { transaction: false };
+         export async function up(knex) { await knex.schema.createTable('half', (t) => t.increments('id')); throw new Error('boom'); }
+         export async function down(knex) { await knex.schema.dropTableIfExists('half'); }`,
+      );
+      await own.loadPlugin(BoardPlugin, { port: 0, token: TOKEN, actions: true, refreshMs: 200 });
+      const base = (own.getPlugin('board')!.getStatus() as BoardStatus).url!;
+      const config = { database: { client: 'better-sqlite3', connection: { filename: join(folder, 'halfway.sqlite') } }, migrations: { directory: folder } } as const;
+      await expect(own.registerApp('halfway', config)).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED', details: { dirty: true } });
+      const audit: BoardActionEvent[] = [];
+      own.on(BOARD_ACTION_EVENT as never, ((event: BoardActionEvent) => audit.push(event)) as never);
+
+      const page = await browser.newPage();
+      await page.goto(`${base}?token=${TOKEN}#/app/halfway`);
+      await page.waitForSelector('#detail-failures button[data-resolution="rolled-back"]');
+      await page.click('#detail-failures button[data-resolution="rolled-back"]');
+      await page.waitForFunction(() => (globalThis as any).document.querySelector('#detail-failures')?.textContent.includes('repaired: 001_halfway.mjs rolled-back'));
+      await page.close();
+      expect(audit).toEqual([expect.objectContaining({ action: 'repair', appName: 'halfway', outcome: 'ok' })]);
+      // Settled as rolled back: the fixed file runs again at the next registration.
+      writeFileSync(join(folder, '001_halfway.mjs'), `export async function up(knex) { await knex.schema.createTable('whole', (t) => t.increments('id')); }\nexport async function down(knex) { await knex.schema.dropTable('whole'); }`);
+      const app = await own.registerApp('halfway', config);
+      expect((await app.migrationStatus()).applied.map((e) => e.name)).toEqual(['001_halfway.mjs']);
+    } finally {
+      await own.shutdown();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('the README', () => {

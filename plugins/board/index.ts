@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PluginInterface, type AppConfigView, type AppRegistry, type FailedOperation } from '../../src/index.js';
+import { PluginInterface, type AppConfigView, type AppRegistry, type FailedOperation, type RepairOptions } from '../../src/index.js';
 import { BoardApi } from './board-api.js';
 import { BoardHistory } from './board-history.js';
 import { resolveBoardOptions, type BoardOptions, type ResolvedBoardOptions } from './board-options.js';
@@ -15,7 +15,7 @@ export const BOARD_ACTION_EVENT = 'board:action';
 
 /** Payload of the `board:action` event. */
 export interface BoardActionEvent {
-  readonly action: 'migrate';
+  readonly action: 'migrate' | 'repair';
   readonly appName: string;
   readonly at: string;
   /** Where the request came from (the socket's remote address). */
@@ -78,7 +78,11 @@ export default class BoardPlugin extends PluginInterface<BoardOptions> {
     registry.on('health-check-completed', (health) => api.healthCompleted(health));
     registry.on('app-registered', ({ appName }) => api.registered(appName));
     registry.on('app-unregistered', ({ appName }) => api.forget(appName));
-    this.#route = boardHandler(options, { api, migrate: (name, remoteAddress) => this.#migrate(name, remoteAddress) });
+    this.#route = boardHandler(options, {
+      api,
+      migrate: (name, remoteAddress) => this.#migrate(name, remoteAddress),
+      repair: (name, request, remoteAddress) => this.#repair(name, request, remoteAddress),
+    });
     if (options.port === false) return;
     const server = createServer((request, response) => void this.handler(request, response));
     await new Promise<void>((resolve, reject) => {
@@ -138,6 +142,23 @@ export default class BoardPlugin extends PluginInterface<BoardOptions> {
 
   override onOperationFailed(appName: string, operation: FailedOperation, error: Error, context: Readonly<Record<string, unknown>>): void {
     this.#api?.failed(appName, operation, error, operation === 'registration' || context['during'] === 'registration');
+  }
+
+  async #repair(appName: string, request: Readonly<Record<string, unknown>>, remoteAddress: string | null): Promise<unknown> {
+    const registry = this.#registry!;
+    this.#actions++;
+    const event = { action: 'repair' as const, appName, at: new Date().toISOString(), remoteAddress };
+    const emit = registry.emit as (name: string, payload: BoardActionEvent) => boolean;
+    try {
+      const { migration, seed, resolution } = request;
+      const options = { resolution, ...(migration === undefined ? {} : { migration }), ...(seed === undefined ? {} : { seed }) } as RepairOptions;
+      const result = await registry.repair(appName, options);
+      emit(BOARD_ACTION_EVENT, { ...event, outcome: 'ok' });
+      return result;
+    } catch (error) {
+      emit(BOARD_ACTION_EVENT, { ...event, outcome: 'failed', code: (error as { code?: string }).code ?? 'KNEXUS_ERR_UNEXPECTED' });
+      throw error;
+    }
   }
 
   async #migrate(appName: string, remoteAddress: string | null): Promise<unknown> {
