@@ -47,6 +47,7 @@ export const BOARD_HTML = `<!doctype html>
     <h3>Health latency (last cycles)</h3>
     <svg id="chart" width="640" height="160" viewBox="0 0 640 160" role="img" aria-label="health latency"></svg>
     <div id="actions"></div>
+    <p id="action-result" role="status"></p>
     <h3>Migrations</h3>
     <table id="detail-migrations"><thead><tr><th>file</th><th>batch</th><th>applied at</th><th>state</th></tr></thead><tbody></tbody></table>
     <h3>Seeds</h3>
@@ -251,7 +252,8 @@ function failureRow(app, f) {
         button.disabled = true;
         const body = JSON.stringify({ [f.dirty === 'seeds' ? 'seed' : 'migration']: f.file, resolution });
         const result = await api('/apps/' + encodeURIComponent(app) + '/repair', { method: 'POST', body, headers: { 'content-type': 'application/json' } }).catch((e) => ({ error: e.message }));
-        hint.replaceChildren(el('span', result.error ? 'repair failed: ' + result.error : 'repaired: ' + f.file + ' ' + resolution));
+        // Outside the tables the polling redraws, so the outcome stays on screen.
+        $('action-result').textContent = result.error ? 'repair failed: ' + result.error : 'repaired: ' + f.file + ' ' + resolution;
       });
       hint.append(' ', button);
     }
@@ -269,17 +271,22 @@ async function renderActions(a) {
   button.addEventListener('click', async () => {
     button.disabled = true;
     const result = await api('/apps/' + encodeURIComponent(a.name) + '/migrate', { method: 'POST' }).catch((e) => ({ error: e.message }));
-    box.replaceChildren(el('p', result.error ? 'failed: ' + result.error : 'applied ' + result.applied.length + ' migration(s)'));
+    $('action-result').textContent = result.error ? 'migrations failed: ' + result.error : 'applied ' + result.applied.length + ' migration(s)';
     refresh();
   });
   box.replaceChildren(button);
 }
 
+let shown = null;
 function route() {
   const match = /^#\\/app\\/(.+)$/.exec(location.hash);
   $('apps-view').hidden = Boolean(match);
   $('detail-view').hidden = !match;
-  return match ? decodeURIComponent(match[1]) : null;
+  const name = match ? decodeURIComponent(match[1]) : null;
+  // A message belongs to the app it was about.
+  if (name !== shown) $('action-result').textContent = '';
+  shown = name;
+  return name;
 }
 
 async function refresh() {

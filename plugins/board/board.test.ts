@@ -205,7 +205,7 @@ describe('repairing a dirty app from the page', () => {
       await page.goto(`${base}?token=${TOKEN}#/app/halfway`);
       await page.waitForSelector('#detail-failures button[data-resolution="rolled-back"]');
       await page.click('#detail-failures button[data-resolution="rolled-back"]');
-      await page.waitForFunction(() => (globalThis as any).document.querySelector('#detail-failures')?.textContent.includes('repaired: 001_halfway.mjs rolled-back'));
+      await page.waitForSelector('#action-result:has-text("repaired: 001_halfway.mjs rolled-back")');
       await page.close();
       expect(audit).toEqual([expect.objectContaining({ action: 'repair', appName: 'halfway', outcome: 'ok' })]);
       // Settled as rolled back: the fixed file runs again at the next registration.
