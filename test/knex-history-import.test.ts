@@ -47,7 +47,7 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
   });
 
   it('without importKnexHistory: a coded error naming both choices, and the schema unchanged', async (t) => {
-    if (!available) return t.skip();
+    if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
     const db = await fresh();
     const { dir } = project();
     await migrateWithKnex(db, dir, { steps: 2 });
@@ -72,7 +72,7 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
   });
 
   it('half applied by knex, then knexus imports and applies the rest: the schema equals knex alone; status shows the whole history', async (t) => {
-    if (!available) return t.skip();
+    if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
     const db = await fresh();
     const { dir } = project();
     expect(await migrateWithKnex(db, dir, { steps: 2 })).toEqual(SEMVER_ORDER.slice(0, 2));
@@ -103,7 +103,7 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
   });
 
   it('fully applied by knex: nothing runs again; a migration added afterwards is applied by knexus', async (t) => {
-    if (!available) return t.skip();
+    if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
     const db = await fresh();
     const { dir } = project();
     await migrateWithKnex(db, dir);
@@ -126,7 +126,7 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
   });
 
   it('a name in knex\'s ledger that matches no file is reported by name, and nothing is written', async (t) => {
-    if (!available) return t.skip();
+    if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
     const db = await fresh();
     const { dir } = project();
     await migrateWithKnex(db, dir);
@@ -145,7 +145,7 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
 
   // Defined for the server databases only: two registries on one SQLite file are covered by the lock tests.
   if (dialect !== 'sqlite') it('two registries importing at once: knex history is imported exactly once', async (t) => {
-    if (!available) return t.skip();
+    if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
     const db = await fresh();
     const { dir } = project();
     await migrateWithKnex(db, dir, { steps: 1 });
@@ -162,7 +162,7 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
 
   // Defined for PostgreSQL only: schemas are PostgreSQL's.
   if (dialect === 'pg') it("knexSchemaName finds knex's ledger outside the app's PostgreSQL schema", async (t) => {
-    if (!available) return t.skip();
+    if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
     const db = await fresh();
     const { dir } = project();
     await migrateWithKnex(db, dir, { steps: 2 });
@@ -181,7 +181,7 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
   });
 
   it('importKnexHistory: false keeps a fresh knexus ledger and ignores knex\'s', async (t) => {
-    if (!available) return t.skip();
+    if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
     const db = await fresh();
     const { dir } = project();
     await migrateWithKnex(db, dir, { tableName: 'knex_migrations' });

@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BoardApi } from './board-api.js';
-import { BOARD_CSS, BOARD_HTML, BOARD_ICON, BOARD_JS } from './board-assets.js';
+import { BOARD_CSS, BOARD_HTML, BOARD_ICON } from './board-page.js';
+import { BOARD_JS } from './board-script.js';
 import type { ResolvedBoardOptions } from './board-options.js';
 
 /** What the board's routes need besides the options: the JSON documents and the one write action. */
