@@ -187,7 +187,8 @@ export class BoardApi {
 
   /** The detail view of `name`, or undefined when no such app is registered. */
   async app(name: string): Promise<BoardAppDetail | undefined> {
-    const status = this.#listed().find((app) => app.name === name);
+    const apps = this.#registry.getStatus().apps;
+    const status: Listed | undefined = Object.hasOwn(apps, name) ? apps[name] : this.#failed.get(name);
     if (status === undefined) return undefined;
     const ledgers = await this.#ledgersOf(status, true);
     return {
