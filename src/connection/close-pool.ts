@@ -12,7 +12,9 @@ interface TarnPool {
  */
 export async function closePool(knex: Knex, timeoutMs: number): Promise<{ forced: boolean }> {
   const destroyed = knex.destroy();
-  const outcome = await pTimeout(destroyed.then(() => 'closed' as const), { milliseconds: timeoutMs, fallback: () => 'timeout' as const });
+  // A spent budget (0 ms left of shutdownTimeout) goes straight to the forced close; p-timeout refuses 0.
+  const outcome =
+    timeoutMs > 0 ? await pTimeout(destroyed.then(() => 'closed' as const), { milliseconds: timeoutMs, fallback: () => 'timeout' as const }) : 'timeout';
   if (outcome === 'closed') return { forced: false };
   // tarn's destroy() waits for every used resource to come back; close them under their holders and
   // hand them back, so destroy() finishes instead of polling forever.

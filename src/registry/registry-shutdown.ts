@@ -47,5 +47,6 @@ export async function runShutdown(ctx: RegistryContext, plugins: PluginManager):
 }
 
 async function withinBudget(work: Promise<unknown>, ms: number): Promise<void> {
-  await pTimeout(work, { milliseconds: ms, fallback: () => undefined });
+  // Nothing left of the budget: do not wait at all (p-timeout refuses 0 ms).
+  if (ms > 0) await pTimeout(work, { milliseconds: ms, fallback: () => undefined });
 }
