@@ -4,47 +4,21 @@
  * This file is the whole public surface.
  */
 export { AppRegistry, type AppRegistryOptions, type InitializeResult } from './registry/app-registry.js';
-export {
-  CLIENTS,
-  DRIFT_POLICIES,
-  type AppConfig,
-  type ClientName,
-  type DatabaseConfig,
-  type DriftPolicy,
-  type MigrationsConfig,
-  type ModelClass,
-  type ModelDefinition,
-  type ModelsConfig,
-  type PoolConfig,
-  type SeedsConfig,
-} from './registry/app-config.js';
-export {
-  APP_STATES,
-  FAILED_OPERATIONS,
-  HEALTH_STATES,
-  type AppConfigView,
-  type AppState,
-  type AutoOperationsResult,
-  type ConnectionShutdownInfo,
-  type ConnectionTarget,
-  type FailedOperation,
-  type FolderSettingsView,
-  type HealthReport,
-  type HealthState,
-  type PoolUsage,
-  type RegistryErrorEvent,
-  type RegistryEvents,
-  type RegistryHealth,
-  type RegistrySettings,
-  type RollbackContext,
-  type RollbackSummary,
-  type ShutdownResult,
-  type UnregisterOptions,
-} from './registry/registry-types.js';
-export type { AppStatus, RegistryStatus } from './registry/registry-status.js';
-export type { LedgerRepairedEvent, RepairOptions } from './registry/repair-app.js';
+export { CLIENTS, type ClientName } from './clients.js';
+export { DRIFT_POLICIES, type DriftPolicy, type MigrationsConfig, type SeedsConfig } from './migrations/migrations-config.js';
+export { type AppConfig } from './connection/app-config.js';
+export { type DatabaseConfig, type PoolConfig } from './connection/database-config.js';
+export { type ModelClass, type ModelDefinition, type ModelsConfig } from './models/model-definition.js';
+export { APP_STATES, FAILED_OPERATIONS, type AppState, type AutoOperationsResult, type ConnectionShutdownInfo, type FailedOperation, type RollbackContext, type RollbackSummary, type ShutdownResult, type UnregisterOptions } from './plugins/lifecycle-types.js';
+export { HEALTH_STATES, type HealthReport, type HealthState, type PoolUsage, type RegistryHealth } from './health/health-report.js';
+export { type AppConfigView, type FolderSettingsView } from './connection/app-config-view.js';
+export { type ConnectionTarget } from './connection/connection-target.js';
+export { type RegistryErrorEvent, type RegistryEvents } from './plugins/registry-events.js';
+export { type RegistrySettings } from './registry/registry-settings.js';
+export type { AppStatus, RegistryStatus } from './plugins/registry-status.js';
+export type { LedgerRepairedEvent, RepairOptions } from './migrations/repair-options.js';
 export { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from './migrations/dirty-state.js';
-export type { PluginDataStatus } from './registry/plugin-data.js';
+export type { PluginDataStatus } from './plugins/plugin-data-set.js';
 export { ConnectionManager, type TransactionOptions } from './connection/connection-manager.js';
 export {
   LEDGER_ORIGINS,

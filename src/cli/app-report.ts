@@ -1,10 +1,11 @@
 import { describeTarget } from '../connection/connection-target.js';
 import type { ConfiguredApp } from '../config/validate-config.js';
 import { createScriptSource } from '../migrations/create-script-source.js';
-import { hasScripts } from '../registry/app-config.js';
+import { hasScripts } from '../migrations/migrations-config.js';
 import type { DriftEntry, LedgerEntry, LedgerStatus, RunResult } from '../migrations/ledger-types.js';
 import type { AppRegistry } from '../registry/app-registry.js';
-import type { ConnectionTarget, HealthState, RegistryHealth } from '../registry/registry-types.js';
+import type { ConnectionTarget } from '../connection/connection-target.js';
+import type { HealthState, RegistryHealth } from '../health/health-report.js';
 import { errorJson } from './format-error.js';
 import type { AppOutcome } from './register-apps.js';
 

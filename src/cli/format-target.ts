@@ -1,5 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
-import type { ConnectionTarget } from '../registry/registry-types.js';
+import type { ConnectionTarget } from '../connection/connection-target.js';
 
 /** Where a connection points, for people: `better-sqlite3 data/blog.sqlite`, `pg app@db:5432/blog (schema s)`. Never holds a secret. */
 export function formatTarget(target: ConnectionTarget | undefined, cwd = process.cwd()): string {

@@ -4,8 +4,8 @@ import { loadConfig } from '../config/load-config.js';
 import { findConfigFile } from '../config/find-config-file.js';
 import { validateConfig, type ValidatedConfig } from '../config/validate-config.js';
 import { KnexusError } from '../errors.js';
-import { applyKnexfile } from '../knexfile/apply-knexfile.js';
-import type { AppConfig } from '../registry/app-config.js';
+import { applyKnexfile } from '../registry/apply-knexfile.js';
+import type { AppConfig } from '../connection/app-config.js';
 import type { CliArgs } from './cli-args.js';
 
 /** knexfile names the knex CLI looks for in the working directory. */

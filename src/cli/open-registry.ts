@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppRegistry, type AppRegistryOptions } from '../registry/app-registry.js';
 import { isKnexusError } from '../errors.js';
-import type { RegistrySettings } from '../registry/registry-types.js';
+import type { RegistrySettings } from '../registry/registry-settings.js';
 import type { ConfiguredApp, ValidatedConfig } from '../config/validate-config.js';
 import { configError } from '../config/validate-config.js';
 

@@ -1,7 +1,7 @@
 import type { ConnectionManager } from '../connection/connection-manager.js';
-import type { AppConfig } from '../registry/app-config.js';
+import type { AppConfig } from '../connection/app-config.js';
 import type { AppRegistry } from '../registry/app-registry.js';
-import type { AutoOperationsResult } from '../registry/registry-types.js';
+import type { AutoOperationsResult } from '../plugins/lifecycle-types.js';
 import { KnexusError } from '../errors.js';
 import type { ConfiguredApp } from '../config/validate-config.js';
 import { findMissingDatabase } from './find-missing-database.js';

@@ -1,6 +1,6 @@
 import type { PluginManagerOptions, PluginsConfig } from '../plugins/plugin-types.js';
-import type { AppConfig } from '../registry/app-config.js';
-import type { RegistrySettings } from '../registry/registry-types.js';
+import type { AppConfig } from '../connection/app-config.js';
+import type { RegistrySettings } from '../registry/registry-settings.js';
 
 /** Everything a `registry.config.ts` file describes: registry settings, plugins and the apps to register at start-up. */
 export interface KnexusConfig {

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { KnexusError, errorMessage } from '../errors.js';
-import { applyKnexfile, usesKnexfile } from '../knexfile/apply-knexfile.js';
-import type { AppConfig } from '../registry/app-config.js';
+import { applyKnexfile, usesKnexfile } from '../registry/apply-knexfile.js';
+import type { AppConfig } from '../connection/app-config.js';
 import { importFile } from '../util/import-file.js';
 import { isPlainObject } from '../util/safe-copy.js';
 import { CONFIG_FILE_NAMES } from './config-file-names.js';

@@ -1,5 +1,5 @@
 import { KnexusError, isKnexusError, type KnexusErrorContext } from '../errors.js';
-import type { AppConfig, ResolvedAppConfig } from '../registry/app-config.js';
+import type { AppConfig, ResolvedAppConfig } from '../connection/app-config.js';
 import { resolveAppConfig } from '../registry/resolve-app-config.js';
 import { isPlainObject } from '../util/safe-copy.js';
 import type { KnexusConfig } from './define-config.js';

@@ -8,9 +8,14 @@ import type { LedgerStatus, RollbackResult, RunResult, SeedStatus } from '../mig
 import { MigrationRunner, type RunnerOptions } from '../migrations/migration-runner.js';
 import { SeedRunner } from '../migrations/seed-runner.js';
 import { ModelCatalog } from '../models/model-catalog.js';
-import { hasScripts, type ModelClass, type ModelDefinition, type ResolvedAppConfig } from '../registry/app-config.js';
+import { hasScripts } from '../migrations/migrations-config.js';
+import { type ModelClass, type ModelDefinition } from '../models/model-definition.js';
+import { type ResolvedAppConfig } from './app-config.js';
 import type { LifecycleDispatcher } from '../plugins/hook-map.js';
-import type { ConnectionTarget, FailedOperation, HealthReport, RegistryEvents, RollbackContext } from '../registry/registry-types.js';
+import type { ConnectionTarget } from './connection-target.js';
+import type { FailedOperation, RollbackContext } from '../plugins/lifecycle-types.js';
+import type { HealthReport } from '../health/health-report.js';
+import type { RegistryEvents } from '../plugins/registry-events.js';
 import type { SharedPool } from './shared-pool.js';
 
 /** How a ConnectionManager reports the operations its caller runs by hand (the registry implements it). */

@@ -1,5 +1,15 @@
-import type { ClientName } from '../registry/app-config.js';
-import type { ConnectionTarget } from '../registry/registry-types.js';
+import type { ClientName } from '../clients.js';
+
+/** Where an app's connection points, with secrets removed. Safe to log and print. */
+export interface ConnectionTarget {
+  readonly client: ClientName;
+  readonly host?: string;
+  readonly port?: number;
+  readonly database?: string;
+  readonly user?: string;
+  readonly filename?: string;
+  readonly schema?: string;
+}
 
 /** Describes where a connection points without any secret: no password, no connection string. */
 export function describeTarget(client: ClientName, connection: unknown, schema?: string): ConnectionTarget {

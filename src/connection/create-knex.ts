@@ -1,5 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
-import type { ResolvedAppConfig } from '../registry/app-config.js';
+import type { ResolvedAppConfig } from './app-config.js';
 import { safeCopy } from '../util/safe-copy.js';
 import { SchemaRouter } from './schema-router.js';
 import type { SecretScrubber } from './secret-scrubber.js';

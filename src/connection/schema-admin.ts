@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ClientName } from '../registry/app-config.js';
+import type { ClientName } from '../clients.js';
 
 /** Creates an app's PostgreSQL schema or MySQL/MariaDB database if missing; a concurrent creator winning the race is fine. */
 export async function ensureSchema(knex: Knex, client: ClientName, schema: string): Promise<void> {

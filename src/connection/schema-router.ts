@@ -1,4 +1,4 @@
-import type { ClientName } from '../registry/app-config.js';
+import type { ClientName } from '../clients.js';
 
 /** Marks a connection whose session state is not known (a switch failed half way). */
 const UNKNOWN = Symbol('unknown schema');

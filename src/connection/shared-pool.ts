@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { KnexusError } from '../errors.js';
-import type { ConnectionTarget } from '../registry/registry-types.js';
+import type { ConnectionTarget } from './connection-target.js';
 import { routedKnex, routeOwner } from './routed-knex.js';
 import { SchemaRouter } from './schema-router.js';
 import type { SecretScrubber } from './secret-scrubber.js';

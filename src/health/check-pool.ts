@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import pTimeout from 'p-timeout';
-import { poolUsage } from '../connection/pool-usage.js';
-import type { HealthState, PoolUsage } from '../registry/registry-types.js';
+import { poolUsage } from './pool-usage.js';
+import type { HealthState, PoolUsage } from './health-report.js';
 
 /** The result of one round trip on one physical pool. */
 export interface PoolCheck {

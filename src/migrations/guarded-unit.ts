@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ClientName } from '../registry/app-config.js';
+import type { ClientName } from '../clients.js';
 import type { LockSession } from './app-lock.js';
 import { atRisk, watchStatements } from './dirty-state.js';
 import type { SqlExecutor } from './sql-executor.js';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
-import type { ClientName } from '../registry/app-config.js';
+import type { ClientName } from '../clients.js';
 import type { ScriptEntry, ScriptList } from './script-source.js';
 import type { SqlExecutor } from './sql-executor.js';
 import { tableColumns } from './table-columns.js';

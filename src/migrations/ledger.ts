@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
-import type { ClientName } from '../registry/app-config.js';
+import type { ClientName } from '../clients.js';
 import { LEDGER_ORIGINS, type LedgerEntry, type LedgerOrigin } from './ledger-types.js';
 import { advisoryKey } from './advisory-key.js';
 import { knexExecutor, type SqlExecutor } from './sql-executor.js';

@@ -1,4 +1,5 @@
-import type { ClientName, DriftPolicy } from '../registry/app-config.js';
+import type { ClientName } from '../clients.js';
+import type { DriftPolicy } from './migrations-config.js';
 import type { KnexHistoryOptions } from './knex-history.js';
 import type { KnexSource } from './knex-source.js';
 

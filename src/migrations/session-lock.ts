@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ClientName } from '../registry/app-config.js';
+import type { ClientName } from '../clients.js';
 import { type AppLockOptions, type LockSession, lockStoppedError, lockTimeoutError } from './app-lock.js';
 import { bindToConnection } from './bind-to-connection.js';
 import { pollLock } from './poll-lock.js';

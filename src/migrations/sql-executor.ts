@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ClientName } from '../registry/app-config.js';
+import type { ClientName } from '../clients.js';
 
 /** A row as a driver returns it. */
 export type SqlRow = Readonly<Record<string, unknown>>;

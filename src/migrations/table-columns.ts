@@ -1,4 +1,4 @@
-import type { ClientName } from '../registry/app-config.js';
+import type { ClientName } from '../clients.js';
 import type { SqlExecutor } from './sql-executor.js';
 
 // Column names of one table, read from the catalog so that a table of any shape can be inspected

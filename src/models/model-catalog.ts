@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { createRequire } from 'node:module';
 import type { Model as ObjectionModel } from 'objection';
 import { KnexusError } from '../errors.js';
-import type { ModelClass, ModelDefinition } from '../registry/app-config.js';
+import type { ModelClass, ModelDefinition } from './model-definition.js';
 import { isPlainObject } from '../util/safe-copy.js';
 
 let objectionModel: typeof ObjectionModel | undefined;

@@ -1,14 +1,7 @@
 import type { ConnectionManager } from '../connection/connection-manager.js';
-import type {
-  AppConfigView,
-  AutoOperationsResult,
-  ConnectionShutdownInfo,
-  FailedOperation,
-  HealthReport,
-  RollbackContext,
-  RollbackSummary,
-  UnregisterOptions,
-} from '../registry/registry-types.js';
+import type { AppConfigView } from '../connection/app-config-view.js';
+import type { AutoOperationsResult, ConnectionShutdownInfo, FailedOperation, RollbackContext, RollbackSummary, UnregisterOptions } from './lifecycle-types.js';
+import type { HealthReport } from '../health/health-report.js';
 
 /** What every hook call receives as its last argument. */
 export interface HookContext {

@@ -1,7 +1,7 @@
 import pTimeout from 'p-timeout';
 import { KnexusError, errorMessage, toError } from '../errors.js';
 import type { AppRegistry } from '../registry/app-registry.js';
-import type { RegistryErrorEvent } from '../registry/registry-types.js';
+import type { RegistryErrorEvent } from './registry-events.js';
 import { NamespacedStorage } from './namespaced-storage.js';
 import { configInvalidError, initFailedError, loadAbortedError, shutdownFailedError } from './plugin-errors.js';
 import type { PluginHost } from './plugin-host.js';

@@ -1,5 +1,5 @@
 import { toError } from '../errors.js';
-import type { RegistryErrorEvent } from '../registry/registry-types.js';
+import type { RegistryErrorEvent } from './registry-events.js';
 import { pluginDataSet, type PluginDataSet } from './plugin-data-set.js';
 import type { PluginRecord } from './plugin-record.js';
 

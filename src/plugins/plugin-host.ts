@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { RegistryErrorEvent } from '../registry/registry-types.js';
+import type { RegistryErrorEvent } from './registry-events.js';
 
 /** A registry event listener as eventemitter3 stores it. */
 export type HostListener = (...args: any[]) => void;

@@ -1,7 +1,7 @@
 import { KnexusError, frozenError, toError } from '../errors.js';
 import { assertOptionsObject } from '../util/assert-options-object.js';
 import { dictionary } from '../util/dictionary.js';
-import type { RegistryErrorEvent } from '../registry/registry-types.js';
+import type { RegistryErrorEvent } from './registry-events.js';
 import { ConfiguredLoader } from './configured-loader.js';
 import type { PluginDataSet } from './plugin-data-set.js';
 import { PluginDataRunner, type PluginDataHandler } from './plugin-data-runner.js';

@@ -1,5 +1,5 @@
 import { KnexusError } from '../errors.js';
-import type { RegistryErrorEvent } from '../registry/registry-types.js';
+import type { RegistryErrorEvent } from './registry-events.js';
 import type { PluginActivator } from './plugin-activator.js';
 import { initFailedError, invalidPluginError, loadTimeoutError, pluginNotFoundError } from './plugin-errors.js';
 import type { PluginRecord } from './plugin-record.js';

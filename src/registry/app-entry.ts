@@ -1,8 +1,9 @@
 import type { ConnectionManager } from '../connection/connection-manager.js';
 import type { SharedPool } from '../connection/shared-pool.js';
-import type { ResolvedAppConfig } from './app-config.js';
-import type { PluginDataStatus } from './plugin-data.js';
-import type { AppConfigView, AppState } from './registry-types.js';
+import type { ResolvedAppConfig } from '../connection/app-config.js';
+import type { PluginDataStatus } from '../plugins/plugin-data-set.js';
+import type { AppConfigView } from '../connection/app-config-view.js';
+import type { AppState } from '../plugins/lifecycle-types.js';
 
 /** The registry's record of one app across its lifecycle. */
 export interface AppEntry {

@@ -15,7 +15,7 @@ import type { RunResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
 import { applyPluginData } from './plugin-data.js';
 import type { RegistryContext } from './registry-context.js';
-import type { AutoOperationsResult, FailedOperation } from './registry-types.js';
+import type { AutoOperationsResult, FailedOperation } from '../plugins/lifecycle-types.js';
 
 /**
  * Registers one app as explicit ordered steps, firing hooks between them in the spec's order:

@@ -1,7 +1,9 @@
 import type { LifecycleDispatcher } from '../plugins/hook-map.js';
 import type { PluginDataSet } from '../plugins/plugin-data-set.js';
 import type { AppEntry } from './app-entry.js';
-import type { FailedOperation, RegistryEvents, RegistrySettings } from './registry-types.js';
+import type { FailedOperation } from '../plugins/lifecycle-types.js';
+import type { RegistryEvents } from '../plugins/registry-events.js';
+import type { RegistrySettings } from './registry-settings.js';
 
 /** Registry settings with every default applied. */
 export type ResolvedSettings = Readonly<Required<RegistrySettings>>;

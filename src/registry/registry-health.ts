@@ -2,7 +2,7 @@ import type { SharedPool } from '../connection/shared-pool.js';
 import { KnexusError } from '../errors.js';
 import { checkPool, worstHealth, type PoolCheck } from '../health/check-pool.js';
 import type { RegistryContext } from './registry-context.js';
-import type { HealthReport, RegistryHealth } from './registry-types.js';
+import type { HealthReport, RegistryHealth } from '../health/health-report.js';
 import { dictionary } from '../util/dictionary.js';
 
 /**

@@ -1,6 +1,6 @@
-import { poolUsage } from '../connection/pool-usage.js';
+import { poolUsage } from '../health/pool-usage.js';
 import type { AppEntry } from './app-entry.js';
-import { HEALTH_STATES, type RegistryHealth } from './registry-types.js';
+import { HEALTH_STATES, type RegistryHealth } from '../health/health-report.js';
 import { prometheusLabel } from '../util/prometheus-label.js';
 
 /** Prometheus text lines for the registry: apps by state, pool usage and last health per app. */

@@ -3,7 +3,7 @@ import { errorMessage } from '../errors.js';
 import type { PluginManager } from '../plugins/plugin-manager.js';
 import { releaseConnection } from './register-pipeline.js';
 import type { RegistryContext } from './registry-context.js';
-import type { ShutdownResult } from './registry-types.js';
+import type { ShutdownResult } from '../plugins/lifecycle-types.js';
 
 /**
  * Closes every app in reverse registration order (never rolling back), then shuts plugins down,

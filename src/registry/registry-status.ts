@@ -1,36 +1,12 @@
+import type { AppStatus, RegistryStatus } from '../plugins/registry-status.js';
 import { dictionary } from '../util/dictionary.js';
-import type { PluginDataStatus } from './plugin-data.js';
+import type { PluginDataStatus } from '../plugins/plugin-data-set.js';
 import type { PluginManager } from '../plugins/plugin-manager.js';
 import type { AppEntry } from './app-entry.js';
-import type { AppConfigView, AppState, ConnectionTarget, RegistryHealth } from './registry-types.js';
-
-/** One app in `getStatus()`: no secrets, only where it points and what it runs. */
-export interface AppStatus {
-  readonly name: string;
-  readonly state: AppState;
-  readonly target: ConnectionTarget;
-  /** The app whose pool this app uses (itself unless it shares one). */
-  readonly owner: string | undefined;
-  /** Apps currently using the same physical pool. */
-  readonly references: number;
-  readonly reusable: boolean;
-  readonly registeredAt: Date | undefined;
-  readonly migrations: AppConfigView['migrations'] & { readonly registrationBatch: number | null };
-  readonly seeds: AppConfigView['seeds'] & { readonly registrationBatch: number | null };
-  readonly models: readonly string[];
-  /** What each active plugin's own migrations and seeds did in this app (namespace `plugin:<name>`). */
-  readonly pluginData: Readonly<Record<string, PluginDataStatus>>;
-}
-
-/** What `registry.getStatus()` returns. */
-export interface RegistryStatus {
-  readonly initialized: boolean;
-  readonly shuttingDown: boolean;
-  readonly counts: { readonly apps: number; readonly ready: number; readonly pools: number };
-  readonly apps: Readonly<Record<string, AppStatus>>;
-  readonly plugins: ReturnType<PluginManager['getStatus']>;
-  readonly health: RegistryHealth | undefined;
-}
+import type { AppConfigView } from '../connection/app-config-view.js';
+import type { AppState } from '../plugins/lifecycle-types.js';
+import type { ConnectionTarget } from '../connection/connection-target.js';
+import type { RegistryHealth } from '../health/health-report.js';
 
 /** Builds the registry's status snapshot. */
 export function registryStatus(input: {

@@ -1,3 +1,4 @@
+import type { RepairOptions } from '../migrations/repair-options.js';
 import { ConnectionManager } from '../connection/connection-manager.js';
 import { collectSecrets, describeTarget } from '../connection/connection-target.js';
 import { createKnex } from '../connection/create-knex.js';
@@ -5,24 +6,8 @@ import { SecretScrubber } from '../connection/secret-scrubber.js';
 import { SharedPool } from '../connection/shared-pool.js';
 import { KnexusError } from '../errors.js';
 import { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from '../migrations/dirty-state.js';
-import type { ResolvedAppConfig } from './app-config.js';
+import type { ResolvedAppConfig } from '../connection/app-config.js';
 import type { RegistryContext } from './registry-context.js';
-
-/** Options of `registry.repair(app, options)`: one file (`migration` or `seed`) and how it was settled by hand. */
-export interface RepairOptions {
-  /** The dirty migration file, as the KNEXUS_ERR_LEDGER_DIRTY error names it. */
-  readonly migration?: string;
-  /** The dirty seed file (instead of `migration`). */
-  readonly seed?: string;
-  /** `applied`: the file's changes are all in place (finished by hand); `rolled-back`: they are all undone. */
-  readonly resolution: RepairResolution;
-}
-
-/** The `ledger-repaired` event: who settled which file, and how. */
-export interface LedgerRepairedEvent extends RepairResult {
-  readonly appName: string;
-  readonly section: 'migrations' | 'seeds';
-}
 
 /** Validates `repair` options; returns the section and file they name. */
 export function resolveRepairOptions(appName: string, input: unknown): { section: 'migrations' | 'seeds'; file: string; resolution: RepairResolution } {

@@ -6,15 +6,10 @@ import { assertAppName, assertSchemaName, assertSqlIdentifier } from '../util/id
 import { deepFreeze, isPlainObject, safeCopy } from '../util/safe-copy.js';
 import { SCRIPT_EXTENSIONS } from '../migrations/file-catalog.js';
 import { KnexSource } from '../migrations/knex-source.js';
-import {
-  APP_DEFAULTS,
-  CLIENT_ALIASES,
-  CLIENTS,
-  DRIFT_POLICIES,
-  type AppConfig,
-  type DriftPolicy,
-  type ResolvedAppConfig,
-} from './app-config.js';
+import { APP_DEFAULTS } from './app-defaults.js';
+import { CLIENT_ALIASES, CLIENTS } from '../clients.js';
+import { DRIFT_POLICIES, type DriftPolicy } from '../migrations/migrations-config.js';
+import { type AppConfig, type ResolvedAppConfig } from '../connection/app-config.js';
 import { validatePool } from './validate-pool.js';
 
 const APP_KEYS = ['database', 'schema', 'searchPath', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;

@@ -1,7 +1,7 @@
 import { KnexusError } from '../errors.js';
 import { assertDuration } from '../util/duration.js';
 import type { ResolvedSettings } from './registry-context.js';
-import type { RegistrySettings } from './registry-types.js';
+import type { RegistrySettings } from './registry-settings.js';
 
 /** Registry settings' defaults. */
 export const REGISTRY_DEFAULTS: ResolvedSettings = Object.freeze({

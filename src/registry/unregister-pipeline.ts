@@ -1,11 +1,11 @@
 import { dropSchema, foreignTables, otherLedgerApps } from '../connection/schema-admin.js';
 import { KnexusError, toError } from '../errors.js';
-import { hasScripts } from './app-config.js';
+import { hasScripts } from '../migrations/migrations-config.js';
 import type { RollbackResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
 import { releaseConnection } from './register-pipeline.js';
 import type { RegistryContext } from './registry-context.js';
-import type { FailedOperation, RollbackContext, RollbackSummary, UnregisterOptions } from './registry-types.js';
+import type { FailedOperation, RollbackContext, RollbackSummary, UnregisterOptions } from '../plugins/lifecycle-types.js';
 
 /**
  * Unregisters one app as ordered steps: onAppUnregistrationStarted → rollback (seeds, then

@@ -1,4 +1,4 @@
-import type { RollbackSummary } from '../../registry/registry-types.js';
+import type { RollbackSummary } from '../../plugins/lifecycle-types.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from './command-context.js';
 import { runPerApp } from './run-per-app.js';

@@ -1,5 +1,5 @@
 import { KnexusError } from '../../errors.js';
-import { hasScripts } from '../../registry/app-config.js';
+import { hasScripts } from '../../migrations/migrations-config.js';
 import type { ConnectionManager } from '../../connection/connection-manager.js';
 import type { ConfiguredApp } from '../../config/validate-config.js';
 import type { LedgerEntry, RollbackResult } from '../../migrations/ledger-types.js';

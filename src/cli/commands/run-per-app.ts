@@ -1,5 +1,5 @@
 import { errorJson, errorCode } from '../format-error.js';
-import { hasScripts } from '../../registry/app-config.js';
+import { hasScripts } from '../../migrations/migrations-config.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import type { ConnectionManager } from '../../connection/connection-manager.js';
 import type { ConfiguredApp } from '../../config/validate-config.js';

@@ -4,7 +4,7 @@ import { pluginRows, pluginsExitCode, type PluginRow } from '../plugin-rows.js';
 import { renderAppReports, renderPluginRows } from '../render-reports.js';
 import { formatMs } from '../register-apps.js';
 import { ShutdownSignals } from '../shutdown-signals.js';
-import type { RegistryHealth } from '../../registry/registry-types.js';
+import type { RegistryHealth } from '../../health/health-report.js';
 import type { CommandContext } from './command-context.js';
 import { byName } from './by-name.js';
 import { withRegistry } from './with-registry.js';

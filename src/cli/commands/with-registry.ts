@@ -1,7 +1,9 @@
 import type { ConfiguredApp } from '../../config/validate-config.js';
 import type { PluginInitializeResult } from '../../plugins/plugin-types.js';
 import type { AppRegistry } from '../../registry/app-registry.js';
-import type { FailedOperation, RegistryErrorEvent, RegistrySettings } from '../../registry/registry-types.js';
+import type { FailedOperation } from '../../plugins/lifecycle-types.js';
+import type { RegistryErrorEvent } from '../../plugins/registry-events.js';
+import type { RegistrySettings } from '../../registry/registry-settings.js';
 import type { CliOutput } from '../cli-output.js';
 import { errorCode } from '../format-error.js';
 import { ensureSqliteFolders, openRegistry } from '../open-registry.js';

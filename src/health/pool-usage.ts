@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { PoolUsage } from '../registry/registry-types.js';
+import type { PoolUsage } from './health-report.js';
 
 interface TarnPoolView {
   numUsed(): number;

@@ -1,19 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import type { AppConfig, MigrationsConfig, SeedsConfig } from '../registry/app-config.js';
+import type { AppConfig } from '../connection/app-config.js';
+import type { KnexfileReference } from '../knexfile/knexfile-reference.js';
+import { loadKnexfile } from '../knexfile/load-knexfile.js';
+import type { MigrationsConfig, SeedsConfig } from '../migrations/migrations-config.js';
 import { isPlainObject } from '../util/safe-copy.js';
-import { loadKnexfile } from './load-knexfile.js';
-
-/** `database` naming a knexfile: its environment's settings are the defaults, the other fields here override them. */
-export interface KnexfileReference {
-  /** Path of the knexfile (`.js`, `.cjs`, `.mjs`, `.ts`), relative to the config's folder (`baseDir`). */
-  knexfile: string;
-  /** Environment to read; default `NODE_ENV`, then `development` (as knex). Ignored by a knexfile without environments. */
-  environment?: string;
-  client?: string;
-  connection?: string | Readonly<Record<string, unknown>>;
-  pool?: Readonly<Record<string, unknown>>;
-}
 
 const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
 
