@@ -18,7 +18,7 @@ export { type RegistrySettings } from './registry/registry-settings.js';
 export type { AppStatus, RegistryStatus } from './plugins/registry-status.js';
 export type { LedgerRepairedEvent, RepairOptions } from './migrations/repair-options.js';
 export { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from './migrations/dirty-state.js';
-export type { PluginDataStatus } from './plugins/plugin-data-set.js';
+export type { PluginDataStatus } from './plugins/plugin-data-status.js';
 export { ConnectionManager, type TransactionOptions } from './connection/connection-manager.js';
 export {
   LEDGER_ORIGINS,

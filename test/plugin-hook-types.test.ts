@@ -13,6 +13,7 @@ import {
   type HookArgs,
   type HookContext,
   type HookName,
+  type PluginContext,
   type HookResult,
   type LifecycleDispatcher,
   type LifecycleHooks,
@@ -54,12 +55,16 @@ describe('the hook map types everything derived from it', () => {
     expectTypeOf(manager.loadConfigured).returns.resolves.toEqualTypeOf<PluginInitializeResult>();
   });
 
+  it('AppRegistry satisfies PluginContext, so plugins written against the spec\'s appRegistry run unchanged', () => {
+    expectTypeOf<AppRegistry>().toMatchTypeOf<PluginContext>();
+  });
+
   it('definePlugin infers hook parameters, the context included', () => {
     const plugin = definePlugin({
       name: 'typed',
       version: '1.0.0',
       initialize(registry) {
-        expectTypeOf(registry).toEqualTypeOf<AppRegistry>();
+        expectTypeOf(registry).toEqualTypeOf<PluginContext>();
       },
       shutdown() {},
       getStatus: () => ({}),

@@ -3,7 +3,7 @@ import { KnexusError } from '../errors.js';
 import { knexusVersion } from '../util/knexus-version.js';
 import { invalidPluginError, type PluginErrorSource } from './plugin-errors.js';
 import { declared } from './plugin-declarations.js';
-import type { Plugin } from './plugin-types.js';
+import type { Plugin } from './plugin.js';
 
 /**
  * Throws `KNEXUS_ERR_PLUGIN_INCOMPATIBLE` when a plugin declares a `knexus` version range (instance or

@@ -3,7 +3,7 @@ import knexFactory, { type Knex } from 'knex';
 import { KnexusError } from '../errors.js';
 import { KnexStorageBackend } from './knex-storage-backend.js';
 import { MemoryStorageBackend } from './memory-storage-backend.js';
-import type { PluginHost } from './plugin-host.js';
+import type { PluginContext } from './plugin.js';
 import type { StorageBackend } from './storage-backend.js';
 
 const SQLITE_CLIENTS: ReadonlySet<unknown> = new Set(['better-sqlite3', 'sqlite3', 'sqlite']);
@@ -13,7 +13,7 @@ const SQLITE_CLIENTS: ReadonlySet<unknown> = new Set(['better-sqlite3', 'sqlite3
  * (plugins load before apps register); or a knex config, opened on first use and closed by `close()`.
  * A relative SQLite file name in that config is resolved against `baseDir`, as app databases are.
  */
-export function createStorageBackend(option: string | Knex.Config | undefined, host: PluginHost, baseDir: string): StorageBackend {
+export function createStorageBackend(option: string | Knex.Config | undefined, host: PluginContext, baseDir: string): StorageBackend {
   if (option === undefined) return new MemoryStorageBackend();
   if (typeof option === 'string') return new KnexStorageBackend(() => host.getApp(option).knex);
   const config = resolveSqliteFile(option, baseDir);

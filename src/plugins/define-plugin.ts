@@ -1,4 +1,4 @@
-import type { Plugin } from './plugin-types.js';
+import type { Plugin } from './plugin.js';
 
 /**
  * Types a plain-object plugin: hook parameters are inferred from `LifecycleHooks`.

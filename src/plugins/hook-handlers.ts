@@ -2,7 +2,8 @@ import { HOOK_NAMES, type HookName } from './hook-map.js';
 import type { HookStats } from './hook-stats.js';
 import type { PluginRecord } from './plugin-record.js';
 import { declared } from './plugin-declarations.js';
-import type { Plugin, PluginOrder } from './plugin-types.js';
+import type { Plugin } from './plugin.js';
+import type { PluginOrder } from './plugin-types.js';
 
 /** A hook implementation as the dispatcher calls it. */
 export type HookFn = (this: Plugin, ...args: unknown[]) => unknown;

@@ -1,4 +1,4 @@
-import type { Plugin, PluginClass } from './plugin-types.js';
+import type { Plugin, PluginClass } from './plugin.js';
 
 /** What a plugin module provides: a class to construct, or a ready plugin object. */
 export type PluginExport = { readonly kind: 'class'; readonly value: PluginClass } | { readonly kind: 'object'; readonly value: Plugin };

@@ -1,20 +1,19 @@
 import pTimeout from 'p-timeout';
 import { KnexusError, errorMessage, toError } from '../errors.js';
-import type { AppRegistry } from '../registry/app-registry.js';
 import type { RegistryErrorEvent } from './registry-events.js';
 import { NamespacedStorage } from './namespaced-storage.js';
 import { configInvalidError, initFailedError, loadAbortedError, shutdownFailedError } from './plugin-errors.js';
-import type { PluginHost } from './plugin-host.js';
+import type { PluginContext } from './plugin.js';
 import type { ResolvedPluginManagerOptions } from './plugin-manager-options.js';
 import type { PluginRecord } from './plugin-record.js';
 import type { PluginTable } from './plugin-table.js';
-import { createScopedRegistry, removeTrackedListeners } from './scoped-registry.js';
+import { createScopedContext, removeTrackedListeners } from './scoped-context.js';
 import type { ServiceDirectory } from './service-directory.js';
 import type { StorageBackend } from './storage-backend.js';
 
 /** What the activator works with, owned by the manager. */
 export interface PluginActivatorContext {
-  readonly host: PluginHost;
+  readonly host: PluginContext;
   readonly options: ResolvedPluginManagerOptions;
   readonly storage: StorageBackend;
   readonly services: ServiceDirectory;
@@ -197,9 +196,9 @@ export class PluginActivator {
       }
       if (valid === false) throw configInvalidError(source);
     }
-    const scoped = createScopedRegistry(this.#ctx.host, record);
+    const scoped = createScopedContext(this.#ctx.host, record);
     try {
-      await plugin.initialize(scoped as unknown as AppRegistry, config);
+      await plugin.initialize(scoped, config);
     } catch (error) {
       throw initFailedError(source, error);
     }

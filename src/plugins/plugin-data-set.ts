@@ -1,15 +1,8 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { invalidPluginError } from './plugin-errors.js';
 import { declared } from './plugin-declarations.js';
-import type { Plugin } from './plugin-types.js';
-
-/** What a plugin declares as `migrations` or `seeds` (instance field, getter or static field). */
-export interface PluginFolderDeclaration {
-  /** Folder or folders of knex-format files; relative ones resolve against the plugin module's folder (else `baseDir`). */
-  readonly directory: string | readonly string[];
-  /** Apps whose databases receive them; default every app. */
-  readonly apps?: readonly string[];
-}
+import type { Plugin } from './plugin.js';
+import type { PluginFolderDeclaration } from './plugin-folder-declaration.js';
 
 /** A plugin's own migrations and seeds, resolved: run in each app's database under the ledger namespace `plugin:<name>`. */
 export interface PluginDataSet {
@@ -66,14 +59,4 @@ function read(
     directories: Object.freeze(list.map((d: string) => (isAbsolute(d) ? d : resolve(folder, d)))),
     apps: apps as readonly string[] | undefined,
   };
-}
-
-/** What one plugin's migrations and seeds did in one app, shown in the app's status. */
-export interface PluginDataStatus {
-  /** The ledger key of the plugin's rows, `plugin:<name>`. */
-  readonly namespace: string;
-  readonly migrations: { readonly batch: number | null; readonly applied: readonly string[] } | null;
-  readonly seeds: { readonly batch: number | null; readonly applied: readonly string[] } | null;
-  /** Why they could not be applied, if they could not. */
-  readonly error?: string;
 }

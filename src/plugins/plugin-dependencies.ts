@@ -1,7 +1,7 @@
 import semver from 'semver';
 import { KnexusError } from '../errors.js';
 import { declared } from './plugin-declarations.js';
-import type { PluginDependencies } from './plugin-types.js';
+import type { PluginDependencies } from './plugin.js';
 
 /** One declared dependency: a plugin name and an optional semver range. */
 export interface DependencySpec {

@@ -1,9 +1,8 @@
 import type { Awaitable } from './hook-map.js';
-import type { AppRegistry } from '../registry/app-registry.js';
 import type { PluginStorage } from './plugin-storage.js';
 import type { PluginHookMethods } from './plugin-hook-methods.js';
 import { runtimeOf, type PluginRuntime } from './plugin-runtime.js';
-import type { Plugin } from './plugin-types.js';
+import type { Plugin, PluginContext } from './plugin.js';
 
 /** What `PluginInterface`'s default `getStatus()` returns. */
 export interface DefaultPluginStatus {
@@ -26,7 +25,7 @@ export interface DefaultPluginStatus {
  * export default class AuditPlugin extends PluginInterface<{ table: string }> {
  *   static readonly dependencies = ['storage'];
  *   constructor(config: { table: string }) { super('audit', '1.0.0'); }
- *   async initialize(registry: AppRegistry, config: { table: string }) {}
+ *   async initialize(context: PluginContext, config: { table: string }) {}
  *   override async onAppRegistered(appName: string) { await this.storage.set(appName, Date.now()); }
  * }
  * ```
@@ -53,8 +52,8 @@ export abstract class PluginInterface<TConfig = Record<string, unknown>> impleme
     this.version = typeof version === 'string' ? version : '0.0.0';
   }
 
-  /** Sets the plugin up; the registry passed in is scoped to this plugin. */
-  abstract initialize(appRegistry: AppRegistry, config: TConfig): Awaitable<void>;
+  /** Sets the plugin up; `appRegistry` (the spec's name) is the registry scoped to this plugin: a `PluginContext`. */
+  abstract initialize(appRegistry: PluginContext, config: TConfig): Awaitable<void>;
 
   /** Releases everything the plugin holds; bounded by `shutdownTimeout`. The default has nothing to release. */
   shutdown(): Awaitable<void> {

@@ -13,10 +13,11 @@ import { assertDependenciesLoaded } from './assert-dependencies-loaded.js';
 import { declared } from './plugin-declarations.js';
 import { normalizeDependencies } from './plugin-dependencies.js';
 import type { PluginEvents } from './plugin-events.js';
-import type { PluginHost } from './plugin-host.js';
+import type { PluginContext } from './plugin.js';
 import { resolvePluginManagerOptions, type ResolvedPluginManagerOptions } from './plugin-manager-options.js';
 import type { PluginRecord } from './plugin-record.js';
-import { failureStatus, pluginStatus, type PluginSystemStatus } from './plugin-status.js';
+import { failureStatus, pluginStatus } from './plugin-status.js';
+import { type PluginSystemStatus } from './plugin-system-status.js';
 import { PluginTable } from './plugin-table.js';
 import { loadTimeoutError } from './plugin-errors.js';
 import { preparePlugin } from './prepare-plugin.js';
@@ -24,17 +25,8 @@ import { reloadPlugin } from './reload-plugin.js';
 import { renderPluginMetrics } from './render-plugin-metrics.js';
 import { ServiceDirectory } from './service-directory.js';
 import type { StorageBackend } from './storage-backend.js';
-import type {
-  Plugin,
-  PluginEntry,
-  PluginDependencies,
-  PluginFailure,
-  PluginInitializeResult,
-  PluginManagerOptions,
-  PluginShutdownResult,
-  PluginSource,
-  UnloadOptions,
-} from './plugin-types.js';
+import type { Plugin, PluginDependencies, PluginSource } from './plugin.js';
+import type { PluginEntry, PluginFailure, PluginInitializeResult, PluginManagerOptions, PluginShutdownResult, UnloadOptions } from './plugin-types.js';
 
 type Config = Readonly<Record<string, unknown>>;
 
@@ -52,7 +44,7 @@ type Config = Readonly<Record<string, unknown>>;
  * ```
  */
 export class PluginManager implements LifecycleDispatcher {
-  readonly #host: PluginHost;
+  readonly #host: PluginContext;
   readonly #options: ResolvedPluginManagerOptions;
   readonly #dispatcher: HookDispatcher;
   readonly #storage: StorageBackend;
@@ -67,7 +59,7 @@ export class PluginManager implements LifecycleDispatcher {
   #shutdown: Promise<PluginShutdownResult> | undefined;
 
   /** Creates a manager for `appRegistry`; the registry builds its own and exposes it as `registry.plugins`. */
-  constructor(appRegistry: PluginHost, options: PluginManagerOptions = {}) {
+  constructor(appRegistry: PluginContext, options: PluginManagerOptions = {}) {
     if (appRegistry === null || typeof appRegistry !== 'object' || typeof appRegistry.emit !== 'function') {
       throw new KnexusError(
         'KNEXUS_ERR_INVALID_CONFIG',
@@ -405,7 +397,7 @@ export class PluginManager implements LifecycleDispatcher {
 
   #emit<E extends keyof PluginEvents | 'warning'>(event: E, ...args: E extends keyof PluginEvents ? PluginEvents[E] : unknown[]): void {
     try {
-      this.#host.emit(event, ...args);
+      (this.#host.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
     } catch {
       // A throwing listener must not break the plugin system.
     }

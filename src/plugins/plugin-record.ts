@@ -3,12 +3,8 @@ import type { HookName } from './hook-map.js';
 import { HookStats } from './hook-stats.js';
 import type { HostListener } from './plugin-host.js';
 import { attachRuntime } from './plugin-runtime.js';
-import type { Plugin, PluginClass } from './plugin-types.js';
-
-/** Lifecycle states of a plugin. */
-export const PLUGIN_STATES = ['loading', 'active', 'disabled', 'stopping', 'stopped'] as const;
-/** A plugin's lifecycle state. */
-export type PluginState = (typeof PLUGIN_STATES)[number];
+import type { Plugin, PluginClass } from './plugin.js';
+import type { PluginState } from './plugin-state.js';
 
 /** Where a plugin came from, kept so `reload()` can load it again. */
 export interface PluginOrigin {

@@ -1,5 +1,5 @@
 import type { HookName } from './hook-map.js';
-import type { PluginState } from './plugin-record.js';
+import type { PluginState } from './plugin-state.js';
 
 /** What the manager tells a plugin instance about itself, read by `PluginInterface`'s default `getStatus()`. */
 export interface PluginRuntime {

@@ -1,6 +1,6 @@
 import { pluginExistsError, pluginNotFoundError } from './plugin-errors.js';
 import type { PluginRecord } from './plugin-record.js';
-import type { Plugin } from './plugin-types.js';
+import type { Plugin } from './plugin.js';
 
 /**
  * Which plugins exist: loaded ones by name (in load order), names reserved by loads in progress,

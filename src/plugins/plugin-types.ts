@@ -1,54 +1,10 @@
 import type { Knex } from 'knex';
 import type { KnexusError } from '../errors.js';
-import type { Awaitable, HookName, LifecycleHooks } from './hook-map.js';
-import type { AppRegistry } from '../registry/app-registry.js';
-import type { PluginStorage } from './plugin-storage.js';
-import type { PluginFolderDeclaration } from './plugin-data-set.js';
 
 /** Hook phases: `pre` plugins finish before the others start, `post` plugins start after them. */
 export const PLUGIN_ORDERS = ['pre', 'normal', 'post'] as const;
 /** A plugin's hook phase. */
 export type PluginOrder = (typeof PLUGIN_ORDERS)[number];
-
-/** Dependencies: plugin names, or names mapped to semver ranges (`{ 'audit': '^1.2.0' }`). */
-export type PluginDependencies = Readonly<Record<string, string>> | readonly string[];
-
-/** Every lifecycle hook, each optional. */
-export type PluginHooks = { [K in HookName]?: LifecycleHooks[K] };
-
-/** A loaded plugin: a `PluginInterface` subclass instance or a plain object of the same shape. */
-export interface Plugin<TConfig = any> extends PluginHooks {
-  readonly name: string;
-  readonly version: string;
-  /** Plugins that must be loaded first, optionally with a semver range. */
-  readonly dependencies?: PluginDependencies;
-  /** Plugins loaded first when present (ignored when absent), optionally with a semver range. */
-  readonly optionalDependencies?: PluginDependencies | undefined;
-  /** The knexus versions the plugin supports, a semver range checked at load (`KNEXUS_ERR_PLUGIN_INCOMPATIBLE`). */
-  readonly knexus?: string | undefined;
-  /** The plugin's own migrations, run in each app's database under `plugin:<name>`. */
-  readonly migrations?: PluginFolderDeclaration | undefined;
-  /** The plugin's own tracked seeds, likewise. */
-  readonly seeds?: PluginFolderDeclaration | undefined;
-  /** Start order within a phase: lower runs first; default 0. */
-  readonly priority?: number;
-  /** `pre` plugins' hooks complete before the others start; `post` plugins' start after. Default normal. */
-  readonly order?: 'pre' | 'post';
-  /** A JSON Schema for the config: knexus validates it (Ajv) and fills its defaults before `validateConfiguration`/`initialize`. */
-  readonly configSchema?: Readonly<Record<string, unknown>> | undefined;
-  /** The plugin's namespaced key-value store, set by the manager before `initialize()`. */
-  storage?: PluginStorage;
-  initialize(appRegistry: AppRegistry, config: TConfig): Awaitable<void>;
-  shutdown(): Awaitable<void>;
-  getStatus(): unknown;
-  validateConfiguration?(config: TConfig): Awaitable<boolean | void>;
-}
-
-/** A plugin class: constructed with the plugin's config. */
-export type PluginClass<TConfig = any> = new (config: TConfig) => Plugin<TConfig>;
-
-/** What `load()` accepts: a class, an instance, or a module (package name or path). */
-export type PluginSource = PluginClass | Plugin | string;
 
 /** One entry of the `plugins` config. */
 export interface PluginEntry {

@@ -7,7 +7,7 @@ import { applyConfigSchema } from './plugin-config-schema.js';
 import { declared } from './plugin-declarations.js';
 import { importFailedError, initFailedError, invalidPluginError } from './plugin-errors.js';
 import { PluginRecord, type PluginOrigin } from './plugin-record.js';
-import type { Plugin, PluginClass, PluginSource } from './plugin-types.js';
+import type { Plugin, PluginClass, PluginSource } from './plugin.js';
 import { resolvePluginModule } from './resolve-plugin-module.js';
 import { validatePlugin } from './validate-plugin.js';
 import { assertAllowedModule, assertAllowedSpecifier } from './assert-allowed-module.js';

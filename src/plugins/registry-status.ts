@@ -2,8 +2,8 @@ import type { AppConfigView } from '../connection/app-config-view.js';
 import type { ConnectionTarget } from '../connection/connection-target.js';
 import type { RegistryHealth } from '../health/health-report.js';
 import type { AppState } from './lifecycle-types.js';
-import type { PluginDataStatus } from './plugin-data-set.js';
-import type { PluginManager } from './plugin-manager.js';
+import type { PluginDataStatus } from './plugin-data-status.js';
+import type { PluginSystemStatus } from './plugin-system-status.js';
 
 /** One app in `getStatus()`: no secrets, only where it points and what it runs. */
 export interface AppStatus {
@@ -29,6 +29,6 @@ export interface RegistryStatus {
   readonly shuttingDown: boolean;
   readonly counts: { readonly apps: number; readonly ready: number; readonly pools: number };
   readonly apps: Readonly<Record<string, AppStatus>>;
-  readonly plugins: ReturnType<PluginManager['getStatus']>;
+  readonly plugins: PluginSystemStatus;
   readonly health: RegistryHealth | undefined;
 }

@@ -4,7 +4,7 @@ import type { PluginActivator } from './plugin-activator.js';
 import { initFailedError, invalidPluginError, loadTimeoutError, pluginNotFoundError } from './plugin-errors.js';
 import type { PluginRecord } from './plugin-record.js';
 import type { PluginTable } from './plugin-table.js';
-import type { PluginSource } from './plugin-types.js';
+import type { PluginSource } from './plugin.js';
 import { preparePlugin } from './prepare-plugin.js';
 import type { ServiceDirectory } from './service-directory.js';
 

@@ -1,7 +1,7 @@
 import { HOOK_NAMES } from './hook-map.js';
 import { invalidPluginError, type PluginErrorSource } from './plugin-errors.js';
 import { declared } from './plugin-declarations.js';
-import type { Plugin } from './plugin-types.js';
+import type { Plugin } from './plugin.js';
 
 const REQUIRED_METHODS = ['initialize', 'shutdown', 'getStatus'] as const;
 

@@ -1,7 +1,7 @@
 import type { ConnectionManager } from '../connection/connection-manager.js';
 import type { SharedPool } from '../connection/shared-pool.js';
 import type { ResolvedAppConfig } from '../connection/app-config.js';
-import type { PluginDataStatus } from '../plugins/plugin-data-set.js';
+import type { PluginDataStatus } from '../plugins/plugin-data-status.js';
 import type { AppConfigView } from '../connection/app-config-view.js';
 import type { AppState } from '../plugins/lifecycle-types.js';
 

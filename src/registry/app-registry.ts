@@ -6,7 +6,8 @@ import type { RepairResult } from '../migrations/dirty-state.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import { PluginManager } from '../plugins/plugin-manager.js';
 import { expandPluginEntries } from '../plugins/discover-plugins.js';
-import type { Plugin, PluginEntry, PluginInitializeResult, PluginsConfig, PluginManagerOptions, PluginSource, UnloadOptions } from '../plugins/plugin-types.js';
+import type { Plugin, PluginSource } from '../plugins/plugin.js';
+import type { PluginEntry, PluginInitializeResult, PluginsConfig, PluginManagerOptions, UnloadOptions } from '../plugins/plugin-types.js';
 import { applyKnexfile, usesKnexfile } from './apply-knexfile.js';
 import { assertAppName } from '../util/identifier.js';
 import type { RunResult } from '../migrations/ledger-types.js';
@@ -105,6 +106,11 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
       },
     });
     this.#monitor = new HealthMonitor(this.#settings.healthCheckInterval, () => this.healthCheck());
+  }
+
+  /** Folder relative paths (migrations, seeds, SQLite files, plugin modules) resolve against. */
+  get baseDir(): string {
+    return this.#baseDir;
   }
 
   /** Loads the configured plugins and starts health checks. Idempotent; retried after a failure. */

@@ -1,6 +1,6 @@
 import type { AppStatus, RegistryStatus } from '../plugins/registry-status.js';
 import { dictionary } from '../util/dictionary.js';
-import type { PluginDataStatus } from '../plugins/plugin-data-set.js';
+import type { PluginDataStatus } from '../plugins/plugin-data-status.js';
 import type { PluginManager } from '../plugins/plugin-manager.js';
 import type { AppEntry } from './app-entry.js';
 import type { AppConfigView } from '../connection/app-config-view.js';

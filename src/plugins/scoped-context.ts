@@ -1,16 +1,17 @@
-import type { HostListener, PluginHost } from './plugin-host.js';
+import type { PluginContext } from './plugin.js';
+import type { HostListener } from './plugin-host.js';
 import type { PluginRecord } from './plugin-record.js';
 
 const ADDERS = new Set<PropertyKey>(['on', 'addListener', 'once']);
 const REMOVERS = new Set<PropertyKey>(['off', 'removeListener']);
 
 /**
- * A view of the registry for one plugin: listeners it adds through `on`/`addListener`/`once` are
+ * The context one plugin is given (the registry, scoped): listeners it adds through `on`/`addListener`/`once` are
  * recorded on its `PluginRecord` so `unload()` can remove them (and ignored once the record is
  * revoked), and `removeAllListeners` only removes the plugin's own. Everything else passes through to the registry, bound to it so its
  * `#private` fields keep working.
  */
-export function createScopedRegistry<T extends PluginHost>(host: T, record: PluginRecord): T {
+export function createScopedContext(host: PluginContext, record: PluginRecord): PluginContext {
   const bound = new Map<PropertyKey, unknown>();
   const target = host as unknown as Record<PropertyKey, unknown>;
 
@@ -23,7 +24,7 @@ export function createScopedRegistry<T extends PluginHost>(host: T, record: Plug
     }
   };
 
-  const proxy: T = new Proxy(host, {
+  const proxy: PluginContext = new Proxy(host, {
     get(_target, key) {
       if (ADDERS.has(key)) {
         const once = key === 'once';
@@ -65,7 +66,7 @@ export function createScopedRegistry<T extends PluginHost>(host: T, record: Plug
   return proxy;
 }
 
-/** Removes every listener the plugin added through its scoped registry. */
-export function removeTrackedListeners(host: PluginHost, record: PluginRecord): void {
+/** Removes every listener the plugin added through its scoped context. */
+export function removeTrackedListeners(host: PluginContext, record: PluginRecord): void {
   for (const entry of record.listeners.splice(0)) host.removeListener(entry.event, entry.fn, entry.context, entry.once);
 }
