@@ -1,32 +1,16 @@
 import type { Knex } from 'knex';
 import pTimeout from 'p-timeout';
 import { KnexusError } from '../errors.js';
-import { ROLLBACK_OPTIONS, SEED_ROLLBACK_OPTIONS, assertRollbackOptions } from '../migrations/assert-rollback-options.js';
-import { assertDuration } from '../util/duration.js';
 import { checkPool, type PoolCheckOptions } from '../health/check-pool.js';
-import type { LedgerStatus, RollbackResult, RunResult, SeedStatus } from '../migrations/ledger-types.js';
-import { MigrationRunner, type RunnerOptions } from '../migrations/migration-runner.js';
-import { SeedRunner } from '../migrations/seed-runner.js';
-import { ModelCatalog } from '../models/model-catalog.js';
-import { hasScripts } from '../migrations/migrations-config.js';
-import { type ModelClass, type ModelDefinition } from '../models/model-definition.js';
-import { type ResolvedAppConfig } from './app-config.js';
-import type { LifecycleDispatcher } from '../plugins/hook-map.js';
-import type { ConnectionTarget } from './connection-target.js';
-import type { FailedOperation, RollbackContext } from '../plugins/lifecycle-types.js';
 import type { HealthReport } from '../health/health-report.js';
-import type { RegistryEvents } from '../plugins/registry-events.js';
+import { ROLLBACK_OPTIONS, SEED_ROLLBACK_OPTIONS, assertRollbackOptions } from '../migrations/assert-rollback-options.js';
+import type { LedgerStatus, RollbackResult, RunResult, SeedStatus } from '../migrations/ledger-types.js';
+import { ModelCatalog } from '../models/model-catalog.js';
+import type { ModelClass, ModelDefinition } from '../models/model-definition.js';
+import { assertDuration } from '../util/duration.js';
+import type { AppOperations, MigrationRollbackOptions, SeedRollbackOptions } from './app-operations.js';
+import type { ConnectionTarget } from './connection-target.js';
 import type { SharedPool } from './shared-pool.js';
-
-/** How a ConnectionManager reports the operations its caller runs by hand (the registry implements it). */
-export interface OperationObserver {
-  readonly hooks: LifecycleDispatcher;
-  emit<K extends keyof RegistryEvents & string>(event: K, ...args: RegistryEvents[K]): void;
-  fail(appName: string, operation: FailedOperation, error: Error, context?: Record<string, unknown>): Promise<void>;
-  /** True once the registry shuts down: lock waits stop at once. */
-  closing?(): boolean;
-}
-
 
 /** Options of `withTransaction`. */
 export interface TransactionOptions {
@@ -51,29 +35,24 @@ export class ConnectionManager {
   readonly #pool: SharedPool;
   readonly #knex: Knex;
   readonly #target: ConnectionTarget;
-  readonly #config: ResolvedAppConfig;
   readonly #models: ModelCatalog;
   readonly #health: PoolCheckOptions;
-  readonly #observer: OperationObserver;
-  #migrations: MigrationRunner | undefined;
-  #seeds: SeedRunner | undefined;
+  readonly #operations: AppOperations;
 
   /** @internal Built by the AppRegistry. */
   constructor(
     name: string,
     pool: SharedPool,
     handle: { readonly knex: Knex; readonly target: ConnectionTarget },
-    config: ResolvedAppConfig,
     health: PoolCheckOptions,
-    observer: OperationObserver,
+    operations: AppOperations,
   ) {
     this.name = name;
     this.#pool = pool;
     this.#knex = handle.knex;
     this.#target = handle.target;
-    this.#config = config;
     this.#health = health;
-    this.#observer = observer;
+    this.#operations = operations;
     this.#models = new ModelCatalog(name, handle.knex);
     // Hooks receive this object: its public face is read-only (the state lives in private fields).
     Object.freeze(this);
@@ -111,8 +90,9 @@ export class ConnectionManager {
    * Applies pending migrations as one batch, up to and including `to` when given. Emits
    * `migrations-started`/`-completed`; a failure is reported to plugins (`onOperationFailed`).
    */
-  runMigrations(options: { to?: string } = {}): Promise<RunResult> {
-    return this.#apply('migrations', () => this.migrationRunner.latest(options));
+  async runMigrations(options: { to?: string } = {}): Promise<RunResult> {
+    this.#assertLive();
+    return this.#operations.runMigrations(options);
   }
 
   /**
@@ -120,9 +100,10 @@ export class ConnectionManager {
    * including `to` (knex's `migrate:down` by name), or `all` of them,
    * between `onAppRollbackStarted` and `onAppRollbackCompleted` (trigger `manual`).
    */
-  async rollbackMigrations(options: { step?: number; all?: boolean; batch?: number; to?: string } = {}): Promise<RollbackResult> {
+  async rollbackMigrations(options: MigrationRollbackOptions = {}): Promise<RollbackResult> {
     assertRollbackOptions(options, ROLLBACK_OPTIONS, this.name, 'rollbackMigrations');
-    return this.#rollback('migrations', options, () => this.migrationRunner.rollback(options));
+    this.#assertLive();
+    return this.#operations.rollbackMigrations(options);
   }
 
   /**
@@ -138,38 +119,33 @@ export class ConnectionManager {
         field: to === undefined ? 'to' : 'fromKnex',
       });
     }
-    return this.#apply('migrations', () => (to === undefined ? this.migrationRunner.importKnexHistory() : this.migrationRunner.baseline(to)));
+    this.#assertLive();
+    return this.#operations.baselineMigrations(options);
   }
 
   /** Applied migrations (batch, time, checksum), pending ones and drifted ones. Read-only. */
-  migrationStatus(): Promise<LedgerStatus> {
-    return this.#guard(() => this.migrationRunner.status());
+  async migrationStatus(): Promise<LedgerStatus> {
+    this.#assertLive();
+    return this.#operations.migrationStatus();
   }
 
   /** Runs the seeds this app has not run yet, as one batch (events and failures as `runMigrations`). */
-  runSeeds(): Promise<RunResult> {
-    return this.#apply('seeds', () => this.seedRunner.run());
+  async runSeeds(): Promise<RunResult> {
+    this.#assertLive();
+    return this.#operations.runSeeds();
   }
 
   /** Undoes the last seed batch (default), the last `step` seeds, one `batch`, or `all` (hooks as `rollbackMigrations`). */
-  async rollbackSeeds(options: { step?: number; all?: boolean; batch?: number } = {}): Promise<RollbackResult> {
+  async rollbackSeeds(options: SeedRollbackOptions = {}): Promise<RollbackResult> {
     assertRollbackOptions(options, SEED_ROLLBACK_OPTIONS, this.name, 'rollbackSeeds');
-    return this.#rollback('seeds', options, () => this.seedRunner.rollback(options));
+    this.#assertLive();
+    return this.#operations.rollbackSeeds(options);
   }
 
   /** Applied seeds, pending ones, drifted ones and those that cannot be undone. Read-only. */
-  seedStatus(): Promise<SeedStatus> {
-    return this.#guard(() => this.seedRunner.status());
-  }
-
-  /** @internal The migration runner without events or hooks, for the registry's pipelines (which report their own steps). */
-  get migrationRunner(): MigrationRunner {
-    return (this.#migrations ??= new MigrationRunner(this.knex, this.#runnerOptions('migrations')));
-  }
-
-  /** @internal The seed runner without events or hooks, for the registry's pipelines. */
-  get seedRunner(): SeedRunner {
-    return (this.#seeds ??= new SeedRunner(this.knex, this.#runnerOptions('seeds')));
+  async seedStatus(): Promise<SeedStatus> {
+    this.#assertLive();
+    return this.#operations.seedStatus();
   }
 
   /** Binds a model class (or builds one from a plain definition) to this app; returns the bound class. */
@@ -228,83 +204,6 @@ export class ConnectionManager {
     return check.error ? { ...report, error: this.#pool.scrubber.scrub(check.error.message) } : report;
   }
 
-  /** @internal Masks this app's secrets in an error. */
-  scrub<E>(error: E): E {
-    return this.#pool.scrubber.scrubError(error);
-  }
-
-  #runnerOptions(which: 'migrations' | 'seeds'): RunnerOptions {
-    const settings = this.#config[which];
-    if (!hasScripts(settings)) {
-      throw new KnexusError(
-        'KNEXUS_ERR_INVALID_CONFIG',
-        `App '${this.name}' has no ${which} directory: set '${which}.directory' when registering it`,
-        { appName: this.name, field: `${which}.directory` },
-      );
-    }
-    const migrations = this.#config.migrations;
-    return {
-      appName: this.name,
-      client: this.#pool.target.client,
-      directories: settings.directories,
-      source: settings.source,
-      loadExtensions: settings.loadExtensions,
-      disableTransactions: which === 'migrations' && migrations.disableTransactions,
-      knexHistory:
-        which === 'migrations'
-          ? { tableName: migrations.knexTableName, import: migrations.importKnexHistory, schema: migrations.knexSchemaName }
-          : undefined,
-      tableName: settings.tableName,
-      schema: this.#target.schema,
-      lockTimeout: migrations.lockTimeout,
-      drift: settings.drift,
-      gate: this.#pool.limit,
-      stopped: () => this.#observer.closing?.() ?? false,
-    };
-  }
-
-  async #apply(kind: 'migrations' | 'seeds', work: () => Promise<RunResult>): Promise<RunResult> {
-    this.#assertLive();
-    const observer = this.#observer;
-    observer.emit(`${kind}-started`, { appName: this.name });
-    const result = await this.#observed(kind, { trigger: 'manual' }, work);
-    observer.emit(`${kind}-completed`, { appName: this.name, result });
-    return result;
-  }
-
-  async #rollback(
-    target: 'migrations' | 'seeds',
-    request: { step?: number; all?: boolean; batch?: number; to?: string },
-    work: () => Promise<RollbackResult>,
-  ): Promise<RollbackResult> {
-    this.#assertLive();
-    const started = performance.now();
-    const observer = this.#observer;
-    const options: RollbackContext = Object.freeze({ trigger: 'manual' as const, target, ...request });
-    observer.emit('app-rollback-started', { appName: this.name, options });
-    await observer.hooks.dispatch('onAppRollbackStarted', this.name, this, options);
-    const result = await this.#observed('rollback', { ...options }, work);
-    const summary = Object.freeze({
-      seeds: target === 'seeds' ? result : null,
-      migrations: target === 'migrations' ? result : null,
-      durationMs: performance.now() - started,
-    });
-    observer.emit('app-rollback-completed', { appName: this.name, result: summary });
-    await observer.hooks.dispatch('onAppRollbackCompleted', this.name, summary);
-    return result;
-  }
-
-  /** Runs `work`; a failure is masked, reported (`error` event, `onOperationFailed`) and rethrown. */
-  async #observed<T>(operation: FailedOperation, context: Readonly<Record<string, unknown>>, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (thrown) {
-      const error = this.scrub(thrown instanceof Error ? thrown : new Error(String(thrown)));
-      await this.#observer.fail(this.name, operation, error, { ...context });
-      throw error;
-    }
-  }
-
   /** A handle kept after its app was unregistered (or the registry shut down) has a closed pool: say so, coded. */
   #assertLive(): void {
     if (this.#pool.users.includes(this.name)) return;
@@ -313,15 +212,6 @@ export class ConnectionManager {
       `App '${this.name}' was unregistered, so this handle's connection is closed; get the current one with registry.getApp('${this.name}')`,
       { appName: this.name },
     );
-  }
-
-  async #guard<T>(work: () => Promise<T>): Promise<T> {
-    this.#assertLive();
-    try {
-      return await work();
-    } catch (error) {
-      throw this.scrub(error);
-    }
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ConnectionManager } from '../connection/connection-manager.js';
 import type { SharedPool } from '../connection/shared-pool.js';
+import type { AppRunner } from './app-runner.js';
 import type { ResolvedAppConfig } from '../connection/app-config.js';
 import type { PluginDataStatus } from '../plugins/plugin-data-status.js';
 import type { AppConfigView } from '../connection/app-config-view.js';
@@ -15,6 +16,8 @@ export interface AppEntry {
   readonly sequence: number;
   pool?: SharedPool | undefined;
   connection?: ConnectionManager;
+  /** The one path to the app's runners (pipelines and the handle's manual calls). */
+  runner?: AppRunner;
   /** Batches this registration applied; unregistering undoes exactly these by default. */
   migrationBatch: number | null;
   seedBatch: number | null;

@@ -1,6 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
 import type { ConnectionManager } from '../connection/connection-manager.js';
-import { describeTarget } from '../connection/connection-target.js';
 import { KnexusError, frozenError, isKnexusError, toError } from '../errors.js';
 import type { RepairResult } from '../migrations/dirty-state.js';
 import { HealthMonitor } from '../health/health-monitor.js';
@@ -16,7 +15,6 @@ import { type RepairOptions } from '../migrations/repair-options.js';
 import { repairApp } from './repair-app.js';
 import type { AppEntry } from './app-entry.js';
 import { assertRegistryOptions } from './assert-registry-options.js';
-import { configView } from './config-view.js';
 import { applyPluginData, purgePluginData } from './plugin-data.js';
 import { registryMetrics } from './registry-metrics.js';
 import { runHealthCycle } from './registry-health.js';
@@ -29,9 +27,10 @@ import type { RegistryEvents } from '../plugins/registry-events.js';
 import type { RegistryHealth } from '../health/health-report.js';
 import type { RegistrySettings } from './registry-settings.js';
 import { resolveAppConfig } from './resolve-app-config.js';
-import { assertCanLeave, assertTenantFits } from './tenant-rules.js';
+import { assertCanLeave } from './tenant-rules.js';
 import { resolveSettings } from './resolve-settings.js';
-import { runRegistration, useConnectionError } from './register-pipeline.js';
+import { runRegistration } from './register-pipeline.js';
+import { reserveApp } from './reserve-app.js';
 import { resolveUnregisterOptions, runUnregistration } from './unregister-pipeline.js';
 
 /** Options of `new AppRegistry(…)`. */
@@ -301,35 +300,8 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     if (this.#shuttingDown !== undefined) {
       throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `Cannot register app '${name}': the registry is shutting down`, { appName: name });
     }
-    const existing = this.#apps.get(name);
-    if (existing !== undefined) {
-      throw new KnexusError('KNEXUS_ERR_APP_EXISTS', `App '${name}' is already registered (state: ${existing.state})`, { appName: name });
-    }
-    const resolved = resolveAppConfig(name, config, this.#baseDir);
-    let target;
-    if (resolved.useConnection !== undefined) {
-      const owner = this.#apps.get(resolved.useConnection);
-      if (owner?.state !== 'ready' || !owner.pool || !owner.config.reusable) {
-        throw useConnectionError(name, resolved.useConnection, owner === undefined ? 'is not registered' : 'is not ready or not reusable');
-      }
-      target = owner.pool.target;
-      if (resolved.schema !== undefined) {
-        assertTenantFits(name, resolved, owner.pool);
-        target = Object.freeze({ ...target, schema: resolved.schema });
-      }
-    } else {
-      const db = resolved.database!;
-      target = describeTarget(db.client, db.connection, resolved.schema);
-    }
-    const entry: AppEntry = {
-      name,
-      state: 'registering',
-      config: resolved,
-      view: configView(resolved, target),
-      sequence: this.#sequence++,
-      migrationBatch: null,
-      seedBatch: null,
-    };
+    const entry = reserveApp(this.#apps, name, () => resolveAppConfig(name, config, this.#baseDir), this.#sequence);
+    this.#sequence++;
     this.#apps.set(name, entry);
     return entry;
   }

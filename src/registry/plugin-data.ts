@@ -44,9 +44,9 @@ export async function applyPluginData(ctx: RegistryContext, entry: AppEntry, set
     const error = new KnexusError(
       'KNEXUS_ERR_PLUGIN_DATA',
       `Plugin '${set.pluginName}' could not apply its ${migrations === null && set.migrations.length > 0 ? 'migrations' : 'seeds'} ` +
-        `to app '${entry.name}': ${errorMessage(connection.scrub(toError(thrown)))}`,
+        `to app '${entry.name}': ${errorMessage(entry.runner!.scrub(toError(thrown)))}`,
       { appName: entry.name, pluginName: set.pluginName, phase: 'plugin-data' },
-      connection.scrub(thrown),
+      entry.runner!.scrub(thrown),
     );
     records.set(set.pluginName, { namespace: set.namespace, migrations: summary(migrations), seeds: summary(seeds), error: error.message });
     await ctx.fail(entry.name, 'migrations', error, { pluginName: set.pluginName, namespace: set.namespace });
@@ -63,9 +63,9 @@ export async function purgePluginData(entry: AppEntry, set: PluginDataSet): Prom
   } catch (thrown) {
     throw new KnexusError(
       'KNEXUS_ERR_PLUGIN_DATA',
-      `Could not roll back the migrations and seeds of plugin '${set.pluginName}' in app '${entry.name}': ${errorMessage(connection.scrub(toError(thrown)))}`,
+      `Could not roll back the migrations and seeds of plugin '${set.pluginName}' in app '${entry.name}': ${errorMessage(entry.runner!.scrub(toError(thrown)))}`,
       { appName: entry.name, pluginName: set.pluginName, phase: 'purge' },
-      connection.scrub(thrown),
+      entry.runner!.scrub(thrown),
     );
   }
   entry.pluginData?.delete(set.pluginName);

@@ -1,7 +1,7 @@
 import pTimeout from 'p-timeout';
 import { errorMessage } from '../errors.js';
 import type { PluginManager } from '../plugins/plugin-manager.js';
-import { releaseConnection } from './register-pipeline.js';
+import { releaseConnection } from './app-connection.js';
 import type { RegistryContext } from './registry-context.js';
 import type { ShutdownResult } from '../plugins/lifecycle-types.js';
 

@@ -1,5 +1,4 @@
 import type { RepairOptions } from '../migrations/repair-options.js';
-import { ConnectionManager } from '../connection/connection-manager.js';
 import { collectSecrets, describeTarget } from '../connection/connection-target.js';
 import { createKnex } from '../connection/create-knex.js';
 import { SecretScrubber } from '../connection/secret-scrubber.js';
@@ -8,6 +7,9 @@ import { KnexusError } from '../errors.js';
 import { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from '../migrations/dirty-state.js';
 import type { ResolvedAppConfig } from '../connection/app-config.js';
 import type { RegistryContext } from './registry-context.js';
+import { runnerSettings } from './runner-settings.js';
+import { MigrationRunner } from '../migrations/migration-runner.js';
+import { SeedRunner } from '../migrations/seed-runner.js';
 
 /** Validates `repair` options; returns the section and file they name. */
 export function resolveRepairOptions(appName: string, input: unknown): { section: 'migrations' | 'seeds'; file: string; resolution: RepairResolution } {
@@ -34,14 +36,11 @@ export async function repairApp(ctx: RegistryContext, appName: string, options: 
   const entry = ctx.apps.get(appName);
   let result: RepairResult;
   if (entry !== undefined) {
-    const connection = entry.connection;
-    if (entry.state !== 'ready' || connection === undefined) {
+    const runner = entry.runner;
+    if (entry.state !== 'ready' || runner === undefined) {
       throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${appName}' is ${entry.state}; wait for it to finish before repairing`, { appName });
     }
-    const runner = request.section === 'migrations' ? connection.migrationRunner : connection.seedRunner;
-    result = await runner.repair(request.file, request.resolution).catch((error: unknown) => {
-      throw connection.scrub(error);
-    });
+    result = await runner.repair(request.section, request.file, request.resolution);
   } else if (refused !== undefined) {
     result = await repairUnregistered(ctx, appName, refused, request);
   } else {
@@ -74,9 +73,10 @@ export async function repairUnregistered(
   const target = Object.freeze(describeTarget(database.client, database.connection, config.schema));
   const pool = new SharedPool(appName, knex, target, scrubber, { reusable: false, ownerRoute: undefined, migrationConcurrency: ctx.settings.migrationConcurrency });
   try {
-    const health = { timeout: ctx.settings.healthCheckTimeout, degradedLatency: ctx.settings.degradedLatency };
-    const connection = new ConnectionManager(appName, pool, { knex, target }, config, health, ctx);
-    const runner = request.section === 'migrations' ? connection.migrationRunner : connection.seedRunner;
+    const site = { name: appName, config, pool, target };
+    const runner = request.section === 'migrations'
+      ? new MigrationRunner(knex, runnerSettings(site, 'migrations', () => ctx.closing()))
+      : new SeedRunner(knex, runnerSettings(site, 'seeds', () => ctx.closing()));
     return await runner.repair(request.file, request.resolution);
   } catch (error) {
     throw scrubber.scrubError(error);

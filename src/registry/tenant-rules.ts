@@ -2,7 +2,7 @@ import type { SharedPool } from '../connection/shared-pool.js';
 import { KnexusError } from '../errors.js';
 import type { ResolvedAppConfig } from '../connection/app-config.js';
 import type { AppEntry } from './app-entry.js';
-import { useConnectionError } from './register-pipeline.js';
+import { useConnectionError } from './app-connection.js';
 import type { UnregisterOptions } from '../plugins/lifecycle-types.js';
 
 /** Refuses, before anything changes, an owner leaving its tenants without a pool and a dropSchema without a schema. */

@@ -1,9 +1,9 @@
 import { dropSchema, foreignTables, otherLedgerApps } from '../connection/schema-admin.js';
 import { KnexusError, toError } from '../errors.js';
 import { hasScripts } from '../migrations/migrations-config.js';
-import type { RollbackResult } from '../migrations/ledger-types.js';
 import type { AppEntry } from './app-entry.js';
-import { releaseConnection } from './register-pipeline.js';
+import type { RollbackPlan } from './app-runner.js';
+import { releaseConnection } from './app-connection.js';
 import type { RegistryContext } from './registry-context.js';
 import type { FailedOperation, RollbackContext, RollbackSummary, UnregisterOptions } from '../plugins/lifecycle-types.js';
 
@@ -16,7 +16,6 @@ import type { FailedOperation, RollbackContext, RollbackSummary, UnregisterOptio
 export async function runUnregistration(ctx: RegistryContext, entry: AppEntry, options: UnregisterOptions): Promise<RollbackSummary | null> {
   const started = performance.now();
   const { name } = entry;
-  const connection = entry.connection!;
   let step: FailedOperation = 'unregistration';
   try {
     await ctx.hooks.dispatch('onAppUnregistrationStarted', name, options);
@@ -25,11 +24,7 @@ export async function runUnregistration(ctx: RegistryContext, entry: AppEntry, o
     if (!options.skipRollback && hasSomethingToUndo(entry, options)) {
       step = 'rollback';
       const context: RollbackContext = Object.freeze({ ...options, trigger: 'unregistration' as const });
-      ctx.emit('app-rollback-started', { appName: name, options: context });
-      await ctx.hooks.dispatch('onAppRollbackStarted', name, connection, context);
-      summary = await rollback(entry, options);
-      ctx.emit('app-rollback-completed', { appName: name, result: summary });
-      await ctx.hooks.dispatch('onAppRollbackCompleted', name, summary);
+      summary = await entry.runner!.rollback(context, rollbackPlan(entry, options));
     }
 
     step = 'unregistration';
@@ -41,7 +36,7 @@ export async function runUnregistration(ctx: RegistryContext, entry: AppEntry, o
     await ctx.hooks.dispatch('onAppUnregistered', name, options);
     return summary;
   } catch (thrown) {
-    const error = connection.scrub(toError(thrown));
+    const error = entry.runner!.scrub(toError(thrown));
     // Nothing was released yet when a rollback fails: the app stays usable, so the caller can fix and retry.
     if (entry.state === 'unregistering') entry.state = 'ready';
     await ctx.fail(name, step, error, { during: 'unregistration', options });
@@ -85,21 +80,18 @@ function hasSomethingToUndo(entry: AppEntry, options: UnregisterOptions): boolea
   return entry.migrationBatch !== null || entry.seedBatch !== null;
 }
 
-async function rollback(entry: AppEntry, options: UnregisterOptions): Promise<RollbackSummary> {
-  const started = performance.now();
-  const connection = entry.connection!;
+/** What unregistering undoes: this registration's batches, or the whole history (`rollback: 'all'`, `dropSchema`). */
+function rollbackPlan(entry: AppEntry, options: UnregisterOptions): RollbackPlan {
   const all = options.rollback === 'all' || options.dropSchema === true;
-  let seeds: RollbackResult | null = null;
-  let migrations: RollbackResult | null = null;
-  if (hasScripts(entry.config.seeds) && (all || entry.seedBatch !== null)) {
-    seeds = await connection.seedRunner.rollback(all ? { all: true } : { batch: entry.seedBatch! });
-    entry.seedBatch = null;
-  }
-  if (hasScripts(entry.config.migrations) && (all || entry.migrationBatch !== null)) {
-    migrations = await connection.migrationRunner.rollback(all ? { all: true } : { batch: entry.migrationBatch! });
-    entry.migrationBatch = null;
-  }
-  return Object.freeze({ seeds, migrations, durationMs: performance.now() - started });
+  const { seedBatch, migrationBatch } = entry;
+  return {
+    seeds: hasScripts(entry.config.seeds) && (all || seedBatch !== null) ? (all ? { all: true } : { batch: seedBatch! }) : undefined,
+    migrations: hasScripts(entry.config.migrations) && (all || migrationBatch !== null) ? (all ? { all: true } : { batch: migrationBatch! }) : undefined,
+    undone: (section) => {
+      if (section === 'seeds') entry.seedBatch = null;
+      else entry.migrationBatch = null;
+    },
+  };
 }
 
 const ROLLBACK_MODES = ['registration', 'all'] as const;
