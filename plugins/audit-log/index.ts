@@ -3,7 +3,7 @@ import knexFactory, { type Knex } from 'knex';
 import {
   PluginInterface,
   type AppConfigView,
-  type AppRegistry,
+  type PluginContext,
   type AutoOperationsResult,
   type ConnectionManager,
   type FailedOperation,
@@ -54,7 +54,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   /** Validated (and defaulted) by knexus before `initialize`; a bad option is a coded error naming its path. */
   static readonly configSchema = AUDIT_LOG_CONFIG_SCHEMA;
   #options: ResolvedAuditLogOptions | undefined;
-  #registry: AppRegistry | undefined;
+  #registry: PluginContext | undefined;
   #sink: AuditSink | undefined;
   /** The `app` destination's connection from its creation to its shutdown (usable while it registers or unregisters). */
   #auditConnection: ConnectionManager | undefined;
@@ -94,9 +94,9 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   }
 
   /** Opens the destination: the file, the plugin's own database (creating the table), or nothing yet for an app. */
-  async initialize(registry: AppRegistry, config: AuditLogOptions): Promise<void> {
+  async initialize(registry: PluginContext, config: AuditLogOptions): Promise<void> {
     this.#registry = registry;
-    const options = resolveAuditLogOptions(config, registry.plugins.options.baseDir);
+    const options = resolveAuditLogOptions(config, registry.baseDir);
     this.#options = options;
     const { destination } = options;
     if (destination.kind === 'file') {
@@ -231,7 +231,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
    * Manual `runMigrations()`/`runSeeds()` and `repair()` have no hook, only registry events; listening through the
    * scoped registry means `unloadPlugin` removes these listeners.
    */
-  #recordManualRuns(registry: AppRegistry): void {
+  #recordManualRuns(registry: PluginContext): void {
     // A repair is a human decision about a half-applied file: exactly what an audit trail is for.
     registry.on('ledger-repaired', ({ appName, section, file, resolution, batch }) => {
       this.#append(auditRecord(appName, 'repair', 'succeeded', null, null, { section, file, resolution, batch })).catch(() => undefined);

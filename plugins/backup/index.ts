@@ -2,7 +2,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   PluginInterface,
-  type AppRegistry,
+  type PluginContext,
   type ConnectionManager,
   type FailedOperation,
   type HookContext,
@@ -49,7 +49,7 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
   /** Validated (and defaulted) by knexus before `initialize`; a bad option is a coded error naming its path. */
   static readonly configSchema = BACKUP_CONFIG_SCHEMA;
   #options: ResolvedBackupOptions | undefined;
-  #registry: AppRegistry | undefined;
+  #registry: PluginContext | undefined;
   #pgDump: string | null = null;
   /** Open connections by app, so a failure during registration (before the app is ready) can still be backed up. */
   readonly #connections = new Map<string, ConnectionManager>();
@@ -69,8 +69,8 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
   }
 
   /** Creates the backup folder and looks for pg_dump. */
-  async initialize(registry: AppRegistry, config: BackupOptions): Promise<void> {
-    const baseDir = registry.plugins.options.baseDir;
+  async initialize(registry: PluginContext, config: BackupOptions): Promise<void> {
+    const baseDir = registry.baseDir;
     const options = resolveBackupOptions(config, baseDir);
     this.#options = options;
     this.#registry = registry;

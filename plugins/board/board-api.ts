@@ -1,4 +1,4 @@
-import type { AppConfigView, AppRegistry, AppState, ConnectionTarget, LedgerStatus, PoolUsage, RegistryHealth, SeedStatus } from '../../src/index.js';
+import type { AppConfigView, PluginContext, AppState, ConnectionTarget, LedgerStatus, PoolUsage, RegistryHealth, SeedStatus } from '../../src/index.js';
 import type { BoardHistory, FailureRecord, HealthPoint } from './board-history.js';
 
 /** Migration or seed counts of one app; null while it is not ready (its ledger cannot be read). */
@@ -116,7 +116,7 @@ interface CachedLedgers {
  * requested page and cached for `maxAgeMs`, so a board over 10,000 apps costs one page of queries.
  */
 export class BoardApi {
-  readonly #registry: AppRegistry;
+  readonly #registry: PluginContext;
   readonly #history: BoardHistory;
   readonly #maxAgeMs: number;
   readonly #ledgers = new Map<string, CachedLedgers>();
@@ -124,7 +124,7 @@ export class BoardApi {
   readonly #failed = new Map<string, Listed>();
   #lastHealth: RegistryHealth | undefined;
 
-  constructor(registry: AppRegistry, history: BoardHistory, maxAgeMs: number) {
+  constructor(registry: PluginContext, history: BoardHistory, maxAgeMs: number) {
     this.#registry = registry;
     this.#history = history;
     this.#maxAgeMs = maxAgeMs;

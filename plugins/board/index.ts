@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PluginInterface, type AppConfigView, type AppRegistry, type FailedOperation, type RepairOptions } from '../../src/index.js';
+import { PluginInterface, type AppConfigView, type PluginContext, type FailedOperation, type RepairOptions } from '../../src/index.js';
 import { BoardApi } from './board-api.js';
 import { BoardHistory } from './board-history.js';
 import { resolveBoardOptions, type BoardOptions, type ResolvedBoardOptions } from './board-options.js';
@@ -49,7 +49,7 @@ export interface BoardStatus {
 export default class BoardPlugin extends PluginInterface<BoardOptions> {
   readonly #config: BoardOptions;
   #options: ResolvedBoardOptions | undefined;
-  #registry: AppRegistry | undefined;
+  #registry: PluginContext | undefined;
   #api: BoardApi | undefined;
   #server: Server | undefined;
   #address: AddressInfo | undefined;
@@ -69,7 +69,7 @@ export default class BoardPlugin extends PluginInterface<BoardOptions> {
   }
 
   /** Starts collecting health results and failures, and listens unless `port: false`. */
-  async initialize(registry: AppRegistry, config: BoardOptions): Promise<void> {
+  async initialize(registry: PluginContext, config: BoardOptions): Promise<void> {
     const options = resolveBoardOptions({ ...this.#config, ...config });
     this.#options = options;
     this.#registry = registry;

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PluginInterface, type AppRegistry, type RegistryHealth } from '../../src/index.js';
+import { PluginInterface, type PluginContext, type RegistryHealth } from '../../src/index.js';
 import { AppMetrics } from './app-metrics.js';
 import { METRICS_HTTP_CONFIG_SCHEMA, resolveMetricsHttpOptions, type MetricsHttpOptions, type ResolvedMetricsHttpOptions } from './metrics-http-options.js';
 import { processMetricsRegistry } from './process-metrics.js';
@@ -56,7 +56,7 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
   /** Validated (and defaulted) by knexus before `initialize`; a bad option is a coded error naming its path. */
   static readonly configSchema = METRICS_HTTP_CONFIG_SCHEMA;
   #options: ResolvedMetricsHttpOptions | undefined;
-  #registry: AppRegistry | undefined;
+  #registry: PluginContext | undefined;
   #server: Server | undefined;
   #address: AddressInfo | undefined;
   #appMetrics: AppMetrics | undefined;
@@ -76,7 +76,7 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
    * Starts listening; rejects (so the plugin does not load) when the address is taken. Later server
    * errors are recorded in `getStatus()` and emitted as `metrics-http:error`, never thrown.
    */
-  async initialize(registry: AppRegistry, config: MetricsHttpOptions): Promise<void> {
+  async initialize(registry: PluginContext, config: MetricsHttpOptions): Promise<void> {
     const options = resolveMetricsHttpOptions(config);
     this.#options = options;
     this.#registry = registry;
@@ -152,7 +152,7 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
     const registry = this.#registry!;
     await this.#recentHealth();
     const parts = [registry.metrics(), await this.#appMetrics!.render()];
-    for (const name of Object.keys(registry.plugins.getStatus().services)) {
+    for (const name of Object.keys(registry.getStatus().plugins.services)) {
       if (!name.startsWith(METRICS_SERVICE_PREFIX)) continue;
       const service = registry.importService<{ metrics?: () => string | Promise<string> }>(this, name);
       if (typeof service.metrics === 'function') parts.push(await service.metrics());

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { PluginInterface, type AppRegistry, type ConnectionManager, type FailedOperation } from '../../src/index.js';
+import { PluginInterface, type PluginContext, type ConnectionManager, type FailedOperation } from '../../src/index.js';
 import { KnexQueryTap, type TappedQuery } from './knex-query-tap.js';
 import { QueryMetrics } from './query-metrics.js';
 import { QUERY_MONITOR_CONFIG_SCHEMA, resolveQueryMonitorOptions, type QueryMonitorOptions, type ResolvedQueryMonitorOptions } from './query-monitor-options.js';
@@ -50,7 +50,7 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
   /** Validated (and defaulted) by knexus before `initialize`; a bad option is a coded error naming its path. */
   static readonly configSchema = QUERY_MONITOR_CONFIG_SCHEMA;
   #options: ResolvedQueryMonitorOptions | undefined;
-  #registry: AppRegistry | undefined;
+  #registry: PluginContext | undefined;
   #metrics: QueryMetrics | undefined;
   readonly #watches = new Map<Knex, Watch>();
   readonly #appKnex = new Map<string, Knex>();
@@ -67,7 +67,7 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
   }
 
   /** Starts watching the apps already registered and exports the metrics service. */
-  initialize(registry: AppRegistry, config: QueryMonitorOptions): void {
+  initialize(registry: PluginContext, config: QueryMonitorOptions): void {
     this.#options = resolveQueryMonitorOptions(config);
     this.#registry = registry;
     const metrics = new QueryMetrics(this.#options.buckets);

@@ -196,7 +196,7 @@ export class PluginActivator {
       }
       if (valid === false) throw configInvalidError(source);
     }
-    const scoped = createScopedContext(this.#ctx.host, record);
+    const scoped = createScopedContext(this.#ctx.host, record, this.#ctx.options.baseDir);
     try {
       await plugin.initialize(scoped, config);
     } catch (error) {

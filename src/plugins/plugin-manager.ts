@@ -1,35 +1,28 @@
-import { KnexusError, frozenError, toError } from '../errors.js';
+import { KnexusError } from '../errors.js';
 import { assertOptionsObject } from '../util/assert-options-object.js';
-import { dictionary } from '../util/dictionary.js';
-import type { RegistryErrorEvent } from './registry-events.js';
-import { ConfiguredLoader } from './configured-loader.js';
 import type { PluginDataSet } from './plugin-data-set.js';
 import { PluginDataRunner, type PluginDataHandler } from './plugin-data-runner.js';
 import { createStorageBackend } from './create-storage-backend.js';
-import { HookDispatcher, type HookFailureReporter } from './hook-dispatcher.js';
+import { HookDispatcher } from './hook-dispatcher.js';
+import { hookFailurePolicy } from './hook-failure-policy.js';
+import { HostEmitter } from './host-emitter.js';
 import type { HookArgs, HookName, HookResult, LifecycleDispatcher } from './hook-map.js';
 import { PluginActivator } from './plugin-activator.js';
-import { assertDependenciesLoaded } from './assert-dependencies-loaded.js';
-import { declared } from './plugin-declarations.js';
-import { normalizeDependencies } from './plugin-dependencies.js';
-import type { PluginEvents } from './plugin-events.js';
+import { PluginLoader } from './plugin-loader.js';
 import type { PluginContext } from './plugin.js';
+import { assertPluginHost } from './plugin-host.js';
 import { resolvePluginManagerOptions, type ResolvedPluginManagerOptions } from './plugin-manager-options.js';
-import type { PluginRecord } from './plugin-record.js';
-import { failureStatus, pluginStatus } from './plugin-status.js';
+import { pluginSystemStatus } from './plugin-status.js';
 import { type PluginSystemStatus } from './plugin-system-status.js';
 import { PluginTable } from './plugin-table.js';
-import { loadTimeoutError } from './plugin-errors.js';
-import { preparePlugin } from './prepare-plugin.js';
-import { reloadPlugin } from './reload-plugin.js';
 import { renderPluginMetrics } from './render-plugin-metrics.js';
 import { ServiceDirectory } from './service-directory.js';
+import { shutdownPlugins } from './shutdown-plugins.js';
 import type { StorageBackend } from './storage-backend.js';
-import type { Plugin, PluginDependencies, PluginSource } from './plugin.js';
-import type { PluginEntry, PluginFailure, PluginInitializeResult, PluginManagerOptions, PluginShutdownResult, UnloadOptions } from './plugin-types.js';
+import type { Plugin, PluginSource } from './plugin.js';
+import type { PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginShutdownResult, UnloadOptions } from './plugin-types.js';
 
 type Config = Readonly<Record<string, unknown>>;
-
 
 /**
  * Loads, drives and shuts down the registry's plugins: config-driven loading through a sliding
@@ -44,40 +37,37 @@ type Config = Readonly<Record<string, unknown>>;
  * ```
  */
 export class PluginManager implements LifecycleDispatcher {
-  readonly #host: PluginContext;
+  readonly #events: HostEmitter;
   readonly #options: ResolvedPluginManagerOptions;
   readonly #dispatcher: HookDispatcher;
   readonly #storage: StorageBackend;
   readonly #services = new ServiceDirectory();
   readonly #table: PluginTable;
   readonly #activator: PluginActivator;
-  readonly #failures: PluginFailure[] = [];
-  /** Config entries turned off with `enabled: false`, so a dependency on one is reported as disabled. */
-  readonly #disabledEntries = new Set<string>();
+  readonly #loader: PluginLoader;
   #closing = false;
   readonly #data: PluginDataRunner;
   #shutdown: Promise<PluginShutdownResult> | undefined;
 
   /** Creates a manager for `appRegistry`; the registry builds its own and exposes it as `registry.plugins`. */
   constructor(appRegistry: PluginContext, options: PluginManagerOptions = {}) {
-    if (appRegistry === null || typeof appRegistry !== 'object' || typeof appRegistry.emit !== 'function') {
-      throw new KnexusError(
-        'KNEXUS_ERR_INVALID_CONFIG',
-        `new PluginManager(appRegistry) needs the AppRegistry (or an event emitter) it serves, got ${appRegistry === null ? 'null' : typeof appRegistry}; ` +
-          'use registry.plugins, which the AppRegistry builds itself',
-        { field: 'appRegistry' },
-      );
-    }
+    assertPluginHost(appRegistry);
     assertOptionsObject(options, 'pluginManager', '{ loadTimeout: 30_000, hookTimeout: 5_000 }');
-    this.#host = appRegistry;
     this.#options = resolvePluginManagerOptions(options);
+    this.#events = new HostEmitter(appRegistry);
     this.#dispatcher = new HookDispatcher({
       hookTimeout: this.#options.hookTimeout,
       measure: this.#options.enableMetrics,
-      onFailure: this.#onHookFailure,
+      onFailure: hookFailurePolicy({
+        maxErrors: this.#options.maxErrors,
+        events: this.#events,
+        touch: () => this.#table.touch(),
+        dispatchFailure: (args) => this.#dispatcher.dispatch('onOperationFailed', args),
+        closing: () => this.#closing,
+      }),
     });
     this.#table = new PluginTable((records) => this.#dispatcher.rebuild(records));
-    this.#data = new PluginDataRunner(this.#options.baseDir, (event) => this.#emitError(event));
+    this.#data = new PluginDataRunner(this.#options.baseDir, (event) => this.#events.error(event));
     this.#storage = createStorageBackend(this.#options.storage, appRegistry, this.#options.baseDir);
     this.#activator = new PluginActivator({
       host: appRegistry,
@@ -86,8 +76,17 @@ export class PluginManager implements LifecycleDispatcher {
       services: this.#services,
       table: this.#table,
       assertOpen: () => this.#assertOpen(),
-      reportError: (event) => this.#emitError(event),
+      reportError: (event) => this.#events.error(event),
       purgeData: (record) => this.#data.purge(record),
+    });
+    this.#loader = new PluginLoader({
+      options: this.#options,
+      events: this.#events,
+      table: this.#table,
+      activator: this.#activator,
+      services: this.#services,
+      data: this.#data,
+      assertOpen: () => this.#assertOpen(),
     });
   }
 
@@ -100,78 +99,13 @@ export class PluginManager implements LifecycleDispatcher {
    * Loads every enabled config entry, at most `concurrency` at once, each within `2 × loadTimeout`;
    * failures are collected (and emitted as `error` events), never thrown.
    */
-  async loadConfigured(entries: Readonly<Record<string, PluginEntry>> = {}): Promise<PluginInitializeResult> {
-    for (const [key, entry] of Object.entries(entries)) {
-      if (entry?.enabled === false) this.#disabledEntries.add(key);
-    }
-    const loader = new ConfiguredLoader({
-      concurrency: this.#options.concurrency,
-      budgetMs: 2 * this.#options.loadTimeout,
-      prepare: (key, entry, timeoutMs, timeoutError) =>
-        preparePlugin(entry.module, {
-          config: entry.config ?? {},
-          baseDir: entry.baseDir ?? this.#options.baseDir,
-          allowedRoots: this.#options.allowedRoots,
-          key,
-          timeoutMs,
-          timeoutError,
-        }),
-      activate: async (record, entry, timeoutMs, timeoutError) => {
-        await this.#activator.activate(record, timeoutMs, timeoutError, 'add');
-        this.#announce(record);
-        await this.#data.apply(record);
-      },
-      active: (name) => this.#table.get(name),
-      disabled: (name) => this.#disabledEntries.has(name),
-    });
-    const outcome = await loader.run(entries);
-    for (const failure of outcome.failed) {
-      this.#failures.push(failure);
-      this.#emitError({ component: 'PluginManager', phase: 'load', pluginName: failure.name, error: failure.error });
-    }
-    return {
-      pluginCount: this.#table.size,
-      loadedPlugins: outcome.loaded,
-      failedPlugins: outcome.failed.map(({ name, error }) => ({ name, error: error.message, code: error.code, cause: error })),
-    };
+  loadConfigured(entries: Readonly<Record<string, PluginEntry>> = {}): Promise<PluginInitializeResult> {
+    return this.#loader.loadConfigured(entries);
   }
 
   /** Loads one plugin (a class, an instance or a module specifier) within `loadTimeout` and returns it. */
-  async load<T extends Plugin = Plugin>(source: PluginSource, config: Config = {}): Promise<T> {
-    try {
-      return await this.#load<T>(source, config);
-    } catch (error) {
-      const failure = toError(error);
-      const pluginName = (failure as { pluginName?: unknown }).pluginName;
-      this.#emitError({
-        component: 'PluginManager',
-        phase: 'load',
-        ...(typeof pluginName === 'string' ? { pluginName } : {}),
-        error: failure,
-      });
-      throw error;
-    }
-  }
-
-  async #load<T extends Plugin>(source: PluginSource, config: Config): Promise<T> {
-    this.#assertOpen();
-    const timeoutMs = this.#options.loadTimeout;
-    const started = performance.now();
-    // A class or instance is constructed synchronously, so its timeout error can name the plugin.
-    let timeoutError = typeof source === 'string' ? loadTimeoutError({ module: source }, timeoutMs, false) : undefined;
-    const record = await preparePlugin(source, {
-      config,
-      baseDir: this.#options.baseDir,
-      allowedRoots: this.#options.allowedRoots,
-      timeoutMs,
-      timeoutError: timeoutError ?? loadTimeoutError({}, timeoutMs, false),
-    });
-    timeoutError ??= loadTimeoutError({ pluginName: record.name }, timeoutMs, false);
-    this.#checkDependencies(record);
-    await this.#activator.activate(record, timeoutMs - (performance.now() - started), timeoutError, 'add');
-    this.#announce(record);
-    await this.#data.apply(record);
-    return record.plugin as T;
+  load<T extends Plugin = Plugin>(source: PluginSource, config: Config = {}): Promise<T> {
+    return this.#loader.load<T>(source, config);
   }
 
   /**
@@ -179,24 +113,10 @@ export class PluginManager implements LifecycleDispatcher {
    * within `shutdownTimeout`, removes its hooks, listeners and services, and with `purgeData`
    * deletes its storage. Resolves false when no such plugin is loaded.
    */
-  async unload(name: string, options: UnloadOptions = {}): Promise<boolean> {
-    const record = this.#table.get(name);
-    if (record === undefined) return false;
-    const purgeData = options.purgeData ?? false;
-    const error = await this.#activator.retire(record, { drain: true, purgeData });
-    const dependents = this.getAll()
-      .filter((p) => normalizeDependencies(declared(p, 'dependencies') as PluginDependencies | undefined).some((d) => d.name === name))
-      .map((p) => p.name);
-    if (dependents.length > 0) {
-      this.#emit('warning', {
-        code: 'KNEXUS_PLUGIN_DEPENDENTS',
-        message: `Plugin '${name}' was unloaded while ${dependents.join(', ')} still depend on it`,
-        details: { pluginName: name, dependents },
-      });
-    }
-    this.#emit('plugin-unloaded', { name, version: record.version, purgedData: purgeData, error });
-    return true;
+  unload(name: string, options: UnloadOptions = {}): Promise<boolean> {
+    return this.#loader.unload(name, options);
   }
+
 
   /**
    * Hot-reloads a plugin: loads the new version (by default the same module, freshly imported, or
@@ -204,28 +124,8 @@ export class PluginManager implements LifecycleDispatcher {
    * fails, the old one stays active with its services, and the error is emitted and thrown. If the
    * old one is unloaded meanwhile, the new one is shut down and `KNEXUS_ERR_PLUGIN_NOT_FOUND` thrown.
    */
-  async reload<T extends Plugin = Plugin>(name: string, source?: PluginSource, config?: Config): Promise<T> {
-    this.#assertOpen();
-    const record = await reloadPlugin(
-      {
-        table: this.#table,
-        activator: this.#activator,
-        services: this.#services,
-        baseDir: this.#options.baseDir,
-        allowedRoots: this.#options.allowedRoots,
-        loadTimeout: this.#options.loadTimeout,
-        checkDependencies: (next) => this.#checkDependencies(next),
-        reportError: (event) => this.#emitError(event),
-        announce: (next, previousVersion) =>
-          this.#emit('plugin-reloaded', { name, previousVersion, version: next.version, loadTimeMs: next.loadTimeMs }),
-      },
-      name,
-      source,
-      config,
-    );
-    // A new version may bring new migrations or seeds of its own.
-    await this.#data.apply(record);
-    return record.plugin as T;
+  reload<T extends Plugin = Plugin>(name: string, source?: PluginSource, config?: Config): Promise<T> {
+    return this.#loader.reload<T>(name, source, config);
   }
 
   /** The loaded (active or disabled) plugin named `name`. */
@@ -245,19 +145,7 @@ export class PluginManager implements LifecycleDispatcher {
 
   /** Counts, per-plugin status, load times, metrics, config failures and services. */
   getStatus(): PluginSystemStatus {
-    const records = this.#table.records();
-    return {
-      counts: {
-        total: records.length,
-        enabled: records.filter((r) => r.state === 'active').length,
-        disabled: records.filter((r) => r.state === 'disabled').length,
-        failed: this.#failures.length,
-      },
-      plugins: dictionary(records.map((r) => [r.name, pluginStatus(r)] as const)),
-      failed: failureStatus(this.#failures),
-      services: this.#services.list(),
-      shuttingDown: this.#closing,
-    };
+    return pluginSystemStatus(this.#table.records(), this.#loader.failures, this.#services.list(), this.#closing);
   }
 
   /**
@@ -320,7 +208,7 @@ export class PluginManager implements LifecycleDispatcher {
   /** Plugin and hook metrics in Prometheus text format (empty when `enableMetrics` is false). */
   metrics(): string {
     if (!this.#options.enableMetrics) return '';
-    return renderPluginMetrics(this.#table.records(), this.#failures.length);
+    return renderPluginMetrics(this.#table.records(), this.#loader.failures.length);
   }
 
   /** @internal The registry applies and purges plugins' own migrations and seeds through this. */
@@ -336,14 +224,6 @@ export class PluginManager implements LifecycleDispatcher {
     });
   }
 
-  #checkDependencies(record: PluginRecord): void {
-    assertDependenciesLoaded(record, (name) => this.#table.get(name), (name) => this.#disabledEntries.has(name));
-  }
-
-  #announce(record: PluginRecord): void {
-    this.#emit('plugin-loaded', { name: record.name, version: record.version, loadTimeMs: record.loadTimeMs, module: record.origin.module });
-  }
-
   #assertOpen(): void {
     if (this.#closing) {
       throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', 'The plugin system is shutting down; no plugin can be loaded', { phase: 'load' });
@@ -354,60 +234,14 @@ export class PluginManager implements LifecycleDispatcher {
     const started = performance.now();
     this.#closing = true;
     this.abortHooks();
-    await this.#activator.settle(this.#options.shutdownTimeout);
-    const stopped: string[] = [];
-    const errors: PluginFailure[] = [];
-    for (const record of this.#table.records().reverse()) {
-      const error = await this.#activator.retire(record, { drain: false, purgeData: false });
-      if (error === undefined) stopped.push(record.name);
-      else errors.push({ name: record.name, error });
-    }
-    this.#dispatcher.close();
-    try {
-      await this.#storage.close();
-    } catch (error) {
-      const closeError = new KnexusError('KNEXUS_ERR_PLUGIN_SHUTDOWN', 'Could not close the plugin storage database', { phase: 'shutdown' }, error);
-      this.#emitError({ component: 'PluginManager', phase: 'shutdown', error: closeError });
-    }
-    return { stopped, errors, durationMs: performance.now() - started };
-  }
-
-  /** Reports a failed hook call, applies the error threshold, and tells plugins (`onOperationFailed`). */
-  readonly #onHookFailure: HookFailureReporter = (record, hook, appName, error) => {
-    this.#emitError({
-      component: 'PluginManager',
-      phase: 'hook',
-      hook,
-      pluginName: record.name,
-      error,
-      ...(appName === undefined ? {} : { appName }),
+    return shutdownPlugins(started, {
+      activator: this.#activator,
+      records: () => this.#table.records(),
+      shutdownTimeout: this.#options.shutdownTimeout,
+      dispatcher: this.#dispatcher,
+      storage: this.#storage,
+      events: this.#events,
     });
-    const limit = this.#options.maxErrors;
-    if (limit !== undefined && record.state === 'active') {
-      const count = record.recordFailure(performance.now(), limit.windowMs);
-      if (count >= limit.count) {
-        record.state = 'disabled';
-        this.#table.touch();
-        this.#emit('plugin-disabled', { name: record.name, errors: count, windowMs: limit.windowMs, lastError: record.lastError });
-      }
-    }
-    if (hook === 'onOperationFailed' || appName === undefined || this.#closing) return undefined;
-    return this.#dispatcher.dispatch('onOperationFailed', [appName, 'plugin-hook', frozenError(error), Object.freeze({ hook, pluginName: record.name })]);
-  };
-
-  #emit<E extends keyof PluginEvents | 'warning'>(event: E, ...args: E extends keyof PluginEvents ? PluginEvents[E] : unknown[]): void {
-    try {
-      (this.#host.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
-    } catch {
-      // A throwing listener must not break the plugin system.
-    }
   }
 
-  #emitError(event: RegistryErrorEvent): void {
-    try {
-      this.#host.emit('error', event);
-    } catch {
-      // Same as #emit.
-    }
-  }
 }

@@ -1,3 +1,4 @@
+import { dictionary } from '../util/dictionary.js';
 import type { HookName } from './hook-map.js';
 import type { PluginRecord } from './plugin-record.js';
 import type { PluginFailure } from './plugin-types.js';
@@ -48,4 +49,25 @@ export function pluginStatus(record: PluginRecord): PluginStatus {
 /** Summarizes config failures for `getStatus()`. */
 export function failureStatus(failures: readonly PluginFailure[]): PluginSystemStatus['failed'] {
   return failures.map((f) => ({ name: f.name, code: f.error.code, error: f.error.message }));
+}
+
+/** What `pluginManager.getStatus()` returns: counts, each plugin's status, config failures and services. */
+export function pluginSystemStatus(
+  records: readonly PluginRecord[],
+  failures: readonly PluginFailure[],
+  services: Readonly<Record<string, string>>,
+  shuttingDown: boolean,
+): PluginSystemStatus {
+  return {
+    counts: {
+      total: records.length,
+      enabled: records.filter((r) => r.state === 'active').length,
+      disabled: records.filter((r) => r.state === 'disabled').length,
+      failed: failures.length,
+    },
+    plugins: dictionary(records.map((r) => [r.name, pluginStatus(r)] as const)),
+    failed: failureStatus(failures),
+    services,
+    shuttingDown,
+  };
 }

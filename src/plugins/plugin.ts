@@ -70,7 +70,7 @@ export type PluginEventMethods = Pick<
  * }
  */
 export interface PluginContext extends PluginEventMethods {
-  /** Folder relative paths (plugin files, backups, audit logs) resolve against: the registry's `baseDir`. */
+  /** Folder a plugin's relative paths (backups, audit logs) resolve against: the plugin manager's `baseDir` (default the registry's). */
   readonly baseDir: string;
   /** The ready app called `name`; throws KNEXUS_ERR_APP_NOT_FOUND otherwise. */
   getApp(name: string): ConnectionManager;

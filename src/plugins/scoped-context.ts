@@ -11,7 +11,7 @@ const REMOVERS = new Set<PropertyKey>(['off', 'removeListener']);
  * revoked), and `removeAllListeners` only removes the plugin's own. Everything else passes through to the registry, bound to it so its
  * `#private` fields keep working.
  */
-export function createScopedContext(host: PluginContext, record: PluginRecord): PluginContext {
+export function createScopedContext(host: PluginContext, record: PluginRecord, baseDir: string): PluginContext {
   const bound = new Map<PropertyKey, unknown>();
   const target = host as unknown as Record<PropertyKey, unknown>;
 
@@ -47,6 +47,7 @@ export function createScopedContext(host: PluginContext, record: PluginRecord): 
           return proxy;
         };
       }
+      if (key === 'baseDir') return baseDir;
       if (key === 'removeAllListeners') {
         return (event?: string) => {
           removeOwn(event);
