@@ -3,7 +3,8 @@
  *
  * This file is the whole public surface.
  */
-export { AppRegistry, type AppRegistryOptions, type InitializeResult } from './registry/app-registry.js';
+export { AppRegistry } from './registry/app-registry.js';
+export { type AppRegistryOptions, type InitializeResult } from './registry/app-registry-options.js';
 export { CLIENTS, type ClientName } from './clients.js';
 export { DRIFT_POLICIES, type DriftPolicy, type MigrationsConfig, type SeedsConfig } from './migrations/migrations-config.js';
 export { type AppConfig } from './connection/app-config.js';

@@ -1,54 +1,38 @@
 import { EventEmitter } from 'eventemitter3';
-import type { ConnectionManager } from '../connection/connection-manager.js';
-import { KnexusError, frozenError, isKnexusError, toError } from '../errors.js';
-import type { RepairResult } from '../migrations/dirty-state.js';
-import { HealthMonitor } from '../health/health-monitor.js';
-import { PluginManager } from '../plugins/plugin-manager.js';
-import { expandPluginEntries } from '../plugins/discover-plugins.js';
-import type { Plugin, PluginSource } from '../plugins/plugin.js';
-import type { PluginEntry, PluginInitializeResult, PluginsConfig, PluginManagerOptions, UnloadOptions } from '../plugins/plugin-types.js';
-import { applyKnexfile, usesKnexfile } from './apply-knexfile.js';
-import { assertAppName } from '../util/identifier.js';
-import type { RunResult } from '../migrations/ledger-types.js';
 import type { AppConfig, ResolvedAppConfig } from '../connection/app-config.js';
-import { type RepairOptions } from '../migrations/repair-options.js';
-import { repairApp } from './repair-app.js';
+import type { ConnectionManager } from '../connection/connection-manager.js';
+import { KnexusError } from '../errors.js';
+import { HealthMonitor } from '../health/health-monitor.js';
+import type { RegistryHealth } from '../health/health-report.js';
+import type { RepairResult } from '../migrations/dirty-state.js';
+import type { RunResult } from '../migrations/ledger-types.js';
+import type { RepairOptions } from '../migrations/repair-options.js';
+import { expandPluginEntries } from '../plugins/discover-plugins.js';
+import type { ShutdownResult, UnregisterOptions } from '../plugins/lifecycle-types.js';
+import { PluginManager } from '../plugins/plugin-manager.js';
+import type { PluginEntry, UnloadOptions } from '../plugins/plugin-types.js';
+import type { Plugin, PluginSource } from '../plugins/plugin.js';
+import type { RegistryEvents } from '../plugins/registry-events.js';
+import type { RegistryStatus } from '../plugins/registry-status.js';
+import { assertAppName } from '../util/identifier.js';
 import type { AppEntry } from './app-entry.js';
+import { appNotFound } from './app-not-found.js';
+import type { AppRegistryOptions, InitializeResult } from './app-registry-options.js';
+import { applyKnexfile, usesKnexfile } from './apply-knexfile.js';
 import { assertRegistryOptions } from './assert-registry-options.js';
-import { applyPluginData, purgePluginData } from './plugin-data.js';
-import { registryMetrics } from './registry-metrics.js';
-import { runHealthCycle } from './registry-health.js';
+import { pluginDataHandler } from './plugin-data.js';
+import { registerEntry } from './register-pipeline.js';
 import type { RegistryContext, ResolvedSettings } from './registry-context.js';
+import { runHealthCycle } from './registry-health.js';
+import { registryMetrics } from './registry-metrics.js';
+import { createReporter } from './registry-reporter.js';
 import { runShutdown } from './registry-shutdown.js';
 import { registryStatus } from './registry-status.js';
-import { type RegistryStatus } from '../plugins/registry-status.js';
-import type { FailedOperation, ShutdownResult, UnregisterOptions } from '../plugins/lifecycle-types.js';
-import type { RegistryEvents } from '../plugins/registry-events.js';
-import type { RegistryHealth } from '../health/health-report.js';
-import type { RegistrySettings } from './registry-settings.js';
-import { resolveAppConfig } from './resolve-app-config.js';
-import { assertCanLeave } from './tenant-rules.js';
-import { resolveSettings } from './resolve-settings.js';
-import { runRegistration } from './register-pipeline.js';
+import { repairApp } from './repair-app.js';
 import { reserveApp } from './reserve-app.js';
-import { resolveUnregisterOptions, runUnregistration } from './unregister-pipeline.js';
-
-/** Options of `new AppRegistry(…)`. */
-export interface AppRegistryOptions {
-  /** Registry-wide settings. */
-  registry?: RegistrySettings;
-  /** Config-driven plugins, loaded by `initialize()`; `directory` loads every plugin module of a folder. */
-  plugins?: PluginsConfig;
-  /** Options of the registry's PluginManager. */
-  pluginManager?: PluginManagerOptions;
-  /** Folder that relative paths (migrations, seeds, SQLite files, plugin modules) resolve against; default `process.cwd()`. */
-  baseDir?: string;
-}
-
-/** What `initialize()` resolves with. */
-export interface InitializeResult extends PluginInitializeResult {
-  readonly initialized: true;
-}
+import { resolveAppConfig } from './resolve-app-config.js';
+import { resolveSettings } from './resolve-settings.js';
+import { resolveUnregisterOptions, unregisterEntry } from './unregister-pipeline.js';
 
 /**
  * Runs many database apps from one process: one connection per app (or a shared, ref-counted one),
@@ -88,22 +72,12 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     this.#pluginEntries = Object.freeze(expandPluginEntries(options.plugins ?? {}, this.#baseDir));
     this.plugins = new PluginManager(this, { baseDir: this.#baseDir, ...options.pluginManager });
     this.#ctx = {
+      ...createReporter(this, this.plugins, () => this.#shuttingDown !== undefined),
       settings: this.#settings,
-      hooks: this.plugins,
       apps: this.#apps,
-      emit: (event, ...args) => this.#emitSafely(event, args),
-      closing: () => this.#shuttingDown !== undefined,
-      fail: (appName, operation, error, context) => this.#fail(appName, operation, error, context),
       pluginData: () => this.plugins.dataSets(),
     };
-    this.plugins.setDataHandler({
-      apply: async (set) => {
-        for (const entry of this.#readyEntries()) await applyPluginData(this.#ctx, entry, set);
-      },
-      purge: async (set) => {
-        for (const entry of this.#readyEntries()) await purgePluginData(entry, set);
-      },
-    });
+    this.plugins.setDataHandler(pluginDataHandler(this.#ctx));
     this.#monitor = new HealthMonitor(this.#settings.healthCheckInterval, () => this.healthCheck());
   }
 
@@ -133,22 +107,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   async registerApp(name: string, config: AppConfig): Promise<ConnectionManager> {
     // Reading a knexfile is asynchronous; every other config reserves its name synchronously.
     const entry = this.#reserve(name, usesKnexfile(config) ? await applyKnexfile(config, this.#baseDir) : config);
-    const work = (async () => {
-      await this.initialize();
-      return runRegistration(this.#ctx, entry);
-    })();
-    entry.work = work;
-    try {
-      const connection = await work;
-      this.#refused.delete(name);
-      return connection;
-    } catch (error) {
-      // A dirty ledger (found now, or left by this very failure) must be repairable without a registration.
-      if (isKnexusError(error, 'KNEXUS_ERR_LEDGER_DIRTY') || (isKnexusError(error) && error.details?.['dirty'] === true)) this.#refused.set(name, entry.config);
-      throw error;
-    } finally {
-      entry.work = undefined;
-    }
+    return registerEntry(this.#ctx, entry, () => this.initialize(), this.#refused);
   }
 
   /**
@@ -168,9 +127,6 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
    */
   async repair(name: string, options: RepairOptions): Promise<RepairResult> {
     assertAppName(name);
-    if (this.#shuttingDown !== undefined) {
-      throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `Cannot repair app '${name}': the registry is shutting down`, { appName: name });
-    }
     return repairApp(this.#ctx, name, options, this.#refused.get(name));
   }
 
@@ -184,32 +140,14 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
         appName: name,
       });
     }
-    const entry = this.#apps.get(name);
-    if (entry === undefined) throw notFound(name);
-    // `work` is still set while onAppRegistered runs: the registration has not resolved yet, and closing
-    // the pool now would hand registerApp's caller a dead connection.
-    if (entry.state !== 'ready' || entry.work !== undefined) {
-      const doing = entry.state === 'ready' ? 'still finishing its registration (onAppRegistered)' : entry.state;
-      throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${name}' is ${doing}; wait for it to finish before unregistering`, {
-        appName: name,
-      });
-    }
-    assertCanLeave(entry, resolved);
-    entry.state = 'unregistering';
-    const work = runUnregistration(this.#ctx, entry, resolved);
-    entry.work = work;
-    try {
-      await work;
-      return true;
-    } finally {
-      entry.work = undefined;
-    }
+    await unregisterEntry(this.#ctx, name, resolved);
+    return true;
   }
 
   /** The ready app called `name`; throws KNEXUS_ERR_APP_NOT_FOUND otherwise. */
   getApp(name: string): ConnectionManager {
     const entry = this.#apps.get(name);
-    if (entry?.state !== 'ready' || !entry.connection) throw notFound(name);
+    if (entry?.state !== 'ready' || !entry.connection) throw appNotFound(name);
     return entry.connection;
   }
 
@@ -306,26 +244,4 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     return entry;
   }
 
-  #readyEntries(): AppEntry[] {
-    return [...this.#apps.values()].filter((entry) => entry.state === 'ready');
-  }
-
-  #emitSafely(event: string, args: unknown[]): void {
-    try {
-      (this.emit as (event: string, ...args: unknown[]) => boolean)(event, ...args);
-    } catch (listenerError) {
-      if (event === 'error') return;
-      this.#emitSafely('error', [{ component: 'AppRegistry', phase: 'event-listener', error: toError(listenerError) }]);
-    }
-  }
-
-  async #fail(appName: string, operation: FailedOperation, error: Error, context: Record<string, unknown> = {}): Promise<void> {
-    this.#emitSafely('error', [{ component: 'AppRegistry', phase: operation, appName, error }]);
-    // Plugins get a frozen copy: the caller's error (thrown to them) stays as knexus made it.
-    await this.plugins.dispatch('onOperationFailed', appName, operation, frozenError(error), Object.freeze({ ...context }));
-  }
-}
-
-function notFound(name: string): KnexusError {
-  return new KnexusError('KNEXUS_ERR_APP_NOT_FOUND', `App '${name}' is not registered`, { appName: name });
 }

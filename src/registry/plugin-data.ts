@@ -5,6 +5,7 @@ import { MigrationRunner } from '../migrations/migration-runner.js';
 import type { RunnerOptions } from '../migrations/runner-options.js';
 import { SeedRunner } from '../migrations/seed-runner.js';
 import type { PluginDataSet } from '../plugins/plugin-data-set.js';
+import type { PluginDataHandler } from '../plugins/plugin-data-runner.js';
 import type { AppEntry } from './app-entry.js';
 import type { RegistryContext } from './registry-context.js';
 
@@ -69,4 +70,17 @@ export async function purgePluginData(entry: AppEntry, set: PluginDataSet): Prom
     );
   }
   entry.pluginData?.delete(set.pluginName);
+}
+
+/** How the plugin system applies (or purges) a plugin's own migrations and seeds in every ready app. */
+export function pluginDataHandler(ctx: RegistryContext): PluginDataHandler {
+  const ready = () => [...ctx.apps.values()].filter((entry) => entry.state === 'ready');
+  return {
+    apply: async (set) => {
+      for (const entry of ready()) await applyPluginData(ctx, entry, set);
+    },
+    purge: async (set) => {
+      for (const entry of ready()) await purgePluginData(entry, set);
+    },
+  };
 }

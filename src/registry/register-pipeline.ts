@@ -1,3 +1,4 @@
+import type { ResolvedAppConfig } from '../connection/app-config.js';
 import type { ConnectionManager } from '../connection/connection-manager.js';
 import { KnexusError, isKnexusError, toError } from '../errors.js';
 import { FileCatalog } from '../migrations/file-catalog.js';
@@ -6,6 +7,35 @@ import { connectApp, releaseConnection } from './app-connection.js';
 import type { AppEntry } from './app-entry.js';
 import { applyPluginData } from './plugin-data.js';
 import type { RegistryContext } from './registry-context.js';
+
+/**
+ * Registers the reserved `entry` once `before` (the registry's initialization) is done, tracking the work so
+ * shutdown can wait for it. A registration refused for a dirty ledger keeps its config in `refused`, so
+ * `repair()` can reach the app without a registration.
+ */
+export async function registerEntry(
+  ctx: RegistryContext,
+  entry: AppEntry,
+  before: () => Promise<unknown>,
+  refused: Map<string, ResolvedAppConfig>,
+): Promise<ConnectionManager> {
+  const work = (async () => {
+    await before();
+    return runRegistration(ctx, entry);
+  })();
+  entry.work = work;
+  try {
+    const connection = await work;
+    refused.delete(entry.name);
+    return connection;
+  } catch (error) {
+    // A dirty ledger (found now, or left by this very failure) must be repairable without a registration.
+    if (isKnexusError(error, 'KNEXUS_ERR_LEDGER_DIRTY') || (isKnexusError(error) && error.details?.['dirty'] === true)) refused.set(entry.name, entry.config);
+    throw error;
+  } finally {
+    entry.work = undefined;
+  }
+}
 
 /**
  * Registers one app as explicit ordered steps, firing hooks between them in the spec's order:

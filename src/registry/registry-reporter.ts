@@ -1,3 +1,4 @@
+import { frozenError, toError } from '../errors.js';
 import type { LifecycleDispatcher } from '../plugins/hook-map.js';
 import type { FailedOperation } from '../plugins/lifecycle-types.js';
 import type { RegistryEvents } from '../plugins/registry-events.js';
@@ -11,4 +12,29 @@ export interface RegistryReporter {
   closing(): boolean;
   /** Reports a failure: an `error` event plus `onOperationFailed` to plugins. */
   fail(appName: string, operation: FailedOperation, error: Error, context?: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * The registry's reporter: events emitted on `emitter` (a throwing listener becomes an `error` event, never
+ * thrown into the work), failures as an `error` event plus `onOperationFailed` to plugins.
+ */
+export function createReporter(emitter: { emit(event: string, ...args: any[]): boolean }, hooks: LifecycleDispatcher, closing: () => boolean): RegistryReporter {
+  const emitSafely = (event: string, args: unknown[]): void => {
+    try {
+      emitter.emit(event, ...args);
+    } catch (listenerError) {
+      if (event === 'error') return;
+      emitSafely('error', [{ component: 'AppRegistry', phase: 'event-listener', error: toError(listenerError) }]);
+    }
+  };
+  return {
+    hooks,
+    closing,
+    emit: (event, ...args) => emitSafely(event, args),
+    fail: async (appName, operation, error, context = {}) => {
+      emitSafely('error', [{ component: 'AppRegistry', phase: operation, appName, error }]);
+      // Plugins get a frozen copy: the caller's error (thrown to them) stays as knexus made it.
+      await hooks.dispatch('onOperationFailed', appName, operation, frozenError(error), Object.freeze({ ...context }));
+    },
+  };
 }

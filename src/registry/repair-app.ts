@@ -32,6 +32,9 @@ export function resolveRepairOptions(appName: string, input: unknown): { section
  * registration was refused (`refused`: its config) on a connection opened for the repair. Emits `ledger-repaired`.
  */
 export async function repairApp(ctx: RegistryContext, appName: string, options: RepairOptions, refused: ResolvedAppConfig | undefined): Promise<RepairResult> {
+  if (ctx.closing()) {
+    throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `Cannot repair app '${appName}': the registry is shutting down`, { appName });
+  }
   const request = resolveRepairOptions(appName, options);
   const entry = ctx.apps.get(appName);
   let result: RepairResult;

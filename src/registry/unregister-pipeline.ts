@@ -2,10 +2,38 @@ import { dropSchema, foreignTables, otherLedgerApps } from '../connection/schema
 import { KnexusError, toError } from '../errors.js';
 import { hasScripts } from '../migrations/migrations-config.js';
 import type { AppEntry } from './app-entry.js';
+import { appNotFound } from './app-not-found.js';
+import { assertCanLeave } from './tenant-rules.js';
 import type { RollbackPlan } from './app-runner.js';
 import { releaseConnection } from './app-connection.js';
 import type { RegistryContext } from './registry-context.js';
 import type { FailedOperation, RollbackContext, RollbackSummary, UnregisterOptions } from '../plugins/lifecycle-types.js';
+
+/**
+ * Unregisters the ready app `name` (refused while it registers or unregisters: KNEXUS_ERR_APP_NOT_READY),
+ * tracking the work so shutdown can wait for it.
+ */
+export async function unregisterEntry(ctx: RegistryContext, name: string, options: UnregisterOptions): Promise<void> {
+  const entry = ctx.apps.get(name);
+  if (entry === undefined) throw appNotFound(name);
+  // `work` is still set while onAppRegistered runs: the registration has not resolved yet, and closing
+  // the pool now would hand registerApp's caller a dead connection.
+  if (entry.state !== 'ready' || entry.work !== undefined) {
+    const doing = entry.state === 'ready' ? 'still finishing its registration (onAppRegistered)' : entry.state;
+    throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${name}' is ${doing}; wait for it to finish before unregistering`, {
+      appName: name,
+    });
+  }
+  assertCanLeave(entry, options);
+  entry.state = 'unregistering';
+  const work = runUnregistration(ctx, entry, options);
+  entry.work = work;
+  try {
+    await work;
+  } finally {
+    entry.work = undefined;
+  }
+}
 
 /**
  * Unregisters one app as ordered steps: onAppUnregistrationStarted → rollback (seeds, then
