@@ -6,7 +6,7 @@ export { PluginManager } from './plugin-manager.js';
 export { PLUGIN_MANAGER_DEFAULTS, type ResolvedPluginManagerOptions } from './plugin-manager-options.js';
 export { PLUGIN_ORDERS } from './plugin-types.js';
 export type { MaxErrorsOptions, PluginEntry, PluginsConfig, PluginFailure, PluginInitializeResult, PluginLoadFailure, PluginManagerOptions, PluginOrder, PluginShutdownResult, UnloadOptions } from './plugin-types.js';
-export type { Plugin, PluginClass, PluginContext, PluginDependencies, PluginEventMethods, PluginHooks, PluginSource } from './plugin.js';
+export type { Plugin, PluginClass, PluginContext, PluginDependencies, PluginHooks, PluginSource } from './plugin.js';
 export { PLUGIN_EVENT_NAMES, type PluginEvents } from './plugin-events.js';
 export { PLUGIN_STATES, type PluginState } from './plugin-state.js';
 export type { PluginMetricsSnapshot, PluginStatus, PluginSystemStatus } from './plugin-system-status.js';
