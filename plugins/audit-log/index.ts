@@ -229,7 +229,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
 
   /**
    * Manual `runMigrations()`/`runSeeds()` and `repair()` have no hook, only registry events; listening through the
-   * scoped registry means `unloadPlugin` removes these listeners.
+   * scoped context means `unloadPlugin` removes these listeners.
    */
   #recordManualRuns(registry: PluginContext): void {
     // A repair is a human decision about a half-applied file: exactly what an audit trail is for.

@@ -21,7 +21,7 @@ export interface PluginOrigin {
   readonly config: Readonly<Record<string, unknown>>;
 }
 
-/** A registry listener a plugin added through its scoped registry. */
+/** A registry listener a plugin added through its scoped context. */
 export interface TrackedListener {
   readonly event: string;
   readonly fn: HostListener;
