@@ -1,11 +1,18 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'plugins/**/*.test.ts'],
     globalSetup: ['test/support/build-once.ts'],
-    // Each file gets its own database or schema, so files run in parallel safely.
+    // Each file gets its own database or schema, so files run in parallel safely. Forks, not threads:
+    // some tests change the working directory, which worker threads may not.
     fileParallelism: true,
+    pool: 'forks',
+    // Most of a test's time is spent waiting on a database, a child process or a timer, not on the CPU:
+    // vitest's default (one worker fewer than the cores, i.e. a single worker on a 2-core machine) leaves
+    // the cores idle. Two workers per core keeps them busy without starving the timing tests.
+    maxWorkers: Math.max(2, availableParallelism() * 2),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: ['default'],

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const directory = fileURLToPath(new URL('./fixtures/migrations-lock-holder', import.meta.url));
 
@@ -12,17 +13,12 @@ interface Gate {
 const globals = globalThis as { knexusFixtureGate?: Gate };
 
 describe.each(DIALECTS)('migrations: lock timeout (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
+  const db = useDatabase(dialect);
   afterAll(async () => {
     delete globals.knexusFixtureGate;
-    await db?.drop();
   });
 
-  it('waiting longer than lockTimeout for another session applying the same app is KNEXUS_ERR_LOCK_TIMEOUT', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('waiting longer than lockTimeout for another session applying the same app is KNEXUS_ERR_LOCK_TIMEOUT', async () => {
     let entered!: () => void;
     let release!: () => void;
     const inside = new Promise<void>((resolve) => (entered = resolve));

@@ -1,14 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, type HookContext, type RegistryErrorEvent } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, type HookContext, type RegistryErrorEvent } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A plugin whose onHealthCheck hangs until its signal aborts, recording how long each app's call ran. */
 function hangsUntilAborted(name: string, ranFor: Record<string, number>, priority = 0) {
-  return definePlugin({
-    ...base,
+  return testPlugin({
     name,
     priority,
     onHealthCheck(app, _report, { signal }) {
@@ -24,20 +24,17 @@ function hangsUntilAborted(name: string, ranFor: Record<string, number>, priorit
 }
 
 describe('hook timeouts', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it('a hung hook times out after hookTimeout with its signal aborted; registration completes', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 20 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 20 } });
     const errors: RegistryErrorEvent[] = [];
     registry.on('error', (event) => errors.push(event));
     let seen: AbortSignal | undefined;
     let abortedWith: unknown;
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'hung',
         onAppRegistrationStarted(_app, _config, context) {
           seen = context.signal;
@@ -63,13 +60,12 @@ describe('hook timeouts', () => {
   });
 
   it('a result that arrives after the timeout is ignored, and a signal read after the timeout is already aborted', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 10 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 10 } });
     let lateContext: HookContext | undefined;
     let finishLate = (): void => {};
     const lateDone = new Promise<void>((resolve) => (finishLate = resolve));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'late',
         async onHealthCheck(_app, _report, context) {
           lateContext = context;
@@ -79,7 +75,7 @@ describe('hook timeouts', () => {
         },
       }),
     );
-    await registry.loadPlugin(definePlugin({ ...base, name: 'fast', onHealthCheck: () => ({ fast: true }) }));
+    await registry.loadPlugin(testPlugin({ name: 'fast', onHealthCheck: () => ({ fast: true }) }));
     await registry.registerApp('a', { database: memory() });
     const results = await registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
     expect(Object.fromEntries(results)).toEqual({ fast: { fast: true } });
@@ -90,11 +86,10 @@ describe('hook timeouts', () => {
   });
 
   it('a cooperative hook that honors the signal stops early; fast plugins are not held up beyond the timeout', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 15 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 15 } });
     let stopped = false;
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'cooperative',
         onAppRegistered(_a, _c, _cfg, { signal }) {
           return new Promise<void>((_resolve, reject) => {
@@ -116,11 +111,11 @@ describe('hook timeouts', () => {
   });
 
   it('a timeout that starts a hanging onOperationFailed does not delay a later deadline', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 80 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 80 } });
     registry.on('error', () => {});
     const ranFor: Record<string, number> = {};
     await registry.loadPlugin(hangsUntilAborted('hung', ranFor));
-    await registry.loadPlugin(definePlugin({ ...base, name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
+    await registry.loadPlugin(testPlugin({ name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
     // a's call times out at 80 ms and starts an onOperationFailed batch due at 160 ms; b's is due at 90 ms.
     const a = registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
     await tick(10);
@@ -133,13 +128,12 @@ describe('hook timeouts', () => {
   });
 
   it('a synchronous throw whose onOperationFailed hangs does not push back the timeout of its own dispatch', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 40 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 40 } });
     registry.on('error', () => {});
     const ranFor: Record<string, number> = {};
     await registry.loadPlugin(hangsUntilAborted('hung', ranFor, 0));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'slow-thrower',
         priority: 1,
         onHealthCheck() {
@@ -150,7 +144,7 @@ describe('hook timeouts', () => {
         },
       }),
     );
-    await registry.loadPlugin(definePlugin({ ...base, name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
+    await registry.loadPlugin(testPlugin({ name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
     const started = performance.now();
     await registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
     expect(ranFor['a']).toBeGreaterThanOrEqual(39);
@@ -161,13 +155,12 @@ describe('hook timeouts', () => {
   });
 
   it('shutdown aborts the signals of hook calls still running', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 10_000 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 10_000 } });
     let signal: AbortSignal | undefined;
     let entered = (): void => {};
     const inHook = new Promise<void>((resolve) => (entered = resolve));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'waiting',
         onHealthCheck(_a, _r, context) {
           signal = context.signal;

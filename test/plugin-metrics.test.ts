@@ -1,18 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, definePlugin } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({ custom: 'yes' }) };
+const base = { getStatus: () => ({ custom: 'yes' }) };
 
 describe('plugin metrics', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   async function setUp(enableMetrics: boolean): Promise<void> {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 10, enableMetrics } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 10, enableMetrics } });
     await registry.loadPlugin(
-      definePlugin({
+      testPlugin({
         ...base,
         name: 'steady',
         async initialize() {
@@ -23,7 +23,7 @@ describe('plugin metrics', () => {
     );
     let n = 0;
     await registry.loadPlugin(
-      definePlugin({
+      testPlugin({
         ...base,
         name: 'flaky "one"',
         onHealthCheck: () => {
@@ -74,15 +74,15 @@ describe('plugin metrics', () => {
   });
 
   it("a synchronous throw, and the onOperationFailed calls it starts, are not counted in the next plugin's duration", async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 1_000 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 1_000 } });
     registry.on('error', () => {});
     const throwing = () => {
       throw new Error('boom');
     };
-    await registry.loadPlugin(definePlugin({ ...base, name: 'thrower', priority: 0, onHealthCheck: throwing }));
-    await registry.loadPlugin(definePlugin({ ...base, name: 'fast', priority: 1, onHealthCheck: () => ({ ok: true }) }));
+    await registry.loadPlugin(testPlugin({ ...base, name: 'thrower', priority: 0, onHealthCheck: throwing }));
+    await registry.loadPlugin(testPlugin({ ...base, name: 'fast', priority: 1, onHealthCheck: () => ({ ok: true }) }));
     await registry.loadPlugin(
-      definePlugin({
+      testPlugin({
         ...base,
         name: 'slow-reporter',
         onOperationFailed() {

@@ -1,8 +1,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, type PluginEntry } from '../src/index.js';
 import { resetProbe } from './fixtures/plugins/probe.mjs';
+import { useRegistry } from './support/use-registry.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
 const timed = (name: string, delay: number, extra: Record<string, unknown> = {}): PluginEntry => ({
@@ -11,17 +12,14 @@ const timed = (name: string, delay: number, extra: Record<string, unknown> = {})
 });
 
 describe('sliding-window loading', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry | undefined;
-  afterEach(async () => {
-    await registry?.shutdown();
-    registry = undefined;
-  });
 
   it('keeps at most `concurrency` initializations in flight and refills a slot as soon as it frees', async () => {
     const probe = resetProbe();
     const plugins: Record<string, PluginEntry> = { p0: timed('p0', 150) };
     for (let i = 1; i <= 8; i++) plugins[`p${i}`] = timed(`p${i}`, 15);
-    registry = new AppRegistry({ baseDir: fixtures, plugins, pluginManager: { concurrency: 3 } });
+    registry = createRegistry({ baseDir: fixtures, plugins, pluginManager: { concurrency: 3 } });
 
     const started = performance.now();
     const result = await registry.initialize();
@@ -46,7 +44,7 @@ describe('sliding-window loading', () => {
 
   it('respects concurrency 1 and a larger window alike', async () => {
     const probe = resetProbe();
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: { a: timed('a', 5), b: timed('b', 5), c: timed('c', 5) },
       pluginManager: { concurrency: 1 },
@@ -57,7 +55,7 @@ describe('sliding-window loading', () => {
     await registry.shutdown();
 
     const wide = resetProbe();
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: { a: timed('a', 10), b: timed('b', 10), c: timed('c', 10), d: timed('d', 10) },
       pluginManager: { concurrency: 10 },

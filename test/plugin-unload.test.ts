@@ -1,20 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, type AppRegistry as Registry, type RegistryErrorEvent } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, type AppRegistry as Registry, type RegistryErrorEvent } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('unloading a plugin', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it('removes its hooks, registry listeners and services, calls shutdown() once, and leaves other plugins alone', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const received: string[] = [];
     let shutdowns = 0;
-    const chatty = definePlugin({
-      ...base,
+    const chatty = testPlugin({
       name: 'chatty',
       initialize(appRegistry: Registry) {
         appRegistry.on('custom', () => received.push('chatty:on'));
@@ -27,8 +25,7 @@ describe('unloading a plugin', () => {
       },
       onHealthCheck: () => ({ alive: true }),
     });
-    const neighbour = definePlugin({
-      ...base,
+    const neighbour = testPlugin({
       name: 'neighbour',
       initialize(appRegistry: Registry) {
         appRegistry.on('custom', () => received.push('neighbour'));
@@ -59,12 +56,11 @@ describe('unloading a plugin', () => {
   });
 
   it("a plugin's removeAllListeners() removes only its own listeners", async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const received: string[] = [];
     registry.on('custom', () => received.push('host'));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'tidy',
         initialize(appRegistry: Registry) {
           appRegistry.on('custom', () => received.push('tidy'));
@@ -78,14 +74,13 @@ describe('unloading a plugin', () => {
   });
 
   it('waits for the plugin’s running hook calls before calling shutdown()', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 1_000 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 1_000 } });
     const events: string[] = [];
     let release = (): void => {};
     let entered = (): void => {};
     const inHook = new Promise<void>((resolve) => (entered = resolve));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'busy',
         onHealthCheck() {
           entered();
@@ -113,12 +108,11 @@ describe('unloading a plugin', () => {
   });
 
   it('is bounded: a hung hook (hookTimeout) and a hung shutdown() (shutdownTimeout) cannot block it', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 15, shutdownTimeout: 20 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 15, shutdownTimeout: 20 } });
     const errors: RegistryErrorEvent[] = [];
     registry.on('error', (event) => errors.push(event));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'stuck',
         onHealthCheck: () => new Promise<void>(() => {}),
         shutdown: () => new Promise<void>(() => {}),

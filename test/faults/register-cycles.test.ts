@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
-import { createDatabase, type TestDatabase } from '../support/databases.js';
+import { useDatabase } from '../support/use-database.js';
 
 const migrations = { directory: fileURLToPath(new URL('../fixtures/migrations-basic', import.meta.url)) };
 const openFds = (): number => readdirSync('/proc/self/fd').length;
@@ -13,13 +13,7 @@ const resources = (): Record<string, number> => {
 };
 
 describe('register/unregister cycles leave nothing behind', () => {
-  let pg: TestDatabase | null;
-  beforeAll(async () => {
-    pg = await createDatabase('pg');
-  });
-  afterAll(async () => {
-    await pg?.drop();
-  });
+  const pg = useDatabase('pg');
 
   // Exact baselines: a leak of one handle, fd or listener per cycle shows after the first cycle, so a few
   // hundred prove it (the bench measures the heap over 1,000 cycles).
@@ -38,8 +32,7 @@ describe('register/unregister cycles leave nothing behind', () => {
     await registry.shutdown();
   });
 
-  it('10 PostgreSQL cycles: no backend left connected', async (t) => {
-    if (!pg) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('10 PostgreSQL cycles: no backend left connected', async () => {
     const backends = async () => {
       const { rows } = await pg!.knex.raw('select count(*)::int as n from pg_stat_activity where datname = ? and pid <> pg_backend_pid()', [pg!.name]);
       return rows[0].n as number;
