@@ -1,28 +1,17 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
 import { DIALECTS } from './support/databases.js';
+import { LOCK_HOLDER_MIGRATIONS, closeLockHolderGate, useLockHolderGate } from './support/lock-holder-gate.js';
 import { useDatabase } from './support/use-database.js';
 
-const directory = fileURLToPath(new URL('./fixtures/migrations-lock-holder', import.meta.url));
-
-interface Gate {
-  entered(): void;
-  released: Promise<void>;
-}
-const globals = globalThis as { knexusFixtureGate?: Gate };
+const directory = LOCK_HOLDER_MIGRATIONS;
 
 describe.each(DIALECTS)('migrations: lock timeout (%s)', (dialect) => {
   const db = useDatabase(dialect);
-  afterAll(async () => {
-    delete globals.knexusFixtureGate;
-  });
+  useLockHolderGate();
 
   it('waiting longer than lockTimeout for another session applying the same app is KNEXUS_ERR_LOCK_TIMEOUT', async () => {
-    let entered!: () => void;
-    let release!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    globals.knexusFixtureGate = { entered, released: new Promise<void>((resolve) => (release = resolve)) };
+    const { inside, release } = closeLockHolderGate();
 
     // Two registries with their own connections: the first holds the lock inside its migration.
     const holder = new AppRegistry();

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../src/index.js';
+import { onTestClock } from './support/test-clock.js';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';
 
@@ -41,16 +42,19 @@ describe('error threshold', () => {
   });
 
   it('failures spread wider than the window do not disable the plugin', async () => {
-    registry = createRegistry({ pluginManager: { maxErrors: { count: 2, windowMs: 15 } } });
-    const disabled: unknown[] = [];
-    registry.on('plugin-disabled', (event) => disabled.push(event));
-    const bad = { calls: 0 };
-    await registry.loadPlugin(failing('sporadic', bad));
-    await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
-    expect(disabled).toEqual([]);
-    await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
-    expect(disabled).toHaveLength(1);
+    // On the test's clock: the second and third failures are exactly 0 ms apart, however loaded the machine.
+    await onTestClock(async () => {
+      registry = createRegistry({ pluginManager: { maxErrors: { count: 2, windowMs: 15 } } });
+      const disabled: unknown[] = [];
+      registry.on('plugin-disabled', (event) => disabled.push(event));
+      const bad = { calls: 0 };
+      await registry.loadPlugin(failing('sporadic', bad));
+      await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
+      await vi.advanceTimersByTimeAsync(25);
+      await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
+      expect(disabled).toEqual([]);
+      await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
+      expect(disabled).toHaveLength(1);
+    });
   });
 });

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppRegistry, type HookContext, type RegistryErrorEvent } from '../src/index.js';
+import { onTestClock } from './support/test-clock.js';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';
 
@@ -111,47 +112,56 @@ describe('hook timeouts', () => {
   });
 
   it('a timeout that starts a hanging onOperationFailed does not delay a later deadline', async () => {
-    registry = createRegistry({ pluginManager: { hookTimeout: 80 } });
-    registry.on('error', () => {});
-    const ranFor: Record<string, number> = {};
-    await registry.loadPlugin(hangsUntilAborted('hung', ranFor));
-    await registry.loadPlugin(testPlugin({ name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
-    // a's call times out at 80 ms and starts an onOperationFailed batch due at 160 ms; b's is due at 90 ms.
-    const a = registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
-    await tick(10);
-    const b = registry.plugins.dispatch('onHealthCheck', 'b', {} as never);
-    await b;
-    expect(ranFor['a']).toBeGreaterThanOrEqual(79);
-    expect(ranFor['b']).toBeGreaterThanOrEqual(79);
-    expect(ranFor['b']).toBeLessThan(120);
-    await a;
+    await onTestClock(async () => {
+      registry = createRegistry({ pluginManager: { hookTimeout: 80 } });
+      registry.on('error', () => {});
+      const ranFor: Record<string, number> = {};
+      await registry.loadPlugin(hangsUntilAborted('hung', ranFor));
+      await registry.loadPlugin(testPlugin({ name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
+      // a's call times out at 80 ms and starts an onOperationFailed batch due at 160 ms; b's is due at 90 ms.
+      const a = registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
+      await vi.advanceTimersByTimeAsync(10);
+      const b = registry.plugins.dispatch('onHealthCheck', 'b', {} as never);
+      // To 119 ms: past b's deadline, short of the batch's; a b held back to the batch's deadline has not ended yet.
+      await vi.advanceTimersByTimeAsync(109);
+      expect(ranFor['a']).toBeGreaterThanOrEqual(79);
+      expect(ranFor['b']).toBeGreaterThanOrEqual(79);
+      expect(ranFor['b']).toBeLessThan(120);
+      // Each dispatch also waits for the onOperationFailed batch its timeout started (due at 160 and 170 ms).
+      await vi.advanceTimersByTimeAsync(60);
+      await Promise.all([a, b]);
+    });
   });
 
   it('a synchronous throw whose onOperationFailed hangs does not push back the timeout of its own dispatch', async () => {
-    registry = createRegistry({ pluginManager: { hookTimeout: 40 } });
-    registry.on('error', () => {});
-    const ranFor: Record<string, number> = {};
-    await registry.loadPlugin(hangsUntilAborted('hung', ranFor, 0));
-    await registry.loadPlugin(
-      testPlugin({
-        name: 'slow-thrower',
-        priority: 1,
-        onHealthCheck() {
-          // Synchronous work, then a throw: its onOperationFailed batch starts (and is due) 35 ms after this dispatch's.
-          const until = performance.now() + 35;
-          while (performance.now() < until);
-          throw new Error('broken');
-        },
-      }),
-    );
-    await registry.loadPlugin(testPlugin({ name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
-    const started = performance.now();
-    await registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
-    expect(ranFor['a']).toBeGreaterThanOrEqual(39);
-    expect(ranFor['a']).toBeLessThan(65);
-    // The dispatch also waits for the onOperationFailed batch, which times out 40 ms after it started.
-    expect(performance.now() - started).toBeGreaterThanOrEqual(74);
-    expect(performance.now() - started).toBeLessThan(150);
+    await onTestClock(async () => {
+      registry = createRegistry({ pluginManager: { hookTimeout: 40 } });
+      registry.on('error', () => {});
+      const ranFor: Record<string, number> = {};
+      await registry.loadPlugin(hangsUntilAborted('hung', ranFor, 0));
+      await registry.loadPlugin(
+        testPlugin({
+          name: 'slow-thrower',
+          priority: 1,
+          onHealthCheck() {
+            // 35 ms of synchronous work, then a throw: its onOperationFailed batch starts (and is due) 35 ms after this dispatch's.
+            vi.advanceTimersByTime(35);
+            throw new Error('broken');
+          },
+        }),
+      );
+      await registry.loadPlugin(testPlugin({ name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
+      const started = performance.now();
+      let finished = Number.NaN;
+      const dispatched = registry.plugins.dispatch('onHealthCheck', 'a', {} as never).then(() => (finished = performance.now()));
+      await vi.advanceTimersByTimeAsync(200);
+      await dispatched;
+      expect(ranFor['a']).toBeGreaterThanOrEqual(39);
+      expect(ranFor['a']).toBeLessThan(65);
+      // The dispatch also waits for the onOperationFailed batch, which times out 40 ms after it started.
+      expect(finished - started).toBeGreaterThanOrEqual(74);
+      expect(finished - started).toBeLessThan(150);
+    });
   });
 
   it('shutdown aborts the signals of hook calls still running', async () => {
