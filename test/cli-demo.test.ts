@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeProject, runJson, spawnCli } from './fixtures/cli/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { makeProject, runJson, spawnCli, useProject } from './fixtures/cli/run-cli.js';
 import { PG, createPgDatabase, serverAvailable } from './support/databases.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -26,11 +26,7 @@ export default {
 
 // The demo runs as `npm start` runs it: the built bin in a process of its own (the smoke test of the bin).
 describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
-  let project: ReturnType<typeof makeProject>;
-  beforeEach(() => {
-    project = makeProject(undefined, { 'registry.config.ts': WRAPPER });
-  });
-  afterEach(() => project.cleanup());
+  const project = useProject(undefined, { 'registry.config.ts': WRAPPER });
 
   it('up --once creates data/, migrates, seeds and binds the models; a second run applies nothing', { timeout: SPAWNS_TIMEOUT }, async () => {
     const first = await runJson(['up', '--once'], { cwd: project.dir, spawn: true });

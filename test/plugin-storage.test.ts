@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppRegistry, PLUGIN_STORAGE_TABLE, type Plugin, type PluginManagerOptions } from '../src/index.js';
 import { createPgDatabase, createSqliteDatabase, type TestDatabase } from './support/databases.js';
 import { testPlugin } from './support/test-plugin.js';
@@ -10,7 +10,6 @@ import { useRegistry } from './support/use-registry.js';
 
 const keeper = (): Plugin =>
   testPlugin({ name: 'keeper' });
-const expiry = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function exercise(plugin: Plugin): Promise<void> {
   const storage = plugin.storage!;
@@ -27,11 +26,18 @@ async function exercise(plugin: Plugin): Promise<void> {
   expect(await storage.get('session:2')).toBe('bobby');
   expect(await storage.delete('session:2')).toBe(true);
   expect(await storage.delete('session:2')).toBe(false);
-  await storage.set('short', 1, { ttl: 60 });
-  expect(await storage.get('short')).toBe(1);
-  await expiry(80);
-  expect(await storage.get('short')).toBeUndefined();
-  expect(await storage.list()).not.toContain('short');
+  // Expiry is read on Date.now(): frozen here and moved by the test, so a slow round trip on a loaded
+  // machine cannot expire 'short' before it is read back.
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+  try {
+    await storage.set('short', 1, { ttl: 60 });
+    expect(await storage.get('short')).toBe(1);
+    vi.advanceTimersByTime(80);
+    expect(await storage.get('short')).toBeUndefined();
+    expect(await storage.list()).not.toContain('short');
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 describe('plugin storage', () => {
