@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeProject, runJson, spawnCli } from './fixtures/cli/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { makeProject, runJson, spawnCli, useProject } from './fixtures/cli/run-cli.js';
 import { PG, createPgDatabase, serverAvailable } from './support/databases.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// Several processes that each load a TypeScript config, migrations and four plugins: ~3 s on a quiet machine, far more on a loaded one.
+const SPAWNS_TIMEOUT = 90_000;
 
 // The repository's own registry.config.ts, with the blog moved to a temp SQLite file (unless
 // DATABASE_URL picks PostgreSQL) so the test never touches ./data; migrations, seeds and models are the demo's own.
@@ -24,13 +26,9 @@ export default {
 
 // The demo runs as `npm start` runs it: the built bin in a process of its own (the smoke test of the bin).
 describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
-  let project: ReturnType<typeof makeProject>;
-  beforeEach(() => {
-    project = makeProject(undefined, { 'registry.config.ts': WRAPPER });
-  });
-  afterEach(() => project.cleanup());
+  const project = useProject(undefined, { 'registry.config.ts': WRAPPER });
 
-  it('up --once creates data/, migrates, seeds and binds the models; a second run applies nothing', async () => {
+  it('up --once creates data/, migrates, seeds and binds the models; a second run applies nothing', { timeout: SPAWNS_TIMEOUT }, async () => {
     const first = await runJson(['up', '--once'], { cwd: project.dir, spawn: true });
     expect(first.code).toBe(0);
     const blog = first.json['apps']['blog'];
@@ -66,7 +64,7 @@ describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
 });
 
 describe('the demo app on PostgreSQL (DATABASE_URL)', () => {
-  it('runs against the database in DATABASE_URL and never prints the URL', async (t) => {
+  it('runs against the database in DATABASE_URL and never prints the URL', { timeout: SPAWNS_TIMEOUT }, async (t) => {
     if (!(await serverAvailable('pg'))) return t.skip(); // no server outside CI (in CI serverAvailable throws instead)
     const db = await createPgDatabase();
     const project = makeProject(undefined, { 'registry.config.ts': WRAPPER });

@@ -2,8 +2,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type TestDatabase } from './support/databases.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useDatabase } from './support/use-database.js';
 import { runMain, runMainJson } from './support/run-main.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./fixtures/migrations-basic', import.meta.url));
@@ -115,18 +115,13 @@ describe('the knex CLI habits', () => {
 });
 
 describe('--url and DATABASE_URL (PostgreSQL)', () => {
-  let db: TestDatabase | null;
+  const db = useDatabase('pg');
   const project = knexProject();
-  beforeAll(async () => {
-    db = await createDatabase('pg');
-  });
   afterAll(async () => {
-    await db?.drop();
     project.cleanup();
   });
 
-  it('replace the knexfile app’s connection, and the password is never printed', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI it throws instead)
+  it('replace the knexfile app’s connection, and the password is never printed', async () => {
     const url = `postgres://postgres:Sup3rSecretPw@127.0.0.1:5432/${db.name}`;
     process.env['NODE_ENV'] = 'development';
     const run = await runMainJson(['migrate', '--knexfile', project.knexfile, '--url', url]);

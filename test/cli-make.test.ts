@@ -1,14 +1,10 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeProject, runJson } from './fixtures/cli/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { runJson, useProject } from './fixtures/cli/run-cli.js';
 
 describe('knexus make:migration and make:seed', () => {
-  let project: ReturnType<typeof makeProject>;
-  beforeEach(() => {
-    project = makeProject('shop');
-  });
-  afterEach(() => project.cleanup());
+  const project = useProject('shop');
 
   it('write timestamped TypeScript templates that the runners accept', async () => {
     const cwd = project.dir;

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeProject, runCli, runJson } from './fixtures/cli/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, runJson, useProject } from './fixtures/cli/run-cli.js';
 
 const CONFIG = `export default {
   plugins: {
@@ -13,11 +13,7 @@ const CONFIG = `export default {
 };`;
 
 describe('knexus plugins', () => {
-  let project: ReturnType<typeof makeProject>;
-  beforeEach(() => {
-    project = makeProject('plugins', { 'registry.config.ts': CONFIG });
-  });
-  afterEach(() => project.cleanup());
+  const project = useProject('plugins', { 'registry.config.ts': CONFIG });
 
   it('shows each configured plugin: loaded with version and load time, failed with its error, disabled', async () => {
     const run = await runJson(['plugins'], { cwd: project.dir });

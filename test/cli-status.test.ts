@@ -1,15 +1,11 @@
 import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { finished, makeProject, runCli, runJson, startCli } from './fixtures/cli/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { finished, runCli, runJson, startCli, useProject } from './fixtures/cli/run-cli.js';
 import { PG, createDatabase } from './support/databases.js';
 
 describe('knexus status', () => {
-  let project: ReturnType<typeof makeProject>;
-  beforeEach(() => {
-    project = makeProject('shop');
-  });
-  afterEach(() => project.cleanup());
+  const project = useProject('shop');
 
   it('reports a SQLite app whose file does not exist yet as missing, every file pending, and creates nothing', async () => {
     const run = await runJson(['status'], { cwd: project.dir });

@@ -1,14 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyFixture, finished, makeProject, runCli, runJson, startCli, waitForOutput } from './fixtures/cli/run-cli.js';
+import { describe, expect, it } from 'vitest';
+import { copyFixture, finished, runCli, runJson, startCli, useProject, waitForOutput } from './fixtures/cli/run-cli.js';
 
 describe('knexus up', () => {
-  let project: ReturnType<typeof makeProject>;
-  beforeEach(() => {
-    project = makeProject('shop');
-  });
-  afterEach(() => project.cleanup());
+  const project = useProject('shop');
 
   it('--once registers every app, prints the report and applies nothing the second time', async () => {
     const first = await runCli(['up', '--once'], { cwd: project.dir });

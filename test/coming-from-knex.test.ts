@@ -1,27 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, docCommands, docFiles } from './support/doc-examples.js';
 import { runMain, runMainJson } from './support/run-main.js';
 
 /** The worked example of docs/coming-from-knex.md, run step by step: knex lines with the real knex CLI, knexus lines in process. */
-const root = fileURLToPath(new URL('..', import.meta.url));
-const doc = readFileSync(join(root, 'docs/coming-from-knex.md'), 'utf8');
-const KNEX_CLI = join(root, 'node_modules/knex/bin/cli.js');
-
-function docFiles(): Record<string, string> {
-  const files: Record<string, string> = {};
-  const pattern = /<!-- file: (\S+) -->\s*```js\n([\s\S]*?)```/g;
-  for (let match = pattern.exec(doc); match; match = pattern.exec(doc)) files[match[1]!] = match[2]!;
-  return files;
-}
-
-function docCommands(): string[] {
-  const block = /<!-- commands -->\s*```sh\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
-  return block.split('\n').filter((line) => line.trim().length > 0);
-}
+const DOC = 'docs/coming-from-knex.md';
+const KNEX_CLI = join(ROOT, 'node_modules/knex/bin/cli.js');
 
 const NEXT_RELEASE = `export async function up(knex) {
   await knex.schema.createTable('release_notes', (t) => { t.increments('id'); t.text('body'); });
@@ -40,14 +28,14 @@ describe('docs/coming-from-knex.md worked example', () => {
   });
 
   it('knex migrate:latest, then knexus imports its history, applies only the new release, and status --check passes', async () => {
-    const files = docFiles();
+    const files = docFiles(DOC);
     expect(Object.keys(files)).toEqual(['semver-source.js', 'knexfile.mjs']);
     for (const [name, source] of Object.entries(files)) writeFileSync(join(dir, name), source);
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     cpSync(fileURLToPath(new URL('./fixtures/knex-semver/migrations', import.meta.url)), join(dir, 'migrations'), { recursive: true });
 
-    const commands = docCommands();
+    const commands = docCommands(DOC);
     expect(commands.map((line) => line.split(' ')[0])).toEqual(['knex', 'knexus', '#', 'knexus', 'knexus', 'knexus']);
     const codes: number[] = [];
     process.chdir(dir);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppRegistry, type DatabaseConfig } from '../src/index.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 // Nothing listens on port 1: a check that ran after connecting would report KNEXUS_ERR_CONNECTION_FAILED.
@@ -99,13 +99,7 @@ describe('bad settings are coded errors found before any connection opens', () =
 });
 
 describe('a pool exhausted during a shared registration', () => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase('sqlite');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase('sqlite');
 
   it('is KNEXUS_ERR_POOL_EXHAUSTED naming the app and the pool owner', async () => {
     const registry = new AppRegistry();

@@ -1,16 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
 
 const memory = { client: 'better-sqlite3', connection: ':memory:' } as const;
 
 describe('misusing an app handle gives a coded error, not a driver error', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   it('a handle kept after unregisterApp is KNEXUS_ERR_APP_NOT_FOUND, pointing at getApp', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const stale = await registry.registerApp('kept', { database: memory });
     await registry.unregisterApp('kept');
     await registry.registerApp('kept', { database: memory });
@@ -24,7 +23,7 @@ describe('misusing an app handle gives a coded error, not a driver error', () =>
     ['no function', 'select 1', {}, 'fn'],
     ['an unknown isolation level', async () => 1, { isolationLevel: 'chaotic' }, 'isolationLevel'],
   ])('withTransaction with %s names the argument', async (_name, fn, options, field) => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const app = await registry.registerApp('trx', { database: memory });
     await expect(app.withTransaction(fn as never, options as never)).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field });
   });

@@ -1,23 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, type ConnectionShutdownInfo } from '../src/index.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 describe.each(['sqlite', 'pg'] as const)('connection sharing (%s)', (dialect) => {
-  let db: TestDatabase | null;
+  const db = useDatabase(dialect);
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
-  it('shares a reusable app’s pool, counts references and closes it with the last user', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
-    registry = new AppRegistry();
+  it('shares a reusable app’s pool, counts references and closes it with the last user', async () => {
+    registry = createRegistry();
     const reused: number[] = [];
     const closed: string[] = [];
     registry.on('connection-reused', (e) => reused.push(e.references));
@@ -43,9 +35,8 @@ describe.each(['sqlite', 'pg'] as const)('connection sharing (%s)', (dialect) =>
     await expect(b.knex.raw('select 1')).rejects.toThrow();
   });
 
-  it('refuses useConnection naming an unknown or non-reusable app, never opening a new connection', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
-    registry = new AppRegistry();
+  it('refuses useConnection naming an unknown or non-reusable app, never opening a new connection', async () => {
+    registry = createRegistry();
     const created: string[] = [];
     registry.on('connection-created', (e) => created.push(e.appName));
     await expect(registry.registerApp('guest', { useConnection: 'nobody' })).rejects.toMatchObject({
@@ -61,9 +52,8 @@ describe.each(['sqlite', 'pg'] as const)('connection sharing (%s)', (dialect) =>
     expect(registry.hasApp('guest')).toBe(false);
   });
 
-  it('fires onConnectionShutdown only when the pool really closes', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
-    registry = new AppRegistry();
+  it('fires onConnectionShutdown only when the pool really closes', async () => {
+    registry = createRegistry();
     const calls: [string, ConnectionShutdownInfo][] = [];
     await registry.loadPlugin({
       name: 'watcher',

@@ -1,16 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, type RegistryHealth } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 
 describe('health checks', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   it('healthCheck() does a real round trip per pool and reports latency and pool usage', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.registerApp('owner', { database: memory(), reusable: true });
     await registry.registerApp('guest', { useConnection: 'owner' });
     await registry.registerApp('solo', { database: memory() });
@@ -27,7 +26,7 @@ describe('health checks', () => {
   });
 
   it('reports timeout when the round trip cannot complete in time', async () => {
-    registry = new AppRegistry({ registry: { healthCheckTimeout: 30 } });
+    registry = createRegistry({ registry: { healthCheckTimeout: 30 } });
     const conn = await registry.registerApp('busy', { database: memory() });
     const failures: unknown[] = [];
     registry.on('error', (e) => failures.push(e));
@@ -46,7 +45,7 @@ describe('health checks', () => {
   });
 
   it('runs non-overlapping background cycles when healthCheckInterval > 0', async () => {
-    registry = new AppRegistry({ registry: { healthCheckInterval: 10 } });
+    registry = createRegistry({ registry: { healthCheckInterval: 10 } });
     await registry.registerApp('bg', { database: memory() });
     const cycles: RegistryHealth[] = [];
     await new Promise<void>((resolve) => {

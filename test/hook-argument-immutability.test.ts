@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, ConnectionManager, HOOK_NAMES, type Plugin } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
 
 const migrations = { directory: fileURLToPath(new URL('./fixtures/plugins/migrations', import.meta.url)) };
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
@@ -61,13 +62,11 @@ function vandal(changed: string[]): Plugin {
 }
 
 describe('hook arguments are frozen copies or read-only views', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   it('no hook can change status, event payloads or health reports', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const changed: string[] = [];
     await registry.loadPlugin(vandal(changed));
     const registered: unknown[] = [];
@@ -105,7 +104,7 @@ describe('hook arguments are frozen copies or read-only views', () => {
   });
 
   it('loadPlugin gives the plugin its own copy of the config: the caller’s object never changes', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const seen: Record<string, unknown>[] = [];
     class Mutating {
       readonly name = 'mutating';

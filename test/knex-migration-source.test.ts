@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppRegistry, type KnexMigrationSource } from '../src/index.js';
-import { DIALECTS, createDatabase, createSqliteDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS, createSqliteDatabase, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 import { schemaSnapshot } from './support/schema-snapshot.js';
 // @ts-expect-error a plain-JavaScript fixture without types, as a knex project has it
 import { SemverMigrationSource } from './fixtures/knex-semver/semver-source.js';
@@ -15,16 +16,8 @@ const sha256 = (file: string) => createHash('sha256').update(readFileSync(`${dir
 const semverSource = (): KnexMigrationSource => new SemverMigrationSource(directory) as KnexMigrationSource;
 
 describe.each(DIALECTS)('migrations.migrationSource: knex source interface, unchanged (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  let byKnex: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-    byKnex = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-    await byKnex?.drop();
-  });
+  const db = useDatabase(dialect);
+  const byKnex = useDatabase(dialect);
 
   it('applies release-named files in semver order, with file checksums, and the schema equals knex migrate:latest with the same source', async (t) => {
     if (!db || !byKnex) return t.skip(); // no server outside CI (in CI it throws instead)

@@ -2,9 +2,9 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const MIGRATIONS = fileURLToPath(new URL('./fixtures/migrations-basic', import.meta.url));
 
@@ -124,16 +124,9 @@ export default {
 });
 
 describe('database.knexfile on PostgreSQL', () => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase('pg');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase('pg');
 
-  it("production's connection and directories come from the knexfile", async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI it throws instead)
+  it("production's connection and directories come from the knexfile", async () => {
     const connection = JSON.stringify((db.config().connection as object));
     const { dir, file } = project(
       'knexfile.ts',

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AppRegistry, type LedgerRepairedEvent } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const flags = globalThis as { knexusDirtyFail?: boolean };
@@ -12,21 +13,14 @@ async function ledger(db: TestDatabase, app: string): Promise<{ name: string; ba
 }
 
 describe.each(DIALECTS)('dirty ledger and repair (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
   afterEach(async () => {
     delete flags.knexusDirtyFail;
     for (const table of ['dirty_second', 'dirty_first', 'dirty_base']) await db?.knex.schema.dropTableIfExists(table);
     await db?.knex.schema.dropTableIfExists('knexus_migrations');
   });
 
-  it('a transaction = false migration failing half-way leaves the app dirty until repaired as rolled-back', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a transaction = false migration failing half-way leaves the app dirty until repaired as rolled-back', async () => {
     const registry = new AppRegistry();
     const repaired: LedgerRepairedEvent[] = [];
     registry.on('ledger-repaired', (event) => repaired.push(event));
@@ -64,7 +58,6 @@ describe.each(DIALECTS)('dirty ledger and repair (%s)', (dialect) => {
   });
 
   it('repair as applied keeps the file in its batch; repairing a clean file is a coded error', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry();
     try {
       flags.knexusDirtyFail = true;
@@ -92,8 +85,7 @@ describe.each(DIALECTS)('dirty ledger and repair (%s)', (dialect) => {
     }
   });
 
-  it('a failing transactional migration is dirty only where the database cannot take it back (MariaDB DDL)', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a failing transactional migration is dirty only where the database cannot take it back (MariaDB DDL)', async () => {
     const registry = new AppRegistry();
     try {
       const failure = await registry

@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 import { SEMVER_ORDER, copyMigrations, migrateWithKnex, semverSource, tableNames } from './support/knex-project.js';
 
 describe.each(DIALECTS)('a ledger table name taken by a table of another shape (%s)', (dialect) => {
-  let db: TestDatabase | null;
+  const db = useDatabase(dialect);
   const project = copyMigrations();
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
   afterAll(async () => {
-    await db?.drop();
     project.cleanup();
   });
 
-  it("tableName: 'knex_migrations' on a knex-managed database is a coded error naming table and option; nothing is written", async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI it throws instead)
+  it("tableName: 'knex_migrations' on a knex-managed database is a coded error naming table and option; nothing is written", async () => {
     expect(await migrateWithKnex(db, project.dir)).toEqual(SEMVER_ORDER);
     const tables = await tableNames(db);
     const knexRows = await db.knex('knex_migrations').orderBy('id').select();

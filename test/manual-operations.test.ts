@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, definePlugin, type RollbackContext } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
 
 const fixture = (dir: string) => fileURLToPath(new URL(`./fixtures/${dir}`, import.meta.url));
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
@@ -26,13 +27,11 @@ function tracer(trace: string[]) {
 }
 
 describe('operations run by hand are observable like registration steps', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   it('runMigrations/rollbackMigrations by hand emit events and fire the rollback hooks with trigger manual', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const trace: string[] = [];
     await registry.loadPlugin(tracer(trace));
     const events: string[] = [];
@@ -52,7 +51,7 @@ describe('operations run by hand are observable like registration steps', () => 
   });
 
   it('a failing manual migration is reported to plugins and as an error event, then rethrown', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const trace: string[] = [];
     await registry.loadPlugin(tracer(trace));
     const errors: unknown[] = [];
@@ -67,7 +66,7 @@ describe('operations run by hand are observable like registration steps', () => 
   });
 
   it('unregistration rollbacks say so in the hook options', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const trace: string[] = [];
     await registry.loadPlugin(tracer(trace));
     await registry.registerApp('blog', { database: memory(), migrations: { directory: fixture('unregister/migrations') } });

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const directory = fileURLToPath(new URL('./fixtures/migrations-basic', import.meta.url));
 const FILES = ['001_users.mjs', '002_posts.mjs', '003_tags.mjs'];
@@ -16,16 +17,9 @@ async function tables(db: TestDatabase): Promise<string[]> {
 }
 
 describe.each(DIALECTS)('migrations: apply, roll back, status (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
 
-  it('registration applies every pending migration as one batch, and status shows batch, time and checksum', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('registration applies every pending migration as one batch, and status shows batch, time and checksum', async () => {
     const registry = new AppRegistry();
     const registered = new Promise<{ result: { migrations: unknown } }>((resolve) => registry.once('app-registered', resolve));
     const before = new Date(Date.now() - 1000);
@@ -48,8 +42,7 @@ describe.each(DIALECTS)('migrations: apply, roll back, status (%s)', (dialect) =
     await registry.shutdown();
   });
 
-  it('runMigrations({ to }) stops at a file; rollbacks undo the last batch, n steps, one batch, or everything', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('runMigrations({ to }) stops at a file; rollbacks undo the last batch, n steps, one batch, or everything', async () => {
     const registry = new AppRegistry();
     const app = await registry.registerApp('blog', { database: db.config(), migrations: { directory, enabled: false } });
     expect((await app.migrationStatus()).pending).toEqual(FILES);
@@ -72,8 +65,7 @@ describe.each(DIALECTS)('migrations: apply, roll back, status (%s)', (dialect) =
     await registry.shutdown();
   });
 
-  it('`to` naming no pending migration is KNEXUS_ERR_MIGRATION_NOT_FOUND and applies nothing', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('`to` naming no pending migration is KNEXUS_ERR_MIGRATION_NOT_FOUND and applies nothing', async () => {
     const registry = new AppRegistry();
     const app = await registry.registerApp('notes', { database: db.config(), migrations: { directory, enabled: false } });
     await expect(app.runMigrations({ to: '009_nope' })).rejects.toMatchObject({

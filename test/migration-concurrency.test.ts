@@ -1,23 +1,17 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, type AutoOperationsResult } from '../src/index.js';
 import { spawnChild } from './fixtures/migrations-child/spawn-child.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
 
   // Cross-process on every dialect: PostgreSQL advisory lock, MariaDB GET_LOCK, SQLite busy-waiting write lock.
-  it('two processes registering the same app at once apply each migration and seed exactly once, and neither fails', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('two processes registering the same app at once apply each migration and seed exactly once, and neither fails', async () => {
     // A fresh schema, so the ledger tables do not exist yet when both processes start.
     const schema = dialect === 'pg' ? 'race_same_app' : undefined;
     if (schema !== undefined) await db.knex.raw('create schema ??', [schema]);
@@ -48,8 +42,7 @@ describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) =
     await registry.shutdown();
   });
 
-  it('different apps registering at once on a fresh database all create and share the ledger', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('different apps registering at once on a fresh database all create and share the ledger', async () => {
     const schema = dialect === 'pg' ? 'race_many_apps' : undefined;
     if (schema !== undefined) await db.knex.raw('create schema ??', [schema]);
     const registries = ['one', 'two', 'three', 'four'].map(() => new AppRegistry());

@@ -2,9 +2,10 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const source = fileURLToPath(new URL('./fixtures/migrations-basic', import.meta.url));
 const LATE = `export async function up(knex) {
@@ -17,17 +18,11 @@ export async function down(knex) {
 `;
 
 describe.each(DIALECTS)('migrations: checksum drift (%s)', (dialect) => {
-  let db: TestDatabase | null;
+  const db = useDatabase(dialect);
   let directory: string;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
   // Each test edits its own copy of the migrations, applied once by a registration that keeps the data.
   beforeEach(async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+    if (!db.available) return t.skip(); // useDatabase skips the test; this hook must not run either
     directory = mkdtempSync(join(tmpdir(), 'knexus-drift-'));
     cpSync(source, directory, { recursive: true });
     const registry = new AppRegistry();

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, type KnexusError } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -23,16 +24,9 @@ async function caught(promise: Promise<unknown>): Promise<KnexusError> {
 }
 
 describe.each(DIALECTS)('migrations: failures (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
 
-  it('a migration failing half-way records nothing, keeps the ones before it, and reports the first database error', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a migration failing half-way records nothing, keeps the ones before it, and reports the first database error', async () => {
     const registry = new AppRegistry();
     const error = await caught(registry.registerApp('payroll', { database: db.config(), migrations: { directory: fixture('migrations-failing') } }));
     expect(error).toMatchObject({
@@ -56,8 +50,7 @@ describe.each(DIALECTS)('migrations: failures (%s)', (dialect) => {
     await registry.shutdown();
   });
 
-  it('a failing down stops the rollback, names the file, and lists what was already rolled back', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a failing down stops the rollback, names the file, and lists what was already rolled back', async () => {
     const registry = new AppRegistry();
     const app = await registry.registerApp('archive', { database: db.config(), migrations: { directory: fixture('migrations-failing-down') } });
     const error = await caught(app.rollbackMigrations({ all: true }));
@@ -77,7 +70,6 @@ describe.each(DIALECTS)('migrations: failures (%s)', (dialect) => {
   });
 
   it('a failing file fixed on disk is imported again by the same process, CommonJS included', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const directory = mkdtempSync(join(tmpdir(), 'knexus-fix-'));
     const broken = "throw new Error('not written yet');";
     const cjs = (table: string, body: string) =>

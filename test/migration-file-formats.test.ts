@@ -1,23 +1,17 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const FILES = ['001_plain.js', '002_common.cjs', '003_default.mjs', '004_typed.ts', '005_defaulted.ts', '006_outside_transaction.mjs'];
 const TABLES = ['formats_js', 'formats_cjs', 'formats_mjs', 'formats_ts', 'formats_ts_default'];
 
 describe.each(DIALECTS)('migrations: file formats (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
 
-  it('loads .js, .cjs, .mjs and .ts files with named or default exports, honours transaction: false, skips other files', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('loads .js, .cjs, .mjs and .ts files with named or default exports, honours transaction: false, skips other files', async () => {
     const registry = new AppRegistry();
     // One pooled connection is enough: the lock, every transaction and the transaction: false file share it.
     const database = db.config({ pool: { min: 0, max: 1 } });
@@ -33,8 +27,7 @@ describe.each(DIALECTS)('migrations: file formats (%s)', (dialect) => {
     await registry.shutdown();
   });
 
-  it('a file that fails to import is KNEXUS_ERR_MODULE_LOAD naming it', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a file that fails to import is KNEXUS_ERR_MODULE_LOAD naming it', async () => {
     const registry = new AppRegistry();
     const error = await registry
       .registerApp('broken', { database: db.config(), migrations: { directory: fixture('migrations-broken-import') } })
@@ -44,8 +37,7 @@ describe.each(DIALECTS)('migrations: file formats (%s)', (dialect) => {
     await registry.shutdown();
   });
 
-  it('the same file name in two directories is a configuration error, since names key the ledger', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('the same file name in two directories is a configuration error, since names key the ledger', async () => {
     const registry = new AppRegistry();
     await expect(
       registry.registerApp('twice', {

@@ -1,21 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 describe.each(DIALECTS)('migrations: one ledger per database, keyed by app (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
 
-  it('two apps with the same file names on one database never see each other’s history', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('two apps with the same file names on one database never see each other’s history', async () => {
     const registry = new AppRegistry();
     const a = await registry.registerApp('alpha', { database: db.config(), migrations: { directory: fixture('migrations-app-a') } });
     const b = await registry.registerApp('beta', { database: db.config(), migrations: { directory: fixture('migrations-app-b') } });
@@ -45,8 +39,7 @@ describe.each(DIALECTS)('migrations: one ledger per database, keyed by app (%s)'
     await registry.shutdown();
   });
 
-  it('a custom tableName keeps a separate ledger', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a custom tableName keeps a separate ledger', async () => {
     const registry = new AppRegistry();
     const app = await registry.registerApp('gamma', {
       database: db.config(),
@@ -59,8 +52,7 @@ describe.each(DIALECTS)('migrations: one ledger per database, keyed by app (%s)'
   });
 
   // Defined for PostgreSQL only (schemas are a PostgreSQL feature), so other dialects report no skipped test.
-  if (dialect === 'pg') it('with a PostgreSQL schema, the ledger lives in that schema', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  if (dialect === 'pg') it('with a PostgreSQL schema, the ledger lives in that schema', async () => {
     const registry = new AppRegistry();
     await registry.registerApp('delta', { database: db.config(), schema: 'delta_space', migrations: { directory: fixture('migrations-app-a') } });
     expect(await db.knex.schema.withSchema('delta_space').hasTable('knexus_migrations')).toBe(true);

@@ -1,22 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../src/index.js';
 import { spawnChild } from './fixtures/migrations-child/spawn-child.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const directory = fileURLToPath(new URL('./fixtures/migrations-killed', import.meta.url));
 
 describe('migrations: a holder killed mid-migration frees the lock (pg)', () => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase('pg');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase('pg');
 
-  it('kill -9 during a long statement: the lock is freed and a re-registration succeeds within the lock timeout', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('kill -9 during a long statement: the lock is freed and a re-registration succeeds within the lock timeout', async () => {
     const child = spawnChild('phoenix', { database: db.config(), migrations: { directory } }, { KNEXUS_FIXTURE_PG_SLEEP: '60' });
     await child.ready;
     child.start();

@@ -1,32 +1,17 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS } from './support/databases.js';
+import { LOCK_HOLDER_MIGRATIONS, closeLockHolderGate, useLockHolderGate } from './support/lock-holder-gate.js';
+import { useDatabase } from './support/use-database.js';
 
-const directory = fileURLToPath(new URL('./fixtures/migrations-lock-holder', import.meta.url));
-
-interface Gate {
-  entered(): void;
-  released: Promise<void>;
-}
-const globals = globalThis as { knexusFixtureGate?: Gate };
+const directory = LOCK_HOLDER_MIGRATIONS;
 
 describe.each(DIALECTS)('migrations: lock timeout (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    delete globals.knexusFixtureGate;
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
+  useLockHolderGate();
 
-  it('waiting longer than lockTimeout for another session applying the same app is KNEXUS_ERR_LOCK_TIMEOUT', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
-    let entered!: () => void;
-    let release!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    globals.knexusFixtureGate = { entered, released: new Promise<void>((resolve) => (release = resolve)) };
+  it('waiting longer than lockTimeout for another session applying the same app is KNEXUS_ERR_LOCK_TIMEOUT', async () => {
+    const { inside, release } = closeLockHolderGate();
 
     // Two registries with their own connections: the first holds the lock inside its migration.
     const holder = new AppRegistry();

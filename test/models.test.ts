@@ -1,6 +1,7 @@
 import { Model } from 'objection';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 
@@ -25,13 +26,11 @@ async function withNotes(registry: AppRegistry, name: string, models: Record<str
 }
 
 describe('models', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   it('binds the same Model class per app, so each app queries its own database', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const a = await withNotes(registry, 'tenant_a', { Note });
     const b = await withNotes(registry, 'tenant_b', { Note });
     await a.getModel('Note').query().insert({ body: 'only in a' } as never);
@@ -42,7 +41,7 @@ describe('models', () => {
   });
 
   it('builds Model subclasses from plain definitions, with relations by model name', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const conn = await withNotes(registry, 'plain', {
       // Author names Note before Note is defined: binding happens only after every class is built.
       Author: {
@@ -70,7 +69,7 @@ describe('models', () => {
   });
 
   it('registerModel/registerModels at runtime and a coded error for unknown models', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const conn = await withNotes(registry, 'runtime', {});
     conn.registerModels({ Note });
     expect(conn.getModel('Note').tableName).toBe('notes');

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgDatabase, serverAvailable, type TestDatabase } from './support/databases.js';
+import { docBlocks } from './support/doc-examples.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
@@ -125,9 +126,9 @@ describe('the packed package', () => {
     expect(result).toEqual(Object.fromEntries(PLUGINS.map((p) => [p, true])));
   });
 
-  it('type-checks the README example, getModel<M>() and withTransaction(query builder) under --strict, from ESM and CommonJS', () => {
-    const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const example = /<!-- example -->\s*```ts\n([\s\S]*?)```/.exec(readme)![1]!;
+  it('type-checks the README example, getModel<M>() and withTransaction(query builder) under --strict, from ESM and CommonJS', { timeout: 120_000 }, () => {
+    const [readme] = docBlocks('README.md', 'example', 'ts');
+    const example = readme!.code;
     writeFileSync(join(consumer, 'readme.ts'), `${example}\nexport {};\n`);
     writeFileSync(
       join(consumer, 'typed.ts'),

@@ -1,21 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const migrations = { directory: fileURLToPath(new URL('./fixtures/unregister/migrations', import.meta.url)) };
 
 describe('PostgreSQL schema per app', () => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase('pg');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase('pg');
 
-  it('creates the schema if missing; the app’s tables and ledgers live there', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('creates the schema if missing; the app’s tables and ledgers live there', async () => {
     const registry = new AppRegistry();
     const a = await registry.registerApp('tenant_a', { database: db.config(), schema: 'tenant_a', migrations });
     await registry.registerApp('tenant_b', { database: db.config(), schema: 'tenant_b', migrations });
@@ -33,8 +26,7 @@ describe('PostgreSQL schema per app', () => {
     await registry.shutdown();
   });
 
-  it('registering the same schema concurrently from many registries succeeds', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('registering the same schema concurrently from many registries succeeds', async () => {
     const registries = Array.from({ length: 4 }, () => new AppRegistry());
     await Promise.all(registries.map((r) => r.registerApp('shared_tenant', { database: db!.config(), schema: 'race_schema', migrations })));
     const applied = await db.knex.withSchema('race_schema').from('knexus_migrations').where({ app: 'shared_tenant' }).count({ n: '*' });
@@ -42,8 +34,7 @@ describe('PostgreSQL schema per app', () => {
     await Promise.all(registries.map((r) => r.shutdown()));
   });
 
-  it('rejects an invalid schema name before any SQL', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('rejects an invalid schema name before any SQL', async () => {
     const registry = new AppRegistry();
     await expect(registry.registerApp('x', { database: db.config(), schema: 'bad"schema' })).rejects.toMatchObject({
       code: 'KNEXUS_ERR_INVALID_NAME',

@@ -1,20 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, type AppRegistry as Registry } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, type AppRegistry as Registry } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('plugins talking to each other', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it('through registry events: emit in one plugin, on in another', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const heard: unknown[] = [];
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'listener',
         initialize(appRegistry: Registry) {
           appRegistry.on('plugin-a-ready', (event: unknown) => heard.push(event));
@@ -22,8 +20,7 @@ describe('plugins talking to each other', () => {
       }),
     );
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'announcer',
         initialize(appRegistry: Registry) {
           appRegistry.emit('plugin-a-ready', { data: 'hello' });
@@ -34,10 +31,9 @@ describe('plugins talking to each other', () => {
   });
 
   it('through services: export by one plugin, import by a dependent; names are owned', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'cache',
         initialize(appRegistry: Registry) {
           const store = new Map<string, number>();
@@ -47,8 +43,7 @@ describe('plugins talking to each other', () => {
     );
     let fromCache: number | undefined;
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'consumer',
         dependencies: ['cache'],
         initialize(appRegistry: Registry) {
@@ -63,8 +58,7 @@ describe('plugins talking to each other', () => {
 
     await expect(
       registry.loadPlugin(
-        definePlugin({
-          ...base,
+        testPlugin({
           name: 'squatter',
           initialize(appRegistry: Registry) {
             appRegistry.exportService(this, 'cache', {});
@@ -78,12 +72,12 @@ describe('plugins talking to each other', () => {
   });
 
   it('plugin-loaded events announce each plugin', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const loaded: unknown[] = [];
     registry.on('plugin-loaded', (event) => loaded.push(event));
-    await registry.loadPlugin(definePlugin({ ...base, name: 'announced' }));
+    await registry.loadPlugin(testPlugin({ name: 'announced' }));
     expect(loaded).toEqual([{ name: 'announced', version: '1.0.0', loadTimeMs: expect.any(Number), module: undefined }]);
-    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'announced' }))).rejects.toMatchObject({
+    await expect(registry.loadPlugin(testPlugin({ name: 'announced' }))).rejects.toMatchObject({
       code: 'KNEXUS_ERR_PLUGIN_EXISTS',
     });
   });

@@ -1,8 +1,9 @@
 // A plugin's configSchema (JSON Schema, instance or static): validated with Ajv, defaults filled before initialize.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, PluginInterface, definePlugin } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -35,13 +36,11 @@ class Retainer extends PluginInterface<{ keep?: number; target?: { host?: string
 }
 
 describe('plugin config schemas', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it('fills defaults (nested too) before validateConfiguration and initialize, without touching the caller’s object', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const given = { target: { ports: [1] } };
     const plugin = (await registry.loadPlugin(Retainer, given)) as Retainer;
     const filled = { keep: 5, target: { host: 'localhost', ports: [1] } };
@@ -50,7 +49,7 @@ describe('plugin config schemas', () => {
   });
 
   it('reads the schema from an instance field or a plain object too', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     let initialized: unknown;
     await registry.loadPlugin(
       definePlugin({
@@ -81,7 +80,7 @@ describe('plugin config schemas', () => {
   });
 
   it('a bad config is a coded error naming each path', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const error = await registry.loadPlugin(Retainer, { keep: 0, target: { ports: [1, 'two'] }, extra: true }).catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'KNEXUS_ERR_PLUGIN_CONFIG_INVALID',
@@ -103,7 +102,7 @@ describe('plugin config schemas', () => {
   });
 
   it("the backup plugin's schema: plugins.backup.config.keep: must be >= 1", async () => {
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: root,
       plugins: { backup: { module: './plugins/backup/index.ts', config: { keep: 0 } } },
     });
@@ -115,7 +114,7 @@ describe('plugin config schemas', () => {
   });
 
   it('an invalid schema fails the load as an invalid plugin', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     class Broken extends PluginInterface {
       static readonly configSchema = { type: 'no-such-type' };
       initialize() {}

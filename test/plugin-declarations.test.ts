@@ -1,14 +1,13 @@
 // Where a plugin author declares dependencies, priority and order: instance field, getter or static field.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, PluginInterface, type HookContext } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 
 describe('plugin declarations', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it("a static dependencies = ['does-not-exist'] fails the load, manual or configured", async () => {
     class Needy extends PluginInterface {
@@ -18,7 +17,7 @@ describe('plugin declarations', () => {
       }
       initialize() {}
     }
-    registry = new AppRegistry();
+    registry = createRegistry();
     await expect(registry.loadPlugin(Needy)).rejects.toMatchObject({
       code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY',
       pluginName: 'needy',
@@ -67,7 +66,7 @@ describe('plugin declarations', () => {
         super('plain', '1.0.0');
       }
     }
-    registry = new AppRegistry();
+    registry = createRegistry();
     for (const cls of [PostByStatic, Plain, ByField, ByStatic, ByGetter]) await registry.loadPlugin(cls);
     await registry.registerApp('a', { database: memory() });
     expect(calls).toEqual(['by-getter', 'by-static', 'plain', 'by-field', 'post-static']);
@@ -90,7 +89,7 @@ describe('plugin declarations', () => {
         return { db: '^1.2.0' };
       }
     }
-    registry = new AppRegistry();
+    registry = createRegistry();
     await expect(registry.loadPlugin(App)).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY', details: { dependency: 'db' } });
     await registry.loadPlugin(Db);
     await expect(registry.loadPlugin(App)).resolves.toMatchObject({ name: 'app' });
@@ -101,7 +100,7 @@ describe('plugin declarations', () => {
       initialize() {}
       override onAppRegistered() {}
     }
-    registry = new AppRegistry({ pluginManager: { maxErrors: { count: 1, windowMs: 60_000 } } });
+    registry = createRegistry({ pluginManager: { maxErrors: { count: 1, windowMs: 60_000 } } });
     const plugin = new Minimal('minimal', '2.0.0');
     expect([plugin.enabled, plugin.initialized]).toEqual([false, false]);
     expect(plugin.getStatus()).toEqual({ name: 'minimal', version: '2.0.0', state: 'unloaded', enabled: false, initialized: false, hooks: {} });
@@ -132,7 +131,7 @@ describe('plugin declarations', () => {
         throw new Error('boom');
       }
     }
-    registry = new AppRegistry({ pluginManager: { maxErrors: { count: 1, windowMs: 60_000 } } });
+    registry = createRegistry({ pluginManager: { maxErrors: { count: 1, windowMs: 60_000 } } });
     const plugin = (await registry.loadPlugin(Failing)) as Failing;
     await registry.registerApp('a', { database: memory() });
     expect([plugin.enabled, plugin.initialized]).toEqual([false, true]);

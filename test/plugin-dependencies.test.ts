@@ -1,26 +1,24 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, type PluginEntry } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, type PluginEntry } from '../src/index.js';
 import { resetProbe } from './fixtures/plugins/probe.mjs';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
 const timed = (name: string, config: Record<string, unknown> = {}): PluginEntry => ({
   module: './timed.mjs',
   config: { name, delay: 5, ...config },
 });
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('plugin dependencies', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry | undefined;
-  afterEach(async () => {
-    await registry?.shutdown();
-    registry = undefined;
-  });
 
   it('initializes a plugin only after its dependencies loaded, whatever the config order', async () => {
     const probe = resetProbe();
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: {
         app: timed('app', { dependencies: { db: '^1.2.0', cache: '>=2' } }),
@@ -46,7 +44,7 @@ describe('plugin dependencies', () => {
 
   it('fails a cycle (naming it), its dependents, missing dependencies and versions out of range; the rest loads', async () => {
     resetProbe();
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: {
         x: timed('x', { dependencies: ['y'] }),
@@ -78,19 +76,19 @@ describe('plugin dependencies', () => {
   });
 
   it('loadPlugin() requires dependencies to be loaded already, at a satisfying version', async () => {
-    registry = new AppRegistry();
-    const dependent = definePlugin({ ...base, name: 'dependent', dependencies: { core: '^1.0.0' } });
+    registry = createRegistry();
+    const dependent = testPlugin({ name: 'dependent', dependencies: { core: '^1.0.0' } });
     await expect(registry.loadPlugin(dependent)).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY', pluginName: 'dependent' });
-    await registry.loadPlugin(definePlugin({ ...base, name: 'core', version: '1.3.0' }));
+    await registry.loadPlugin(testPlugin({ name: 'core', version: '1.3.0' }));
     await expect(registry.loadPlugin(dependent)).resolves.toBe(dependent);
     await expect(
-      registry.loadPlugin(definePlugin({ ...base, name: 'strict', dependencies: { core: '~1.2.0' } })),
+      registry.loadPlugin(testPlugin({ name: 'strict', dependencies: { core: '~1.2.0' } })),
     ).rejects.toThrow("requires 'core' ~1.2.0, but version 1.3.0 is loaded");
   });
 
   it('a dependency turned off with enabled: false is reported as disabled, not missing', async () => {
     resetProbe();
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: {
         app: timed('app', { dependencies: { db: '^1.0.0' } }),
@@ -107,7 +105,7 @@ describe('plugin dependencies', () => {
     });
     expect(error?.message).toContain("requires 'db' (^1.0.0), which is disabled in the plugins config (enabled: false)");
     // A manual load is told the same.
-    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'manual', dependencies: ['db'] }))).rejects.toMatchObject({
+    await expect(registry.loadPlugin(testPlugin({ name: 'manual', dependencies: ['db'] }))).rejects.toMatchObject({
       code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY',
       details: { dependency: 'db', disabled: true },
     });

@@ -1,10 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin } from '../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { AppRegistry } from '../src/index.js';
+import { onTestClock } from './support/test-clock.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 const failing = (name: string, counter: { calls: number }) =>
-  definePlugin({
-    ...base,
+  testPlugin({
     name,
     onHealthCheck() {
       counter.calls++;
@@ -13,18 +14,16 @@ const failing = (name: string, counter: { calls: number }) =>
   });
 
 describe('error threshold', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it('disables a plugin after maxErrors.count failures within the window and emits plugin-disabled', async () => {
-    registry = new AppRegistry({ pluginManager: { maxErrors: { count: 3, windowMs: 60_000 } } });
+    registry = createRegistry({ pluginManager: { maxErrors: { count: 3, windowMs: 60_000 } } });
     const disabled: unknown[] = [];
     registry.on('plugin-disabled', (event) => disabled.push(event));
     const bad = { calls: 0 };
     await registry.loadPlugin(failing('bad', bad));
-    await registry.loadPlugin(definePlugin({ ...base, name: 'good', onHealthCheck: () => ({ fine: true }) }));
+    await registry.loadPlugin(testPlugin({ name: 'good', onHealthCheck: () => ({ fine: true }) }));
 
     for (let i = 0; i < 2; i++) await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
     expect(disabled).toEqual([]);
@@ -43,16 +42,19 @@ describe('error threshold', () => {
   });
 
   it('failures spread wider than the window do not disable the plugin', async () => {
-    registry = new AppRegistry({ pluginManager: { maxErrors: { count: 2, windowMs: 15 } } });
-    const disabled: unknown[] = [];
-    registry.on('plugin-disabled', (event) => disabled.push(event));
-    const bad = { calls: 0 };
-    await registry.loadPlugin(failing('sporadic', bad));
-    await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
-    expect(disabled).toEqual([]);
-    await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
-    expect(disabled).toHaveLength(1);
+    // On the test's clock: the second and third failures are exactly 0 ms apart, however loaded the machine.
+    await onTestClock(async () => {
+      registry = createRegistry({ pluginManager: { maxErrors: { count: 2, windowMs: 15 } } });
+      const disabled: unknown[] = [];
+      registry.on('plugin-disabled', (event) => disabled.push(event));
+      const bad = { calls: 0 };
+      await registry.loadPlugin(failing('sporadic', bad));
+      await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
+      await vi.advanceTimersByTimeAsync(25);
+      await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
+      expect(disabled).toEqual([]);
+      await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
+      expect(disabled).toHaveLength(1);
+    });
   });
 });

@@ -1,36 +1,33 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('onHealthCheck results', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it('are merged into each app report under the plugin name; failing, silent and slow plugins add nothing', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 20 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 20 } });
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'latency',
         onHealthCheck: (appName, report) => ({ app: appName, status: report.status, p99: 3 }),
       }),
     );
-    await registry.loadPlugin(definePlugin({ ...base, name: 'async-metrics', onHealthCheck: async () => ({ queries: 42 }) }));
-    await registry.loadPlugin(definePlugin({ ...base, name: 'silent', onHealthCheck: () => undefined }));
+    await registry.loadPlugin(testPlugin({ name: 'async-metrics', onHealthCheck: async () => ({ queries: 42 }) }));
+    await registry.loadPlugin(testPlugin({ name: 'silent', onHealthCheck: () => undefined }));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'broken',
         onHealthCheck: () => {
           throw new Error('no metrics today');
         },
       }),
     );
-    await registry.loadPlugin(definePlugin({ ...base, name: 'slow', onHealthCheck: () => new Promise(() => {}) }));
+    await registry.loadPlugin(testPlugin({ name: 'slow', onHealthCheck: () => new Promise(() => {}) }));
     await registry.registerApp('a', { database: memory() });
     await registry.registerApp('b', { database: memory() });
 
@@ -44,9 +41,9 @@ describe('onHealthCheck results', () => {
   });
 
   it('dispatch returns a Map of plugin name to result', async () => {
-    registry = new AppRegistry();
-    await registry.loadPlugin(definePlugin({ ...base, name: 'one', onHealthCheck: () => ({ n: 1 }) }));
-    await registry.loadPlugin(definePlugin({ ...base, name: 'two', onHealthCheck: async () => ({ n: 2 }) }));
+    registry = createRegistry();
+    await registry.loadPlugin(testPlugin({ name: 'one', onHealthCheck: () => ({ n: 1 }) }));
+    await registry.loadPlugin(testPlugin({ name: 'two', onHealthCheck: async () => ({ n: 2 }) }));
     const results = await registry.plugins.dispatch('onHealthCheck', 'x', {} as never);
     expect(results).toBeInstanceOf(Map);
     expect([...results]).toEqual([

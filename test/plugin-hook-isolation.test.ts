@@ -1,25 +1,23 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, KnexusError, type RegistryErrorEvent } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, KnexusError, type RegistryErrorEvent } from '../src/index.js';
 import { tracer, type TraceEntry } from './fixtures/plugins/tracer.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('hook isolation', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it('a synchronous throw, a rejection and a non-Error throw are reported; the other plugins and the registration carry on', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const trace: TraceEntry[] = [];
     const errors: RegistryErrorEvent[] = [];
     registry.on('error', (event) => errors.push(event));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'sync-thrower',
         onAppRegistered() {
           throw new Error('sync boom');
@@ -27,8 +25,7 @@ describe('hook isolation', () => {
       }),
     );
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'rejecter',
         async onAppRegistered() {
           throw new Error('async boom');
@@ -36,8 +33,7 @@ describe('hook isolation', () => {
       }),
     );
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'string-thrower',
         onAppRegistered() {
           throw 'just a string';
@@ -45,8 +41,7 @@ describe('hook isolation', () => {
       }),
     );
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'bad-thenable',
         onAppRegistered() {
           // A foreign thenable whose then() itself throws.
@@ -89,13 +84,12 @@ describe('hook isolation', () => {
   });
 
   it('a failing onOperationFailed is reported but never dispatched again', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const errors: RegistryErrorEvent[] = [];
     registry.on('error', (event) => errors.push(event));
     let calls = 0;
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'fragile',
         onAppRegistered() {
           throw new Error('first');
@@ -112,12 +106,11 @@ describe('hook isolation', () => {
   });
 
   it('dispatch never rejects, even when every plugin fails, and skips plugins that do not implement the hook', async () => {
-    registry = new AppRegistry();
-    await registry.loadPlugin(definePlugin({ ...base, name: 'quiet' }));
+    registry = createRegistry();
+    await registry.loadPlugin(testPlugin({ name: 'quiet' }));
     expect(registry.plugins.handles('onAppRegistered')).toBe(false);
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'loud',
         onAppRegistered: () => Promise.reject(new Error('x')),
       }),

@@ -1,20 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, type Plugin } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, type Plugin } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('hook order between plugins', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it('pre plugins finish before the others start, post plugins start after; priority orders starts within a phase', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const events: string[] = [];
     const plugin = (name: string, extra: Partial<Plugin>, delay: number): Plugin =>
-      definePlugin({
-        ...base,
+      testPlugin({
         ...extra,
         name,
         async onHealthCheck() {
@@ -38,7 +36,7 @@ describe('hook order between plugins', () => {
   });
 
   it('synchronous hooks run in the same order, and results of every phase are returned', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const calls: string[] = [];
     for (const [name, extra] of [
       ['c', { order: 'post' }],
@@ -46,8 +44,7 @@ describe('hook order between plugins', () => {
       ['a', { order: 'pre' }],
     ] as const) {
       await registry.loadPlugin(
-        definePlugin({
-          ...base,
+        testPlugin({
           ...extra,
           name,
           onHealthCheck: () => {

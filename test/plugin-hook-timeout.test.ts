@@ -1,14 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, type HookContext, type RegistryErrorEvent } from '../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { AppRegistry, type HookContext, type RegistryErrorEvent } from '../src/index.js';
+import { onTestClock } from './support/test-clock.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A plugin whose onHealthCheck hangs until its signal aborts, recording how long each app's call ran. */
 function hangsUntilAborted(name: string, ranFor: Record<string, number>, priority = 0) {
-  return definePlugin({
-    ...base,
+  return testPlugin({
     name,
     priority,
     onHealthCheck(app, _report, { signal }) {
@@ -24,20 +25,17 @@ function hangsUntilAborted(name: string, ranFor: Record<string, number>, priorit
 }
 
 describe('hook timeouts', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it('a hung hook times out after hookTimeout with its signal aborted; registration completes', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 20 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 20 } });
     const errors: RegistryErrorEvent[] = [];
     registry.on('error', (event) => errors.push(event));
     let seen: AbortSignal | undefined;
     let abortedWith: unknown;
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'hung',
         onAppRegistrationStarted(_app, _config, context) {
           seen = context.signal;
@@ -63,13 +61,12 @@ describe('hook timeouts', () => {
   });
 
   it('a result that arrives after the timeout is ignored, and a signal read after the timeout is already aborted', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 10 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 10 } });
     let lateContext: HookContext | undefined;
     let finishLate = (): void => {};
     const lateDone = new Promise<void>((resolve) => (finishLate = resolve));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'late',
         async onHealthCheck(_app, _report, context) {
           lateContext = context;
@@ -79,7 +76,7 @@ describe('hook timeouts', () => {
         },
       }),
     );
-    await registry.loadPlugin(definePlugin({ ...base, name: 'fast', onHealthCheck: () => ({ fast: true }) }));
+    await registry.loadPlugin(testPlugin({ name: 'fast', onHealthCheck: () => ({ fast: true }) }));
     await registry.registerApp('a', { database: memory() });
     const results = await registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
     expect(Object.fromEntries(results)).toEqual({ fast: { fast: true } });
@@ -90,11 +87,10 @@ describe('hook timeouts', () => {
   });
 
   it('a cooperative hook that honors the signal stops early; fast plugins are not held up beyond the timeout', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 15 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 15 } });
     let stopped = false;
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'cooperative',
         onAppRegistered(_a, _c, _cfg, { signal }) {
           return new Promise<void>((_resolve, reject) => {
@@ -116,58 +112,65 @@ describe('hook timeouts', () => {
   });
 
   it('a timeout that starts a hanging onOperationFailed does not delay a later deadline', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 80 } });
-    registry.on('error', () => {});
-    const ranFor: Record<string, number> = {};
-    await registry.loadPlugin(hangsUntilAborted('hung', ranFor));
-    await registry.loadPlugin(definePlugin({ ...base, name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
-    // a's call times out at 80 ms and starts an onOperationFailed batch due at 160 ms; b's is due at 90 ms.
-    const a = registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
-    await tick(10);
-    const b = registry.plugins.dispatch('onHealthCheck', 'b', {} as never);
-    await b;
-    expect(ranFor['a']).toBeGreaterThanOrEqual(79);
-    expect(ranFor['b']).toBeGreaterThanOrEqual(79);
-    expect(ranFor['b']).toBeLessThan(120);
-    await a;
+    await onTestClock(async () => {
+      registry = createRegistry({ pluginManager: { hookTimeout: 80 } });
+      registry.on('error', () => {});
+      const ranFor: Record<string, number> = {};
+      await registry.loadPlugin(hangsUntilAborted('hung', ranFor));
+      await registry.loadPlugin(testPlugin({ name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
+      // a's call times out at 80 ms and starts an onOperationFailed batch due at 160 ms; b's is due at 90 ms.
+      const a = registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
+      await vi.advanceTimersByTimeAsync(10);
+      const b = registry.plugins.dispatch('onHealthCheck', 'b', {} as never);
+      // To 119 ms: past b's deadline, short of the batch's; a b held back to the batch's deadline has not ended yet.
+      await vi.advanceTimersByTimeAsync(109);
+      expect(ranFor['a']).toBeGreaterThanOrEqual(79);
+      expect(ranFor['b']).toBeGreaterThanOrEqual(79);
+      expect(ranFor['b']).toBeLessThan(120);
+      // Each dispatch also waits for the onOperationFailed batch its timeout started (due at 160 and 170 ms).
+      await vi.advanceTimersByTimeAsync(60);
+      await Promise.all([a, b]);
+    });
   });
 
   it('a synchronous throw whose onOperationFailed hangs does not push back the timeout of its own dispatch', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 40 } });
-    registry.on('error', () => {});
-    const ranFor: Record<string, number> = {};
-    await registry.loadPlugin(hangsUntilAborted('hung', ranFor, 0));
-    await registry.loadPlugin(
-      definePlugin({
-        ...base,
-        name: 'slow-thrower',
-        priority: 1,
-        onHealthCheck() {
-          // Synchronous work, then a throw: its onOperationFailed batch starts (and is due) 35 ms after this dispatch's.
-          const until = performance.now() + 35;
-          while (performance.now() < until);
-          throw new Error('broken');
-        },
-      }),
-    );
-    await registry.loadPlugin(definePlugin({ ...base, name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
-    const started = performance.now();
-    await registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
-    expect(ranFor['a']).toBeGreaterThanOrEqual(39);
-    expect(ranFor['a']).toBeLessThan(65);
-    // The dispatch also waits for the onOperationFailed batch, which times out 40 ms after it started.
-    expect(performance.now() - started).toBeGreaterThanOrEqual(74);
-    expect(performance.now() - started).toBeLessThan(150);
+    await onTestClock(async () => {
+      registry = createRegistry({ pluginManager: { hookTimeout: 40 } });
+      registry.on('error', () => {});
+      const ranFor: Record<string, number> = {};
+      await registry.loadPlugin(hangsUntilAborted('hung', ranFor, 0));
+      await registry.loadPlugin(
+        testPlugin({
+          name: 'slow-thrower',
+          priority: 1,
+          onHealthCheck() {
+            // 35 ms of synchronous work, then a throw: its onOperationFailed batch starts (and is due) 35 ms after this dispatch's.
+            vi.advanceTimersByTime(35);
+            throw new Error('broken');
+          },
+        }),
+      );
+      await registry.loadPlugin(testPlugin({ name: 'hung-reporter', onOperationFailed: () => new Promise<void>(() => {}) }));
+      const started = performance.now();
+      let finished = Number.NaN;
+      const dispatched = registry.plugins.dispatch('onHealthCheck', 'a', {} as never).then(() => (finished = performance.now()));
+      await vi.advanceTimersByTimeAsync(200);
+      await dispatched;
+      expect(ranFor['a']).toBeGreaterThanOrEqual(39);
+      expect(ranFor['a']).toBeLessThan(65);
+      // The dispatch also waits for the onOperationFailed batch, which times out 40 ms after it started.
+      expect(finished - started).toBeGreaterThanOrEqual(74);
+      expect(finished - started).toBeLessThan(150);
+    });
   });
 
   it('shutdown aborts the signals of hook calls still running', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 10_000 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 10_000 } });
     let signal: AbortSignal | undefined;
     let entered = (): void => {};
     const inHook = new Promise<void>((resolve) => (entered = resolve));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'waiting',
         onHealthCheck(_a, _r, context) {
           signal = context.signal;

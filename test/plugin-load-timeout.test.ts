@@ -1,11 +1,12 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, KnexusError, PluginInterface, type AppRegistry as Registry } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, KnexusError, PluginInterface, type AppRegistry as Registry } from '../src/index.js';
 import { resetProbe, whenRecorded } from './fixtures/plugins/probe.mjs';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 /** A gate a plugin's initialize() waits on, and a promise of its shutdown(). */
 function lifecycle() {
@@ -29,15 +30,12 @@ function lifecycle() {
 }
 
 describe('load timeouts', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry | undefined;
-  afterEach(async () => {
-    await registry?.shutdown();
-    registry = undefined;
-  });
 
   it('fails a config entry after 2 × loadTimeout and never activates it when it finishes later', async () => {
     const probe = resetProbe();
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: { slow: { module: './timed.mjs', config: { name: 'slow', delay: 60 } } },
       pluginManager: { loadTimeout: 10 },
@@ -60,7 +58,7 @@ describe('load timeouts', () => {
 
   it('a hung plugin frees its slot at the timeout, so the others still load', async () => {
     resetProbe();
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: {
         hung: { module: './timed.mjs', config: { name: 'hung', hang: true } },
@@ -94,7 +92,7 @@ describe('load timeouts', () => {
         return {};
       }
     }
-    registry = new AppRegistry({ pluginManager: { loadTimeout: 15 } });
+    registry = createRegistry({ pluginManager: { loadTimeout: 15 } });
     const loading = registry.loadPlugin(Sluggish, {});
     await expect(loading).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_TIMEOUT', timeoutMs: 15 });
     await expect(loading).rejects.toThrow("Timeout (15ms): load plugin 'sluggish'");
@@ -107,11 +105,10 @@ describe('load timeouts', () => {
   });
 
   it('a plugin whose load timed out is revoked at once: its listeners and services go, later ones are ignored', async () => {
-    registry = new AppRegistry({ pluginManager: { loadTimeout: 20 } });
+    registry = createRegistry({ pluginManager: { loadTimeout: 20 } });
     const heard: string[] = [];
     const life = lifecycle();
-    const zombie = definePlugin({
-      ...base,
+    const zombie = testPlugin({
       name: 'zombie',
       async initialize(appRegistry: Registry) {
         appRegistry.on('ping', () => heard.push('on'));
@@ -139,15 +136,14 @@ describe('load timeouts', () => {
     expect(life.shutdowns).toBe(1);
     expect(registry.plugins.has('zombie')).toBe(false);
     // The name is free again.
-    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'zombie' }))).resolves.toMatchObject({ name: 'zombie' });
+    await expect(registry.loadPlugin(testPlugin({ name: 'zombie' }))).resolves.toMatchObject({ name: 'zombie' });
   });
 
   it('a reload that times out leaves the old version and its services in place, even when the new one finishes later', async () => {
-    registry = new AppRegistry({ pluginManager: { loadTimeout: 20 } });
+    registry = createRegistry({ pluginManager: { loadTimeout: 20 } });
     const heard: string[] = [];
     const old = await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'greeter',
         initialize(appRegistry: Registry) {
           appRegistry.exportService(this, 'greeting', () => 'v1');
@@ -155,8 +151,7 @@ describe('load timeouts', () => {
       }),
     );
     const life = lifecycle();
-    const next = definePlugin({
-      ...base,
+    const next = testPlugin({
       name: 'greeter',
       version: '2.0.0',
       async initialize(appRegistry: Registry) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, PLUGIN_MANAGER_DEFAULTS, PluginManager, type PluginManagerOptions } from '../src/index.js';
+import { AppRegistry, PLUGIN_MANAGER_DEFAULTS, PluginManager, type PluginManagerOptions } from '../src/index.js';
+import { testPlugin } from './support/test-plugin.js';
 
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('PluginManager as the spec constructs it', () => {
   it('new PluginManager(appRegistry, options) works on its own: get, getAll, has, getStatus', async () => {
@@ -9,7 +9,7 @@ describe('PluginManager as the spec constructs it', () => {
     const manager = new PluginManager(registry, { loadTimeout: 30_000, shutdownTimeout: 15_000, enableMetrics: true });
     expect(manager.options).toMatchObject({ ...PLUGIN_MANAGER_DEFAULTS, baseDir: process.cwd() });
     expect(Object.isFrozen(manager.options)).toBe(true);
-    const plugin = await manager.load(definePlugin({ ...base, name: 'solo' }));
+    const plugin = await manager.load(testPlugin({ name: 'solo' }));
     expect(manager.get('solo')).toBe(plugin);
     expect(manager.has('solo')).toBe(true);
     expect(manager.has('other')).toBe(false);
@@ -53,14 +53,14 @@ describe('PluginManager as the spec constructs it', () => {
     const registry = new AppRegistry();
     let open = (): void => {};
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const first = registry.loadPlugin(definePlugin({ ...base, name: 'slow', initialize: () => gate }));
-    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'slow' }))).rejects.toMatchObject({
+    const first = registry.loadPlugin(testPlugin({ name: 'slow', initialize: () => gate }));
+    await expect(registry.loadPlugin(testPlugin({ name: 'slow' }))).rejects.toMatchObject({
       code: 'KNEXUS_ERR_PLUGIN_EXISTS',
       message: expect.stringContaining("Plugin 'slow' is loading"),
     });
     open();
     await first;
-    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'slow' }))).rejects.toMatchObject({
+    await expect(registry.loadPlugin(testPlugin({ name: 'slow' }))).rejects.toMatchObject({
       code: 'KNEXUS_ERR_PLUGIN_EXISTS',
       message: expect.stringContaining("Plugin 'slow' is already loaded"),
     });
@@ -71,8 +71,7 @@ describe('PluginManager as the spec constructs it', () => {
     const registry = new AppRegistry({ pluginManager: { hookTimeout: 10_000 } });
     const signals: AbortSignal[] = [];
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'waiting',
         onHealthCheck(_app, _report, { signal }) {
           signals.push(signal);

@@ -1,18 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppRegistry, definePlugin } from '../src/index.js';
+import { onTestClock } from './support/test-clock.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({ custom: 'yes' }) };
+const base = { getStatus: () => ({ custom: 'yes' }) };
 
 describe('plugin metrics', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   async function setUp(enableMetrics: boolean): Promise<void> {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 10, enableMetrics } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 10, enableMetrics } });
     await registry.loadPlugin(
-      definePlugin({
+      testPlugin({
         ...base,
         name: 'steady',
         async initialize() {
@@ -23,7 +24,7 @@ describe('plugin metrics', () => {
     );
     let n = 0;
     await registry.loadPlugin(
-      definePlugin({
+      testPlugin({
         ...base,
         name: 'flaky "one"',
         onHealthCheck: () => {
@@ -74,28 +75,30 @@ describe('plugin metrics', () => {
   });
 
   it("a synchronous throw, and the onOperationFailed calls it starts, are not counted in the next plugin's duration", async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 1_000 } });
-    registry.on('error', () => {});
-    const throwing = () => {
-      throw new Error('boom');
-    };
-    await registry.loadPlugin(definePlugin({ ...base, name: 'thrower', priority: 0, onHealthCheck: throwing }));
-    await registry.loadPlugin(definePlugin({ ...base, name: 'fast', priority: 1, onHealthCheck: () => ({ ok: true }) }));
-    await registry.loadPlugin(
-      definePlugin({
-        ...base,
-        name: 'slow-reporter',
-        onOperationFailed() {
-          const until = performance.now() + 30;
-          while (performance.now() < until);
-        },
-      }),
-    );
-    await registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
-    const hooks = (name: string) => registry.plugins.getStatus().plugins[name]!.metrics.hooks;
-    expect(hooks('slow-reporter').onOperationFailed).toMatchObject({ calls: 1 });
-    expect(hooks('slow-reporter').onOperationFailed!.totalMs).toBeGreaterThanOrEqual(29);
-    expect(hooks('fast').onHealthCheck).toMatchObject({ calls: 1, errors: 0 });
-    expect(hooks('fast').onHealthCheck!.totalMs).toBeLessThan(15);
+    // On the test's clock: the reporter's 30 ms are 30 ms exactly, and nothing else takes any time.
+    await onTestClock(async () => {
+      registry = createRegistry({ pluginManager: { hookTimeout: 1_000 } });
+      registry.on('error', () => {});
+      const throwing = () => {
+        throw new Error('boom');
+      };
+      await registry.loadPlugin(testPlugin({ ...base, name: 'thrower', priority: 0, onHealthCheck: throwing }));
+      await registry.loadPlugin(testPlugin({ ...base, name: 'fast', priority: 1, onHealthCheck: () => ({ ok: true }) }));
+      await registry.loadPlugin(
+        testPlugin({
+          ...base,
+          name: 'slow-reporter',
+          onOperationFailed() {
+            vi.advanceTimersByTime(30);
+          },
+        }),
+      );
+      await registry.plugins.dispatch('onHealthCheck', 'a', {} as never);
+      const hooks = (name: string) => registry.plugins.getStatus().plugins[name]!.metrics.hooks;
+      expect(hooks('slow-reporter').onOperationFailed).toMatchObject({ calls: 1 });
+      expect(hooks('slow-reporter').onOperationFailed!.totalMs).toBeGreaterThanOrEqual(29);
+      expect(hooks('fast').onHealthCheck).toMatchObject({ calls: 1, errors: 0 });
+      expect(hooks('fast').onHealthCheck!.totalMs).toBeLessThan(15);
+    });
   });
 });

@@ -2,10 +2,10 @@
 // status, rolled back on unload with purgeData; the audit-log plugin's table is one.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, PluginInterface, type DatabaseConfig } from '../src/index.js';
 import AuditLogPlugin from '../plugins/audit-log/index.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const data = join(here, 'fixtures', 'plugin-data');
@@ -31,13 +31,7 @@ class BrokenDataPlugin extends PluginInterface {
 
 for (const dialect of ['sqlite', 'pg', 'mariadb'] as const) {
   describe(`plugin-owned migrations on ${dialect}`, () => {
-    let db: TestDatabase | null;
-    beforeAll(async () => {
-      db = await createDatabase(dialect);
-    });
-    afterAll(async () => {
-      await db?.drop();
-    });
+    const db = useDatabase(dialect);
     const database = (): DatabaseConfig => db!.config();
     const tables = async () => {
       const knex = db!.knex;
@@ -49,8 +43,7 @@ for (const dialect of ['sqlite', 'pg', 'mariadb'] as const) {
     const ledger = async (table: string) =>
       ((await db!.knex(table).orderBy('id').select('app', 'name')) as { app: string; name: string }[]).map((r) => `${r.app}:${r.name}`);
 
-    it("creates the audit-log table through the plugin's migration and drops it on purge", async (t) => {
-      if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+    it("creates the audit-log table through the plugin's migration and drops it on purge", async () => {
       const registry = new AppRegistry();
       try {
         await registry.loadPlugin(AuditLogPlugin, { app: 'audit' });
@@ -81,8 +74,7 @@ for (const dialect of ['sqlite', 'pg', 'mariadb'] as const) {
       }
     });
 
-    it('applies a static declaration to apps registered before and after the plugin loads, once per database namespace', async (t) => {
-      if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+    it('applies a static declaration to apps registered before and after the plugin loads, once per database namespace', async () => {
       const registry = new AppRegistry();
       try {
         await registry.registerApp('first', { database: database() });
@@ -112,8 +104,7 @@ for (const dialect of ['sqlite', 'pg', 'mariadb'] as const) {
       }
     });
 
-    it('a failing plugin migration is reported, recorded in status, and never stops the registration', async (t) => {
-      if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+    it('a failing plugin migration is reported, recorded in status, and never stops the registration', async () => {
       const registry = new AppRegistry();
       const errors: { error: { code?: string; pluginName?: string } }[] = [];
       registry.on('error', (event) => void errors.push(event as never));

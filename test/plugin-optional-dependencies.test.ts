@@ -1,27 +1,25 @@
 // optionalDependencies order loading when present and are ignored when absent; a declared knexus range is checked at load.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, PluginInterface, definePlugin, type PluginEntry } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, PluginInterface, type PluginEntry } from '../src/index.js';
 import { resetProbe } from './fixtures/plugins/probe.mjs';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
 const timed = (name: string, config: Record<string, unknown> = {}): PluginEntry => ({
   module: './timed.mjs',
   config: { name, delay: 5, ...config },
 });
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('optional dependencies and the knexus range', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry | undefined;
-  afterEach(async () => {
-    await registry?.shutdown();
-    registry = undefined;
-  });
 
   it('waits for a present optional dependency, ignores an absent or failed one', async () => {
     const probe = resetProbe();
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: {
         cache: timed('cache', { optionalDependencies: { metrics: '^2.0.0', tracing: '*', broken: '*' } }),
@@ -38,7 +36,7 @@ describe('optional dependencies and the knexus range', () => {
   });
 
   it('a present optional dependency outside the declared range fails the load', async () => {
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: {
         cache: timed('cache', { optionalDependencies: { metrics: '^3.0.0' } }),
@@ -51,17 +49,17 @@ describe('optional dependencies and the knexus range', () => {
   });
 
   it('manual loads: an absent optional dependency is fine, a present one is version-checked', async () => {
-    registry = new AppRegistry();
-    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'a', optionalDependencies: ['nowhere'] }))).resolves.toMatchObject({ name: 'a' });
-    await registry.loadPlugin(definePlugin({ ...base, name: 'old', version: '1.0.0' }));
-    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'b', optionalDependencies: { old: '>=2' } }))).rejects.toMatchObject({
+    registry = createRegistry();
+    await expect(registry.loadPlugin(testPlugin({ name: 'a', optionalDependencies: ['nowhere'] }))).resolves.toMatchObject({ name: 'a' });
+    await registry.loadPlugin(testPlugin({ name: 'old', version: '1.0.0' }));
+    await expect(registry.loadPlugin(testPlugin({ name: 'b', optionalDependencies: { old: '>=2' } }))).rejects.toMatchObject({
       code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY',
       details: { dependency: 'old', range: '>=2', version: '1.0.0' },
     });
   });
 
   it('a knexus range the running version does not satisfy is KNEXUS_ERR_PLUGIN_INCOMPATIBLE', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     class Future extends PluginInterface {
       static readonly knexus = '>=99.0.0';
       constructor() {
@@ -74,8 +72,8 @@ describe('optional dependencies and the knexus range', () => {
       pluginName: 'future',
       details: { range: '>=99.0.0', knexus: expect.stringMatching(/^\d+\.\d+\.\d+/) },
     });
-    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'now', knexus: '>=0.0.0' }))).resolves.toMatchObject({ name: 'now' });
-    await expect(registry.loadPlugin(definePlugin({ ...base, name: 'typo', knexus: 'latest please' }))).rejects.toMatchObject({
+    await expect(registry.loadPlugin(testPlugin({ name: 'now', knexus: '>=0.0.0' }))).resolves.toMatchObject({ name: 'now' });
+    await expect(registry.loadPlugin(testPlugin({ name: 'typo', knexus: 'latest please' }))).rejects.toMatchObject({
       code: 'KNEXUS_ERR_PLUGIN_INVALID',
     });
     expect(registry.getPlugin('future')).toBeUndefined();

@@ -1,23 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, type RegistryErrorEvent } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, type RegistryErrorEvent } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('plugins calling back into the registry from onAppRegistered', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   it('awaiting registry.shutdown() neither stalls for hookTimeout nor reports a hook timeout', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 1_000 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 1_000 } });
     const errors: RegistryErrorEvent[] = [];
     registry.on('error', (event) => errors.push(event));
     let stopped: Promise<unknown> | undefined;
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'stopper',
         async onAppRegistered() {
           stopped = registry.shutdown();
@@ -32,11 +30,10 @@ describe('plugins calling back into the registry from onAppRegistered', () => {
   });
 
   it('unregisterApp is refused with KNEXUS_ERR_APP_NOT_READY, and registerApp resolves with a working connection', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     let refusal: unknown;
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'eager-remover',
         async onAppRegistered(appName) {
           refusal = await registry.unregisterApp(appName).catch((error: unknown) => error);

@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AppRegistry, definePlugin, type RegistryErrorEvent } from '../src/index.js';
+import { testPlugin } from './support/test-plugin.js';
 import { resetProbe, whenRecorded } from './fixtures/plugins/probe.mjs';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
@@ -16,7 +17,7 @@ describe('plugin shutdown', () => {
     const errors: RegistryErrorEvent[] = [];
     registry.on('error', (event) => errors.push(event));
     const plugin = (name: string, shutdown: () => void | Promise<void>) =>
-      definePlugin({ name, version: '1.0.0', initialize() {}, getStatus: () => ({}), shutdown });
+      testPlugin({ name, shutdown });
     await registry.loadPlugin(plugin('first', () => void order.push('first')));
     await registry.loadPlugin(plugin('hung', () => new Promise<void>(() => void order.push('hung'))));
     await registry.loadPlugin(
@@ -52,7 +53,7 @@ describe('plugin shutdown', () => {
     const registry = new AppRegistry();
     let stops = 0;
     await registry.loadPlugin(
-      definePlugin({ name: 'once', version: '1.0.0', initialize() {}, getStatus: () => ({}), shutdown: () => void stops++ }),
+      testPlugin({ name: 'once', shutdown: () => void stops++ }),
     );
     const first = registry.plugins.shutdown();
     expect(registry.plugins.shutdown()).toBe(first);
@@ -60,7 +61,7 @@ describe('plugin shutdown', () => {
     await registry.shutdown();
     expect(stops).toBe(1);
     await expect(
-      registry.loadPlugin(definePlugin({ name: 'late', version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) })),
+      registry.loadPlugin(testPlugin({ name: 'late' })),
     ).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN' });
   });
 

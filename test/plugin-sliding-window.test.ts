@@ -1,8 +1,9 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, type PluginEntry } from '../src/index.js';
 import { resetProbe } from './fixtures/plugins/probe.mjs';
+import { useRegistry } from './support/use-registry.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
 const timed = (name: string, delay: number, extra: Record<string, unknown> = {}): PluginEntry => ({
@@ -11,17 +12,15 @@ const timed = (name: string, delay: number, extra: Record<string, unknown> = {})
 });
 
 describe('sliding-window loading', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry | undefined;
-  afterEach(async () => {
-    await registry?.shutdown();
-    registry = undefined;
-  });
 
   it('keeps at most `concurrency` initializations in flight and refills a slot as soon as it frees', async () => {
     const probe = resetProbe();
-    const plugins: Record<string, PluginEntry> = { p0: timed('p0', 150) };
-    for (let i = 1; i <= 8; i++) plugins[`p${i}`] = timed(`p${i}`, 15);
-    registry = new AppRegistry({ baseDir: fixtures, plugins, pluginManager: { concurrency: 3 } });
+    // Durations 4× the smallest that shows the difference, so a loaded machine's late timers fit in the margin.
+    const plugins: Record<string, PluginEntry> = { p0: timed('p0', 600) };
+    for (let i = 1; i <= 8; i++) plugins[`p${i}`] = timed(`p${i}`, 60);
+    registry = createRegistry({ baseDir: fixtures, plugins, pluginManager: { concurrency: 3 } });
 
     const started = performance.now();
     const result = await registry.initialize();
@@ -37,16 +36,16 @@ describe('sliding-window loading', () => {
     const p0End = probe.events.indexOf('end:p0');
     expect(probe.events.indexOf('start:p3')).toBeLessThan(p0End);
     expect(probe.events.indexOf('end:p8')).toBeLessThan(p0End);
-    // Ideal makespan is 150 ms: p0 alone in one slot while 8 × 15 ms run in the other two, so the
-    // slow plugin is the last to finish. Batches of 3 would take 180 ms, sequential loading 270 ms.
+    // Ideal makespan is 600 ms: p0 alone in one slot while 8 × 60 ms run in the other two, so the
+    // slow plugin is the last to finish. Batches of 3 would take 720 ms, sequential loading 1,080 ms.
     expect(probe.events.at(-1)).toBe('end:p0');
-    expect(elapsed).toBeGreaterThanOrEqual(149);
-    expect(elapsed).toBeLessThan(250);
+    expect(elapsed).toBeGreaterThanOrEqual(599);
+    expect(elapsed).toBeLessThan(1_000);
   });
 
   it('respects concurrency 1 and a larger window alike', async () => {
     const probe = resetProbe();
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: { a: timed('a', 5), b: timed('b', 5), c: timed('c', 5) },
       pluginManager: { concurrency: 1 },
@@ -57,7 +56,7 @@ describe('sliding-window loading', () => {
     await registry.shutdown();
 
     const wide = resetProbe();
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: { a: timed('a', 10), b: timed('b', 10), c: timed('c', 10), d: timed('d', 10) },
       pluginManager: { concurrency: 10 },

@@ -2,29 +2,21 @@
 // getAllApps() items, the hook config view, and clean import errors.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppRegistry, KnexusError, PluginManager, definePlugin, type AppConfigView } from '../src/index.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, KnexusError, PluginManager, type AppConfigView } from '../src/index.js';
+import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, 'fixtures', 'plugins');
 const basicMigrations = join(here, 'fixtures', 'migrations-basic');
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('spec compatibility', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry | undefined;
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase('pg');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
-  afterEach(async () => {
-    await registry?.shutdown();
-    registry = undefined;
-  });
+  const db = useDatabase('pg');
 
   it('null or non-object options are coded errors naming the option', () => {
     const attempt = (fn: () => unknown) => {
@@ -45,7 +37,7 @@ describe('spec compatibility', () => {
   });
 
   it("initialize() keeps the spec's shape: config keys on both lists, failures as { name, error: string, code, cause }", async () => {
-    registry = new AppRegistry({
+    registry = createRegistry({
       baseDir: fixtures,
       plugins: {
         renamed: { module: '../spec-examples/my-custom-plugin.mjs' },
@@ -67,7 +59,7 @@ describe('spec compatibility', () => {
   });
 
   it('getAllApps() items carry the name and a connection, as the spec reads them', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const app = await registry.registerApp('shop', { database: memory() });
     const [first] = registry.getAllApps();
     expect(first?.name).toBe('shop');
@@ -75,11 +67,10 @@ describe('spec compatibility', () => {
     expect(first?.connection.knex).toBe(app.knex);
   });
 
-  it('hooks see config.database (never the password) and config.migrations.directory', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('hooks see config.database (never the password) and config.migrations.directory', async () => {
     const seen: AppConfigView[] = [];
-    registry = new AppRegistry();
-    await registry.loadPlugin(definePlugin({ ...base, name: 'spy', onAppRegistrationStarted: (_app, config) => void seen.push(config) }));
+    registry = createRegistry();
+    await registry.loadPlugin(testPlugin({ name: 'spy', onAppRegistrationStarted: (_app, config) => void seen.push(config) }));
     const database = db.config();
     const connection = { ...(database.connection as Record<string, unknown>), password: 'hunter2-secret' };
     await registry.registerApp('tenant', { database: { ...database, connection }, migrations: { directory: basicMigrations } });

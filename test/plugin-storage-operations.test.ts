@@ -1,9 +1,10 @@
 // has, touch (renew TTL), atomic increment, getMany/setMany on every storage backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, type Plugin, type PluginManagerOptions } from '../src/index.js';
+import { AppRegistry, type Plugin, type PluginManagerOptions } from '../src/index.js';
 import { createDatabase, type TestDatabase } from './support/databases.js';
+import { testPlugin } from './support/test-plugin.js';
 
-const keeper = (): Plugin => definePlugin({ name: 'keeper', version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) });
+const keeper = (): Plugin => testPlugin({ name: 'keeper' });
 const elapse = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 for (const backend of ['memory', 'sqlite', 'pg', 'mariadb'] as const) {

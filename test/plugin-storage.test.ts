@@ -2,13 +2,14 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, PLUGIN_STORAGE_TABLE, type Plugin, type PluginManagerOptions } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AppRegistry, PLUGIN_STORAGE_TABLE, type Plugin, type PluginManagerOptions } from '../src/index.js';
 import { createPgDatabase, createSqliteDatabase, type TestDatabase } from './support/databases.js';
+import { testPlugin } from './support/test-plugin.js';
+import { useRegistry } from './support/use-registry.js';
 
 const keeper = (): Plugin =>
-  definePlugin({ name: 'keeper', version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) });
-const expiry = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  testPlugin({ name: 'keeper' });
 
 async function exercise(plugin: Plugin): Promise<void> {
   const storage = plugin.storage!;
@@ -25,26 +26,30 @@ async function exercise(plugin: Plugin): Promise<void> {
   expect(await storage.get('session:2')).toBe('bobby');
   expect(await storage.delete('session:2')).toBe(true);
   expect(await storage.delete('session:2')).toBe(false);
-  await storage.set('short', 1, { ttl: 60 });
-  expect(await storage.get('short')).toBe(1);
-  await expiry(80);
-  expect(await storage.get('short')).toBeUndefined();
-  expect(await storage.list()).not.toContain('short');
+  // Expiry is read on Date.now(): frozen here and moved by the test, so a slow round trip on a loaded
+  // machine cannot expire 'short' before it is read back.
+  vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+  try {
+    await storage.set('short', 1, { ttl: 60 });
+    expect(await storage.get('short')).toBe(1);
+    vi.advanceTimersByTime(80);
+    expect(await storage.get('short')).toBeUndefined();
+    expect(await storage.list()).not.toContain('short');
+  } finally {
+    vi.useRealTimers();
+  }
 }
 
 describe('plugin storage', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry | undefined;
-  afterEach(async () => {
-    await registry?.shutdown();
-    registry = undefined;
-  });
 
   it('in memory by default: namespaced per plugin, JSON values, TTL, survives a reload', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const plugin = await registry.loadPlugin(keeper());
     await exercise(plugin);
     const other = await registry.loadPlugin(
-      definePlugin({ name: 'other', version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) }),
+      testPlugin({ name: 'other' }),
     );
     expect(await other.storage!.get('config')).toBeUndefined();
     const next = await registry.reloadPlugin('keeper', keeper());
@@ -64,14 +69,14 @@ describe('plugin storage', () => {
 
     it('named by an app (resolved lazily, since plugins load before apps register): survives a restart; purgeData deletes it', async () => {
       const options: PluginManagerOptions = { storage: 'store' };
-      registry = new AppRegistry({ pluginManager: options });
+      registry = createRegistry({ pluginManager: options });
       const plugin = await registry.loadPlugin(keeper());
       await expect(plugin.storage!.get('x')).rejects.toMatchObject({ code: 'KNEXUS_ERR_APP_NOT_FOUND' });
       await registry.registerApp('store', { database: db.config() });
       await exercise(plugin);
       await registry.shutdown();
 
-      registry = new AppRegistry({ pluginManager: options });
+      registry = createRegistry({ pluginManager: options });
       await registry.registerApp('store', { database: db.config() });
       const again = await registry.loadPlugin(keeper());
       expect(await again.storage!.get('config')).toEqual({ retries: 3, tags: ['a'] });
@@ -83,7 +88,7 @@ describe('plugin storage', () => {
     });
 
     it('given as a knex config: opened on first use and closed at shutdown', async () => {
-      registry = new AppRegistry({
+      registry = createRegistry({
         pluginManager: { storage: { ...db.config(), useNullAsDefault: true } },
       });
       const plugin = await registry.loadPlugin(keeper());
@@ -98,7 +103,7 @@ describe('plugin storage', () => {
   it('a relative SQLite file in a knex config resolves against baseDir, not the working directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'knexus-plugin-storage-'));
     try {
-      registry = new AppRegistry({
+      registry = createRegistry({
         baseDir: dir,
         pluginManager: { storage: { client: 'better-sqlite3', connection: { filename: './data.sqlite' }, useNullAsDefault: true } },
       });
@@ -129,12 +134,12 @@ describe('plugin storage', () => {
 
     it('keeps values with TTL in knexus_plugin_storage, per plugin, across restarts', async () => {
       const options: PluginManagerOptions = { storage: db.config() };
-      registry = new AppRegistry({ pluginManager: options });
+      registry = createRegistry({ pluginManager: options });
       const plugin = await registry.loadPlugin(keeper());
       await exercise(plugin);
       await registry.shutdown();
 
-      registry = new AppRegistry({ pluginManager: options });
+      registry = createRegistry({ pluginManager: options });
       const again = await registry.loadPlugin(keeper());
       expect(await again.storage!.get('session:1')).toBe('alice');
       const rows = await db.knex(PLUGIN_STORAGE_TABLE).orderBy('key').select('plugin', 'key', 'expires_at');

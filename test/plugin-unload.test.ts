@@ -1,20 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, type AppRegistry as Registry, type RegistryErrorEvent } from '../src/index.js';
+import { describe, expect, it, vi } from 'vitest';
+import { AppRegistry, type AppRegistry as Registry, type RegistryErrorEvent } from '../src/index.js';
+import { onTestClock } from './support/test-clock.js';
+import { useRegistry } from './support/use-registry.js';
+import { testPlugin } from './support/test-plugin.js';
 
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('unloading a plugin', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it('removes its hooks, registry listeners and services, calls shutdown() once, and leaves other plugins alone', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const received: string[] = [];
     let shutdowns = 0;
-    const chatty = definePlugin({
-      ...base,
+    const chatty = testPlugin({
       name: 'chatty',
       initialize(appRegistry: Registry) {
         appRegistry.on('custom', () => received.push('chatty:on'));
@@ -27,8 +26,7 @@ describe('unloading a plugin', () => {
       },
       onHealthCheck: () => ({ alive: true }),
     });
-    const neighbour = definePlugin({
-      ...base,
+    const neighbour = testPlugin({
       name: 'neighbour',
       initialize(appRegistry: Registry) {
         appRegistry.on('custom', () => received.push('neighbour'));
@@ -59,12 +57,11 @@ describe('unloading a plugin', () => {
   });
 
   it("a plugin's removeAllListeners() removes only its own listeners", async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const received: string[] = [];
     registry.on('custom', () => received.push('host'));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'tidy',
         initialize(appRegistry: Registry) {
           appRegistry.on('custom', () => received.push('tidy'));
@@ -78,14 +75,13 @@ describe('unloading a plugin', () => {
   });
 
   it('waits for the plugin’s running hook calls before calling shutdown()', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 1_000 } });
+    registry = createRegistry({ pluginManager: { hookTimeout: 1_000 } });
     const events: string[] = [];
     let release = (): void => {};
     let entered = (): void => {};
     const inHook = new Promise<void>((resolve) => (entered = resolve));
     await registry.loadPlugin(
-      definePlugin({
-        ...base,
+      testPlugin({
         name: 'busy',
         onHealthCheck() {
           entered();
@@ -113,26 +109,31 @@ describe('unloading a plugin', () => {
   });
 
   it('is bounded: a hung hook (hookTimeout) and a hung shutdown() (shutdownTimeout) cannot block it', async () => {
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 15, shutdownTimeout: 20 } });
-    const errors: RegistryErrorEvent[] = [];
-    registry.on('error', (event) => errors.push(event));
-    await registry.loadPlugin(
-      definePlugin({
-        ...base,
-        name: 'stuck',
-        onHealthCheck: () => new Promise<void>(() => {}),
-        shutdown: () => new Promise<void>(() => {}),
-      }),
-    );
-    void registry.plugins.dispatch('onHealthCheck', 'x', {} as never);
-    const started = performance.now();
-    await expect(registry.unloadPlugin('stuck')).resolves.toBe(true);
-    expect(performance.now() - started).toBeLessThan(500);
-    expect(errors.find((e) => e.phase === 'shutdown')).toMatchObject({
-      component: 'PluginManager',
-      pluginName: 'stuck',
-      error: { code: 'KNEXUS_ERR_PLUGIN_TIMEOUT', timeoutMs: 20 },
+    // On the test's clock: both budgets (15 + 20 ms) pass exactly, however late a loaded machine's timers are.
+    await onTestClock(async () => {
+      registry = createRegistry({ pluginManager: { hookTimeout: 15, shutdownTimeout: 20 } });
+      const errors: RegistryErrorEvent[] = [];
+      registry.on('error', (event) => errors.push(event));
+      await registry.loadPlugin(
+        testPlugin({
+          name: 'stuck',
+          onHealthCheck: () => new Promise<void>(() => {}),
+          shutdown: () => new Promise<void>(() => {}),
+        }),
+      );
+      void registry.plugins.dispatch('onHealthCheck', 'x', {} as never);
+      const started = performance.now();
+      let unloadedAt = Number.NaN;
+      const unloading = registry.unloadPlugin('stuck').then((unloaded) => ((unloadedAt = performance.now()), unloaded));
+      await vi.advanceTimersByTimeAsync(500);
+      await expect(unloading).resolves.toBe(true);
+      expect(unloadedAt - started).toBeLessThan(500);
+      expect(errors.find((e) => e.phase === 'shutdown')).toMatchObject({
+        component: 'PluginManager',
+        pluginName: 'stuck',
+        error: { code: 'KNEXUS_ERR_PLUGIN_TIMEOUT', timeoutMs: 20 },
+      });
+      expect(registry.plugins.has('stuck')).toBe(false);
     });
-    expect(registry.plugins.has('stuck')).toBe(false);
   });
 });

@@ -1,20 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, PluginInterface, type AppRegistry as Registry, type Plugin } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { AppRegistry, PluginInterface, type AppRegistry as Registry, type Plugin } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
+import { TEST_PLUGIN_BASE, testPlugin } from './support/test-plugin.js';
 
-const base = { version: '1.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}) };
 
 describe('plugin validation', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry.shutdown();
-  });
 
   it('calls validateConfiguration(config) when present; false or a throw fails the load before initialize()', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const initialized: string[] = [];
     const make = (name: string, validate: (config: { directory?: string }) => unknown) =>
-      definePlugin({
-        ...base,
+      testPlugin({
         name,
         validateConfiguration: validate as NonNullable<Plugin['validateConfiguration']>,
         initialize() {
@@ -39,7 +37,7 @@ describe('plugin validation', () => {
   });
 
   it('gives the same config to the constructor and to initialize()', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const seen: unknown[] = [];
     class Configured extends PluginInterface<{ level: number }> {
       constructor(config: { level: number }) {
@@ -61,17 +59,17 @@ describe('plugin validation', () => {
   });
 
   it('rejects malformed plugins with KNEXUS_ERR_PLUGIN_INVALID and the spec text', async () => {
-    registry = new AppRegistry();
-    const { initialize: _initialize, ...noInit } = { ...base, name: 'no-init' };
+    registry = createRegistry();
+    const { initialize: _initialize, ...noInit } = { ...TEST_PLUGIN_BASE, name: 'no-init' };
     await expect(registry.loadPlugin(noInit as unknown as Plugin)).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_INVALID' });
     await expect(registry.loadPlugin(noInit as unknown as Plugin)).rejects.toThrow('Plugin must implement initialize() method');
     const cases: [string, unknown][] = [
-      ['shutdown() method', { ...base, name: 'x', shutdown: undefined }],
-      ['getStatus() method', { ...base, name: 'x', getStatus: 'nope' }],
-      ["non-empty string 'name'", { ...base, name: '' }],
-      ['onAppRegistered must be a method', { ...base, name: 'x', onAppRegistered: 42 }],
-      ["order must be 'pre' or 'post'", { ...base, name: 'x', order: 'first' }],
-      ['dependencies must be', { ...base, name: 'x', dependencies: 'core' }],
+      ['shutdown() method', { ...TEST_PLUGIN_BASE, name: 'x', shutdown: undefined }],
+      ['getStatus() method', { ...TEST_PLUGIN_BASE, name: 'x', getStatus: 'nope' }],
+      ["non-empty string 'name'", { ...TEST_PLUGIN_BASE, name: '' }],
+      ['onAppRegistered must be a method', { ...TEST_PLUGIN_BASE, name: 'x', onAppRegistered: 42 }],
+      ["order must be 'pre' or 'post'", { ...TEST_PLUGIN_BASE, name: 'x', order: 'first' }],
+      ['dependencies must be', { ...TEST_PLUGIN_BASE, name: 'x', dependencies: 'core' }],
     ];
     for (const [text, plugin] of cases) {
       await expect(registry.loadPlugin(plugin as Plugin)).rejects.toThrow(text);

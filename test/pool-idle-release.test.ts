@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
+import { type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 async function backends(db: TestDatabase, applicationName: string): Promise<number> {
   const { rows } = (await db.knex.raw('select count(*)::int as n from pg_stat_activity where application_name = ?', [applicationName])) as {
@@ -11,21 +12,14 @@ async function backends(db: TestDatabase, applicationName: string): Promise<numb
 }
 
 describe('lazy, idle-released pools of apps with their own connection (pg)', () => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase('pg');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase('pg');
 
   const named = (applicationName: string) => {
     const config = db!.config();
     return { ...config, connection: { ...(config.connection as object), application_name: applicationName } };
   };
 
-  it('starts pools empty and closes connections idle longer than registry.idleTimeout', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('starts pools empty and closes connections idle longer than registry.idleTimeout', async () => {
     const registry = new AppRegistry({ registry: { idleTimeout: 30 } });
     const names = Array.from({ length: 5 }, () => `knexus_idle_${randomBytes(4).toString('hex')}`);
     const apps = await Promise.all(names.map((name, i) => registry.registerApp(`app${i}`, { database: named(name) })));
@@ -40,8 +34,7 @@ describe('lazy, idle-released pools of apps with their own connection (pg)', () 
     await registry.shutdown();
   });
 
-  it('keeps an explicit database.pool.min', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('keeps an explicit database.pool.min', async () => {
     const registry = new AppRegistry({ registry: { idleTimeout: 30 } });
     const app = await registry.registerApp('warm', { database: { ...db.config(), pool: { min: 1, max: 2 } } });
     expect((app.knex.client as { pool: { min: number } }).pool.min).toBe(1);

@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
 import { makeProject, runJson } from './fixtures/cli/run-cli.js';
+import { useRegistry } from './support/use-registry.js';
 
 // Valid app names that are also Object.prototype members: a status map built from `{}` would lose
 // `__proto__` (assigning it changes the prototype) and report inherited members for the others.
@@ -8,13 +9,11 @@ const NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueO
 const memory = { client: 'better-sqlite3', connection: { filename: ':memory:' } } as const;
 
 describe('apps named like Object.prototype members', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry | undefined;
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   it('are listed by getStatus() and healthCheck(), and counts match the list', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     for (const name of NAMES) await registry.registerApp(name, { database: memory });
     const status = registry.getStatus();
     expect(Object.keys(status.apps)).toEqual([...NAMES]);

@@ -1,16 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 
 describe('app state machine under concurrency', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   it('two concurrent registrations of one name: one wins, the other gets already registered, nothing leaks', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const created: string[] = [];
     registry.on('connection-created', (e) => created.push(e.appName));
     const results = await Promise.allSettled([
@@ -28,7 +27,7 @@ describe('app state machine under concurrency', () => {
   });
 
   it('a failed registration closes what it opened and leaves the name free', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const closed: string[] = [];
     registry.on('connection-closed', (e) => closed.push(e.appName));
     await expect(
@@ -44,7 +43,7 @@ describe('app state machine under concurrency', () => {
   });
 
   it('unregistering an app that is still registering is refused with a coded error', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const pending = registry.registerApp('slow', { database: memory() });
     await expect(registry.unregisterApp('slow')).rejects.toMatchObject({ code: 'KNEXUS_ERR_APP_NOT_READY', appName: 'slow' });
     await pending;
@@ -52,7 +51,7 @@ describe('app state machine under concurrency', () => {
   });
 
   it('registers many apps concurrently, each with its own connection', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const names = Array.from({ length: 50 }, (_, i) => `tenant_${i}`);
     await Promise.all(names.map((name) => registry.registerApp(name, { database: memory() })));
     await Promise.all(names.map((name) => registry.getApp(name).knex.raw(`create table t (v text)`)));

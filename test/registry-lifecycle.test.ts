@@ -1,16 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, ConnectionManager, KnexusError } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 
 describe('app lifecycle', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   it('registers a bare app, exposes it, and unregisters it', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const conn = await registry.registerApp('blog', { database: memory() });
     expect(conn).toBeInstanceOf(ConnectionManager);
     expect(conn.name).toBe('blog');
@@ -27,7 +26,7 @@ describe('app lifecycle', () => {
   });
 
   it('initialize() is idempotent and registerApp() initializes first', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const first = registry.initialize();
     expect(registry.initialize()).toBe(first);
     await expect(first).resolves.toMatchObject({ initialized: true, pluginCount: 0, failedPlugins: [] });
@@ -45,7 +44,7 @@ describe('app lifecycle', () => {
     ['empty', ''],
     ['too long', 'x'.repeat(64)],
   ])('rejects an invalid app name (%s) before opening anything', async (_label, name) => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const events: string[] = [];
     registry.on('connection-created', () => events.push('connection-created'));
     await expect(registry.registerApp(name, { database: memory() })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_NAME' });
@@ -54,7 +53,7 @@ describe('app lifecycle', () => {
   });
 
   it('rejects invalid config naming the field', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const cases: [unknown, string, string][] = [
       [{}, 'KNEXUS_ERR_INVALID_CONFIG', 'database'],
       [{ database: { client: 'oracle', connection: {} } }, 'KNEXUS_ERR_UNKNOWN_CLIENT', 'database.client'],
@@ -84,7 +83,7 @@ describe('app lifecycle', () => {
   });
 
   it('never mutates the caller’s config and ignores prototype-polluting keys', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const config = JSON.parse(
       '{"database":{"client":"better-sqlite3","connection":{"filename":":memory:","__proto__":{"polluted":true}}},"__proto__":{"polluted":true}}',
     );
@@ -96,7 +95,7 @@ describe('app lifecycle', () => {
   });
 
   it('emits typed lifecycle events without secrets', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const seen: string[] = [];
     registry.on('connection-created', (e) => seen.push(`connection-created:${e.appName}:${e.target.client}`));
     registry.on('app-registered', (e) => seen.push(`app-registered:${e.appName}`));
@@ -113,7 +112,7 @@ describe('app lifecycle', () => {
   });
 
   it('a throwing event listener is reported as an error event, not thrown into registration', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const errors: unknown[] = [];
     registry.on('app-registered', () => {
       throw new Error('listener bug');
@@ -124,7 +123,7 @@ describe('app lifecycle', () => {
   });
 
   it('an error event with no listener never throws', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     await expect(registry.registerApp('bad', { database: { client: 'better-sqlite3', connection: { filename: '/nonexistent/dir/x.sqlite' } } })).rejects.toMatchObject({
       code: 'KNEXUS_ERR_CONNECTION_FAILED',
       appName: 'bad',

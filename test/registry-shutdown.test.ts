@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, definePlugin } from '../src/index.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 
 describe('shutdown', () => {
-  let pg: TestDatabase | null;
-  beforeAll(async () => {
-    pg = await createDatabase('pg');
-  });
-  afterAll(async () => {
-    await pg?.drop();
-  });
+  const pg = useDatabase('pg');
 
   it('is idempotent, closes apps in reverse registration order and never rolls back', async () => {
     const registry = new AppRegistry();
@@ -38,7 +32,6 @@ describe('shutdown', () => {
   });
 
   it('destroys by force a pool that will not close in time and names it', async (t) => {
-    if (!pg) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     const registry = new AppRegistry({ registry: { shutdownTimeout: 200 } });
     const conn = await registry.registerApp('stuck', { database: pg.config() });
     await registry.registerApp('fine', { database: memory() });

@@ -1,28 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { MARIADB, createDatabase, createSqliteDatabase, serverAvailable, type TestDatabase } from './support/databases.js';
-import { TENANT_MIGRATIONS, currentSchema, dropTenantDatabases, tenantSchema } from './support/tenants.js';
+import { MARIADB, createSqliteDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
+import { TENANT_MIGRATIONS, currentSchema, tenantSchema, useTenantDatabase } from './support/tenants.js';
+import { useRegistry } from './support/use-registry.js';
 
 describe('bad input for apps with their own schema', () => {
-  let pg: TestDatabase | null;
-  let maria: TestDatabase | null;
+  const pg = useDatabase('pg');
+  const maria = useTenantDatabase('mariadb');
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  beforeAll(async () => {
-    pg = await createDatabase('pg');
-    maria = await createDatabase('mariadb');
-  });
-  afterAll(async () => {
-    if (maria) await dropTenantDatabases(maria);
-    await pg?.drop();
-    await maria?.drop();
-  });
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   it('refuses schema on SQLite, on its own pool or through useConnection', async () => {
     const sqlite = await createSqliteDatabase();
-    registry = new AppRegistry();
+    registry = createRegistry();
     try {
       await expect(registry.registerApp('x', { database: sqlite.config(), schema: 's1' })).rejects.toMatchObject({
         code: 'KNEXUS_ERR_INVALID_CONFIG',
@@ -41,9 +32,8 @@ describe('bad input for apps with their own schema', () => {
     }
   });
 
-  it('refuses useConnection to a non-reusable app and a schema that is not an identifier, before any SQL', async (t) => {
-    if (!pg) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
-    registry = new AppRegistry();
+  it('refuses useConnection to a non-reusable app and a schema that is not an identifier, before any SQL', async () => {
+    registry = createRegistry();
     await registry.registerApp('private', { database: pg.config() });
     await expect(registry.registerApp('x', { useConnection: 'private', schema: 's1' })).rejects.toMatchObject({ code: 'KNEXUS_ERR_USE_CONNECTION' });
     await registry.registerApp('main', { database: pg.config(), reusable: true });
@@ -58,9 +48,8 @@ describe('bad input for apps with their own schema', () => {
     expect(schemas).toEqual([]);
   });
 
-  it('refuses to unregister a pool owner while apps with their own schema still use its pool', async (t) => {
-    if (!pg) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
-    registry = new AppRegistry();
+  it('refuses to unregister a pool owner while apps with their own schema still use its pool', async () => {
+    registry = createRegistry();
     await registry.registerApp('main', { database: pg.config(), reusable: true });
     await registry.registerApp('t1', { useConnection: 'main', schema: 'owner_t1', migrations: TENANT_MIGRATIONS });
     await registry.registerApp('t2', { useConnection: 'main', schema: 'owner_t2' });
@@ -76,9 +65,8 @@ describe('bad input for apps with their own schema', () => {
     await expect(registry.unregisterApp('main')).resolves.toBe(true);
   });
 
-  it('adds searchPath after the app’s schema on PostgreSQL only', async (t) => {
-    if (!pg) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
-    registry = new AppRegistry();
+  it('adds searchPath after the app’s schema on PostgreSQL only', async () => {
+    registry = createRegistry();
     await pg.knex.schema.createTable('public_thing', (table) => table.increments('id'));
     await registry.registerApp('main', { database: pg.config(), reusable: true });
     const plain = await registry.registerApp('plain', { useConnection: 'main', schema: 'sp_plain' });
@@ -88,9 +76,8 @@ describe('bad input for apps with their own schema', () => {
     expect(await currentSchema(withPublic.knex, 'pg')).toBe('sp_public');
   });
 
-  it('on MariaDB refuses searchPath, and an owner whose connection names no database', async (t) => {
-    if (!maria || !(await serverAvailable('mariadb'))) return t.skip(); // no server outside CI
-    registry = new AppRegistry();
+  it('on MariaDB refuses searchPath, and an owner whose connection names no database', async () => {
+    registry = createRegistry();
     await registry.registerApp('main', { database: maria.config(), reusable: true });
     await expect(registry.registerApp('x', { useConnection: 'main', schema: tenantSchema(maria, 'x'), searchPath: ['other'] })).rejects.toMatchObject({
       code: 'KNEXUS_ERR_INVALID_CONFIG',

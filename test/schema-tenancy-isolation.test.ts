@@ -1,28 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, type ConnectionManager } from '../src/index.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
-import { TENANT_MIGRATIONS, currentSchema, dropTenantDatabases, tenantSchema } from './support/tenants.js';
+import { TENANT_MIGRATIONS, currentSchema, tenantSchema, useTenantDatabase } from './support/tenants.js';
+import { useRegistry } from './support/use-registry.js';
 
 const bodies = async (app: ConnectionManager) => (await app.knex('notes').orderBy('id').pluck('body')) as string[];
 
 describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one shared pool (%s)', (dialect) => {
-  let db: TestDatabase | null;
+  const db = useTenantDatabase(dialect);
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    if (db) await dropTenantDatabases(db);
-    await db?.drop();
-  });
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   let round = 0;
   /** `main` owns a pool of `max` connections; `a` and `b` share it, each on its own schema with the tenancy migrations. */
   async function twoTenants(max: number) {
-    registry = new AppRegistry();
+    registry = createRegistry();
     round += 1;
     const [sa, sb] = [tenantSchema(db!, `a${round}`), tenantSchema(db!, `b${round}`)];
     const main = await registry.registerApp('main', { database: db!.config({ pool: { max } }), reusable: true });
@@ -32,8 +23,7 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
     return { main, a, b, sa, sb };
   }
 
-  it('runs every query of an app on its schema, whichever pooled connection it gets', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('runs every query of an app on its schema, whichever pooled connection it gets', async () => {
     const { main, a, b, sa, sb } = await twoTenants(2);
     const ownerSchema = dialect === 'pg' ? 'public' : db.name;
     expect(await currentSchema(a.knex, dialect)).toBe(sa);
@@ -52,8 +42,7 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
     expect(await currentSchema(main.knex, dialect)).toBe(ownerSchema);
   });
 
-  it('binds Objection models to the app’s schema', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('binds Objection models to the app’s schema', async () => {
     const { a, b } = await twoTenants(1);
     const NoteA = a.getModel('Note');
     const NoteB = b.getModel('Note');
@@ -68,8 +57,7 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
     expect(await NoteA.query().resultSize()).toBe(2);
   });
 
-  it('keeps schemas apart across interleaved transactions, a failing query and a rolled-back transaction', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('keeps schemas apart across interleaved transactions, a failing query and a rolled-back transaction', async () => {
     const { main, a, b, sa, sb } = await twoTenants(2);
     await Promise.all([
       a.withTransaction(async (trx) => {
@@ -100,8 +88,7 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
     expect(await currentSchema(main.knex, dialect)).toBe(dialect === 'pg' ? 'public' : db.name);
   });
 
-  it('a query cancelled by its timeout leaves no app on another app’s schema', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a query cancelled by its timeout leaves no app on another app’s schema', async () => {
     const { main, a, b, sa, sb } = await twoTenants(1);
     const sleep = dialect === 'pg' ? 'select pg_sleep(0.5)' : 'select sleep(0.5)';
     await expect(a.knex.raw(sleep).timeout(20, { cancel: true })).rejects.toMatchObject({ name: 'KnexTimeoutError' });
@@ -114,8 +101,7 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
     expect(await bodies(b)).toEqual([]);
   });
 
-  it('applies each app’s migrations and ledger in its own schema', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('applies each app’s migrations and ledger in its own schema', async () => {
     const { a, sa } = await twoTenants(2);
     const ledger = await db.knex.withSchema(sa).from('knexus_migrations').orderBy('id').select('app', 'name');
     expect(ledger).toEqual([
@@ -126,13 +112,12 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
   });
 
   // PostgreSQL only: a per-role connection limit is PostgreSQL's.
-  if (dialect === 'pg') it('when the server refuses another connection, an app switches a free one instead of failing', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  if (dialect === 'pg') it('when the server refuses another connection, an app switches a free one instead of failing', async () => {
     const role = `knexus_lim_${db.name.slice(-8)}`;
     await db.knex.raw(`create role ${role} login connection limit 1`);
     await db.knex.raw(`grant all on database ${db.name} to ${role}`);
     try {
-      registry = new AppRegistry();
+      registry = createRegistry();
       const config = db.config({ pool: { max: 3 } });
       const main = await registry.registerApp('main', { database: { ...config, connection: { ...(config.connection as object), user: role } }, reusable: true });
       await main.knex.raw(`create schema lim_a authorization ${role}`);
@@ -151,8 +136,7 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
   });
 
   // MariaDB only: PostgreSQL keeps no per-session count of SET statements.
-  if (dialect === 'mariadb') it('switches a connection only when it is on another schema (MariaDB counts USE per session)', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  if (dialect === 'mariadb') it('switches a connection only when it is on another schema (MariaDB counts USE per session)', async () => {
     const { a, b } = await twoTenants(1);
     const changes = async (app: ConnectionManager) => {
       const [rows] = (await app.knex.raw("show session status like 'Com_change_db'")) as [{ Value: string }[]];

@@ -1,30 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
-import { TENANT_MIGRATIONS, TENANT_SEEDS, currentSchema, dropTenantDatabases, schemaExists, tablesIn, tenantSchema } from './support/tenants.js';
+import { TENANT_MIGRATIONS, TENANT_SEEDS, currentSchema, schemaExists, tablesIn, tenantSchema, useTenantDatabase } from './support/tenants.js';
+import { useRegistry } from './support/use-registry.js';
 
 describe.each(['pg', 'mariadb'] as const)('unregistering an app with its own schema on a shared pool (%s)', (dialect) => {
-  let db: TestDatabase | null;
+  const db = useTenantDatabase(dialect);
+  const createRegistry = useRegistry();
   let registry: AppRegistry;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    if (db) await dropTenantDatabases(db);
-    await db?.drop();
-  });
-  afterEach(async () => {
-    await registry?.shutdown();
-  });
 
   async function withMain() {
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.registerApp('main', { database: db!.config({ pool: { max: 1 } }), reusable: true });
   }
   const tenant = (schema: string) => ({ useConnection: 'main', schema, migrations: TENANT_MIGRATIONS, seeds: TENANT_SEEDS });
 
-  it('rolls back its batch and keeps the schema by default', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('rolls back its batch and keeps the schema by default', async () => {
     await withMain();
     const schema = tenantSchema(db, 'keep');
     const app = await registry.registerApp('keep', tenant(schema));
@@ -34,8 +24,7 @@ describe.each(['pg', 'mariadb'] as const)('unregistering an app with its own sch
     expect(await schemaExists(db, schema)).toBe(true);
   });
 
-  it('dropSchema removes the schema after rolling back everything, and the schema can be used again', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('dropSchema removes the schema after rolling back everything, and the schema can be used again', async () => {
     await withMain();
     const schema = tenantSchema(db, 'drop');
     await registry.registerApp('drop', tenant(schema));
@@ -48,9 +37,8 @@ describe.each(['pg', 'mariadb'] as const)('unregistering an app with its own sch
     expect(await again.knex('notes').pluck('body')).toEqual(['seeded']);
   });
 
-  it('after dropSchema, no pooled connection stays on the dropped schema when it is created again', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
-    registry = new AppRegistry();
+  it('after dropSchema, no pooled connection stays on the dropped schema when it is created again', async () => {
+    registry = createRegistry();
     await registry.registerApp('main', { database: db.config({ pool: { max: 2 } }), reusable: true });
     const schema = tenantSchema(db, 'both');
     const sql = dialect === 'pg' ? 'select current_schema() as s, pg_sleep(0.05)' : 'select database() as s, sleep(0.05)';
@@ -66,8 +54,7 @@ describe.each(['pg', 'mariadb'] as const)('unregistering an app with its own sch
     expect(await onBoth()).toEqual([schema, schema]);
   });
 
-  it('refuses dropSchema while the schema holds tables its ledger does not own, until force', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('refuses dropSchema while the schema holds tables its ledger does not own, until force', async () => {
     await withMain();
     const schema = tenantSchema(db, 'stray');
     const app = await registry.registerApp('stray', tenant(schema));
@@ -84,8 +71,7 @@ describe.each(['pg', 'mariadb'] as const)('unregistering an app with its own sch
     expect(await schemaExists(db, schema)).toBe(false);
   });
 
-  it('refuses dropSchema while another app keeps its ledger in the same schema', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('refuses dropSchema while another app keeps its ledger in the same schema', async () => {
     await withMain();
     const schema = tenantSchema(db, 'pair');
     await registry.registerApp('left', tenant(schema));
@@ -97,8 +83,7 @@ describe.each(['pg', 'mariadb'] as const)('unregistering an app with its own sch
     });
   });
 
-  it('rejects dropSchema without a schema or with skipRollback before changing anything', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('rejects dropSchema without a schema or with skipRollback before changing anything', async () => {
     await withMain();
     await registry.registerApp('plain', { useConnection: 'main' });
     await expect(registry.unregisterApp('plain', { dropSchema: true })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'dropSchema' });

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { MARIADB, PG, createDatabase, serverAvailable, type TestDatabase } from './support/databases.js';
+import { MARIADB, PG, serverAvailable } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const CANARY = 'canary-Pa55w0rd-7f3e';
 
@@ -22,16 +23,9 @@ function dump(error: unknown): string {
 }
 
 describe('secrets never leak', () => {
-  let pg: TestDatabase | null;
-  beforeAll(async () => {
-    pg = await createDatabase('pg');
-  });
-  afterAll(async () => {
-    await pg?.drop();
-  });
+  const pg = useDatabase('pg');
 
-  it('a PostgreSQL password and connection string appear in no event, error, status or health report', async (t) => {
-    if (!pg) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a PostgreSQL password and connection string appear in no event, error, status or health report', async () => {
     // Trust auth accepts any password, so the canary connects for real.
     const registry = new AppRegistry();
     const seen = recorder(registry);

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const migrations = { directory: fixture('migrations-seeded') };
@@ -13,16 +14,9 @@ async function count(db: TestDatabase, table: string): Promise<number> {
 }
 
 describe.each(DIALECTS)('seeds: tracked per app (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
 
-  it('each seed runs once per app, across registrations, and status lists the irreversible ones', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('each seed runs once per app, across registrations, and status lists the irreversible ones', async () => {
     const registry = new AppRegistry();
     const app = await registry.registerApp('library', { database: db.config(), migrations, seeds });
     expect(await count(db, 'seeded_authors')).toBe(2);
@@ -57,8 +51,7 @@ describe.each(DIALECTS)('seeds: tracked per app (%s)', (dialect) => {
     await registry.shutdown();
   });
 
-  it('rollbackSeeds({ step }) undoes the last n seeds; another app on the database has its own seed history', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('rollbackSeeds({ step }) undoes the last n seeds; another app on the database has its own seed history', async () => {
     const registry = new AppRegistry();
     const app = await registry.registerApp('press', { database: db.config(), migrations, seeds });
     expect(await app.rollbackSeeds({ step: 1 })).toMatchObject({ rolledBack: ['03_tags.mjs'], irreversible: [] });
@@ -81,8 +74,7 @@ describe.each(DIALECTS)('seeds: tracked per app (%s)', (dialect) => {
     await registry.shutdown();
   });
 
-  it('a failing seed is KNEXUS_ERR_SEED_FAILED naming the file, and leaves neither its rows nor its ledger row', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a failing seed is KNEXUS_ERR_SEED_FAILED naming the file, and leaves neither its rows nor its ledger row', async () => {
     const registry = new AppRegistry();
     const app = await registry.registerApp('broken', { database: db.config(), migrations });
     const failing = await registry.registerApp('broken_seeds', { database: db.config(), seeds: { directory: fixture('seeds-failing'), enabled: false } });

@@ -1,21 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, definePlugin } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 describe.each(DIALECTS)('work interrupted by shutdown (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
 
-  it('unregisterApp while shutdown runs rejects at once with KNEXUS_ERR_SHUTTING_DOWN and rolls nothing back', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('unregisterApp while shutdown runs rejects at once with KNEXUS_ERR_SHUTTING_DOWN and rolls nothing back', async () => {
     // A short acquire timeout, so without the fix a rollback waiting on the closing pool fails fast instead of after 60 s.
     const registry = new AppRegistry();
     await registry.registerApp('leaving', {
@@ -30,8 +24,7 @@ describe.each(DIALECTS)('work interrupted by shutdown (%s)', (dialect) => {
     expect(Number(rows[0]?.n)).toBe(3);
   });
 
-  it('a registration waiting in a hook when shutdown starts rejects with KNEXUS_ERR_SHUTTING_DOWN and applies nothing', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a registration waiting in a hook when shutdown starts rejects with KNEXUS_ERR_SHUTTING_DOWN and applies nothing', async () => {
     const registry = new AppRegistry();
     let entered!: () => void;
     const inHook = new Promise<void>((resolve) => (entered = resolve));
@@ -58,16 +51,9 @@ describe.each(DIALECTS)('work interrupted by shutdown (%s)', (dialect) => {
 });
 
 describe('a query cut off by a forced shutdown', () => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase('pg');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase('pg');
 
-  it('rejects the registration with KNEXUS_ERR_SHUTTING_DOWN, not a raw driver error', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('rejects the registration with KNEXUS_ERR_SHUTTING_DOWN, not a raw driver error', async () => {
     const registry = new AppRegistry({ registry: { shutdownTimeout: 50 } });
     const registering = registry.registerApp('cut', { database: db.config(), migrations: { directory: fixture('migrations-slow') } });
     registering.catch(() => undefined);

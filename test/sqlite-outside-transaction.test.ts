@@ -1,18 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { createDatabase, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const directory = fileURLToPath(new URL('./fixtures/migrations-sqlite-rebuild', import.meta.url));
 
 describe('SQLite: transaction = false files run outside any transaction', () => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase('sqlite');
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase('sqlite');
 
   it("SQLite's table rebuild works: PRAGMA foreign_keys = OFF takes effect and VACUUM runs", async () => {
     const registry = new AppRegistry();

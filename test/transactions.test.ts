@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 describe.each(DIALECTS)('withTransaction (%s)', (dialect) => {
-  let db: TestDatabase | null;
+  const db = useDatabase(dialect);
   let registry: AppRegistry;
   beforeAll(async () => {
-    db = await createDatabase(dialect);
-    if (!db) return;
+    if (!db.available) return;
     registry = new AppRegistry();
     const conn = await registry.registerApp('trx', { database: db.config() });
     await conn.knex.schema.createTable('items', (t) => {
@@ -17,11 +17,9 @@ describe.each(DIALECTS)('withTransaction (%s)', (dialect) => {
   });
   afterAll(async () => {
     await registry?.shutdown();
-    await db?.drop();
   });
 
-  it('commits on success and rolls back on error', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('commits on success and rolls back on error', async () => {
     const conn = registry.getApp('trx');
     await conn.withTransaction((trx) => trx('items').insert({ name: 'kept' }));
     await expect(
@@ -33,8 +31,7 @@ describe.each(DIALECTS)('withTransaction (%s)', (dialect) => {
     expect((await conn.knex('items').select('name')).map((r) => r.name)).toEqual(['kept']);
   });
 
-  it('rolls back and rejects with a coded error after its timeout', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('rolls back and rejects with a coded error after its timeout', async () => {
     const conn = registry.getApp('trx');
     await expect(
       conn.withTransaction(

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { DIALECTS, createDatabase, type TestDatabase } from './support/databases.js';
+import { DIALECTS, type TestDatabase } from './support/databases.js';
+import { useDatabase } from './support/use-database.js';
 
 const fixture = (dir: string) => fileURLToPath(new URL(`./fixtures/unregister/${dir}`, import.meta.url));
 const migrations = { directory: fixture('migrations') };
@@ -14,16 +15,9 @@ async function tables(db: TestDatabase): Promise<string[]> {
 }
 
 describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
 
-  it('undoes what the registration applied: its seed batch, then its migration batch', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('undoes what the registration applied: its seed batch, then its migration batch', async () => {
     const registry = new AppRegistry();
     const order: string[] = [];
     registry.on('app-rollback-started', () => order.push('rollback-started'));
@@ -38,8 +32,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
     await registry.shutdown();
   });
 
-  it('a second registration applies nothing, so its unregistration rolls nothing back', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a second registration applies nothing, so its unregistration rolls nothing back', async () => {
     const first = new AppRegistry();
     await first.registerApp('blog', { database: db.config(), migrations, seeds });
     await first.shutdown(); // never rolls back
@@ -62,8 +55,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
     await second.shutdown();
   });
 
-  it('skipRollback keeps the data', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('skipRollback keeps the data', async () => {
     const registry = new AppRegistry();
     await registry.registerApp('blog', { database: db.config(), migrations, seeds });
     await registry.unregisterApp('blog', { skipRollback: true });
@@ -74,8 +66,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
     await registry.shutdown();
   });
 
-  it('a rollback error stops the rollback, names the file, and keeps the app registered', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('a rollback error stops the rollback, names the file, and keeps the app registered', async () => {
     const registry = new AppRegistry();
     const completed: unknown[] = [];
     const unregistered: unknown[] = [];
@@ -97,8 +88,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
     await db.knex('knexus_migrations').del();
   });
 
-  it('rejects bad unregister options before changing anything', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('rejects bad unregister options before changing anything', async () => {
     const registry = new AppRegistry();
     await registry.registerApp('blog', { database: db.config(), migrations, seeds });
     await expect(registry.unregisterApp('blog', { rollback: 'everything' } as never)).rejects.toMatchObject({

@@ -2,12 +2,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
 import { createDatabase } from '../../test/support/databases.js';
 import { brokenApp, fixture, notesApp, pluginModule } from '../test-fixtures/apps.js';
 import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
 import AuditLogPlugin, { type AuditLogStatus, type AuditRecord } from './index.js';
+import { useRegistry } from '../../test/support/use-registry.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'knexus-audit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,15 +21,12 @@ function readLines(file: string): AuditRecord[] {
 }
 
 describe('audit-log plugin', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry | undefined;
-  afterEach(async () => {
-    await registry?.shutdown();
-    registry = undefined;
-  });
 
   it('appends registration, migrations, seeds, rollback and unregistration to a JSON-lines file', async () => {
     const file = join(dir, 'nested', 'audit.jsonl');
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(AuditLogPlugin, { file });
     await registry.registerApp('blog', notesApp());
     await registry.unregisterApp('blog');
@@ -56,7 +54,7 @@ describe('audit-log plugin', () => {
 
   it('records migrations, seeds and rollbacks run by hand, saying they were manual, until it is unloaded', async () => {
     const file = join(dir, 'manual.jsonl');
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(AuditLogPlugin, { file });
     const blog = await registry.registerApp('blog', notesApp());
     await blog.runMigrations();
@@ -90,7 +88,7 @@ describe('audit-log plugin', () => {
     const file = join(dir, 'repair.jsonl');
     const migrations = { directory: join(process.cwd(), 'test', 'fixtures', 'migrations-dirty') };
     const flags = globalThis as { knexusDirtyFail?: boolean };
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(AuditLogPlugin, { file });
     flags.knexusDirtyFail = true;
     try {
@@ -116,7 +114,7 @@ describe('audit-log plugin', () => {
 
   it('records a manual migration run that fails, timed from its start', async () => {
     const file = join(dir, 'manual-failure.jsonl');
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(AuditLogPlugin, { file });
     const broken = await registry.registerApp('broken', { ...brokenApp(), migrations: { directory: [fixture('migrations'), fixture('migrations-broken')], enabled: false } });
     await expect(broken.runMigrations()).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED' });
@@ -134,7 +132,7 @@ describe('audit-log plugin', () => {
 
   it('records a failed registration with the failing step, its error code and the time spent', async () => {
     const file = join(dir, 'failures.jsonl');
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(AuditLogPlugin, { file });
     await expect(registry.registerApp('broken', brokenApp())).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED' });
 
@@ -152,7 +150,7 @@ describe('audit-log plugin', () => {
 
   it('writes to a registered app loaded from config, keeping earlier records until that app exists', async () => {
     const auditDb = join(dir, 'audit-app.sqlite');
-    registry = new AppRegistry({ plugins: { 'audit-log': { module: pluginModule('audit-log'), config: { app: 'audit' } } } });
+    registry = createRegistry({ plugins: { 'audit-log': { module: pluginModule('audit-log'), config: { app: 'audit' } } } });
     expect((await registry.initialize()).loadedPlugins).toEqual(['audit-log']);
 
     await registry.registerApp('blog', notesApp());
@@ -175,7 +173,7 @@ describe('audit-log plugin', () => {
 
   it('creates the table in a database of its own and closes it at shutdown', async () => {
     const filename = join(dir, 'own.sqlite');
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(AuditLogPlugin, { database: { client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true }, table: 'app_audit' });
     await registry.registerApp('blog', notesApp());
     await registry.shutdown();
@@ -195,7 +193,7 @@ describe('audit-log plugin', () => {
 
   it("resolves a relative SQLite filename in 'database' against the registry's baseDir, keeping :memory:", async () => {
     const baseDir = mkdtempSync(join(dir, 'base-'));
-    registry = new AppRegistry({ baseDir });
+    registry = createRegistry({ baseDir });
     const config = { database: { client: 'better-sqlite3', connection: { filename: 'audit.sqlite' }, useNullAsDefault: true } };
     await registry.loadPlugin(AuditLogPlugin, config);
     await registry.registerApp('blog', notesApp());
@@ -211,14 +209,14 @@ describe('audit-log plugin', () => {
     }
 
     const memoryBase = mkdtempSync(join(dir, 'memory-'));
-    registry = new AppRegistry({ baseDir: memoryBase });
+    registry = createRegistry({ baseDir: memoryBase });
     await registry.loadPlugin(AuditLogPlugin, { database: { client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true } });
     await registry.registerApp('blog', notesApp());
     expect(readdirSync(memoryBase)).toEqual([]);
   });
 
   it('rejects a bad config naming the field', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const cases: [Record<string, unknown>, string][] = [
       [{}, 'app'],
       [{ app: 'a', file: './x.jsonl' }, 'app/file'],
@@ -243,7 +241,7 @@ describe('audit-log plugin', () => {
     if (pg === null) return;
     const password = 'hunter2-audit-secret';
     try {
-      registry = new AppRegistry();
+      registry = createRegistry();
       await registry.loadPlugin(AuditLogPlugin, { database: pg.config() });
       const connection = { ...(pg.config().connection as object), password };
       await registry.registerApp('blog', notesApp({ client: 'pg', connection }));
@@ -268,7 +266,7 @@ describe('audit-log plugin', () => {
 
   it('runs the README example', async () => {
     const [example] = readmeExamples('audit-log');
-    const run = await runReadmeExample('audit-log', example!, 0);
+    const run = await runReadmeExample('audit-log', example!);
     try {
       const lines = readLines(join(run.workdir, 'data', 'audit.jsonl'));
       expect(lines.map((l) => l.operation)).toEqual(['registration']);

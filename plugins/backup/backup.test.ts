@@ -1,14 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
 import { createDatabase } from '../../test/support/databases.js';
 import { brokenApp, notesApp, pluginModule } from '../test-fixtures/apps.js';
 import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
 import BackupPlugin, { type BackupOutcome, type BackupStatus } from './index.js';
+import { useRegistry } from '../../test/support/use-registry.js';
 
 const root = mkdtempSync(join(tmpdir(), 'knexus-backup-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -33,17 +34,33 @@ function outcomes(registry: AppRegistry): BackupOutcome[] {
   return seen;
 }
 
+/**
+ * Looks into `folder` once per event-loop turn (the copy takes one step per turn) until a `.partial`
+ * file appears, then holds the thread for `hookTimeout`: the hook's deadline has passed by the next
+ * turn, whose timers run before the copy's next step, so the timeout aborts the copy in the middle
+ * whatever the machine's speed. Resolves with the file's name, or undefined if the hook ended first.
+ */
+async function seePartialThenOutwait(folder: string, hookTimeout: number): Promise<string | undefined> {
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
+    const partial = readdirSync(folder).find((name) => name.endsWith('.partial'));
+    if (partial !== undefined) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, hookTimeout + 5);
+      return partial;
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return undefined;
+}
+
 describe('backup plugin', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry | undefined;
-  afterEach(async () => {
-    await registry?.shutdown();
-    registry = undefined;
-  });
 
   it('backs a SQLite file up before the unregistration rollback, with the data as it was', async () => {
     const directory = freshDir();
     const filename = join(root, 'blog.sqlite');
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(BackupPlugin, { directory });
     const seen = outcomes(registry);
     await registry.registerApp('blog', notesApp({ client: 'better-sqlite3', connection: { filename } }));
@@ -69,7 +86,7 @@ describe('backup plugin', () => {
   it('backs up before a rollbackMigrations() called by hand, with the data as it was', async () => {
     const directory = freshDir();
     const filename = join(root, 'manual.sqlite');
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(BackupPlugin, { directory });
     const seen = outcomes(registry);
     const triggers: unknown[] = [];
@@ -86,27 +103,22 @@ describe('backup plugin', () => {
 
   it('deletes the .partial file of a backup aborted by hookTimeout, and the rollback still runs', async () => {
     const directory = freshDir();
-    registry = new AppRegistry({ pluginManager: { hookTimeout: 10 } });
+    // Generous, so the backup has created its .partial file long before the deadline even on a loaded machine.
+    const hookTimeout = 200;
+    registry = createRegistry({ pluginManager: { hookTimeout } });
     await registry.loadPlugin(BackupPlugin, { directory });
     const blog = await registry.registerApp('blog', notesApp());
-    // ~20 MB: better-sqlite3 copies 100 pages per event-loop turn, far more than 10 ms of work.
+    // ~5 MB, ~1,200 pages: better-sqlite3 copies 100 pages per event-loop turn, so the copy takes a dozen turns.
     await blog.knex.raw(
-      'with recursive n(i) as (select 1 union all select i + 1 from n where i < 20000) insert into notes (body) select hex(randomblob(500)) from n',
+      'with recursive n(i) as (select 1 union all select i + 1 from n where i < 5000) insert into notes (body) select hex(randomblob(500)) from n',
     );
     const failed = new Promise<BackupOutcome>((resolve) => registry!.once('backup:failed', (outcome) => resolve(outcome as BackupOutcome)));
     const folder = join(directory, 'blog');
     mkdirSync(folder);
-    const partials: string[] = [];
-    const watcher = watch(folder, (_event, name) => {
-      if (name?.endsWith('.partial')) partials.push(name);
-    });
-    try {
-      await blog.rollbackMigrations();
-      expect(await failed).toMatchObject({ status: 'failed', appName: 'blog', reason: 'before-rollback' });
-    } finally {
-      watcher.close();
-    }
-    expect(partials.length).toBeGreaterThan(0);
+    const partial = seePartialThenOutwait(folder, hookTimeout);
+    await blog.rollbackMigrations();
+    expect(await failed).toMatchObject({ status: 'failed', appName: 'blog', reason: 'before-rollback' });
+    expect(await partial).toMatch(/^blog-.*-before-rollback\.sqlite\.partial$/);
     expect(readdirSync(folder)).toEqual([]);
     expect(await blog.knex.schema.hasTable('notes')).toBe(false);
     expect(registry.getPlugin('backup')?.getStatus()).toMatchObject({ created: 0, failed: 1 });
@@ -114,7 +126,7 @@ describe('backup plugin', () => {
 
   it('backs an in-memory database up and keeps only the newest `keep` per app', async () => {
     const directory = freshDir();
-    registry = new AppRegistry();
+    registry = createRegistry();
     const plugin = (await registry.loadPlugin(BackupPlugin, { directory, keep: 2 })) as BackupPlugin;
     const blog = await registry.registerApp('blog', notesApp());
     const made: string[] = [];
@@ -136,7 +148,7 @@ describe('backup plugin', () => {
 
   it('backs up when a registration fails in its migrations, then forgets the app', async () => {
     const directory = freshDir();
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(BackupPlugin, { directory });
     const seen = outcomes(registry);
     await expect(registry.registerApp('broken', brokenApp())).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED' });
@@ -151,7 +163,7 @@ describe('backup plugin', () => {
     const directory = freshDir();
     mkdirSync(directory, { recursive: true });
     writeFileSync(join(directory, 'blog'), 'a file where the app folder should be');
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(BackupPlugin, { directory });
     const seen = outcomes(registry);
     const errors: unknown[] = [];
@@ -169,7 +181,7 @@ describe('backup plugin', () => {
     if (pg === null) return;
     try {
       const directory = freshDir();
-      registry = new AppRegistry();
+      registry = createRegistry();
       await registry.loadPlugin(BackupPlugin, { directory });
       const status = registry.getPlugin('backup')!.getStatus() as BackupStatus;
       const seen = outcomes(registry);
@@ -207,7 +219,7 @@ describe('backup plugin', () => {
     const maria = await createDatabase('mariadb');
     if (maria === null) return;
     try {
-      registry = new AppRegistry();
+      registry = createRegistry();
       const plugin = (await registry.loadPlugin(BackupPlugin, { directory: freshDir() })) as BackupPlugin;
       await registry.registerApp('legacy', { database: maria.config() });
       expect(await plugin.backup('legacy')).toMatchObject({ status: 'skipped', client: 'mysql2', why: expect.stringContaining('not supported') });
@@ -221,7 +233,7 @@ describe('backup plugin', () => {
 
   it('loads from config, resolving the folder against baseDir, and rejects a bad config naming the field', async () => {
     const baseDir = freshDir();
-    registry = new AppRegistry({ baseDir, plugins: { backup: { module: pluginModule('backup'), config: { directory: './saved', keep: 1 } } } });
+    registry = createRegistry({ baseDir, plugins: { backup: { module: pluginModule('backup'), config: { directory: './saved', keep: 1 } } } });
     expect((await registry.initialize()).loadedPlugins).toEqual(['backup']);
     expect(registry.getPlugin('backup')?.getStatus()).toMatchObject({ directory: join(baseDir, 'saved'), keep: 1 });
     expect(readdirSync(baseDir)).toEqual(['saved']);
@@ -249,7 +261,7 @@ describe('backup plugin', () => {
 
   it('runs the README example', async () => {
     const [example] = readmeExamples('backup');
-    const run = await runReadmeExample('backup', example!, 0);
+    const run = await runReadmeExample('backup', example!);
     try {
       expect(readdirSync(join(run.workdir, 'backups', 'blog'))).toEqual([expect.stringMatching(/^blog-.*-before-rollback\.sqlite$/)]);
       expect(run.printed.join('\n')).toContain('"created":1');

@@ -222,7 +222,7 @@ describe('repairing a dirty app from the page', () => {
 describe('the README', () => {
   it('runs its example: the board mounted in your own server', async () => {
     const [example] = readmeExamples('board');
-    const run = await runReadmeExample('board', example!, 0);
+    const run = await runReadmeExample('board', example!);
     run.cleanup();
     expect(run.printed).toEqual(['1 ready']);
   });

@@ -199,7 +199,7 @@ describe('metrics-http plugin', () => {
   it('runs the README example', async () => {
     const [example] = readmeExamples('metrics-http');
     // The example throws unless /readyz answers 200 and /metrics has the app's series.
-    const run = await runReadmeExample('metrics-http', example!, 0);
+    const run = await runReadmeExample('metrics-http', example!);
     run.cleanup();
     expect(run.printed).toEqual([]);
   });

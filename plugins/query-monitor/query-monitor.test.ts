@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry, type HealthReport } from '../../src/index.js';
 import { createDatabase } from '../../test/support/databases.js';
 import { brokenApp, notesApp, pluginModule } from '../test-fixtures/apps.js';
 import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
 import QueryMonitorPlugin, { SLOW_QUERY_EVENT, type QueryStatsSnapshot, type SlowQueryEvent } from './index.js';
+import { useRegistry } from '../../test/support/use-registry.js';
 
 const memory = { client: 'better-sqlite3', connection: { filename: ':memory:' } } as const;
 /** About 90 ms on SQLite: far above the 40 ms threshold below, with a bound value that must not leak. */
@@ -11,14 +12,11 @@ const SLOW_SQL = 'with recursive c(x) as (select 1 union all select x + 1 from c
 const SLOW_BINDING = 300_017;
 
 describe('query-monitor plugin', () => {
+  const createRegistry = useRegistry();
   let registry: AppRegistry | undefined;
-  afterEach(async () => {
-    await registry?.shutdown();
-    registry = undefined;
-  });
 
   it('reports slow queries as registry events with the SQL text and never the bound values', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(QueryMonitorPlugin, { slowQueryMs: 40 });
     const blog = await registry.registerApp('blog', notesApp());
     const events: SlowQueryEvent[] = [];
@@ -35,7 +33,7 @@ describe('query-monitor plugin', () => {
   });
 
   it('adds query counts, error rate and latency percentiles to the health report', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(QueryMonitorPlugin);
     const blog = await registry.registerApp('blog', notesApp());
     const monitor = registry.getPlugin('query-monitor') as QueryMonitorPlugin;
@@ -59,7 +57,7 @@ describe('query-monitor plugin', () => {
   });
 
   it('watches a shared connection once and detaches only when its last app leaves', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     await registry.loadPlugin(QueryMonitorPlugin);
     const main = await registry.registerApp('main', { ...notesApp(), reusable: true });
     const side = await registry.registerApp('side', { useConnection: 'main' });
@@ -88,7 +86,7 @@ describe('query-monitor plugin', () => {
     const db = await createDatabase('pg');
     if (db === null) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
     try {
-      registry = new AppRegistry({ plugins: { 'query-monitor': { module: pluginModule('query-monitor') } } });
+      registry = createRegistry({ plugins: { 'query-monitor': { module: pluginModule('query-monitor') } } });
       await registry.initialize();
       await registry.registerApp('main', { database: db.config(), reusable: true });
       const a = await registry.registerApp('qa', { useConnection: 'main', schema: 'qa' });
@@ -112,7 +110,7 @@ describe('query-monitor plugin', () => {
   });
 
   it('watches apps registered before it loaded, and forgets a failed registration', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const early = await registry.registerApp('early', { database: memory });
     await registry.loadPlugin(QueryMonitorPlugin);
     await early.knex.raw('select 1');
@@ -123,7 +121,7 @@ describe('query-monitor plugin', () => {
   });
 
   it('loads from config and exports Prometheus series as the metrics:query-monitor service', async () => {
-    registry = new AppRegistry({ plugins: { 'query-monitor': { module: pluginModule('query-monitor'), config: { buckets: [10, 100] } } } });
+    registry = createRegistry({ plugins: { 'query-monitor': { module: pluginModule('query-monitor'), config: { buckets: [10, 100] } } } });
     expect((await registry.initialize()).loadedPlugins).toEqual(['query-monitor']);
     const blog = await registry.registerApp('blog', { database: memory });
     await blog.knex.raw('select 1');
@@ -141,7 +139,7 @@ describe('query-monitor plugin', () => {
   });
 
   it('rejects a bad config naming the field', async () => {
-    registry = new AppRegistry();
+    registry = createRegistry();
     const cases: [Record<string, unknown>, string][] = [
       [{ slowQueryMs: -1 }, 'slowQueryMs'],
       [{ slowQueryMs: '500' }, 'slowQueryMs'],
@@ -160,7 +158,7 @@ describe('query-monitor plugin', () => {
 
   it('runs the README example', async () => {
     const [example] = readmeExamples('query-monitor');
-    const run = await runReadmeExample('query-monitor', example!, 0);
+    const run = await runReadmeExample('query-monitor', example!);
     run.cleanup();
     expect(run.printed).toHaveLength(1);
     expect(JSON.parse(run.printed[0]!)).toMatchObject({ queries: expect.any(Number), errors: 0, errorRate: 0, slowQueries: 0 });

@@ -1,7 +1,8 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
-import { PG, createDatabase, type TestDatabase } from '../support/databases.js';
+import { PG } from '../support/databases.js';
+import { useDatabase } from '../support/use-database.js';
 
 /** A TCP proxy to PostgreSQL that resets the first `resets` connections (a server restarting), counting them all. */
 async function flakyProxy(resets: number): Promise<{ port: number; connections: () => number; server: Server }> {
@@ -30,22 +31,15 @@ async function flakyProxy(resets: number): Promise<{ port: number; connections: 
 }
 
 describe('registry.connectRetry (pg)', () => {
-  let db: TestDatabase | null;
+  const db = useDatabase('pg');
   let proxy: Awaited<ReturnType<typeof flakyProxy>> | undefined;
-  beforeAll(async () => {
-    db = await createDatabase('pg');
-  });
   afterEach(async () => {
     proxy?.server.close();
     proxy = undefined;
   });
-  afterAll(async () => {
-    await db?.drop();
-  });
   const through = (port: number, database = db!.name) => ({ client: 'pg', connection: { host: '127.0.0.1', port, user: PG.user, database }, pool: { min: 0, max: 2 } });
 
-  it('retries connections the server reset until one gets through', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('retries connections the server reset until one gets through', async () => {
     proxy = await flakyProxy(3);
     const registry = new AppRegistry({ registry: { connectRetry: 20_000 } });
     try {
@@ -57,8 +51,7 @@ describe('registry.connectRetry (pg)', () => {
     }
   });
 
-  it('is off by default: the first reset is KNEXUS_ERR_CONNECTION_FAILED', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('is off by default: the first reset is KNEXUS_ERR_CONNECTION_FAILED', async () => {
     proxy = await flakyProxy(1);
     const registry = new AppRegistry();
     try {
@@ -69,8 +62,7 @@ describe('registry.connectRetry (pg)', () => {
     }
   });
 
-  it('never retries a missing database', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('never retries a missing database', async () => {
     proxy = await flakyProxy(0);
     const registry = new AppRegistry({ registry: { connectRetry: 20_000 } });
     try {
@@ -84,8 +76,7 @@ describe('registry.connectRetry (pg)', () => {
     }
   });
 
-  it('stops retrying when the registry shuts down', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('stops retrying when the registry shuts down', async () => {
     proxy = await flakyProxy(Number.POSITIVE_INFINITY);
     const registry = new AppRegistry({ registry: { connectRetry: 600_000 } });
     const registering = registry.registerApp('stopped', { database: through(proxy.port) });

@@ -1,23 +1,17 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawnChild } from '../fixtures/migrations-child/spawn-child.js';
-import { DIALECTS, createDatabase, type TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
+import { useDatabase } from '../support/use-database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const files = (name: string) => readdirSync(fixture(name)).filter((file) => /\.(mjs|js|cjs|ts)$/.test(file)).sort();
 
 describe.each(DIALECTS)('four processes registering one app at once (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
 
-  it('every migration and seed runs exactly once, no process fails, no lock or dirty row is left', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('every migration and seed runs exactly once, no process fails, no lock or dirty row is left', async () => {
     const config = {
       database: db.config(),
       migrations: { directory: fixture('migrations-concurrency'), lockTimeout: 30_000 },

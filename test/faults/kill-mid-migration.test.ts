@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
 import { spawnChild } from '../fixtures/migrations-child/spawn-child.js';
-import { DIALECTS, createDatabase, type TestDatabase } from '../support/databases.js';
+import { DIALECTS } from '../support/databases.js';
+import { useDatabase } from '../support/use-database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/faults/${name}`, import.meta.url));
 
@@ -15,19 +16,16 @@ const CASES = [
 ] as const;
 
 describe.each(DIALECTS)('kill -9 in the middle of a migration (%s)', (dialect) => {
-  let db: TestDatabase | null;
+  const db = useDatabase(dialect);
   let markers: string;
   beforeAll(async () => {
-    db = await createDatabase(dialect);
     markers = mkdtempSync(join(tmpdir(), 'knexus-kill-'));
   });
   afterAll(async () => {
-    await db?.drop();
     rmSync(markers, { recursive: true, force: true });
   });
 
   it.each(CASES)('$folder: the lock frees itself; what may be half-applied is marked dirty, never applied twice or silently', async ({ folder, table, transactional }) => {
-    if (!db) return; // no server outside CI (in CI createDatabase throws instead)
     const appName = `killed_${folder.replace('-', '_')}`;
     const marker = join(markers, `${appName}.marker`);
     const config = { database: db.config(), migrations: { directory: fixture(folder), lockTimeout: 5_000 } };

@@ -1,19 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
-import { createDatabase, type TestDatabase } from '../support/databases.js';
+import { useDatabase } from '../support/use-database.js';
 
 const directory = fileURLToPath(new URL('../fixtures/faults/killed-session', import.meta.url));
 const flags = globalThis as { knexusSleepy?: boolean };
 
 describe.each(['pg', 'mariadb'] as const)('the server kills the migrating connection (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
+  const db = useDatabase(dialect);
   afterAll(async () => {
     delete flags.knexusSleepy;
-    await db?.drop();
   });
 
   /** The server-side id of the session sleeping in the migration, once there is one. */
@@ -28,8 +24,7 @@ describe.each(['pg', 'mariadb'] as const)('the server kills the migrating connec
     return Number(rows[0].id);
   }
 
-  it('fails with a coded error, frees the lock, and leaves the ledger truthful', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
+  it('fails with a coded error, frees the lock, and leaves the ledger truthful', async () => {
     const config = { database: db.config(), migrations: { directory, lockTimeout: 5_000 } };
     const registry = new AppRegistry();
     try {

@@ -1,32 +1,16 @@
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
-import { createDatabase, type TestDatabase } from '../support/databases.js';
+import { LOCK_HOLDER_MIGRATIONS, closeLockHolderGate, useLockHolderGate } from '../support/lock-holder-gate.js';
+import { useDatabase } from '../support/use-database.js';
 
-const directory = fileURLToPath(new URL('../fixtures/migrations-lock-holder', import.meta.url));
-
-interface Gate {
-  entered(): void;
-  released: Promise<void>;
-}
-const globals = globalThis as { knexusFixtureGate?: Gate };
+const directory = LOCK_HOLDER_MIGRATIONS;
 
 describe.each(['pg', 'mariadb'] as const)('shutdown while a registration waits for another holder of its lock (%s)', (dialect) => {
-  let db: TestDatabase | null;
-  beforeAll(async () => {
-    db = await createDatabase(dialect);
-  });
-  afterAll(async () => {
-    delete globals.knexusFixtureGate;
-    await db?.drop();
-  });
+  const db = useDatabase(dialect);
+  useLockHolderGate();
 
-  it('stops the wait at once with KNEXUS_ERR_SHUTTING_DOWN instead of waiting out shutdownTimeout', async (t) => {
-    if (!db) return t.skip(); // no server outside CI (in CI createDatabase throws instead)
-    let entered!: () => void;
-    let release!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    globals.knexusFixtureGate = { entered, released: new Promise<void>((resolve) => (release = resolve)) };
+  it('stops the wait at once with KNEXUS_ERR_SHUTTING_DOWN instead of waiting out shutdownTimeout', async () => {
+    const { inside, release } = closeLockHolderGate();
     const holder = new AppRegistry();
     // Both budgets far beyond the test's timeout: only an interrupted wait lets this test finish.
     const waiter = new AppRegistry({ registry: { shutdownTimeout: 120_000 } });

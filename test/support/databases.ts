@@ -41,6 +41,12 @@ async function reachable(config: Knex.Config): Promise<boolean> {
   }
 }
 
+/** The server a dialect's tests need, as messages name it. */
+export function serverLabel(dialect: 'sqlite' | 'pg' | 'mariadb'): string {
+  if (dialect === 'pg') return `PostgreSQL at ${PG.host}:${PG.port}`;
+  return dialect === 'mariadb' ? `MariaDB at ${MARIADB.host}:${MARIADB.port}` : 'SQLite';
+}
+
 /** Resolves to true if the server answers; in CI an unreachable server throws instead. */
 export async function serverAvailable(dialect: 'pg' | 'mariadb'): Promise<boolean> {
   const config: Knex.Config =
@@ -48,7 +54,7 @@ export async function serverAvailable(dialect: 'pg' | 'mariadb'): Promise<boolea
       ? { client: 'pg', connection: { ...PG, database: 'postgres' } }
       : { client: 'mysql2', connection: { ...MARIADB } };
   const ok = await reachable(config);
-  const label = dialect === 'pg' ? `PostgreSQL at ${PG.host}:${PG.port}` : `MariaDB at ${MARIADB.host}:${MARIADB.port}`;
+  const label = serverLabel(dialect);
   if (!ok && process.env['CI'] === 'true') throw new Error(`${label} is unreachable, and CI requires it`);
   if (!ok) console.warn(`skipping ${dialect} tests: ${label} is unreachable`);
   return ok;

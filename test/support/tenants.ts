@@ -4,7 +4,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
+import { afterAll } from 'vitest';
 import type { TestDatabase } from './databases.js';
+import { useDatabase, type UsedDatabase } from './use-database.js';
 
 export const TENANT_MIGRATIONS = { directory: fileURLToPath(new URL('../fixtures/tenancy/migrations', import.meta.url)) };
 export const TENANT_SEEDS = { directory: fileURLToPath(new URL('../fixtures/tenancy/seeds', import.meta.url)) };
@@ -40,4 +42,14 @@ export async function dropTenantDatabases(db: TestDatabase): Promise<void> {
     { name: string }[],
   ];
   for (const { name } of rows) await db.knex.raw('drop database if exists ??', [name]);
+}
+
+/** `useDatabase(dialect)` for tests whose apps get their own schema: on MariaDB the tenants' databases are dropped with it. */
+export function useTenantDatabase(dialect: 'pg' | 'mariadb'): UsedDatabase {
+  const db = useDatabase(dialect);
+  // Registered after useDatabase's own afterAll, so it runs before the database is dropped.
+  afterAll(async () => {
+    if (db.available) await dropTenantDatabases(db);
+  });
+  return db;
 }
