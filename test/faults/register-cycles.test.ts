@@ -15,7 +15,7 @@ const resources = (): Record<string, number> => {
 describe('register/unregister cycles leave nothing behind', () => {
   const pg = useDatabase('pg');
 
-  it('1,000 SQLite cycles (migrations applied and rolled back): handles, fds and listeners back to baseline', async () => {
+  it('1,000 SQLite cycles (migrations applied and rolled back): handles, fds and listeners back to baseline', { timeout: 120_000 }, async () => {
     const registry = new AppRegistry();
     const listeners = () => registry.eventNames().reduce<number>((sum, name) => sum + registry.listenerCount(name), 0);
     const cycle = async (i: number) => {
