@@ -112,14 +112,14 @@ export class HookBatch<H> implements Expirable {
     }
   }
 
-  /** Calls `fn` on every call that settled while the batch was fresh and is not stamped yet. */
-  forEachUnstamped(fn: (call: HookCall, handler: H) => void): void {
+  /** Calls `fn(call, handler, now)` on every call that settled while the batch was fresh and is not stamped yet. */
+  forEachUnstamped(now: number, fn: (call: HookCall, handler: H, now: number) => void): void {
     const calls = this.#calls;
     for (let i = 0; i < calls.length; i++) {
       const call = calls[i]!;
       if (call.unstamped) {
         call.unstamped = false;
-        fn(call, this.#handlers[i]!);
+        fn(call, this.#handlers[i]!, now);
       }
     }
     this.unstamped = 0;

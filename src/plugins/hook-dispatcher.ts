@@ -170,11 +170,8 @@ export class HookDispatcher {
 
   readonly #batchOwner: HookBatchOwner<Handler> = {
     expire: (call, handler, batch) => this.#expire(call, handler, batch),
-    waveEnded: (batch) => {
-      // One clock reading for every call that settled in the dispatch's first checkpoint.
-      const now = performance.now();
-      batch.forEachUnstamped((call, handler) => handler.stats.record(now - call.startedAt));
-    },
+    // One clock reading for every call that settled in the dispatch's first checkpoint.
+    waveEnded: (batch) => batch.forEachUnstamped(performance.now(), recordDuration),
     done: (batch) => {
       if (Number.isFinite(batch.deadline)) this.#sweeper.release();
       else this.#untimed.delete(batch);
@@ -247,6 +244,10 @@ export class HookDispatcher {
     }
     if (followUp !== undefined) batch.waitFor(followUp);
   }
+}
+
+function recordDuration(call: HookCall, handler: Handler, now: number): void {
+  handler.stats.record(now - call.startedAt);
 }
 
 function invoke(handler: Handler, args: readonly unknown[], call: HookCall): unknown {
