@@ -16,7 +16,7 @@ export function emptyResults(): ReadonlyMap<string, unknown> {
 export interface HookBatchOwner<H> {
   /** Times out one call still running at the deadline. */
   expire(call: HookCall, handler: H, batch: HookBatch<H>): void;
-  /** The dispatch's first microtask checkpoint ended; `batch.unstamped` calls settled in it. */
+  /** The dispatch's first microtask checkpoint ended, and calls that settled in it await `forEachUnstamped()`. */
   waveEnded(batch: HookBatch<H>): void;
   /** Everything the batch waited for is finished. */
   done(batch: HookBatch<H>): void;
@@ -38,7 +38,7 @@ export class HookBatch<H> implements Expirable {
   /** True until the dispatch's first microtask checkpoint ends (see `seal()`). */
   fresh = true;
   /** How many calls settled while `fresh` and still need their duration recorded. */
-  unstamped = 0;
+  #unstamped = 0;
   readonly #calls: HookCall[] = [];
   readonly #handlers: H[] = [];
   readonly #owner: HookBatchOwner<H>;
@@ -112,6 +112,12 @@ export class HookBatch<H> implements Expirable {
     }
   }
 
+  /** Records `call`'s duration when the first checkpoint ends, with one clock reading for all of them. */
+  stampLater(call: HookCall): void {
+    call.unstamped = true;
+    this.#unstamped++;
+  }
+
   /** Calls `fn(call, handler, now)` on every call that settled while the batch was fresh and is not stamped yet. */
   forEachUnstamped(now: number, fn: (call: HookCall, handler: H, now: number) => void): void {
     const calls = this.#calls;
@@ -122,12 +128,12 @@ export class HookBatch<H> implements Expirable {
         fn(call, this.#handlers[i]!, now);
       }
     }
-    this.unstamped = 0;
+    this.#unstamped = 0;
   }
 
   #endWave(): ReadonlyMap<string, unknown> | Promise<ReadonlyMap<string, unknown>> {
     this.fresh = false;
-    if (this.unstamped > 0) this.#owner.waveEnded(this);
+    if (this.#unstamped > 0) this.#owner.waveEnded(this);
     if (--this.#pending === 0) {
       this.#owner.done(this);
       return this.results ?? EMPTY;

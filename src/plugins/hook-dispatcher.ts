@@ -5,6 +5,7 @@ import { coarseNow } from './coarse-clock.js';
 import { HookCall } from './hook-call.js';
 import { buildHookHandlers, type HookHandler as Handler, type HookPhases } from './hook-handlers.js';
 import type { HookName } from './hook-map.js';
+import { invokeHook } from './invoke-hook.js';
 import { hookFailedError, hookTimeoutError } from './plugin-errors.js';
 import type { PluginRecord } from './plugin-record.js';
 
@@ -109,8 +110,9 @@ export class HookDispatcher {
 
   /**
    * Calls every handler of one phase. Synchronous results stay synchronous (no promise at all
-   * unless some call returns one or fails); the clock is read once up front and once after each
-   * synchronous call, never per asynchronous call.
+   * unless some call returns one or fails); the clock is read once up front, once after each
+   * synchronous call, and once for all the asynchronous calls that settle in the dispatch's first
+   * microtask checkpoint (the batch's end-of-wave reaction, see `HookBatch`), never per call.
    */
   #runPhase(
     hook: HookName,
@@ -130,7 +132,7 @@ export class HookDispatcher {
       handler.stats.calls++;
       let out: unknown;
       try {
-        out = invoke(handler, args, call);
+        out = invokeHook(handler, args, call);
       } catch (error) {
         batch ??= this.#newBatch(phaseStart, args, results);
         this.#fail(handler, call, hookFailedError(hook, record.name, args[0], error), batch);
@@ -200,12 +202,8 @@ export class HookDispatcher {
     call.settled = true;
     if (this.#options.measure) {
       // Calls that settle in the dispatch's first checkpoint share the reading taken when it ends.
-      if (batch.fresh) {
-        call.unstamped = true;
-        batch.unstamped++;
-      } else {
-        handler.stats.record(coarseNow() - call.startedAt);
-      }
+      if (batch.fresh) batch.stampLater(call);
+      else handler.stats.record(coarseNow() - call.startedAt);
     }
     if (value !== undefined) (batch.results ??= new Map()).set(handler.record.name, value);
     handler.record.callFinished();
@@ -246,22 +244,4 @@ export class HookDispatcher {
   }
 }
 
-function recordDuration(call: HookCall, handler: Handler, now: number): void {
-  handler.stats.record(now - call.startedAt);
-}
-
-function invoke(handler: Handler, args: readonly unknown[], call: HookCall): unknown {
-  const { fn, plugin } = handler;
-  switch (args.length) {
-    case 1:
-      return fn.call(plugin, args[0], call);
-    case 2:
-      return fn.call(plugin, args[0], args[1], call);
-    case 3:
-      return fn.call(plugin, args[0], args[1], args[2], call);
-    case 4:
-      return fn.call(plugin, args[0], args[1], args[2], args[3], call);
-    default:
-      return fn.apply(plugin, [...args, call]);
-  }
-}
+const recordDuration = (call: HookCall, handler: Handler, now: number): void => handler.stats.record(now - call.startedAt);
