@@ -35,6 +35,8 @@ export class HookBatch<H> implements Expirable {
   readonly deadline: number;
   readonly args: readonly unknown[];
   results: HookResults | undefined;
+  /** True once the dispatch loop ended (a thenable may call back while it still runs). */
+  sealed = false;
   /** True until the dispatch's first microtask checkpoint ends (see `seal()`). */
   fresh = true;
   /** How many calls settled while `fresh` and still need their duration recorded. */
@@ -87,13 +89,9 @@ export class HookBatch<H> implements Expirable {
 
   /** Ends the dispatch loop; resolves once everything watched is finished. */
   seal(): Promise<ReadonlyMap<string, unknown>> {
-    if (this.#pending === 1) {
-      // Only synchronous failures without follow-up work: nothing to wait for.
-      this.#pending = 0;
-      this.fresh = false;
-      this.#owner.done(this);
-      return Promise.resolve(this.results ?? EMPTY);
-    }
+    this.sealed = true;
+    // Nothing left to wait for (synchronous failures only, or thenables that called back at once): end now.
+    if (this.#pending === 1) return Promise.resolve(this.#endWave());
     return SETTLED.then(() => this.#endWave());
   }
 

@@ -202,7 +202,8 @@ export class HookDispatcher {
     call.settled = true;
     if (this.#options.measure) {
       // Calls that settle in the dispatch's first checkpoint share the reading taken when it ends.
-      if (batch.fresh) batch.stampLater(call);
+      if (!batch.sealed) handler.stats.record(performance.now() - call.startedAt); // a thenable that called back at once
+      else if (batch.fresh) batch.stampLater(call);
       else handler.stats.record(coarseNow() - call.startedAt);
     }
     if (value !== undefined) (batch.results ??= new Map()).set(handler.record.name, value);
