@@ -10,6 +10,9 @@ export interface Expirable {
 /** Timers may fire a little before `performance.now()` reaches the deadline; this absorbs it. */
 const SLACK_MS = 1;
 
+/** Consumed slots are reclaimed once this many pile up, not each time the queue empties. */
+const COMPACT_AT = 1024;
+
 /**
  * Expires work items with one shared timer instead of one timer per item.
  *
@@ -20,7 +23,9 @@ const SLACK_MS = 1;
  * so it never keeps the process alive; finished items are dropped lazily.
  */
 export class DeadlineSweeper {
-  #queue: Expirable[] = [];
+  // Slots before #head are consumed (undefined); truncating the array each time it empties would
+  // make V8 reallocate its backing store on the next add(), once per dispatch.
+  #queue: (Expirable | undefined)[] = [];
   #head = 0;
   #timer: NodeJS.Timeout | undefined;
   #armedFor = Number.POSITIVE_INFINITY;
@@ -56,8 +61,8 @@ export class DeadlineSweeper {
     if (this.#sweeping) return;
     const queue = this.#queue;
     let head = this.#head;
-    while (head < queue.length && queue[head]!.done) head++;
-    if (head === queue.length) {
+    while (head < queue.length && queue[head]!.done) queue[head++] = undefined;
+    if (head === queue.length && head >= COMPACT_AT) {
       queue.length = 0;
       head = 0;
     }
@@ -99,14 +104,14 @@ export class DeadlineSweeper {
     while (this.#head < queue.length) {
       const item = queue[this.#head]!;
       if (item.done) {
-        this.#head++;
+        queue[this.#head++] = undefined;
         continue;
       }
       if (item.deadline > now + SLACK_MS) {
         next = item;
         break;
       }
-      this.#head++;
+      queue[this.#head++] = undefined;
       try {
         item.expire(now);
       } catch {
@@ -120,7 +125,7 @@ export class DeadlineSweeper {
     if (head >= queue.length) {
       queue.length = 0;
       this.#head = 0;
-    } else if (head > 1024 && head * 2 > queue.length) {
+    } else if (head > COMPACT_AT && head * 2 > queue.length) {
       queue.splice(0, head);
       this.#head = 0;
     }

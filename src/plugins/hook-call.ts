@@ -12,6 +12,8 @@ export class HookCall implements HookContext {
   readonly startedAt: number;
   /** @internal Set once the call returned, failed or timed out; later outcomes are ignored. */
   settled = false;
+  /** @internal Settled in the dispatch's first checkpoint; its duration is recorded when that ends. */
+  unstamped = false;
   #controller: AbortController | undefined;
   #reason: Error | undefined;
 

@@ -1,10 +1,11 @@
 import type { KnexusError } from '../errors.js';
 import { DeadlineSweeper } from './deadline-sweeper.js';
-import { HookBatch, emptyResults, type HookResults } from './hook-batch.js';
+import { HookBatch, emptyResults, type HookBatchOwner, type HookResults } from './hook-batch.js';
 import { coarseNow } from './coarse-clock.js';
 import { HookCall } from './hook-call.js';
 import { buildHookHandlers, type HookHandler as Handler, type HookPhases } from './hook-handlers.js';
 import type { HookName } from './hook-map.js';
+import { invokeHook } from './invoke-hook.js';
 import { hookFailedError, hookTimeoutError } from './plugin-errors.js';
 import type { PluginRecord } from './plugin-record.js';
 
@@ -109,8 +110,9 @@ export class HookDispatcher {
 
   /**
    * Calls every handler of one phase. Synchronous results stay synchronous (no promise at all
-   * unless some call returns one or fails); the clock is read once up front and once after each
-   * synchronous call, never per asynchronous call.
+   * unless some call returns one or fails); the clock is read once up front, once after each
+   * synchronous call, and once for all the asynchronous calls that settle in the dispatch's first
+   * microtask checkpoint (the batch's end-of-wave reaction, see `HookBatch`), never per call.
    */
   #runPhase(
     hook: HookName,
@@ -130,7 +132,7 @@ export class HookDispatcher {
       handler.stats.calls++;
       let out: unknown;
       try {
-        out = invoke(handler, args, call);
+        out = invokeHook(handler, args, call);
       } catch (error) {
         batch ??= this.#newBatch(phaseStart, args, results);
         this.#fail(handler, call, hookFailedError(hook, record.name, args[0], error), batch);
@@ -159,49 +161,63 @@ export class HookDispatcher {
       if (Number.isFinite(batch.deadline)) this.#sweeper.add(batch);
       else this.#untimed.add(batch);
     }
-    batch.seal();
-    return batch.promise;
+    return batch.seal();
   }
 
   #newBatch(start: number, args: readonly unknown[], results: HookResults | undefined): HookBatch<Handler> {
     const timeout = this.#options.hookTimeout;
     const deadline = timeout > 0 ? start + timeout : Number.POSITIVE_INFINITY;
-    return new HookBatch<Handler>(deadline, args, results, this.#expire, this.#batchDone);
+    return new HookBatch<Handler>(deadline, args, results, this.#batchOwner);
   }
 
-  readonly #batchDone = (batch: HookBatch<Handler>): void => {
-    if (Number.isFinite(batch.deadline)) this.#sweeper.release();
-    else this.#untimed.delete(batch);
+  readonly #batchOwner: HookBatchOwner<Handler> = {
+    expire: (call, handler, batch) => this.#expire(call, handler, batch),
+    // One clock reading for every call that settled in the dispatch's first checkpoint.
+    waveEnded: (batch) => batch.forEachUnstamped(performance.now(), recordDuration),
+    done: (batch) => {
+      if (Number.isFinite(batch.deadline)) this.#sweeper.release();
+      else this.#untimed.delete(batch);
+    },
   };
 
   #watch(handler: Handler, call: HookCall, pending: PromiseLike<unknown>, batch: HookBatch<Handler>): void {
     batch.watch(call, handler);
     handler.record.callStarted();
-    const onRejected = (error: unknown): void => {
-      if (call.settled) return;
-      this.#fail(handler, call, hookFailedError(call.hook, handler.record.name, batch.args[0], error), batch);
-      handler.record.callFinished();
-      batch.settle();
-    };
     try {
       pending.then(
         (value) => {
-          if (call.settled) return;
-          call.settled = true;
-          if (this.#options.measure) handler.stats.record(coarseNow() - call.startedAt);
-          if (value !== undefined) (batch.results ??= new Map()).set(handler.record.name, value);
-          handler.record.callFinished();
-          batch.settle();
+          if (!call.settled) this.#fulfilled(handler, call, batch, value);
         },
-        onRejected,
+        (error: unknown) => {
+          if (!call.settled) this.#rejected(handler, call, batch, error);
+        },
       );
     } catch (error) {
       // A foreign thenable whose then() throws.
-      onRejected(error);
+      if (!call.settled) this.#rejected(handler, call, batch, error);
     }
   }
 
-  readonly #expire = (call: HookCall, handler: Handler, batch: HookBatch<Handler>): void => {
+  #fulfilled(handler: Handler, call: HookCall, batch: HookBatch<Handler>, value: unknown): void {
+    call.settled = true;
+    if (this.#options.measure) {
+      // Calls that settle in the dispatch's first checkpoint share the reading taken when it ends.
+      if (!batch.sealed) handler.stats.record(performance.now() - call.startedAt); // a thenable that called back at once
+      else if (batch.fresh) batch.stampLater(call);
+      else handler.stats.record(coarseNow() - call.startedAt);
+    }
+    if (value !== undefined) (batch.results ??= new Map()).set(handler.record.name, value);
+    handler.record.callFinished();
+    batch.settle();
+  }
+
+  #rejected(handler: Handler, call: HookCall, batch: HookBatch<Handler>, error: unknown): void {
+    this.#fail(handler, call, hookFailedError(call.hook, handler.record.name, batch.args[0], error), batch);
+    handler.record.callFinished();
+    batch.settle();
+  }
+
+  #expire(call: HookCall, handler: Handler, batch: HookBatch<Handler>): void {
     const timeoutMs = this.#options.hookTimeout;
     const appName = typeof batch.args[0] === 'string' ? batch.args[0] : undefined;
     const error = hookTimeoutError(call.pluginName, call.hook, appName, timeoutMs);
@@ -209,7 +225,7 @@ export class HookDispatcher {
     this.#fail(handler, call, error, batch, true);
     handler.record.callFinished();
     batch.settle();
-  };
+  }
 
   #fail(handler: Handler, call: HookCall, error: KnexusError, batch: HookBatch<Handler>, timedOut = false): void {
     call.settled = true;
@@ -229,18 +245,4 @@ export class HookDispatcher {
   }
 }
 
-function invoke(handler: Handler, args: readonly unknown[], call: HookCall): unknown {
-  const { fn, plugin } = handler;
-  switch (args.length) {
-    case 1:
-      return fn.call(plugin, args[0], call);
-    case 2:
-      return fn.call(plugin, args[0], args[1], call);
-    case 3:
-      return fn.call(plugin, args[0], args[1], args[2], call);
-    case 4:
-      return fn.call(plugin, args[0], args[1], args[2], args[3], call);
-    default:
-      return fn.apply(plugin, [...args, call]);
-  }
-}
+const recordDuration = (call: HookCall, handler: Handler, now: number): void => handler.stats.record(now - call.startedAt);
