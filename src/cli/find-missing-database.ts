@@ -6,6 +6,7 @@ import { createKnex } from '../connection/create-knex.js';
 import { SecretScrubber } from '../connection/secret-scrubber.js';
 import type { ConfiguredApp } from '../config/validate-config.js';
 import { KnexusError, toError } from '../errors.js';
+import { sqliteFilePath } from '../util/sqlite-file-path.js';
 
 /**
  * Why an app's database is not there yet, or undefined when it is. Registering an app creates what
@@ -23,9 +24,9 @@ export async function findMissingDatabase(app: ConfiguredApp, cwd = process.cwd(
     return (await hasSchema(shared, schema)) ? undefined : `schema not found: ${schema}`;
   }
   if (database.client === 'better-sqlite3') {
-    const filename = (database.connection as { filename?: unknown }).filename;
     // In-memory databases, and `file:` URIs left as they are, have no file to look for.
-    if (typeof filename !== 'string' || filename === ':memory:' || filename.startsWith('file:') || existsSync(filename)) return undefined;
+    const filename = sqliteFilePath((database.connection as { filename?: unknown }).filename);
+    if (filename === undefined || existsSync(filename)) return undefined;
     const shown = relative(cwd, filename);
     return `file not found: ${shown === '' || shown.startsWith('..') ? filename : shown}`;
   }

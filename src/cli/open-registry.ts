@@ -6,6 +6,7 @@ import { isKnexusError } from '../errors.js';
 import type { RegistrySettings } from '../registry/registry-settings.js';
 import type { ConfiguredApp, ValidatedConfig } from '../config/validate-config.js';
 import { configError } from '../config/validate-config.js';
+import { sqliteFilePath } from '../util/sqlite-file-path.js';
 
 /**
  * A registry built from a loaded config, with relative paths resolved against the config's folder.
@@ -31,8 +32,7 @@ export function ensureSqliteFolders(apps: readonly ConfiguredApp[]): void {
   for (const { resolved } of apps) {
     const db = resolved.database;
     if (db?.client !== 'better-sqlite3') continue;
-    const filename = (db.connection as { filename?: unknown }).filename;
-    if (typeof filename !== 'string' || filename === ':memory:' || filename.startsWith('file:')) continue;
-    mkdirSync(dirname(filename), { recursive: true });
+    const filename = sqliteFilePath((db.connection as { filename?: unknown }).filename);
+    if (filename !== undefined) mkdirSync(dirname(filename), { recursive: true });
   }
 }

@@ -1,10 +1,11 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { KnexusError } from '../errors.js';
 import { KnexStorageBackend } from './knex-storage-backend.js';
 import { MemoryStorageBackend } from './memory-storage-backend.js';
 import type { PluginContext } from './plugin.js';
 import type { StorageBackend } from './storage-backend.js';
+import { sqliteFilePath } from '../util/sqlite-file-path.js';
 
 const SQLITE_CLIENTS: ReadonlySet<unknown> = new Set(['better-sqlite3', 'sqlite3', 'sqlite']);
 
@@ -40,9 +41,7 @@ export function createStorageBackend(option: string | Knex.Config | undefined, h
 function resolveSqliteFile(config: Knex.Config, baseDir: string): Knex.Config {
   const { client, connection } = config;
   if (!SQLITE_CLIENTS.has(client) || connection === null || typeof connection !== 'object') return config;
-  const filename = (connection as { filename?: unknown }).filename;
-  if (typeof filename !== 'string' || filename === '' || filename === ':memory:' || filename.startsWith('file:') || isAbsolute(filename)) {
-    return config;
-  }
+  const filename = sqliteFilePath((connection as { filename?: unknown }).filename);
+  if (filename === undefined) return config;
   return { ...config, connection: { ...connection, filename: resolve(baseDir, filename) } as Knex.StaticConnectionConfig };
 }

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { AppConfig } from '../connection/app-config.js';
 import type { KnexfileReference } from '../knexfile/knexfile-reference.js';
 import { loadKnexfile } from '../knexfile/load-knexfile.js';
 import type { MigrationsConfig, SeedsConfig } from '../migrations/migrations-config.js';
 import { isPlainObject } from '../util/safe-copy.js';
+import { sqliteFilePath } from '../util/sqlite-file-path.js';
 
 const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
 
@@ -73,7 +74,7 @@ function section(fromFile: unknown, own: object | undefined, folder: string, sou
 
 function sqliteRelativeTo(client: unknown, connection: unknown, folder: string): unknown {
   if (client !== 'sqlite3' && client !== 'better-sqlite3' && client !== 'sqlite') return connection;
-  const place = (f: string) => (f === ':memory:' || f.startsWith('file:') || isAbsolute(f) ? f : resolve(folder, f));
+  const place = (f: string) => (sqliteFilePath(f) === undefined ? f : resolve(folder, f));
   if (typeof connection === 'string') return place(connection);
   if (isPlainObject(connection) && typeof connection['filename'] === 'string') return { ...connection, filename: place(connection['filename']) };
   return connection;

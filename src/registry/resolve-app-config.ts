@@ -11,6 +11,7 @@ import { CLIENT_ALIASES, CLIENTS } from '../clients.js';
 import { DRIFT_POLICIES, type DriftPolicy } from '../migrations/migrations-config.js';
 import { type AppConfig, type ResolvedAppConfig } from '../connection/app-config.js';
 import { validatePool } from './validate-pool.js';
+import { sqliteFilePath } from '../util/sqlite-file-path.js';
 
 const APP_KEYS = ['database', 'schema', 'searchPath', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
 const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
@@ -222,9 +223,8 @@ function resolveLedger(
 /** SQLite file names are resolved against the config's folder too, so a relative file is not cwd-dependent. */
 function resolveSqliteFile(client: string, connection: unknown, baseDir: string): unknown {
   if (client !== 'better-sqlite3') return connection;
-  const isMemory = (f: string) => f === ':memory:' || f.startsWith('file::memory:');
-  if (typeof connection === 'string') return { filename: isMemory(connection) ? connection : resolve(baseDir, connection) };
+  const place = (f: string) => (sqliteFilePath(f) === undefined ? f : resolve(baseDir, f));
+  if (typeof connection === 'string') return { filename: place(connection) };
   const obj = connection as Record<string, unknown>;
-  const filename = obj['filename'] as string;
-  return { ...obj, filename: isMemory(filename) ? filename : resolve(baseDir, filename) };
+  return { ...obj, filename: place(obj['filename'] as string) };
 }
