@@ -9,11 +9,17 @@ import { holdOnSession, type SessionLockQueries } from './session-lock.js';
 const CHECK_CONNECTION = "select set_config(name, '500', false) from pg_settings where name = 'client_connection_check_interval'";
 const RESET_CHECK = "select set_config(name, reset_val, false) from pg_settings where name = 'client_connection_check_interval'";
 const TRY_LOCK = `select pg_try_advisory_lock(?::bigint) as locked, (${CHECK_CONNECTION}) as checking`;
+// A blocking wait bounded by a lock_timeout local to this one statement: the subquery sets it before
+// the outer select waits, and it ends with the statement. A timeout is 55P03 lock_not_available.
+const WAIT_LOCK = `select pg_advisory_lock(?::bigint) as locked, (${CHECK_CONNECTION}) as checking from (select set_config('lock_timeout', ?, true)) as bounded`;
+const LOCK_NOT_AVAILABLE = '55P03';
 const UNLOCK = `select pg_advisory_unlock(?::bigint) as unlocked, (${RESET_CHECK}) as checking`;
 
 /**
  * A PostgreSQL session-level advisory lock per app and ledger, held on one pooled connection that also
  * runs every migration, so a pool of one suffices and the lock dies with a killed holder's session.
+ * A busy lock is waited for in the database (`pg_advisory_lock` under a short `lock_timeout`), so the
+ * waiter takes it the moment the holder unlocks.
  */
 export class PgLock implements AppLock {
   readonly #knex: Knex;
@@ -35,6 +41,15 @@ export class PgLock implements AppLock {
     tryLock: async (db) => firstRow(await db.raw(TRY_LOCK, [this.#key]))['locked'] === true,
     unlock: (db) => db.raw(UNLOCK, [this.#key]),
     abandon: (db) => db.raw(RESET_CHECK),
+    wait: async (db, ms) => {
+      try {
+        await db.raw(WAIT_LOCK, [this.#key, `${Math.max(1, Math.ceil(ms))}ms`]);
+        return true;
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code === LOCK_NOT_AVAILABLE) return false;
+        throw error;
+      }
+    },
   };
 }
 
