@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { ClientName } from '../registry/app-config.js';
 import type { LockSession } from './app-lock.js';
 import { type SqlExecutor, knexExecutor } from './sql-executor.js';
 
@@ -21,22 +20,20 @@ export class BatchSession implements LockSession {
   readonly #knex: Knex;
   readonly #connection: unknown;
   readonly #db: Knex;
-  readonly #client: ClientName;
   #open: OpenTransaction | undefined;
   #unreleased = false;
 
-  constructor(knex: Knex, connection: unknown, db: Knex, client: ClientName) {
+  constructor(knex: Knex, connection: unknown, db: Knex) {
     this.#knex = knex;
     this.#connection = connection;
     this.#db = db;
-    this.#client = client;
   }
 
   /** Runs `work` in a savepoint of the open transaction, or on the bare connection when `transactional` is false. */
   async unit<T>(work: (db: Knex, sql: SqlExecutor) => Promise<T>, transactional: boolean): Promise<T> {
     if (!transactional) {
       await this.commit();
-      return work(this.#db, knexExecutor(this.#db, this.#client));
+      return work(this.#db, knexExecutor(this.#db, 'pg'));
     }
     const open = this.#open ?? (await this.#begin());
     // The previous unit's savepoint is released in the round trip that opens this one (no bindings:
@@ -69,7 +66,7 @@ export class BatchSession implements LockSession {
 
   async #begin(): Promise<OpenTransaction> {
     const trx = await this.#knex.transaction({ connection: this.#connection });
-    const open: OpenTransaction = { trx, sql: knexExecutor(trx, this.#client), first: undefined };
+    const open: OpenTransaction = { trx, sql: knexExecutor(trx, 'pg'), first: undefined };
     trx.on('query-error', (error: unknown) => (open.first ??= { error }));
     this.#open = open;
     return open;

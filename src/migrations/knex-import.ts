@@ -1,6 +1,6 @@
 import type { LockSession } from './app-lock.js';
 import type { KnexHistory } from './knex-history.js';
-import type { Ledger } from './ledger.js';
+import type { Ledger, LedgerShape } from './ledger.js';
 import { knexHistoryError } from './runner-errors.js';
 import type { ScriptList } from './script-source.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -11,6 +11,7 @@ export type KnexMode = 'configured' | 'import-only';
 /**
  * The read-only checks before the lock: a table of the ledger's name that is not a ledger, or knex's
  * history met without a decision, must stop a run before the lock or the ledger table is created.
+ * Resolves the ledger's shape.
  */
 export async function precheckLedger(
   sql: SqlExecutor,
@@ -19,21 +20,22 @@ export async function precheckLedger(
   catalog: ScriptList,
   mode: KnexMode,
   appName: string,
-): Promise<void> {
+): Promise<LedgerShape> {
   const shape = await ledger.inspect(sql);
   const decision = mode === 'import-only' ? true : history?.options.import;
-  if (history === undefined || decision === false) return;
+  if (history === undefined || decision === false) return shape;
   if (shape !== 'missing' && (await ledger.read(sql)).length > 0) {
     if (mode === 'import-only') throw knexHistoryError(appName, 'has-history', undefined);
-    return;
+    return shape;
   }
   const knexRows = await history.read(sql);
   if (knexRows === null) {
     if (mode === 'import-only') throw knexHistoryError(appName, 'no-knex-ledger', history.options.tableName);
-    return;
+    return shape;
   }
   if (decision === undefined) throw history.undecidedError(knexRows.length);
   history.match(knexRows, catalog);
+  return shape;
 }
 
 /** Under the lock, with the ledger empty: records knex's applied migrations in one transaction, if so configured. */

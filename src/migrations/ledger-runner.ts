@@ -9,7 +9,7 @@ import { createScriptSource } from './create-script-source.js';
 import { findDrift } from './find-drift.js';
 import { type KnexMode, importKnexHistory, precheckLedger } from './knex-import.js';
 import { KnexHistory } from './knex-history.js';
-import { Ledger, type LedgerRow } from './ledger.js';
+import { Ledger, type LedgerRow, type LedgerShape } from './ledger.js';
 import type { LedgerKind } from './ledger-kind.js';
 import type { LedgerEntry, LedgerStatus, RollbackResult, RunResult } from './ledger-types.js';
 import { nextBatch, pendingFiles, pendingUpTo } from './pending-files.js';
@@ -55,9 +55,9 @@ export class LedgerRunner {
     const catalog = await this.#source.list();
     // Read-only checks first: a taken table name or an undecided knex history must stop us before the
     // lock (whose SQLite table is itself a write) or the ledger table is created.
-    await this.#read((sql) => precheckLedger(sql, this.#ledger, this.#knexHistory, catalog, mode, this.#options.appName));
+    const shape = await this.#read((sql) => precheckLedger(sql, this.#ledger, this.#knexHistory, catalog, mode, this.#options.appName));
     return this.#lock.hold(async (session) => {
-      let rows = await this.#ensureAndRead(session);
+      let rows = await this.#ensureAndRead(session, shape);
       this.#assertClean(rows);
       const imported = rows.length === 0 ? await importKnexHistory(session, this.#ledger, this.#knexHistory, catalog, mode) : [];
       if (imported.length > 0) rows = await session.unit((_db, sql) => this.#ledger.read(sql), false);
@@ -204,8 +204,19 @@ export class LedgerRunner {
     if (dirty.length > 0) throw dirtyError(this.#kind, this.#options.appName, this.#options.client, dirty);
   }
 
-  #ensureAndRead(session: LockSession): Promise<LedgerRow[]> {
+  /**
+   * Creates the ledger if needed, then reads it. A ledger found current just before the lock is only
+   * read (the table-creation step costs a transaction on PostgreSQL), unless it vanished meanwhile.
+   */
+  #ensureAndRead(session: LockSession, shape: LedgerShape = 'missing'): Promise<LedgerRow[]> {
     return session.unit(async (db, sql) => {
+      if (shape === 'current') {
+        try {
+          return await this.#ledger.read(sql);
+        } catch (error) {
+          if (!this.#ledger.isMissing(error)) throw error;
+        }
+      }
       await this.#ledger.ensure(db, sql);
       return this.#ledger.read(sql);
     }, false);

@@ -140,9 +140,14 @@ export class Ledger {
     try {
       return await this.read(sql);
     } catch (error) {
-      if (typeof error === 'object' && error !== null && MISSING_TABLE[this.#options.client](error)) return [];
+      if (this.isMissing(error)) return [];
       throw error;
     }
+  }
+
+  /** True when `error` says the ledger table (or its schema) does not exist. */
+  isMissing(error: unknown): boolean {
+    return typeof error === 'object' && error !== null && MISSING_TABLE[this.#options.client](error);
   }
 
   /** Records an applied file (`origin` defaults to `run`). */

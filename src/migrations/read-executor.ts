@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { ClientName } from '../registry/app-config.js';
 import { type SqlExecutor, knexExecutor } from './sql-executor.js';
 import { sqliteExecutor } from './sqlite-executor.js';
 
@@ -10,7 +9,7 @@ import { sqliteExecutor } from './sqlite-executor.js';
  * through knex each costs tens of microseconds of query building, which counted when hundreds of
  * in-memory apps register back to back. Other dialects read through knex, as before.
  */
-export async function withReadExecutor<T>(knex: Knex, client: ClientName, read: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+export async function withReadExecutor<T>(knex: Knex, client: Parameters<typeof knexExecutor>[1], read: (sql: SqlExecutor) => Promise<T>): Promise<T> {
   if (client !== 'better-sqlite3') return read(knexExecutor(knex, client));
   const connection: unknown = await knex.client.acquireConnection();
   try {

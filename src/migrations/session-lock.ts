@@ -57,7 +57,7 @@ async function holdNow<T>(
     }
     // PostgreSQL batches a holder's transactional units into one transaction (see BatchSession); MySQL
     // commits DDL at once anyway, so there each unit stays a transaction of its own.
-    const batch = options.client === 'pg' ? new BatchSession(knex, connection, db, options.client) : undefined;
+    const batch = options.client === 'pg' ? new BatchSession(knex, connection, db) : undefined;
     const session: LockSession = batch ?? {
       unit: (unitWork, transactional) => connectionUnit(knex, connection, db, options.client, unitWork, transactional),
     };
