@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
 import type { ClientName } from '../clients.js';
+import { quotedTable } from './quoted-table.js';
 import type { ScriptEntry, ScriptList } from './script-source.js';
 import type { SqlExecutor } from './sql-executor.js';
 import { tableColumns } from './table-columns.js';
@@ -43,7 +44,7 @@ export class KnexHistory {
     this.#client = context.client;
     this.#schema = options.schema ?? context.schema;
     this.#appName = context.appName;
-    this.#table = knex.raw('??', [this.#schema === undefined ? options.tableName : `${this.#schema}.${options.tableName}`]).toQuery();
+    this.#table = quotedTable(knex, options.tableName, this.#schema);
   }
 
   /** The options it was built with. */

@@ -1,30 +1,26 @@
 import type { Knex } from 'knex';
-import { KnexusError, errorMessage } from '../errors.js';
+import { KnexusError } from '../errors.js';
 import type { AppLock, LockSession } from './app-lock.js';
 import { type RepairResolution, type RepairResult, dirtyError, isDirty, stateHint } from './dirty-state.js';
 import { type GuardedSteps, runGuardedUnit } from './guarded-unit.js';
-import { driftError, knexHistoryError } from './runner-errors.js';
+import { driftError, fileFailure } from './runner-errors.js';
 import { createAppLock } from './create-app-lock.js';
 import { createScriptSource } from './create-script-source.js';
 import { findDrift } from './find-drift.js';
+import { type KnexMode, importKnexHistory, precheckLedger } from './knex-import.js';
 import { KnexHistory } from './knex-history.js';
-import { Ledger, type LedgerRow } from './ledger.js';
+import { Ledger, type LedgerRow, type LedgerShape } from './ledger.js';
 import type { LedgerKind } from './ledger-kind.js';
-import type { DriftEntry, LedgerEntry, LedgerStatus, RollbackResult, RunResult } from './ledger-types.js';
+import type { LedgerEntry, LedgerStatus, RollbackResult, RunResult } from './ledger-types.js';
+import { nextBatch, pendingFiles, pendingUpTo } from './pending-files.js';
+import { withReadExecutor } from './read-executor.js';
 import { type RollbackSelection, selectRollback } from './rollback-selection.js';
+import { runResult } from './run-result.js';
 import type { RunnerOptions } from './runner-options.js';
-import { type Script, type ScriptStep, readScript } from './read-script.js';
+import { type Script, readScript } from './read-script.js';
 import type { ScriptEntry, ScriptList, ScriptSource } from './script-source.js';
-import { knexExecutor } from './sql-executor.js';
-
-interface UndoPlan {
-  readonly name: string;
-  readonly undo: ScriptStep | undefined;
-  readonly transactional: boolean;
-}
-
-/** How `apply` treats knex's ledger: as configured, forced to import (`baseline --from-knex`), or only importing. */
-type KnexMode = 'configured' | 'import-only';
+import type { SqlExecutor } from './sql-executor.js';
+import { type UndoPlan, undoPlan } from './undo-plan.js';
 
 const entryOf = ({ name, batch, appliedAt, checksum, origin }: LedgerEntry): LedgerEntry => Object.freeze({ name, batch, appliedAt, checksum, origin });
 
@@ -59,16 +55,16 @@ export class LedgerRunner {
     const catalog = await this.#source.list();
     // Read-only checks first: a taken table name or an undecided knex history must stop us before the
     // lock (whose SQLite table is itself a write) or the ledger table is created.
-    await this.#precheck(catalog, mode);
+    const shape = await this.#read((sql) => precheckLedger(sql, this.#ledger, this.#knexHistory, catalog, mode, this.#options.appName));
     return this.#lock.hold(async (session) => {
-      let rows = await this.#ensureAndRead(session);
+      let rows = await this.#ensureAndRead(session, shape);
       this.#assertClean(rows);
-      const imported = rows.length === 0 ? await this.#importKnex(session, catalog, mode) : [];
+      const imported = rows.length === 0 ? await importKnexHistory(session, this.#ledger, this.#knexHistory, catalog, mode) : [];
       if (imported.length > 0) rows = await session.unit((_db, sql) => this.#ledger.read(sql), false);
       if (mode === 'import-only') return runResult(null, [], [], imported, started);
       const drifted = findDrift(rows, catalog);
       if (drifted.length > 0 && this.#options.drift === 'error') throw driftError(this.#options.appName, this.#kind, drifted);
-      const pending = this.#upTo(this.#pending(rows, catalog), to);
+      const pending = pendingUpTo(pendingFiles(rows, catalog), to, this.#options.appName, this.#kind.noun);
       if (pending.length === 0) return runResult(null, [], drifted, imported, started);
       // Import every file first, so a broken one stops the batch before anything is applied.
       const scripts = await Promise.all(pending.map((file) => this.#script(file)));
@@ -96,11 +92,11 @@ export class LedgerRunner {
   async baseline(to: string): Promise<RunResult> {
     const started = performance.now();
     const catalog = await this.#source.list();
-    await this.#ledger.inspect(knexExecutor(this.#knex, this.#options.client));
+    await this.#read((sql) => this.#ledger.inspect(sql));
     return this.#lock.hold(async (session) => {
       const rows = await this.#ensureAndRead(session);
       this.#assertClean(rows);
-      const marked = this.#upTo(this.#pending(rows, catalog), to);
+      const marked = pendingUpTo(pendingFiles(rows, catalog), to, this.#options.appName, this.#kind.noun);
       const batch = nextBatch(rows);
       await session.unit(async (_db, sql) => {
         for (const file of marked) await this.#ledger.insert(sql, { name: file.name, batch, checksum: file.checksum, origin: 'baseline' });
@@ -113,13 +109,13 @@ export class LedgerRunner {
   async rollback(selection: RollbackSelection, stepOption: string): Promise<RollbackResult> {
     const started = performance.now();
     const catalog = await this.#source.list();
-    await this.#ledger.inspect(knexExecutor(this.#knex, this.#options.client));
+    await this.#read((sql) => this.#ledger.inspect(sql));
     return this.#lock.hold(async (session) => {
       const rows = await session.unit((_db, sql) => this.#ledger.readIfExists(sql), false);
       this.#assertClean(rows);
       const targets = selectRollback(rows, selection, { appName: this.#options.appName, stepOption });
       // Resolve every undo first, so a missing file or export stops the rollback before it starts.
-      const plans = await Promise.all(targets.map((row) => this.#undoPlan(row, catalog)));
+      const plans = await Promise.all(targets.map((row) => this.#undoPlan(row.name, catalog)));
       const rolledBack: string[] = [];
       const irreversible: string[] = [];
       for (const plan of plans) {
@@ -168,15 +164,17 @@ export class LedgerRunner {
 
   /** Applied, pending and drifted files; reads without locking and never creates the ledger. */
   async status(): Promise<LedgerStatus> {
-    const sql = knexExecutor(this.#knex, this.#options.client);
     const catalog = await this.#source.list();
-    const rows = (await this.#ledger.inspect(sql)) === 'missing' ? [] : await this.#ledger.readIfExists(sql);
-    const clean = rows.filter((row) => !isDirty(row));
     const history = this.#knexHistory;
-    const knexRows = rows.length === 0 && history !== undefined && history.options.import !== false ? await history.read(sql) : null;
+    const { rows, knexRows } = await this.#read(async (sql) => {
+      const rows = (await this.#ledger.inspect(sql)) === 'missing' ? [] : await this.#ledger.readIfExists(sql);
+      const knexRows = rows.length === 0 && history !== undefined && history.options.import !== false ? await history.read(sql) : null;
+      return { rows, knexRows };
+    });
+    const clean = rows.filter((row) => !isDirty(row));
     return Object.freeze({
       applied: Object.freeze(clean.map(entryOf)),
-      pending: Object.freeze(this.#pending(rows, catalog).map((file) => file.name)),
+      pending: Object.freeze(pendingFiles(rows, catalog).map((file) => file.name)),
       drifted: Object.freeze(findDrift(clean, catalog)),
       dirty: Object.freeze(rows.filter(isDirty).map((row) => row.name)),
       ...(knexRows === null || history === undefined
@@ -188,27 +186,8 @@ export class LedgerRunner {
   /** Which of `applied` cannot be undone: their file is gone or exports no undo function. */
   async irreversible(applied: readonly LedgerEntry[]): Promise<string[]> {
     const catalog = await this.#source.list();
-    const plans = await Promise.all(applied.map((entry) => this.#undoPlan(entry, catalog)));
+    const plans = await Promise.all(applied.map((entry) => this.#undoPlan(entry.name, catalog)));
     return plans.filter((plan) => plan.undo === undefined).map((plan) => plan.name);
-  }
-
-  async #precheck(catalog: ScriptList, mode: KnexMode): Promise<void> {
-    const sql = knexExecutor(this.#knex, this.#options.client);
-    const shape = await this.#ledger.inspect(sql);
-    const history = this.#knexHistory;
-    const decision = mode === 'import-only' ? true : history?.options.import;
-    if (history === undefined || decision === false) return;
-    if (shape !== 'missing' && (await this.#ledger.read(sql)).length > 0) {
-      if (mode === 'import-only') throw knexHistoryError(this.#options.appName, 'has-history', undefined);
-      return;
-    }
-    const knexRows = await history.read(sql);
-    if (knexRows === null) {
-      if (mode === 'import-only') throw knexHistoryError(this.#options.appName, 'no-knex-ledger', this.#knexHistory?.options.tableName);
-      return;
-    }
-    if (decision === undefined) throw history.undecidedError(knexRows.length);
-    history.match(knexRows, catalog);
   }
 
   /** Runs one file's unit under the dirty-state protocol (`runGuardedUnit`); a failure becomes the kind's coded error. */
@@ -225,29 +204,22 @@ export class LedgerRunner {
     if (dirty.length > 0) throw dirtyError(this.#kind, this.#options.appName, this.#options.client, dirty);
   }
 
-  /** Under the lock, with the ledger empty: records knex's applied migrations in one transaction, if so configured. */
-  async #importKnex(session: LockSession, catalog: ScriptList, mode: KnexMode): Promise<string[]> {
-    const history = this.#knexHistory;
-    if (history === undefined || (mode === 'configured' && history.options.import !== true)) return [];
-    return session.unit(async (_db, sql) => {
-      const rows = await history.read(sql);
-      if (rows === null) return [];
-      const matched = history.match(rows, catalog);
-      for (const { entry, batch } of matched) await this.#ledger.insert(sql, { name: entry.name, batch, checksum: entry.checksum, origin: 'imported' });
-      return matched.map(({ entry }) => entry.name);
-    }, true);
-  }
-
-  #ensureAndRead(session: LockSession): Promise<LedgerRow[]> {
+  /**
+   * Creates the ledger if needed, then reads it. A ledger found current just before the lock is only
+   * read (the table-creation step costs a transaction on PostgreSQL), unless it vanished meanwhile.
+   */
+  #ensureAndRead(session: LockSession, shape: LedgerShape = 'missing'): Promise<LedgerRow[]> {
     return session.unit(async (db, sql) => {
+      if (shape === 'current') {
+        try {
+          return await this.#ledger.read(sql);
+        } catch (error) {
+          if (!this.#ledger.isMissing(error)) throw error;
+        }
+      }
       await this.#ledger.ensure(db, sql);
       return this.#ledger.read(sql);
     }, false);
-  }
-
-  #pending(rows: readonly LedgerEntry[], catalog: ScriptList): ScriptEntry[] {
-    const done = new Set(rows.map((row) => row.name));
-    return catalog.files.filter((file) => !done.has(file.name));
   }
 
   async #script(file: ScriptEntry): Promise<Script> {
@@ -256,60 +228,16 @@ export class LedgerRunner {
     return readScript(exports, this.#kind, { appName, file: file.name, path: file.path ?? file.name }, disableTransactions === true);
   }
 
-  async #undoPlan(row: Pick<LedgerRow, 'name'>, catalog: ScriptList): Promise<UndoPlan> {
-    const file = catalog.byName.get(row.name);
-    const { appName } = this.#options;
-    const { noun, section } = this.#kind;
-    if (file === undefined) {
-      if (this.#kind.missingUndo === 'report') return { name: row.name, undo: undefined, transactional: true };
-      throw new KnexusError(
-        'KNEXUS_ERR_MIGRATION_NOT_FOUND',
-        `Cannot roll back ${noun} ${row.name} of app '${appName}': its file is no longer in ${section}.directory. Restore it to undo it.`,
-        { appName, file: row.name, direction: 'down' },
-      );
-    }
-    const script = await this.#script(file);
-    if (script.undo === undefined && this.#kind.missingUndo === 'require') {
-      throw this.#failure(row.name, 'down', undefined, {
-        reason: `${row.name} exports no ${this.#kind.undoExports.join(' or ')} function`,
-      });
-    }
-    return { name: row.name, undo: script.undo, transactional: script.transactional };
+  #undoPlan(name: string, catalog: ScriptList): Promise<UndoPlan> {
+    return undoPlan(name, catalog, this.#kind, this.#options.appName, (file) => this.#script(file));
   }
 
-  #upTo(pending: ScriptEntry[], to: string | undefined): ScriptEntry[] {
-    if (to === undefined) return pending;
-    const index = pending.findIndex((file) => file.name === to || file.name.slice(0, file.name.lastIndexOf('.')) === to);
-    if (index >= 0) return pending.slice(0, index + 1);
-    const { appName } = this.#options;
-    throw new KnexusError(
-      'KNEXUS_ERR_MIGRATION_NOT_FOUND',
-      `App '${appName}' has no pending ${this.#kind.noun} named ${to}; \`to\` must name a file that is not applied yet.`,
-      { appName, file: to, direction: 'up', details: { pending: pending.map((file) => file.name) } },
-    );
+  /** Runs knexus's read-only checks on a pooled connection, outside the lock. */
+  #read<T>(read: (sql: SqlExecutor) => Promise<T>): Promise<T> {
+    return withReadExecutor(this.#knex, this.#options.client, read);
   }
 
   #failure(file: string, direction: 'up' | 'down', cause: unknown, details: Record<string, unknown>): KnexusError {
-    const { appName } = this.#options;
-    const { noun } = this.#kind;
-    const reason = cause === undefined ? String(details['reason']) : errorMessage(cause);
-    return new KnexusError(
-      this.#kind.failure,
-      `${noun[0]?.toUpperCase()}${noun.slice(1)} ${file} (${direction}) failed for app '${appName}': ${reason}`,
-      { appName, file, direction, details },
-      cause,
-    );
+    return fileFailure(this.#kind, this.#options.appName, file, direction, cause, details);
   }
-}
-
-const nextBatch = (rows: readonly LedgerEntry[]): number => rows.reduce((max, row) => Math.max(max, row.batch), 0) + 1;
-
-function runResult(batch: number | null, applied: string[], drifted: DriftEntry[], imported: string[], started: number): RunResult {
-  return Object.freeze({
-    batch,
-    applied: Object.freeze(applied),
-    drifted: Object.freeze(drifted),
-    imported: Object.freeze(imported),
-    durationMs: performance.now() - started,
-  });
 }

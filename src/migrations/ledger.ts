@@ -3,6 +3,7 @@ import { KnexusError } from '../errors.js';
 import type { ClientName } from '../clients.js';
 import { LEDGER_ORIGINS, type LedgerEntry, type LedgerOrigin } from './ledger-types.js';
 import { advisoryKey } from './advisory-key.js';
+import { quotedTable } from './quoted-table.js';
 import { knexExecutor, type SqlExecutor } from './sql-executor.js';
 import { tableColumns } from './table-columns.js';
 
@@ -64,7 +65,7 @@ export class Ledger {
   constructor(knex: Knex, options: LedgerOptions) {
     this.#options = Object.freeze({ ...options });
     const { client, schema, tableName } = options;
-    const table = knex.raw('??', [schema === undefined ? tableName : `${schema}.${tableName}`]).toQuery();
+    const table = quotedTable(knex, tableName, schema);
     this.#sql = Object.freeze({
       create: `create table if not exists ${table} ${COLUMNS[client]}`,
       addOrigin: `alter table ${table} add column origin varchar(16) not null default 'run'`,
@@ -139,9 +140,14 @@ export class Ledger {
     try {
       return await this.read(sql);
     } catch (error) {
-      if (typeof error === 'object' && error !== null && MISSING_TABLE[this.#options.client](error)) return [];
+      if (this.isMissing(error)) return [];
       throw error;
     }
+  }
+
+  /** True when `error` says the ledger table (or its schema) does not exist. */
+  isMissing(error: unknown): boolean {
+    return typeof error === 'object' && error !== null && MISSING_TABLE[this.#options.client](error);
   }
 
   /** Records an applied file (`origin` defaults to `run`). */

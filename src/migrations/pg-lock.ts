@@ -9,11 +9,24 @@ import { holdOnSession, type SessionLockQueries } from './session-lock.js';
 const CHECK_CONNECTION = "select set_config(name, '500', false) from pg_settings where name = 'client_connection_check_interval'";
 const RESET_CHECK = "select set_config(name, reset_val, false) from pg_settings where name = 'client_connection_check_interval'";
 const TRY_LOCK = `select pg_try_advisory_lock(?::bigint) as locked, (${CHECK_CONNECTION}) as checking`;
+// Waiting for a busy lock: a transaction-level lock on the same key, under a lock_timeout local to
+// this one statement, is granted the moment the holder unlocks (waiters queue in order) and lets the
+// session lock be taken by a try in the same statement; it is released when the statement ends.
+const WAIT_LOCK =
+  `select pg_advisory_xact_lock(?::bigint) as waited, pg_try_advisory_lock(?::bigint) as locked, (${CHECK_CONNECTION}) as checking ` +
+  "from (select set_config('lock_timeout', ?, true)) as bounded";
+// PostgreSQL may report a lock timeout that fired as the wait was granted, after the try took the
+// session lock: a failed wait therefore asks whether this session holds the lock after all.
+const HOLDING = `select exists (select 1 from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and granted and objsubid = 1
+  and ((classid::bigint << 32) | objid::bigint) = ?::bigint) as holding`;
+const LOCK_NOT_AVAILABLE = '55P03';
 const UNLOCK = `select pg_advisory_unlock(?::bigint) as unlocked, (${RESET_CHECK}) as checking`;
 
 /**
  * A PostgreSQL session-level advisory lock per app and ledger, held on one pooled connection that also
  * runs every migration, so a pool of one suffices and the lock dies with a killed holder's session.
+ * A busy lock is waited for in the database (see WAIT_LOCK), so the waiter takes it the moment the
+ * holder unlocks rather than at its next poll.
  */
 export class PgLock implements AppLock {
   readonly #knex: Knex;
@@ -35,9 +48,21 @@ export class PgLock implements AppLock {
     tryLock: async (db) => firstRow(await db.raw(TRY_LOCK, [this.#key]))['locked'] === true,
     unlock: (db) => db.raw(UNLOCK, [this.#key]),
     abandon: (db) => db.raw(RESET_CHECK),
+    wait: async (db, ms) => {
+      try {
+        return firstRow(await db.raw(WAIT_LOCK, [this.#key, this.#key, `${Math.max(1, Math.ceil(ms))}ms`]))['locked'] === true;
+      } catch (error) {
+        if (!isLockTimeout(error)) throw error;
+        // A timeout reported late can also hit the next statement: ask twice before giving up.
+        const holding = async () => firstRow(await db.raw(HOLDING, [this.#key]))['holding'] === true;
+        return holding().catch((again: unknown) => (isLockTimeout(again) ? holding() : Promise.reject(again)));
+      }
+    },
   };
 }
 
 function firstRow(result: unknown): Record<string, unknown> {
   return ((result as { rows: Record<string, unknown>[] }).rows[0] ?? {}) as Record<string, unknown>;
 }
+
+const isLockTimeout = (error: unknown): boolean => (error as { code?: unknown } | null)?.code === LOCK_NOT_AVAILABLE;

@@ -1,4 +1,4 @@
-import { KnexusError } from '../errors.js';
+import { KnexusError, errorMessage } from '../errors.js';
 import type { LedgerKind } from './ledger-kind.js';
 import type { DriftEntry } from './ledger-types.js';
 
@@ -27,5 +27,24 @@ export function knexHistoryError(appName: string, why: 'has-history' | 'no-knex-
     'KNEXUS_ERR_KNEX_HISTORY',
     `App '${appName}' found no applied migrations in knex's ledger ${knexTable} to import. Check migrations.knexTableName.`,
     { appName, field: 'migrations.knexTableName', details: { knexTable } },
+  );
+}
+
+/** The kind's failure code (`KNEXUS_ERR_MIGRATION_FAILED`, `KNEXUS_ERR_SEED_FAILED`) for one file, with the database error as cause. */
+export function fileFailure(
+  kind: LedgerKind,
+  appName: string,
+  file: string,
+  direction: 'up' | 'down',
+  cause: unknown,
+  details: Record<string, unknown>,
+): KnexusError {
+  const { noun } = kind;
+  const reason = cause === undefined ? String(details['reason']) : errorMessage(cause);
+  return new KnexusError(
+    kind.failure,
+    `${noun[0]?.toUpperCase()}${noun.slice(1)} ${file} (${direction}) failed for app '${appName}': ${reason}`,
+    { appName, file, direction, details },
+    cause,
   );
 }

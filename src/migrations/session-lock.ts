@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ClientName } from '../clients.js';
 import { type AppLockOptions, type LockSession, lockStoppedError, lockTimeoutError } from './app-lock.js';
+import { BatchSession } from './batch-session.js';
 import { bindToConnection } from './bind-to-connection.js';
 import { pollLock } from './poll-lock.js';
 import { type SqlExecutor, knexExecutor } from './sql-executor.js';
@@ -13,7 +14,15 @@ export interface SessionLockQueries {
   unlock(db: Knex): Promise<unknown>;
   /** Undoes what `tryLock` set on the session when the lock was never taken; optional. */
   abandon?(db: Knex): Promise<unknown>;
+  /**
+   * Waits in the database up to `ms` for the lock (true when taken), so a waiter wakes as soon as the
+   * holder unlocks instead of at its next poll; optional (without it, `tryLock` is polled with backoff).
+   */
+  wait?(db: Knex, ms: number): Promise<boolean>;
 }
+
+/** Longest single wait in the database, in ms: shutdown and the deadline are checked between two. */
+export const LOCK_WAIT_SLICE_MS = 100;
 
 /**
  * Runs `work` holding a session-level lock (PostgreSQL advisory lock, MySQL `GET_LOCK`) on one pooled
@@ -41,22 +50,53 @@ async function holdNow<T>(
   try {
     const db = bindToConnection(knex, connection);
     try {
-      await pollLock(() => queries.tryLock(db), deadline, timeoutError, stopOf(options));
+      await takeLock(db, queries, deadline, timeoutError, stopOf(options));
     } catch (error) {
       await queries.abandon?.(db).catch(() => undefined);
       throw error;
     }
-    const session: LockSession = {
+    // PostgreSQL batches a holder's transactional units into one transaction (see BatchSession); MySQL
+    // commits DDL at once anyway, so there each unit stays a transaction of its own.
+    const batch = options.client === 'pg' ? new BatchSession(knex, connection, db) : undefined;
+    const session: LockSession = batch ?? {
       unit: (unitWork, transactional) => connectionUnit(knex, connection, db, options.client, unitWork, transactional),
     };
     try {
-      return await work(session);
+      let value: T;
+      try {
+        value = await work(session);
+      } catch (error) {
+        // The units that succeeded before the failure stay applied, as when each committed on its own.
+        await batch?.commit().catch(() => undefined);
+        throw error;
+      }
+      await batch?.commit();
+      return value;
     } finally {
       // A failed unlock means the connection is gone, and the server dropped the lock with its session.
       await queries.unlock(db).catch(() => undefined);
     }
   } finally {
     await knex.client.releaseConnection(connection);
+  }
+}
+
+/** One try, then waits in the database in slices when the dialect can, else polls `tryLock` with backoff. */
+async function takeLock(
+  db: Knex,
+  queries: SessionLockQueries,
+  deadline: number,
+  timeoutError: Error,
+  stop: ReturnType<typeof stopOf>,
+): Promise<void> {
+  const wait = queries.wait;
+  if (wait === undefined) return pollLock(() => queries.tryLock(db), deadline, timeoutError, stop);
+  if (await queries.tryLock(db)) return;
+  for (;;) {
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) throw timeoutError;
+    if (stop?.stopped()) throw stop.error();
+    if (await wait(db, Math.min(remaining, LOCK_WAIT_SLICE_MS))) return;
   }
 }
 

@@ -52,8 +52,10 @@ export async function retryWhileBusy<T>(
 export async function openSqlite(knex: Knex, appName: string, lockTimeout: number, stopped: () => boolean = () => false): Promise<void> {
   const filename = (knex.client.connectionSettings as { filename?: unknown } | undefined)?.filename;
   if (filename === ':memory:' || filename === '') {
-    // A private in-memory database: no other connection can hold a lock on it.
-    await knex.raw('select 1');
+    // A private in-memory database: no other connection can hold a lock on it. Opening it is all the
+    // check there is, and taking it from the pool does that without building a query.
+    const connection: unknown = await knex.client.acquireConnection();
+    await knex.client.releaseConnection(connection);
     return;
   }
   const deadline = performance.now() + lockTimeout;
