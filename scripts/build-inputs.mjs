@@ -1,7 +1,7 @@
 /**
  * What dist/ was built from: a SHA-256 over the path and content of every file the build reads (src/,
  * the plugins, scripts/, the tsconfig and package files). `scripts/build.mjs` stamps it after a build;
- * the test setup (test/support/build-once.ts) rebuilds only when the stamp differs, so a fresh clone
+ * `build.mjs --if-stale` (the test setup, the bench) builds only when the stamp differs, so a fresh clone
  * builds once on `npm ci` and not again when its tests start.
  */
 import { createHash } from 'node:crypto';

@@ -1,3 +1,0 @@
-export declare function buildInputsHash(): string;
-export declare function builtFrom(): string | undefined;
-export declare function stampBuild(inputs: string): void;
