@@ -37,16 +37,18 @@ describe('load timeouts', () => {
     const probe = resetProbe();
     registry = createRegistry({
       baseDir: fixtures,
-      plugins: { slow: { module: './timed.mjs', config: { name: 'slow', delay: 60 } } },
-      pluginManager: { loadTimeout: 10 },
+      // The budget (2 × 100 ms) must cover resolving and importing the module even on a loaded machine,
+      // so the timeout always lands in initialize(), which takes 600 ms.
+      plugins: { slow: { module: './timed.mjs', config: { name: 'slow', delay: 600 } } },
+      pluginManager: { loadTimeout: 100 },
     });
     const result = await registry.initialize();
     expect(result.loadedPlugins).toEqual([]);
     const error = result.failedPlugins[0]?.cause;
     expect(error).toBeInstanceOf(KnexusError);
-    expect(error).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_TIMEOUT', pluginName: 'slow', module: './timed.mjs', timeoutMs: 20 });
+    expect(error).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_TIMEOUT', pluginName: 'slow', module: './timed.mjs', timeoutMs: 200 });
     expect(error?.resolvedPath).toBe(join(fixtures, 'timed.mjs'));
-    expect(error?.message).toContain("Timeout (20ms): load configured plugin 'slow'");
+    expect(error?.message).toContain("Timeout (200ms): load configured plugin 'slow'");
 
     // Its initialize() completes later: it is shut down, not activated.
     await whenRecorded('shutdown:slow');
@@ -64,7 +66,7 @@ describe('load timeouts', () => {
         hung: { module: './timed.mjs', config: { name: 'hung', hang: true } },
         fine: { module: './timed.mjs', config: { name: 'fine', delay: 1 } },
       },
-      pluginManager: { loadTimeout: 10, concurrency: 1 },
+      pluginManager: { loadTimeout: 100, concurrency: 1 },
     });
     const result = await registry.initialize();
     expect(result.loadedPlugins).toEqual(['fine']);
