@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { KnexusError, errorMessage } from '../errors.js';
 import { applyKnexfile, usesKnexfile } from '../registry/apply-knexfile.js';
@@ -8,6 +8,7 @@ import { isPlainObject } from '../util/safe-copy.js';
 import { CONFIG_FILE_NAMES } from './config-file-names.js';
 import { findConfigFile } from './find-config-file.js';
 import { validateConfig, type ValidatedConfig } from './validate-config.js';
+import { isFile } from '../util/path-kind.js';
 
 /** Options of `loadConfig`. */
 export interface LoadConfigOptions {
@@ -37,7 +38,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Valid
       { details: { cwd } },
     );
   }
-  if (!existsSync(file) || !statSync(file).isFile()) {
+  if (!isFile(file)) {
     throw new KnexusError('KNEXUS_ERR_CONFIG_NOT_FOUND', `Config file ${file} does not exist`, { configFile: file });
   }
   const exported = await importConfig(file);

@@ -1,8 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { KnexusError, errorMessage } from '../errors.js';
 import { importFile } from '../util/import-file.js';
 import { isPlainObject } from '../util/safe-copy.js';
+import { isFile } from '../util/path-kind.js';
 
 /** Keys that mark a knexfile export as one knex config rather than a map of environments. */
 const CONFIG_MARKERS = ['client', 'connection', 'dialect'] as const;
@@ -24,7 +25,7 @@ export interface LoadedKnexfile {
  * `development`. A file whose export has `client` or `connection` has no environments.
  */
 export async function loadKnexfile(file: string, environment: string | undefined): Promise<LoadedKnexfile> {
-  if (!existsSync(file) || !statSync(file).isFile()) {
+  if (!isFile(file)) {
     throw new KnexusError('KNEXUS_ERR_CONFIG_NOT_FOUND', `knexfile ${file} does not exist. Check database.knexfile (or --knexfile).`, {
       configFile: file,
       field: 'database.knexfile',

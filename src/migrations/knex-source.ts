@@ -1,6 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { ModuleExports } from './module-loader.js';
+import { isFile } from '../util/path-kind.js';
 
 /** knex's migration source interface (`Knex.MigrationSource`), accepted unchanged as `migrations.migrationSource`. */
 export interface KnexMigrationSource<T = unknown> {
@@ -76,6 +76,6 @@ export class KnexSource {
     }
     if (candidate === undefined) return undefined;
     const path = resolve(candidate);
-    return existsSync(path) && statSync(path).isFile() ? path : undefined;
+    return isFile(path) ? path : undefined;
   }
 }

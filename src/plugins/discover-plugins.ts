@@ -1,8 +1,9 @@
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { KnexusError } from '../errors.js';
 import { MODULE_EXTENSIONS } from './resolve-plugin-module.js';
 import type { PluginEntry, PluginsConfig } from './plugin-types.js';
+import { isDirectory, isFile } from '../util/path-kind.js';
 
 const GLOB_CHARS = /[*?[\]{}]/;
 
@@ -86,18 +87,4 @@ function keyOf(name: string): string {
   return (MODULE_EXTENSIONS as readonly string[]).includes(ext) ? name.slice(0, -ext.length) : name;
 }
 
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}

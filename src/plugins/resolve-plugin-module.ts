@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isFile } from '../util/path-kind.js';
 
 /** Extensions tried, in order, for a path written without one. */
 export const MODULE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'] as const;
@@ -56,13 +57,6 @@ function resolveFile(path: string): string | undefined {
   return undefined;
 }
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 function throwNotFound(specifier: string, path: string): never {
   const error = new Error(`Cannot find module '${specifier}' (looked for ${path})`) as Error & { code: string };
