@@ -5,6 +5,7 @@ import { BoardApi } from './board-api.js';
 import { BoardHistory } from './board-history.js';
 import { resolveBoardOptions, type BoardOptions, type ResolvedBoardOptions } from './board-options.js';
 import { boardHandler } from './board-routes.js';
+import { closeServer, listen, serverOrigin } from '../shared/http-server.js';
 
 export { BOARD_DEFAULTS, type BoardOptions } from './board-options.js';
 export type { BoardAppDetail, BoardAppRow, BoardAppsPage, BoardHookRow, BoardLedger, BoardLedgerEntry, BoardPluginRow, LedgerCounts } from './board-api.js';
@@ -85,16 +86,8 @@ export default class BoardPlugin extends PluginInterface<BoardOptions> {
     });
     if (options.port === false) return;
     const server = createServer((request, response) => void this.handler(request, response));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port as number, options.host, () => {
-        server.off('error', reject);
-        server.on('error', () => undefined);
-        resolve();
-      });
-    });
+    this.#address = await listen(server, options.port as number, options.host, () => undefined);
     this.#server = server;
-    this.#address = server.address() as AddressInfo;
   }
 
   /**
@@ -118,19 +111,15 @@ export default class BoardPlugin extends PluginInterface<BoardOptions> {
     const server = this.#server;
     this.#server = undefined;
     this.#route = undefined;
-    if (server === undefined) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    if (server !== undefined) await closeServer(server);
   }
 
   /** Whether it listens, where, and how many requests and actions it answered. */
   override getStatus(): BoardStatus {
     const address = this.#server === undefined ? undefined : this.#address;
-    const host = address?.family === 'IPv6' ? `[${address.address}]` : address?.address;
     return {
       listening: this.#server?.listening === true,
-      url: address === undefined ? null : `http://${host}:${address.port}${this.#options?.basePath ?? ''}/`,
+      url: address === undefined ? null : `${serverOrigin(address)}${this.#options?.basePath ?? ''}/`,
       requests: this.#requests,
       actions: this.#actions,
     };

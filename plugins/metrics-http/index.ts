@@ -4,6 +4,7 @@ import { PluginInterface, type PluginContext, type RegistryHealth } from '../../
 import { AppMetrics } from './app-metrics.js';
 import { METRICS_HTTP_CONFIG_SCHEMA, resolveMetricsHttpOptions, type MetricsHttpOptions, type ResolvedMetricsHttpOptions } from './metrics-http-options.js';
 import { processMetricsRegistry } from './process-metrics.js';
+import { closeServer, listen, serverOrigin } from '../shared/http-server.js';
 
 export { METRICS_HTTP_CONFIG_SCHEMA, METRICS_HTTP_DEFAULTS, type MetricsHttpOptions } from './metrics-http-options.js';
 
@@ -85,34 +86,22 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
       this.#lastHealth = health;
     });
     const server = createServer((request, response) => void this.#handle(request, response));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, options.host, () => {
-        server.off('error', reject);
-        // Without a listener, an 'error' (e.g. accept EMFILE) would be thrown and crash the process.
-        server.on('error', (error) => this.#serverFailed(server, error));
-        resolve();
-      });
-    });
+    this.#address = await listen(server, options.port, options.host, (error) => this.#serverFailed(server, error));
     this.#server = server;
-    this.#address = server.address() as AddressInfo;
   }
 
   /** Closes the server, dropping idle keep-alive connections. */
   override async shutdown(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
-    if (server === undefined) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
-    await closed;
+    if (server !== undefined) await closeServer(server);
   }
 
   /** Whether it listens, on which address, and how many requests it answered. */
   override getStatus(): MetricsHttpStatus {
     const address = this.#server === undefined ? undefined : this.#address;
     const host = address?.address ?? null;
-    const url = address === undefined ? null : `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+    const url = address === undefined ? null : serverOrigin(address);
     return {
       listening: address !== undefined && this.#server?.listening === true,
       host,
