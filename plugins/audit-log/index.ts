@@ -13,6 +13,7 @@ import {
 } from '../../src/index.js';
 import { AUDIT_LOG_CONFIG_SCHEMA, AUDIT_LOG_DEFAULTS, resolveAuditLogOptions, type AuditLogOptions, type ResolvedAuditLogOptions } from './audit-log-options.js';
 import { auditRecord, jsonSafe, runRecord, type AuditRecord } from './audit-record.js';
+import { AuditBuffer } from './audit-buffer.js';
 import type { AuditSink } from './audit-sink.js';
 import { FileAuditSink } from './file-audit-sink.js';
 import { InFlightOperations } from './in-flight-operations.js';
@@ -55,19 +56,13 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   static readonly configSchema = AUDIT_LOG_CONFIG_SCHEMA;
   #options: ResolvedAuditLogOptions | undefined;
   #registry: PluginContext | undefined;
-  #sink: AuditSink | undefined;
+  #buffer: AuditBuffer | undefined;
   /** The `app` destination's connection from its creation to its shutdown (usable while it registers or unregisters). */
   #auditConnection: ConnectionManager | undefined;
   /** Registrations, unregistrations and manual runs in progress, keyed `<operation>:<app>`. */
   readonly #started = new InFlightOperations();
   /** Rollbacks in progress by app, with why they run. */
   readonly #rollbacks = new InFlightOperations<RollbackContext>();
-  #pending: AuditRecord[] = [];
-  #queue: Promise<void> = Promise.resolve();
-  #written = 0;
-  #dropped = 0;
-  #failedWrites = 0;
-  #lastError: string | null = null;
 
   /** The config arrives validated against `configSchema`, defaults filled; `initialize` applies it. */
   constructor() {
@@ -99,33 +94,31 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     const options = resolveAuditLogOptions(config, registry.baseDir);
     this.#options = options;
     const { destination } = options;
+    let sink: AuditSink;
     if (destination.kind === 'file') {
-      const sink = new FileAuditSink(destination.file);
-      await sink.open();
-      this.#sink = sink;
+      const file = new FileAuditSink(destination.file);
+      await file.open();
+      sink = file;
     } else if (destination.kind === 'database') {
       const knex = knexFactory({ ...destination.database });
-      const sink = new TableAuditSink(options.table, () => knex, () => knex.destroy(), (db) => createAuditTable(db, { plugin: this }));
+      const table = new TableAuditSink(options.table, () => knex, () => knex.destroy(), (db) => createAuditTable(db, { plugin: this }));
       try {
-        await sink.prepare();
+        await table.prepare();
       } catch (error) {
         await knex.destroy();
         throw error;
       }
-      this.#sink = sink;
+      sink = table;
     } else {
-      this.#sink = new TableAuditSink(options.table, () => this.#appKnex(destination.app));
+      sink = new TableAuditSink(options.table, () => this.#appKnex(destination.app));
     }
+    this.#buffer = new AuditBuffer(sink, options.bufferSize);
     this.#recordManualRuns(registry);
   }
 
   /** Writes what is still pending if it can, then closes the destination. */
   override async shutdown(): Promise<void> {
-    await this.#queue;
-    await this.#flush().catch(() => undefined);
-    const sink = this.#sink;
-    this.#sink = undefined;
-    await sink?.close();
+    await this.#buffer?.close();
   }
 
   /** Counts of written, pending and dropped records, and the last write error. */
@@ -140,11 +133,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
             : destination.kind === 'app'
               ? `app:${destination.app}`
               : `database:${String(destination.database.client)}`,
-      written: this.#written,
-      pending: this.#pending.length,
-      dropped: this.#dropped,
-      failedWrites: this.#failedWrites,
-      lastError: this.#lastError,
+      ...(this.#buffer?.counts ?? { written: 0, pending: 0, dropped: 0, failedWrites: 0, lastError: null }),
     };
   }
 
@@ -261,41 +250,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     return this.#started.finish(`${phase}:${appName}`)?.elapsedMs ?? null;
   }
 
-  /** Queues records behind earlier writes (so the log keeps their order) and resolves when they are written or kept pending. */
   #append(...records: AuditRecord[]): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
-    this.#pending.push(...records);
-    const run = this.#queue.then(() => this.#flush());
-    this.#queue = run.catch(() => undefined);
-    return run;
-  }
-
-  async #flush(): Promise<void> {
-    const sink = this.#sink;
-    if (sink === undefined || this.#pending.length === 0) return;
-    const batch = this.#pending.slice();
-    let written = false;
-    try {
-      written = await sink.write(batch);
-    } catch (error) {
-      this.#failedWrites++;
-      this.#lastError = error instanceof Error ? error.message : String(error);
-      throw error;
-    } finally {
-      if (written) {
-        this.#pending.splice(0, batch.length);
-        this.#written += batch.length;
-      } else {
-        this.#trim();
-      }
-    }
-  }
-
-  #trim(): void {
-    const excess = this.#pending.length - (this.#options?.bufferSize ?? Infinity);
-    if (excess > 0) {
-      this.#pending.splice(0, excess);
-      this.#dropped += excess;
-    }
+    return this.#buffer?.append(...records) ?? Promise.resolve();
   }
 }
