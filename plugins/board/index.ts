@@ -8,7 +8,7 @@ import { boardHandler } from './board-routes.js';
 import { closeServer, listen, serverOrigin } from '../shared/http-server.js';
 
 export { BOARD_DEFAULTS, type BoardOptions } from './board-options.js';
-export type { BoardAppDetail, BoardAppRow, BoardAppsPage, BoardHookRow, BoardLedger, BoardLedgerEntry, BoardPluginRow, LedgerCounts } from './board-api.js';
+export type { BoardAppDetail, BoardAppRow, BoardAppsPage, BoardHookRow, BoardLedger, BoardLedgerEntry, BoardPluginRow, LedgerCounts } from './board-api-types.js';
 export type { FailureRecord, HealthPoint } from './board-history.js';
 
 /** Registry event of every board action (run migrations), for audit trails. */

@@ -1,0 +1,97 @@
+import type { AppState, ConnectionTarget, PoolUsage } from '../../src/index.js';
+import type { FailureRecord, HealthPoint } from './board-history.js';
+
+// The board's JSON API (/api/apps, /api/apps/<name>, /api/plugins): what each answer holds.
+
+/** Migration or seed counts of one app; null while it is not ready (its ledger cannot be read). */
+export interface LedgerCounts {
+  readonly applied: number;
+  readonly pending: number;
+  readonly drifted: number;
+  /** Files started and never finished (the app needs a repair). */
+  readonly dirty: number;
+  /** The newest applied file, or null. */
+  readonly latest: string | null;
+}
+
+/** One row of the apps table (`GET <base>/api/apps`). */
+export interface BoardAppRow {
+  readonly name: string;
+  readonly state: AppState;
+  /** Where the app points: client, host, port, database, user, filename, schema; never a password. */
+  readonly target: ConnectionTarget;
+  /** The app whose pool it uses (itself unless it shares one). */
+  readonly owner: string | null;
+  readonly migrations: LedgerCounts | null;
+  readonly seeds: LedgerCounts | null;
+  /** The last health result, or null before the first health cycle. */
+  readonly health: HealthPoint | null;
+  readonly pool: PoolUsage | null;
+  /** Failures kept for this app (see the detail view). */
+  readonly failures: number;
+}
+
+/** One page of the apps table, filtered by state and name. */
+export interface BoardAppsPage {
+  readonly generatedAt: string;
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+  /** Apps per state over the whole registry (before filtering). */
+  readonly states: Readonly<Partial<Record<AppState, number>>>;
+  readonly apps: readonly BoardAppRow[];
+}
+
+/** One applied ledger entry in the detail view. */
+export interface BoardLedgerEntry {
+  readonly name: string;
+  readonly batch: number;
+  readonly appliedAt: string;
+}
+
+/** The ledger of one kind (migrations or seeds) in the detail view. */
+export interface BoardLedger {
+  readonly applied: readonly BoardLedgerEntry[];
+  readonly pending: readonly string[];
+  readonly drifted: readonly string[];
+  /** Started and never finished: may be partly applied (repair settles them). */
+  readonly dirty: readonly string[];
+}
+
+/** The detail view of one app (`GET <base>/api/apps/<name>`). */
+export interface BoardAppDetail extends BoardAppRow {
+  readonly registeredAt: string | null;
+  readonly ledger: { readonly migrations: BoardLedger | null; readonly seeds: BoardLedger | null };
+  readonly failureLog: readonly FailureRecord[];
+  readonly healthHistory: readonly HealthPoint[];
+}
+
+/** One hook of one plugin in the plugins table. */
+export interface BoardHookRow {
+  readonly hook: string;
+  readonly calls: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+}
+
+/** One plugin (`GET <base>/api/plugins`). */
+export interface BoardPluginRow {
+  readonly name: string;
+  readonly version: string;
+  readonly state: string;
+  readonly calls: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly lastError: string | null;
+  readonly hooks: readonly BoardHookRow[];
+}
+
+/** Query of the apps table. */
+export interface AppsQuery {
+  readonly state?: string;
+  readonly q?: string;
+  readonly page?: number;
+  readonly pageSize?: number;
+}
