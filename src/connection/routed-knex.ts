@@ -1,4 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
+import { FORGET_SESSION } from '../util/session-marks.js';
 import { acquireWithAffinity } from './prefer-own-route.js';
 import type { SchemaRouter } from './schema-router.js';
 
@@ -12,34 +13,82 @@ interface PooledClient {
   version?: string | undefined;
 }
 
-interface Route {
+/**
+ * One app's way onto a shared pool: the statement that puts a connection on its schema, the connections
+ * it holds right now, and whether it may still acquire (revoked when the app leaves the pool).
+ */
+export class TenantRoute {
   readonly router: SchemaRouter;
   readonly route: string;
   /** The client that owns the pool; its version and connection settings are the tenant's too. */
   readonly source: PooledClient;
+  #active = 0;
+  #revoked: Error | undefined;
+
+  constructor(router: SchemaRouter, route: string, source: PooledClient) {
+    this.router = router;
+    this.route = route;
+    this.source = source;
+  }
+
+  /** Pooled connections this app holds right now (queries, transactions in flight). */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** From now on every acquisition through this route rejects with `error`; connections held stay usable. */
+  revoke(error: Error): void {
+    this.#revoked = error;
+  }
+
+  acquire(pool: unknown, acquire: () => Promise<object>, release: (connection: object) => Promise<void>): Promise<object> {
+    if (this.#revoked !== undefined) return Promise.reject(this.#revoked);
+    const { router, route } = this;
+    return acquireWithAffinity(pool, router, route, acquire).then((connection) => {
+      this.#active += 1;
+      return router.needsSwitch(connection, route) ? this.#switchOrRelease(connection, release) : connection;
+    });
+  }
+
+  released(): void {
+    this.#active -= 1;
+  }
+
+  async #switchOrRelease(connection: object, release: (connection: object) => Promise<void>): Promise<object> {
+    try {
+      await this.router.switch(connection, this.route);
+    } catch (error) {
+      await release(connection);
+      throw error;
+    }
+    return connection;
+  }
 }
 
 const ROUTE = Symbol('knexus.route');
 const OWN_VERSION = Symbol('knexus.version');
 
 type Dialect = new (config: Knex.Config) => PooledClient;
+type RoutedDialect = Dialect & { prototype: { [ROUTE]: TenantRoute } };
 const routedClasses = new WeakMap<Dialect, Dialect>();
 
 /**
- * Hands out pooled connections already on the client's route. knex acquires a connection once per
- * query, per transaction (which then keeps it) and per lock session, always through
- * `client.acquireConnection()`, so switching here runs before the first statement of each of them.
+ * The dialect's client class, acquiring every pooled connection through the route its prototype holds.
+ *
+ * The route sits on a per-app subclass's prototype, not on the instance: knex derives clients from the
+ * prototype (`withUserParams` copies only own string keys onto `Object.create(prototype)`, transactions
+ * build their client the same way), so every knex derived from a tenant's knex inherits its route.
  */
 function routedClass(Base: Dialect): Dialect {
   let Routed = routedClasses.get(Base);
   if (Routed === undefined) {
     Routed = class RoutedClient extends Base {
-      declare [ROUTE]: Route | undefined;
+      declare [ROUTE]: TenantRoute;
       declare [OWN_VERSION]: string | undefined;
 
       // knex's pg client learns the server version on the pool owner's client when it opens a connection.
       override get version(): string | undefined {
-        return this[ROUTE]?.source.version ?? this[OWN_VERSION];
+        return this[ROUTE].source.version ?? this[OWN_VERSION];
       }
 
       override set version(value: string | undefined) {
@@ -47,11 +96,20 @@ function routedClass(Base: Dialect): Dialect {
       }
 
       override acquireConnection(): Promise<object> {
-        const route = this[ROUTE];
-        // knex's transaction clients are built from this prototype without a route; they never acquire.
-        if (route === undefined) return super.acquireConnection();
-        const acquire = () => super.acquireConnection();
-        return acquireWithAffinity(this.pool, route.router, route.route, acquire).then((connection) => enter(this, route.router, route.route, connection));
+        return this[ROUTE].acquire(
+          this.pool,
+          () => super.acquireConnection(),
+          (connection) => super.releaseConnection(connection),
+        );
+      }
+
+      override releaseConnection(connection: object): Promise<void> {
+        this[ROUTE].released();
+        return super.releaseConnection(connection);
+      }
+
+      [FORGET_SESSION](connection: object): void {
+        this[ROUTE].router.forget(connection);
       }
     } as unknown as Dialect;
     routedClasses.set(Base, Routed);
@@ -59,53 +117,74 @@ function routedClass(Base: Dialect): Dialect {
   return Routed;
 }
 
-/** The connection, switched to `route` first if it is elsewhere (synchronous when it is not: the hot path). */
-function enter(client: PooledClient, router: SchemaRouter, route: string, connection: object): object | Promise<object> {
-  return router.needsSwitch(connection, route) ? switchOrRelease(client, router, route, connection) : connection;
-}
-
-async function switchOrRelease(client: PooledClient, router: SchemaRouter, route: string, connection: object): Promise<object> {
-  try {
-    await router.switch(connection, route);
-  } catch (error) {
-    await client.releaseConnection(connection);
-    throw error;
-  }
-  return connection;
-}
-
 /**
  * A knex instance of its own (own events, own Objection bindings, own `userParams`) that runs on the
- * pool of `base` and switches every connection it acquires to `route` first.
+ * pool of `base` and switches every connection it acquires to `route.route` first.
  *
  * It is a real knex built by knex's factory in external-pool mode (`connectionPool`), so destroying it
- * never closes the shared pool; it is built in a third of the time of `withUserParams`, which deep-merges
- * the whole client, connection settings included.
+ * never closes the shared pool.
  */
-export function routedKnex(base: Knex, router: SchemaRouter, route: string, userParams: Record<string, unknown>): Knex {
+export function routedKnex(base: Knex, route: TenantRoute, userParams: Record<string, unknown>): Knex {
   const source = base.client as unknown as PooledClient;
   const { connection: _connection, pool: _pool, client: name, ...rest } = source.config;
-  const knex = knexFactory({ ...rest, client: routedClass(source.constructor as Dialect), connectionPool: source.pool } as unknown as Knex.Config);
-  const client = knex.client as unknown as PooledClient & { [ROUTE]: Route; config: Record<string, unknown> };
+  const Routed = class extends routedClass(source.constructor as Dialect) {} as RoutedDialect;
+  Object.defineProperty(Routed.prototype, ROUTE, { value: route });
+  const knex = knexFactory({ ...rest, client: Routed, connectionPool: source.pool } as unknown as Knex.Config);
+  const client = knex.client as unknown as PooledClient & { config: Record<string, unknown> };
   // Code that asks the client for its dialect by name (knex's own CockroachDB check) keeps working.
   if (name !== undefined) client.config['client'] = name;
   // knex cancels a timed-out query from a side connection opened with these settings.
   client.connectionSettings = source.connectionSettings;
-  client[ROUTE] = { router, route, source };
   knex.userParams = userParams;
   return knex;
+}
+
+/** A route's own statement for `source`'s pool, for the pool owner. */
+export function ownerRoute(base: Knex, router: SchemaRouter): TenantRoute {
+  return new TenantRoute(router, router.ownerRoute, base.client as unknown as PooledClient);
 }
 
 /**
  * Makes the pool owner's own knex switch connections back to the owner's state before using them,
  * since a tenant may have left one on its schema. Installed once, when the first tenant joins the pool.
+ * Own properties of the client, so `withUserParams` copies of the owner's knex keep them.
  */
 export function routeOwner(base: Knex, router: SchemaRouter): void {
-  const client = base.client as unknown as PooledClient;
-  const acquire = Object.getPrototypeOf(client).acquireConnection as PooledClient['acquireConnection'];
-  (client as { acquireConnection: PooledClient['acquireConnection'] }).acquireConnection = function (this: PooledClient) {
-    return acquireWithAffinity(this.pool, router, router.ownerRoute, () => acquire.call(this)).then((connection) =>
-      enter(this, router, router.ownerRoute, connection),
+  const client = base.client as unknown as PooledClient & Record<PropertyKey, unknown>;
+  const prototype = Object.getPrototypeOf(client) as PooledClient;
+  const route = ownerRoute(base, router);
+  client['acquireConnection'] = function (this: PooledClient) {
+    return route.acquire(
+      this.pool,
+      () => prototype.acquireConnection.call(this),
+      (connection) => prototype.releaseConnection.call(this, connection),
     );
   };
+  client['releaseConnection'] = function (this: PooledClient, connection: object) {
+    route.released();
+    return prototype.releaseConnection.call(this, connection);
+  };
+  client[FORGET_SESSION] = (connection: object) => router.forget(connection);
+}
+
+/** Pooled connections `knex` holds right now: its route's for a tenant, the whole pool's otherwise. */
+export function activeConnections(knex: Knex): number {
+  const client = knex.client as unknown as { [ROUTE]?: TenantRoute; pool?: { numUsed?(): number } };
+  return client[ROUTE]?.active ?? client.pool?.numUsed?.() ?? 0;
+}
+
+/**
+ * Makes `knex` (an app's own pool, closed) and every knex derived from it reject new acquisitions with
+ * `error` instead of knex's "Unable to acquire a connection".
+ */
+export function revokeKnex(knex: Knex, error: Error): void {
+  const client = knex.client as unknown as Record<string, unknown> & { pool?: Record<string, unknown> };
+  const refuse = () => Promise.reject(error);
+  client['acquireConnection'] = refuse;
+  // Copies made by withUserParams before the close share the pool object, not the client.
+  if (client.pool) {
+    client.pool['acquire'] = () => {
+      throw error;
+    };
+  }
 }

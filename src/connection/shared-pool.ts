@@ -2,8 +2,8 @@ import type { Knex } from 'knex';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { KnexusError } from '../errors.js';
 import type { ConnectionTarget } from './connection-target.js';
-import { routedKnex, routeOwner } from './routed-knex.js';
-import { SchemaRouter } from './schema-router.js';
+import { TenantRoute, revokeKnex, routedKnex, routeOwner } from './routed-knex.js';
+import { type AfterCreate, SchemaRouter } from './schema-router.js';
 import type { SecretScrubber } from './secret-scrubber.js';
 
 /** How a SharedPool is set up, beside its knex instance. */
@@ -30,7 +30,7 @@ export class SharedPool {
   readonly limit: LimitFunction;
   readonly #ownerRoute: string | undefined;
   readonly #users = new Set<string>();
-  readonly #tenants = new Set<string>();
+  readonly #tenants = new Map<string, TenantRoute>();
   #router: SchemaRouter | undefined;
   #everShared = false;
 
@@ -57,7 +57,7 @@ export class SharedPool {
 
   /** Names of the apps on this pool with a schema of their own (not the owner). */
   get tenants(): readonly string[] {
-    return [...this.#tenants];
+    return [...this.#tenants.keys()];
   }
 
   /** True when apps with a schema of their own can share this pool. */
@@ -82,18 +82,25 @@ export class SharedPool {
    * connections are switched to `route` before each use.
    */
   retainTenant(appName: string, route: string, schema: string): Knex {
-    const router = this.#routerOrInstall();
-    const knex = routedKnex(this.knex, router, route, { knexus: { appName, schema } });
+    const tenantRoute = new TenantRoute(this.#routerOrInstall(), route, this.knex.client as never);
+    const knex = routedKnex(this.knex, tenantRoute, { knexus: { appName, schema } });
     this.retain(appName);
-    this.#tenants.add(appName);
+    this.#tenants.set(appName, tenantRoute);
     return knex;
   }
 
-  /** Removes a user; returns true when it was the last one (the pool should close). */
-  release(appName: string): boolean {
+  /**
+   * Removes a user; returns true when it was the last one (the pool should close). A tenant's knex, and
+   * every knex derived from it, rejects new queries with `gone(appName)` from then on; so does the
+   * pool's own knex, under its owner's name, once the pool closes.
+   */
+  release(appName: string, gone: (appName: string) => Error): boolean {
     this.#users.delete(appName);
+    this.#tenants.get(appName)?.revoke(gone(appName));
     this.#tenants.delete(appName);
-    return this.#users.size === 0;
+    const last = this.#users.size === 0;
+    if (last) revokeKnex(this.knex, gone(this.owner));
+    return last;
   }
 
   #routerOrInstall(): SchemaRouter {
@@ -106,7 +113,8 @@ export class SharedPool {
         field: 'schema',
       });
     }
-    this.#router = new SchemaRouter(client, this.#ownerRoute);
+    const afterCreate = (this.knex.client as { config?: { pool?: { afterCreate?: AfterCreate } } }).config?.pool?.afterCreate;
+    this.#router = new SchemaRouter(client, this.#ownerRoute, afterCreate);
     routeOwner(this.knex, this.#router);
     return this.#router;
   }

@@ -5,6 +5,7 @@ import { BatchSession } from './batch-session.js';
 import { bindToConnection } from './bind-to-connection.js';
 import { pollLock } from './poll-lock.js';
 import { type SqlExecutor, knexExecutor } from './sql-executor.js';
+import { forgetSession } from '../util/session-marks.js';
 
 /** How a dialect takes and gives back a lock that lives in one connection's session. */
 export interface SessionLockQueries {
@@ -77,6 +78,8 @@ async function holdNow<T>(
       await queries.unlock(db).catch(() => undefined);
     }
   } finally {
+    // A migration may have moved the session (`set search_path`, `USE`, `SET ROLE`): its next user resets it.
+    forgetSession(knex, connection);
     await knex.client.releaseConnection(connection);
   }
 }

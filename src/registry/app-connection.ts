@@ -10,6 +10,7 @@ import { SharedPool } from '../connection/shared-pool.js';
 import { KnexusError, isKnexusError, toError } from '../errors.js';
 import { openSqlite } from '../migrations/sqlite-busy.js';
 import type { AppEntry } from './app-entry.js';
+import { appNotFound } from './app-not-found.js';
 import { AppRunner } from './app-runner.js';
 import { withConnectRetry } from './connect-retry.js';
 import type { RegistryContext } from './registry-context.js';
@@ -94,7 +95,8 @@ export async function releaseConnection(ctx: RegistryContext, entry: AppEntry, t
   const pool = entry.pool;
   if (!pool) return { forced: false };
   entry.pool = undefined;
-  if (!pool.release(entry.name)) return { forced: false };
+  // Handles kept after this reject with APP_NOT_FOUND instead of reaching the pool.
+  if (!pool.release(entry.name, appNotFound)) return { forced: false };
   if (entry.connection) {
     await ctx.hooks.dispatch(
       'onConnectionShutdown',

@@ -12,6 +12,8 @@ import { DRIFT_POLICIES, type DriftPolicy } from '../migrations/migrations-confi
 import { type AppConfig, type ResolvedAppConfig } from '../connection/app-config.js';
 import { validatePool } from './validate-pool.js';
 import { sqliteFilePath } from '../util/sqlite-file-path.js';
+import { isSystemSchema } from '../connection/system-schema.js';
+import { systemSchemaReason } from './tenant-rules.js';
 
 const APP_KEYS = ['database', 'schema', 'searchPath', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
 const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
@@ -89,6 +91,7 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
   if (config.schema !== undefined) {
     assertSchemaName(config.schema, appName);
     if (database !== undefined && database.client === 'better-sqlite3') fail('schema', 'is only supported on PostgreSQL and MySQL/MariaDB');
+    if (database !== undefined && isSystemSchema(database.client, config.schema)) fail('schema', systemSchemaReason(config.schema));
   }
   let searchPath: readonly string[] = config.schema !== undefined && config.useConnection === undefined ? ['public'] : [];
   if (config.searchPath !== undefined) {

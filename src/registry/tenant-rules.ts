@@ -1,4 +1,5 @@
 import type { SharedPool } from '../connection/shared-pool.js';
+import { isSystemSchema } from '../connection/system-schema.js';
 import { KnexusError } from '../errors.js';
 import type { ResolvedAppConfig } from '../connection/app-config.js';
 import type { AppEntry } from './app-entry.js';
@@ -30,7 +31,13 @@ export function assertTenantFits(name: string, config: ResolvedAppConfig, pool: 
   const invalid = (field: string, message: string) => new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid config for app '${name}': ${message}`, { appName: name, field });
   if (client === 'better-sqlite3') throw invalid('schema', `'schema' is only supported on PostgreSQL and MySQL/MariaDB, and '${pool.owner}' uses SQLite`);
   if (client !== 'pg' && config.searchPath.length > 0) throw invalid('searchPath', `'searchPath' is only supported on PostgreSQL`);
+  if (config.schema !== undefined && isSystemSchema(client, config.schema)) throw invalid('schema', `'schema' ${systemSchemaReason(config.schema)}`);
   if (!pool.routable) {
     throw useConnectionError(name, pool.owner, 'names no default database to switch its connections back to (set database.connection.database)');
   }
+}
+
+/** Why a system schema is refused: its tables are the server's catalog, and dropSchema would drop them. */
+export function systemSchemaReason(schema: string): string {
+  return `'${schema}' is a system schema of the database server (its catalog); give the app a schema of its own`;
 }

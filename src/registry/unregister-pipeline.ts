@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { activeConnections } from '../connection/routed-knex.js';
 import { dropSchema, foreignTables, otherLedgerApps } from '../connection/schema-admin.js';
 import { KnexusError, toError } from '../errors.js';
 import { hasScripts } from '../migrations/migrations-config.js';
@@ -46,10 +48,12 @@ export async function runUnregistration(ctx: RegistryContext, entry: AppEntry, o
   const { name } = entry;
   let step: FailedOperation = 'unregistration';
   try {
+    const rollingBack = !options.skipRollback && hasSomethingToUndo(entry, options);
+    if (rollingBack || options.dropSchema) await waitForIdleConnections(entry);
     await ctx.hooks.dispatch('onAppUnregistrationStarted', name, options);
 
     let summary: RollbackSummary | null = null;
-    if (!options.skipRollback && hasSomethingToUndo(entry, options)) {
+    if (rollingBack) {
       step = 'rollback';
       const context: RollbackContext = Object.freeze({ ...options, trigger: 'unregistration' as const });
       summary = await entry.runner!.rollback(context, rollbackPlan(entry, options));
@@ -99,6 +103,28 @@ async function removeSchema(entry: AppEntry, force: boolean): Promise<void> {
   // Through the owner's knex, whose connection is back on the owner's schema first: sessions still on the
   // dropped schema keep its name (PostgreSQL search_path, MySQL default database) and work again if it is recreated.
   await dropSchema(pool.knex, client, schema);
+}
+
+/**
+ * Waits, up to the app's `migrations.lockTimeout`, until the app holds no pooled connection: a rollback
+ * or a dropped schema would otherwise wait on its own open transaction (its locks, or the pool's last
+ * connection). Refuses with KNEXUS_ERR_APP_BUSY when one stays open; nothing has changed then.
+ */
+async function waitForIdleConnections(entry: AppEntry): Promise<void> {
+  const knex = entry.connection!.knex;
+  const deadline = performance.now() + entry.config.migrations.lockTimeout;
+  while (activeConnections(knex) > 0) {
+    if (performance.now() >= deadline) {
+      const connections = activeConnections(knex);
+      throw new KnexusError(
+        'KNEXUS_ERR_APP_BUSY',
+        `App '${entry.name}' still holds ${connections} pooled connection(s) (an open transaction?) after ${entry.config.migrations.lockTimeout} ms; ` +
+          'commit or roll back before unregistering with a rollback or dropSchema (or pass skipRollback: true)',
+        { appName: entry.name, details: { connections } },
+      );
+    }
+    await delay(10);
+  }
 }
 
 function hasSomethingToUndo(entry: AppEntry, options: UnregisterOptions): boolean {
