@@ -3,11 +3,11 @@ import type { AppOperations, MigrationRollbackOptions, SeedRollbackOptions } fro
 import type { ConnectionManager } from '../connection/connection-manager.js';
 import type { RepairResolution, RepairResult } from '../migrations/dirty-state.js';
 import type { LedgerStatus, RollbackResult, RunResult, SeedStatus } from '../migrations/ledger-types.js';
-import { MigrationRunner } from '../migrations/migration-runner.js';
-import { SeedRunner } from '../migrations/seed-runner.js';
+import type { MigrationRunner } from '../migrations/migration-runner.js';
+import type { SeedRunner } from '../migrations/seed-runner.js';
 import type { FailedOperation, RollbackContext, RollbackSummary } from '../plugins/lifecycle-types.js';
 import type { RegistryReporter } from './registry-reporter.js';
-import { runnerSettings, type RunnerSite } from './runner-settings.js';
+import { createRunner, type RunnerSite } from './runner-settings.js';
 
 type Section = 'migrations' | 'seeds';
 
@@ -111,11 +111,11 @@ export class AppRunner implements AppOperations {
   }
 
   #migrationRunner(): MigrationRunner {
-    return (this.#migrations ??= new MigrationRunner(this.#site.knex, runnerSettings(this.#site, 'migrations', () => this.#ctx.closing())));
+    return (this.#migrations ??= createRunner(this.#site.knex, this.#site, 'migrations', () => this.#ctx.closing()));
   }
 
   #seedRunner(): SeedRunner {
-    return (this.#seeds ??= new SeedRunner(this.#site.knex, runnerSettings(this.#site, 'seeds', () => this.#ctx.closing())));
+    return (this.#seeds ??= createRunner(this.#site.knex, this.#site, 'seeds', () => this.#ctx.closing()));
   }
 
   async #run(mode: 'auto' | 'manual', section: Section, work: () => Promise<RunResult>): Promise<RunResult> {

@@ -1,26 +1,22 @@
 import type { ConnectionManager } from '../connection/connection-manager.js';
 import { KnexusError, errorMessage, toError } from '../errors.js';
 import type { RunResult } from '../migrations/ledger-types.js';
-import { MigrationRunner } from '../migrations/migration-runner.js';
-import type { RunnerOptions } from '../migrations/runner-options.js';
-import { SeedRunner } from '../migrations/seed-runner.js';
+import type { MigrationRunner } from '../migrations/migration-runner.js';
+import type { SeedRunner } from '../migrations/seed-runner.js';
 import type { PluginDataSet } from '../plugins/plugin-data-set.js';
 import type { PluginDataHandler } from '../plugins/plugin-data-runner.js';
 import type { AppEntry } from './app-entry.js';
 import type { RegistryContext } from './registry-context.js';
+import { createRunner } from './runner-settings.js';
 
-function runnerOptions(entry: AppEntry, connection: ConnectionManager, set: PluginDataSet, which: 'migrations' | 'seeds'): RunnerOptions {
-  const settings = entry.config[which];
-  return {
-    appName: set.namespace,
-    client: connection.target.client,
-    directories: set[which],
-    tableName: settings.tableName,
-    schema: connection.target.schema,
-    lockTimeout: entry.config.migrations.lockTimeout,
-    drift: settings.drift,
-    context: Object.freeze({ plugin: set.plugin, appName: entry.name }),
-  };
+/** A runner of the plugin's own files in `entry`'s database, built the way the app's own runners are. */
+function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager, set: PluginDataSet, which: 'migrations'): MigrationRunner;
+function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager, set: PluginDataSet, which: 'seeds'): SeedRunner;
+function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager, set: PluginDataSet, which: 'migrations' | 'seeds') {
+  const site = { name: entry.name, config: entry.config, pool: entry.pool!, target: connection.target };
+  const scope = { namespace: set.namespace, directories: set[which], context: Object.freeze({ plugin: set.plugin, appName: entry.name }) };
+  const stopped = () => ctx.closing();
+  return which === 'migrations' ? createRunner(connection.knex, site, which, stopped, scope) : createRunner(connection.knex, site, which, stopped, scope);
 }
 
 const summary = (result: RunResult | null) => (result === null ? null : { batch: result.batch, applied: result.applied });
@@ -38,8 +34,8 @@ export async function applyPluginData(ctx: RegistryContext, entry: AppEntry, set
   let migrations: RunResult | null = null;
   let seeds: RunResult | null = null;
   try {
-    if (set.migrations.length > 0) migrations = await new MigrationRunner(connection.knex, runnerOptions(entry, connection, set, 'migrations')).latest();
-    if (set.seeds.length > 0) seeds = await new SeedRunner(connection.knex, runnerOptions(entry, connection, set, 'seeds')).run();
+    if (set.migrations.length > 0) migrations = await pluginRunner(ctx, entry, connection, set, 'migrations').latest();
+    if (set.seeds.length > 0) seeds = await pluginRunner(ctx, entry, connection, set, 'seeds').run();
     records.set(set.pluginName, { namespace: set.namespace, migrations: summary(migrations), seeds: summary(seeds) });
   } catch (thrown) {
     const error = new KnexusError(
@@ -55,12 +51,12 @@ export async function applyPluginData(ctx: RegistryContext, entry: AppEntry, set
 }
 
 /** Undoes a plugin's seeds, then its migrations, in `entry`'s database (unload with `purgeData`); throws on failure. */
-export async function purgePluginData(entry: AppEntry, set: PluginDataSet): Promise<void> {
+export async function purgePluginData(ctx: RegistryContext, entry: AppEntry, set: PluginDataSet): Promise<void> {
   const connection = entry.connection;
   if (connection === undefined || !set.appliesTo(entry.name)) return;
   try {
-    if (set.seeds.length > 0) await new SeedRunner(connection.knex, runnerOptions(entry, connection, set, 'seeds')).rollback({ all: true });
-    if (set.migrations.length > 0) await new MigrationRunner(connection.knex, runnerOptions(entry, connection, set, 'migrations')).rollback({ all: true });
+    if (set.seeds.length > 0) await pluginRunner(ctx, entry, connection, set, 'seeds').rollback({ all: true });
+    if (set.migrations.length > 0) await pluginRunner(ctx, entry, connection, set, 'migrations').rollback({ all: true });
   } catch (thrown) {
     throw new KnexusError(
       'KNEXUS_ERR_PLUGIN_DATA',
@@ -80,7 +76,7 @@ export function pluginDataHandler(ctx: RegistryContext): PluginDataHandler {
       for (const entry of ready()) await applyPluginData(ctx, entry, set);
     },
     purge: async (set) => {
-      for (const entry of ready()) await purgePluginData(entry, set);
+      for (const entry of ready()) await purgePluginData(ctx, entry, set);
     },
   };
 }

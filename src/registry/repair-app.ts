@@ -7,9 +7,7 @@ import { KnexusError } from '../errors.js';
 import { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from '../migrations/dirty-state.js';
 import type { ResolvedAppConfig } from '../connection/app-config.js';
 import type { RegistryContext } from './registry-context.js';
-import { runnerSettings } from './runner-settings.js';
-import { MigrationRunner } from '../migrations/migration-runner.js';
-import { SeedRunner } from '../migrations/seed-runner.js';
+import { createRunner } from './runner-settings.js';
 
 /** Validates `repair` options; returns the section and file they name. */
 export function resolveRepairOptions(appName: string, input: unknown): { section: 'migrations' | 'seeds'; file: string; resolution: RepairResolution } {
@@ -77,9 +75,8 @@ export async function repairUnregistered(
   const pool = new SharedPool(appName, knex, target, scrubber, { reusable: false, ownerRoute: undefined, migrationConcurrency: ctx.settings.migrationConcurrency });
   try {
     const site = { name: appName, config, pool, target };
-    const runner = request.section === 'migrations'
-      ? new MigrationRunner(knex, runnerSettings(site, 'migrations', () => ctx.closing()))
-      : new SeedRunner(knex, runnerSettings(site, 'seeds', () => ctx.closing()));
+    const stopped = () => ctx.closing();
+    const runner = request.section === 'migrations' ? createRunner(knex, site, 'migrations', stopped) : createRunner(knex, site, 'seeds', stopped);
     return await runner.repair(request.file, request.resolution);
   } catch (error) {
     throw scrubber.scrubError(error);
