@@ -2,13 +2,13 @@
  * Import rules of knexus (see README "Architecture"). `npm run check:imports` enforces them in CI.
  *
  * Layers, bottom → top; a module imports only from its own layer or the ones below it:
- *   errors.ts, util/, clients.ts → knexfile/ → migrations/ → models/ → health/ → connection/
+ *   errors.ts, util/, clients.ts → dialects/ → knexfile/ → migrations/ → models/ → health/ → connection/
  *   → plugins/ → registry/ → config/ → cli/        (src/index.ts, the public surface, sits on top)
  * First-party plugins (plugins/*) see knexus only through its public entry, as any user's plugin does.
  */
 
 /** Folders above `layer` in the order above, as a path pattern. */
-const LAYERS = ['knexfile', 'migrations', 'models', 'health', 'connection', 'plugins', 'registry', 'config', 'cli'];
+const LAYERS = ['dialects', 'knexfile', 'migrations', 'models', 'health', 'connection', 'plugins', 'registry', 'config', 'cli'];
 const above = (layer) => `^src/(${LAYERS.slice(LAYERS.indexOf(layer) + 1).join('|')})/`;
 
 /** One rule per layer: it must not import any layer above it. */
@@ -36,6 +36,7 @@ module.exports = {
       from: { path: '^src/(errors\\.ts|clients\\.ts|util/)' },
       to: { path: `^src/(${LAYERS.join('|')})/|^src/index\\.ts$` },
     },
+    layerRule('dialects', 'dialects/<name>/ holds what differs per database (SQL, session reset, routing, schema admin) behind the Dialect interface; it knows only knex and the bottom.'),
     layerRule('knexfile', 'knexfile/ reads knexfiles (KnexfileReference, loadKnexfile); turning one into an app config is the registry\'s step.'),
     layerRule('migrations', 'migrations/ owns DriftPolicy, MigrationsConfig/SeedsConfig and the ledger types; it knows no connection handle, plugin or registry.'),
     layerRule('models', 'models/ owns ModelDefinition/ModelClass and binds models to a knex; it knows nothing above.'),

@@ -1,7 +1,7 @@
 import knexFactory, { type Knex } from 'knex';
 import type { ResolvedAppConfig } from './app-config.js';
 import { safeCopy } from '../util/safe-copy.js';
-import { SchemaRouter } from './schema-router.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import type { SecretScrubber } from './secret-scrubber.js';
 import { makeKnexMethodsWritable } from './writable-knex-methods.js';
 
@@ -14,8 +14,6 @@ export interface CreateKnexOptions {
   /** ms after which an idle pooled connection is closed (tarn's `idleTimeoutMillis`); 0 keeps them. */
   readonly idleTimeout: number;
 }
-
-type AfterCreate = (connection: unknown, done: (error: Error | null, connection: unknown) => void) => void;
 
 /** Opens a knex instance for an app's database; the driver module is loaded only now, by knex. */
 export function createKnex(database: NonNullable<ResolvedAppConfig['database']>, scrubber: SecretScrubber, options: CreateKnexOptions): Knex {
@@ -34,33 +32,7 @@ export function createKnex(database: NonNullable<ResolvedAppConfig['database']>,
     if (!text.startsWith('Acquire connection error')) console.warn(scrubber.scrub(text));
   };
   config.log = { warn, deprecate: warn, error: () => undefined, debug: () => undefined };
-  if (client === 'better-sqlite3') {
-    config.useNullAsDefault = true;
-    if (pool !== undefined) config.pool = { ...(pool as Knex.PoolConfig) };
-  } else {
-    // Lazy and idle-released: a registered app that is not in use holds no server connection.
-    const lazy: Knex.PoolConfig = { min: 0 };
-    if (idleTimeout > 0) Object.assign(lazy, { idleTimeoutMillis: idleTimeout, reapIntervalMillis: Math.min(1000, idleTimeout) });
-    else lazy.idleTimeoutMillis = Number.MAX_SAFE_INTEGER;
-    config.pool = { ...lazy, ...(pool as Knex.PoolConfig | undefined) };
-  }
-  if (schema !== undefined && client === 'pg') config.searchPath = [schema, ...searchPath];
-  if (schema !== undefined && client === 'mysql2') config.pool = { ...config.pool, afterCreate: useDatabase(schema, config.pool?.afterCreate as AfterCreate | undefined) };
+  if (pool !== undefined) config.pool = { ...(pool as Knex.PoolConfig) };
+  dialectOf(client).configureKnex(config, { schema, searchPath }, idleTimeout);
   return makeKnexMethodsWritable(knexFactory(config));
-}
-
-/** A MySQL pool hook putting every new connection on the app's database, created first if missing. */
-function useDatabase(schema: string, then: AfterCreate | undefined): AfterCreate {
-  const run = (connection: unknown, sql: string) =>
-    new Promise<void>((resolve, reject) => {
-      (connection as { query(sql: string, cb: (error: Error | null) => void): void }).query(sql, (error) => (error ? reject(error) : resolve()));
-    });
-  return (connection, done) => {
-    run(connection, `create database if not exists \`${schema}\``)
-      .then(() => run(connection, SchemaRouter.route('mysql2', schema)))
-      .then(
-        () => (then ? then(connection, done) : done(null, connection)),
-        (error: Error) => done(error, connection),
-      );
-  };
 }

@@ -1,39 +1,15 @@
 import type { Knex } from 'knex';
-import type { ClientName } from '../clients.js';
-
-/** Creates an app's PostgreSQL schema or MySQL/MariaDB database if missing; a concurrent creator winning the race is fine. */
-export async function ensureSchema(knex: Knex, client: ClientName, schema: string): Promise<void> {
-  try {
-    await knex.raw(client === 'mysql2' ? 'create database if not exists ??' : 'create schema if not exists ??', [schema]);
-  } catch (error) {
-    // Two sessions racing on IF NOT EXISTS: the loser sees a unique violation on the catalog.
-    const code = (error as { code?: string }).code;
-    if (code !== '23505' && code !== '42P06') throw error;
-  }
-}
+import type { Dialect } from '../dialects/dialect.js';
 
 /** Tables and views in `schema` other than `ledgerTables`: what a rollback of every migration left behind. */
-export async function foreignTables(knex: Knex, client: ClientName, schema: string, ledgerTables: readonly string[]): Promise<string[]> {
-  const names = await tablesIn(knex, client, schema);
+export async function foreignTables(knex: Knex, dialect: Dialect, schema: string, ledgerTables: readonly string[]): Promise<string[]> {
+  const names = await dialect.tablesIn(knex, schema);
   return names.filter((name) => !ledgerTables.includes(name)).sort();
 }
 
-async function tablesIn(knex: Knex, client: ClientName, schema: string): Promise<string[]> {
-  // An alias, because MySQL labels information_schema columns in upper case and MariaDB as written.
-  const result: unknown = await knex.raw('select table_name as name from information_schema.tables where table_schema = ?', [schema]);
-  const rows = client === 'mysql2' ? (result as [{ name: string }[]])[0] : (result as { rows: { name: string }[] }).rows;
-  return rows.map((row) => row.name);
-}
-
 /** Apps other than `appName` with rows in the ledger tables of `schema` (they share the schema). */
-export async function otherLedgerApps(
-  knex: Knex,
-  client: ClientName,
-  schema: string,
-  ledgerTables: readonly string[],
-  appName: string,
-): Promise<string[]> {
-  const present = new Set(await tablesIn(knex, client, schema));
+export async function otherLedgerApps(knex: Knex, dialect: Dialect, schema: string, ledgerTables: readonly string[], appName: string): Promise<string[]> {
+  const present = new Set(await dialect.tablesIn(knex, schema));
   const apps = new Set<string>();
   for (const table of ledgerTables) {
     if (!present.has(table)) continue;
@@ -41,9 +17,4 @@ export async function otherLedgerApps(
     for (const app of rows) apps.add(app);
   }
   return [...apps].sort();
-}
-
-/** Drops the schema (PostgreSQL) or database (MySQL/MariaDB) with everything in it. */
-export async function dropSchema(knex: Knex, client: ClientName, schema: string): Promise<void> {
-  await knex.raw(client === 'mysql2' ? 'drop database if exists ??' : 'drop schema if exists ?? cascade', [schema]);
 }

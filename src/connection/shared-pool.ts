@@ -3,7 +3,9 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { KnexusError } from '../errors.js';
 import type { ConnectionTarget } from './connection-target.js';
 import { TenantRoute, revokeKnex, routedKnex, routeOwner } from './routed-knex.js';
-import { type AfterCreate, SchemaRouter } from './schema-router.js';
+import { SchemaRouter } from './schema-router.js';
+import type { AfterCreate } from '../dialects/dialect.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import type { SecretScrubber } from './secret-scrubber.js';
 
 /** How a SharedPool is set up, beside its knex instance. */
@@ -105,8 +107,8 @@ export class SharedPool {
 
   #routerOrInstall(): SchemaRouter {
     if (this.#router !== undefined) return this.#router;
-    const client = this.target.client;
-    if (this.#ownerRoute === undefined || client === 'better-sqlite3') {
+    const dialect = dialectOf(this.target.client);
+    if (this.#ownerRoute === undefined || !dialect.schemas) {
       // The registry checks this before registering (assertTenantFits); reaching it is a knexus bug.
       throw new KnexusError('KNEXUS_ERR_USE_CONNECTION', `The pool of '${this.owner}' cannot switch schemas (SQLite, or MySQL without a database)`, {
         appName: this.owner,
@@ -114,7 +116,7 @@ export class SharedPool {
       });
     }
     const afterCreate = (this.knex.client as { config?: { pool?: { afterCreate?: AfterCreate } } }).config?.pool?.afterCreate;
-    this.#router = new SchemaRouter(client, this.#ownerRoute, afterCreate);
+    this.#router = new SchemaRouter(dialect, this.#ownerRoute, afterCreate);
     routeOwner(this.knex, this.#router);
     return this.#router;
   }

@@ -3,8 +3,7 @@ import { ConnectionManager } from '../connection/connection-manager.js';
 import { collectSecrets } from '../connection/connection-target.js';
 import { closePool } from '../connection/close-pool.js';
 import { createKnex } from '../connection/create-knex.js';
-import { ensureSchema } from '../connection/schema-admin.js';
-import { SchemaRouter } from '../connection/schema-router.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import { SecretScrubber } from '../connection/secret-scrubber.js';
 import { SharedPool } from '../connection/shared-pool.js';
 import { KnexusError, isKnexusError, toError } from '../errors.js';
@@ -41,9 +40,10 @@ export async function connectApp(ctx: RegistryContext, entry: AppEntry): Promise
       knex = pool.knex;
       pool.retain(name);
     } else {
+      const dialect = dialectOf(pool.target.client);
       // The schema is created through the owner's own knex: CREATE SCHEMA/DATABASE does not depend on the session's schema.
-      await ensureSchema(pool.knex, pool.target.client, config.schema);
-      knex = pool.retainTenant(name, SchemaRouter.route(pool.target.client, config.schema, config.searchPath), config.schema);
+      await dialect.ensureSchema(pool.knex, config.schema);
+      knex = pool.retainTenant(name, dialect.route(config.schema, config.searchPath), config.schema);
     }
     ctx.emit('connection-reused', { appName: name, owner: pool.owner, references: pool.references });
   } else {
@@ -53,13 +53,13 @@ export async function connectApp(ctx: RegistryContext, entry: AppEntry): Promise
     knex = createKnex(database, scrubber, { schema: config.schema, searchPath: config.searchPath, idleTimeout: ctx.settings.idleTimeout });
     entry.pool = new SharedPool(name, knex, target, scrubber, {
       reusable: config.reusable,
-      ownerRoute: config.reusable ? SchemaRouter.ownerRoute(database.client, config.schema, config.searchPath, target.database) : undefined,
+      ownerRoute: config.reusable ? dialectOf(database.client).ownerRoute(config, target.database) : undefined,
       migrationConcurrency: ctx.settings.migrationConcurrency,
     });
     try {
       await withConnectRetry(
         async () => {
-          if (config.schema !== undefined && database.client === 'pg') await ensureSchema(knex, database.client, config.schema);
+          if (config.schema !== undefined && database.client === 'pg') await dialectOf(database.client).ensureSchema(knex, config.schema);
           else if (database.client === 'better-sqlite3') await openSqlite(knex, name, config.migrations.lockTimeout, () => ctx.closing());
           else await knex.raw('select 1');
         },

@@ -12,7 +12,7 @@ import { DRIFT_POLICIES, type DriftPolicy } from '../migrations/migrations-confi
 import { type AppConfig, type ResolvedAppConfig } from '../connection/app-config.js';
 import { validatePool } from './validate-pool.js';
 import { sqliteFilePath } from '../util/sqlite-file-path.js';
-import { isSystemSchema } from '../connection/system-schema.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import { systemSchemaReason } from './tenant-rules.js';
 
 const APP_KEYS = ['database', 'schema', 'searchPath', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
@@ -90,14 +90,15 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
   // With useConnection the owner's client is known only to the registry, which checks it there.
   if (config.schema !== undefined) {
     assertSchemaName(config.schema, appName);
-    if (database !== undefined && database.client === 'better-sqlite3') fail('schema', 'is only supported on PostgreSQL and MySQL/MariaDB');
-    if (database !== undefined && isSystemSchema(database.client, config.schema)) fail('schema', systemSchemaReason(config.schema));
+    const dialect = database === undefined ? undefined : dialectOf(database.client);
+    if (dialect !== undefined && !dialect.schemas) fail('schema', 'is only supported on PostgreSQL and MySQL/MariaDB');
+    if (dialect?.isSystemSchema(config.schema)) fail('schema', systemSchemaReason(config.schema));
   }
   let searchPath: readonly string[] = config.schema !== undefined && config.useConnection === undefined ? ['public'] : [];
   if (config.searchPath !== undefined) {
     if (!Array.isArray(config.searchPath)) fail('searchPath', 'must be a list of schema names');
     if (config.schema === undefined) fail('searchPath', 'needs schema: it lists the schemas searched after the app\'s own');
-    if (database !== undefined && database.client !== 'pg') fail('searchPath', 'is only supported on PostgreSQL');
+    if (database !== undefined && !dialectOf(database.client).searchPath) fail('searchPath', 'is only supported on PostgreSQL');
     config.searchPath.forEach((name, index) => assertSqlIdentifier(name, `searchPath.${index}`, appName));
     searchPath = [...config.searchPath];
   }

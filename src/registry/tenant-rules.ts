@@ -1,5 +1,5 @@
 import type { SharedPool } from '../connection/shared-pool.js';
-import { isSystemSchema } from '../connection/system-schema.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import { KnexusError } from '../errors.js';
 import type { ResolvedAppConfig } from '../connection/app-config.js';
 import type { AppEntry } from './app-entry.js';
@@ -27,11 +27,11 @@ export function assertCanLeave(entry: AppEntry, options: UnregisterOptions): voi
 
 /** An app with its own schema on a shared pool needs a pool that can switch schemas, and PostgreSQL for `searchPath`. */
 export function assertTenantFits(name: string, config: ResolvedAppConfig, pool: SharedPool): void {
-  const { client } = pool.target;
+  const dialect = dialectOf(pool.target.client);
   const invalid = (field: string, message: string) => new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid config for app '${name}': ${message}`, { appName: name, field });
-  if (client === 'better-sqlite3') throw invalid('schema', `'schema' is only supported on PostgreSQL and MySQL/MariaDB, and '${pool.owner}' uses SQLite`);
-  if (client !== 'pg' && config.searchPath.length > 0) throw invalid('searchPath', `'searchPath' is only supported on PostgreSQL`);
-  if (config.schema !== undefined && isSystemSchema(client, config.schema)) throw invalid('schema', `'schema' ${systemSchemaReason(config.schema)}`);
+  if (!dialect.schemas) throw invalid('schema', `'schema' is only supported on PostgreSQL and MySQL/MariaDB, and '${pool.owner}' uses ${dialect.label}`);
+  if (!dialect.searchPath && config.searchPath.length > 0) throw invalid('searchPath', `'searchPath' is only supported on PostgreSQL`);
+  if (config.schema !== undefined && dialect.isSystemSchema(config.schema)) throw invalid('schema', `'schema' ${systemSchemaReason(config.schema)}`);
   if (!pool.routable) {
     throw useConnectionError(name, pool.owner, 'names no default database to switch its connections back to (set database.connection.database)');
   }

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { activeConnections } from '../connection/routed-knex.js';
-import { dropSchema, foreignTables, otherLedgerApps } from '../connection/schema-admin.js';
+import { foreignTables, otherLedgerApps } from '../connection/schema-admin.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import { KnexusError, toError } from '../errors.js';
 import { hasScripts } from '../migrations/migrations-config.js';
 import type { AppEntry } from './app-entry.js';
@@ -84,11 +85,11 @@ async function removeSchema(entry: AppEntry, force: boolean): Promise<void> {
   const { name, config } = entry;
   const pool = entry.pool!;
   const schema = config.schema!;
-  const { client } = pool.target;
+  const dialect = dialectOf(pool.target.client);
   const ledgers = [config.migrations.tableName, config.seeds.tableName];
   if (!force) {
-    const tables = await foreignTables(pool.knex, client, schema, ledgers);
-    const apps = await otherLedgerApps(pool.knex, client, schema, ledgers, name);
+    const tables = await foreignTables(pool.knex, dialect, schema, ledgers);
+    const apps = await otherLedgerApps(pool.knex, dialect, schema, ledgers, name);
     if (tables.length > 0 || apps.length > 0) {
       const what = [tables.length > 0 ? `tables its migrations do not own (${tables.join(', ')})` : '', apps.length > 0 ? `ledger rows of other apps (${apps.join(', ')})` : '']
         .filter(Boolean)
@@ -102,7 +103,7 @@ async function removeSchema(entry: AppEntry, force: boolean): Promise<void> {
   }
   // Through the owner's knex, whose connection is back on the owner's schema first: sessions still on the
   // dropped schema keep its name (PostgreSQL search_path, MySQL default database) and work again if it is recreated.
-  await dropSchema(pool.knex, client, schema);
+  await dialect.dropSchema(pool.knex, schema);
 }
 
 /**

@@ -1,0 +1,58 @@
+import type { Knex } from 'knex';
+import type { ClientName } from '../clients.js';
+
+/** A row as a driver returns it. */
+export type SqlRow = Readonly<Record<string, unknown>>;
+
+/** knex's pool hook that prepares a fresh connection (`pool.afterCreate`). */
+export type AfterCreate = (connection: unknown, done: (error: Error | null, connection: unknown) => void) => void;
+
+/** How an app is placed in its database: its own schema (PostgreSQL) or database (MySQL), and what is searched after it. */
+export interface SchemaPlacement {
+  readonly schema: string | undefined;
+  readonly searchPath: readonly string[];
+}
+
+/**
+ * Everything knexus does differently per database, in one place per dialect (`dialects/<name>/`): the
+ * rest of knexus asks the adapter and never compares client names. A new database, or a new way of
+ * reaching one, is one more adapter.
+ */
+export interface Dialect {
+  readonly client: ClientName;
+  /** What users call it in messages. */
+  readonly label: string;
+  /** The rows of a `knex.raw` result. */
+  rows(result: unknown): SqlRow[];
+
+  /** Apps may have a schema of their own (`schema`) and share a pool switching between schemas. */
+  readonly schemas: boolean;
+  /** Apps may list schemas searched after their own (`searchPath`). */
+  readonly searchPath: boolean;
+  /** True when `schema` belongs to the server (its catalog) and can never be an app's schema. */
+  isSystemSchema(schema: string): boolean;
+  /** The statement that puts a session on `schema` (then `searchPath`); comparing two is comparing session states. */
+  route(schema: string, searchPath: readonly string[]): string;
+  /** What a fresh connection of a pool is on; undefined when apps with a schema of their own cannot share the pool. */
+  ownerRoute(placement: SchemaPlacement, database: string | undefined): string | undefined;
+  /**
+   * Puts a pooled connection's session back to how the server opened it (temporary tables, prepared
+   * statements, settings, role, session locks), then runs `then` if given, in one round trip where the
+   * dialect allows it.
+   */
+  resetSession(connection: unknown, then?: string): Promise<void>;
+  /** Runs one statement on a raw driver connection, outside knex (no query events, no query building). */
+  runRaw(connection: unknown, sql: string): Promise<void>;
+
+  /** Creates the app's schema if missing (a concurrent creator winning the race is fine). */
+  ensureSchema(knex: Knex, schema: string): Promise<void>;
+  /** True when the app's schema exists (read from the catalog, no DDL privilege needed). */
+  schemaExists(knex: Knex, schema: string): Promise<boolean>;
+  /** Drops the app's schema with everything in it. */
+  dropSchema(knex: Knex, schema: string): Promise<void>;
+  /** Tables and views in `schema`. */
+  tablesIn(knex: Knex, schema: string): Promise<string[]>;
+
+  /** Adds the dialect's settings to the knex config of a pool knexus opens for an app. */
+  configureKnex(config: Knex.Config, placement: SchemaPlacement, idleTimeout: number): void;
+}

@@ -1,0 +1,71 @@
+import type { Knex } from 'knex';
+import type { AfterCreate, Dialect, SqlRow } from '../dialect.js';
+import { serverPool } from '../server-pool.js';
+
+const SYSTEM = new Set(['information_schema', 'performance_schema', 'mysql', 'sys']);
+
+const runRaw = (connection: unknown, sql: string): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    (connection as { query(sql: string, cb: (error: Error | null) => void): void }).query(sql, (error) => (error ? reject(error) : resolve()));
+  });
+
+// COM_RESET_CONNECTION drops temporary tables, prepared statements (mysql2's cache too), user variables,
+// session settings and named locks, and keeps the handshake's character set (MariaDB 10.2+, MySQL 5.7+).
+const reset = (connection: unknown): Promise<void> =>
+  new Promise<void>((resolve, reject) => {
+    (connection as { reset(cb: (error: Error | null) => void): void }).reset((error) => (error ? reject(error) : resolve()));
+  });
+
+const route = (schema: string) => `use \`${schema}\``;
+
+/** A pool hook putting every new connection on the app's database, created first if missing. */
+function useDatabase(schema: string, then: AfterCreate | undefined): AfterCreate {
+  return (connection, done) => {
+    runRaw(connection, `create database if not exists \`${schema}\``)
+      .then(() => runRaw(connection, route(schema)))
+      .then(
+        () => (then ? then(connection, done) : done(null, connection)),
+        (error: Error) => done(error, connection),
+      );
+  };
+}
+
+/** MySQL and MariaDB through `mysql2`: an app's schema is a database (`USE`), locks are `GET_LOCK`. */
+export const mysqlDialect: Dialect = {
+  client: 'mysql2',
+  label: 'MySQL/MariaDB',
+  rows: (result: unknown) => (result as [SqlRow[]])[0],
+
+  schemas: true,
+  searchPath: false,
+  isSystemSchema: (schema: string) => SYSTEM.has(schema.toLowerCase()),
+  route: (schema: string) => route(schema),
+  // Without a default database there is nothing to switch a connection back to.
+  ownerRoute: ({ schema }, database: string | undefined) => {
+    const own = schema ?? database;
+    return own === undefined ? undefined : route(own);
+  },
+  resetSession: async (connection: unknown, then?: string) => {
+    await reset(connection);
+    if (then !== undefined) await runRaw(connection, then);
+  },
+  runRaw,
+
+  ensureSchema: async (knex: Knex, schema: string) => {
+    await knex.raw('create database if not exists ??', [schema]);
+  },
+  schemaExists: async (knex: Knex, schema: string) =>
+    ((await knex.raw('select 1 from information_schema.schemata where schema_name = ?', [schema])) as [unknown[]])[0].length > 0,
+  dropSchema: async (knex: Knex, schema: string) => {
+    await knex.raw('drop database if exists ??', [schema]);
+  },
+  // An alias, because MySQL labels information_schema columns in upper case and MariaDB as written.
+  tablesIn: async (knex: Knex, schema: string) =>
+    ((await knex.raw('select table_name as name from information_schema.tables where table_schema = ?', [schema])) as [{ name: string }[]])[0].map((row) => row.name),
+
+  configureKnex: (config: Knex.Config, { schema }, idleTimeout: number) => {
+    config.pool = serverPool(config.pool, idleTimeout);
+    if (schema !== undefined) config.pool = { ...config.pool, afterCreate: useDatabase(schema, config.pool.afterCreate as AfterCreate | undefined) };
+  },
+};
+Object.freeze(mysqlDialect);

@@ -1,0 +1,62 @@
+import type { Knex } from 'knex';
+import type { Dialect, SqlRow } from '../dialect.js';
+import { serverPool } from '../server-pool.js';
+
+/**
+ * What DISCARD ALL does (PgBouncer's server_reset_query), spelled out because DISCARD ALL may not share
+ * a multi-statement query, so the reset and the next app's route cost one round trip together.
+ */
+const RESET =
+  'set session authorization default; reset all; close all; unlisten *; select pg_advisory_unlock_all(); ' +
+  'discard plans; discard temp; discard sequences; deallocate all';
+
+const runRaw = async (connection: unknown, sql: string): Promise<void> => {
+  await (connection as { query(sql: string): Promise<unknown> }).query(sql);
+};
+
+const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(', ');
+
+/** PostgreSQL through `pg`: schemas are `search_path`, locks are advisory locks. */
+export const postgresDialect: Dialect = {
+  client: 'pg',
+  label: 'PostgreSQL',
+  rows: (result: unknown) => (result as { rows: SqlRow[] }).rows,
+
+  schemas: true,
+  searchPath: true,
+  // PostgreSQL reserves every name starting with pg_ for itself.
+  isSystemSchema: (schema: string) => {
+    const name = schema.toLowerCase();
+    return name === 'information_schema' || name.startsWith('pg_');
+  },
+  // Identifiers are validated (letters, digits, `_`) before they get here; quoting keeps their case.
+  route: (schema: string, searchPath: readonly string[]) => `set search_path to ${quoted([schema, ...searchPath])}`,
+  ownerRoute: ({ schema, searchPath }) => (schema === undefined ? 'reset search_path' : `set search_path to ${quoted([schema, ...searchPath])}`),
+  resetSession: (connection: unknown, then?: string) => runRaw(connection, then === undefined ? RESET : `${RESET}; ${then}`),
+  runRaw,
+
+  ensureSchema: async (knex: Knex, schema: string) => {
+    try {
+      await knex.raw('create schema if not exists ??', [schema]);
+    } catch (error) {
+      // Two sessions racing on IF NOT EXISTS: the loser sees a unique violation on the catalog.
+      const code = (error as { code?: string }).code;
+      if (code !== '23505' && code !== '42P06') throw error;
+    }
+  },
+  schemaExists: async (knex: Knex, schema: string) =>
+    ((await knex.raw('select 1 from pg_namespace where nspname = ?', [schema])) as { rows: unknown[] }).rows.length > 0,
+  dropSchema: async (knex: Knex, schema: string) => {
+    await knex.raw('drop schema if exists ?? cascade', [schema]);
+  },
+  tablesIn: async (knex: Knex, schema: string) =>
+    ((await knex.raw('select table_name as name from information_schema.tables where table_schema = ?', [schema])) as { rows: { name: string }[] }).rows.map(
+      (row) => row.name,
+    ),
+
+  configureKnex: (config: Knex.Config, { schema, searchPath }, idleTimeout: number) => {
+    config.pool = serverPool(config.pool, idleTimeout);
+    if (schema !== undefined) config.searchPath = [schema, ...searchPath];
+  },
+};
+Object.freeze(postgresDialect);

@@ -1,0 +1,32 @@
+import type { Knex } from 'knex';
+import type { Dialect, SqlRow } from '../dialect.js';
+
+const noSchemas = (): never => {
+  // Configs with a schema on SQLite are refused at validation; reaching this is a knexus bug.
+  throw new Error('SQLite has no schemas of its own for apps');
+};
+
+/** SQLite through `better-sqlite3`: one file per database, no schemas, a lock file beside the database. */
+export const sqliteDialect: Dialect = {
+  client: 'better-sqlite3',
+  label: 'SQLite',
+  rows: (result: unknown) => result as SqlRow[],
+
+  schemas: false,
+  searchPath: false,
+  isSystemSchema: () => false,
+  route: noSchemas,
+  ownerRoute: () => undefined,
+  resetSession: noSchemas,
+  runRaw: noSchemas,
+
+  ensureSchema: noSchemas,
+  schemaExists: noSchemas,
+  dropSchema: noSchemas,
+  tablesIn: noSchemas,
+
+  configureKnex: (config: Knex.Config) => {
+    config.useNullAsDefault = true;
+  },
+};
+Object.freeze(sqliteDialect);
