@@ -7,6 +7,28 @@ export type SqlRow = Readonly<Record<string, unknown>>;
 /** knex's pool hook that prepares a fresh connection (`pool.afterCreate`). */
 export type AfterCreate = (connection: unknown, done: (error: Error | null, connection: unknown) => void) => void;
 
+/** Names one migration lock: the app's ledger table (in its schema) and the app. */
+export interface LockIdentity {
+  readonly schema: string | undefined;
+  readonly tableName: string;
+  readonly appName: string;
+}
+
+/** How a dialect takes and gives back a lock that lives in one connection's session. */
+export interface SessionLockQueries {
+  /** Tries once to take the lock; true when taken. */
+  tryLock(db: Knex): Promise<boolean>;
+  /** Gives the lock back. */
+  unlock(db: Knex): Promise<unknown>;
+  /** Undoes what `tryLock` set on the session when the lock was never taken; optional. */
+  abandon?(db: Knex): Promise<unknown>;
+  /**
+   * Waits in the database up to `ms` for the lock (true when taken), so a waiter wakes as soon as the
+   * holder unlocks instead of at its next poll; optional (without it, `tryLock` is polled with backoff).
+   */
+  wait?(db: Knex, ms: number): Promise<boolean>;
+}
+
 /** How an app is placed in its database: its own schema (PostgreSQL) or database (MySQL), and what is searched after it. */
 export interface SchemaPlacement {
   readonly schema: string | undefined;
@@ -52,6 +74,21 @@ export interface Dialect {
   dropSchema(knex: Knex, schema: string): Promise<void>;
   /** Tables and views in `schema`. */
   tablesIn(knex: Knex, schema: string): Promise<string[]>;
+
+  /**
+   * The queries of the app's migration lock when it lives in a connection's session (PostgreSQL
+   * advisory lock, MySQL `GET_LOCK`); undefined when the dialect locks a file instead (SQLite).
+   */
+  lockQueries(lock: LockIdentity): SessionLockQueries | undefined;
+  /**
+   * True when the transactional units of one locked run share one transaction (a savepoint each), so a
+   * run commits once; false when each unit commits on its own (MySQL commits DDL at once anyway).
+   */
+  readonly batchesUnits: boolean;
+  /** Serializes creating a ledger table that several apps share, inside `trx`; undefined when nothing races. */
+  readonly lockLedgerCreation: ((trx: Knex.Transaction, schema: string | undefined, tableName: string) => Promise<void>) | undefined;
+  /** The catalog query listing a table's columns (empty when the table is missing), and its bindings. */
+  columnsQuery(table: string, schema: string | undefined): { readonly sql: string; readonly bindings: readonly string[] };
 
   /** Adds the dialect's settings to the knex config of a pool knexus opens for an app. */
   configureKnex(config: Knex.Config, placement: SchemaPlacement, idleTimeout: number): void;

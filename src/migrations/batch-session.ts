@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { ClientName } from '../clients.js';
 import type { LockSession } from './app-lock.js';
 import { type SqlExecutor, knexExecutor } from './sql-executor.js';
 
@@ -20,10 +21,12 @@ export class BatchSession implements LockSession {
   readonly #knex: Knex;
   readonly #connection: unknown;
   readonly #db: Knex;
+  readonly #client: ClientName;
   #open: OpenTransaction | undefined;
   #unreleased = false;
 
-  constructor(knex: Knex, connection: unknown, db: Knex) {
+  constructor(knex: Knex, connection: unknown, db: Knex, client: ClientName) {
+    this.#client = client;
     this.#knex = knex;
     this.#connection = connection;
     this.#db = db;
@@ -33,7 +36,7 @@ export class BatchSession implements LockSession {
   async unit<T>(work: (db: Knex, sql: SqlExecutor) => Promise<T>, transactional: boolean): Promise<T> {
     if (!transactional) {
       await this.commit();
-      return work(this.#db, knexExecutor(this.#db, 'pg'));
+      return work(this.#db, knexExecutor(this.#db, this.#client));
     }
     const open = this.#open ?? (await this.#begin());
     // The previous unit's savepoint is released in the round trip that opens this one (no bindings:
@@ -66,7 +69,7 @@ export class BatchSession implements LockSession {
 
   async #begin(): Promise<OpenTransaction> {
     const trx = await this.#knex.transaction({ connection: this.#connection });
-    const open: OpenTransaction = { trx, sql: knexExecutor(trx, 'pg'), first: undefined };
+    const open: OpenTransaction = { trx, sql: knexExecutor(trx, this.#client), first: undefined };
     trx.on('query-error', (error: unknown) => (open.first ??= { error }));
     this.#open = open;
     return open;

@@ -1,17 +1,11 @@
 import type { Knex } from 'knex';
+import { dialectOf } from '../dialects/dialect-of.js';
 import type { AppLock, AppLockOptions } from './app-lock.js';
-import { MysqlLock } from './mysql-lock.js';
-import { PgLock } from './pg-lock.js';
+import { SessionLock } from './session-lock.js';
 import { SqliteLock } from './sqlite-lock.js';
 
-/** The lock adapter for the app's client. */
+/** The app's migration lock: in a connection's session where the dialect has one, else SQLite's lock file. */
 export function createAppLock(knex: Knex, options: AppLockOptions): AppLock {
-  switch (options.client) {
-    case 'pg':
-      return new PgLock(knex, options);
-    case 'mysql2':
-      return new MysqlLock(knex, options);
-    case 'better-sqlite3':
-      return new SqliteLock(knex, options);
-  }
+  const queries = dialectOf(options.client).lockQueries(options);
+  return queries === undefined ? new SqliteLock(knex, options) : new SessionLock(knex, options, queries);
 }

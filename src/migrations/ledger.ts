@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
 import type { ClientName } from '../clients.js';
 import { LEDGER_ORIGINS, type LedgerEntry, type LedgerOrigin } from './ledger-types.js';
-import { advisoryKey } from './advisory-key.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import { quotedTable } from './quoted-table.js';
 import { knexExecutor, type SqlExecutor } from './sql-executor.js';
 import { tableColumns } from './table-columns.js';
@@ -103,13 +103,11 @@ export class Ledger {
   /** Creates the table if it is missing (or adds the `origin` column to an older one); call it while holding the app lock. */
   async ensure(db: Knex, sql: SqlExecutor): Promise<void> {
     const { client, schema, tableName } = this.#options;
-    if (client !== 'pg') return this.#ensureOn(sql);
-    // Apps hold different advisory locks, yet share this table: on a fresh database their concurrent
-    // CREATE TABLE IF NOT EXISTS would race on pg_type (23505). A per-table lock, released at commit,
-    // serializes only this statement.
+    const lockCreation = dialectOf(client).lockLedgerCreation;
+    if (lockCreation === undefined) return this.#ensureOn(sql);
     await db.transaction(async (trx) => {
-      await trx.raw('select pg_advisory_xact_lock(?::bigint)', [advisoryKey('ledger', schema ?? '', tableName)]);
-      await this.#ensureOn(knexExecutor(trx, 'pg'));
+      await lockCreation(trx, schema, tableName);
+      await this.#ensureOn(knexExecutor(trx, client));
     });
   }
 

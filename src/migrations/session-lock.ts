@@ -1,34 +1,42 @@
 import type { Knex } from 'knex';
 import type { ClientName } from '../clients.js';
-import { type AppLockOptions, type LockSession, lockStoppedError, lockTimeoutError } from './app-lock.js';
+import { type AppLock, type AppLockOptions, type LockSession, lockStoppedError, lockTimeoutError } from './app-lock.js';
+import type { SessionLockQueries } from '../dialects/dialect.js';
+
+export type { SessionLockQueries } from '../dialects/dialect.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import { BatchSession } from './batch-session.js';
 import { bindToConnection } from './bind-to-connection.js';
 import { pollLock } from './poll-lock.js';
 import { type SqlExecutor, knexExecutor } from './sql-executor.js';
 import { forgetSession } from '../util/session-marks.js';
 
-/** How a dialect takes and gives back a lock that lives in one connection's session. */
-export interface SessionLockQueries {
-  /** Tries once to take the lock; true when taken. */
-  tryLock(db: Knex): Promise<boolean>;
-  /** Gives the lock back. */
-  unlock(db: Knex): Promise<unknown>;
-  /** Undoes what `tryLock` set on the session when the lock was never taken; optional. */
-  abandon?(db: Knex): Promise<unknown>;
-  /**
-   * Waits in the database up to `ms` for the lock (true when taken), so a waiter wakes as soon as the
-   * holder unlocks instead of at its next poll; optional (without it, `tryLock` is polled with backoff).
-   */
-  wait?(db: Knex, ms: number): Promise<boolean>;
-}
-
 /** Longest single wait in the database, in ms: shutdown and the deadline are checked between two. */
 export const LOCK_WAIT_SLICE_MS = 100;
 
 /**
- * Runs `work` holding a session-level lock (PostgreSQL advisory lock, MySQL `GET_LOCK`) on one pooled
- * connection that also runs every unit, so a pool of one suffices and the lock dies with the session.
+ * A lock in one connection's session (PostgreSQL advisory lock, MySQL `GET_LOCK`: the dialect's queries),
+ * held on one pooled connection that also runs every unit, so a pool of one suffices and the lock dies
+ * with the session.
  */
+export class SessionLock implements AppLock {
+  readonly #knex: Knex;
+  readonly #options: AppLockOptions;
+  readonly #queries: SessionLockQueries;
+
+  constructor(knex: Knex, options: AppLockOptions, queries: SessionLockQueries) {
+    this.#knex = knex;
+    this.#options = options;
+    this.#queries = queries;
+  }
+
+  /** Runs `work` holding the lock. */
+  hold<T>(work: (session: LockSession) => Promise<T>): Promise<T> {
+    return holdOnSession(this.#knex, this.#options, this.#queries, work);
+  }
+}
+
+/** Runs `work` holding the session lock `queries` take, after waiting for the gate if any. */
 export function holdOnSession<T>(
   knex: Knex,
   options: AppLockOptions,
@@ -58,7 +66,7 @@ async function holdNow<T>(
     }
     // PostgreSQL batches a holder's transactional units into one transaction (see BatchSession); MySQL
     // commits DDL at once anyway, so there each unit stays a transaction of its own.
-    const batch = options.client === 'pg' ? new BatchSession(knex, connection, db) : undefined;
+    const batch = dialectOf(options.client).batchesUnits ? new BatchSession(knex, connection, db, options.client) : undefined;
     const session: LockSession = batch ?? {
       unit: (unitWork, transactional) => connectionUnit(knex, connection, db, options.client, unitWork, transactional),
     };

@@ -1,8 +1,10 @@
 import type { Knex } from 'knex';
 import type { ClientName } from '../clients.js';
 
-/** A row as a driver returns it. */
-export type SqlRow = Readonly<Record<string, unknown>>;
+import { dialectOf } from '../dialects/dialect-of.js';
+import type { SqlRow } from '../dialects/dialect.js';
+
+export type { SqlRow } from '../dialects/dialect.js';
 
 /**
  * Runs knexus's own bookkeeping statements (ledger rows, savepoints), which use `?` placeholders and
@@ -13,17 +15,11 @@ export interface SqlExecutor {
   run(sql: string, bindings?: readonly unknown[]): Promise<void>;
 }
 
-// Raw results differ per driver: pg wraps rows in a result object, mysql2 pairs them with fields.
-const ROWS: Readonly<Record<ClientName, (result: unknown) => SqlRow[]>> = Object.freeze({
-  pg: (result) => (result as { rows: SqlRow[] }).rows,
-  mysql2: (result) => (result as [SqlRow[]])[0],
-  'better-sqlite3': (result) => result as SqlRow[],
-});
-
 /** An executor running through knex (`db.raw`), so query events and knex's connection handling apply. */
 export function knexExecutor(db: Knex, client: ClientName): SqlExecutor {
+  const { rows } = dialectOf(client);
   return {
-    all: async (sql, bindings = []) => ROWS[client](await db.raw(sql, bindings as readonly Knex.RawBinding[])),
+    all: async (sql, bindings = []) => rows(await db.raw(sql, bindings as readonly Knex.RawBinding[])),
     run: async (sql, bindings = []) => {
       await db.raw(sql, bindings as readonly Knex.RawBinding[]);
     },

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { AfterCreate, Dialect, SqlRow } from '../dialect.js';
 import { serverPool } from '../server-pool.js';
+import { mysqlLockQueries } from './mysql-lock.js';
 
 const SYSTEM = new Set(['information_schema', 'performance_schema', 'mysql', 'sys']);
 
@@ -62,6 +63,14 @@ export const mysqlDialect: Dialect = {
   // An alias, because MySQL labels information_schema columns in upper case and MariaDB as written.
   tablesIn: async (knex: Knex, schema: string) =>
     ((await knex.raw('select table_name as name from information_schema.tables where table_schema = ?', [schema])) as [{ name: string }[]])[0].map((row) => row.name),
+
+  lockQueries: mysqlLockQueries,
+  batchesUnits: false,
+  lockLedgerCreation: undefined,
+  columnsQuery: (table: string) => ({
+    sql: 'select column_name as name from information_schema.columns where table_name = ? and table_schema = database()',
+    bindings: [table],
+  }),
 
   configureKnex: (config: Knex.Config, { schema }, idleTimeout: number) => {
     config.pool = serverPool(config.pool, idleTimeout);

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { Dialect, SqlRow } from '../dialect.js';
 import { serverPool } from '../server-pool.js';
+import { advisoryKey } from './advisory-key.js';
+import { postgresLockQueries } from './postgres-lock.js';
 
 /**
  * What DISCARD ALL does (PgBouncer's server_reset_query), spelled out because DISCARD ALL may not share
@@ -53,6 +55,24 @@ export const postgresDialect: Dialect = {
     ((await knex.raw('select table_name as name from information_schema.tables where table_schema = ?', [schema])) as { rows: { name: string }[] }).rows.map(
       (row) => row.name,
     ),
+
+  lockQueries: postgresLockQueries,
+  batchesUnits: true,
+  // Apps hold different advisory locks, yet share a ledger table: on a fresh database their concurrent
+  // CREATE TABLE IF NOT EXISTS would race on pg_type (23505). A per-table lock, released at commit,
+  // serializes only that statement.
+  lockLedgerCreation: async (trx: Knex.Transaction, schema: string | undefined, tableName: string) => {
+    await trx.raw('select pg_advisory_xact_lock(?::bigint)', [advisoryKey('ledger', schema ?? '', tableName)]);
+  },
+  // pg_attribute rather than information_schema.columns, whose planning alone takes milliseconds on a
+  // fresh connection; quote_ident makes the name exact, and a null current_schema() finds nothing.
+  columnsQuery: (table: string, schema: string | undefined) => ({
+    sql:
+      'select attname as name from pg_attribute where attrelid = to_regclass(' +
+      (schema === undefined ? 'quote_ident(current_schema())' : 'quote_ident(?)') +
+      " || '.' || quote_ident(?)) and attnum > 0 and not attisdropped order by attnum",
+    bindings: schema === undefined ? [table] : [schema, table],
+  }),
 
   configureKnex: (config: Knex.Config, { schema, searchPath }, idleTimeout: number) => {
     config.pool = serverPool(config.pool, idleTimeout);

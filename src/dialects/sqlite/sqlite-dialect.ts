@@ -25,6 +25,13 @@ export const sqliteDialect: Dialect = {
   dropSchema: noSchemas,
   tablesIn: noSchemas,
 
+  // The lock is a side file (<file>.knexus-lock), taken by the SQLite lock in migrations/.
+  lockQueries: () => undefined,
+  // Units are savepoints of the lock's transaction on an in-memory database, transactions of their own on a file.
+  batchesUnits: false,
+  lockLedgerCreation: undefined,
+  columnsQuery: (table: string) => ({ sql: 'select name from pragma_table_info(?)', bindings: [table] }),
+
   configureKnex: (config: Knex.Config) => {
     config.useNullAsDefault = true;
   },

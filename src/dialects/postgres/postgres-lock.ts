@@ -1,7 +1,5 @@
-import type { Knex } from 'knex';
-import type { AppLock, AppLockOptions, LockSession } from './app-lock.js';
+import type { LockIdentity, SessionLockQueries } from '../dialect.js';
 import { advisoryKey } from './advisory-key.js';
-import { holdOnSession, type SessionLockQueries } from './session-lock.js';
 
 // While we hold the lock, the server checks every 500 ms that we are still connected (PostgreSQL 14+,
 // Linux): otherwise a holder killed during a long statement keeps the lock until that statement ends.
@@ -23,38 +21,22 @@ const LOCK_NOT_AVAILABLE = '55P03';
 const UNLOCK = `select pg_advisory_unlock(?::bigint) as unlocked, (${RESET_CHECK}) as checking`;
 
 /**
- * A PostgreSQL session-level advisory lock per app and ledger, held on one pooled connection that also
- * runs every migration, so a pool of one suffices and the lock dies with a killed holder's session.
- * A busy lock is waited for in the database (see WAIT_LOCK), so the waiter takes it the moment the
- * holder unlocks rather than at its next poll.
+ * A PostgreSQL session-level advisory lock per app and ledger. A busy lock is waited for in the database
+ * (see WAIT_LOCK), so the waiter takes it the moment the holder unlocks rather than at its next poll.
  */
-export class PgLock implements AppLock {
-  readonly #knex: Knex;
-  readonly #options: AppLockOptions;
-  readonly #key: string;
-
-  constructor(knex: Knex, options: AppLockOptions) {
-    this.#knex = knex;
-    this.#options = options;
-    this.#key = advisoryKey('app', options.schema ?? '', options.tableName, options.appName);
-  }
-
-  /** Runs `work` holding the advisory lock. */
-  hold<T>(work: (session: LockSession) => Promise<T>): Promise<T> {
-    return holdOnSession(this.#knex, this.#options, this.#queries, work);
-  }
-
-  readonly #queries: SessionLockQueries = {
-    tryLock: async (db) => firstRow(await db.raw(TRY_LOCK, [this.#key]))['locked'] === true,
-    unlock: (db) => db.raw(UNLOCK, [this.#key]),
+export function postgresLockQueries(lock: LockIdentity): SessionLockQueries {
+  const key = advisoryKey('app', lock.schema ?? '', lock.tableName, lock.appName);
+  return {
+    tryLock: async (db) => firstRow(await db.raw(TRY_LOCK, [key]))['locked'] === true,
+    unlock: (db) => db.raw(UNLOCK, [key]),
     abandon: (db) => db.raw(RESET_CHECK),
     wait: async (db, ms) => {
       try {
-        return firstRow(await db.raw(WAIT_LOCK, [this.#key, this.#key, `${Math.max(1, Math.ceil(ms))}ms`]))['locked'] === true;
+        return firstRow(await db.raw(WAIT_LOCK, [key, key, `${Math.max(1, Math.ceil(ms))}ms`]))['locked'] === true;
       } catch (error) {
         if (!isLockTimeout(error)) throw error;
         // A timeout reported late can also hit the next statement: ask twice before giving up.
-        const holding = async () => firstRow(await db.raw(HOLDING, [this.#key]))['holding'] === true;
+        const holding = async () => firstRow(await db.raw(HOLDING, [key]))['holding'] === true;
         return holding().catch((again: unknown) => (isLockTimeout(again) ? holding() : Promise.reject(again)));
       }
     },
