@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AppRegistry } from '../../src/index.js';
+import { holdSqliteWrite, type LockHolder } from '../fixtures/faults/lock-holder.js';
+
+const migrations = fileURLToPath(new URL('../fixtures/migrations-basic', import.meta.url));
+const HOLD_MS = 2_000;
+
+describe('SQLite: a writer that is not knexus holds the file while knexus migrates', () => {
+  let dir: string;
+  let filename: string;
+  let holder: LockHolder | undefined;
+  let registry: AppRegistry;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'knexus-foreign-writer-'));
+    filename = join(dir, 'app.sqlite');
+    registry = new AppRegistry();
+  });
+  afterEach(async () => {
+    holder?.child.kill('SIGKILL');
+    await holder?.exited;
+    holder = undefined;
+    await registry.shutdown();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const register = (lockTimeout: number) =>
+    registry.registerApp('foreign', { database: { client: 'better-sqlite3', connection: { filename } }, migrations: { directory: migrations, lockTimeout } });
+
+  /** Runs `work` while measuring the longest event-loop stall, in ms. */
+  async function measured<T>(work: () => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>; stallMs: number; elapsedMs: number }> {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const started = performance.now();
+    const [outcome] = await Promise.allSettled([work()]);
+    const elapsedMs = performance.now() - started;
+    delay.disable();
+    return { outcome: outcome!, stallMs: delay.max / 1e6, elapsedMs };
+  }
+
+  it('is waited for asynchronously: the run completes after the writer lets go, without stalling the event loop', async () => {
+    holder = holdSqliteWrite(filename, HOLD_MS);
+    await holder.locked;
+    const { outcome, stallMs, elapsedMs } = await measured(() => register(20_000));
+    expect(outcome.status).toBe('fulfilled');
+    // It did wait for the writer (the ledger's first write needs the file's write lock)...
+    expect(elapsedMs).toBeGreaterThan(HOLD_MS / 2);
+    // ...but never in one synchronous busy wait: SQLite's default 5 s busy timeout stalled the loop ~2 s.
+    expect(stallMs).toBeLessThan(HOLD_MS / 2);
+    const app = registry.getApp('foreign');
+    const status = await app.migrationStatus();
+    expect(status.pending).toEqual([]);
+    expect(status.dirty).toEqual([]);
+  });
+
+  it('is waited for at most lockTimeout, then KNEXUS_ERR_LOCK_TIMEOUT, without stalling the event loop', async () => {
+    holder = holdSqliteWrite(filename, HOLD_MS);
+    await holder.locked;
+    const { outcome, stallMs, elapsedMs } = await measured(() => register(300));
+    expect(outcome.status).toBe('rejected');
+    expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: 'KNEXUS_ERR_LOCK_TIMEOUT', appName: 'foreign', timeoutMs: 300 });
+    expect(elapsedMs).toBeLessThan(HOLD_MS * 0.75);
+    expect(stallMs).toBeLessThan(HOLD_MS / 2);
+  });
+});
