@@ -22,9 +22,10 @@ const IN_MEMORY = new Set(['', ':memory:']);
  * better-sqlite3 waits synchronously, freezing the event loop, so every busy timeout while the lock is
  * held is short (`SQLITE_ATTEMPT_MS`) and a busy attempt is retried with asynchronous backoff until
  * `lockTimeout`, on the lock file and on the app's file alike (another writer that is not knexus).
- * Runners of one process queue in a `KeyedMutex` per database file (device and inode) first, so they never
- * wait on each other inside SQLite. An in-memory database is private to its one connection: the queue alone suffices,
- * and its units are savepoints of one outer transaction (cheap when hundreds of apps register).
+ * Runners of one process queue in a `KeyedMutex` per database file (device and inode) first, so they
+ * never wait on each other inside SQLite. An in-memory database is private to its one connection: the
+ * queue alone suffices, and its units are savepoints of one outer transaction (cheap when hundreds of
+ * apps register).
  */
 export class SqliteLock implements AppLock {
   static readonly #queue = new KeyedMutex();
