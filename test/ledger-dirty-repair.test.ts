@@ -97,7 +97,7 @@ describe.each(DIALECTS)('dirty ledger and repair (%s)', (dialect) => {
         file: '002_half.mjs',
         details: {
           dirty,
-          hint: dirty ? expect.stringMatching(/MySQL\/MariaDB commit each DDL statement at once/) : expect.stringMatching(/ran in a transaction, so nothing of it was applied/),
+          hint: dirty ? expect.stringMatching(/MySQL\/MariaDB commit at once on DDL/) : expect.stringMatching(/ran in a transaction, so nothing of it was applied/),
         },
       });
       const expected = [{ name: '001_accounts.mjs', batch: 1 }, ...(dirty ? [{ name: '002_half.mjs', batch: -1 }] : [])];

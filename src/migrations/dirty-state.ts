@@ -22,7 +22,8 @@ export const isDirty = (row: Pick<LedgerRow, 'batch'>): boolean => row.batch < 0
 
 /**
  * Whether a failed or killed file may leave part of its changes behind: files with
- * `config.transaction = false` anywhere, and every file on MySQL/MariaDB, which commits DDL at once.
+ * `config.transaction = false` anywhere, and every file on MySQL/MariaDB, which commits DDL (and
+ * statements such as LOCK TABLES or START TRANSACTION) at once.
  */
 export function atRisk(client: ClientName, transactional: boolean): boolean {
   return !transactional || client === 'mysql2';
@@ -30,10 +31,10 @@ export function atRisk(client: ClientName, transactional: boolean): boolean {
 
 /** What the database may look like after `file` failed, in words for error messages and CLI hints. */
 export function stateHint(transactional: boolean, dirty: boolean, section: string, appName: string, file: string): string {
-  // Not dirty: it ran in a transaction that took everything back (on MySQL: one that ran no DDL).
+  // Not dirty: it ran in a transaction that took everything back (on MySQL: one that ran no statement that commits).
   if (!dirty) return `${file} ran in a transaction, so nothing of it was applied: fix it, then run it again.`;
   const why = transactional
-    ? 'MySQL/MariaDB commit each DDL statement at once, so the statements before the failure stay applied'
+    ? 'MySQL/MariaDB commit at once on DDL and on other statements (START TRANSACTION, LOCK TABLES, SET PASSWORD…), so the statements before the failure may stay applied'
     : 'it runs outside a transaction (config.transaction = false), so the statements before the failure stay applied';
   const option = section === 'seeds' ? 'seed' : 'migration';
   return (
@@ -51,7 +52,7 @@ export function dirtyError(kind: LedgerKind, appName: string, client: ClientName
   return new KnexusError(
     'KNEXUS_ERR_LEDGER_DIRTY',
     `App '${appName}' has ${kind.noun} ${files.join(', ')} recorded as started but never finished (it failed or its process died ` +
-      `outside a transaction that could undo it${client === 'mysql2' ? '; MySQL/MariaDB commit DDL at once' : ''}), so the database ` +
+      `outside a transaction that could undo it${client === 'mysql2' ? '; MySQL/MariaDB commit DDL and some other statements at once' : ''}), so the database ` +
       `may be partly changed. Nothing more runs until you check it, finish or undo ${first} by hand, and call ` +
       `registry.repair('${appName}', { ${option}: '${first}', resolution: 'applied' | 'rolled-back' }).`,
     {
@@ -63,17 +64,39 @@ export function dirtyError(kind: LedgerKind, appName: string, client: ClientName
   );
 }
 
-const READ_OR_TRANSACTION = /^\s*(select|insert|update|delete|replace|with|savepoint|release|rollback|commit|begin|start|set|show|pragma)\b/i;
+// Statements that never commit on MySQL/MariaDB, whatever they touch: reads, row changes, user
+// variables, savepoints. Anything else may commit the open transaction at once: DDL, but also
+// LOCK TABLES, START TRANSACTION, SET PASSWORD, SET autocommit, CALL, GRANT…
+const NEVER_COMMITS =
+  /^\s*(select|insert|update|delete|replace|with|show|describe|desc|explain|set\s+@(?!@)|savepoint|release\s+savepoint|rollback\s+to\b)/i;
+// The transaction statements knex itself runs around a unit: its BEGIN first, its ROLLBACK last.
+const KNEX_BEGIN = /^\s*begin\s*;?\s*$/i;
+const PLAIN_ROLLBACK = /^\s*rollback\s*;?\s*$/i;
+// Several statements in one string (a connection with multipleStatements): only the first is seen here.
+const SECOND_STATEMENT = /;\s*\S/;
 
 /**
- * Notes whether `knex` ran a statement a rollback cannot undo on MySQL (DDL) while a unit runs: a
- * transactional file that failed before any such statement left nothing behind, so it need not stay dirty.
+ * Watches the statements `knex` runs while a transactional unit runs on MySQL/MariaDB, to tell whether
+ * a failed unit provably left nothing behind. It did only if every statement is one that never commits,
+ * apart from knex's own BEGIN before the file and ROLLBACK after it: a file that ran anything else (not
+ * only DDL: `START TRANSACTION`, `LOCK TABLES`, `SET PASSWORD`… commit implicitly, and a ROLLBACK of its
+ * own lets later statements autocommit) may have committed part of its work, so it stays dirty.
+ *
+ * Not covered: row changes to tables of a non-transactional engine (MyISAM), which no rollback undoes.
  */
-export function watchStatements(knex: Knex): { readonly sawDdl: () => boolean; stop(): void } {
-  let ddl = false;
+export function watchStatements(knex: Knex): { readonly mayHaveCommitted: () => boolean; stop(): void } {
+  let risky = false;
+  let begun = false;
+  let rolledBack = false;
   const listener = (data: { sql?: unknown }) => {
-    if (typeof data.sql === 'string' && !READ_OR_TRANSACTION.test(data.sql)) ddl = true;
+    const sql = data.sql;
+    if (typeof sql !== 'string') return;
+    // Anything after a plain ROLLBACK ran outside the unit's transaction (a second ROLLBACK included).
+    if (rolledBack) risky = true;
+    else if (!begun && KNEX_BEGIN.test(sql)) begun = true;
+    else if (PLAIN_ROLLBACK.test(sql)) rolledBack = true;
+    else if (!NEVER_COMMITS.test(sql) || SECOND_STATEMENT.test(sql)) risky = true;
   };
   knex.on('query', listener);
-  return { sawDdl: () => ddl, stop: () => void knex.removeListener('query', listener) };
+  return { mayHaveCommitted: () => risky, stop: () => void knex.removeListener('query', listener) };
 }

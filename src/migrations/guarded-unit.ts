@@ -36,9 +36,9 @@ export async function runGuardedUnit(unit: GuardedUnit, failure: (error: unknown
   try {
     await session.unit((db, sql) => steps.work(db, sql, risky), transactional);
   } catch (error) {
-    // A transactional file on MySQL that failed before any DDL left nothing behind: it need not stay dirty.
+    // A transactional file on MySQL whose statements provably never committed left nothing behind: it need not stay dirty.
     let dirty = risky;
-    if (watch !== undefined && !watch.sawDdl()) {
+    if (watch !== undefined && !watch.mayHaveCommitted()) {
       dirty = false;
       await session.unit((_db, sql) => steps.clear(sql), false).catch(() => (dirty = true));
     }

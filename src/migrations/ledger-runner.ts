@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
-import type { AppLock, LockSession } from './app-lock.js';
+import { type AppLock, type LockSession, lockTimeoutError } from './app-lock.js';
 import { type RepairResolution, type RepairResult, dirtyError, isDirty, stateHint } from './dirty-state.js';
 import { type GuardedSteps, runGuardedUnit } from './guarded-unit.js';
 import { driftError, fileFailure } from './runner-errors.js';
@@ -19,6 +19,7 @@ import { runResult } from './run-result.js';
 import type { RunnerOptions } from './runner-options.js';
 import { type Script, readScript } from './read-script.js';
 import type { ScriptEntry, ScriptList, ScriptSource } from './script-source.js';
+import { stopOf } from './session-lock.js';
 import type { SqlExecutor } from './sql-executor.js';
 import { type UndoPlan, undoPlan } from './undo-plan.js';
 
@@ -234,7 +235,9 @@ export class LedgerRunner {
 
   /** Runs knexus's read-only checks on a pooled connection, outside the lock. */
   #read<T>(read: (sql: SqlExecutor) => Promise<T>): Promise<T> {
-    return withReadExecutor(this.#knex, this.#options.client, read);
+    const lockOptions = { ...this.#options, section: this.#kind.section };
+    const wait = { ms: this.#options.lockTimeout, timeoutError: () => lockTimeoutError(lockOptions), stop: stopOf(lockOptions) };
+    return withReadExecutor(this.#knex, this.#options.client, read, wait);
   }
 
   #failure(file: string, direction: 'up' | 'down', cause: unknown, details: Record<string, unknown>): KnexusError {

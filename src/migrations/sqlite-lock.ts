@@ -1,25 +1,31 @@
 import { resolve } from 'node:path';
 import type { Knex } from 'knex';
 import { type AppLock, type AppLockOptions, type LockSession, lockTimeoutError } from './app-lock.js';
+import { bindToConnection } from './bind-to-connection.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { SavepointSession } from './savepoint-session.js';
-import { type SessionLockQueries, holdOnSession, stopOf } from './session-lock.js';
-import { SQLITE_ATTEMPT_MS, retryWhileBusy } from './sqlite-busy.js';
+import { stopOf } from './session-lock.js';
+import { SQLITE_ATTEMPT_MS, SQLITE_DEFAULT_BUSY_MS } from './sqlite-busy.js';
 import { sqliteExecutor } from './sqlite-executor.js';
+import { SqliteFileSession } from './sqlite-file-session.js';
+import { sqliteLockTarget, takeLockFile } from './sqlite-lock-file.js';
 
 const IN_MEMORY = new Set(['', ':memory:']);
 
 /**
  * SQLite's cross-process lock for one database file: an EXCLUSIVE transaction on a side file
- * (`<file>.knexus-lock`), which SQLite's file locks free when the holder dies, even by kill -9. The app's
- * own file is never held in one long transaction: each unit runs in its own transaction on the one pooled
- * connection, and `transaction: false` files run outside any, as in raw knex.
+ * (`<file>.knexus-lock`, found from the file itself whatever link reached it: see `sqliteLockTarget`),
+ * which SQLite's file locks free when the holder dies, even by kill -9. The app's own file is never held in
+ * one long transaction: each unit runs in its own transaction on the one pooled connection, and
+ * `transaction: false` files run outside any, as in raw knex.
  *
- * better-sqlite3 waits synchronously, freezing the event loop, so the lock file's busy timeout is short
- * (`SQLITE_ATTEMPT_MS`) and a busy attempt is retried with asynchronous backoff until `lockTimeout`.
- * Runners of one process queue in a `KeyedMutex` per database file first, so they never wait on each
- * other inside SQLite. An in-memory database is private to its one connection: the queue alone suffices,
- * and its units are savepoints of one outer transaction (cheap when hundreds of apps register).
+ * better-sqlite3 waits synchronously, freezing the event loop, so every busy timeout while the lock is
+ * held is short (`SQLITE_ATTEMPT_MS`) and a busy attempt is retried with asynchronous backoff until
+ * `lockTimeout`, on the lock file and on the app's file alike (another writer that is not knexus).
+ * Runners of one process queue in a `KeyedMutex` per database file (device and inode) first, so they
+ * never wait on each other inside SQLite. An in-memory database is private to its one connection: the
+ * queue alone suffices, and its units are savepoints of one outer transaction (cheap when hundreds of
+ * apps register).
  */
 export class SqliteLock implements AppLock {
   static readonly #queue = new KeyedMutex();
@@ -43,16 +49,37 @@ export class SqliteLock implements AppLock {
     if (filename === undefined) {
       return SqliteLock.#queue.run(this.#knex.client, deadline, timeoutError, () => this.#inTransaction(work, undefined));
     }
-    return SqliteLock.#queue.run(filename, deadline, timeoutError, async () => {
-      const lock = await takeLockFile(this.#knex, `${filename}.knexus-lock`, deadline, timeoutError(), stopOf(this.#options));
+    // Resolved at each hold: the file exists by now (opening the app created it), and links may change.
+    const target = sqliteLockTarget(filename);
+    return SqliteLock.#queue.run(target.key, deadline, timeoutError, async () => {
+      const { appName } = this.#options;
+      const lock = await takeLockFile(this.#knex, target.path, { appName, deadline, timeoutError: timeoutError(), stop: stopOf(this.#options) });
       try {
-        // The app's own file is not locked for the whole run: each unit is its own transaction there, and
-        // `transaction: false` files run outside any (VACUUM, PRAGMA foreign_keys = OFF work as in raw knex).
-        return await holdOnSession(this.#knex, this.#options, HELD, work);
+        const gate = this.#options.gate;
+        return await (gate === undefined ? this.#onFile(work) : gate(() => this.#onFile(work)));
       } finally {
         lock.release();
       }
     });
+  }
+
+  /**
+   * Runs `work` on one pooled connection of the app's file. That file is not locked for the whole run:
+   * each unit is its own transaction there, and `transaction: false` files run outside any (VACUUM,
+   * PRAGMA foreign_keys = OFF work as in raw knex).
+   */
+  async #onFile<T>(work: (session: LockSession) => Promise<T>): Promise<T> {
+    const knex = this.#knex;
+    const connection: unknown = await knex.client.acquireConnection();
+    const raw = connection as { pragma(sql: string): unknown };
+    try {
+      raw.pragma(`busy_timeout = ${SQLITE_ATTEMPT_MS}`);
+      const wait = { ms: this.#options.lockTimeout, timeoutError: () => lockTimeoutError(this.#options), stop: stopOf(this.#options) };
+      return await work(new SqliteFileSession(knex, connection, bindToConnection(knex, connection), wait));
+    } finally {
+      raw.pragma(`busy_timeout = ${SQLITE_DEFAULT_BUSY_MS}`);
+      await knex.client.releaseConnection(connection);
+    }
   }
 
   /** Runs `work` in one outer transaction, after `first` (the lock write) when given; commits the units that succeeded even if a later one failed. */
@@ -78,46 +105,4 @@ export class SqliteLock implements AppLock {
     if ('error' in outcome) throw outcome.error;
     return outcome.value;
   }
-}
-
-/** The lock file is taken before the session starts: the session itself has nothing left to take. */
-const HELD: SessionLockQueries = Object.freeze({ tryLock: async () => true, unlock: async () => undefined });
-
-/** The part of a better-sqlite3 `Database` the lock file uses. */
-interface LockDatabase {
-  exec(sql: string): unknown;
-  pragma(sql: string): unknown;
-  close(): unknown;
-}
-
-/**
- * Takes the cross-process lock: an EXCLUSIVE transaction on a small side file next to the database.
- * SQLite's file locks die with their process, so a holder killed with -9 frees it; waits are 50 ms busy
- * waits with asynchronous backoff between them, up to the deadline.
- */
-async function takeLockFile(
-  knex: Knex,
-  path: string,
-  deadline: number,
-  timeoutError: Error,
-  stop: Parameters<typeof retryWhileBusy>[3],
-): Promise<{ release(): void }> {
-  const Database = (knex.client as unknown as { driver: new (path: string) => LockDatabase }).driver;
-  const db = new Database(path);
-  try {
-    db.pragma(`busy_timeout = ${SQLITE_ATTEMPT_MS}`);
-    await retryWhileBusy(async () => db.exec('begin exclusive'), deadline, timeoutError, stop);
-  } catch (error) {
-    db.close();
-    throw error;
-  }
-  return {
-    release: () => {
-      try {
-        db.exec('commit');
-      } finally {
-        db.close();
-      }
-    },
-  };
 }
