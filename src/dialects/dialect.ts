@@ -46,6 +46,15 @@ export interface Dialect {
   readonly label: string;
   /** The rows of a `knex.raw` result. */
   rows(result: unknown): SqlRow[];
+  /**
+   * The database is a file (`connection.filename`, resolved against the config's folder), opened by one
+   * pooled connection, locked through a side file, with knexus's own reads going straight to the driver.
+   */
+  readonly fileDatabase: boolean;
+  /** Commits DDL (and statements such as LOCK TABLES) at once, inside a transaction too, so a failed file may stay half applied. */
+  readonly implicitCommits: boolean;
+  /** Checks a server database at registration (creating the app's schema where that is how it is reached); not for file databases. */
+  probe(knex: Knex, placement: SchemaPlacement): Promise<void>;
 
   /** Apps may have a schema of their own (`schema`) and share a pool switching between schemas. */
   readonly schemas: boolean;

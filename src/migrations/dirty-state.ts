@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
 import type { ClientName } from '../clients.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import type { LedgerKind } from './ledger-kind.js';
 import type { LedgerRow } from './ledger.js';
 
@@ -26,7 +27,7 @@ export const isDirty = (row: Pick<LedgerRow, 'batch'>): boolean => row.batch < 0
  * statements such as LOCK TABLES or START TRANSACTION) at once.
  */
 export function atRisk(client: ClientName, transactional: boolean): boolean {
-  return !transactional || client === 'mysql2';
+  return !transactional || dialectOf(client).implicitCommits;
 }
 
 /** What the database may look like after `file` failed, in words for error messages and CLI hints. */
@@ -52,7 +53,7 @@ export function dirtyError(kind: LedgerKind, appName: string, client: ClientName
   return new KnexusError(
     'KNEXUS_ERR_LEDGER_DIRTY',
     `App '${appName}' has ${kind.noun} ${files.join(', ')} recorded as started but never finished (it failed or its process died ` +
-      `outside a transaction that could undo it${client === 'mysql2' ? '; MySQL/MariaDB commit DDL and some other statements at once' : ''}), so the database ` +
+      `outside a transaction that could undo it${dialectOf(client).implicitCommits ? `; ${dialectOf(client).label} commit DDL and some other statements at once` : ''}), so the database ` +
       `may be partly changed. Nothing more runs until you check it, finish or undo ${first} by hand, and call ` +
       `registry.repair('${appName}', { ${option}: '${first}', resolution: 'applied' | 'rolled-back' }).`,
     {

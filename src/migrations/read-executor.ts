@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { dialectOf } from '../dialects/dialect-of.js';
 import { type SqlExecutor, knexExecutor } from './sql-executor.js';
 import { SQLITE_ATTEMPT_MS, SQLITE_DEFAULT_BUSY_MS, retryWhileBusy } from './sqlite-busy.js';
 import { sqliteExecutor } from './sqlite-executor.js';
@@ -23,7 +24,7 @@ export async function withReadExecutor<T>(
   read: (sql: SqlExecutor) => Promise<T>,
   wait?: SqliteWait,
 ): Promise<T> {
-  if (client !== 'better-sqlite3') return read(knexExecutor(knex, client));
+  if (!dialectOf(client).fileDatabase) return read(knexExecutor(knex, client));
   const connection: unknown = await knex.client.acquireConnection();
   try {
     if (wait === undefined || !onFile(knex)) return await read(sqliteExecutor(connection));

@@ -59,9 +59,9 @@ export async function connectApp(ctx: RegistryContext, entry: AppEntry): Promise
     try {
       await withConnectRetry(
         async () => {
-          if (config.schema !== undefined && database.client === 'pg') await dialectOf(database.client).ensureSchema(knex, config.schema);
-          else if (database.client === 'better-sqlite3') await openSqlite(knex, name, config.migrations.lockTimeout, () => ctx.closing());
-          else await knex.raw('select 1');
+          const dialect = dialectOf(database.client);
+          if (dialect.fileDatabase) await openSqlite(knex, name, config.migrations.lockTimeout, () => ctx.closing());
+          else await dialect.probe(knex, config);
         },
         ctx.settings.connectRetry,
         () => ctx.closing(),

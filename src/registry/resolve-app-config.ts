@@ -7,7 +7,7 @@ import { deepFreeze, isPlainObject, safeCopy } from '../util/safe-copy.js';
 import { SCRIPT_EXTENSIONS } from '../migrations/file-catalog.js';
 import { KnexSource } from '../migrations/knex-source.js';
 import { APP_DEFAULTS } from './app-defaults.js';
-import { CLIENT_ALIASES, CLIENTS } from '../clients.js';
+import { CLIENT_ALIASES, CLIENTS, type ClientName } from '../clients.js';
 import { DRIFT_POLICIES, type DriftPolicy } from '../migrations/migrations-config.js';
 import { type AppConfig, type ResolvedAppConfig } from '../connection/app-config.js';
 import { validatePool } from './validate-pool.js';
@@ -74,7 +74,7 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
       if (connection.length === 0) fail('database.connection', 'must not be empty');
     } else if (!isPlainObject(connection)) {
       fail('database.connection', 'must be a connection object or a connection string');
-    } else if (client === 'better-sqlite3' && typeof connection['filename'] !== 'string') {
+    } else if (dialectOf(client).fileDatabase && typeof connection['filename'] !== 'string') {
       fail('database.connection.filename', "must be a file path or ':memory:'");
     }
     if (pool !== undefined && !isPlainObject(pool)) fail('database.pool', 'must be an object of knex pool settings');
@@ -225,8 +225,8 @@ function resolveLedger(
 }
 
 /** SQLite file names are resolved against the config's folder too, so a relative file is not cwd-dependent. */
-function resolveSqliteFile(client: string, connection: unknown, baseDir: string): unknown {
-  if (client !== 'better-sqlite3') return connection;
+function resolveSqliteFile(client: ClientName, connection: unknown, baseDir: string): unknown {
+  if (!dialectOf(client).fileDatabase) return connection;
   const place = (f: string) => (sqliteFilePath(f) === undefined ? f : resolve(baseDir, f));
   if (typeof connection === 'string') return { filename: place(connection) };
   const obj = connection as Record<string, unknown>;

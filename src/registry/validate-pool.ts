@@ -1,3 +1,5 @@
+import type { ClientName } from '../clients.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import { KnexusError } from '../errors.js';
 import { assertDuration } from '../util/duration.js';
 
@@ -29,7 +31,7 @@ const POOL_FUNCTIONS = new Set<string>(['afterCreate', 'validate', 'log']);
  * `appName` before anything is opened, and returns the pool settings to use: when only a `max` below
  * knex's default `min` (2) is given, `min` follows it instead of failing inside the pool.
  */
-export function validatePool(database: Readonly<Record<string, unknown>>, appName: string, client?: string): Record<string, unknown> | undefined {
+export function validatePool(database: Readonly<Record<string, unknown>>, appName: string, client: ClientName): Record<string, unknown> | undefined {
   const fail = (field: string, expected: string): never => {
     throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid config for app '${appName}': '${field}' ${expected}`, { appName, field });
   };
@@ -57,7 +59,7 @@ export function validatePool(database: Readonly<Record<string, unknown>>, appNam
     fail('database.pool.min', `must not exceed database.pool.max (${String(min)} > ${String(max)})`);
   }
   // knex gives SQLite a pool of one connection unless told otherwise, so a larger min alone cannot work.
-  if (client === 'better-sqlite3' && max === undefined && min !== undefined && (min as number) > 1) {
+  if (dialectOf(client).fileDatabase && max === undefined && min !== undefined && (min as number) > 1) {
     fail('database.pool.min', `must be 0 or 1 for SQLite, whose pool holds one connection (or raise database.pool.max too), got ${String(min)}`);
   }
   if (min === undefined && max !== undefined && (max as number) < 2) return { ...settings, min: max };

@@ -36,6 +36,12 @@ export const mysqlDialect: Dialect = {
   client: 'mysql2',
   label: 'MySQL/MariaDB',
   rows: (result: unknown) => (result as [SqlRow[]])[0],
+  fileDatabase: false,
+  implicitCommits: true,
+  // The app's database is created by the pool's afterCreate (see configureKnex), on this first connection.
+  probe: async (knex: Knex) => {
+    await knex.raw('select 1');
+  },
 
   schemas: true,
   searchPath: false,

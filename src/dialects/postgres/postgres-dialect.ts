@@ -16,6 +16,16 @@ const runRaw = async (connection: unknown, sql: string): Promise<void> => {
   await (connection as { query(sql: string): Promise<unknown> }).query(sql);
 };
 
+async function ensureSchema(knex: Knex, schema: string): Promise<void> {
+  try {
+    await knex.raw('create schema if not exists ??', [schema]);
+  } catch (error) {
+    // Two sessions racing on IF NOT EXISTS: the loser sees a unique violation on the catalog.
+    const code = (error as { code?: string }).code;
+    if (code !== '23505' && code !== '42P06') throw error;
+  }
+}
+
 const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(', ');
 
 /** PostgreSQL through `pg`: schemas are `search_path`, locks are advisory locks. */
@@ -23,6 +33,12 @@ export const postgresDialect: Dialect = {
   client: 'pg',
   label: 'PostgreSQL',
   rows: (result: unknown) => (result as { rows: SqlRow[] }).rows,
+  fileDatabase: false,
+  implicitCommits: false,
+  probe: async (knex: Knex, { schema }) => {
+    if (schema === undefined) await knex.raw('select 1');
+    else await ensureSchema(knex, schema);
+  },
 
   schemas: true,
   searchPath: true,
@@ -37,15 +53,7 @@ export const postgresDialect: Dialect = {
   resetSession: (connection: unknown, then?: string) => runRaw(connection, then === undefined ? RESET : `${RESET}; ${then}`),
   runRaw,
 
-  ensureSchema: async (knex: Knex, schema: string) => {
-    try {
-      await knex.raw('create schema if not exists ??', [schema]);
-    } catch (error) {
-      // Two sessions racing on IF NOT EXISTS: the loser sees a unique violation on the catalog.
-      const code = (error as { code?: string }).code;
-      if (code !== '23505' && code !== '42P06') throw error;
-    }
-  },
+  ensureSchema,
   schemaExists: async (knex: Knex, schema: string) =>
     ((await knex.raw('select 1 from pg_namespace where nspname = ?', [schema])) as { rows: unknown[] }).rows.length > 0,
   dropSchema: async (knex: Knex, schema: string) => {

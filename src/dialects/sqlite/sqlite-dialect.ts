@@ -11,6 +11,9 @@ export const sqliteDialect: Dialect = {
   client: 'better-sqlite3',
   label: 'SQLite',
   rows: (result: unknown) => result as SqlRow[],
+  fileDatabase: true,
+  implicitCommits: false,
+  probe: noSchemas,
 
   schemas: false,
   searchPath: false,
