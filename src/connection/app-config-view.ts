@@ -4,7 +4,7 @@ import type { ConnectionTarget } from './connection-target.js';
 /** Migration or seed settings as plugins see them. */
 export interface FolderSettingsView {
   readonly enabled: boolean;
-  /** The spec's `directory`: the resolved folder, or the folders when there are several (undefined when none). */
+  /** `directory`: the resolved folder, or the folders when there are several (undefined when none). */
   readonly directory: string | readonly string[] | undefined;
   readonly directories: readonly string[];
   readonly tableName: string;
@@ -14,7 +14,7 @@ export interface FolderSettingsView {
 export interface AppConfigView {
   readonly client: ClientName;
   readonly target: ConnectionTarget;
-  /** The spec's `config.database`: client, host, port, database, user or filename; never the password. */
+  /** `config.database`: client, host, port, database, user or filename; never the password. */
   readonly database: ConnectionTarget;
   readonly schema: string | undefined;
   readonly migrations: FolderSettingsView;

@@ -66,7 +66,7 @@ export class ConnectionManager {
     return this.#knex;
   }
 
-  /** The spec's `app.connection` (as `getAllApps()` items are read): this manager itself. */
+  /** `app.connection`, as plugins read `getAllApps()` items: this handle itself. */
   get connection(): this {
     return this;
   }

@@ -18,7 +18,7 @@ const CONTEXT_METHODS = [
 
 /**
  * knex defines `raw`, `transaction`, `destroy` and its other context methods as read-only, so a plugin
- * that wraps one the way the spec's CachePlugin does (`connection.knex.raw = …`) would throw in strict
+ * that wraps one, as a caching plugin does (`connection.knex.raw = …`) would throw in strict
  * mode. Redefining them writable (same functions, nothing else changes) lets such plugins run unchanged.
  */
 export function makeKnexMethodsWritable(knex: Knex): Knex {

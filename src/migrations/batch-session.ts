@@ -15,7 +15,7 @@ interface OpenTransaction {
  * unlocks. A failed unit is rolled back to its savepoint, so the units before it still commit, as they
  * did when each was a transaction of its own; what changes is one COMMIT (one WAL flush) per batch
  * instead of one per file. A unit with `transactional: false` first commits what is open, then runs on
- * the bare connection, so `CREATE INDEX CONCURRENTLY` and the dirty-state marker before it behave as before.
+ * the bare connection, so `CREATE INDEX CONCURRENTLY` and the dirty-state marker before it run outside any transaction.
  */
 export class BatchSession implements LockSession {
   readonly #knex: Knex;

@@ -12,7 +12,7 @@ const IN_MEMORY = new Set(['', ':memory:']);
  *
  * On SQLite the statements go straight to the better-sqlite3 connection, prepared once per connection:
  * through knex each costs tens of microseconds of query building, which counted when hundreds of
- * in-memory apps register back to back. Other dialects read through knex, as before.
+ * in-memory apps register back to back. Other dialects read through knex.
  *
  * On a SQLite file another process may hold locked (an EXCLUSIVE write, knexus or not), the reads are
  * retried in short attempts with asynchronous backoff for at most `wait.ms`, instead of freezing the

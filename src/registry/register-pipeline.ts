@@ -38,7 +38,7 @@ export async function registerEntry(
 }
 
 /**
- * Registers one app as explicit ordered steps, firing hooks between them in the spec's order:
+ * Registers one app as explicit ordered steps, firing the lifecycle hooks between them in their documented order:
  * onAppRegistrationStarted → connection → onConnectionCreated → onAutoOperationsStarted →
  * migrations, seeds, models → onAutoOperationsCompleted → ready → onAppRegistered.
  * On failure it closes what it opened, reports the failing step and rethrows.
