@@ -14,6 +14,7 @@ import type { PluginEntry, UnloadOptions } from '../plugins/plugin-types.js';
 import type { Plugin, PluginSource } from '../plugins/plugin.js';
 import type { RegistryEvents } from '../plugins/registry-events.js';
 import type { RegistryStatus } from '../plugins/registry-status.js';
+import { TenantDirectory } from '../tenants/tenant-directory.js';
 import { assertAppName } from '../util/identifier.js';
 import type { AppEntry } from './app-entry.js';
 import { appNotFound } from './app-not-found.js';
@@ -50,6 +51,8 @@ import { resolveUnregisterOptions, unregisterEntry } from './unregister-pipeline
 export class AppRegistry extends EventEmitter<RegistryEvents> {
   /** The registry's plugin manager. */
   readonly plugins: PluginManager;
+  /** The tenant fleet (`new AppRegistry({ tenants })`): lazy attach, idle detach, fleet check and migration; undefined without it. */
+  readonly tenants: TenantDirectory | undefined;
   readonly #settings: ResolvedSettings;
   readonly #baseDir: string;
   readonly #pluginEntries: Readonly<Record<string, PluginEntry>>;
@@ -79,6 +82,13 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     };
     this.plugins.setDataHandler(pluginDataHandler(this.#ctx));
     this.#monitor = new HealthMonitor(this.#settings.healthCheckInterval, () => this.healthCheck());
+    this.tenants = options.tenants === undefined ? undefined : new TenantDirectory(this, options.tenants, this.#baseDir);
+  }
+
+  /** Tenant `name`'s handle, attached on first use (one registration however many callers ask). Needs the `tenants` option. */
+  tenant(name: string): Promise<ConnectionManager> {
+    if (this.tenants === undefined) throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'registry.tenant() needs new AppRegistry({ tenants })', { field: 'tenants' });
+    return this.tenants.tenant(name);
   }
 
   /** Folder relative paths (migrations, seeds, SQLite files, plugin modules) resolve against. */
@@ -187,6 +197,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   shutdown(): Promise<ShutdownResult> {
     this.#shuttingDown ??= (async () => {
       this.#monitor.stop();
+      await this.tenants?.close();
       return runShutdown(this.#ctx, this.plugins);
     })();
     return this.#shuttingDown;
@@ -243,5 +254,4 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     this.#apps.set(name, entry);
     return entry;
   }
-
 }
