@@ -1,8 +1,12 @@
 import type { Knex } from 'knex';
 import type { ClientName } from '../clients.js';
 
-/** Creates an app's PostgreSQL schema or MySQL/MariaDB database if missing; a concurrent creator winning the race is fine. */
+/**
+ * Creates an app's PostgreSQL schema or MySQL/MariaDB database if missing; a concurrent creator winning the race is fine.
+ * An existing one is found with a catalog query, so a role without CREATE privilege attaches to it.
+ */
 export async function ensureSchema(knex: Knex, client: ClientName, schema: string): Promise<void> {
+  if (await schemaExists(knex, client, schema)) return;
   try {
     await knex.raw(client === 'mysql2' ? 'create database if not exists ??' : 'create schema if not exists ??', [schema]);
   } catch (error) {
@@ -10,6 +14,14 @@ export async function ensureSchema(knex: Knex, client: ClientName, schema: strin
     const code = (error as { code?: string }).code;
     if (code !== '23505' && code !== '42P06') throw error;
   }
+}
+
+/** True when the PostgreSQL schema or MySQL/MariaDB database exists (a catalog read: no privilege beyond connecting). */
+export async function schemaExists(knex: Knex, client: ClientName, schema: string): Promise<boolean> {
+  const sql = client === 'mysql2' ? 'select 1 as found from information_schema.schemata where schema_name = ?' : 'select 1 as found from pg_namespace where nspname = ?';
+  const result: unknown = await knex.raw(sql, [schema]);
+  const rows = client === 'mysql2' ? (result as [unknown[]])[0] : (result as { rows: unknown[] }).rows;
+  return rows.length > 0;
 }
 
 /** Tables and views in `schema` other than `ledgerTables`: what a rollback of every migration left behind. */
