@@ -21,7 +21,7 @@ describe.each(['pg', 'mariadb'] as const)('the fleet: check, migrate, rollback (
     return names;
   }
 
-  async function replica(list: readonly string[], migrations = NEWER_CODE): Promise<AppRegistry> {
+  async function replica(list: readonly string[], migrations: { directory: string | string[] } = NEWER_CODE): Promise<AppRegistry> {
     const registry = createRegistry({ tenants: { owner: 'main', list: () => list, migrations } });
     await registry.registerApp('main', { database: db.config({ pool: { min: 0, max: 4 } }), reusable: true });
     return registry;

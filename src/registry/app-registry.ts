@@ -190,7 +190,8 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
 
   /** Prometheus text: plugin metrics plus registry gauges. */
   metrics(): string {
-    return this.plugins.metrics() + registryMetrics(this.#apps.values(), this.#lastHealth);
+    const perTenant = this.tenants?.options.perTenantMetrics === true;
+    return this.plugins.metrics() + registryMetrics(this.#apps.values(), this.#lastHealth, perTenant) + (this.tenants?.metrics() ?? '');
   }
 
   /** Stops health checks, closes apps in reverse order (no rollback), shuts plugins down. Idempotent. */

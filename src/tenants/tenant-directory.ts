@@ -105,6 +105,14 @@ export class TenantDirectory {
     });
   }
 
+  /** Prometheus text: tenants attached, attaching and failed. */
+  metrics(): string {
+    const { resident, attaching, failed } = this.status();
+    const lines = ['# HELP knexus_tenants Tenants by state in this process.', '# TYPE knexus_tenants gauge'];
+    lines.push(`knexus_tenants{state="resident"} ${resident}`, `knexus_tenants{state="attaching"} ${attaching}`, `knexus_tenants{state="failed"} ${failed.length}`);
+    return `${lines.join('\n')}\n`;
+  }
+
   /** Records a tenant's failure (attach or a fleet job), shown by `status()` until it next succeeds. */
   recordFailure(name: string, during: TenantFailure['during'], thrown: unknown): void {
     const error = toError(thrown);

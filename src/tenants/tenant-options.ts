@@ -33,6 +33,8 @@ export interface TenantDirectoryOptions {
   idleTimeout?: number;
   /** Most tenants attached at once; beyond it the least recently used idle one is detached; default 1000, 0 no limit. */
   maxResident?: number;
+  /** Prometheus series per tenant (`true`) or tenants counted per state (default `false`: a scrape's size does not grow with the fleet). */
+  perTenantMetrics?: boolean;
 }
 
 /** The part of the AppRegistry a tenant directory uses (the registry implements it). */
