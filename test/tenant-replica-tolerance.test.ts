@@ -47,6 +47,7 @@ describe.each(['pg', 'mariadb'] as const)('replicas that keep serving (%s)', (di
     expect(await tablesIn(db, good)).toEqual(expect.arrayContaining(['notes']));
     expect(handle.name).toBe(good);
     expect(registry.tenants!.status().failed).toMatchObject([{ name: 'acme-corp', during: 'attach', code: 'KNEXUS_ERR_INVALID_NAME' }]);
+    expect(registry.getStatus().tenants).toMatchObject({ owner: 'main', resident: 1, failed: [{ name: 'acme-corp', attempts: 1 }] });
   });
 });
 

@@ -15,6 +15,7 @@ import type { Plugin, PluginSource } from '../plugins/plugin.js';
 import type { RegistryEvents } from '../plugins/registry-events.js';
 import type { RegistryStatus } from '../plugins/registry-status.js';
 import { TenantDirectory } from '../tenants/tenant-directory.js';
+import type { TenantsStatus } from '../tenants/tenants-status.js';
 import { assertAppName } from '../util/identifier.js';
 import type { AppEntry } from './app-entry.js';
 import { appNotFound } from './app-not-found.js';
@@ -87,8 +88,8 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
 
   /** Tenant `name`'s handle, attached on first use (one registration however many callers ask). Needs the `tenants` option. */
   tenant(name: string): Promise<ConnectionManager> {
-    if (this.tenants === undefined) throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'registry.tenant() needs new AppRegistry({ tenants })', { field: 'tenants' });
-    return this.tenants.tenant(name);
+    if (this.tenants !== undefined) return this.tenants.tenant(name);
+    return Promise.reject(new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'registry.tenant() needs new AppRegistry({ tenants })', { field: 'tenants' }));
   }
 
   /** Folder relative paths (migrations, seeds, SQLite files, plugin modules) resolve against. */
@@ -171,15 +172,11 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     return [...this.#apps.values()].flatMap((entry) => (entry.state === 'ready' && entry.connection ? [entry.connection] : []));
   }
 
-  /** A secret-free snapshot of the registry: apps, their connections and state, plugins, last health. */
-  getStatus(): RegistryStatus {
-    return registryStatus({
-      initialized: this.#initialized,
-      shuttingDown: this.#shuttingDown !== undefined,
-      apps: this.#apps.values(),
-      plugins: this.plugins.getStatus(),
-      health: this.#lastHealth,
-    });
+  /** A secret-free snapshot of the registry: apps, their connections and state, plugins, last health, and the tenant fleet's state. */
+  getStatus(): RegistryStatus & { tenants?: TenantsStatus } {
+    const shuttingDown = this.#shuttingDown !== undefined;
+    const status = registryStatus({ initialized: this.#initialized, shuttingDown, apps: this.#apps.values(), plugins: this.plugins.getStatus(), health: this.#lastHealth });
+    return this.tenants === undefined ? status : { ...status, tenants: this.tenants.status() };
   }
 
   /** Runs one health cycle now: a real round trip per physical connection. */
