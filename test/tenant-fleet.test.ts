@@ -83,5 +83,7 @@ describe.each(['pg', 'mariadb'] as const)('the fleet: check, migrate, rollback (
     expect(report.tenants[0]).toMatchObject({ files: ['003_labels.mjs'] });
     for (const name of migrated) expect(await tablesIn(db, name)).not.toContain('labels');
     await expect(registry.tenants!.rollback({} as never)).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'to' });
+    await expect(registry.tenants!.migrate({ concurrency: 0 })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'concurrency' });
+    await expect(registry.tenants!.migrate({ canary: -1 })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'canary' });
   });
 });

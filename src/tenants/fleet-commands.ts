@@ -5,7 +5,7 @@ import { createScriptSource } from '../migrations/create-script-source.js';
 import { KnexSource } from '../migrations/knex-source.js';
 import type { MigrationsConfig } from '../migrations/migrations-config.js';
 import { checkFleet, type FleetCheckResult } from './fleet-check.js';
-import { runFleetJob, type FleetJobOptions, type FleetReport, type TenantOutcome } from './fleet-job.js';
+import { assertJobOptions, runFleetJob, type FleetJobOptions, type FleetReport, type TenantOutcome } from './fleet-job.js';
 import type { TenantFailure } from './tenants-status.js';
 
 /** What the fleet commands need from the tenant directory. */
@@ -68,6 +68,7 @@ export async function checkTenants(site: FleetSite, options: FleetCheckOptions =
  * dirty or drifted ones are reported failed without being touched.
  */
 export async function migrateTenants(site: FleetSite, options: FleetMigrateOptions = {}): Promise<FleetReport> {
+  assertJobOptions(options);
   const check = await checkTenants(site);
   const needsWork = new Map(check.tenants.map((verdict) => [verdict.name, verdict]));
   const names: string[] = [];

@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { isKnexusError, toError } from '../errors.js';
+import { KnexusError, isKnexusError, toError } from '../errors.js';
 
 /** The fleet operations a job runs. */
 export type FleetOperation = 'migrate' | 'rollback';
@@ -65,6 +65,7 @@ export async function runFleetJob(
   options: FleetJobOptions,
   decided: readonly TenantOutcome[] = [],
 ): Promise<FleetReport> {
+  assertJobOptions(options);
   const started = performance.now();
   const outcomes = new Map<string, TenantOutcome>(decided.map((outcome) => [outcome.name, outcome]));
   const finishedBefore = resumed(options.resume);
@@ -107,6 +108,14 @@ export async function runFleetJob(
     tenants: Object.freeze(tenants),
     durationMs: performance.now() - started,
   });
+}
+
+/** Refuses bad job options (KNEXUS_ERR_INVALID_CONFIG naming the field) before any tenant is read. */
+export function assertJobOptions(options: FleetJobOptions): void {
+  const invalid = (field: string, expected: string) => new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid fleet job option '${field}': ${expected}`, { field });
+  if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) throw invalid('concurrency', 'must be an integer ≥ 1');
+  if (options.canary !== undefined && (!Number.isInteger(options.canary) || options.canary < 0)) throw invalid('canary', 'must be an integer ≥ 0');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw invalid('onProgress', 'must be a function');
 }
 
 function resumed(resume: FleetJobOptions['resume']): Set<string> {

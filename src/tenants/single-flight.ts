@@ -20,9 +20,4 @@ export class SingleFlight<K, V> {
   get size(): number {
     return this.#inFlight.size;
   }
-
-  /** Settles when every run in flight now has settled (never rejects). */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.#inFlight.values()]);
-  }
 }

@@ -132,12 +132,14 @@ export class TenantDirectory {
     this.#failures.delete(name);
   }
 
-  /** Stops idle detaching and waits for attaches in flight; the registry's shutdown closes the tenants. */
+  /**
+   * Stops idle detaching and waits for detaches in flight. Attaches in flight are left to the registry's
+   * shutdown, which interrupts registrations within its own bound.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
-    await this.#attaching.settled();
     await Promise.allSettled([...this.#detaching.values()]);
   }
 
