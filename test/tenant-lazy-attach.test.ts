@@ -88,6 +88,33 @@ describe.each(['pg', 'mariadb'] as const)('tenants attached lazily (%s)', (diale
     expect(await db.knex(`${name}.notes`).pluck('body')).toEqual(['in flight']);
   });
 
+  it('detach(name) waits for a transaction in flight, then detaches without rollback', async () => {
+    const [name] = names(1, 700);
+    const registry = await fleet({ list: () => [name!], migrations: TENANT_MIGRATIONS, idleTimeout: 0 });
+    const handle = await registry.tenant(name!);
+    const trx = await handle.knex.transaction();
+    await trx('notes').insert({ body: 'committed after detach was asked' });
+    let detached = false;
+    const detaching = registry.tenants!.detach(name!).then((result) => (detached = result));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(detached).toBe(false);
+    expect(registry.hasApp(name!)).toBe(true);
+    await trx.commit();
+    await detaching;
+    expect(detached).toBe(true);
+    expect(registry.hasApp(name!)).toBe(false);
+    expect(await tablesIn(db, name!)).toEqual(expect.arrayContaining(['notes', 'tags']));
+  });
+
+  it('a tenant added to the list after the first read is found once list() is read again', async () => {
+    const [first, later] = names(2, 800);
+    const listed = [first!];
+    const registry = await fleet({ list: () => [...listed] });
+    await registry.tenant(first!);
+    listed.push(later!);
+    await vi.waitFor(async () => expect((await registry.tenant(later!)).name).toBe(later), { timeout: 5000, interval: 100 });
+  });
+
   it("attach 'verify' refuses a tenant that is behind and runs nothing; a migrated one attaches", async () => {
     const [behind, migrated] = names(2, 600);
     const registry = await fleet({ list: () => [behind!, migrated!], migrations: TENANT_MIGRATIONS, attach: 'verify' });
