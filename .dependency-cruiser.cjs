@@ -3,12 +3,12 @@
  *
  * Layers, bottom → top; a module imports only from its own layer or the ones below it:
  *   errors.ts, util/, clients.ts → dialects/ → knexfile/ → migrations/ → models/ → health/ → connection/
- *   → plugins/ → registry/ → config/ → cli/        (src/index.ts, the public surface, sits on top)
+ *   → plugins/ → tenants/ → registry/ → http/ → config/ → cli/        (src/index.ts, the public surface, sits on top)
  * First-party plugins (plugins/*) see knexus only through its public entry, as any user's plugin does.
  */
 
 /** Folders above `layer` in the order above, as a path pattern. */
-const LAYERS = ['dialects', 'knexfile', 'migrations', 'models', 'health', 'connection', 'plugins', 'registry', 'config', 'cli'];
+const LAYERS = ['dialects', 'knexfile', 'migrations', 'models', 'health', 'connection', 'plugins', 'tenants', 'registry', 'http', 'config', 'cli'];
 const above = (layer) => `^src/(${LAYERS.slice(LAYERS.indexOf(layer) + 1).join('|')})/`;
 
 /** One rule per layer: it must not import any layer above it. */
@@ -43,7 +43,9 @@ module.exports = {
     layerRule('health', 'health/ owns HealthReport, PoolUsage and the pool check the connection handle runs; it must not import connection/ (the handle imports it).'),
     layerRule('connection', 'connection/ (DatabaseConfig, AppConfig, ConnectionTarget, the ConnectionManager handle) must not import plugins/ or registry/: it reaches its runners through the AppOperations port the registry implements.'),
     layerRule('plugins', 'plugins/ (PluginContext, the hook map, lifecycle and event types) must not import registry/: plugins see a PluginContext, never the AppRegistry.'),
+    layerRule('tenants', 'tenants/ (TenantDirectory, fleet check and jobs) works through the TenantHost port the AppRegistry implements; it must not import registry/.'),
     layerRule('registry', 'registry/ composes every layer below; nothing below imports it, and it knows nothing of config files or the CLI.'),
+    layerRule('http', 'http/ (knexus/fastify, knexus/express) turns a request into a tenant handle through the registry; config files and the CLI are above it.'),
     layerRule('config', 'config/ (defineConfig, loading registry.config.ts) sits under the CLI only.'),
     {
       name: 'public-entry-is-the-top',

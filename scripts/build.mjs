@@ -41,6 +41,8 @@ for (const plugin of plugins) {
 const entryPoints = {
   'src/index': join(dist, 'src/index.js'),
   'src/cli/bin': join(dist, 'src/cli/bin.js'),
+  'src/http/fastify': join(dist, 'src/http/fastify.js'),
+  'src/http/express': join(dist, 'src/http/express.js'),
   ...Object.fromEntries(plugins.map((name) => [`plugins/${name}/index`, join(dist, 'plugins', name, 'index.js')])),
 };
 await build({

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KnexusError, errorMessage } from '../errors.js';
+import { fleetArgs, type FleetArgs } from './fleet-args.js';
 
 /** The `knexus` commands. */
 export const COMMANDS = ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'baseline', 'repair', 'plugins', 'make:migration', 'make:seed', 'help'] as const;
@@ -29,6 +30,9 @@ const OPTIONS = {
   migration: { type: 'string' },
   seed: { type: 'string' },
   resolution: { type: 'string' },
+  tenants: { type: 'boolean' },
+  canary: { type: 'string' },
+  concurrency: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
 type OptionName = keyof typeof OPTIONS;
@@ -43,9 +47,9 @@ export type MakeExtension = (typeof MAKE_EXTENSIONS)[number];
 /** Options each command accepts besides the global ones, and how many positionals it takes. */
 const COMMAND_SHAPES: Readonly<Record<CommandName, { options: readonly OptionName[]; positionals: readonly string[]; required: number }>> = {
   up: { options: ['once'], positionals: [], required: 0 },
-  status: { options: ['check'], positionals: ['app'], required: 0 },
-  migrate: { options: ['to', 'plugins'], positionals: ['app'], required: 0 },
-  rollback: { options: ['step', 'all', 'seeds', 'to', 'plugins'], positionals: ['app'], required: 0 },
+  status: { options: ['check', 'tenants'], positionals: ['app'], required: 0 },
+  migrate: { options: ['to', 'plugins', 'tenants', 'canary', 'concurrency'], positionals: ['app'], required: 0 },
+  rollback: { options: ['step', 'all', 'seeds', 'to', 'plugins', 'tenants', 'canary', 'concurrency'], positionals: ['app'], required: 0 },
   seed: { options: ['plugins'], positionals: ['app'], required: 0 },
   down: { options: ['plugins'], positionals: ['app'], required: 0 },
   baseline: { options: ['to', 'from-knex', 'plugins'], positionals: ['app'], required: 0 },
@@ -92,6 +96,8 @@ export interface CliArgs {
   readonly migration: string | undefined;
   readonly seed: string | undefined;
   readonly resolution: 'applied' | 'rolled-back' | undefined;
+  /** `--tenants`, `--canary N`, `--concurrency N`: the command runs over the config's tenant fleet (see fleet-args.ts). */
+  readonly tenants: FleetArgs | undefined;
 }
 
 /** Parses `argv` (without node and the script); throws KNEXUS_ERR_USAGE for anything it cannot make sense of. */
@@ -161,6 +167,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     migration: values.migration,
     seed: values.seed,
     resolution,
+    tenants: fleetArgs(values, positiveInteger),
   };
 }
 

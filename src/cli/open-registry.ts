@@ -18,6 +18,7 @@ export function openRegistry(loaded: ValidatedConfig, settings: RegistrySettings
   const options: AppRegistryOptions = { baseDir: loaded.baseDir, registry: { ...registry, ...settings } };
   if (plugins !== undefined && withPlugins) options.plugins = plugins;
   if (pluginManager !== undefined) options.pluginManager = pluginManager;
+  if (loaded.config.tenants !== undefined) options.tenants = loaded.config.tenants;
   try {
     return new AppRegistry(options);
   } catch (error) {

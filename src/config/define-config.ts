@@ -1,6 +1,7 @@
 import type { PluginManagerOptions, PluginsConfig } from '../plugins/plugin-types.js';
 import type { AppConfig } from '../connection/app-config.js';
 import type { RegistrySettings } from '../registry/registry-settings.js';
+import type { TenantDirectoryOptions } from '../tenants/tenant-options.js';
 
 /** Everything a `registry.config.ts` file describes: registry settings, plugins and the apps to register at start-up. */
 export interface KnexusConfig {
@@ -12,6 +13,8 @@ export interface KnexusConfig {
   readonly plugins?: PluginsConfig;
   /** Apps registered at start-up, in this order (an app using `useConnection` must come after its owner). */
   readonly apps?: Readonly<Record<string, AppConfig>>;
+  /** A fleet of schema tenants on one of the apps' pools (`owner`), listed by `list()`; `knexus status|migrate|rollback --tenants` reach all of them. */
+  readonly tenants?: TenantDirectoryOptions;
 }
 
 /**

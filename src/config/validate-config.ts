@@ -5,7 +5,7 @@ import { isPlainObject } from '../util/safe-copy.js';
 import type { KnexusConfig } from './define-config.js';
 
 /** Top-level keys a config file may have. */
-export const CONFIG_KEYS = ['registry', 'pluginManager', 'plugins', 'apps'] as const;
+export const CONFIG_KEYS = ['registry', 'pluginManager', 'plugins', 'apps', 'tenants'] as const;
 
 const PLUGIN_ENTRY_KEYS = ['enabled', 'module', 'config', 'baseDir'] as const;
 

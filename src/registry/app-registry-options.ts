@@ -1,4 +1,5 @@
 import type { PluginManagerOptions, PluginInitializeResult, PluginsConfig } from '../plugins/plugin-types.js';
+import type { TenantDirectoryOptions } from '../tenants/tenant-options.js';
 import type { RegistrySettings } from './registry-settings.js';
 
 /** Options of `new AppRegistry(…)`. */
@@ -11,6 +12,8 @@ export interface AppRegistryOptions {
   pluginManager?: PluginManagerOptions;
   /** Folder that relative paths (migrations, seeds, SQLite files, plugin modules) resolve against; default `process.cwd()`. */
   baseDir?: string;
+  /** A fleet of schema tenants on one owner's pool, attached lazily by `registry.tenant(name)`; see README "Many tenants". */
+  tenants?: TenantDirectoryOptions;
 }
 
 /** What `initialize()` resolves with. */

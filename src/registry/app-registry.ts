@@ -14,6 +14,8 @@ import type { PluginEntry, UnloadOptions } from '../plugins/plugin-types.js';
 import type { Plugin, PluginSource } from '../plugins/plugin.js';
 import type { RegistryEvents } from '../plugins/registry-events.js';
 import type { RegistryStatus } from '../plugins/registry-status.js';
+import { TenantDirectory } from '../tenants/tenant-directory.js';
+import type { TenantsStatus } from '../tenants/tenants-status.js';
 import { assertAppName } from '../util/identifier.js';
 import type { AppEntry } from './app-entry.js';
 import { appNotFound } from './app-not-found.js';
@@ -50,6 +52,8 @@ import { resolveUnregisterOptions, unregisterEntry } from './unregister-pipeline
 export class AppRegistry extends EventEmitter<RegistryEvents> {
   /** The registry's plugin manager. */
   readonly plugins: PluginManager;
+  /** The tenant fleet (`new AppRegistry({ tenants })`): lazy attach, idle detach, fleet check and migration; undefined without it. */
+  readonly tenants: TenantDirectory | undefined;
   readonly #settings: ResolvedSettings;
   readonly #baseDir: string;
   readonly #pluginEntries: Readonly<Record<string, PluginEntry>>;
@@ -79,6 +83,13 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     };
     this.plugins.setDataHandler(pluginDataHandler(this.#ctx));
     this.#monitor = new HealthMonitor(this.#settings.healthCheckInterval, () => this.healthCheck());
+    this.tenants = options.tenants === undefined ? undefined : new TenantDirectory(this, options.tenants, this.#baseDir);
+  }
+
+  /** Tenant `name`'s handle, attached on first use (one registration however many callers ask). Needs the `tenants` option. */
+  tenant(name: string): Promise<ConnectionManager> {
+    if (this.tenants !== undefined) return this.tenants.tenant(name);
+    return Promise.reject(new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'registry.tenant() needs new AppRegistry({ tenants })', { field: 'tenants' }));
   }
 
   /** Folder relative paths (migrations, seeds, SQLite files, plugin modules) resolve against. */
@@ -161,15 +172,11 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     return [...this.#apps.values()].flatMap((entry) => (entry.state === 'ready' && entry.connection ? [entry.connection] : []));
   }
 
-  /** A secret-free snapshot of the registry: apps, their connections and state, plugins, last health. */
-  getStatus(): RegistryStatus {
-    return registryStatus({
-      initialized: this.#initialized,
-      shuttingDown: this.#shuttingDown !== undefined,
-      apps: this.#apps.values(),
-      plugins: this.plugins.getStatus(),
-      health: this.#lastHealth,
-    });
+  /** A secret-free snapshot of the registry: apps, their connections and state, plugins, last health, and the tenant fleet's state. */
+  getStatus(): RegistryStatus & { tenants?: TenantsStatus } {
+    const shuttingDown = this.#shuttingDown !== undefined;
+    const status = registryStatus({ initialized: this.#initialized, shuttingDown, apps: this.#apps.values(), plugins: this.plugins.getStatus(), health: this.#lastHealth });
+    return this.tenants === undefined ? status : { ...status, tenants: this.tenants.status() };
   }
 
   /** Runs one health cycle now: a real round trip per physical connection. */
@@ -180,13 +187,15 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
 
   /** Prometheus text: plugin metrics plus registry gauges. */
   metrics(): string {
-    return this.plugins.metrics() + registryMetrics(this.#apps.values(), this.#lastHealth);
+    const perTenant = this.tenants?.options.perTenantMetrics === true;
+    return this.plugins.metrics() + registryMetrics(this.#apps.values(), this.#lastHealth, perTenant) + (this.tenants?.metrics() ?? '');
   }
 
   /** Stops health checks, closes apps in reverse order (no rollback), shuts plugins down. Idempotent. */
   shutdown(): Promise<ShutdownResult> {
     this.#shuttingDown ??= (async () => {
       this.#monitor.stop();
+      await this.tenants?.close();
       return runShutdown(this.#ctx, this.plugins);
     })();
     return this.#shuttingDown;
@@ -243,5 +252,4 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     this.#apps.set(name, entry);
     return entry;
   }
-
 }

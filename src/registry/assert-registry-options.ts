@@ -2,7 +2,7 @@ import { KnexusError } from '../errors.js';
 import { isPlainObject } from '../util/safe-copy.js';
 
 /** Keys `new AppRegistry(options)` accepts. */
-export const REGISTRY_OPTION_KEYS = ['registry', 'plugins', 'pluginManager', 'baseDir'] as const;
+export const REGISTRY_OPTION_KEYS = ['registry', 'plugins', 'pluginManager', 'baseDir', 'tenants'] as const;
 
 /** Throws `KNEXUS_ERR_INVALID_CONFIG` naming the option unless `options` has the shape `AppRegistryOptions` describes. */
 export function assertRegistryOptions(options: unknown): void {

@@ -17,6 +17,10 @@ const reset = (connection: unknown): Promise<void> =>
     (connection as { reset(cb: (error: Error | null) => void): void }).reset((error) => (error ? reject(error) : resolve()));
   });
 
+async function schemaExists(knex: Knex, schema: string): Promise<boolean> {
+  return ((await knex.raw('select 1 from information_schema.schemata where schema_name = ?', [schema])) as [unknown[]])[0].length > 0;
+}
+
 const route = (schema: string) => `use \`${schema}\``;
 
 /** A pool hook putting every new connection on the app's database, created first if missing. */
@@ -58,11 +62,11 @@ export const mysqlDialect: Dialect = {
   },
   runRaw,
 
+  // The catalog first, so a role without CREATE attaches to an existing database.
   ensureSchema: async (knex: Knex, schema: string) => {
-    await knex.raw('create database if not exists ??', [schema]);
+    if (!(await schemaExists(knex, schema))) await knex.raw('create database if not exists ??', [schema]);
   },
-  schemaExists: async (knex: Knex, schema: string) =>
-    ((await knex.raw('select 1 from information_schema.schemata where schema_name = ?', [schema])) as [unknown[]])[0].length > 0,
+  schemaExists,
   dropSchema: async (knex: Knex, schema: string) => {
     await knex.raw('drop database if exists ??', [schema]);
   },

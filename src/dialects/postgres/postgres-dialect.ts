@@ -16,7 +16,13 @@ const runRaw = async (connection: unknown, sql: string): Promise<void> => {
   await (connection as { query(sql: string): Promise<unknown> }).query(sql);
 };
 
+async function schemaExists(knex: Knex, schema: string): Promise<boolean> {
+  return ((await knex.raw('select 1 from pg_namespace where nspname = ?', [schema])) as { rows: unknown[] }).rows.length > 0;
+}
+
+/** Creates the schema unless the catalog has it already (so a role without CREATE attaches to an existing one). */
 async function ensureSchema(knex: Knex, schema: string): Promise<void> {
+  if (await schemaExists(knex, schema)) return;
   try {
     await knex.raw('create schema if not exists ??', [schema]);
   } catch (error) {
@@ -54,8 +60,7 @@ export const postgresDialect: Dialect = {
   runRaw,
 
   ensureSchema,
-  schemaExists: async (knex: Knex, schema: string) =>
-    ((await knex.raw('select 1 from pg_namespace where nspname = ?', [schema])) as { rows: unknown[] }).rows.length > 0,
+  schemaExists,
   dropSchema: async (knex: Knex, schema: string) => {
     await knex.raw('drop schema if exists ?? cascade', [schema]);
   },

@@ -1,0 +1,137 @@
+import type { Knex } from 'knex';
+import type { ClientName } from '../clients.js';
+import { findAhead, findDrift } from '../migrations/find-drift.js';
+import type { LedgerEntry } from '../migrations/ledger-types.js';
+import { pendingFiles } from '../migrations/pending-files.js';
+import type { ScriptList } from '../migrations/script-source.js';
+import { pagesOf } from './tenant-list.js';
+
+/** What a tenant's ledger says compared with this replica's files, worst first. */
+export const LEDGER_VERDICTS = ['invalid', 'missing', 'dirty', 'drifted', 'behind', 'ahead', 'current'] as const;
+/**
+ * `invalid`: the name is not a schema name; `missing`: no such schema; `dirty`: a file started and never
+ * finished; `drifted`: an applied older file changed or is gone; `behind`: files pending; `ahead`: newer
+ * code applied files this replica does not have (served); `current`: nothing to do.
+ */
+export type LedgerVerdict = (typeof LEDGER_VERDICTS)[number];
+
+/** One tenant that is not `current`. */
+export interface TenantVerdict {
+  readonly name: string;
+  readonly verdict: LedgerVerdict;
+  readonly pending: readonly string[];
+  readonly drifted: readonly string[];
+  readonly ahead: readonly string[];
+  readonly dirty: readonly string[];
+}
+
+/** What `registry.tenants.check()` resolves with. */
+export interface FleetCheckResult {
+  /** True when no tenant is invalid, missing, dirty, drifted or behind. */
+  readonly ok: boolean;
+  readonly total: number;
+  readonly counts: Readonly<Record<LedgerVerdict, number>>;
+  /** Every tenant that is not `current`, in list order. */
+  readonly tenants: readonly TenantVerdict[];
+  readonly durationMs: number;
+}
+
+/** Where the fleet's ledgers are and what this replica's files are. */
+export interface FleetLedgers {
+  readonly knex: Knex;
+  readonly client: ClientName;
+  readonly tableName: string;
+  readonly catalog: ScriptList;
+  /** Tenants per round trip; default 500. */
+  readonly pageSize?: number;
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/**
+ * Reads every tenant's ledger in three round trips per page of tenants (schemas present, ledger tables
+ * present, one UNION ALL over the ledgers) instead of a registration per tenant.
+ */
+export async function checkFleet(names: AsyncIterable<string>, ledgers: FleetLedgers): Promise<FleetCheckResult> {
+  const started = performance.now();
+  const counts = Object.fromEntries(LEDGER_VERDICTS.map((verdict) => [verdict, 0])) as Record<LedgerVerdict, number>;
+  const tenants: TenantVerdict[] = [];
+  let total = 0;
+  for await (const page of pagesOf(names, ledgers.pageSize ?? 500)) {
+    for (const verdict of await checkPage(page, ledgers)) {
+      total++;
+      counts[verdict.verdict]++;
+      if (verdict.verdict !== 'current') tenants.push(verdict);
+    }
+  }
+  const ok = LEDGER_VERDICTS.slice(0, 5).every((verdict) => counts[verdict] === 0);
+  return Object.freeze({ ok, total, counts: Object.freeze(counts), tenants: Object.freeze(tenants), durationMs: performance.now() - started });
+}
+
+async function checkPage(page: readonly string[], ledgers: FleetLedgers): Promise<TenantVerdict[]> {
+  const { knex, client, tableName, catalog } = ledgers;
+  const valid = page.filter((name) => SCHEMA_NAME.test(name) && !(client === 'pg' && /^pg_/i.test(name)));
+  const schemas = valid.length === 0 ? new Set<string>() : await namesFound(knex, client, schemaSql(client, valid.length), valid);
+  const present = valid.filter((name) => schemas.has(name));
+  const withLedger = present.length === 0 ? new Set<string>() : await namesFound(knex, client, ledgerSql(client, present.length), [tableName, ...present]);
+  const rows = await ledgerRows(knex, client, tableName, present.filter((name) => withLedger.has(name)));
+  return page.map((name) => {
+    if (!valid.includes(name)) return verdictOf(name, 'invalid');
+    if (!schemas.has(name)) return verdictOf(name, 'missing', { pending: catalog.files.map((file) => file.name) });
+    return judge(name, rows.get(name) ?? [], catalog);
+  });
+}
+
+function judge(name: string, applied: readonly LedgerEntry[], catalog: ScriptList): TenantVerdict {
+  const dirty = applied.filter((row) => row.batch < 0).map((row) => row.name);
+  const clean = applied.filter((row) => row.batch >= 0);
+  const drifted = findDrift(clean, catalog).map((entry) => entry.name);
+  const pending = pendingFiles(clean, catalog).map((file) => file.name);
+  const ahead = findAhead(clean, catalog);
+  const verdict: LedgerVerdict =
+    dirty.length > 0 ? 'dirty' : drifted.length > 0 ? 'drifted' : pending.length > 0 ? 'behind' : ahead.length > 0 ? 'ahead' : 'current';
+  return verdictOf(name, verdict, { pending, drifted, ahead, dirty });
+}
+
+function verdictOf(name: string, verdict: LedgerVerdict, lists: Partial<Omit<TenantVerdict, 'name' | 'verdict'>> = {}): TenantVerdict {
+  return Object.freeze({ name, verdict, pending: lists.pending ?? [], drifted: lists.drifted ?? [], ahead: lists.ahead ?? [], dirty: lists.dirty ?? [] });
+}
+
+const marks = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+
+function schemaSql(client: ClientName, count: number): string {
+  // pg_namespace lists every schema; PostgreSQL's information_schema hides those the role has no privilege on.
+  return client === 'mysql2'
+    ? `select schema_name as name from information_schema.schemata where schema_name in (${marks(count)})`
+    : `select nspname as name from pg_namespace where nspname in (${marks(count)})`;
+}
+
+function ledgerSql(client: ClientName, count: number): string {
+  return client === 'mysql2'
+    ? `select table_schema as name from information_schema.tables where table_name = ? and table_schema in (${marks(count)})`
+    : `select n.nspname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relname = ? and n.nspname in (${marks(count)})`;
+}
+
+async function namesFound(knex: Knex, client: ClientName, sql: string, bindings: readonly string[]): Promise<Set<string>> {
+  return new Set(rowsOf<{ name: string }>(client, await knex.raw(sql, bindings)).map((row) => row.name));
+}
+
+/** Every ledger row of these tenants, one UNION ALL; each tenant's rows in id order. */
+async function ledgerRows(knex: Knex, client: ClientName, tableName: string, schemas: readonly string[]): Promise<Map<string, LedgerEntry[]>> {
+  const byTenant = new Map<string, LedgerEntry[]>();
+  if (schemas.length === 0) return byTenant;
+  const sql = schemas.map(() => 'select app, id, name, batch, checksum from ?? where app = ?').join(' union all ');
+  const result = await knex.raw(sql, schemas.flatMap((schema) => [`${schema}.${tableName}`, schema]));
+  const rows = rowsOf<{ app: string; id: number; name: string; batch: number; checksum: string }>(client, result);
+  rows.sort((a, b) => (a.app === b.app ? Number(a.id) - Number(b.id) : a.app < b.app ? -1 : 1));
+  for (const row of rows) {
+    const list = byTenant.get(row.app) ?? [];
+    list.push({ name: row.name, batch: Number(row.batch), checksum: row.checksum.trim(), appliedAt: new Date(0), origin: 'run' });
+    byTenant.set(row.app, list);
+  }
+  return byTenant;
+}
+
+function rowsOf<T>(client: ClientName, result: unknown): T[] {
+  return client === 'mysql2' ? (result as [T[]])[0] : (result as { rows: T[] }).rows;
+}

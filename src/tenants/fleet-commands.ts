@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+import type { ConnectionManager } from '../connection/connection-manager.js';
+import { KnexusError, isKnexusError } from '../errors.js';
+import { createScriptSource } from '../migrations/create-script-source.js';
+import { KnexSource } from '../migrations/knex-source.js';
+import type { MigrationsConfig } from '../migrations/migrations-config.js';
+import { checkFleet, type FleetCheckResult } from './fleet-check.js';
+import { assertJobOptions, runFleetJob, type FleetJobOptions, type FleetReport, type TenantOutcome } from './fleet-job.js';
+import type { TenantFailure } from './tenants-status.js';
+
+/** What the fleet commands need from the tenant directory. */
+export interface FleetSite {
+  readonly owner: ConnectionManager;
+  readonly migrations: MigrationsConfig | undefined;
+  readonly baseDir: string;
+  names(): AsyncIterable<string>;
+  attach(name: string): Promise<ConnectionManager>;
+  isResident(name: string): boolean;
+  detach(name: string): Promise<boolean>;
+  recordFailure(name: string, during: TenantFailure['during'], error: unknown): void;
+  clearFailure(name: string): void;
+}
+
+/** Options of `registry.tenants.check()`. */
+export interface FleetCheckOptions {
+  /** Tenants per round trip; default 500. */
+  pageSize?: number;
+}
+
+/** Options of `registry.tenants.migrate()`. */
+export interface FleetMigrateOptions extends FleetJobOptions {
+  /** Apply pending files up to and including this one; default all. */
+  to?: string;
+}
+
+/** Options of `registry.tenants.rollback()`. */
+export interface FleetRollbackOptions extends FleetJobOptions {
+  /** Undo this file and every file applied after it, in each tenant; a tenant without it has nothing to undo. */
+  to: string;
+}
+
+/** Every tenant's ledger compared with the tenants' migration files, in a few round trips per 500 tenants. */
+export async function checkTenants(site: FleetSite, options: FleetCheckOptions = {}): Promise<FleetCheckResult> {
+  const migrations = site.migrations;
+  if (migrations === undefined) {
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'Checking the fleet needs the tenants\' migrations: set tenants.migrations', { field: 'tenants.migrations' });
+  }
+  const directories = [migrations.directory ?? []].flat().map((directory) => resolve(site.baseDir, directory));
+  const source = createScriptSource(
+    {
+      directories,
+      source: migrations.migrationSource === undefined ? undefined : new KnexSource('migrations', migrations.migrationSource),
+      loadExtensions: migrations.loadExtensions,
+    },
+    { appName: site.owner.name, section: 'migrations' },
+  );
+  return checkFleet(site.names(), {
+    knex: site.owner.knex,
+    client: site.owner.target.client,
+    tableName: migrations.tableName ?? 'knexus_migrations',
+    catalog: await source.list(),
+    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+  });
+}
+
+/**
+ * Migrates every tenant that is behind (or has no schema yet); tenants already current are not touched,
+ * dirty or drifted ones are reported failed without being touched.
+ */
+export async function migrateTenants(site: FleetSite, options: FleetMigrateOptions = {}): Promise<FleetReport> {
+  assertJobOptions(options);
+  const check = await checkTenants(site);
+  const needsWork = new Map(check.tenants.map((verdict) => [verdict.name, verdict]));
+  const names: string[] = [];
+  const decided: TenantOutcome[] = [];
+  for await (const name of site.names()) {
+    names.push(name);
+    const verdict = needsWork.get(name);
+    if (verdict === undefined || verdict.verdict === 'ahead' || (options.to !== undefined && verdict.verdict === 'behind' && !pendingIncludes(verdict.pending, options.to))) {
+      decided.push(Object.freeze({ name, status: 'done', files: [] }));
+    } else if (verdict.verdict !== 'behind' && verdict.verdict !== 'missing') {
+      const error = { code: verdict.verdict === 'invalid' ? 'KNEXUS_ERR_INVALID_NAME' : verdict.verdict === 'dirty' ? 'KNEXUS_ERR_LEDGER_DIRTY' : 'KNEXUS_ERR_CHECKSUM_DRIFT', message: `Tenant '${name}' is ${verdict.verdict}` };
+      decided.push(Object.freeze({ name, status: 'failed', files: [], error }));
+    }
+  }
+  const to = options.to;
+  return runFleetJob('migrate', names, (name) => onTenant(site, name, 'migrate', async (handle) => (await handle.runMigrations(to === undefined ? {} : { to })).applied), options, decided);
+}
+
+/** Rolls every tenant back to (and including) `to`; a tenant that never applied it has nothing to undo. */
+export async function rollbackTenants(site: FleetSite, options: FleetRollbackOptions): Promise<FleetReport> {
+  if (typeof options?.to !== 'string' || options.to.length === 0) {
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'A fleet rollback needs `to`: the file to roll back to (it is undone too)', { field: 'to' });
+  }
+  const names: string[] = [];
+  for await (const name of site.names()) names.push(name);
+  return runFleetJob('rollback', names, (name) =>
+    onTenant(site, name, 'rollback', async (handle) => {
+      try {
+        return (await handle.rollbackMigrations({ to: options.to })).rolledBack;
+      } catch (error) {
+        if (isKnexusError(error, 'KNEXUS_ERR_MIGRATION_NOT_FOUND')) return [];
+        throw error;
+      }
+    }),
+  options);
+}
+
+/** Attaches the tenant (without running anything), does `work`, and detaches it again if the job attached it. */
+async function onTenant(site: FleetSite, name: string, during: 'migrate' | 'rollback', work: (handle: ConnectionManager) => Promise<readonly string[]>): Promise<readonly string[]> {
+  const wasResident = site.isResident(name);
+  try {
+    const handle = await site.attach(name);
+    try {
+      const files = await work(handle);
+      site.clearFailure(name);
+      return files;
+    } finally {
+      if (!wasResident) await site.detach(name);
+    }
+  } catch (error) {
+    site.recordFailure(name, during, error);
+    throw error;
+  }
+}
+
+function pendingIncludes(pending: readonly string[], to: string): boolean {
+  return pending.some((name) => name === to || name.slice(0, name.lastIndexOf('.')) === to);
+}

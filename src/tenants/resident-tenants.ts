@@ -1,0 +1,67 @@
+import type { ConnectionManager } from '../connection/connection-manager.js';
+import { ConnectionGauge } from './connection-gauge.js';
+
+/** One attached tenant: its handle, when it was last asked for, and the connections it holds. */
+export interface ResidentTenant {
+  readonly name: string;
+  readonly handle: ConnectionManager;
+  readonly gauge: ConnectionGauge;
+  lastUsed: number;
+}
+
+/** The attached tenants, least recently used first (a Map keeps insertion order; a touch re-inserts). */
+export class ResidentTenants {
+  readonly #tenants = new Map<string, ResidentTenant>();
+
+  get size(): number {
+    return this.#tenants.size;
+  }
+
+  /** The tenant, marked as just used. */
+  touch(name: string, now: number): ResidentTenant | undefined {
+    const tenant = this.#tenants.get(name);
+    if (tenant === undefined) return undefined;
+    tenant.lastUsed = now;
+    this.#tenants.delete(name);
+    this.#tenants.set(name, tenant);
+    return tenant;
+  }
+
+  add(handle: ConnectionManager, now: number): ResidentTenant {
+    const tenant: ResidentTenant = { name: handle.name, handle, gauge: new ConnectionGauge(handle.knex), lastUsed: now };
+    this.#tenants.set(handle.name, tenant);
+    return tenant;
+  }
+
+  get(name: string): ResidentTenant | undefined {
+    return this.#tenants.get(name);
+  }
+
+  delete(name: string): boolean {
+    return this.#tenants.delete(name);
+  }
+
+  names(): string[] {
+    return [...this.#tenants.keys()];
+  }
+
+  /** Tenants unused for `idleMs` that hold no connection, oldest first. */
+  idleSince(idleMs: number, now: number): ResidentTenant[] {
+    const out: ResidentTenant[] = [];
+    for (const tenant of this.#tenants.values()) {
+      if (now - tenant.lastUsed < idleMs) break;
+      if (tenant.gauge.held === 0) out.push(tenant);
+    }
+    return out;
+  }
+
+  /** The `count` least recently used tenants that hold no connection (a busy one is skipped, never cut). */
+  leastRecentlyUsed(count: number): ResidentTenant[] {
+    const out: ResidentTenant[] = [];
+    for (const tenant of this.#tenants.values()) {
+      if (out.length >= count) break;
+      if (tenant.gauge.held === 0) out.push(tenant);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,19 @@
+/** A tenant whose last attach, detach or fleet job failed; cleared when it next succeeds. */
+export interface TenantFailure {
+  readonly name: string;
+  readonly during: 'attach' | 'detach' | 'migrate' | 'rollback';
+  readonly code: string;
+  readonly message: string;
+  /** Failures in a row. */
+  readonly attempts: number;
+  /** ISO time of the last failure. */
+  readonly at: string;
+}
+
+/** What `registry.tenants.status()` reports. */
+export interface TenantsStatus {
+  readonly owner: string;
+  readonly resident: number;
+  readonly attaching: number;
+  readonly failed: readonly TenantFailure[];
+}
