@@ -54,6 +54,26 @@ describe('registry.healthCheck() called again while a health check runs', () => 
     expect(calls).toBe(2);
   });
 
+  it('a call the hook schedules for later (after its cycle ended) runs a new cycle', async () => {
+    const registry = createRegistry();
+    let calls = 0;
+    let later: Promise<RegistryHealth> | undefined;
+    await registry.loadPlugin(
+      testPlugin({
+        name: 'scheduler',
+        onHealthCheck() {
+          calls++;
+          if (calls === 1) setTimeout(() => (later = registry.healthCheck()), 30);
+        },
+      }),
+    );
+    await registry.registerApp('probe', { database: memory() });
+    await registry.healthCheck();
+    await expect.poll(() => later, { timeout: 2_000 }).toBeDefined();
+    await expect(later).resolves.toMatchObject({ status: 'healthy' });
+    expect(calls).toBe(2);
+  });
+
   it('from outside, while one runs: the callers share the check in flight', async () => {
     const registry = createRegistry();
     let calls = 0;

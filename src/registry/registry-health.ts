@@ -9,7 +9,7 @@ import { dictionary } from '../util/dictionary.js';
 /** The cycle each registry has in flight: callers that arrive meanwhile (the monitor, a user) share it. */
 const inFlight = new WeakMap<RegistryContext, Promise<RegistryHealth>>();
 /** Set while a registry's `onHealthCheck` hooks run, so a call from inside one is recognised. */
-const insideHook = new AsyncLocalStorage<{ readonly ctx: RegistryContext; readonly appName: string }>();
+const insideHook = new AsyncLocalStorage<{ readonly ctx: RegistryContext; readonly appName: string; active: boolean }>();
 
 /**
  * One health cycle: a real round trip per physical pool (apps sharing a pool share its result),
@@ -20,7 +20,8 @@ const insideHook = new AsyncLocalStorage<{ readonly ctx: RegistryContext; readon
  */
 export function runHealthCycle(ctx: RegistryContext): Promise<RegistryHealth> {
   const caller = insideHook.getStore();
-  if (caller?.ctx === ctx) return Promise.reject(reentrantError(caller.appName));
+  // A timer the hook set outside its dispatch keeps the store; only a call while the dispatch waits is re-entrant.
+  if (caller?.ctx === ctx && caller.active) return Promise.reject(reentrantError(caller.appName));
   const running = inFlight.get(ctx);
   if (running !== undefined) return running;
   const cycle = healthCycle(ctx).finally(() => inFlight.delete(ctx));
@@ -48,7 +49,10 @@ async function healthCycle(ctx: RegistryContext): Promise<RegistryHealth> {
       if (ctx.hooks.handles('onHealthCheck')) {
         // Each plugin sees a frozen copy (its own Date too): `report.status = 'healthy'` cannot hide a dead database.
         const frozen = Object.freeze({ ...report, checkedAt: new Date(checkedAt) });
-        const extra = await insideHook.run({ ctx, appName: name }, () => ctx.hooks.dispatch('onHealthCheck', name, frozen));
+        const scope = { ctx, appName: name, active: true };
+        const extra = await insideHook.run(scope, () => ctx.hooks.dispatch('onHealthCheck', name, frozen)).finally(() => {
+          scope.active = false;
+        });
         if (extra.size > 0) report = Object.freeze({ ...report, plugins: Object.freeze(dictionary(extra)) });
       }
       return report;
