@@ -126,7 +126,12 @@ export class KnexusError extends Error implements KnexusErrorContext {
 
 /** True when `error` is a KnexusError, optionally with the given code. */
 export function isKnexusError(error: unknown, code?: KnexusErrorCode): error is KnexusError {
-  return error instanceof KnexusError && (code === undefined || error.code === code);
+  try {
+    return error instanceof KnexusError && (code === undefined || error.code === code);
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws is no KnexusError.
+    return false;
+  }
 }
 
 /** What stands in for a thrown or returned value whose properties throw when read (a hostile Proxy, a throwing getter). */
