@@ -3,6 +3,7 @@
  *
  * Match on `code` (and the context fields), never on the message text.
  */
+import { types } from 'node:util';
 
 /** Every error code knexus can produce. */
 export const ERROR_CODES = [
@@ -27,6 +28,7 @@ export const ERROR_CODES = [
   'KNEXUS_ERR_POOL_EXHAUSTED',
   'KNEXUS_ERR_TRANSACTION_TIMEOUT',
   'KNEXUS_ERR_HEALTH_TIMEOUT',
+  'KNEXUS_ERR_HEALTH_REENTRANT',
   // migrations and seeds
   'KNEXUS_ERR_MODULE_LOAD',
   'KNEXUS_ERR_MIGRATION_FAILED',
@@ -110,7 +112,8 @@ export class KnexusError extends Error implements KnexusErrorContext {
   declare readonly details?: Readonly<Record<string, unknown>>;
 
   constructor(code: KnexusErrorCode, message: string, context: KnexusErrorContext = {}, cause?: unknown) {
-    super(message, cause === undefined ? undefined : { cause });
+    // A cause that throws when read (a plugin's hostile Proxy) would break whoever logs or prints this error.
+    super(message, cause === undefined ? undefined : { cause: inspectable(cause) });
     this.code = code;
     for (const [key, value] of Object.entries(context)) {
       if (value !== undefined) Object.defineProperty(this, key, { value, enumerable: true });
@@ -128,26 +131,67 @@ export class KnexusError extends Error implements KnexusErrorContext {
 
 /** True when `error` is a KnexusError, optionally with the given code. */
 export function isKnexusError(error: unknown, code?: KnexusErrorCode): error is KnexusError {
-  return error instanceof KnexusError && (code === undefined || error.code === code);
+  try {
+    return error instanceof KnexusError && (code === undefined || error.code === code);
+  } catch {
+    // A Proxy whose getPrototypeOf trap throws is no KnexusError.
+    return false;
+  }
 }
 
-/** The message of anything thrown. */
+/** What stands in for a thrown or returned value whose properties throw when read (a hostile Proxy, a throwing getter). */
+export const UNINSPECTABLE_VALUE = 'plugin threw a value that cannot be inspected';
+
+/** The message of anything thrown; never throws, whatever `error` is. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  // Serializers (vitest among them) may hand us a plain `{ message }` object in place of an Error.
-  if (error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
-    return (error as { message: string }).message;
+  try {
+    if (types.isProxy(error)) return UNINSPECTABLE_VALUE;
+    if (error instanceof Error) return String(error.message);
+    // Serializers (vitest among them) may hand us a plain `{ message }` object in place of an Error.
+    if (error !== null && typeof error === 'object' && typeof (error as { message?: unknown }).message === 'string') {
+      return (error as { message: string }).message;
+    }
+  } catch {
+    return UNINSPECTABLE_VALUE;
   }
   try {
     return String(error);
   } catch {
-    return Object.prototype.toString.call(error);
+    try {
+      return Object.prototype.toString.call(error);
+    } catch {
+      return UNINSPECTABLE_VALUE;
+    }
   }
 }
 
-/** Wraps anything thrown into an Error (plugins may throw strings). */
+/** Wraps anything thrown into an Error (plugins may throw strings); never throws. */
 export function toError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
+  const safe = inspectable(error);
+  return safe instanceof Error ? safe : new Error(errorMessage(safe));
+}
+
+/**
+ * `value` itself when knexus and its callers can read it safely (message, name, stack, code, cause,
+ * prototype), otherwise a plain Error saying it cannot be inspected. Code outside knexus (plugins) may
+ * throw or return a Proxy whose traps throw, or an object whose getters throw; such a value must not
+ * break the code that reports it, nor the listeners and loggers it is handed to.
+ */
+export function inspectable(value: unknown, depth = 0): unknown {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
+  try {
+    if (types.isProxy(value)) return new Error(`${UNINSPECTABLE_VALUE} (a Proxy)`);
+    const fields = value as Record<string, unknown>;
+    void Object.getPrototypeOf(value);
+    for (const key of ['message', 'name', 'stack', 'code']) void fields[key];
+    const cause = fields['cause'];
+    if (cause !== undefined && depth < 4 && inspectable(cause, depth + 1) !== cause) {
+      return new Error(errorMessage(value), { cause: inspectable(cause, depth + 1) });
+    }
+    return value;
+  } catch {
+    return new Error(UNINSPECTABLE_VALUE);
+  }
 }
 
 /**

@@ -19,6 +19,20 @@ describe('knexus status', () => {
     expect(existsSync(join(project.dir, 'var'))).toBe(false);
   });
 
+  it("says 'not-applied', not 'ready', after knexus down rolled everything back", async () => {
+    expect((await runCli(['up', '--once'], { cwd: project.dir })).code).toBe(0);
+    expect((await runCli(['down', 'shop'], { cwd: project.dir })).code).toBe(0);
+    const run = await runJson(['status'], { cwd: project.dir });
+    expect(run.code).toBe(0);
+    expect(run.json['apps']['shop']).toMatchObject({ state: 'not-applied', migrations: { applied: [], pending: ['001_create_items.ts', '002_add_price.ts'] } });
+    const text = await runCli(['status'], { cwd: project.dir });
+    expect(text.stdout).toMatch(/shop {2}not-applied/);
+    expect(text.stdout).not.toMatch(/shop {2}ready/);
+    // Once applied again, it is ready.
+    expect((await runCli(['up', '--once'], { cwd: project.dir })).code).toBe(0);
+    expect((await runJson(['status'], { cwd: project.dir })).json['apps']['shop'].state).toBe('ready');
+  });
+
   it('reports a PostgreSQL app whose schema does not exist as missing, without creating it', async () => {
     const pg = await createDatabase('pg');
     if (pg === null) return;

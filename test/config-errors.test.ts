@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeProject, runCli, runJson } from './fixtures/cli/run-cli.js';
 
 const SQLITE = `{ client: 'better-sqlite3', connection: { filename: './app.sqlite' } }`;
+const PASSWORD = 'Url-Pa55word-7f3a';
 
 describe('registry.config.ts errors (exit 2, naming the file, the field and what is expected)', () => {
   let project: ReturnType<typeof makeProject>;
@@ -14,7 +15,7 @@ describe('registry.config.ts errors (exit 2, naming the file, the field and what
   });
   afterEach(() => project.cleanup());
 
-  const cases: { name: string; source: string; code: string; field?: string; message: RegExp; spawn?: boolean }[] = [
+  const cases: { name: string; source: string; code: string; field?: string; message: RegExp; spawn?: boolean; files?: Record<string, string> }[] = [
     { name: 'an unknown top-level key', source: `export default { appz: {} };`, code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'appz', message: /not a known top-level key \(expected one of: registry, pluginManager, plugins, apps\)/ },
     { name: 'apps that is not an object of objects', source: `export default { apps: { blog: 'sqlite' } };`, code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'apps.blog', message: /must be an object/ },
     {
@@ -38,6 +39,28 @@ describe('registry.config.ts errors (exit 2, naming the file, the field and what
       field: 'apps.a.useConnection',
       message: /must be an app listed before 'a'/,
     },
+    {
+      name: 'a regular file given as migrations.directory',
+      source: `export default { apps: { blog: { database: ${SQLITE}, migrations: { directory: './notes.txt' } } } };`,
+      files: { 'notes.txt': 'not a folder' },
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'apps.blog.migrations.directory',
+      message: /is a file, not a folder/,
+    },
+    {
+      name: 'a malformed PostgreSQL URL (its password never echoed)',
+      source: `export default { apps: { blog: { database: { client: 'pg', connection: 'postgres://app:${PASSWORD}@127.0.0.1:54x2/db' } } } };`,
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'apps.blog.database.connection',
+      message: /not a valid connection URL/,
+    },
+    {
+      name: 'a malformed connectionString',
+      source: `export default { apps: { blog: { database: { client: 'pg', connection: { connectionString: 'postgresql://app:${PASSWORD}@[127.0.0.1/db' } } } } };`,
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'apps.blog.database.connection.connectionString',
+      message: /not a valid connection URL/,
+    },
     { name: 'a bad registry setting', source: `export default { registry: { shutdownTimeout: -1 } };`, code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'registry.shutdownTimeout', message: /non-negative number/ },
     // The message quotes the TypeScript loader, so this case runs the built bin (plain Node and its loader, as users run it).
     { name: 'a syntax error', source: `export default {\n  apps: {\n`, code: 'KNEXUS_ERR_CONFIG_LOAD', message: /Could not load .*registry\.config\.ts: .*registry\.config\.ts:\d+/, spawn: true },
@@ -45,8 +68,8 @@ describe('registry.config.ts errors (exit 2, naming the file, the field and what
   ];
 
   // Each case has its own project, so they can run side by side.
-  it.concurrent.for(cases)('$name', async ({ source, code, field, message, spawn }, { expect }) => {
-    const own = makeProject(undefined, { 'registry.config.ts': source });
+  it.concurrent.for(cases)('$name', async ({ source, code, field, message, spawn, files }, { expect }) => {
+    const own = makeProject(undefined, { 'registry.config.ts': source, ...files });
     try {
       const run = await runJson(['status'], { cwd: own.dir, spawn: spawn === true });
       expect(run.code).toBe(2);
@@ -56,6 +79,7 @@ describe('registry.config.ts errors (exit 2, naming the file, the field and what
       if (field !== undefined) expect(run.json['error'].field).toBe(field);
       expect(run.json['error'].message).toMatch(message);
       expect(run.json['error'].hint).toEqual(expect.any(String));
+      expect(JSON.stringify(run.json)).not.toContain(PASSWORD);
     } finally {
       own.cleanup();
     }

@@ -25,6 +25,8 @@ describe('pluginManager.allowedRoots', () => {
     writeFileSync(join(root, 'inside.mjs'), moduleSource('inside'));
     writeFileSync(join(outside, 'evil.mjs'), moduleSource('evil'));
     symlinkSync(join(outside, 'evil.mjs'), join(root, 'link.mjs'));
+    // Node looks for bare specifiers in every node_modules folder up from baseDir; this one sits above the root.
+    mkdirSync(join(dir, 'node_modules'));
     delete (globalThis as { knexusRan?: string[] }).knexusRan;
     registry = new AppRegistry({ baseDir: root });
   });
@@ -38,6 +40,11 @@ describe('pluginManager.allowedRoots', () => {
     { name: 'an absolute path outside', specifier: () => join(outside, 'evil.mjs'), real: () => join(outside, 'evil.mjs') },
     { name: 'a symlink resolving outside', specifier: () => './link.mjs', real: () => join(outside, 'evil.mjs') },
     { name: 'a file: URL outside', specifier: () => pathToFileURL(join(outside, 'evil.mjs')).href, real: () => join(outside, 'evil.mjs') },
+    { name: "a bare specifier with '..' segments (knexus)", specifier: () => 'knexus/../../elsewhere/evil.mjs', real: () => join(outside, 'evil.mjs') },
+    { name: "a bare specifier with '..' segments (knex)", specifier: () => 'knex/../../elsewhere/evil.mjs', real: () => join(outside, 'evil.mjs') },
+    { name: "a bare specifier with '..' segments (pg)", specifier: () => 'pg/../../elsewhere/evil.mjs', real: () => join(outside, 'evil.mjs') },
+    { name: "a bare specifier with '..' segments (objection)", specifier: () => 'objection/../../elsewhere/evil.mjs', real: () => join(outside, 'evil.mjs') },
+    { name: "a scoped bare specifier with '..' segments", specifier: () => '@scope/pkg/../../../elsewhere/evil.mjs', real: () => join(outside, 'evil.mjs') },
     { name: 'a data: URL', specifier: () => `data:text/javascript,${encodeURIComponent(moduleSource('data'))}`, real: () => undefined },
     { name: 'a node: builtin', specifier: () => 'node:fs', real: () => undefined },
     { name: 'an http: URL', specifier: () => 'http://127.0.0.1:1/plugin.mjs', real: () => undefined },
@@ -62,6 +69,21 @@ describe('pluginManager.allowedRoots', () => {
     expect(result.loadedPlugins).toEqual(['inside']);
     expect(result.failedPlugins[0]).toMatchObject({ name: 'evil', code: 'KNEXUS_ERR_PLUGIN_FORBIDDEN', cause: { pluginName: 'evil', resolvedPath: join(outside, 'evil.mjs') } });
     expect(ran()).toEqual(['inside']);
+  });
+
+  it('an installed package loads by its bare name, and a file of it by a subpath', async () => {
+    const pkg = join(dir, 'node_modules', 'knexus-plugin-fixture');
+    mkdirSync(join(pkg, 'lib'), { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'knexus-plugin-fixture', version: '1.0.0', main: 'lib/index.mjs' }));
+    writeFileSync(join(pkg, 'lib', 'index.mjs'), moduleSource('installed'));
+    writeFileSync(join(pkg, 'lib', 'other.mjs'), moduleSource('installed-other'));
+    await registry.loadPlugin('knexus-plugin-fixture');
+    await registry.loadPlugin('knexus-plugin-fixture/lib/other.mjs');
+    expect(ran()).toEqual(['installed', 'installed-other']);
+    // A '..' that stays inside the package (or inside a root) is judged by where it lands, not by its shape.
+    await registry.shutdown();
+    registry = new AppRegistry({ baseDir: root });
+    await registry.loadPlugin('knexus-plugin-fixture/lib/../lib/other.mjs');
   });
 
   it('files inside a root load, and more roots can be allowed', async () => {

@@ -1,4 +1,5 @@
 import { KnexusError } from '../../src/index.js';
+import { isHostList } from '../shared/http-server.js';
 
 /** Options of the board plugin. */
 export interface BoardOptions {
@@ -18,6 +19,12 @@ export interface BoardOptions {
   readonly failureHistory?: number;
   /** How often the page polls for updates, in ms; default 2000. */
   readonly refreshMs?: number;
+  /**
+   * Host names (the `Host` header) the board answers besides `host`, `localhost` and IP addresses; default none.
+   * Another name gets a 421, so a web page cannot reach the board through a domain pointed at this machine
+   * (DNS rebinding). `'.example.com'` also allows its subdomains; `'*'` allows any (behind a proxy that checks).
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** `BoardOptions` with defaults applied; frozen. */
@@ -32,6 +39,7 @@ export const BOARD_DEFAULTS = Object.freeze({
   historySize: 60,
   failureHistory: 20,
   refreshMs: 2_000,
+  allowedHosts: Object.freeze([]) as readonly string[],
 });
 
 const KNOWN = [...Object.keys(BOARD_DEFAULTS), 'token'];
@@ -63,6 +71,8 @@ export function resolveBoardOptions(config: unknown): ResolvedBoardOptions {
   }
   if (token !== undefined && (typeof token !== 'string' || token.length < 16)) throw invalid('token', 'must be a string of at least 16 characters');
   if (typeof actions !== 'boolean') throw invalid('actions', 'must be true or false');
+  const allowedHosts = (input as Record<string, unknown>)['allowedHosts'];
+  if (!isHostList(allowedHosts)) throw invalid('allowedHosts', "must be a list of host names, e.g. ['board.example.com'] ('.example.com' for its subdomains, '*' for any)");
   // Never readable from other machines, nor writable at all, without a secret.
   if (port !== false && !LOOPBACK.has(host) && token === undefined) throw invalid('token', `is required to listen on ${host} (beyond this machine)`);
   if (actions && token === undefined) throw invalid('token', 'is required when actions are enabled');
@@ -75,5 +85,6 @@ export function resolveBoardOptions(config: unknown): ResolvedBoardOptions {
     historySize: positiveInteger(input.historySize, 'historySize', 10_000),
     failureHistory: positiveInteger(input.failureHistory, 'failureHistory', 10_000),
     refreshMs: positiveInteger(input.refreshMs, 'refreshMs', 3_600_000),
+    allowedHosts: Object.freeze([...allowedHosts]),
   });
 }

@@ -4,11 +4,12 @@ import type { BoardApi } from './board-api.js';
 import { BOARD_CSS, BOARD_HTML, BOARD_ICON } from './board-page.js';
 import { BOARD_JS } from './board-script.js';
 import type { ResolvedBoardOptions } from './board-options.js';
+import { MISDIRECTED_BODY, isAllowedHost } from '../shared/http-server.js';
 
 /** What the board's routes need besides the options: the JSON documents and the one write action. */
 export interface BoardBackend {
   readonly api: BoardApi;
-  /** Runs one app's pending migrations; undefined when the app is not registered. */
+  /** Runs one app's pending migrations; undefined when the app is not registered; rejects with the registry's coded error. */
   migrate(appName: string, remoteAddress: string | null): Promise<unknown>;
   /** Settles a dirty file of one app (`registry.repair`); rejects with the registry's coded error. */
   repair(appName: string, request: Readonly<Record<string, unknown>>, remoteAddress: string | null): Promise<unknown>;
@@ -41,6 +42,9 @@ const SECURITY_HEADERS = {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/** Codes of a migrate action refused for the app's state (409); any other failure is a 500. */
+const CONFLICTS: ReadonlySet<string> = new Set(['KNEXUS_ERR_APP_NOT_READY', 'KNEXUS_ERR_LOCK_TIMEOUT', 'KNEXUS_ERR_LEDGER_DIRTY', 'KNEXUS_ERR_CHECKSUM_DRIFT', 'KNEXUS_ERR_SHUTTING_DOWN']);
+
 /**
  * Builds the board's request handler: resolves true when it answered (the path is under `basePath`),
  * false otherwise, so it can sit in front of other routes in a user's own server.
@@ -52,8 +56,12 @@ export function boardHandler(options: ResolvedBoardOptions, backend: BoardBacken
     const base = options.basePath;
     if (url.pathname !== base && !url.pathname.startsWith(`${base}/`)) return false;
     const path = url.pathname.slice(base.length) || '/';
+    if (!isAllowedHost(request.headers.host, options.port === false ? undefined : options.host, options.allowedHosts)) {
+      send(response, 421, JSON_TYPE, MISDIRECTED_BODY);
+      return true;
+    }
     // The page, script and style hold no data; everything an app or plugin says comes from /api, behind the token.
-    if (path.startsWith('/api/') && !authorized(request, url, options.token)) {
+    if (path.startsWith('/api/') && !authorized(request, options.token)) {
       send(response, 401, JSON_TYPE, JSON.stringify({ error: 'a valid token is required (Authorization: Bearer <token>)' }), { 'www-authenticate': 'Bearer' });
       return true;
     }
@@ -62,7 +70,14 @@ export function boardHandler(options: ResolvedBoardOptions, backend: BoardBacken
       if (method === 'POST' && /^\/api\/apps\/[^/]+\/migrate$/.test(path)) {
         if (!options.actions) return json(response, 403, { error: 'actions are disabled (board option `actions`)' });
         const name = decodeURIComponent(path.split('/')[3]!);
-        const result = await backend.migrate(name, request.socket.remoteAddress ?? null);
+        let result: unknown;
+        try {
+          result = await backend.migrate(name, request.socket.remoteAddress ?? null);
+        } catch (error) {
+          const code = (error as { code?: unknown }).code;
+          if (typeof code !== 'string') throw error;
+          return json(response, CONFLICTS.has(code) ? 409 : 500, { error: code });
+        }
         return result === undefined ? json(response, 404, { error: 'no such app' }) : json(response, 200, result);
       }
       if (method === 'POST' && /^\/api\/apps\/[^/]+\/repair$/.test(path)) {
@@ -101,18 +116,23 @@ export function boardHandler(options: ResolvedBoardOptions, backend: BoardBacken
       }
       if (path === '/api/plugins') return json(response, 200, backend.api.plugins());
       return json(response, 404, { error: 'not found' });
-    } catch {
+    } catch (error) {
+      if (error instanceof URIError) return json(response, 400, { error: 'the path holds a malformed %-escape' });
       // The message of an unexpected error may hold anything: the board says only that it failed.
       return json(response, 500, { error: 'the board could not answer; see the registry logs' });
     }
   };
 }
 
-function authorized(request: IncomingMessage, url: URL, token: string | undefined): boolean {
+/**
+ * Only the `Authorization` header counts: a page on another site can send a form or a `text/plain` POST with
+ * a `?token=` in its URL, but never this header. (The page itself reads `?token=` once and sends the header.)
+ */
+function authorized(request: IncomingMessage, token: string | undefined): boolean {
   if (token === undefined) return true;
   const header = request.headers.authorization;
-  const given = header?.startsWith('Bearer ') ? header.slice(7) : url.searchParams.get('token');
-  if (given === null || given === undefined) return false;
+  if (header === undefined || !header.startsWith('Bearer ')) return false;
+  const given = header.slice(7);
   const a = Buffer.from(given);
   const b = Buffer.from(token);
   return a.length === b.length && timingSafeEqual(a, b);

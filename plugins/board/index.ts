@@ -162,7 +162,7 @@ export default class BoardPlugin extends PluginInterface<BoardOptions> {
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'KNEXUS_ERR_UNEXPECTED';
       (registry.emit as (name: string, payload: BoardActionEvent) => boolean)(BOARD_ACTION_EVENT, { ...event, outcome: 'failed', code });
-      return { error: code };
+      throw error;
     }
   }
 }

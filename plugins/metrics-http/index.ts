@@ -4,7 +4,7 @@ import { PluginInterface, type PluginContext, type RegistryHealth } from '../../
 import { AppMetrics } from './app-metrics.js';
 import { METRICS_HTTP_CONFIG_SCHEMA, resolveMetricsHttpOptions, type MetricsHttpOptions, type ResolvedMetricsHttpOptions } from './metrics-http-options.js';
 import { processMetricsRegistry } from './process-metrics.js';
-import { closeServer, listen, serverOrigin } from '../shared/http-server.js';
+import { MISDIRECTED_BODY, closeServer, isAllowedHost, listen, serverOrigin } from '../shared/http-server.js';
 
 export { METRICS_HTTP_CONFIG_SCHEMA, METRICS_HTTP_DEFAULTS, type MetricsHttpOptions } from './metrics-http-options.js';
 
@@ -117,6 +117,9 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     this.#requests++;
     try {
+      if (!isAllowedHost(request.headers.host, this.#options!.host, this.#options!.allowedHosts)) {
+        return send(response, 421, 'application/json', MISDIRECTED_BODY);
+      }
       if (request.method !== 'GET' && request.method !== 'HEAD') {
         return send(response, 405, 'application/json', JSON.stringify({ error: 'method not allowed' }), { allow: 'GET, HEAD' });
       }

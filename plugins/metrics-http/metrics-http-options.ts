@@ -8,6 +8,12 @@ export interface MetricsHttpOptions {
   readonly healthMaxAgeMs?: number;
   /** Include Node process metrics (prom-client's default collectors, in a registry of their own); default true. */
   readonly processMetrics?: boolean;
+  /**
+   * Host names (the `Host` header) answered besides `host`, `localhost` and IP addresses; default none. Another
+   * name gets a 421, so a web page cannot read the metrics through a domain pointed at this machine (DNS
+   * rebinding). A Prometheus scraping by name needs that name here; `'.example.com'` also allows its subdomains.
+   */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** `MetricsHttpOptions` with defaults applied; frozen. */
@@ -19,6 +25,7 @@ export const METRICS_HTTP_DEFAULTS: ResolvedMetricsHttpOptions = Object.freeze({
   port: 9464,
   healthMaxAgeMs: 10_000,
   processMetrics: true,
+  allowedHosts: Object.freeze([]) as readonly string[],
 });
 
 /** The JSON Schema of `MetricsHttpOptions`: knexus validates the config against it and fills the defaults before `initialize`. */
@@ -30,6 +37,7 @@ export const METRICS_HTTP_CONFIG_SCHEMA = Object.freeze({
     port: { type: 'integer', minimum: 0, maximum: 65_535, default: METRICS_HTTP_DEFAULTS.port },
     healthMaxAgeMs: { type: 'number', minimum: 0, default: METRICS_HTTP_DEFAULTS.healthMaxAgeMs },
     processMetrics: { type: 'boolean', default: METRICS_HTTP_DEFAULTS.processMetrics },
+    allowedHosts: { type: 'array', items: { type: 'string', pattern: '^(\\*|\\.?[A-Za-z0-9_.-]+)$' }, default: [] },
   },
 });
 

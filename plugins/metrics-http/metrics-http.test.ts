@@ -1,5 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
@@ -7,6 +7,19 @@ import QueryMonitorPlugin from '../query-monitor/index.js';
 import { notesApp, pluginModule } from '../test-fixtures/apps.js';
 import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
 import MetricsHttpPlugin, { METRICS_HTTP_ERROR_EVENT, type MetricsHttpErrorEvent, type MetricsHttpStatus } from './index.js';
+
+/** GET `path` with a `Host` header of our choosing, as a browser would send for a rebound domain. */
+function requestWithHost(port: number, path: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: '127.0.0.1', port, path, headers: { host } }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += String(chunk)));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
+    request.end();
+  });
+}
 
 function statusOf(registry: AppRegistry): MetricsHttpStatus {
   return registry.getPlugin('metrics-http')!.getStatus() as MetricsHttpStatus;
@@ -153,6 +166,22 @@ describe('metrics-http plugin', () => {
     expect(events).toEqual([{ error: expect.objectContaining({ code: 'EMFILE' }), listening: true }]);
     expect(statusOf(registry)).toMatchObject({ listening: true, serverErrors: 1, lastServerError: 'accept EMFILE' });
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it('answers only requests addressed to it: another Host (DNS rebinding) gets 421 unless allowedHosts names it', async () => {
+    const registry = open();
+    await registry.loadPlugin(MetricsHttpPlugin, { port: 0, processMetrics: false, allowedHosts: ['metrics.internal', '.corp.example'] });
+    await registry.registerApp('blog', notesApp());
+    const { port } = statusOf(registry);
+    const get = (host: string) => requestWithHost(port!, '/metrics', host);
+    for (const host of ['evil.example', `evil.example:${port}`, `attacker.test:${port}`, `corp.example.evil.test:${port}`]) {
+      const answer = await get(host);
+      expect(answer.status, host).toBe(421);
+      expect(answer.body).not.toContain('blog');
+    }
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `app.localhost:${port}`, `metrics.internal:${port}`, `a.corp.example:${port}`]) {
+      expect((await get(host)).status, host).toBe(200);
+    }
   });
 
   it('loads from config and closes its server at shutdown', async () => {

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { PluginInterface, type PluginContext, type ConnectionManager, type FailedOperation } from '../../src/index.js';
 import { KnexQueryTap, type TappedQuery } from './knex-query-tap.js';
+import { maskSqlLiterals, type SqlQuoting } from './mask-sql-literals.js';
 import { QueryMetrics } from './query-metrics.js';
 import { QUERY_MONITOR_CONFIG_SCHEMA, resolveQueryMonitorOptions, type QueryMonitorOptions, type ResolvedQueryMonitorOptions } from './query-monitor-options.js';
 import { QueryStats, type QueryStatsSnapshot } from './query-stats.js';
@@ -8,12 +9,13 @@ import { QueryStats, type QueryStatsSnapshot } from './query-stats.js';
 export { QUERY_MONITOR_CONFIG_SCHEMA, QUERY_MONITOR_DEFAULTS, type QueryMonitorOptions } from './query-monitor-options.js';
 export type { QueryStatsSnapshot } from './query-stats.js';
 
-/** Payload of the `query-monitor:slow-query` registry event: the SQL text with placeholders, never bound values. */
+/** Payload of the `query-monitor:slow-query` registry event: the SQL text with placeholders, never bound values nor literals. */
 export interface SlowQueryEvent {
   /** The app that opened the connection the query ran on. */
   readonly appName: string;
   /** Every app using that connection (more than one when it is shared with `useConnection`). */
   readonly apps: readonly string[];
+  /** The statement with its string and numeric literals shown as `?` (bound values never appear). */
   readonly sql: string;
   readonly method: string | null;
   readonly durationMs: number;
@@ -137,7 +139,8 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
       const owner = knex === ownerKnex ? connection.owner : appName;
       const stats = new QueryStats(this.#options!.sampleSize);
       const apps = new Set<string>();
-      const tap = new KnexQueryTap(knex, (query) => this.#observe(owner, apps, stats, query));
+      const quoting = { mysql: connection.target.client.startsWith('mysql') };
+      const tap = new KnexQueryTap(knex, (query) => this.#observe(owner, apps, stats, query, quoting));
       watch = { owner, apps, tap, stats };
       this.#watches.set(knex, watch);
       this.#metrics?.track(owner);
@@ -164,16 +167,18 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
     this.#metrics?.forget(watch.owner);
   }
 
-  #observe(owner: string, apps: ReadonlySet<string>, stats: QueryStats, query: TappedQuery): void {
+  #observe(owner: string, apps: ReadonlySet<string>, stats: QueryStats, query: TappedQuery, quoting: SqlQuoting): void {
     const options = this.#options!;
     const slow = query.durationMs >= options.slowQueryMs;
     stats.record(query.durationMs, query.failed, slow);
     this.#metrics?.observe(owner, query.durationMs, query.failed, slow);
     if (!slow) return;
+    // Literals can be secrets (ALTER ROLE … PASSWORD '…'); masked before the cut, so a cut never reveals one.
+    const sql = maskSqlLiterals(query.sql, quoting);
     const event: SlowQueryEvent = {
       appName: owner,
       apps: [...apps],
-      sql: query.sql.length > options.maxSqlLength ? `${query.sql.slice(0, options.maxSqlLength)}…` : query.sql,
+      sql: sql.length > options.maxSqlLength ? `${sql.slice(0, options.maxSqlLength)}…` : sql,
       method: query.method,
       durationMs: query.durationMs,
       failed: query.failed,

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo } from 'node:net';
 
 /**
  * Starts `server` on `port`/`host` and resolves with its address (the real port when 0 was asked);
@@ -28,4 +28,35 @@ export async function closeServer(server: Server): Promise<void> {
 export function serverOrigin(address: AddressInfo): string {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return `http://${host}:${address.port}`;
+}
+
+/**
+ * True when a request's `Host` header names this server: an IP address (a browser never sends one for a
+ * page from a domain), `localhost` or a `*.localhost` name (browsers keep those on this machine), the host the
+ * server was told to listen on, or one of `allowedHosts` (`'.example.com'` also allows its subdomains, `'*'`
+ * allows any). Anything else may be a page from another site reaching this server through a domain it made
+ * resolve to this machine (DNS rebinding), and is refused. A request without a `Host` header is no browser's.
+ */
+export function isAllowedHost(hostHeader: string | undefined, listenHost: string | undefined, allowedHosts: readonly string[]): boolean {
+  if (hostHeader === undefined || allowedHosts.includes('*')) return true;
+  const host = hostHeader.trim().toLowerCase();
+  if (host.startsWith('[')) return /^\[[0-9a-f:.]+\](?::\d*)?$/.test(host);
+  const name = host.replace(/:\d*$/, '').replace(/\.$/, '');
+  if (name === '') return false;
+  if (isIP(name) !== 0 || name === 'localhost' || name.endsWith('.localhost')) return true;
+  if (listenHost !== undefined && name === listenHost.toLowerCase()) return true;
+  return allowedHosts.some((allowed) => {
+    const entry = allowed.toLowerCase();
+    return entry.startsWith('.') ? name.endsWith(entry) || name === entry.slice(1) : name === entry;
+  });
+}
+
+/** The answer to a request whose `Host` is not this server's (see `isAllowedHost`): 421, saying which option fixes it. */
+export const MISDIRECTED_BODY = JSON.stringify({
+  error: "this server answers only requests addressed to it (its listen host, localhost or an IP address); add the host name to the plugin's allowedHosts option",
+});
+
+/** True when `value` is a list of host names for an `allowedHosts` option. */
+export function isHostList(value: unknown): value is readonly string[] {
+  return Array.isArray(value) && value.every((entry) => typeof entry === 'string' && /^(\*|\.?[A-Za-z0-9_.-]+)$/.test(entry));
 }

@@ -29,8 +29,11 @@ export interface LedgerReport {
 /** One app as `up` and `status` report it. Built from `getStatus()` and the ledgers, never from the raw config, so it holds no secret. */
 export interface AppReport {
   readonly name: string;
-  /** `missing`: not registered because its database does not exist yet (status); every file is then pending. */
-  readonly state: 'ready' | 'failed' | 'missing';
+  /**
+   * `missing`: not registered because its database does not exist yet (status); every file is then pending.
+   * `not-applied` (status): the database exists but holds none of the app's migrations or seeds, e.g. after `knexus down`.
+   */
+  readonly state: 'ready' | 'failed' | 'missing' | 'not-applied';
   /** What is missing (`file not found: data/blog.sqlite`, `schema not found: tenant`); only when `state` is `missing`. */
   readonly missing?: string;
   readonly connection: ConnectionTarget | undefined;
@@ -117,6 +120,17 @@ export async function buildAppReports(
     });
   }
   return reports;
+}
+
+/**
+ * `report` as `status` shows it: a registered app whose ledgers hold nothing while files wait is `not-applied`,
+ * since 'ready' would read as "migrated" (after `knexus down` the database holds none of it).
+ */
+export function withLedgerState(report: AppReport): AppReport {
+  if (report.state !== 'ready') return report;
+  const ledgers = [report.migrations, report.seeds].filter((ledger): ledger is LedgerReport => ledger !== null);
+  const nothingApplied = ledgers.length > 0 && ledgers.every((ledger) => ledger.applied.length === 0) && ledgers.some((ledger) => ledger.pending.length > 0);
+  return nothingApplied ? { ...report, state: 'not-applied' } : report;
 }
 
 /** An app whose database does not exist yet: nothing is applied, so every file on disk is pending. */

@@ -96,9 +96,10 @@ export class FileCatalog {
   async #list(directory: string, context: CatalogContext): Promise<Listing> {
     const stats = statSync(directory, { bigint: true, throwIfNoEntry: false });
     if (stats === undefined || !stats.isDirectory()) {
+      const problem = stats === undefined ? 'does not exist' : `is ${stats.isFile() ? 'a file' : 'not a folder'}, not a folder of ${context.section}`;
       throw new KnexusError(
         'KNEXUS_ERR_INVALID_CONFIG',
-        `The ${context.section} directory of app '${context.appName}' does not exist: ${directory}. Check ${context.section}.directory.`,
+        `The ${context.section} directory of app '${context.appName}' ${problem}: ${directory}. Check ${context.section}.directory.`,
         { appName: context.appName, field: `${context.section}.directory`, resolvedPath: directory },
       );
     }

@@ -140,7 +140,17 @@ export class HookDispatcher {
         if (measure) stamp = performance.now();
         continue;
       }
-      if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
+      let thenable: boolean;
+      try {
+        thenable = out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function';
+      } catch (error) {
+        // A returned Proxy or a throwing `then` getter: the plugin's failure, not the caller's.
+        batch ??= this.#newBatch(phaseStart, args, results);
+        this.#fail(handler, call, hookFailedError(hook, record.name, args[0], error), batch);
+        if (measure) stamp = performance.now();
+        continue;
+      }
+      if (thenable) {
         batch ??= this.#newBatch(phaseStart, args, results);
         this.#watch(handler, call, out as PromiseLike<unknown>, batch);
         continue;

@@ -1,5 +1,5 @@
 import semver from 'semver';
-import { KnexusError } from '../errors.js';
+import { KnexusError, errorMessage } from '../errors.js';
 import { declared } from './plugin-declarations.js';
 import type { PluginDependencies } from './plugin.js';
 
@@ -74,7 +74,7 @@ export function disabledDependencyError(pluginName: string, dep: DependencySpec)
 
 /** The dependency failed to load, so this plugin cannot either. */
 export function failedDependencyError(pluginName: string, dep: DependencySpec, cause: unknown): KnexusError {
-  const reason = cause instanceof Error ? cause.message : String(cause);
+  const reason = errorMessage(cause);
   return new KnexusError(
     'KNEXUS_ERR_PLUGIN_DEPENDENCY',
     `Plugin '${pluginName}' requires ${describe(dep)}, which failed to load: ${reason}`,

@@ -1,4 +1,4 @@
-import { KnexusError, errorMessage, type KnexusErrorContext } from '../errors.js';
+import { KnexusError, errorMessage, inspectable, isKnexusError, type KnexusErrorContext } from '../errors.js';
 
 /** Where a failing plugin came from: named in every load error. */
 export interface PluginErrorSource {
@@ -118,15 +118,16 @@ export function shutdownFailedError(name: string, cause: unknown, timeoutMs?: nu
 
 /** Adds plugin name, module and resolved path to an error that lacks them (e.g. a dependency error). */
 export function withSource(error: unknown, source: PluginErrorSource): KnexusError {
-  if (error instanceof KnexusError) {
+  const safe = inspectable(error);
+  if (isKnexusError(safe)) {
     for (const [key, value] of Object.entries(context(source))) {
-      if ((error as unknown as Record<string, unknown>)[key] === undefined) {
-        Object.defineProperty(error, key, { value, enumerable: true });
+      if ((safe as unknown as Record<string, unknown>)[key] === undefined) {
+        Object.defineProperty(safe, key, { value, enumerable: true });
       }
     }
-    return error;
+    return safe;
   }
-  return initFailedError(source, error);
+  return initFailedError(source, safe);
 }
 
 /** A hook call threw or rejected. */

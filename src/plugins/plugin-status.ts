@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors.js';
 import { dictionary } from '../util/dictionary.js';
 import type { HookName } from './hook-map.js';
 import type { PluginRecord } from './plugin-record.js';
@@ -22,7 +23,7 @@ export function pluginStatus(record: PluginRecord): PluginStatus {
   try {
     details = record.plugin.getStatus();
   } catch (error) {
-    details = { error: error instanceof Error ? error.message : String(error) };
+    details = { error: errorMessage(error) };
   }
   return {
     name: record.name,

@@ -50,7 +50,7 @@ export async function preparePlugin(source: PluginSource, options: PrepareOption
       throw importFailedError({ pluginName: key, module: source }, error);
     }
     // Checked before import: a refused module's top-level code never runs.
-    assertAllowedModule(source, resolvedPath, options.allowedRoots, key);
+    assertAllowedModule(source, resolvedPath, options.allowedRoots, options.baseDir, key);
     origin = { ...origin, module: source, resolvedPath, baseDir: options.baseDir };
     let namespace: Record<string, unknown>;
     try {

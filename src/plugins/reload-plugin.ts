@@ -1,4 +1,4 @@
-import { KnexusError } from '../errors.js';
+import { KnexusError, inspectable, isKnexusError } from '../errors.js';
 import type { RegistryErrorEvent } from './registry-events.js';
 import type { PluginActivator } from './plugin-activator.js';
 import { initFailedError, invalidPluginError, loadTimeoutError, pluginNotFoundError } from './plugin-errors.js';
@@ -65,7 +65,8 @@ export async function reloadPlugin(
   } catch (error) {
     // Unless the old version was unloaded meanwhile, it gets back any service the new one replaced.
     if (table.get(name) === old) ctx.services.restore(old);
-    const reported = error instanceof KnexusError ? error : initFailedError({ pluginName: name }, error);
+    const safe = inspectable(error);
+    const reported = isKnexusError(safe) ? safe : initFailedError({ pluginName: name }, safe);
     ctx.reportError({ component: 'PluginManager', phase: 'reload', pluginName: name, error: reported });
     throw reported;
   }

@@ -23,7 +23,7 @@ import type { AppRegistryOptions, InitializeResult } from './app-registry-option
 import { applyKnexfile, usesKnexfile } from './apply-knexfile.js';
 import { assertRegistryOptions } from './assert-registry-options.js';
 import { pluginDataHandler } from './plugin-data.js';
-import { registerEntry } from './register-pipeline.js';
+import { registerEntry, reportRefusedRegistration } from './register-pipeline.js';
 import type { RegistryContext, ResolvedSettings } from './registry-context.js';
 import { runHealthCycle } from './registry-health.js';
 import { registryMetrics } from './registry-metrics.js';
@@ -116,8 +116,14 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
    * and seeds, binds its models. Resolves with the app's ConnectionManager.
    */
   async registerApp(name: string, config: AppConfig): Promise<ConnectionManager> {
-    // Reading a knexfile is asynchronous; every other config reserves its name synchronously.
-    const entry = this.#reserve(name, usesKnexfile(config) ? await applyKnexfile(config, this.#baseDir) : config);
+    let entry: AppEntry;
+    try {
+      // Reading a knexfile is asynchronous; every other config reserves its name synchronously.
+      entry = this.#reserve(name, usesKnexfile(config) ? await applyKnexfile(config, this.#baseDir) : config);
+    } catch (error) {
+      await reportRefusedRegistration(this.#ctx, name, error, () => this.initialize());
+      throw error;
+    }
     return registerEntry(this.#ctx, entry, () => this.initialize(), this.#refused);
   }
 

@@ -38,6 +38,23 @@ export async function registerEntry(
 }
 
 /**
+ * Tells plugins (`onOperationFailed`, operation `registration`) and `error` listeners that the registration of
+ * `appName` was refused before it started, for a bad config; `before` (the registry's initialization) runs
+ * first so configured plugins hear it too. A name already taken or a registry shutting down is not the
+ * app's failure and is not reported. Never throws: the caller rejects with `error` itself.
+ */
+export async function reportRefusedRegistration(ctx: RegistryContext, appName: unknown, error: unknown, before: () => Promise<unknown>): Promise<void> {
+  if (typeof appName !== 'string' || isKnexusError(error, 'KNEXUS_ERR_APP_EXISTS') || isKnexusError(error, 'KNEXUS_ERR_SHUTTING_DOWN')) return;
+  try {
+    await before();
+  } catch {
+    // Plugins that failed to load hear nothing; those loaded still do.
+  }
+  if (ctx.closing()) return;
+  await ctx.fail(appName, 'registration', toError(error), { during: 'registration', refused: true });
+}
+
+/**
  * Registers one app as explicit ordered steps, firing the lifecycle hooks between them in their documented order:
  * onAppRegistrationStarted → connection → onConnectionCreated → onAutoOperationsStarted →
  * migrations, seeds, models → onAutoOperationsCompleted → ready → onAppRegistered.

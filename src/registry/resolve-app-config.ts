@@ -14,6 +14,7 @@ import { validatePool } from './validate-pool.js';
 import { sqliteFilePath } from '../util/sqlite-file-path.js';
 import { dialectOf } from '../dialects/dialect-of.js';
 import { systemSchemaReason } from './tenant-rules.js';
+import { isFile } from '../util/path-kind.js';
 
 const APP_KEYS = ['database', 'schema', 'searchPath', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
 const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
@@ -72,10 +73,13 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
     }
     if (typeof connection === 'string') {
       if (connection.length === 0) fail('database.connection', 'must not be empty');
+      assertConnectionUrl(connection, 'database.connection', fail);
     } else if (!isPlainObject(connection)) {
       fail('database.connection', 'must be a connection object or a connection string');
     } else if (dialectOf(client).fileDatabase && typeof connection['filename'] !== 'string') {
       fail('database.connection.filename', "must be a file path or ':memory:'");
+    } else if (typeof connection['connectionString'] === 'string') {
+      assertConnectionUrl(connection['connectionString'], 'database.connection.connectionString', fail);
     }
     if (pool !== undefined && !isPlainObject(pool)) fail('database.pool', 'must be an object of knex pool settings');
     const poolSettings = validatePool(db as Record<string, unknown>, appName, client);
@@ -141,6 +145,28 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
 
 type Fail = (field: string, expected: string) => never;
 
+/**
+ * A connection string written as a URL (`postgres://user:password@host:port/db`) must parse as one; otherwise
+ * the driver fails at connect with an error far from the config. The message never repeats the string: it
+ * may hold a password.
+ */
+function assertConnectionUrl(value: string, field: string, fail: Fail): void {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(value);
+  if (scheme === null) return;
+  // `user:password@/db?host=/socket` has no host, which the URL parser refuses and the pg driver allows.
+  const parses = (text: string): boolean => {
+    try {
+      new URL(text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!parses(value) && !parses(value.replace('@/', '@socket/'))) {
+    fail(field, `is not a valid connection URL (expected ${scheme[1]}://user:password@host:port/database; characters such as @ : / # in the password must be %-encoded)`);
+  }
+}
+
 function rejectUnknownKeys(obj: Record<string, unknown>, allowed: readonly string[], prefix: string, fail: Fail): void {
   for (const key of Object.keys(obj)) {
     if (!allowed.includes(key)) fail(`${prefix}${key}`, `is not a known option (expected one of: ${allowed.join(', ')})`);
@@ -192,6 +218,9 @@ function resolveLedger(
       fail(`${field}.directory`, 'must be a folder path or a non-empty list of folder paths');
     }
     directories = (list as string[]).map((d) => resolve(baseDir, d));
+    // A missing folder is reported when the files are read; a file in its place is a mistake in the config itself.
+    const file = directories.find((d) => isFile(d));
+    if (file !== undefined) fail(`${field}.directory`, `names ${file}, which is a file, not a folder of ${field}`);
   } else if (enabled !== false && source === undefined) {
     fail(`${field}.directory`, `is required when ${field} are enabled (or give ${field}.${sourceKey})`);
   }

@@ -1,4 +1,4 @@
-import { buildAppReports } from '../app-report.js';
+import { buildAppReports, withLedgerState } from '../app-report.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { pluginRows } from '../plugin-rows.js';
 import { renderAppReports, renderPluginRows } from '../render-reports.js';
@@ -18,7 +18,7 @@ export async function status(ctx: CommandContext): Promise<ExitCode> {
   return withRegistry(ctx, { readOnly: true, existingOnly: true, transient: true, noPlugins: true }, async ({ registry, init, outcomes, targets }) => {
     const names = new Set(targets.map((app) => app.name));
     const shown = outcomes.filter((outcome) => names.has(outcome.name));
-    const apps = await buildAppReports(registry, loaded.apps, shown, { health: false, verbose: output.verbose });
+    const apps = (await buildAppReports(registry, loaded.apps, shown, { health: false, verbose: output.verbose })).map(withLedgerState);
     const plugins = pluginRows(registry, init, loaded);
     const ok = apps.every((app) => app.state !== 'failed' && app.error === undefined);
     // --check: a deploy gate; anything pending or drifted (in any shown app) fails it.
