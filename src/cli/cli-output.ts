@@ -10,6 +10,8 @@ export interface CliOutputOptions {
   readonly verbose: boolean;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
+  /** The command running, so hints never advise running it. */
+  readonly command?: string | undefined;
   /** Environment, read for NO_COLOR / FORCE_COLOR / CI; default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -26,6 +28,7 @@ export class CliOutput {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly verbose: boolean;
+  readonly #command: string | undefined;
   readonly #stdout: NodeJS.WriteStream;
   readonly #stderr: NodeJS.WriteStream;
   readonly #color: boolean;
@@ -37,6 +40,7 @@ export class CliOutput {
     this.json = options.json;
     this.quiet = options.quiet;
     this.verbose = options.verbose;
+    this.#command = options.command;
     this.#stdout = options.stdout;
     this.#stderr = options.stderr;
     const env = options.env ?? process.env;
@@ -92,13 +96,13 @@ export class CliOutput {
   /** Error lines (code, message, where, hint; stack when verbose) on stderr; nothing under `--json`, whose document carries errors. */
   error(error: unknown): void {
     if (this.json) return;
-    const [head, ...rest] = formatError(error, this.verbose);
+    const [head, ...rest] = formatError(error, this.verbose, this.#command);
     this.#stderr.write(`${this.scrub([this.style('red', head ?? ''), ...rest].join('\n'))}\n`);
   }
 
   /** Reports a command that failed as a whole: error lines, or the `{ ok: false, error }` document under `--json`. */
   failure(command: string, error: unknown, extra: Record<string, unknown> = {}): void {
-    if (this.json) this.document({ ok: false, command, ...extra, error: errorJson(error, this.verbose) });
+    if (this.json) this.document({ ok: false, command, ...extra, error: errorJson(error, this.verbose, this.#command) });
     else this.error(error);
   }
 

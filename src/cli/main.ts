@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { loadCliConfig } from './load-cli-config.js';
 import { COMMANDS as COMMAND_NAMES, parseCliArgs, type CliArgs, type CommandName } from './cli-args.js';
 import { CliOutput } from './cli-output.js';
@@ -46,7 +47,7 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
     output.failure('knexus', error);
     return exitCodeFor(error);
   }
-  const output = new CliOutput({ json: args.json, quiet: args.quiet, verbose: args.verbose, ...streams });
+  const output = new CliOutput({ json: args.json, quiet: args.quiet, verbose: args.verbose, command: args.command, ...streams });
   if (args.version) {
     if (args.json) output.document({ ok: true, version: version() });
     else streams.stdout.write(`knexus ${version()}\n`);
@@ -59,7 +60,7 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
     return EXIT_CODES.ok;
   }
   try {
-    const loaded = await loadCliConfig(args);
+    const loaded = await loadCliConfig(args, args.cwd === undefined ? process.cwd() : resolve(args.cwd));
     output.addSecrets(configSecrets(loaded));
     output.debug(`config ${loaded.file}`);
     return await COMMANDS[args.command]({ args, output, loaded });

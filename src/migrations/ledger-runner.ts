@@ -7,6 +7,7 @@ import { driftError, fileFailure } from './runner-errors.js';
 import { createAppLock } from './create-app-lock.js';
 import { createScriptSource } from './create-script-source.js';
 import { findDrift } from './find-drift.js';
+import { findOtherAppHistory } from './other-app-history.js';
 import { type KnexMode, importKnexHistory, precheckLedger } from './knex-import.js';
 import { KnexHistory } from './knex-history.js';
 import { Ledger, type LedgerRow, type LedgerShape } from './ledger.js';
@@ -55,7 +56,7 @@ export class LedgerRunner {
     const catalog = await this.#source.list();
     // Read-only checks first: a taken table name or an undecided knex history must stop us before the
     // lock (whose SQLite table is itself a write) or the ledger table is created.
-    const shape = await this.#read((sql) => precheckLedger(sql, this.#ledger, this.#knexHistory, catalog, mode, this.#options.appName));
+    const shape = await this.#read((sql) => precheckLedger(sql, this.#ledger, this.#knexHistory, catalog, mode, this.#options.appName, this.#kind));
     return this.#lock.hold(async (session) => {
       let rows = await this.#ensureAndRead(session, shape);
       this.#assertClean(rows);
@@ -166,10 +167,12 @@ export class LedgerRunner {
   async status(): Promise<LedgerStatus> {
     const catalog = await this.#source.list();
     const history = this.#knexHistory;
-    const { rows, knexRows } = await this.#read(async (sql) => {
-      const rows = (await this.#ledger.inspect(sql)) === 'missing' ? [] : await this.#ledger.readIfExists(sql);
+    const { rows, knexRows, otherApp } = await this.#read(async (sql) => {
+      const exists = (await this.#ledger.inspect(sql)) !== 'missing';
+      const rows = exists ? await this.#ledger.readIfExists(sql) : [];
       const knexRows = rows.length === 0 && history !== undefined && history.options.import !== false ? await history.read(sql) : null;
-      return { rows, knexRows };
+      const otherApp = exists && rows.length === 0 ? findOtherAppHistory(await this.#ledger.readOthers(sql), catalog) : undefined;
+      return { rows, knexRows, otherApp };
     });
     const clean = rows.filter((row) => !isDirty(row));
     return Object.freeze({
@@ -180,6 +183,7 @@ export class LedgerRunner {
       ...(knexRows === null || history === undefined
         ? {}
         : { knexHistory: Object.freeze({ table: history.options.tableName, applied: Object.freeze(knexRows.map((row) => row.name)) }) }),
+      ...(otherApp === undefined ? {} : { otherAppHistory: Object.freeze({ app: otherApp.app, applied: Object.freeze([...otherApp.applied]) }) }),
     });
   }
 
