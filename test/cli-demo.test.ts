@@ -56,7 +56,7 @@ describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
     expect(second.stdout).toMatch(/seeds\s+2 applied, 0 pending/);
 
     // Everything the demo applied can be undone.
-    const down = await runJson(['down', 'blog'], { cwd: project.dir, spawn: true });
+    const down = await runJson(['down', 'blog', '--yes'], { cwd: project.dir, spawn: true });
     expect(down.code).toBe(0);
     expect(down.json['apps']['blog'].result.migrations.rolledBack).toHaveLength(3);
     expect(down.json['apps']['blog'].result.seeds.rolledBack).toEqual(['02_posts_and_comments.ts', '01_authors.ts']);
@@ -81,7 +81,7 @@ describe('the demo app on PostgreSQL (DATABASE_URL)', () => {
       const authors = await db.knex('authors').count<{ count: string }[]>('* as count');
       expect(Number(authors[0]?.count)).toBe(2);
 
-      const down = await spawnCli(['down', 'blog', '--verbose'], { cwd: project.dir, env });
+      const down = await spawnCli(['down', 'blog', '--yes', '--verbose'], { cwd: project.dir, env });
       expect(down.code).toBe(0);
       expect(down.stdout + down.stderr).not.toContain(password);
     } finally {
