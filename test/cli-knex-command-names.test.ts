@@ -7,6 +7,9 @@ import { DIALECTS } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
 import { runMain, runMainJson } from './support/run-main.js';
 
+/** The one app's entry of a command's JSON document. */
+const only = (json: Record<string, any>): any => Object.values(json['apps'] as Record<string, unknown>)[0];
+
 const MIGRATIONS = fileURLToPath(new URL('./fixtures/migrations-basic', import.meta.url));
 
 describe.each(DIALECTS)("knex's command names and flags (%s)", (dialect) => {
@@ -21,17 +24,17 @@ describe.each(DIALECTS)("knex's command names and flags (%s)", (dialect) => {
     const base = ['--cwd', dir, '--migrations-directory', 'db/migrations'];
     const up = await runMainJson(['migrate:up', ...base]);
     expect(up.code, up.stdout).toBe(0);
-    expect(Object.values(up.json['apps'])[0].result.applied).toEqual(['001_users.mjs']);
+    expect(only(up.json).result.applied).toEqual(['001_users.mjs']);
     const upTo = await runMainJson(['migrate:up', '002_posts', ...base]);
-    expect(Object.values(upTo.json['apps'])[0].result.applied).toEqual(['002_posts.mjs']);
+    expect(only(upTo.json).result.applied).toEqual(['002_posts.mjs']);
     const status = await runMainJson(['migrate:status', ...base]);
-    expect(Object.values(status.json['apps'])[0].migrations.pending).toEqual(['003_tags.mjs']);
+    expect(only(status.json).migrations.pending).toEqual(['003_tags.mjs']);
     const latest = await runMainJson(['migrate:latest', ...base]);
-    expect(Object.values(latest.json['apps'])[0].result.applied).toEqual(['003_tags.mjs']);
+    expect(only(latest.json).result.applied).toEqual(['003_tags.mjs']);
     const down = await runMainJson(['migrate:down', ...base]);
-    expect(Object.values(down.json['apps'])[0].result.rolledBack).toEqual(['003_tags.mjs']);
+    expect(only(down.json).result.rolledBack).toEqual(['003_tags.mjs']);
     const all = await runMainJson(['migrate:rollback', '--all', ...base]);
-    expect(Object.values(all.json['apps'])[0].result.rolledBack).toEqual(['002_posts.mjs', '001_users.mjs']);
+    expect(only(all.json).result.rolledBack).toEqual(['002_posts.mjs', '001_users.mjs']);
   });
 });
 
