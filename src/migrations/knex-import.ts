@@ -59,7 +59,8 @@ export async function importKnexHistory(
     const rows = await history.read(sql);
     if (rows === null) return [];
     const matched = history.match(rows, catalog);
-    for (const { entry, batch } of matched) await ledger.insert(sql, { name: entry.name, batch, checksum: entry.checksum, origin: 'imported' });
+    // knex's own time: status then says when the migration really ran, not when it was imported.
+    for (const { entry, batch, appliedAt } of matched) await ledger.insert(sql, { name: entry.name, batch, checksum: entry.checksum, origin: 'imported', appliedAt });
     return matched.map(({ entry }) => entry.name);
   }, true);
 }

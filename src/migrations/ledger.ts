@@ -163,13 +163,13 @@ export class Ledger {
     return typeof error === 'object' && error !== null && MISSING_TABLE[this.#options.client](error);
   }
 
-  /** Records an applied file (`origin` defaults to `run`). */
+  /** Records an applied file (`origin` defaults to `run`, `appliedAt` to now). */
   insert(
     sql: SqlExecutor,
-    entry: { readonly name: string; readonly batch: number; readonly checksum: string; readonly origin?: LedgerOrigin },
+    entry: { readonly name: string; readonly batch: number; readonly checksum: string; readonly origin?: LedgerOrigin; readonly appliedAt?: Date | undefined },
   ): Promise<void> {
     const { appName } = this.#options;
-    return sql.run(this.#sql.insert, [appName, entry.name, entry.batch, entry.checksum, new Date(), entry.origin ?? 'run']);
+    return sql.run(this.#sql.insert, [appName, entry.name, entry.batch, entry.checksum, entry.appliedAt ?? new Date(), entry.origin ?? 'run']);
   }
 
   /**
