@@ -76,6 +76,10 @@ describe('the packed package', () => {
         'dist/src/cli/bin.js',
         ...PLUGINS.flatMap((p) => [`dist/plugins/${p}/index.js`, `dist/plugins/${p}/index.d.ts`, `plugins/${p}/README.md`]),
         'dist/plugins/audit-log/migrations/001_audit_log.mjs',
+        // The README links to these.
+        'docs/coming-from-knex.md',
+        'docs/plugins.md',
+        'docs/board.png',
       ]),
     );
     const unwanted = tarballFiles.filter((f) => /(^|\/)(test|fixtures|test-fixtures|bench)\//.test(f) || /\.test\.|(?<!\.d)\.ts$/.test(f));
