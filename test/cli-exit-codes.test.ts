@@ -1,5 +1,6 @@
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,13 @@ function knexProject(name: string, settings: string, migrations = 'migrations-ba
   writeFileSync(join(dir, 'knexfile.mjs'), `export default ${settings};\n`);
   return dir;
 }
+/** A stdin that says it is a terminal and answers `text`. */
+function terminal(text: string): NodeJS.ReadStream {
+  const stream = Readable.from([text]) as unknown as NodeJS.ReadStream;
+  Object.defineProperty(stream, 'isTTY', { value: true });
+  return stream;
+}
+
 const SQLITE = "{ client: 'better-sqlite3', connection: { filename: './db.sqlite' }, useNullAsDefault: true }";
 
 describe('exit codes', () => {
@@ -101,10 +109,22 @@ describe('knexus down asks first and backs up first', () => {
     expect(status.json['apps']['demo'].migrations.applied).toHaveLength(3);
     expect(existsSync(join(root, 'backups'))).toBe(false);
 
+    // On a terminal it asks; anything but yes changes nothing.
+    const no = await runMain(['down', 'demo', '--cwd', root], { stdin: terminal('n\n') });
+    expect(no.code).toBe(2);
+    expect(no.stderr).toContain("Roll back every seed and migration of 'demo'");
+    expect(no.stderr).toContain('the backup plugin backs the database up first');
+    expect((await runMainJson(['status', '--cwd', root])).json['apps']['demo'].migrations.applied).toHaveLength(3);
+
     const done = await runMainJson(['down', 'demo', '--yes', '--cwd', root]);
     expect(done.code, done.stderr).toBe(0);
     expect(done.json['apps']['demo'].result.migrations.rolledBack).toHaveLength(3);
     const backups = readdirSync(join(root, 'backups', 'demo'));
     expect(backups.some((name) => /before-rollback\.sqlite$/.test(name))).toBe(true);
+
+    expect((await runMain(['migrate', '--cwd', root])).code).toBe(0);
+    const yes = await runMain(['down', 'demo', '--cwd', root], { stdin: terminal('yes\n') });
+    expect(yes.code, yes.stderr).toBe(0);
+    expect((await runMainJson(['status', '--cwd', root])).json['apps']['demo'].migrations.applied).toHaveLength(0);
   });
 });

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { styleText } from 'node:util';
 import { SecretScrubber } from '../connection/secret-scrubber.js';
 import { errorJson, formatError } from './format-error.js';
@@ -98,6 +99,21 @@ export class CliOutput {
     if (this.json) return;
     const [head, ...rest] = formatError(error, this.verbose, this.#command);
     this.#stderr.write(`${this.scrub([this.style('red', head ?? ''), ...rest].join('\n'))}\n`);
+  }
+
+  /** Asks a yes/no question on stderr and reads the answer from `stdin`; only `y` or `yes` is a yes. */
+  async confirm(question: string, stdin: NodeJS.ReadableStream): Promise<boolean> {
+    const rl = createInterface({ input: stdin, output: this.#stderr, terminal: false });
+    try {
+      this.#stderr.write(this.scrub(question));
+      const answer = await new Promise<string>((resolve) => {
+        rl.once('line', resolve);
+        rl.once('close', () => resolve(''));
+      });
+      return /^y(es)?$/i.test(answer.trim());
+    } finally {
+      rl.close();
+    }
   }
 
   /** Reports a command that failed as a whole: error lines, or the `{ ok: false, error }` document under `--json`. */

@@ -13,6 +13,8 @@ import { usageText } from './usage.js';
 export interface CliStreams {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
+  /** Answers to questions (`down` asks on a terminal); default `process.stdin`. */
+  readonly stdin?: NodeJS.ReadStream;
 }
 
 // Imported on demand: help, --version, usage and config errors then answer without loading knex and the registry.
@@ -63,7 +65,7 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
     const loaded = await loadCliConfig(args, args.cwd === undefined ? process.cwd() : resolve(args.cwd));
     output.addSecrets(configSecrets(loaded));
     output.debug(`config ${loaded.file}`);
-    return await COMMANDS[args.command]({ args, output, loaded });
+    return await COMMANDS[args.command]({ args, output, loaded, stdin: streams.stdin ?? process.stdin });
   } catch (error) {
     output.failure(args.command, error);
     return exitCodeFor(error);

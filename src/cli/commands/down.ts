@@ -1,15 +1,8 @@
 import type { RollbackSummary } from '../../plugins/lifecycle-types.js';
-import { createInterface } from 'node:readline/promises';
 import { KnexusError } from '../../errors.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import type { CommandContext } from './command-context.js';
 import { runPerApp } from './run-per-app.js';
-
-/** Where `down` asks its question; tests may pass their own. */
-export interface ConfirmStreams {
-  readonly stdin: NodeJS.ReadStream;
-  readonly stdout: NodeJS.WriteStream;
-}
 
 /**
  * `knexus down <app>`: unregisters the app with `rollback: 'all'`: every seed, then every migration,
@@ -17,9 +10,9 @@ export interface ConfirmStreams {
  * It drops the app's tables, so it asks first on a terminal (`--yes` skips the question, and is required
  * without a terminal), and it loads the configured plugins, so a backup plugin backs the database up first.
  */
-export async function down(ctx: CommandContext, streams: ConfirmStreams = process): Promise<ExitCode> {
+export async function down(ctx: CommandContext): Promise<ExitCode> {
   const appName = ctx.args.app as string;
-  if (!ctx.args.yes && !(await confirmed(ctx, appName, streams))) {
+  if (!ctx.args.yes && !(await confirmed(ctx, appName, ctx.stdin ?? process.stdin))) {
     ctx.output.info('nothing was changed');
     return EXIT_CODES.usage;
   }
@@ -49,8 +42,8 @@ export async function down(ctx: CommandContext, streams: ConfirmStreams = proces
 }
 
 /** Asks on a terminal; refuses (KNEXUS_ERR_CONFIRMATION_REQUIRED) where nobody can answer. */
-async function confirmed(ctx: CommandContext, appName: string, streams: ConfirmStreams): Promise<boolean> {
-  if (ctx.output.json || streams.stdin.isTTY !== true) {
+async function confirmed(ctx: CommandContext, appName: string, stdin: NodeJS.ReadStream): Promise<boolean> {
+  if (ctx.output.json || stdin.isTTY !== true) {
     throw new KnexusError(
       'KNEXUS_ERR_CONFIRMATION_REQUIRED',
       `knexus down ${appName} rolls back every seed and migration of the app (dropping its tables), and there is no terminal to ask: pass --yes to go ahead`,
@@ -61,10 +54,5 @@ async function confirmed(ctx: CommandContext, appName: string, streams: ConfirmS
   const question =
     `Roll back every seed and migration of '${appName}' (this drops its tables)` +
     `${backup ? '; the backup plugin backs the database up first' : '; no backup plugin is configured'}. Continue? [y/N] `;
-  const rl = createInterface({ input: streams.stdin, output: streams.stdout });
-  try {
-    return /^y(es)?$/i.test((await rl.question(question)).trim());
-  } finally {
-    rl.close();
-  }
+  return ctx.output.confirm(question, stdin);
 }
