@@ -101,7 +101,7 @@ describe('the packed package', () => {
       import * as knexus from 'knexus';
       const loaded = Object.keys(createRequire(import.meta.url).cache);
       const has = (name) => loaded.some((p) => p.includes('/node_modules/' + name + '/'));
-      console.log(JSON.stringify({ exports: Object.keys(knexus), loaded: ['pg', 'objection', 'prom-client', 'jiti', 'ajv'].filter(has) }));
+      console.log(JSON.stringify({ exports: Object.keys(knexus), loaded: ['pg', 'objection', 'prom-client', 'jiti', 'tsx', 'ajv'].filter(has) }));
     `);
     expect(result.exports).toEqual(expect.arrayContaining(['AppRegistry', 'PluginInterface', 'PluginManager', 'KnexusError', 'defineConfig']));
     expect(result.loaded).toEqual([]);
