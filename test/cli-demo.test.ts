@@ -50,8 +50,11 @@ describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
       ['backup', 'loaded', null],
     ]);
 
+    // The report says where the metrics endpoint listens (a free port here: METRICS_PORT=0).
+    expect((plugins['metrics-http'] as { url?: string }).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const second = await spawnCli(['up', '--once'], { cwd: project.dir });
     expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/serving\s+http:\/\/127\.0\.0\.1:\d+\/metrics, \/healthz, \/readyz/);
     expect(second.stdout).toMatch(/migrations\s+3 applied, 0 pending/);
     expect(second.stdout).toMatch(/seeds\s+2 applied, 0 pending/);
 

@@ -43,6 +43,7 @@ export function renderPluginRows(output: CliOutput, rows: readonly PluginRow[]):
     const version = plugin.version === null ? '' : ` ${plugin.version}`;
     const time = plugin.loadTimeMs === null ? '' : `  loaded in ${formatMs(plugin.loadTimeMs)}`;
     output.print(`  ${mark} ${output.style('bold', plugin.name)}${version}  ${plugin.state}${time}`);
+    if (plugin.url !== undefined) row(output, 'serving', plugin.name === 'metrics-http' ? `${plugin.url}/metrics, /healthz, /readyz` : plugin.url);
     if (plugin.error !== null) row(output, 'error', `${plugin.error.code}: ${plugin.error.message}`);
     if (plugin.hookErrors > 0) {
       row(output, 'hooks', output.style('yellow', `${plugin.hookErrors} failed${plugin.lastHookError === null ? '' : `, last: ${plugin.lastHookError}`}`));
