@@ -38,7 +38,8 @@ export function otherAppHistoryError(appName: string, kind: LedgerKind, table: s
       `${kind.noun}s (same names and checksums): this is the same project under another name, and running them again would fail ` +
       `halfway. Nothing was changed. Keep the old name (knexus: { name: '${other.app}' } in the knexfile, package.json "name", or ` +
       `--app ${other.app}), or move its history to the new name: update ${table} set app = '${appName}' where app = '${other.app}' ` +
-      `(and the same in the seed ledger).`,
+      `(and the same in the seed ledger). If '${other.app}' really is another project that shares these files, give this app a ` +
+      `ledger of its own (${kind.section}.tableName).`,
     {
       appName,
       field: `${kind.section}.tableName`,
