@@ -25,8 +25,9 @@ export async function precheckLedger(
   kind: LedgerKind,
 ): Promise<LedgerShape> {
   const shape = await ledger.inspect(sql);
-  // The same project under another name (moved folder, new package name) must not run its files again.
-  if (shape !== 'missing' && (await ledger.read(sql)).length === 0) {
+  // The same project under another name (moved folder, new package name) must not run its migrations
+  // again. Seeds are not checked: two apps seeding one database with the same files is a normal setup.
+  if (kind.section === 'migrations' && shape !== 'missing' && (await ledger.read(sql)).length === 0) {
     const other = findOtherAppHistory(await ledger.readOthers(sql), catalog);
     if (other !== undefined) throw otherAppHistoryError(appName, kind, ledger.tableName, other);
   }

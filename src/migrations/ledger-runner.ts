@@ -188,7 +188,7 @@ export class LedgerRunner {
       const exists = (await this.#ledger.inspect(sql)) !== 'missing';
       const rows = exists ? await this.#ledger.readIfExists(sql) : [];
       const knexRows = rows.length === 0 && history !== undefined && history.options.import !== false ? await history.read(sql) : null;
-      const otherApp = exists && rows.length === 0 ? findOtherAppHistory(await this.#ledger.readOthers(sql), catalog) : undefined;
+      const otherApp = this.#kind.section === 'migrations' && exists && rows.length === 0 ? findOtherAppHistory(await this.#ledger.readOthers(sql), catalog) : undefined;
       return { rows, knexRows, otherApp };
     });
     const clean = rows.filter((row) => !isDirty(row));
