@@ -17,6 +17,12 @@ const OPTIONS = {
   knexfile: { type: 'string' },
   env: { type: 'string' },
   url: { type: 'string' },
+  // knex's own flags and knexus's safety net for `down`.
+  'migrations-directory': { type: 'string' },
+  'migrations-table-name': { type: 'string' },
+  cwd: { type: 'string' },
+  stub: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
   once: { type: 'boolean' },
   check: { type: 'boolean' },
   plugins: { type: 'boolean' },
@@ -30,20 +36,13 @@ const OPTIONS = {
   migration: { type: 'string' },
   seed: { type: 'string' },
   resolution: { type: 'string' },
-  // knex's own flags and knexus's safety net for `down`.
-  'migrations-directory': { type: 'string' },
-  'migrations-table-name': { type: 'string' },
-  cwd: { type: 'string' },
-  stub: { type: 'string' },
-  yes: { type: 'boolean', short: 'y' },
 } as const satisfies ParseArgsConfig['options'];
 
 type OptionName = keyof typeof OPTIONS;
 
-const GLOBAL_OPTIONS: readonly OptionName[] = [
-  'config', 'json', 'quiet', 'verbose', 'help', 'version', 'knexfile', 'env', 'url', 'app',
-  'migrations-directory', 'migrations-table-name', 'cwd',
-];
+const GLOBAL_OPTIONS: readonly OptionName[] = ['config', 'json', 'quiet', 'verbose', 'help', 'version', 'knexfile', 'env', 'url', 'app'];
+/** knex's global flags, accepted by every command as knex accepts them. */
+const KNEX_GLOBAL_OPTIONS: readonly OptionName[] = ['migrations-directory', 'migrations-table-name', 'cwd'];
 
 /** Extensions `make:migration -x` writes. */
 export const MAKE_EXTENSIONS = ['ts', 'js', 'mjs', 'cjs'] as const;
@@ -136,7 +135,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const command: CommandName = (first as CommandName | undefined) ?? 'help';
   const shape = COMMAND_SHAPES[command];
   for (const [key, value] of Object.entries(values)) {
-    if (value === undefined || GLOBAL_OPTIONS.includes(key as OptionName) || shape.options.includes(key as OptionName)) continue;
+    if (value === undefined || GLOBAL_OPTIONS.includes(key as OptionName) || KNEX_GLOBAL_OPTIONS.includes(key as OptionName) || shape.options.includes(key as OptionName)) continue;
     throw usage(`Option --${key} does not apply to '${command}'`);
   }
   if (rest.length > shape.positionals.length) throw usage(`Too many arguments for '${command}': ${rest.slice(shape.positionals.length).join(' ')}`);
