@@ -50,13 +50,16 @@ describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
       ['backup', 'loaded', null],
     ]);
 
+    // The report says where the metrics endpoint listens (a free port here: METRICS_PORT=0).
+    expect((plugins['metrics-http'] as { url?: string }).url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const second = await spawnCli(['up', '--once'], { cwd: project.dir });
     expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/serving\s+http:\/\/127\.0\.0\.1:\d+\/metrics, \/healthz, \/readyz/);
     expect(second.stdout).toMatch(/migrations\s+3 applied, 0 pending/);
     expect(second.stdout).toMatch(/seeds\s+2 applied, 0 pending/);
 
     // Everything the demo applied can be undone.
-    const down = await runJson(['down', 'blog'], { cwd: project.dir, spawn: true });
+    const down = await runJson(['down', 'blog', '--yes'], { cwd: project.dir, spawn: true });
     expect(down.code).toBe(0);
     expect(down.json['apps']['blog'].result.migrations.rolledBack).toHaveLength(3);
     expect(down.json['apps']['blog'].result.seeds.rolledBack).toEqual(['02_posts_and_comments.ts', '01_authors.ts']);
@@ -81,7 +84,7 @@ describe('the demo app on PostgreSQL (DATABASE_URL)', () => {
       const authors = await db.knex('authors').count<{ count: string }[]>('* as count');
       expect(Number(authors[0]?.count)).toBe(2);
 
-      const down = await spawnCli(['down', 'blog', '--verbose'], { cwd: project.dir, env });
+      const down = await spawnCli(['down', 'blog', '--yes', '--verbose'], { cwd: project.dir, env });
       expect(down.code).toBe(0);
       expect(down.stdout + down.stderr).not.toContain(password);
     } finally {

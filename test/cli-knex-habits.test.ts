@@ -43,7 +43,7 @@ describe('the knex CLI habits', () => {
   it('--knexfile --env production: one app named after the folder; migrate --to, status --check, rollback --to', async () => {
     const base = ['--knexfile', project.knexfile, '--env', 'production'];
     const pending = await runMainJson(['status', '--check', ...base]);
-    expect(pending.code).toBe(1);
+    expect(pending.code).toBe(3);
     expect(Object.keys(pending.json['apps'])).toEqual(['shopfront']);
     expect(pending.json['apps']['shopfront'].connection).toMatchObject({ filename: join(project.dir, 'prod.sqlite') });
     expect(pending.json['check']).toEqual({ passed: false, behind: ['shopfront'] });
@@ -51,7 +51,7 @@ describe('the knex CLI habits', () => {
     const first = await runMainJson(['migrate', '--to', '002_posts', ...base]);
     expect(first.code).toBe(0);
     expect(first.json['apps']['shopfront'].result).toMatchObject({ batch: 1, applied: ['001_users.mjs', '002_posts.mjs'] });
-    expect((await runMain(['status', '--check', ...base])).code).toBe(1);
+    expect((await runMain(['status', '--check', ...base])).code).toBe(3);
 
     expect((await runMainJson(['migrate', ...base])).json['apps']['shopfront'].result.applied).toEqual(['003_tags.mjs']);
     // knex's own flag for the same file: -c knexfile.js is read as a knexfile, not a registry config.

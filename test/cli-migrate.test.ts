@@ -63,7 +63,7 @@ describe('knexus migrate, rollback, seed and down', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('ok shop: ran 1 seed(s) as batch 1: 01_items.ts');
 
-    const down = await runJson(['down', 'shop'], { cwd });
+    const down = await runJson(['down', 'shop', '--yes'], { cwd });
     expect(down.code).toBe(0);
     expect(down.json['apps']['shop'].result.seeds.rolledBack).toEqual(['01_items.ts']);
     expect(down.json['apps']['shop'].result.migrations.rolledBack).toEqual(['002_add_price.ts', '001_create_items.ts']);

@@ -14,7 +14,9 @@ describe('knexus command line', () => {
     for (const command of ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'plugins', 'make:migration', 'make:seed']) {
       expect(run.stdout).toContain(`knexus ${command}`);
     }
-    expect(run.stdout).toContain('Exit codes: 0 success, 1 an operation failed, 2 usage or config error.');
+    expect(run.stdout).toContain('Exit codes: 0 success; 1 an operation failed');
+    expect(run.stdout).toContain('2 usage or config error');
+    expect(run.stdout).toContain('3 status --check found pending or drifted files');
   });
 
   it.concurrent.for([

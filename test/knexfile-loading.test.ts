@@ -146,3 +146,36 @@ describe('database.knexfile on PostgreSQL', () => {
     }
   });
 });
+
+describe("a knexfile's knexus section: settings knex has no word for", () => {
+  const db = useDatabase('sqlite');
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("knexus: { migrations: { drift } } at the top and an environment's own knexus section over it", async () => {
+    const { dir, file } = project(
+      'knexfile.mjs',
+      `export default {
+  knexus: { migrations: { drift: 'ignore', lockTimeout: 5000 } },
+  development: { client: 'sqlite3', connection: ${JSON.stringify(db.config().connection)}, useNullAsDefault: true, knexus: { migrations: { drift: 'warn' } } },
+};`,
+    );
+    dirs.push(dir);
+    const first = new AppRegistry();
+    await first.registerApp('driftless', { database: { knexfile: file, environment: 'development' } });
+    await first.shutdown();
+    writeFileSync(join(dir, 'migrations', '001_users.mjs'), '// edited after it ran\nexport async function up() {}\nexport async function down() {}\n');
+    const registry = new AppRegistry();
+    try {
+      const warnings: string[] = [];
+      registry.on('warning', (event) => warnings.push(event.message));
+      const again = await registry.registerApp('driftless', { database: { knexfile: file, environment: 'development' } });
+      expect(warnings.join('\n')).toContain('001_users.mjs');
+      expect((await again.migrationStatus()).drifted.map((d) => d.name)).toEqual(['001_users.mjs']);
+    } finally {
+      await registry.shutdown();
+    }
+  });
+});

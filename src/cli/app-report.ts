@@ -22,6 +22,7 @@ export interface LedgerReport {
   readonly batch: number | null;
   /** Migrations only: knex's ledger lists applied migrations this app has not imported yet. */
   readonly knexHistory?: LedgerStatus['knexHistory'];
+  readonly otherAppHistory?: LedgerStatus['otherAppHistory'];
   /** Seeds only: applied seeds without an undo export (rolling them back only forgets them). */
   readonly irreversible?: readonly string[];
 }
@@ -96,6 +97,7 @@ export async function buildAppReports(
           appliedNow: run?.applied ?? [],
           batch: run?.batch ?? null,
           ...(ledger.knexHistory === undefined ? {} : { knexHistory: ledger.knexHistory }),
+          ...(ledger.otherAppHistory === undefined ? {} : { otherAppHistory: ledger.otherAppHistory }),
         };
         return 'irreversible' in ledger ? { ...report, irreversible: ledger.irreversible as readonly string[] } : report;
       } catch (thrown) {

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { KnexusError, errorMessage } from '../errors.js';
 import { fleetArgs, type FleetArgs } from './fleet-args.js';
+import { KNEX_COMMANDS, closest, isKnexCommand, type KnexCommandName } from './knex-command-names.js';
 
 /** The `knexus` commands. */
 export const COMMANDS = ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'baseline', 'repair', 'plugins', 'make:migration', 'make:seed', 'help'] as const;
@@ -17,6 +18,12 @@ const OPTIONS = {
   knexfile: { type: 'string' },
   env: { type: 'string' },
   url: { type: 'string' },
+  // knex's own flags and knexus's safety net for `down`.
+  'migrations-directory': { type: 'string' },
+  'migrations-table-name': { type: 'string' },
+  cwd: { type: 'string' },
+  stub: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
   once: { type: 'boolean' },
   check: { type: 'boolean' },
   plugins: { type: 'boolean' },
@@ -38,6 +45,8 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 
 const GLOBAL_OPTIONS: readonly OptionName[] = ['config', 'json', 'quiet', 'verbose', 'help', 'version', 'knexfile', 'env', 'url', 'app'];
+/** knex's global flags, accepted by every command as knex accepts them. */
+const KNEX_GLOBAL_OPTIONS: readonly OptionName[] = ['migrations-directory', 'migrations-table-name', 'cwd'];
 
 /** Extensions `make:migration -x` writes. */
 export const MAKE_EXTENSIONS = ['ts', 'js', 'mjs', 'cjs'] as const;
@@ -48,15 +57,15 @@ export type MakeExtension = (typeof MAKE_EXTENSIONS)[number];
 const COMMAND_SHAPES: Readonly<Record<CommandName, { options: readonly OptionName[]; positionals: readonly string[]; required: number }>> = {
   up: { options: ['once'], positionals: [], required: 0 },
   status: { options: ['check', 'tenants'], positionals: ['app'], required: 0 },
-  migrate: { options: ['to', 'plugins', 'tenants', 'canary', 'concurrency'], positionals: ['app'], required: 0 },
+  migrate: { options: ['to', 'step', 'plugins', 'tenants', 'canary', 'concurrency'], positionals: ['app'], required: 0 },
   rollback: { options: ['step', 'all', 'seeds', 'to', 'plugins', 'tenants', 'canary', 'concurrency'], positionals: ['app'], required: 0 },
   seed: { options: ['plugins'], positionals: ['app'], required: 0 },
-  down: { options: ['plugins'], positionals: ['app'], required: 0 },
+  down: { options: ['plugins', 'yes'], positionals: ['app'], required: 0 },
   baseline: { options: ['to', 'from-knex', 'plugins'], positionals: ['app'], required: 0 },
   repair: { options: ['migration', 'seed', 'resolution'], positionals: ['app'], required: 1 },
   plugins: { options: [], positionals: [], required: 0 },
-  'make:migration': { options: ['extension'], positionals: ['name'], required: 1 },
-  'make:seed': { options: ['extension'], positionals: ['name'], required: 1 },
+  'make:migration': { options: ['extension', 'stub'], positionals: ['name'], required: 1 },
+  'make:seed': { options: ['extension', 'stub'], positionals: ['name'], required: 1 },
   help: { options: [], positionals: ['command'], required: 0 },
 };
 
@@ -86,8 +95,20 @@ export interface CliArgs {
   readonly plugins: boolean;
   /** `baseline --from-knex`. */
   readonly fromKnex: boolean;
-  /** `make:migration -x`: file extension; default `ts`. */
-  readonly extension: MakeExtension;
+  /** `make:migration -x`: file extension; default the knexfile's `migrations.extension`, else `ts` (or `js` in a plain-JavaScript project). */
+  readonly extension: MakeExtension | undefined;
+  /** `make:* --stub <file>`: the template to copy (knex's `stub`); default the knexfile's, else knexus's own. */
+  readonly stub: string | undefined;
+  /** The knex command name typed (`migrate:latest`…), when one was. */
+  readonly knexCommand: KnexCommandName | undefined;
+  /** knex's `--migrations-directory`: replaces the app's migrations folder. */
+  readonly migrationsDirectory: string | undefined;
+  /** knex's `--migrations-table-name`: knex's own ledger table (read for imports, written by `knexLedger: 'mirror'`). */
+  readonly migrationsTableName: string | undefined;
+  /** knex's `--cwd`: the folder config files are looked for from. */
+  readonly cwd: string | undefined;
+  /** `down --yes`: no confirmation question. */
+  readonly yes: boolean;
   readonly to: string | undefined;
   readonly step: number | undefined;
   readonly all: boolean;
@@ -109,16 +130,18 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw usage(errorMessage(error).replace(/\. To specify a positional argument.*$/s, ''));
   }
   const { values, positionals } = parsed;
-  const [first, ...rest] = positionals;
+  const [typed, ...typedRest] = positionals;
   const help = values.help === true;
+  const { first, rest, knexCommand } = fromKnexWords(typed, typedRest, values);
   if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
-    throw usage(`Unknown command '${first}' (expected one of: ${COMMANDS.join(', ')})`);
+    const suggestion = closest(first, [...COMMANDS, ...Object.keys(KNEX_COMMANDS)]);
+    throw usage(`Unknown command '${first}'${suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`}; commands: ${COMMANDS.join(', ')}, and knex's ${Object.keys(KNEX_COMMANDS).join(', ')}`);
   }
   // No command at all prints the help, as `knex` does.
   const command: CommandName = (first as CommandName | undefined) ?? 'help';
   const shape = COMMAND_SHAPES[command];
   for (const [key, value] of Object.entries(values)) {
-    if (value === undefined || GLOBAL_OPTIONS.includes(key as OptionName) || shape.options.includes(key as OptionName)) continue;
+    if (value === undefined || GLOBAL_OPTIONS.includes(key as OptionName) || KNEX_GLOBAL_OPTIONS.includes(key as OptionName) || shape.options.includes(key as OptionName)) continue;
     throw usage(`Option --${key} does not apply to '${command}'`);
   }
   if (rest.length > shape.positionals.length) throw usage(`Too many arguments for '${command}': ${rest.slice(shape.positionals.length).join(' ')}`);
@@ -131,8 +154,8 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (command === 'baseline' && !help && (values.to === undefined) === (values['from-knex'] !== true)) {
     throw usage("'baseline' needs --to <name> (mark up to it applied) or --from-knex (import knex's ledger), one of them");
   }
-  const extension = values.extension ?? 'ts';
-  if (!(MAKE_EXTENSIONS as readonly string[]).includes(extension)) throw usage(`-x must be one of ${MAKE_EXTENSIONS.join(', ')}, got '${extension}'`);
+  const extension = values.extension;
+  if (extension !== undefined && !(MAKE_EXTENSIONS as readonly string[]).includes(extension)) throw usage(`-x must be one of ${MAKE_EXTENSIONS.join(', ')}, got '${extension}'`);
   const positionalApp = command === 'help' || command === 'make:migration' || command === 'make:seed' ? undefined : rest[0];
   if (positionalApp !== undefined && values.app !== undefined && positionalApp !== values.app) throw usage(`Two apps named: '${positionalApp}' and --app '${values.app}'`);
   if (!help && (command === 'down' || command === 'baseline') && positionalApp === undefined && values.app === undefined) throw usage(`'${command}' needs <app>`);
@@ -159,7 +182,13 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     check: values.check === true,
     plugins: values.plugins === true,
     fromKnex: values['from-knex'] === true,
-    extension: extension as MakeExtension,
+    extension: extension as MakeExtension | undefined,
+    stub: values.stub,
+    knexCommand,
+    migrationsDirectory: values['migrations-directory'],
+    migrationsTableName: values['migrations-table-name'],
+    cwd: values.cwd,
+    yes: values.yes === true,
     to: values.to,
     step,
     all: values.all === true,
@@ -169,6 +198,29 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     resolution,
     tenants: fleetArgs(values, positiveInteger),
   };
+}
+
+/**
+ * knex's command names as the knexus command they mean: `migrate:up [name]` applies the next migration
+ * (or up to <name>), `migrate:down` undoes the last one; the other names take the same arguments.
+ */
+function fromKnexWords(
+  typed: string | undefined,
+  rest: string[],
+  values: { step?: string | undefined; to?: string | undefined },
+): { first: string | undefined; rest: string[]; knexCommand: KnexCommandName | undefined } {
+  if (typed === undefined || !isKnexCommand(typed)) return { first: typed, rest, knexCommand: undefined };
+  const first = KNEX_COMMANDS[typed];
+  if (typed === 'migrate:up' || typed === 'migrate:down') {
+    const [name, ...others] = rest;
+    if (typed === 'migrate:down' && name !== undefined) {
+      throw usage(`knexus undoes migrations newest first: 'migrate:down ${name}' is 'knexus rollback <app> --to ${name}' (which also undoes every migration after it)`);
+    }
+    if (name !== undefined) values.to = name;
+    else values.step ??= '1';
+    return { first, rest: others, knexCommand: typed };
+  }
+  return { first, rest, knexCommand: typed };
 }
 
 function positiveInteger(text: string, option: string): number {

@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import { styleText } from 'node:util';
 import { SecretScrubber } from '../connection/secret-scrubber.js';
 import { errorJson, formatError } from './format-error.js';
@@ -10,6 +11,8 @@ export interface CliOutputOptions {
   readonly verbose: boolean;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
+  /** The command running, so hints never advise running it. */
+  readonly command?: string | undefined;
   /** Environment, read for NO_COLOR / FORCE_COLOR / CI; default `process.env`. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -26,6 +29,7 @@ export class CliOutput {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly verbose: boolean;
+  readonly #command: string | undefined;
   readonly #stdout: NodeJS.WriteStream;
   readonly #stderr: NodeJS.WriteStream;
   readonly #color: boolean;
@@ -37,6 +41,7 @@ export class CliOutput {
     this.json = options.json;
     this.quiet = options.quiet;
     this.verbose = options.verbose;
+    this.#command = options.command;
     this.#stdout = options.stdout;
     this.#stderr = options.stderr;
     const env = options.env ?? process.env;
@@ -92,13 +97,28 @@ export class CliOutput {
   /** Error lines (code, message, where, hint; stack when verbose) on stderr; nothing under `--json`, whose document carries errors. */
   error(error: unknown): void {
     if (this.json) return;
-    const [head, ...rest] = formatError(error, this.verbose);
+    const [head, ...rest] = formatError(error, this.verbose, this.#command);
     this.#stderr.write(`${this.scrub([this.style('red', head ?? ''), ...rest].join('\n'))}\n`);
+  }
+
+  /** Asks a yes/no question on stderr and reads the answer from `stdin`; only `y` or `yes` is a yes. */
+  async confirm(question: string, stdin: NodeJS.ReadableStream): Promise<boolean> {
+    const rl = createInterface({ input: stdin, output: this.#stderr, terminal: false });
+    try {
+      this.#stderr.write(this.scrub(question));
+      const answer = await new Promise<string>((resolve) => {
+        rl.once('line', resolve);
+        rl.once('close', () => resolve(''));
+      });
+      return /^y(es)?$/i.test(answer.trim());
+    } finally {
+      rl.close();
+    }
   }
 
   /** Reports a command that failed as a whole: error lines, or the `{ ok: false, error }` document under `--json`. */
   failure(command: string, error: unknown, extra: Record<string, unknown> = {}): void {
-    if (this.json) this.document({ ok: false, command, ...extra, error: errorJson(error, this.verbose) });
+    if (this.json) this.document({ ok: false, command, ...extra, error: errorJson(error, this.verbose, this.#command) });
     else this.error(error);
   }
 

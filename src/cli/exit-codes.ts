@@ -6,6 +6,8 @@ export const EXIT_CODES = Object.freeze({
   failed: 1,
   /** The command line or the config file is wrong; nothing was changed. */
   usage: 2,
+  /** `status --check`: every app was read, and some migration or seed is pending or drifted. */
+  behind: 3,
 } as const);
 /** One of the `knexus` exit codes. */
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

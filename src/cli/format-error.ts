@@ -9,6 +9,12 @@ export const USAGE_ERROR_CODES: readonly KnexusErrorCode[] = [
   'KNEXUS_ERR_INVALID_CONFIG',
   'KNEXUS_ERR_UNKNOWN_CLIENT',
   'KNEXUS_ERR_INVALID_NAME',
+  // The project lacks the database driver its config names: fixed in the project, like the config.
+  'KNEXUS_ERR_DRIVER_MISSING',
+  // `down` without a terminal to ask and without --yes.
+  'KNEXUS_ERR_CONFIRMATION_REQUIRED',
+  // History in the ledger under another app name for this app's files: a naming decision, nothing ran.
+  'KNEXUS_ERR_HISTORY_UNDER_OTHER_APP',
   // A plugin entry of the config file is wrong (its `config` rejected, its `module` missing).
   'KNEXUS_ERR_PLUGIN_CONFIG_INVALID',
   'KNEXUS_ERR_PLUGIN_MODULE_MISSING',
@@ -20,6 +26,7 @@ const HINTS: Partial<Record<KnexusErrorCode, string>> = {
   KNEXUS_ERR_CONFIG_NOT_FOUND: 'Create registry.config.ts (export default defineConfig({ apps: { … } })) or pass --config <file>.',
   KNEXUS_ERR_CONFIG_LOAD: 'Fix the file so it imports cleanly; --verbose shows the full error.',
   KNEXUS_ERR_INVALID_CONFIG: 'Fix the named field in the config file; `knexus status` checks a config without changing anything.',
+  KNEXUS_ERR_DRIVER_MISSING: 'Install the driver package named above in the project (npm install <package>), then run the command again.',
   KNEXUS_ERR_UNKNOWN_CLIENT: "Set database.client to 'better-sqlite3', 'pg' or 'mysql2'.",
   KNEXUS_ERR_INVALID_NAME: 'Use letters, digits, _ and - for app names, and letters, digits and _ for SQL identifiers.',
   KNEXUS_ERR_APP_NOT_FOUND: 'Check the app name against the apps in the config file.',
@@ -41,6 +48,7 @@ const HINTS: Partial<Record<KnexusErrorCode, string>> = {
 };
 
 const FALLBACK_HINT = 'Run again with --verbose for details.';
+const VERBOSE_FALLBACK_HINT = 'The stack trace and causes follow.';
 
 /** The exit code for an error: 2 for usage and config mistakes, 1 for everything else. */
 export function exitCodeFor(error: unknown): ExitCode {
@@ -58,15 +66,33 @@ export function errorCode(error: unknown): string {
   return isKnexusError(error) ? error.code : 'KNEXUS_ERR_UNEXPECTED';
 }
 
-/** The one-line hint for an error: its own (`details.hint`, for advice only the thrower knows), else its code's. */
-export function errorHint(error: unknown): string {
-  if (!isKnexusError(error)) return FALLBACK_HINT;
+/** Where a hint is shown: under --verbose (stack traces already printed), and which command is running. */
+export interface HintContext {
+  readonly verbose?: boolean;
+  readonly command?: string | undefined;
+}
+
+/**
+ * The one-line hint for an error: its own (`details.hint`, for advice only the thrower knows), else its
+ * code's, with `<app>` replaced by the error's app and without advice to run the command already running.
+ */
+export function errorHint(error: unknown, context: HintContext = {}): string {
+  const fallback = context.verbose === true ? VERBOSE_FALLBACK_HINT : FALLBACK_HINT;
+  if (!isKnexusError(error)) return fallback;
   const own = error.details?.['hint'];
-  return typeof own === 'string' ? own : (HINTS[error.code] ?? FALLBACK_HINT);
+  let hint = typeof own === 'string' ? own : (HINTS[error.code] ?? fallback);
+  if (error.appName !== undefined) hint = hint.replaceAll('<app>', error.appName);
+  if (context.command !== undefined) {
+    // "…; `knexus status` checks a config" while status runs is advice to do what failed.
+    const running = `\`knexus ${context.command}\``;
+    const kept = hint.split(/(?<=[.;])\s+/).filter((sentence) => !sentence.includes(running));
+    hint = kept.length > 0 ? kept.join(' ').replace(/;$/, '.') : fallback;
+  }
+  return hint;
 }
 
 /** Lines describing an error for a person: code and message, where (file, field, app), a hint, and the stack only when verbose. */
-export function formatError(error: unknown, verbose: boolean): string[] {
+export function formatError(error: unknown, verbose: boolean, command?: string): string[] {
   const err = toError(error);
   const lines = [`error ${errorCode(error)}: ${err.message}`];
   if (isKnexusError(error)) {
@@ -77,7 +103,7 @@ export function formatError(error: unknown, verbose: boolean): string[] {
     ].filter((part) => part !== undefined);
     if (where.length > 0) lines.push(`  where: ${where.join(', ')}`);
   }
-  lines.push(`  hint: ${errorHint(error)}`);
+  lines.push(`  hint: ${errorHint(error, { verbose, command })}`);
   if (verbose) {
     if (err.stack !== undefined) lines.push(...err.stack.split('\n').slice(1));
     for (let cause = (err as { cause?: unknown }).cause; cause !== undefined; cause = (cause as { cause?: unknown }).cause) {
@@ -89,10 +115,10 @@ export function formatError(error: unknown, verbose: boolean): string[] {
 }
 
 /** A plain, JSON-safe description of an error (stack only when verbose). */
-export function errorJson(error: unknown, verbose: boolean): Record<string, unknown> {
+export function errorJson(error: unknown, verbose: boolean, command?: string): Record<string, unknown> {
   const err = toError(error);
   const base: Record<string, unknown> = isKnexusError(error) ? error.toJSON() : { name: err.name, message: err.message };
-  const out: Record<string, unknown> = { ...base, code: errorCode(error), hint: errorHint(error) };
+  const out: Record<string, unknown> = { ...base, code: errorCode(error), hint: errorHint(error, { verbose, command }) };
   if (verbose && err.stack !== undefined) out['stack'] = err.stack;
   return out;
 }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
 import { loadCliConfig } from './load-cli-config.js';
 import { COMMANDS as COMMAND_NAMES, parseCliArgs, type CliArgs, type CommandName } from './cli-args.js';
 import { CliOutput } from './cli-output.js';
@@ -12,6 +13,8 @@ import { usageText } from './usage.js';
 export interface CliStreams {
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
+  /** Answers to questions (`down` asks on a terminal); default `process.stdin`. */
+  readonly stdin?: NodeJS.ReadStream;
 }
 
 // Imported on demand: help, --version, usage and config errors then answer without loading knex and the registry.
@@ -46,7 +49,7 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
     output.failure('knexus', error);
     return exitCodeFor(error);
   }
-  const output = new CliOutput({ json: args.json, quiet: args.quiet, verbose: args.verbose, ...streams });
+  const output = new CliOutput({ json: args.json, quiet: args.quiet, verbose: args.verbose, command: args.command, ...streams });
   if (args.version) {
     if (args.json) output.document({ ok: true, version: version() });
     else streams.stdout.write(`knexus ${version()}\n`);
@@ -59,10 +62,10 @@ export async function main(argv: readonly string[], streams: CliStreams = proces
     return EXIT_CODES.ok;
   }
   try {
-    const loaded = await loadCliConfig(args);
+    const loaded = await loadCliConfig(args, args.cwd === undefined ? process.cwd() : resolve(args.cwd));
     output.addSecrets(configSecrets(loaded));
     output.debug(`config ${loaded.file}`);
-    return await COMMANDS[args.command]({ args, output, loaded });
+    return await COMMANDS[args.command]({ args, output, loaded, stdin: streams.stdin ?? process.stdin });
   } catch (error) {
     output.failure(args.command, error);
     return exitCodeFor(error);

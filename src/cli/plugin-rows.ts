@@ -18,6 +18,8 @@ export interface PluginRow {
   readonly hookErrors: number;
   /** The message of the latest of those, null when there is none. */
   readonly lastHookError: string | null;
+  /** Where a loaded plugin serves (its `getStatus().url`: the metrics endpoint, the board), if it does. */
+  readonly url?: string;
 }
 
 /** Every configured or loaded plugin with its state, version, load time, errors and hook failures, from the config, `initialize()` and `plugins.getStatus()`. */
@@ -40,6 +42,7 @@ export function pluginRows(registry: AppRegistry, init: PluginInitializeResult |
       error: lastError === undefined || active ? null : { code: 'KNEXUS_ERR_PLUGIN_DISABLED', message: lastError },
       hookErrors: errors + timeouts,
       lastHookError: lastError ?? null,
+      ...servedAt(registry, plugin.name, active),
     });
   }
   const failures = init?.failedPlugins.map((f) => ({ name: f.name, code: f.code, error: f.error })) ?? status.failed;
@@ -52,4 +55,16 @@ export function pluginRows(registry: AppRegistry, init: PluginInitializeResult |
 /** The exit code plugin rows call for: 0 when none failed, 2 when only their config entries are wrong, 1 otherwise. */
 export function pluginsExitCode(rows: readonly PluginRow[]): ExitCode {
   return exitCodeForCodes(rows.filter((row) => row.state === 'failed').map((row) => row.error?.code ?? 'KNEXUS_ERR_UNEXPECTED'));
+}
+
+/** `{ url }` when the loaded plugin reports one in its status (a plugin that listens on HTTP). */
+function servedAt(registry: AppRegistry, name: string, active: boolean): { url?: string } {
+  if (!active) return {};
+  try {
+    const status = registry.getPlugin(name)?.getStatus() as { url?: unknown } | undefined;
+    return typeof status?.url === 'string' ? { url: status.url } : {};
+  } catch {
+    // A status that throws tells nothing about where the plugin serves.
+    return {};
+  }
 }

@@ -22,8 +22,8 @@ export function renderAppReports(output: CliOutput, reports: readonly AppReport[
       row(output, 'hint', String(report.error['hint']));
     }
     if (report.state === 'failed') continue;
-    ledger(output, 'migrations', report.migrations, detail);
-    ledger(output, 'seeds', report.seeds, detail);
+    ledger(output, 'migrations', report.migrations, detail, report.name);
+    ledger(output, 'seeds', report.seeds, detail, report.name);
     if (report.state === 'missing') continue;
     row(output, 'models', report.models.length === 0 ? 'none' : report.models.join(', '));
     if (report.health !== undefined) {
@@ -43,6 +43,7 @@ export function renderPluginRows(output: CliOutput, rows: readonly PluginRow[]):
     const version = plugin.version === null ? '' : ` ${plugin.version}`;
     const time = plugin.loadTimeMs === null ? '' : `  loaded in ${formatMs(plugin.loadTimeMs)}`;
     output.print(`  ${mark} ${output.style('bold', plugin.name)}${version}  ${plugin.state}${time}`);
+    if (plugin.url !== undefined) row(output, 'serving', plugin.name === 'metrics-http' ? `${plugin.url}/metrics, /healthz, /readyz` : plugin.url);
     if (plugin.error !== null) row(output, 'error', `${plugin.error.code}: ${plugin.error.message}`);
     if (plugin.hookErrors > 0) {
       row(output, 'hooks', output.style('yellow', `${plugin.hookErrors} failed${plugin.lastHookError === null ? '' : `, last: ${plugin.lastHookError}`}`));
@@ -54,7 +55,7 @@ function row(output: CliOutput, label: string, text: string): void {
   output.print(`      ${label.padEnd(11)}${text}`);
 }
 
-function ledger(output: CliOutput, label: string, report: LedgerReport | null, detail: ReportDetail): void {
+function ledger(output: CliOutput, label: string, report: LedgerReport | null, detail: ReportDetail, appName: string): void {
   if (report === null) {
     row(output, label, 'not configured');
     return;
@@ -64,13 +65,20 @@ function ledger(output: CliOutput, label: string, report: LedgerReport | null, d
   const dirty = report.dirty.length > 0 ? output.style('red', `, ${report.dirty.length} dirty`) : '';
   row(output, label, `${report.applied.length} applied${now}, ${report.pending.length} pending${drift}${dirty}`);
   for (const name of report.dirty) {
-    output.print(`        ${output.style('red', '✘')} ${name}  started, never finished: may be partly applied (check it, then knexus repair)`);
+    output.print(`        ${output.style('red', '✘')} ${name}  started, never finished: may be partly applied (check it, then knexus repair ${appName} --${label === 'seeds' ? 'seed' : 'migration'} ${name} --resolution applied|rolled-back)`);
   }
   if (report.knexHistory !== undefined) {
     const { table, applied } = report.knexHistory;
     output.print(
       `        ${output.style('yellow', '!')} knex's ledger ${table} lists ${applied.length} applied migration(s) knexus would run again: ` +
-        `import them with knexus baseline <app> --from-knex (or migrations.importKnexHistory)`,
+        `import them with knexus baseline ${appName} --from-knex (or migrations.importKnexHistory)`,
+    );
+  }
+  if (report.otherAppHistory !== undefined) {
+    const { app, applied } = report.otherAppHistory;
+    output.print(
+      `        ${output.style('yellow', '!')} these ${label} were applied under app '${app}' (${applied.length}, same names and checksums): ` +
+        `the same project under another name; knexus will not run them again. Name the app '${app}' (knexus.name in the knexfile, or --app ${app}), or move its rows to '${appName}'`,
     );
   }
   if (detail === 'summary') {

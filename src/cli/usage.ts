@@ -8,6 +8,9 @@ const GLOBAL = `Options:
       --app <name>     the app to act on (same as the positional <app>)
       --url <url>      connection string replacing the target app's connection (with a knexfile,
                        DATABASE_URL does the same); never printed
+      --cwd <dir>      look for the config from <dir> instead of the working directory (knex's --cwd)
+      --migrations-directory <dir>   replace the app's migrations folder (knex's flag)
+      --migrations-table-name <name> knex's own ledger table (default knex_migrations)
       --json           print one JSON document on stdout instead of text
   -q, --quiet          print only errors and warnings (status and plugins still print their view)
   -v, --verbose        more detail, and stack traces on errors
@@ -22,10 +25,11 @@ const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
   status: `knexus status [app] [--check]
   Read-only: applied migrations and seeds (batch, time, and baseline/imported for rows knexus did not
   run), pending and drifted files, plugin status. Creates nothing: an app whose SQLite file or
-  PostgreSQL schema does not exist yet is shown missing. --check exits 1 when any migration or seed is
-  pending or drifted (a deploy gate), 0 when everything is applied and unchanged.`,
-  migrate: `knexus migrate [app] [--to <name>] [--plugins]
-  Applies pending migrations of every app (or one), up to and including <name> with --to.
+  PostgreSQL schema does not exist yet is shown missing. --check exits 3 when any migration or seed is
+  pending or drifted (a deploy gate), 0 when everything is applied and unchanged, and 1 when an app
+  could not be read (database unreachable), so a gate tells "behind" from "broken".`,
+  migrate: `knexus migrate [app] [--to <name> | --step <n>] [--plugins]
+  Applies pending migrations of every app (or one), up to and including <name> with --to, the next n with --step.
   One-shot commands (migrate, rollback, seed, down, baseline) load no plugin unless --plugins is given.`,
   rollback: `knexus rollback [app] [--step <n> | --all | --to <name>] [--seeds] [--plugins]
   Undoes the last migration batch of every app (or one), in reverse app order; --step undoes the last
@@ -37,8 +41,10 @@ const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
   --to <name> undoes every migration applied after <name>, and <name> itself (knex's migrate:down).`,
   seed: `knexus seed [app]
   Runs the seeds every app (or one) has not run yet.`,
-  down: `knexus down <app>
-  Rolls back all of the app's seeds, then all of its migrations, and unregisters it.`,
+  down: `knexus down <app> [--yes] [--plugins]
+  Rolls back all of the app's seeds, then all of its migrations, and unregisters it. Asks first on a
+  terminal; --yes skips the question, and without a terminal --yes is required (exit 2 otherwise).
+  The configured plugins are loaded, so a backup plugin backs the database up before anything is undone.`,
   baseline: `knexus baseline <app> (--to <name> | --from-knex)
   --to marks every migration up to and including <name> as applied without running it (a database
   built by other means); --from-knex records what knex's own ledger (knex_migrations) says was applied.
@@ -49,10 +55,12 @@ const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
   'applied' keeps it recorded as applied, 'rolled-back' forgets it so it runs again.`,
   plugins: `knexus plugins
   Loads the configured plugins and shows, for each, whether it loaded, its version, load time and error.`,
-  'make:migration': `knexus make:migration <name> [--app <app>] [-x ts|js|mjs|cjs]
-  Writes <timestamp>_<name>.<ext> (default ts) with up/down into the app's first migrations directory.`,
-  'make:seed': `knexus make:seed <name> [--app <app>] [-x ts|js|mjs|cjs]
-  Writes <timestamp>_<name>.<ext> (default ts) with seed/unseed into the app's first seeds directory.`,
+  'make:migration': `knexus make:migration <name> [--app <app>] [-x ts|js|mjs|cjs] [--stub <file>]
+  Writes <timestamp>_<name>.<ext> with up/down into the app's first migrations directory. The extension
+  and stub default to the knexfile's migrations.extension/stub, else ts and knexus's template; a .js
+  file uses exports.up = … unless the package.json says "type": "module".`,
+  'make:seed': `knexus make:seed <name> [--app <app>] [-x ts|js|mjs|cjs] [--stub <file>]
+  Writes <timestamp>_<name>.<ext> with seed/unseed into the app's first seeds directory (defaults as make:migration).`,
   help: `knexus help [command]
   Shows help.`,
 };
@@ -72,9 +80,24 @@ const SUMMARIES: Readonly<Record<CommandName, string>> = {
   help: 'help [command]                   this help, or one command\'s',
 };
 
+const KNEX_WORDS = `knex's commands work too:
+  knex migrate:latest     knexus migrate
+  knex migrate:up [name]  knexus migrate --step 1 (or --to <name>)
+  knex migrate:down       knexus rollback --step 1
+  knex migrate:rollback   knexus rollback (--all as knex's)
+  knex migrate:status     knexus status (also migrate:list)
+  knex migrate:make name  knexus make:migration name
+  knex seed:run           knexus seed
+  knex seed:make name     knexus make:seed name
+  With no config file, a knexfile in the working directory is used; with neither, ./migrations and
+  ./seeds run against DATABASE_URL (or --url).`;
+
+const EXIT_CODE_TEXT = `Exit codes: 0 success; 1 an operation failed (a database unreachable, a migration failing);
+  2 usage or config error (nothing was changed); 3 status --check found pending or drifted files.`;
+
 /** The help text of one command, or of the whole CLI. */
 export function usageText(command?: CommandName): string {
   if (command !== undefined && command !== 'help') return `Usage: ${COMMAND_HELP[command]}\n\n${GLOBAL}\n`;
   const commands = (Object.keys(COMMAND_HELP) as CommandName[]).map((name) => `  knexus ${SUMMARIES[name]}`).join('\n');
-  return `Usage: knexus <command> [options]\n\nCommands:\n${commands}\n\n${GLOBAL}\n\nExit codes: 0 success, 1 an operation failed, 2 usage or config error.\n`;
+  return `Usage: knexus <command> [options]\n\nCommands:\n${commands}\n\n${KNEX_WORDS}\n\n${GLOBAL}\n\n${EXIT_CODE_TEXT}\n`;
 }

@@ -1,5 +1,5 @@
 import type { KnexfileReference } from '../knexfile/knexfile-reference.js';
-import type { MigrationsConfig, ResolvedLedgerConfig, SeedsConfig } from '../migrations/migrations-config.js';
+import type { KnexLedgerMode, MigrationsConfig, ResolvedLedgerConfig, SeedsConfig } from '../migrations/migrations-config.js';
 import type { ModelClass, ModelDefinition, ModelsConfig } from '../models/model-definition.js';
 import type { DatabaseConfig, ResolvedDatabaseConfig } from './database-config.js';
 
@@ -40,6 +40,7 @@ export interface ResolvedAppConfig {
       importKnexHistory: boolean | undefined;
       knexTableName: string;
       knexSchemaName: string | undefined;
+      knexLedger: KnexLedgerMode;
     }>;
   readonly seeds: ResolvedLedgerConfig;
   readonly models: Readonly<{ enabled: boolean; definitions: Readonly<Record<string, ModelClass | ModelDefinition>> }>;

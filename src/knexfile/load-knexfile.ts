@@ -17,6 +17,11 @@ export interface LoadedKnexfile {
   /** The environment used, or undefined when the file has no environments. */
   readonly environment: string | undefined;
   readonly settings: KnexfileSettings;
+  /**
+   * The file's `knexus` section (knexus settings knex ignores: `name`, `migrations`, `seeds`), the
+   * environment's own over the top-level one's, field by field; undefined when there is none.
+   */
+  readonly knexus: KnexfileSettings | undefined;
 }
 
 /**
@@ -46,16 +51,31 @@ export async function loadKnexfile(file: string, environment: string | undefined
       configFile: file,
     });
   }
-  if (CONFIG_MARKERS.some((key) => key in exported)) return { file, environment: undefined, settings: exported };
+  if (CONFIG_MARKERS.some((key) => key in exported)) return { file, environment: undefined, settings: exported, knexus: knexusSection(exported, undefined) };
   const name = environment ?? process.env['NODE_ENV'] ?? 'development';
-  const settings = exported[name];
+  const settings = name === KNEXUS_KEY ? undefined : exported[name];
   if (!isPlainObject(settings)) {
-    const known = Object.keys(exported).join(', ') || 'none';
+    const known = Object.keys(exported).filter((key) => key !== KNEXUS_KEY).join(', ') || 'none';
     throw new KnexusError(
       'KNEXUS_ERR_INVALID_CONFIG',
       `knexfile ${basename(file)} has no environment '${name}' (it has: ${known}). Set database.environment (or --env), or NODE_ENV.`,
       { configFile: file, field: 'database.environment', details: { environment: name, environments: Object.keys(exported) } },
     );
   }
-  return { file, environment: name, settings };
+  return { file, environment: name, settings, knexus: knexusSection(exported, settings) };
+}
+
+/** The key of a knexfile (top level, or inside an environment) that holds knexus's own settings. */
+const KNEXUS_KEY = 'knexus';
+
+function knexusSection(top: Readonly<Record<string, unknown>>, environment: Readonly<Record<string, unknown>> | undefined): KnexfileSettings | undefined {
+  const outer = isPlainObject(top[KNEXUS_KEY]) ? top[KNEXUS_KEY] : undefined;
+  const inner = environment !== undefined && isPlainObject(environment[KNEXUS_KEY]) ? environment[KNEXUS_KEY] : undefined;
+  if (outer === undefined && inner === undefined) return undefined;
+  const merged: Record<string, unknown> = { ...outer };
+  for (const [key, value] of Object.entries(inner ?? {})) {
+    const below = merged[key];
+    merged[key] = isPlainObject(below) && isPlainObject(value) ? { ...below, ...value } : value;
+  }
+  return merged;
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { KnexusError } from '../errors.js';
 import type { ClientName } from '../clients.js';
+import type { KnexLedgerMode } from './migrations-config.js';
 import { quotedTable } from './quoted-table.js';
 import type { ScriptEntry, ScriptList } from './script-source.js';
 import type { SqlExecutor } from './sql-executor.js';
@@ -14,12 +15,16 @@ export interface KnexHistoryOptions {
   readonly import: boolean | undefined;
   /** PostgreSQL schema of knex's ledger (knex's `schemaName`); default the app's schema, else the search path. */
   readonly schema?: string | undefined;
+  /** `mirror` writes what knexus applies and rolls back into knex's ledger too; `frozen` (default) never writes it. */
+  readonly mode?: KnexLedgerMode | undefined;
 }
 
 /** One migration knex recorded as applied, matched to the app's script of that name. */
 export interface KnexApplied {
   readonly entry: ScriptEntry;
   readonly batch: number;
+  /** knex's `migration_time`, when it recorded one. */
+  readonly appliedAt?: Date | undefined;
 }
 
 const stem = (name: string): string => {
@@ -47,23 +52,32 @@ export class KnexHistory {
     this.#table = quotedTable(knex, options.tableName, this.#schema);
   }
 
+  /** The schema knex's ledger lives in (knex's `schemaName`, else the app's), if any. */
+  get schema(): string | undefined {
+    return this.#schema;
+  }
+
   /** The options it was built with. */
   get options(): KnexHistoryOptions {
     return this.#options;
   }
 
   /** knex's applied migrations, oldest first, or `null` when there is no knex ledger (or it is empty). */
-  async read(sql: SqlExecutor): Promise<{ name: string; batch: number }[] | null> {
+  async read(sql: SqlExecutor): Promise<{ name: string; batch: number; appliedAt?: Date }[] | null> {
     const columns = await tableColumns(sql, this.#client, this.#options.tableName, this.#schema);
     if (!columns.includes('name') || !columns.includes('batch')) return null;
     const order = columns.includes('id') ? ' order by id' : '';
-    const rows = await sql.all(`select name, batch from ${this.#table}${order}`);
+    const time = columns.includes('migration_time') ? ', migration_time' : '';
+    const rows = await sql.all(`select name, batch${time} from ${this.#table}${order}`);
     if (rows.length === 0) return null;
-    return rows.map((row) => ({ name: String(row['name']), batch: Number(row['batch']) }));
+    return rows.map((row) => {
+      const at = row['migration_time'] === null || row['migration_time'] === undefined ? undefined : new Date(row['migration_time'] as Date | number | string);
+      return { name: String(row['name']), batch: Number(row['batch']), ...(at === undefined || Number.isNaN(at.getTime()) ? {} : { appliedAt: at }) };
+    });
   }
 
   /** The app's script for each knex row; names without a script are a `KNEXUS_ERR_MIGRATION_NOT_FOUND` listing every one. */
-  match(rows: readonly { name: string; batch: number }[], scripts: ScriptList): KnexApplied[] {
+  match(rows: readonly { name: string; batch: number; appliedAt?: Date }[], scripts: ScriptList): KnexApplied[] {
     const byStem = new Map(scripts.files.map((file) => [stem(file.name), file]));
     const missing: string[] = [];
     const seen = new Set<string>();
@@ -73,7 +87,7 @@ export class KnexHistory {
       if (entry === undefined) missing.push(row.name);
       else if (!seen.has(entry.name)) {
         seen.add(entry.name);
-        matched.push({ entry, batch: row.batch });
+        matched.push({ entry, batch: row.batch, appliedAt: row.appliedAt });
       }
     }
     if (missing.length > 0) {

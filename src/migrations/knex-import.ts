@@ -2,6 +2,8 @@ import type { LockSession } from './app-lock.js';
 import type { KnexHistory } from './knex-history.js';
 import type { Ledger, LedgerShape } from './ledger.js';
 import { knexHistoryError } from './runner-errors.js';
+import type { LedgerKind } from './ledger-kind.js';
+import { findOtherAppHistory, otherAppHistoryError } from './other-app-history.js';
 import type { ScriptList } from './script-source.js';
 import type { SqlExecutor } from './sql-executor.js';
 
@@ -20,8 +22,15 @@ export async function precheckLedger(
   catalog: ScriptList,
   mode: KnexMode,
   appName: string,
+  kind: LedgerKind,
 ): Promise<LedgerShape> {
   const shape = await ledger.inspect(sql);
+  // The same project under another name (moved folder, new package name) must not run its migrations
+  // again. Seeds are not checked: two apps seeding one database with the same files is a normal setup.
+  if (kind.section === 'migrations' && shape !== 'missing' && (await ledger.read(sql)).length === 0) {
+    const other = findOtherAppHistory(await ledger.readOthers(sql), catalog);
+    if (other !== undefined) throw otherAppHistoryError(appName, kind, ledger.tableName, other);
+  }
   const decision = mode === 'import-only' ? true : history?.options.import;
   if (history === undefined || decision === false) return shape;
   if (shape !== 'missing' && (await ledger.read(sql)).length > 0) {
@@ -51,7 +60,8 @@ export async function importKnexHistory(
     const rows = await history.read(sql);
     if (rows === null) return [];
     const matched = history.match(rows, catalog);
-    for (const { entry, batch } of matched) await ledger.insert(sql, { name: entry.name, batch, checksum: entry.checksum, origin: 'imported' });
+    // knex's own time: status then says when the migration really ran, not when it was imported.
+    for (const { entry, batch, appliedAt } of matched) await ledger.insert(sql, { name: entry.name, batch, checksum: entry.checksum, origin: 'imported', appliedAt });
     return matched.map(({ entry }) => entry.name);
   }, true);
 }

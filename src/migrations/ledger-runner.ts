@@ -7,8 +7,10 @@ import { driftError, fileFailure } from './runner-errors.js';
 import { createAppLock } from './create-app-lock.js';
 import { createScriptSource } from './create-script-source.js';
 import { findDrift } from './find-drift.js';
+import { findOtherAppHistory } from './other-app-history.js';
 import { type KnexMode, importKnexHistory, precheckLedger } from './knex-import.js';
 import { KnexHistory } from './knex-history.js';
+import { KnexLedgerMirror } from './knex-ledger-mirror.js';
 import { Ledger, type LedgerRow, type LedgerShape } from './ledger.js';
 import type { LedgerKind } from './ledger-kind.js';
 import type { LedgerEntry, LedgerStatus, RollbackResult, RunResult } from './ledger-types.js';
@@ -38,6 +40,7 @@ export class LedgerRunner {
   readonly #lock: AppLock;
   readonly #source: ScriptSource;
   readonly #knexHistory: KnexHistory | undefined;
+  readonly #mirror: KnexLedgerMirror | undefined;
 
   constructor(knex: Knex, options: RunnerOptions, kind: LedgerKind) {
     this.#knex = knex;
@@ -48,6 +51,10 @@ export class LedgerRunner {
     this.#lock = createAppLock(knex, { ...this.#options, section: kind.section });
     this.#source = createScriptSource(this.#options, { appName, section: kind.section });
     this.#knexHistory = options.knexHistory === undefined ? undefined : new KnexHistory(knex, options.knexHistory, { client, schema, appName });
+    this.#mirror =
+      options.knexHistory?.mode === 'mirror' && this.#knexHistory !== undefined
+        ? new KnexLedgerMirror({ tableName: options.knexHistory.tableName, schema: this.#knexHistory.schema })
+        : undefined;
   }
 
   /** Applies the pending files (up to and including `to`) as one new batch, importing knex's history first when configured. */
@@ -56,13 +63,15 @@ export class LedgerRunner {
     const catalog = await this.#source.list();
     // Read-only checks first: a taken table name or an undecided knex history must stop us before the
     // lock (whose SQLite table is itself a write) or the ledger table is created.
-    const shape = await this.#read((sql) => precheckLedger(sql, this.#ledger, this.#knexHistory, catalog, mode, this.#options.appName));
+    const shape = await this.#read((sql) => precheckLedger(sql, this.#ledger, this.#knexHistory, catalog, mode, this.#options.appName, this.#kind));
     return this.#lock.hold(async (session) => {
       let rows = await this.#ensureAndRead(session, shape);
       this.#assertClean(rows);
       const imported = rows.length === 0 ? await importKnexHistory(session, this.#ledger, this.#knexHistory, catalog, mode) : [];
       if (imported.length > 0) rows = await session.unit((_db, sql) => this.#ledger.read(sql), false);
       if (mode === 'import-only') return runResult(null, [], [], imported, started);
+      const mirror = this.#mirror;
+      if (mirror !== undefined) await session.unit((db) => mirror.sync(db, rows), true);
       const drifted = findDrift(rows, catalog);
       if (drifted.length > 0 && this.#options.drift === 'error') throw driftError(this.#options.appName, this.#kind, drifted);
       const pending = pendingUpTo(pendingFiles(rows, catalog), to, this.#options.appName, this.#kind.noun);
@@ -80,6 +89,7 @@ export class LedgerRunner {
           work: async (db, sql, risky) => {
             await script.apply(db, this.#options.context);
             await (risky ? this.#ledger.setBatch(sql, file.name, batch) : this.#ledger.insert(sql, entry));
+            await mirror?.record(db, file.name, batch);
           },
           clear: (sql) => this.#ledger.remove(sql, file.name),
         });
@@ -99,8 +109,13 @@ export class LedgerRunner {
       this.#assertClean(rows);
       const marked = pendingUpTo(pendingFiles(rows, catalog), to, this.#options.appName, this.#kind.noun);
       const batch = nextBatch(rows);
-      await session.unit(async (_db, sql) => {
-        for (const file of marked) await this.#ledger.insert(sql, { name: file.name, batch, checksum: file.checksum, origin: 'baseline' });
+      const mirror = this.#mirror;
+      if (mirror !== undefined && marked.length > 0) await session.unit((db) => mirror.ensure(db), true);
+      await session.unit(async (db, sql) => {
+        for (const file of marked) {
+          await this.#ledger.insert(sql, { name: file.name, batch, checksum: file.checksum, origin: 'baseline' });
+          await mirror?.record(db, file.name, batch);
+        }
       }, true);
       return runResult(batch, marked.map((file) => file.name), [], [], started);
     });
@@ -115,6 +130,8 @@ export class LedgerRunner {
       const rows = await session.unit((_db, sql) => this.#ledger.readIfExists(sql), false);
       this.#assertClean(rows);
       const targets = selectRollback(rows, selection, { appName: this.#options.appName, stepOption });
+      const mirror = this.#mirror;
+      if (mirror !== undefined && targets.length > 0) await session.unit((db) => mirror.ensure(db), true);
       // Resolve every undo first, so a missing file or export stops the rollback before it starts.
       const plans = await Promise.all(targets.map((row) => this.#undoPlan(row.name, catalog)));
       const rolledBack: string[] = [];
@@ -130,6 +147,7 @@ export class LedgerRunner {
           work: async (db, sql) => {
             if (plan.undo !== undefined) await plan.undo(db, this.#options.context);
             await this.#ledger.remove(sql, plan.name);
+            await mirror?.forget(db, plan.name);
           },
           clear: (sql) => this.#ledger.setBatch(sql, plan.name, batch),
         });
@@ -167,10 +185,12 @@ export class LedgerRunner {
   async status(): Promise<LedgerStatus> {
     const catalog = await this.#source.list();
     const history = this.#knexHistory;
-    const { rows, knexRows } = await this.#read(async (sql) => {
-      const rows = (await this.#ledger.inspect(sql)) === 'missing' ? [] : await this.#ledger.readIfExists(sql);
+    const { rows, knexRows, otherApp } = await this.#read(async (sql) => {
+      const exists = (await this.#ledger.inspect(sql)) !== 'missing';
+      const rows = exists ? await this.#ledger.readIfExists(sql) : [];
       const knexRows = rows.length === 0 && history !== undefined && history.options.import !== false ? await history.read(sql) : null;
-      return { rows, knexRows };
+      const otherApp = this.#kind.section === 'migrations' && exists && rows.length === 0 ? findOtherAppHistory(await this.#ledger.readOthers(sql), catalog) : undefined;
+      return { rows, knexRows, otherApp };
     });
     const clean = rows.filter((row) => !isDirty(row));
     return Object.freeze({
@@ -181,6 +201,7 @@ export class LedgerRunner {
       ...(knexRows === null || history === undefined
         ? {}
         : { knexHistory: Object.freeze({ table: history.options.tableName, applied: Object.freeze(knexRows.map((row) => row.name)) }) }),
+      ...(otherApp === undefined ? {} : { otherAppHistory: Object.freeze({ app: otherApp.app, applied: Object.freeze([...otherApp.applied]) }) }),
     });
   }
 

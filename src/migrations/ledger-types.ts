@@ -34,6 +34,11 @@ export interface LedgerStatus {
    * what knex's own ledger says was applied, which knexus would otherwise run again (import it first).
    */
   readonly knexHistory?: { readonly table: string; readonly applied: readonly string[] };
+  /**
+   * Only while the app has no history of its own: another app name under which exactly these files were
+   * applied (the same project, renamed or moved); running again refuses with KNEXUS_ERR_HISTORY_UNDER_OTHER_APP.
+   */
+  readonly otherAppHistory?: { readonly app: string; readonly applied: readonly string[] };
   /** Files recorded as started but never finished (the app is dirty until `registry.repair`). */
   readonly dirty: readonly string[];
 }

@@ -3,6 +3,7 @@ import { KnexusError } from '../errors.js';
 import type { ClientName } from '../clients.js';
 import { LEDGER_ORIGINS, type LedgerEntry, type LedgerOrigin } from './ledger-types.js';
 import { dialectOf } from '../dialects/dialect-of.js';
+import type { ForeignRow } from './other-app-history.js';
 import { quotedTable } from './quoted-table.js';
 import { knexExecutor, type SqlExecutor } from './sql-executor.js';
 import { tableColumns } from './table-columns.js';
@@ -60,7 +61,7 @@ const MISSING_TABLE: Readonly<Record<ClientName, (error: { code?: unknown; errno
  */
 export class Ledger {
   readonly #options: LedgerOptions;
-  readonly #sql: Readonly<{ create: string; addOrigin: string; read: string; insert: string; remove: string; setBatch: string }>;
+  readonly #sql: Readonly<{ create: string; addOrigin: string; read: string; others: string; insert: string; remove: string; setBatch: string }>;
 
   constructor(knex: Knex, options: LedgerOptions) {
     this.#options = Object.freeze({ ...options });
@@ -71,6 +72,7 @@ export class Ledger {
       addOrigin: `alter table ${table} add column origin varchar(16) not null default 'run'`,
       // `*` so a ledger from before the origin column still reads (as `run`) without being altered.
       read: `select * from ${table} where app = ? order by id`,
+      others: `select app, name, checksum from ${table} where app <> ? and batch > 0 order by id`,
       insert: `insert into ${table} (app, name, batch, checksum, applied_at, origin) values (?, ?, ?, ?, ?, ?)`,
       remove: `delete from ${table} where app = ? and name = ?`,
       setBatch: `update ${table} set batch = ?, applied_at = ? where app = ? and name = ?`,
@@ -133,6 +135,17 @@ export class Ledger {
     });
   }
 
+  /** Every other app's applied rows (name and checksum), oldest first: to recognise this app's history under another name. */
+  async readOthers(sql: SqlExecutor): Promise<ForeignRow[]> {
+    const rows = await sql.all(this.#sql.others, [this.#options.appName]);
+    return rows.map((row) => ({ app: String(row['app']), name: String(row['name']), checksum: String(row['checksum']) }));
+  }
+
+  /** The table as errors name it. */
+  get tableName(): string {
+    return this.#options.tableName;
+  }
+
   /** Like `read`, but a ledger that was never created reads as empty instead of failing (status is read-only). */
   async readIfExists(sql: SqlExecutor): Promise<LedgerRow[]> {
     try {
@@ -148,13 +161,13 @@ export class Ledger {
     return typeof error === 'object' && error !== null && MISSING_TABLE[this.#options.client](error);
   }
 
-  /** Records an applied file (`origin` defaults to `run`). */
+  /** Records an applied file (`origin` defaults to `run`, `appliedAt` to now). */
   insert(
     sql: SqlExecutor,
-    entry: { readonly name: string; readonly batch: number; readonly checksum: string; readonly origin?: LedgerOrigin },
+    entry: { readonly name: string; readonly batch: number; readonly checksum: string; readonly origin?: LedgerOrigin; readonly appliedAt?: Date | undefined },
   ): Promise<void> {
     const { appName } = this.#options;
-    return sql.run(this.#sql.insert, [appName, entry.name, entry.batch, entry.checksum, new Date(), entry.origin ?? 'run']);
+    return sql.run(this.#sql.insert, [appName, entry.name, entry.batch, entry.checksum, entry.appliedAt ?? new Date(), entry.origin ?? 'run']);
   }
 
   /**

@@ -5,6 +5,15 @@ export const DRIFT_POLICIES = ['error', 'warn', 'ignore'] as const;
 /** Drift policy: `error` (default) refuses to register, `warn` emits a warning event, `ignore` only reports it in status. */
 export type DriftPolicy = (typeof DRIFT_POLICIES)[number];
 
+/** What knexus does with knex's own ledger once it runs an app's migrations. */
+export const KNEX_LEDGER_MODES = ['frozen', 'mirror'] as const;
+/**
+ * `frozen` (default): knex's ledger is read (imported) but never written, so `knex migrate:latest` would
+ * run knexus's later migrations again; `mirror`: every migration knexus applies or rolls back is
+ * recorded there too, so old scripts that still call knex stay a no-op during a migration period.
+ */
+export type KnexLedgerMode = (typeof KNEX_LEDGER_MODES)[number];
+
 /** Auto-migrations at registration. */
 export interface MigrationsConfig {
   /** Default: true when `directory` or `migrationSource` is given. */
@@ -33,8 +42,14 @@ export interface MigrationsConfig {
    * which refuses to run with `KNEXUS_ERR_KNEX_HISTORY` instead of running migrations a second time.
    */
   importKnexHistory?: boolean;
-  /** knex's own ledger table, read (never written) for `importKnexHistory`; default `knex_migrations`. */
+  /** knex's own ledger table, read for `importKnexHistory` (written only with `knexLedger: 'mirror'`); default `knex_migrations`. */
   knexTableName?: string;
+  /**
+   * `mirror` keeps knex's ledger (`knexTableName`, created with its lock table if missing) in step with
+   * what knexus applies and rolls back, in the same transaction, so `knex migrate:latest` left in a
+   * Dockerfile finds nothing to do; default `frozen`, which never writes it.
+   */
+  knexLedger?: KnexLedgerMode;
   /** PostgreSQL schema of knex's ledger (knex's `schemaName`); default the app's `schema`, else the search path. */
   knexSchemaName?: string;
 }

@@ -23,20 +23,44 @@ export function usesKnexfile(config: unknown): boolean {
  * the app turns them on, since knex only runs them on request.
  */
 export async function applyKnexfile(config: AppConfig, baseDir: string): Promise<AppConfig> {
+  return (await readKnexfileApp(config, baseDir)).app;
+}
+
+/** A knexfile read as one app: its config (as `applyKnexfile` gives it) and the name its `knexus.name` gives, if any. */
+export interface KnexfileApp {
+  readonly app: AppConfig;
+  /** `knexus.name` of the knexfile: the app's identity, wherever the project's folder sits. */
+  readonly name: string | undefined;
+}
+
+/**
+ * `applyKnexfile`, also returning the knexfile's own app name. The knexfile's `knexus` section
+ * (`{ name?, migrations?, seeds? }`, at the top or inside an environment) reaches settings knex has no
+ * word for (`migrations.drift`, `importKnexHistory`, `knexLedger`…); the app's own sections still win.
+ */
+export async function readKnexfileApp(config: AppConfig, baseDir: string): Promise<KnexfileApp> {
   const { knexfile, environment, ...own } = config.database as unknown as KnexfileReference & Record<string, unknown>;
   const file = resolve(baseDir, String(knexfile));
-  const { settings } = await loadKnexfile(file, environment);
+  const { settings, knexus } = await loadKnexfile(file, environment);
   const folder = dirname(file);
   const database: Record<string, unknown> = {};
   for (const key of DATABASE_KEYS) if (settings[key] !== undefined) database[key] = settings[key];
   database['connection'] = sqliteRelativeTo(database['client'], database['connection'], folder);
   Object.assign(database, own);
   const out: AppConfig = { ...config, database: database as unknown as AppConfig['database'] & object };
-  const migrations = section(settings['migrations'], config.migrations, folder, 'migrationSource');
+  const migrations = section(settings['migrations'], withKnexus(knexus, 'migrations', config.migrations), folder, 'migrationSource');
   if (migrations !== undefined) out.migrations = migrations as MigrationsConfig;
-  const seeds = section(settings['seeds'], config.seeds, folder, 'seedSource');
+  const seeds = section(settings['seeds'], withKnexus(knexus, 'seeds', config.seeds), folder, 'seedSource');
   if (seeds !== undefined) out.seeds = seeds as SeedsConfig;
-  return out;
+  const name = knexus?.['name'];
+  return { app: out, name: typeof name === 'string' && name.length > 0 ? name : undefined };
+}
+
+/** The app's own section over the knexfile's `knexus` one; undefined when neither says anything. */
+function withKnexus(knexus: Readonly<Record<string, unknown>> | undefined, key: 'migrations' | 'seeds', own: object | undefined): object | undefined {
+  const fromFile = knexus?.[key];
+  if (!isPlainObject(fromFile)) return own;
+  return { ...fromFile, ...own };
 }
 
 /** A knexfile's `migrations`/`seeds` section in knexus words, overridden by the app's own section. */

@@ -8,7 +8,7 @@ import { SCRIPT_EXTENSIONS } from '../migrations/file-catalog.js';
 import { KnexSource } from '../migrations/knex-source.js';
 import { APP_DEFAULTS } from './app-defaults.js';
 import { CLIENT_ALIASES, CLIENTS, type ClientName } from '../clients.js';
-import { DRIFT_POLICIES, type DriftPolicy } from '../migrations/migrations-config.js';
+import { DRIFT_POLICIES, KNEX_LEDGER_MODES, type DriftPolicy, type KnexLedgerMode } from '../migrations/migrations-config.js';
 import { type AppConfig, type ResolvedAppConfig } from '../connection/app-config.js';
 import { validatePool } from './validate-pool.js';
 import { sqliteFilePath } from '../util/sqlite-file-path.js';
@@ -31,6 +31,7 @@ const MIGRATION_KEYS = [
   'importKnexHistory',
   'knexTableName',
   'knexSchemaName',
+  'knexLedger',
 ] as const;
 
 /**
@@ -109,7 +110,7 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
 
   const migrations = resolveLedger(config.migrations, 'migrations', APP_DEFAULTS.migrationsTable, baseDir, appName, fail);
   const seeds = resolveLedger(config.seeds, 'seeds', APP_DEFAULTS.seedsTable, baseDir, appName, fail);
-  const { lockTimeout: _lock, disableTransactions: _tx, importKnexHistory: _import, knexTableName: _table, knexSchemaName: _schema, ...seedSettings } = seeds;
+  const { lockTimeout: _lock, disableTransactions: _tx, importKnexHistory: _import, knexTableName: _table, knexSchemaName: _schema, knexLedger: _mirror, ...seedSettings } = seeds;
 
   const models = config.models as unknown;
   let definitions: Record<string, unknown> = {};
@@ -193,12 +194,13 @@ function resolveLedger(
     importKnexHistory: undefined,
     knexTableName: APP_DEFAULTS.knexTableName,
     knexSchemaName: undefined,
+    knexLedger: 'frozen' as KnexLedgerMode,
   };
   if (input === undefined) return disabled;
   if (!isPlainObject(input)) fail(field, 'must be an object with a directory');
   const obj = input as Record<string, unknown>;
   rejectUnknownKeys(obj, field === 'migrations' ? MIGRATION_KEYS : SEED_KEYS, `${field}.`, fail);
-  const { enabled, directory, tableName, lockTimeout, drift, loadExtensions, disableTransactions, importKnexHistory, knexTableName, knexSchemaName } = obj;
+  const { enabled, directory, tableName, lockTimeout, drift, loadExtensions, disableTransactions, importKnexHistory, knexTableName, knexSchemaName, knexLedger } = obj;
   const sourceKey = field === 'migrations' ? 'migrationSource' : 'seedSource';
   const rawSource = obj[sourceKey];
   if (enabled !== undefined && typeof enabled !== 'boolean') fail(`${field}.enabled`, 'must be a boolean');
@@ -235,6 +237,7 @@ function resolveLedger(
   if (knexSchemaName !== undefined) assertSqlIdentifier(knexSchemaName, `${field}.knexSchemaName`, appName);
   if (lockTimeout !== undefined) assertDuration(lockTimeout, `${field}.lockTimeout`, { integer: true, appName });
   if (drift !== undefined && !DRIFT_POLICIES.includes(drift as DriftPolicy)) fail(`${field}.drift`, `must be one of ${DRIFT_POLICIES.join(', ')}`);
+  if (knexLedger !== undefined && !KNEX_LEDGER_MODES.includes(knexLedger as KnexLedgerMode)) fail(`${field}.knexLedger`, `must be one of ${KNEX_LEDGER_MODES.join(', ')}`);
   for (const [key, value] of [['disableTransactions', disableTransactions], ['importKnexHistory', importKnexHistory]] as const) {
     if (value !== undefined && typeof value !== 'boolean') fail(`${field}.${key}`, 'must be a boolean');
   }
@@ -250,6 +253,7 @@ function resolveLedger(
     importKnexHistory: importKnexHistory as boolean | undefined,
     knexTableName: (knexTableName as string | undefined) ?? APP_DEFAULTS.knexTableName,
     knexSchemaName: knexSchemaName as string | undefined,
+    knexLedger: (knexLedger as KnexLedgerMode | undefined) ?? 'frozen',
   };
 }
 

@@ -78,7 +78,7 @@ function runnerSettings(site: RunnerSite, which: 'migrations' | 'seeds', stopped
     disableTransactions: which === 'migrations' && migrations.disableTransactions,
     knexHistory:
       which === 'migrations'
-        ? { tableName: migrations.knexTableName, import: migrations.importKnexHistory, schema: migrations.knexSchemaName }
+        ? { tableName: migrations.knexTableName, import: migrations.importKnexHistory, schema: migrations.knexSchemaName, mode: migrations.knexLedger }
         : undefined,
     tableName: settings.tableName,
     schema: target.schema,

@@ -22,11 +22,11 @@ function sink(): { stream: NodeJS.WriteStream; text: () => string } {
   return { stream: stream as unknown as NodeJS.WriteStream, text: () => text };
 }
 
-/** Runs `knexus …argv` and resolves with its exit code and output. */
-export async function runMain(argv: readonly string[]): Promise<MainRun> {
+/** Runs `knexus …argv` and resolves with its exit code and output; `stdin` answers questions (as a terminal would). */
+export async function runMain(argv: readonly string[], options: { stdin?: NodeJS.ReadStream } = {}): Promise<MainRun> {
   const out = sink();
   const err = sink();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream });
+  const code = await main(argv, { stdout: out.stream, stderr: err.stream, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
   return { code, stdout: out.text(), stderr: err.text() };
 }
 

@@ -1,6 +1,7 @@
 import type { ExitCode } from '../exit-codes.js';
 import type { CommandContext } from './command-context.js';
 import { runPerApp } from './run-per-app.js';
+import { noticeKnexLedger } from '../knex-ledger-notice.js';
 
 /**
  * `knexus baseline <app> --to <name>`: marks the app's migrations up to and including <name> as applied
@@ -13,8 +14,9 @@ export async function baseline(ctx: CommandContext): Promise<ExitCode> {
     command: 'baseline',
     section: 'migrations',
     verb: fromKnex ? "importing knex's history" : 'marking migrations applied',
-    step: async (connection) => {
+    step: async (connection, app) => {
       const result = await connection.baselineMigrations(fromKnex ? { fromKnex: true } : { to: to as string });
+      noticeKnexLedger(ctx.output, app, ctx.loaded.baseDir, result.imported);
       const summary = fromKnex
         ? `imported ${result.imported.length} migration(s) from knex's ledger: ${result.imported.join(', ')}`
         : `marked ${result.applied.length} migration(s) applied as batch ${result.batch} (baseline): ${result.applied.join(', ')}`;

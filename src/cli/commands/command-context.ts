@@ -8,6 +8,8 @@ export interface CommandContext {
   readonly args: CliArgs;
   readonly output: CliOutput;
   readonly loaded: ValidatedConfig;
+  /** Where questions are answered (`down`'s confirmation); a terminal only when `isTTY` is true. Default `process.stdin`. */
+  readonly stdin?: NodeJS.ReadStream;
 }
 
 /** A command: does its work, prints its result, resolves with the exit code. */

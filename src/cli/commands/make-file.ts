@@ -1,5 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { loadKnexfile } from '../../knexfile/load-knexfile.js';
+import { isPlainObject } from '../../util/safe-copy.js';
+import { isFile } from '../../util/path-kind.js';
+import { MAKE_EXTENSIONS, type MakeExtension } from '../cli-args.js';
 import { KnexusError } from '../../errors.js';
 import type { ConfiguredApp } from '../../config/validate-config.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
@@ -23,17 +27,62 @@ export async function makeFile(ctx: CommandContext, kind: TemplateKind): Promise
     });
   }
   const name = fileStem(args.name ?? '');
+  const knexfile = await knexfileMakeSettings(loaded.file, section, args.env);
+  const extension = args.extension ?? knexfile.extension ?? 'ts';
+  const stub = args.stub ?? knexfile.stub;
+  const source = stub === undefined ? fileTemplate(kind, extension, moduleKind(directory, extension)) : readStub(stub, dirname(loaded.file), app.name);
   mkdirSync(directory, { recursive: true });
-  const file = join(directory, `${fileTimestamp()}_${name}.${args.extension}`);
+  const file = join(directory, `${fileTimestamp()}_${name}.${extension}`);
   try {
     // 'wx': never overwrite a file that may already be applied somewhere.
-    writeFileSync(file, fileTemplate(kind, args.extension), { flag: 'wx' });
+    writeFileSync(file, source, { flag: 'wx' });
   } catch (error) {
     throw new KnexusError('KNEXUS_ERR_USAGE', `Could not create ${file}: ${(error as Error).message}`, { appName: app.name, file }, error);
   }
   output.document({ ok: true, command: `make:${kind}`, configFile: loaded.file, app: app.name, file });
   output.info(`created ${relative(process.cwd(), file) || file} (app ${app.name})`);
   return EXIT_CODES.ok;
+}
+
+/** The knexfile's `extension` and `stub` for this section (knex's make settings); none for a registry config. */
+async function knexfileMakeSettings(file: string, section: 'migrations' | 'seeds', environment: string | undefined): Promise<{ extension?: MakeExtension; stub?: string }> {
+  if (!/^knexfile\.[cm]?[jt]s$/.test(basename(file))) return {};
+  const { settings } = await loadKnexfile(file, environment);
+  const own = settings[section];
+  if (!isPlainObject(own)) return {};
+  const out: { extension?: MakeExtension; stub?: string } = {};
+  if (typeof own['extension'] === 'string' && (MAKE_EXTENSIONS as readonly string[]).includes(own['extension'])) out.extension = own['extension'] as MakeExtension;
+  if (typeof own['stub'] === 'string') out.stub = resolve(dirname(file), own['stub']);
+  return out;
+}
+
+/** `.js` files are ES modules only in a package with `"type": "module"`; `.mjs`/`.ts` always are, `.cjs` never. */
+function moduleKind(directory: string, extension: MakeExtension): 'esm' | 'cjs' {
+  if (extension === 'cjs') return 'cjs';
+  if (extension !== 'js') return 'esm';
+  const pkg = nearest(directory, 'package.json');
+  if (pkg === undefined) return 'cjs';
+  try {
+    return (JSON.parse(readFileSync(pkg, 'utf8')) as { type?: unknown }).type === 'module' ? 'esm' : 'cjs';
+  } catch {
+    return 'cjs';
+  }
+}
+
+function nearest(directory: string, name: string): string | undefined {
+  for (let dir = resolve(directory); ; dir = dirname(dir)) {
+    if (isFile(join(dir, name))) return join(dir, name);
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function readStub(stub: string, baseDir: string, appName: string): string {
+  const path = resolve(baseDir, stub);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new KnexusError('KNEXUS_ERR_USAGE', `Could not read the stub ${path}: ${(error as Error).message}`, { appName, file: path, field: 'migrations.stub' }, error);
+  }
 }
 
 function pickApp(ctx: CommandContext): ConfiguredApp {

@@ -31,6 +31,8 @@ export interface RunPerAppOptions {
    * nothing changed (a usage error exits 2). Default: no check.
    */
   readonly check?: (connection: ConnectionManager, app: ConfiguredApp) => Promise<void>;
+  /** Load the configured plugins even without `--plugins` (down: a backup plugin must see the rollback). */
+  readonly plugins?: boolean;
 }
 
 /**
@@ -42,7 +44,7 @@ export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions):
   const { output, loaded } = ctx;
   // One-shot commands start no plugin unless asked (--plugins): a plugin may bind a port or schedule
   // backups, and a `knexus migrate` beside the running service must not collide with it.
-  return withRegistry(ctx, { readOnly: true, transient: true, noPlugins: !ctx.args.plugins }, async ({ registry, outcomes, targets }) => {
+  return withRegistry(ctx, { readOnly: true, transient: true, noPlugins: !(ctx.args.plugins || options.plugins === true) }, async ({ registry, outcomes, targets }) => {
     // Registering was transient noise; each app's outcome here is the command's result and stays on screen.
     const progress = await output.progress();
     const rows: { name: string; ok: boolean; result?: Readonly<Record<string, unknown>>; error?: Record<string, unknown> }[] = [];
@@ -59,7 +61,7 @@ export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions):
       if (!outcome.ok) {
         // Only read-only views ask for `missing` outcomes; should one get here, it is a failure like any other.
         const error = 'error' in outcome ? outcome.error : new Error(`App '${app.name}': ${outcome.missing}`);
-        rows.push({ name: app.name, ok: false, error: errorJson(error, output.verbose) });
+        rows.push({ name: app.name, ok: false, error: errorJson(error, output.verbose, options.command) });
         output.error(error);
         continue;
       }
@@ -75,7 +77,7 @@ export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions):
         rows.push({ name: app.name, ok: true, result });
       } catch (error) {
         progress.fail(`${app.name}: ${errorCode(error)}`);
-        rows.push({ name: app.name, ok: false, error: errorJson(error, output.verbose) });
+        rows.push({ name: app.name, ok: false, error: errorJson(error, output.verbose, options.command) });
         output.error(error);
       }
     }

@@ -30,8 +30,9 @@ export async function status(ctx: CommandContext): Promise<ExitCode> {
     output.print();
     renderPluginRows(output, plugins);
     if (check !== undefined && !check.passed) {
-      output.warn(`check failed: ${behind.length > 0 ? `pending or drifted files in ${check.behind.join(', ')}` : 'an app could not be read'}`);
-      return EXIT_CODES.failed;
+      output.warn(`check failed: ${ok ? `pending or drifted files in ${check.behind.join(', ')}` : 'an app could not be read'}`);
+      // An unreadable app (exit 1) is not the same news as an app behind its files (exit 3).
+      return ok ? EXIT_CODES.behind : EXIT_CODES.failed;
     }
     return ok ? EXIT_CODES.ok : EXIT_CODES.failed;
   });

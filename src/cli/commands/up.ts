@@ -5,6 +5,7 @@ import { renderAppReports, renderPluginRows } from '../render-reports.js';
 import { formatMs } from '../register-apps.js';
 import { ShutdownSignals } from '../shutdown-signals.js';
 import type { RegistryHealth } from '../../health/health-report.js';
+import { noticeKnexLedger } from '../knex-ledger-notice.js';
 import type { CommandContext } from './command-context.js';
 import { byName } from './by-name.js';
 import { withRegistry } from './with-registry.js';
@@ -30,6 +31,10 @@ export async function up(ctx: CommandContext): Promise<ExitCode> {
       const appsFailed = apps.some((app) => app.state === 'failed');
       const ok = !appsFailed && !plugins.some((p) => p.state === 'failed');
       report(ctx, apps, plugins, ok);
+      for (const outcome of outcomes) {
+        const app = loaded.apps.find((candidate) => candidate.name === outcome.name);
+        if (outcome.ok && app !== undefined) noticeKnexLedger(output, app, loaded.baseDir, outcome.result?.migrations?.imported ?? []);
+      }
       if (args.once || appsFailed || signals.received !== undefined) return appsFailed ? EXIT_CODES.failed : pluginsExitCode(plugins);
 
       output.info(`\nknexus is running ${apps.length} app(s), health checks every ${formatMs(settings.healthCheckInterval ?? 0)}; press Ctrl-C to stop`);
