@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, PLUGIN_MANAGER_DEFAULTS, PluginManager, type PluginManagerOptions } from '../src/index.js';
+import { AppRegistry, PluginManager, type PluginManagerOptions } from '../src/index.js';
 import { testPlugin } from './support/test-plugin.js';
 
 
@@ -7,7 +7,7 @@ describe('PluginManager as the spec constructs it', () => {
   it('new PluginManager(appRegistry, options) works on its own: get, getAll, has, getStatus', async () => {
     const registry = new AppRegistry();
     const manager = new PluginManager(registry, { loadTimeout: 30_000, shutdownTimeout: 15_000, enableMetrics: true });
-    expect(manager.options).toMatchObject({ ...PLUGIN_MANAGER_DEFAULTS, baseDir: process.cwd() });
+    expect(manager.options).toMatchObject({ loadTimeout: 30_000, shutdownTimeout: 15_000, hookTimeout: 5_000, concurrency: 3, enableMetrics: true, baseDir: process.cwd() });
     expect(Object.isFrozen(manager.options)).toBe(true);
     const plugin = await manager.load(testPlugin({ name: 'solo' }));
     expect(manager.get('solo')).toBe(plugin);

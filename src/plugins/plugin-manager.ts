@@ -6,7 +6,7 @@ import { createStorageBackend } from './create-storage-backend.js';
 import { HookDispatcher } from './hook-dispatcher.js';
 import { hookFailurePolicy } from './hook-failure-policy.js';
 import { HostEmitter } from './host-emitter.js';
-import type { HookArgs, HookName, HookResult, LifecycleDispatcher } from './hook-map.js';
+import type { HookArgs, HookName, HookResult } from './hook-map.js';
 import { PluginActivator } from './plugin-activator.js';
 import { PluginLoader } from './plugin-loader.js';
 import type { PluginContext } from './plugin.js';
@@ -22,8 +22,6 @@ import type { StorageBackend } from './storage-backend.js';
 import type { Plugin, PluginSource } from './plugin.js';
 import type { PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginShutdownResult, UnloadOptions } from './plugin-types.js';
 
-type Config = Readonly<Record<string, unknown>>;
-
 /**
  * Loads, drives and shuts down the registry's plugins: config-driven loading through a sliding
  * window in dependency order, isolated hook dispatch with per-call timeouts, hot reload with
@@ -36,7 +34,7 @@ type Config = Readonly<Record<string, unknown>>;
  * const extra = await registry.plugins.dispatch('onHealthCheck', 'app', report);
  * ```
  */
-export class PluginManager implements LifecycleDispatcher {
+export class PluginManager {
   readonly #events: HostEmitter;
   readonly #options: ResolvedPluginManagerOptions;
   readonly #dispatcher: HookDispatcher;
@@ -90,8 +88,8 @@ export class PluginManager implements LifecycleDispatcher {
     });
   }
 
-  /** The options in effect, defaults applied. */
-  get options(): ResolvedPluginManagerOptions {
+  /** The options in effect, defaults applied (frozen). */
+  get options(): Readonly<Required<Omit<PluginManagerOptions, 'maxErrors' | 'storage'>>> & Pick<PluginManagerOptions, 'maxErrors' | 'storage'> {
     return this.#options;
   }
 
@@ -104,7 +102,7 @@ export class PluginManager implements LifecycleDispatcher {
   }
 
   /** Loads one plugin (a class, an instance or a module specifier) within `loadTimeout` and returns it. */
-  load<T extends Plugin = Plugin>(source: PluginSource, config: Config = {}): Promise<T> {
+  load<T extends Plugin = Plugin>(source: PluginSource, config: Readonly<Record<string, unknown>> = {}): Promise<T> {
     return this.#loader.load<T>(source, config);
   }
 
@@ -124,7 +122,7 @@ export class PluginManager implements LifecycleDispatcher {
    * fails, the old one stays active with its services, and the error is emitted and thrown. If the
    * old one is unloaded meanwhile, the new one is shut down and `KNEXUS_ERR_PLUGIN_NOT_FOUND` thrown.
    */
-  reload<T extends Plugin = Plugin>(name: string, source?: PluginSource, config?: Config): Promise<T> {
+  reload<T extends Plugin = Plugin>(name: string, source?: PluginSource, config?: Readonly<Record<string, unknown>>): Promise<T> {
     return this.#loader.reload<T>(name, source, config);
   }
 
