@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import { KnexusError } from '../errors.js';
 import { assertOptionsObject } from '../util/assert-options-object.js';
 import type { PluginDataSet } from './plugin-data-set.js';
@@ -203,10 +204,21 @@ export class PluginManager {
     return this.#services.import<T>(name, importer);
   }
 
-  /** Plugin and hook metrics in Prometheus text format (empty when `enableMetrics` is false). */
-  metrics(): string {
+  /**
+   * Plugin and hook metrics in the Prometheus text format (empty when `enableMetrics` is false), written by
+   * prom-client, which is loaded on the first call (importing knexus does not load it).
+   */
+  async metrics(): Promise<string> {
     if (!this.#options.enableMetrics) return '';
-    return renderPluginMetrics(this.#table.records(), this.#loader.failures.length);
+    const client = await import('prom-client');
+    const register = new client.Registry();
+    this.addMetrics(client, register);
+    return register.metrics();
+  }
+
+  /** @internal Adds the plugin families to `register`, so the registry writes them and its own in one text. */
+  addMetrics(client: typeof import('prom-client'), register: Registry): void {
+    if (this.#options.enableMetrics) renderPluginMetrics(client, register, this.#table.records(), this.#loader.failures.length);
   }
 
   /** @internal The registry applies and purges plugins' own migrations and seeds through this. */

@@ -89,7 +89,7 @@ export interface PluginContext extends PluginEventMethods {
   /** Runs one health cycle now. */
   healthCheck(): Promise<RegistryHealth>;
   /** Prometheus text: plugin metrics plus registry gauges. */
-  metrics(): string;
+  metrics(): Promise<string>;
   /** The plugin called `name`, if loaded. */
   getPlugin(name: string): Plugin | undefined;
   /** Every loaded plugin. */

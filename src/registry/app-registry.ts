@@ -178,9 +178,16 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     return this.#lastHealth;
   }
 
-  /** Prometheus text: plugin metrics plus registry gauges. */
-  metrics(): string {
-    return this.plugins.metrics() + registryMetrics(this.#apps.values(), this.#lastHealth);
+  /**
+   * Prometheus text of plugin metrics and registry gauges (apps by state, pools, last health), every family's
+   * samples together under its HELP and TYPE. Written by prom-client, loaded on the first call.
+   */
+  async metrics(): Promise<string> {
+    const client = await import('prom-client');
+    const register = new client.Registry();
+    this.plugins.addMetrics(client, register);
+    registryMetrics(client, register, this.#apps.values(), this.#lastHealth);
+    return register.metrics();
   }
 
   /** Stops health checks, closes apps in reverse order (no rollback), shuts plugins down. Idempotent. */

@@ -1,37 +1,51 @@
+import type { Registry } from 'prom-client';
 import { poolUsage } from '../health/pool-usage.js';
 import type { AppEntry } from './app-entry.js';
 import { HEALTH_STATES, type RegistryHealth } from '../health/health-report.js';
-import { prometheusLabel } from '../util/prometheus-label.js';
 
-/** Prometheus text lines for the registry: apps by state, pool usage and last health per app. */
-export function registryMetrics(apps: Iterable<AppEntry>, health: RegistryHealth | undefined): string {
-  const lines: string[] = [];
-  const byState = new Map<string, number>();
-  const pools: string[] = [];
+type PromClient = typeof import('prom-client');
+
+/** Adds the registry's families to `register`: apps by state, each own pool's usage, and the last health per app. */
+export function registryMetrics(client: PromClient, register: Registry, apps: Iterable<AppEntry>, health: RegistryHealth | undefined): void {
+  const registers = [register];
+  const byState = new client.Gauge({ name: 'knexus_apps', help: 'Registered apps by lifecycle state.', labelNames: ['state'] as const, registers });
+  const connections = new client.Gauge({
+    name: 'knexus_pool_connections',
+    help: 'Connections of each physical pool.',
+    labelNames: ['app', 'state'] as const,
+    registers,
+  });
+  const pending = new client.Gauge({
+    name: 'knexus_pool_pending_acquires',
+    help: 'Callers waiting for a connection.',
+    labelNames: ['app'] as const,
+    registers,
+  });
   for (const entry of apps) {
-    byState.set(entry.state, (byState.get(entry.state) ?? 0) + 1);
+    byState.inc({ state: entry.state });
+    // A shared pool is counted once, under the app that owns it.
     if (entry.pool && entry.pool.owner === entry.name) {
       const usage = poolUsage(entry.pool.knex);
-      const label = `app="${prometheusLabel(entry.name)}"`;
-      pools.push(`knexus_pool_connections{${label},state="used"} ${usage.used}`);
-      pools.push(`knexus_pool_connections{${label},state="free"} ${usage.free}`);
-      pools.push(`knexus_pool_pending_acquires{${label}} ${usage.pending}`);
+      connections.set({ app: entry.name, state: 'used' }, usage.used);
+      connections.set({ app: entry.name, state: 'free' }, usage.free);
+      pending.set({ app: entry.name }, usage.pending);
     }
   }
-  lines.push('# HELP knexus_apps Registered apps by lifecycle state.', '# TYPE knexus_apps gauge');
-  for (const [state, count] of byState) lines.push(`knexus_apps{state="${state}"} ${count}`);
-  lines.push('# HELP knexus_pool_connections Connections of each physical pool.', '# TYPE knexus_pool_connections gauge');
-  lines.push(...pools.filter((l) => l.startsWith('knexus_pool_connections')));
-  lines.push('# HELP knexus_pool_pending_acquires Callers waiting for a connection.', '# TYPE knexus_pool_pending_acquires gauge');
-  lines.push(...pools.filter((l) => l.startsWith('knexus_pool_pending')));
-  if (health) {
-    lines.push('# HELP knexus_app_health Last health verdict per app (1 for the current state).', '# TYPE knexus_app_health gauge');
-    lines.push('# HELP knexus_app_health_latency_seconds Last health round-trip latency.', '# TYPE knexus_app_health_latency_seconds gauge');
-    for (const report of Object.values(health.apps)) {
-      const label = `app="${prometheusLabel(report.appName)}"`;
-      for (const state of HEALTH_STATES) lines.push(`knexus_app_health{${label},status="${state}"} ${report.status === state ? 1 : 0}`);
-      if (report.latencyMs !== null) lines.push(`knexus_app_health_latency_seconds{${label}} ${report.latencyMs / 1000}`);
-    }
+  if (!health) return;
+  const verdict = new client.Gauge({
+    name: 'knexus_app_health',
+    help: 'Last health verdict per app (1 for the current state).',
+    labelNames: ['app', 'status'] as const,
+    registers,
+  });
+  const latency = new client.Gauge({
+    name: 'knexus_app_health_latency_seconds',
+    help: 'Last health round-trip latency.',
+    labelNames: ['app'] as const,
+    registers,
+  });
+  for (const report of Object.values(health.apps)) {
+    for (const status of HEALTH_STATES) verdict.set({ app: report.appName, status }, report.status === status ? 1 : 0);
+    if (report.latencyMs !== null) latency.set({ app: report.appName }, report.latencyMs / 1000);
   }
-  return `${lines.join('\n')}\n`;
 }
