@@ -81,6 +81,7 @@ export {
   type UnloadOptions,
 } from './plugins/plugin-types.js';
 export type { PluginFolderDeclaration } from './plugins/plugin-folder-declaration.js';
+export type { PluginHookTimeouts } from './plugins/plugin-hook-timeouts.js';
 export type { PluginDataSet } from './plugins/plugin-data-set.js';
 export type { PluginEvents } from './plugins/plugin-events.js';
 export { PLUGIN_STATES, type PluginState } from './plugins/plugin-state.js';

@@ -101,12 +101,12 @@ describe('backup plugin', () => {
     expect(await blog.knex.schema.hasTable('notes')).toBe(false);
   });
 
-  it('deletes the .partial file of a backup aborted by hookTimeout, and the rollback still runs', async () => {
+  it('deletes the .partial file of a backup aborted by its backupTimeout, and the rollback still runs', async () => {
     const directory = freshDir();
     // Generous, so the backup has created its .partial file long before the deadline even on a loaded machine.
     const hookTimeout = 200;
     registry = createRegistry({ pluginManager: { hookTimeout } });
-    await registry.loadPlugin(BackupPlugin, { directory });
+    await registry.loadPlugin(BackupPlugin, { directory, backupTimeout: hookTimeout });
     const blog = await registry.registerApp('blog', notesApp());
     // ~5 MB, ~1,200 pages: better-sqlite3 copies 100 pages per event-loop turn, so the copy takes a dozen turns.
     await blog.knex.raw(

@@ -66,7 +66,7 @@ export class PluginManager {
       }),
     });
     this.#table = new PluginTable((records) => this.#dispatcher.rebuild(records));
-    this.#data = new PluginDataRunner(this.#options.baseDir, (event) => this.#events.error(event));
+    this.#data = new PluginDataRunner((event) => this.#events.error(event));
     this.#storage = createStorageBackend(this.#options.storage, appRegistry, this.#options.baseDir);
     this.#activator = new PluginActivator({
       host: appRegistry,
