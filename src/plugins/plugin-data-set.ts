@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { invalidPluginError } from './plugin-errors.js';
 import { declared } from './plugin-declarations.js';
 import type { Plugin } from './plugin.js';
-import type { PluginFolderDeclaration } from './plugin-folder-declaration.js';
 
 /** A plugin's own migrations and seeds, resolved: run in each app's database under the ledger namespace `plugin:<name>`. */
 export interface PluginDataSet {

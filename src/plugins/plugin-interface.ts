@@ -33,6 +33,7 @@ export interface DefaultPluginStatus {
  * }
  * ```
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below only adds optional hook methods (see there)
 export abstract class PluginInterface<TConfig = Record<string, unknown>> implements Plugin<TConfig> {
   readonly name: string;
   readonly version: string;
@@ -86,4 +87,5 @@ export abstract class PluginInterface<TConfig = Record<string, unknown>> impleme
 }
 
 // Declaration merging gives the class every hook as an optional method typed from LifecycleHooks.
+// biome-ignore lint/correctness/noUnusedVariables: a merged declaration must repeat the class's type parameters
 export interface PluginInterface<TConfig> extends PluginHookMethods {}
