@@ -1,31 +1,36 @@
 /**
  * knexus: run many knex/Objection database apps from one Node process.
  *
- * This file is the whole public surface, grouped by the layer that owns each name (README "Architecture").
+ * This file is the whole public surface, chosen rather than accumulated: what users of `AppRegistry` and
+ * plugin authors call, plus every type those signatures name. Grouped by the layer that owns each name
+ * (README "Architecture"). `etc/knexus.api.md` is the report of it; CI fails when the two differ.
+ *
+ * @packageDocumentation
  */
+
+// Errors: one catalogue, stable codes.
 export { ERROR_CODES, KnexusError, isKnexusError, type KnexusErrorCode, type KnexusErrorContext } from './errors.js';
+
+// Configuration users write. A closed vocabulary comes with its list (`CLIENTS`), which validates at runtime.
+export { defineConfig, type KnexusConfig } from './config/define-config.js';
+export type { AppRegistryOptions, InitializeResult } from './registry/app-registry-options.js';
+export type { RegistrySettings } from './registry/registry-settings.js';
 export { CLIENTS, type ClientName } from './clients.js';
-export { DRIFT_POLICIES, type DriftPolicy, type MigrationsConfig, type SeedsConfig } from './migrations/migrations-config.js';
-export {
-  LEDGER_ORIGINS,
-  type DriftEntry,
-  type LedgerEntry,
-  type LedgerOrigin,
-  type LedgerStatus,
-  type RollbackResult,
-  type RunResult,
-  type SeedStatus,
-} from './migrations/ledger-types.js';
-export type { KnexMigrationSource, KnexSeedSource } from './migrations/knex-source.js';
-export { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from './migrations/dirty-state.js';
-export type { LedgerRepairedEvent, RepairOptions } from './migrations/repair-options.js';
-export type { ModelClass, ModelDefinition, ModelsConfig } from './models/model-definition.js';
-export { HEALTH_STATES, type HealthReport, type HealthState, type PoolUsage, type RegistryHealth } from './health/health-report.js';
 export type { DatabaseConfig, PoolConfig } from './connection/database-config.js';
 export type { AppConfig } from './connection/app-config.js';
+export type { KnexfileReference } from './knexfile/knexfile-reference.js';
+export { DRIFT_POLICIES, KNEX_LEDGER_MODES, type DriftPolicy, type KnexLedgerMode, type MigrationsConfig, type SeedsConfig } from './migrations/migrations-config.js';
+export type { ModelClass, ModelDefinition, ModelsConfig } from './models/model-definition.js';
+export type { KnexMigrationSource, KnexSeedSource } from './migrations/knex-source.js';
+
+// The registry and the per-app handle it returns.
+export { AppRegistry } from './registry/app-registry.js';
+export { ConnectionManager, type TransactionOptions } from './connection/connection-manager.js';
+export type { MigrationRollbackOptions, SeedRollbackOptions } from './connection/app-operations.js';
 export type { AppConfigView, FolderSettingsView } from './connection/app-config-view.js';
 export type { ConnectionTarget } from './connection/connection-target.js';
-export { ConnectionManager, type TransactionOptions } from './connection/connection-manager.js';
+
+// What the registry reports: results, status, health, events.
 export {
   APP_STATES,
   FAILED_OPERATIONS,
@@ -38,20 +43,56 @@ export {
   type ShutdownResult,
   type UnregisterOptions,
 } from './plugins/lifecycle-types.js';
+export {
+  LEDGER_ORIGINS,
+  type DriftEntry,
+  type LedgerEntry,
+  type LedgerOrigin,
+  type LedgerStatus,
+  type RollbackResult,
+  type RunResult,
+  type SeedStatus,
+} from './migrations/ledger-types.js';
+export { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from './migrations/dirty-state.js';
+export type { LedgerRepairedEvent, RepairOptions } from './migrations/repair-options.js';
+export { HEALTH_STATES, type HealthReport, type HealthState, type PoolUsage, type RegistryHealth } from './health/health-report.js';
 export type { RegistryErrorEvent, RegistryEvents } from './plugins/registry-events.js';
 export type { AppStatus, RegistryStatus } from './plugins/registry-status.js';
 export type { PluginDataStatus } from './plugins/plugin-data-status.js';
-export type { PluginContext } from './plugins/plugin.js';
-export * from './plugins/index.js';
-export { AppRegistry } from './registry/app-registry.js';
-export type { AppRegistryOptions, InitializeResult } from './registry/app-registry-options.js';
-export type { RegistrySettings } from './registry/registry-settings.js';
+
+// Plugins: the base class, the manager users reach as `registry.plugins`, the hook map and plugin config.
+export { PluginInterface, type DefaultPluginStatus } from './plugins/plugin-interface.js';
+export { definePlugin } from './plugins/define-plugin.js';
+export { PluginManager } from './plugins/plugin-manager.js';
+export { HOOK_NAMES, type Awaitable, type HookArgs, type HookContext, type HookName, type HookResult, type LifecycleHooks } from './plugins/hook-map.js';
+export type { PluginHookMethods } from './plugins/plugin-hook-methods.js';
+export type { Plugin, PluginClass, PluginContext, PluginDependencies, PluginEventMethods, PluginHooks, PluginSource } from './plugins/plugin.js';
+export {
+  PLUGIN_ORDERS,
+  type MaxErrorsOptions,
+  type PluginEntry,
+  type PluginFailure,
+  type PluginInitializeResult,
+  type PluginLoadFailure,
+  type PluginManagerOptions,
+  type PluginOrder,
+  type PluginShutdownResult,
+  type PluginsConfig,
+  type UnloadOptions,
+} from './plugins/plugin-types.js';
+export type { PluginFolderDeclaration } from './plugins/plugin-folder-declaration.js';
+export type { PluginHookTimeouts } from './plugins/plugin-hook-timeouts.js';
+export type { PluginDataSet } from './plugins/plugin-data-set.js';
+export type { PluginEvents } from './plugins/plugin-events.js';
+export { PLUGIN_STATES, type PluginState } from './plugins/plugin-state.js';
+export type { HookStatsSnapshot, PluginMetricsSnapshot, PluginStatus, PluginSystemStatus } from './plugins/plugin-system-status.js';
+export type { PluginStorage, StorageSetOptions } from './plugins/plugin-storage.js';
+
+// Tenants as a service: a directory attaching tenants on first use, fleet checks and jobs.
 export { TenantDirectory } from './tenants/tenant-directory.js';
 export { LEDGER_VERDICTS, type FleetCheckResult, type LedgerVerdict, type TenantVerdict } from './tenants/fleet-check.js';
 export type { FleetCheckOptions, FleetMigrateOptions, FleetRollbackOptions } from './tenants/fleet-commands.js';
 export type { FleetJobOptions, FleetOperation, FleetProgress, FleetReport, TenantOutcome } from './tenants/fleet-job.js';
 export { ATTACH_MODES, type AttachMode, type TenantDirectoryOptions, type TenantHost, type TenantList } from './tenants/tenant-options.js';
 export type { TenantFailure, TenantsStatus } from './tenants/tenants-status.js';
-export { defineConfig, type KnexusConfig } from './config/define-config.js';
-export { loadConfig, type LoadConfigOptions } from './config/load-config.js';
-export { CONFIG_FILE_NAMES } from './config/config-file-names.js';
+export type { ResolvedTenantOptions } from './tenants/resolve-tenant-options.js';

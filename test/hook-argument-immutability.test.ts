@@ -53,7 +53,7 @@ function vandal(changed: string[]): Plugin {
   for (const hook of HOOK_NAMES) {
     plugin[hook] = (...args: unknown[]) => {
       // The last argument is the call's own context; everything before it is shared state.
-      args.slice(0, -1).forEach((arg, i) => changed.push(...vandalize(arg, `${hook}[${i}]`)));
+      for (const [i, arg] of args.slice(0, -1).entries()) changed.push(...vandalize(arg, `${hook}[${i}]`));
       if (hook === 'onHealthCheck') return { verdict: 'fine' };
       return undefined;
     };

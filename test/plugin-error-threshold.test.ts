@@ -36,7 +36,7 @@ describe('error threshold', () => {
     const status = registry.plugins.getStatus();
     expect(status.counts).toMatchObject({ total: 2, enabled: 1, disabled: 1 });
     expect(status.plugins['bad']?.status).toBe('disabled');
-    expect(registry.plugins.metrics()).toContain('knexus_plugin_up{plugin="bad",version="1.0.0"} 0');
+    expect(await registry.plugins.metrics()).toContain('knexus_plugin_up{plugin="bad",version="1.0.0"} 0');
     // A disabled plugin is still loaded, and is shut down with the rest.
     expect(registry.getPlugin('bad')).toBeDefined();
   });

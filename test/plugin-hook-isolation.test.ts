@@ -45,6 +45,7 @@ describe('hook isolation', () => {
         name: 'bad-thenable',
         onAppRegistered() {
           // A foreign thenable whose then() itself throws.
+          // biome-ignore lint/suspicious/noThenProperty: the test needs a thenable that is not a promise
           return { then: () => { throw new Error('thenable boom'); } } as unknown as Promise<void>;
         },
       }),

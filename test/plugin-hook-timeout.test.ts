@@ -5,7 +5,6 @@ import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
-const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A plugin whose onHealthCheck hangs until its signal aborts, recording how long each app's call ran. */
 function hangsUntilAborted(name: string, ranFor: Record<string, number>, priority = 0) {

@@ -90,7 +90,7 @@ describe('load timeouts', () => {
         shutdowns++;
         onShutdown();
       }
-      override getStatus(): unknown {
+      override getStatus(): object {
         return {};
       }
     }

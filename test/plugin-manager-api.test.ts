@@ -1,13 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { AppRegistry, PLUGIN_MANAGER_DEFAULTS, PluginManager, type PluginManagerOptions } from '../src/index.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { AppRegistry, PluginManager, type PluginManagerOptions } from '../src/index.js';
 import { testPlugin } from './support/test-plugin.js';
-
+import { useRegistry } from './support/use-registry.js';
 
 describe('PluginManager as the spec constructs it', () => {
+  const createRegistry = useRegistry();
+
   it('new PluginManager(appRegistry, options) works on its own: get, getAll, has, getStatus', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const manager = new PluginManager(registry, { loadTimeout: 30_000, shutdownTimeout: 15_000, enableMetrics: true });
-    expect(manager.options).toMatchObject({ ...PLUGIN_MANAGER_DEFAULTS, baseDir: process.cwd() });
+    onTestFinished(() => manager.shutdown().then(() => undefined));
+    expect(manager.options).toMatchObject({ loadTimeout: 30_000, shutdownTimeout: 15_000, hookTimeout: 5_000, concurrency: 3, enableMetrics: true, baseDir: process.cwd() });
     expect(Object.isFrozen(manager.options)).toBe(true);
     const plugin = await manager.load(testPlugin({ name: 'solo' }));
     expect(manager.get('solo')).toBe(plugin);
@@ -25,7 +28,7 @@ describe('PluginManager as the spec constructs it', () => {
   });
 
   it('the registry builds its manager from the pluginManager options, which are validated', () => {
-    const registry = new AppRegistry({ pluginManager: { hookTimeout: 250, concurrency: 5 } });
+    const registry = createRegistry({ pluginManager: { hookTimeout: 250, concurrency: 5 } });
     expect(registry.plugins).toBeInstanceOf(PluginManager);
     expect(registry.plugins.options).toMatchObject({ hookTimeout: 250, concurrency: 5, loadTimeout: 30_000 });
     expect(() => new AppRegistry({ pluginManager: { concurrency: 0 } })).toThrow(
@@ -35,7 +38,7 @@ describe('PluginManager as the spec constructs it', () => {
       expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'pluginManager.hookTimeout' }),
     );
     // hookTimeout 0 means no timeout; a load or shutdown with no time at all would always fail.
-    expect(new AppRegistry({ pluginManager: { hookTimeout: 0 } }).plugins.options.hookTimeout).toBe(0);
+    expect(createRegistry({ pluginManager: { hookTimeout: 0 } }).plugins.options.hookTimeout).toBe(0);
     expect(() => new AppRegistry({ pluginManager: { shutdownTimeout: 0 } })).toThrow(
       expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'pluginManager.shutdownTimeout' }),
     );
@@ -46,11 +49,11 @@ describe('PluginManager as the spec constructs it', () => {
     expect(() => new AppRegistry({ pluginManager: typo })).toThrow(
       expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'pluginManager.hookTimout' }),
     );
-    expect(() => new PluginManager(new AppRegistry(), typo)).toThrow(expect.objectContaining({ message: expect.stringContaining('hookTimeout') }));
+    expect(() => new PluginManager(createRegistry(), typo)).toThrow(expect.objectContaining({ message: expect.stringContaining('hookTimeout') }));
   });
 
   it('a second load of a name that is still loading says it is loading, not loaded', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     let open = (): void => {};
     const gate = new Promise<void>((resolve) => (open = resolve));
     const first = registry.loadPlugin(testPlugin({ name: 'slow', initialize: () => gate }));
@@ -68,7 +71,7 @@ describe('PluginManager as the spec constructs it', () => {
   });
 
   it('abortHooks() aborts the signal of every hook call still running, and their dispatches resolve', async () => {
-    const registry = new AppRegistry({ pluginManager: { hookTimeout: 10_000 } });
+    const registry = createRegistry({ pluginManager: { hookTimeout: 10_000 } });
     const signals: AbortSignal[] = [];
     await registry.loadPlugin(
       testPlugin({

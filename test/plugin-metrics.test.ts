@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AppRegistry, definePlugin } from '../src/index.js';
+import { AppRegistry } from '../src/index.js';
 import { onTestClock } from './support/test-clock.js';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';
+import { prometheusFamilies, sampleValue } from './support/prometheus-text.js';
 
 const base = { getStatus: () => ({ custom: 'yes' }) };
 
@@ -52,24 +53,28 @@ describe('plugin metrics', () => {
     expect(flaky.metrics.lastError).toContain('Timeout (10ms)');
     expect(flaky.metrics.totalMs).toBeGreaterThanOrEqual(9);
 
-    const text = registry.plugins.metrics();
-    expect(text).toContain('# TYPE knexus_plugin_hook_calls_total counter');
-    expect(text).toContain('knexus_plugin_hook_calls_total{plugin="steady",hook="onHealthCheck"} 3');
+    const text = await registry.plugins.metrics();
+    const families = prometheusFamilies(text);
+    const hook = (plugin: string) => ({ plugin, hook: 'onHealthCheck' });
+    expect(families.get('knexus_plugin_hook_calls_total')?.type).toBe('counter');
+    expect(sampleValue(families, 'knexus_plugin_hook_calls_total', hook('steady'))).toBe(3);
+    expect(sampleValue(families, 'knexus_plugin_hook_errors_total', hook('flaky "one"'))).toBe(1);
+    expect(sampleValue(families, 'knexus_plugin_hook_timeouts_total', hook('flaky "one"'))).toBe(1);
     expect(text).toContain('knexus_plugin_hook_errors_total{plugin="flaky \\"one\\"",hook="onHealthCheck"} 1');
-    expect(text).toContain('knexus_plugin_hook_timeouts_total{plugin="flaky \\"one\\"",hook="onHealthCheck"} 1');
-    expect(text).toContain('# TYPE knexus_plugin_hook_duration_seconds summary');
-    expect(text).toMatch(/knexus_plugin_hook_duration_seconds_sum\{plugin="steady",hook="onHealthCheck"\} \d/);
-    expect(text).toContain('knexus_plugin_hook_duration_seconds_count{plugin="steady",hook="onHealthCheck"} 3');
-    expect(text).toMatch(/knexus_plugin_load_duration_seconds\{plugin="steady"\} 0\.0\d+/);
-    expect(text).toContain('knexus_plugin_up{plugin="steady",version="1.0.0"} 1');
-    expect(text.endsWith('\n')).toBe(true);
-    // The registry appends its own series to the plugin ones.
-    expect(registry.metrics().startsWith(text)).toBe(true);
+    expect(families.get('knexus_plugin_hook_duration_seconds_total')?.type).toBe('counter');
+    expect(sampleValue(families, 'knexus_plugin_hook_duration_seconds_total', hook('flaky "one"'))).toBeGreaterThanOrEqual(0.009);
+    expect(sampleValue(families, 'knexus_plugin_load_duration_seconds', { plugin: 'steady' })).toBeGreaterThanOrEqual(0.004);
+    expect(sampleValue(families, 'knexus_plugin_up', { plugin: 'steady', version: '1.0.0' })).toBe(1);
+    expect(sampleValue(families, 'knexus_plugin_load_failures_total', {})).toBe(0);
+    // The registry writes the plugin families and its own in one text.
+    const all = prometheusFamilies(await registry.metrics());
+    expect([...all.keys()]).toEqual(expect.arrayContaining([...families.keys(), 'knexus_apps']));
   });
 
   it('with enableMetrics: false, durations are not measured and no text is produced; failures still count', async () => {
     await setUp(false);
-    expect(registry.plugins.metrics()).toBe('');
+    expect(await registry.plugins.metrics()).toBe('');
+    expect([...prometheusFamilies(await registry.metrics()).keys()].filter((name) => name.startsWith('knexus_plugin_'))).toEqual([]);
     const flaky = registry.plugins.getStatus().plugins['flaky "one"']!;
     expect(flaky.metrics).toMatchObject({ calls: 3, errors: 1, timeouts: 1, totalMs: 0 });
   });

@@ -33,7 +33,7 @@ class Counter extends PluginInterface {
   override shutdown(): void {
     log().push(`shutdown:counter#${this.instance}`);
   }
-  override getStatus(): unknown {
+  override getStatus(): object {
     return {};
   }
 }
@@ -140,7 +140,7 @@ describe('hot reload', () => {
       override shutdown(): void {
         events.push(`shutdown ${this.version}`);
       }
-      override getStatus(): unknown {
+      override getStatus(): object {
         return {};
       }
     }

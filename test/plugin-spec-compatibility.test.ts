@@ -31,12 +31,12 @@ describe('spec compatibility', () => {
     expect(attempt(() => new AppRegistry({ registry: null as never }))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'registry' });
     expect(attempt(() => new AppRegistry({ plugins: 'audit' as never }))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'plugins' });
     expect(attempt(() => new PluginManager(null as never))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'appRegistry' });
-    const host = new AppRegistry();
+    const host = createRegistry();
     expect(attempt(() => new PluginManager(host, null as never))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'pluginManager' });
     expect(attempt(() => new PluginManager(host, null as never))).toBeInstanceOf(KnexusError);
   });
 
-  it("initialize() keeps the spec's shape: config keys on both lists, failures as { name, error: string, code, cause }", async () => {
+  it("initialize() keeps the spec's shape: loaded plugins by name, failures by config key as { name, error: string, code, cause }", async () => {
     registry = createRegistry({
       baseDir: fixtures,
       plugins: {
@@ -45,7 +45,8 @@ describe('spec compatibility', () => {
       },
     });
     const result = await registry.initialize();
-    expect(result.loadedPlugins).toEqual(['renamed']);
+    // The plugin's own name, which getPlugin takes, not the config key it was loaded under.
+    expect(result.loadedPlugins).toEqual(['my-plugin']);
     expect(registry.getPlugin('my-plugin')).toBeDefined();
     expect(result.failedPlugins).toEqual([
       { name: 'nowhere', error: expect.any(String), code: 'KNEXUS_ERR_PLUGIN_IMPORT', cause: expect.any(KnexusError) },

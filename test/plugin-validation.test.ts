@@ -48,7 +48,7 @@ describe('plugin validation', () => {
         seen.push(config);
       }
       override shutdown(): void {}
-      override getStatus(): unknown {
+      override getStatus(): object {
         return {};
       }
     }
@@ -81,7 +81,7 @@ describe('plugin validation', () => {
       }
       initialize(): void {}
       override shutdown(): void {}
-      override getStatus(): unknown {
+      override getStatus(): object {
         return {};
       }
     }

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../src/index.js';
 import { type TestDatabase } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 async function backends(db: TestDatabase, applicationName: string): Promise<number> {
   const { rows } = (await db.knex.raw('select count(*)::int as n from pg_stat_activity where application_name = ?', [applicationName])) as {
@@ -13,6 +14,7 @@ async function backends(db: TestDatabase, applicationName: string): Promise<numb
 
 describe('lazy, idle-released pools of apps with their own connection (pg)', () => {
   const db = useDatabase('pg');
+  const createRegistry = useRegistry();
 
   const named = (applicationName: string) => {
     const config = db!.config();
@@ -20,7 +22,7 @@ describe('lazy, idle-released pools of apps with their own connection (pg)', () 
   };
 
   it('starts pools empty and closes connections idle longer than registry.idleTimeout', async () => {
-    const registry = new AppRegistry({ registry: { idleTimeout: 30 } });
+    const registry = createRegistry({ registry: { idleTimeout: 30 } });
     const names = Array.from({ length: 5 }, () => `knexus_idle_${randomBytes(4).toString('hex')}`);
     const apps = await Promise.all(names.map((name, i) => registry.registerApp(`app${i}`, { database: named(name) })));
     expect((apps[0]!.knex.client as { pool: { min: number } }).pool.min).toBe(0);
@@ -35,7 +37,7 @@ describe('lazy, idle-released pools of apps with their own connection (pg)', () 
   });
 
   it('keeps an explicit database.pool.min', async () => {
-    const registry = new AppRegistry({ registry: { idleTimeout: 30 } });
+    const registry = createRegistry({ registry: { idleTimeout: 30 } });
     const app = await registry.registerApp('warm', { database: { ...db.config(), pool: { min: 1, max: 2 } } });
     expect((app.knex.client as { pool: { min: number } }).pool.min).toBe(1);
     await registry.shutdown();

@@ -13,7 +13,7 @@ describe('metrics over a fleet (pg)', () => {
       await registry.registerApp('main', { database: db.config({ pool: { min: 0, max: 3 } }), reusable: true });
       await Promise.all(names.map((name) => registry.tenant(name)));
       await registry.healthCheck();
-      const text = registry.metrics();
+      const text = await registry.metrics();
       const tenantSeries = text.split('\n').filter((line) => /app="t_?m\d+"|app="m\d+"|app="t\w*m\d+"/.test(line));
       if (perTenantMetrics) {
         expect(tenantSeries.length).toBeGreaterThanOrEqual(30);

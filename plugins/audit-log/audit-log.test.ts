@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import knexFactory from 'knex';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
-import { createDatabase } from '../../test/support/databases.js';
+import { createDatabase, serverLabel } from '../../test/support/databases.js';
 import { brokenApp, fixture, notesApp, pluginModule } from '../test-fixtures/apps.js';
 import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';
 import AuditLogPlugin, { type AuditLogStatus, type AuditRecord } from './index.js';
@@ -154,7 +154,7 @@ describe('audit-log plugin', () => {
     expect((await registry.initialize()).loadedPlugins).toEqual(['audit-log']);
 
     await registry.registerApp('blog', notesApp());
-    expect((registry.getPlugin('audit-log')?.getStatus() as AuditLogStatus).pending).toBe(3);
+    expect((registry.getPlugin('audit-log')!.getStatus() as AuditLogStatus).pending).toBe(3);
 
     const audit = await registry.registerApp('audit', { database: { client: 'better-sqlite3', connection: { filename: auditDb } } });
     const rows = await audit.knex('knexus_audit_log').orderBy('id').select('app', 'operation', 'outcome', 'duration_ms', 'details');
@@ -236,9 +236,9 @@ describe('audit-log plugin', () => {
     expect(registry.getPlugin('audit-log')).toBeUndefined();
   });
 
-  it('never writes a password, even in a failure on PostgreSQL', async () => {
+  it('never writes a password, even in a failure on PostgreSQL', async (t) => {
     const pg = await createDatabase('pg');
-    if (pg === null) return;
+    if (pg === null) return t.skip(`${serverLabel('pg')} is unreachable (CI=true makes this a failure)`);
     const password = 'hunter2-audit-secret';
     try {
       registry = createRegistry();

@@ -15,9 +15,15 @@ export interface BackupOptions {
   /**
    * Back up before every rollback (`onAppRollbackStarted`: an unregistration's, or a manual
    * `rollbackMigrations()`/`rollbackSeeds()`); default true. The rollback waits for the backup for at
-   * most the plugin manager's `hookTimeout` (default 5 s), then the backup is aborted.
+   * most `backupTimeout`, then the backup is aborted.
    */
   readonly beforeRollback?: boolean;
+  /**
+   * How long a backup in a hook (before a rollback, after a failure) may take, in ms: the plugin's own
+   * `hookTimeouts` for those hooks, instead of the manager's `hookTimeout` (5 s). Default 600000 (10 min);
+   * 0 waits as long as it takes. When it expires the backup is aborted and the rollback goes ahead without it.
+   */
+  readonly backupTimeout?: number;
   /** Failed operations (`onOperationFailed`) that trigger a backup; default migrations, seeds, rollback. `[]` turns them off. */
   readonly onFailure?: readonly FailedOperation[];
   /** The pg_dump command or its path; default `pg_dump`, looked up on PATH at initialize. */
@@ -34,6 +40,7 @@ export const BACKUP_DEFAULTS: ResolvedBackupOptions = Object.freeze({
   directory: './backups',
   keep: 5,
   beforeRollback: true,
+  backupTimeout: 600_000,
   onFailure: Object.freeze(['migrations', 'seeds', 'rollback'] as const),
   pgDump: 'pg_dump',
   pgFormat: 'custom',
@@ -47,6 +54,7 @@ export const BACKUP_CONFIG_SCHEMA = Object.freeze({
     directory: { type: 'string', pattern: '\\S', default: BACKUP_DEFAULTS.directory },
     keep: { type: 'integer', minimum: 1, default: BACKUP_DEFAULTS.keep },
     beforeRollback: { type: 'boolean', default: BACKUP_DEFAULTS.beforeRollback },
+    backupTimeout: { type: 'integer', minimum: 0, maximum: 2_147_483_647, default: BACKUP_DEFAULTS.backupTimeout },
     onFailure: { type: 'array', items: { enum: [...FAILED_OPERATIONS] }, default: [...BACKUP_DEFAULTS.onFailure] },
     pgDump: { type: 'string', pattern: '\\S', default: BACKUP_DEFAULTS.pgDump },
     pgFormat: { enum: [...PG_DUMP_FORMATS], default: BACKUP_DEFAULTS.pgFormat },

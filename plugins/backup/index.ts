@@ -9,7 +9,7 @@ import {
   type RollbackContext,
 } from '../../src/index.js';
 import { backupFileName, type BackupExtension } from './backup-file-name.js';
-import { BACKUP_CONFIG_SCHEMA, resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
+import { BACKUP_CONFIG_SCHEMA, BACKUP_DEFAULTS, resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
 import { BACKUP_EVENTS, type BackupOutcome } from './backup-outcome.js';
 import { findExecutable } from './find-executable.js';
 import { backupPostgres } from './pg-backup.js';
@@ -68,6 +68,12 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
     super('backup', '1.0.0');
   }
 
+  /** The hooks that back up get `backupTimeout` (default 10 min) rather than the manager's 5 s `hookTimeout`. */
+  get hookTimeouts(): { onAppRollbackStarted: number; onOperationFailed: number } {
+    const ms = this.#options?.backupTimeout ?? BACKUP_DEFAULTS.backupTimeout;
+    return { onAppRollbackStarted: ms, onOperationFailed: ms };
+  }
+
   /** Creates the backup folder and looks for pg_dump. */
   async initialize(registry: PluginContext, config: BackupOptions): Promise<void> {
     const baseDir = registry.baseDir;
@@ -110,7 +116,7 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
     this.#connections.set(appName, connection);
   }
 
-  /** Runs for every rollback, whatever its `trigger` (`unregistration` or `manual`); the rollback waits for it, within `hookTimeout`. */
+  /** Runs for every rollback, whatever its `trigger` (`unregistration` or `manual`); the rollback waits for it, within `backupTimeout`. */
   override async onAppRollbackStarted(appName: string, connection: ConnectionManager, _options: RollbackContext, context: HookContext): Promise<void> {
     if (this.#options?.beforeRollback) await this.#enqueue(appName, connection, 'before-rollback', context.signal);
   }

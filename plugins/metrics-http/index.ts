@@ -143,7 +143,7 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
   async #metrics(): Promise<string> {
     const registry = this.#registry!;
     await this.#recentHealth();
-    const parts = [registry.metrics(), await this.#appMetrics!.render()];
+    const parts = [await registry.metrics(), await this.#appMetrics!.render()];
     for (const name of Object.keys(registry.getStatus().plugins.services)) {
       if (!name.startsWith(METRICS_SERVICE_PREFIX)) continue;
       const service = registry.importService<{ metrics?: () => string | Promise<string> }>(this, name);

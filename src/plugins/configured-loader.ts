@@ -65,7 +65,7 @@ class Job {
 
 /** The outcome of loading the config entries. */
 export interface ConfiguredLoadOutcome {
-  /** Config keys of the entries loaded. */
+  /** Names of the plugins loaded (record names, which `get`/`unload` accept). */
   readonly loaded: readonly string[];
   readonly failed: readonly PluginFailure[];
 }
@@ -104,7 +104,7 @@ export class ConfiguredLoader {
       this.#jobs.map(async (job) => {
         try {
           const record = await this.#load(job);
-          loaded.push({ index: job.index, name: job.key });
+          loaded.push({ index: job.index, name: record.name });
         } catch (error) {
           const source = { pluginName: job.key, module: job.entry?.module, resolvedPath: job.record?.origin.resolvedPath };
           failed.push({ index: job.index, failure: { name: job.key, error: withSource(error, source) } });

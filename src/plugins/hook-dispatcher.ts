@@ -134,7 +134,7 @@ export class HookDispatcher {
       try {
         out = invokeHook(handler, args, call);
       } catch (error) {
-        batch ??= this.#newBatch(phaseStart, args, results);
+        batch ??= this.#newBatch(phaseStart, args, results, handlers);
         this.#fail(handler, call, hookFailedError(hook, record.name, args[0], error), batch);
         // The failure report (and any onOperationFailed it started) must not count as the next call's time.
         if (measure) stamp = performance.now();
@@ -145,13 +145,13 @@ export class HookDispatcher {
         thenable = out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function';
       } catch (error) {
         // A returned Proxy or a throwing `then` getter: the plugin's failure, not the caller's.
-        batch ??= this.#newBatch(phaseStart, args, results);
+        batch ??= this.#newBatch(phaseStart, args, results, handlers);
         this.#fail(handler, call, hookFailedError(hook, record.name, args[0], error), batch);
         if (measure) stamp = performance.now();
         continue;
       }
       if (thenable) {
-        batch ??= this.#newBatch(phaseStart, args, results);
+        batch ??= this.#newBatch(phaseStart, args, results, handlers);
         this.#watch(handler, call, out as PromiseLike<unknown>, batch);
         continue;
       }
@@ -174,10 +174,18 @@ export class HookDispatcher {
     return batch.seal();
   }
 
-  #newBatch(start: number, args: readonly unknown[], results: HookResults | undefined): HookBatch<Handler> {
-    const timeout = this.#options.hookTimeout;
-    const deadline = timeout > 0 ? start + timeout : Number.POSITIVE_INFINITY;
+  #newBatch(start: number, args: readonly unknown[], results: HookResults | undefined, handlers: readonly Handler[]): HookBatch<Handler> {
+    // The batch expires at the longest budget of its phase; a call with a shorter one gets its own timer (#watch).
+    let timeout = this.#timeoutOf(undefined);
+    for (const handler of handlers) if (handler.timeoutMs !== undefined) timeout = Math.max(timeout, this.#timeoutOf(handler));
+    const deadline = Number.isFinite(timeout) ? start + timeout : Number.POSITIVE_INFINITY;
     return new HookBatch<Handler>(deadline, args, results, this.#batchOwner);
+  }
+
+  /** The call budget of `handler` in ms (its plugin's `hookTimeouts`, else `hookTimeout`); Infinity when off. */
+  #timeoutOf(handler: Handler | undefined): number {
+    const ms = handler?.timeoutMs ?? this.#options.hookTimeout;
+    return ms > 0 ? ms : Number.POSITIVE_INFINITY;
   }
 
   readonly #batchOwner: HookBatchOwner<Handler> = {
@@ -193,12 +201,23 @@ export class HookDispatcher {
   #watch(handler: Handler, call: HookCall, pending: PromiseLike<unknown>, batch: HookBatch<Handler>): void {
     batch.watch(call, handler);
     handler.record.callStarted();
+    // Only in a phase where some plugin declared a longer budget than this call's.
+    let timer: NodeJS.Timeout | undefined;
+    const own = this.#timeoutOf(handler);
+    if (call.startedAt + own < batch.deadline) {
+      timer = setTimeout(() => {
+        if (!call.settled) this.#expire(call, handler, batch);
+      }, Math.max(0, call.startedAt + own - performance.now()));
+      timer.unref();
+    }
     try {
       pending.then(
         (value) => {
+          clearTimeout(timer);
           if (!call.settled) this.#fulfilled(handler, call, batch, value);
         },
         (error: unknown) => {
+          clearTimeout(timer);
           if (!call.settled) this.#rejected(handler, call, batch, error);
         },
       );
@@ -228,7 +247,7 @@ export class HookDispatcher {
   }
 
   #expire(call: HookCall, handler: Handler, batch: HookBatch<Handler>): void {
-    const timeoutMs = this.#options.hookTimeout;
+    const timeoutMs = handler.timeoutMs ?? this.#options.hookTimeout;
     const appName = typeof batch.args[0] === 'string' ? batch.args[0] : undefined;
     const error = hookTimeoutError(call.pluginName, call.hook, appName, timeoutMs);
     call.abort(error);

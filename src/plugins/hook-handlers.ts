@@ -4,6 +4,7 @@ import type { PluginRecord } from './plugin-record.js';
 import { declared } from './plugin-declarations.js';
 import type { Plugin } from './plugin.js';
 import type { PluginOrder } from './plugin-types.js';
+import { hookTimeoutsOf, type PluginHookTimeouts } from './plugin-hook-timeouts.js';
 
 /** A hook implementation as the dispatcher calls it. */
 export type HookFn = (this: Plugin, ...args: unknown[]) => unknown;
@@ -14,6 +15,8 @@ export interface HookHandler {
   readonly plugin: Plugin;
   readonly fn: HookFn;
   readonly stats: HookStats;
+  /** The plugin's own timeout for this hook (`hookTimeouts`), or undefined for the manager's. */
+  readonly timeoutMs: number | undefined;
 }
 
 /** A hook's handlers grouped into phases (pre, normal, post), each in call order; only non-empty phases. */
@@ -35,11 +38,18 @@ export function buildHookHandlers(records: Iterable<PluginRecord>): Map<HookName
       const fn = (plugin as unknown as Record<string, unknown>)[hook];
       if (typeof fn !== 'function') continue;
       const priority = declared(plugin, 'priority');
+      let timeouts: PluginHookTimeouts | undefined;
+      try {
+        timeouts = hookTimeoutsOf(plugin, record.name);
+      } catch {
+        // Checked when the plugin loaded; a getter that turned bad since falls back to the manager's timeout.
+      }
       handlers.push({
         record,
         plugin,
         fn: fn as HookFn,
         stats: record.stats(hook),
+        timeoutMs: timeouts?.[hook],
         rank: PHASE_RANK[(declared(plugin, 'order') as PluginOrder | undefined) ?? 'normal'] ?? PHASE_RANK.normal,
         priority: typeof priority === 'number' ? priority : 0,
       });

@@ -16,13 +16,11 @@ export interface PluginDataHandler {
  * malformed one is reported, not thrown) and hands them to the registry's handler.
  */
 export class PluginDataRunner {
-  readonly #baseDir: string;
   readonly #reportError: (event: RegistryErrorEvent) => void;
   #handler: PluginDataHandler | undefined;
 
-  /** A runner resolving relative folders against `baseDir` (when the plugin has no module file). */
-  constructor(baseDir: string, reportError: (event: RegistryErrorEvent) => void) {
-    this.#baseDir = baseDir;
+  /** A runner reporting malformed declarations through `reportError`. */
+  constructor(reportError: (event: RegistryErrorEvent) => void) {
     this.#reportError = reportError;
   }
 
@@ -34,7 +32,7 @@ export class PluginDataRunner {
   /** The declarations of `record`, resolved; undefined when it declares none or declares them badly. */
   setOf(record: PluginRecord): PluginDataSet | undefined {
     try {
-      return pluginDataSet(record.plugin, record.origin, this.#baseDir);
+      return pluginDataSet(record.plugin, record.origin);
     } catch (error) {
       this.#reportError({ component: 'PluginManager', phase: 'plugin-data', pluginName: record.name, error: toError(error) });
       return undefined;

@@ -1,8 +1,8 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { invalidPluginError } from './plugin-errors.js';
 import { declared } from './plugin-declarations.js';
 import type { Plugin } from './plugin.js';
-import type { PluginFolderDeclaration } from './plugin-folder-declaration.js';
 
 /** A plugin's own migrations and seeds, resolved: run in each app's database under the ledger namespace `plugin:<name>`. */
 export interface PluginDataSet {
@@ -20,8 +20,10 @@ export interface PluginDataSet {
  * Reads a plugin's `migrations`/`seeds` declarations; undefined when it declares neither. Throws
  * `KNEXUS_ERR_PLUGIN_INVALID` for a malformed declaration.
  */
-export function pluginDataSet(plugin: Plugin, origin: { resolvedPath?: string | undefined }, baseDir: string): PluginDataSet | undefined {
-  const folder = origin.resolvedPath === undefined ? baseDir : dirname(origin.resolvedPath);
+export function pluginDataSet(plugin: Plugin, origin: { resolvedPath?: string | undefined }): PluginDataSet | undefined {
+  // A plugin handed over as a class or an object has no module file knexus knows of, so a relative folder
+  // would resolve against whatever the process's folder is: refused (see `read`).
+  const folder = origin.resolvedPath === undefined ? undefined : dirname(origin.resolvedPath);
   const migrations = read(plugin, 'migrations', folder);
   const seeds = read(plugin, 'seeds', folder);
   if (migrations === undefined && seeds === undefined) return undefined;
@@ -40,7 +42,7 @@ export function pluginDataSet(plugin: Plugin, origin: { resolvedPath?: string | 
 function read(
   plugin: Plugin,
   key: 'migrations' | 'seeds',
-  folder: string,
+  folder: string | undefined,
 ): { directories: readonly string[]; apps: readonly string[] | undefined } | undefined {
   const value = declared(plugin, key);
   if (value === undefined || value === null) return undefined;
@@ -48,15 +50,25 @@ function read(
     invalidPluginError({ pluginName: plugin.name }, `Plugin '${plugin.name}': ${key} ${problem}, e.g. { directory: './migrations' }`);
   if (typeof value !== 'object' || Array.isArray(value)) throw bad('must be an object');
   const { directory, apps } = value as { directory?: unknown; apps?: unknown };
-  const list = typeof directory === 'string' ? [directory] : directory;
-  if (!Array.isArray(list) || list.length === 0 || !list.every((d) => typeof d === 'string' && d !== '')) {
-    throw bad("needs 'directory': a folder or a list of folders");
+  const given: unknown[] | undefined = typeof directory === 'string' || directory instanceof URL ? [directory] : Array.isArray(directory) ? directory : undefined;
+  const list = given?.map((d) => (d instanceof URL && d.protocol === 'file:' ? fileURLToPath(d) : d));
+  if (list === undefined || list.length === 0 || !list.every((d): d is string => typeof d === 'string' && d !== '')) {
+    throw bad("needs 'directory': a folder (a path or a file: URL) or a list of folders");
+  }
+  const relative = folder === undefined ? list.find((d) => !isAbsolute(d)) : undefined;
+  if (relative !== undefined) {
+    throw invalidPluginError(
+      { pluginName: plugin.name },
+      `Plugin '${plugin.name}': ${key}.directory '${relative}' is relative, but the plugin was loaded as a class or an object, ` +
+        `so knexus does not know its module's folder. Give the folder from the module itself: ` +
+        `{ directory: new URL('./${key}', import.meta.url) } (or an absolute path), or load the plugin by module path.`,
+    );
   }
   if (apps !== undefined && (!Array.isArray(apps) || !apps.every((a) => typeof a === 'string'))) {
     throw bad("'apps' must be a list of app names");
   }
   return {
-    directories: Object.freeze(list.map((d: string) => (isAbsolute(d) ? d : resolve(folder, d)))),
+    directories: Object.freeze(list.map((d) => (isAbsolute(d) || folder === undefined ? d : resolve(folder, d)))),
     apps: apps as readonly string[] | undefined,
   };
 }

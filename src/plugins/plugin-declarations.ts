@@ -8,6 +8,7 @@ export const PLUGIN_DECLARATIONS = [
   'migrations',
   'seeds',
   'knexus',
+  'hookTimeouts',
 ] as const;
 /** One of `PLUGIN_DECLARATIONS`. */
 export type PluginDeclaration = (typeof PLUGIN_DECLARATIONS)[number];

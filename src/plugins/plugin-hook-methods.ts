@@ -1,7 +1,5 @@
 import type { HookName, LifecycleHooks } from './hook-map.js';
 
-type Hook<K extends HookName> = LifecycleHooks[K];
-
 /**
  * Every lifecycle hook as an optional *method*, for `PluginInterface` to merge in: a subclass
  * may then implement a hook as a method (a mapped type would declare properties, which a subclass
@@ -9,18 +7,18 @@ type Hook<K extends HookName> = LifecycleHooks[K];
  * fails to compile if a hook is added there and not here.
  */
 export interface PluginHookMethods {
-  onAppRegistrationStarted?(...args: Parameters<Hook<'onAppRegistrationStarted'>>): ReturnType<Hook<'onAppRegistrationStarted'>>;
-  onConnectionCreated?(...args: Parameters<Hook<'onConnectionCreated'>>): ReturnType<Hook<'onConnectionCreated'>>;
-  onAutoOperationsStarted?(...args: Parameters<Hook<'onAutoOperationsStarted'>>): ReturnType<Hook<'onAutoOperationsStarted'>>;
-  onAutoOperationsCompleted?(...args: Parameters<Hook<'onAutoOperationsCompleted'>>): ReturnType<Hook<'onAutoOperationsCompleted'>>;
-  onAppRegistered?(...args: Parameters<Hook<'onAppRegistered'>>): ReturnType<Hook<'onAppRegistered'>>;
-  onAppUnregistrationStarted?(...args: Parameters<Hook<'onAppUnregistrationStarted'>>): ReturnType<Hook<'onAppUnregistrationStarted'>>;
-  onAppRollbackStarted?(...args: Parameters<Hook<'onAppRollbackStarted'>>): ReturnType<Hook<'onAppRollbackStarted'>>;
-  onAppRollbackCompleted?(...args: Parameters<Hook<'onAppRollbackCompleted'>>): ReturnType<Hook<'onAppRollbackCompleted'>>;
-  onConnectionShutdown?(...args: Parameters<Hook<'onConnectionShutdown'>>): ReturnType<Hook<'onConnectionShutdown'>>;
-  onAppUnregistered?(...args: Parameters<Hook<'onAppUnregistered'>>): ReturnType<Hook<'onAppUnregistered'>>;
-  onOperationFailed?(...args: Parameters<Hook<'onOperationFailed'>>): ReturnType<Hook<'onOperationFailed'>>;
-  onHealthCheck?(...args: Parameters<Hook<'onHealthCheck'>>): ReturnType<Hook<'onHealthCheck'>>;
+  onAppRegistrationStarted?(...args: Parameters<LifecycleHooks['onAppRegistrationStarted']>): ReturnType<LifecycleHooks['onAppRegistrationStarted']>;
+  onConnectionCreated?(...args: Parameters<LifecycleHooks['onConnectionCreated']>): ReturnType<LifecycleHooks['onConnectionCreated']>;
+  onAutoOperationsStarted?(...args: Parameters<LifecycleHooks['onAutoOperationsStarted']>): ReturnType<LifecycleHooks['onAutoOperationsStarted']>;
+  onAutoOperationsCompleted?(...args: Parameters<LifecycleHooks['onAutoOperationsCompleted']>): ReturnType<LifecycleHooks['onAutoOperationsCompleted']>;
+  onAppRegistered?(...args: Parameters<LifecycleHooks['onAppRegistered']>): ReturnType<LifecycleHooks['onAppRegistered']>;
+  onAppUnregistrationStarted?(...args: Parameters<LifecycleHooks['onAppUnregistrationStarted']>): ReturnType<LifecycleHooks['onAppUnregistrationStarted']>;
+  onAppRollbackStarted?(...args: Parameters<LifecycleHooks['onAppRollbackStarted']>): ReturnType<LifecycleHooks['onAppRollbackStarted']>;
+  onAppRollbackCompleted?(...args: Parameters<LifecycleHooks['onAppRollbackCompleted']>): ReturnType<LifecycleHooks['onAppRollbackCompleted']>;
+  onConnectionShutdown?(...args: Parameters<LifecycleHooks['onConnectionShutdown']>): ReturnType<LifecycleHooks['onConnectionShutdown']>;
+  onAppUnregistered?(...args: Parameters<LifecycleHooks['onAppUnregistered']>): ReturnType<LifecycleHooks['onAppUnregistered']>;
+  onOperationFailed?(...args: Parameters<LifecycleHooks['onOperationFailed']>): ReturnType<LifecycleHooks['onOperationFailed']>;
+  onHealthCheck?(...args: Parameters<LifecycleHooks['onHealthCheck']>): ReturnType<LifecycleHooks['onHealthCheck']>;
 }
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -1,17 +1,20 @@
 import type { Awaitable } from './hook-map.js';
 import type { PluginStorage } from './plugin-storage.js';
 import type { PluginHookMethods } from './plugin-hook-methods.js';
-import { runtimeOf, type PluginRuntime } from './plugin-runtime.js';
+import { runtimeOf } from './plugin-runtime.js';
+import type { PluginState } from './plugin-state.js';
+import type { HookName } from './hook-map.js';
 import type { Plugin, PluginContext } from './plugin.js';
 
 /** What `PluginInterface`'s default `getStatus()` returns. */
 export interface DefaultPluginStatus {
   readonly name: string;
   readonly version: string;
-  readonly state: PluginRuntime['state'] | 'unloaded';
+  readonly state: PluginState | 'unloaded';
   readonly enabled: boolean;
   readonly initialized: boolean;
-  readonly hooks: PluginRuntime['hooks'];
+  /** Per hook: calls, errors, timeouts, total and mean ms. */
+  readonly hooks: Readonly<Partial<Record<HookName, { calls: number; errors: number; timeouts: number; totalMs: number; averageMs: number }>>>;
 }
 
 /**
@@ -30,6 +33,7 @@ export interface DefaultPluginStatus {
  * }
  * ```
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below only adds optional hook methods (see there)
 export abstract class PluginInterface<TConfig = Record<string, unknown>> implements Plugin<TConfig> {
   readonly name: string;
   readonly version: string;
@@ -60,8 +64,12 @@ export abstract class PluginInterface<TConfig = Record<string, unknown>> impleme
     return Promise.resolve();
   }
 
-  /** Plugin-specific status, included in `pluginManager.getStatus()`; the default reports name, version, state and hook counters. */
-  getStatus(): unknown {
+  /**
+   * Plugin-specific status, included in `pluginManager.getStatus()`; the default reports name, version, state
+   * and hook counters (`DefaultPluginStatus`). Typed as an object so an override may return its own shape and
+   * may build on the default: `override getStatus() { return { ...super.getStatus(), written: this.#written }; }`.
+   */
+  getStatus(): DefaultPluginStatus | object {
     const runtime = runtimeOf(this);
     const status: DefaultPluginStatus = {
       name: this.name,
@@ -79,5 +87,5 @@ export abstract class PluginInterface<TConfig = Record<string, unknown>> impleme
 }
 
 // Declaration merging gives the class every hook as an optional method typed from LifecycleHooks.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// biome-ignore lint/correctness/noUnusedVariables: a merged declaration must repeat the class's type parameters
 export interface PluginInterface<TConfig> extends PluginHookMethods {}

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import { KnexusError } from '../errors.js';
 import { assertOptionsObject } from '../util/assert-options-object.js';
 import type { PluginDataSet } from './plugin-data-set.js';
@@ -6,7 +7,7 @@ import { createStorageBackend } from './create-storage-backend.js';
 import { HookDispatcher } from './hook-dispatcher.js';
 import { hookFailurePolicy } from './hook-failure-policy.js';
 import { HostEmitter } from './host-emitter.js';
-import type { HookArgs, HookName, HookResult, LifecycleDispatcher } from './hook-map.js';
+import type { HookArgs, HookName, HookResult } from './hook-map.js';
 import { PluginActivator } from './plugin-activator.js';
 import { PluginLoader } from './plugin-loader.js';
 import type { PluginContext } from './plugin.js';
@@ -22,8 +23,6 @@ import type { StorageBackend } from './storage-backend.js';
 import type { Plugin, PluginSource } from './plugin.js';
 import type { PluginEntry, PluginInitializeResult, PluginManagerOptions, PluginShutdownResult, UnloadOptions } from './plugin-types.js';
 
-type Config = Readonly<Record<string, unknown>>;
-
 /**
  * Loads, drives and shuts down the registry's plugins: config-driven loading through a sliding
  * window in dependency order, isolated hook dispatch with per-call timeouts, hot reload with
@@ -36,7 +35,7 @@ type Config = Readonly<Record<string, unknown>>;
  * const extra = await registry.plugins.dispatch('onHealthCheck', 'app', report);
  * ```
  */
-export class PluginManager implements LifecycleDispatcher {
+export class PluginManager {
   readonly #events: HostEmitter;
   readonly #options: ResolvedPluginManagerOptions;
   readonly #dispatcher: HookDispatcher;
@@ -67,7 +66,7 @@ export class PluginManager implements LifecycleDispatcher {
       }),
     });
     this.#table = new PluginTable((records) => this.#dispatcher.rebuild(records));
-    this.#data = new PluginDataRunner(this.#options.baseDir, (event) => this.#events.error(event));
+    this.#data = new PluginDataRunner((event) => this.#events.error(event));
     this.#storage = createStorageBackend(this.#options.storage, appRegistry, this.#options.baseDir);
     this.#activator = new PluginActivator({
       host: appRegistry,
@@ -90,8 +89,8 @@ export class PluginManager implements LifecycleDispatcher {
     });
   }
 
-  /** The options in effect, defaults applied. */
-  get options(): ResolvedPluginManagerOptions {
+  /** The options in effect, defaults applied (frozen). */
+  get options(): Readonly<Required<Omit<PluginManagerOptions, 'maxErrors' | 'storage'>>> & Pick<PluginManagerOptions, 'maxErrors' | 'storage'> {
     return this.#options;
   }
 
@@ -104,7 +103,7 @@ export class PluginManager implements LifecycleDispatcher {
   }
 
   /** Loads one plugin (a class, an instance or a module specifier) within `loadTimeout` and returns it. */
-  load<T extends Plugin = Plugin>(source: PluginSource, config: Config = {}): Promise<T> {
+  load<T extends Plugin = Plugin>(source: PluginSource, config: Readonly<Record<string, unknown>> = {}): Promise<T> {
     return this.#loader.load<T>(source, config);
   }
 
@@ -124,7 +123,7 @@ export class PluginManager implements LifecycleDispatcher {
    * fails, the old one stays active with its services, and the error is emitted and thrown. If the
    * old one is unloaded meanwhile, the new one is shut down and `KNEXUS_ERR_PLUGIN_NOT_FOUND` thrown.
    */
-  reload<T extends Plugin = Plugin>(name: string, source?: PluginSource, config?: Config): Promise<T> {
+  reload<T extends Plugin = Plugin>(name: string, source?: PluginSource, config?: Readonly<Record<string, unknown>>): Promise<T> {
     return this.#loader.reload<T>(name, source, config);
   }
 
@@ -205,10 +204,21 @@ export class PluginManager implements LifecycleDispatcher {
     return this.#services.import<T>(name, importer);
   }
 
-  /** Plugin and hook metrics in Prometheus text format (empty when `enableMetrics` is false). */
-  metrics(): string {
+  /**
+   * Plugin and hook metrics in the Prometheus text format (empty when `enableMetrics` is false), written by
+   * prom-client, which is loaded on the first call (importing knexus does not load it).
+   */
+  async metrics(): Promise<string> {
     if (!this.#options.enableMetrics) return '';
-    return renderPluginMetrics(this.#table.records(), this.#loader.failures.length);
+    const client = await import('prom-client');
+    const register = new client.Registry();
+    this.addMetrics(client, register);
+    return register.metrics();
+  }
+
+  /** @internal Adds the plugin families to `register`, so the registry writes them and its own in one text. */
+  addMetrics(client: typeof import('prom-client'), register: Registry): void {
+    if (this.#options.enableMetrics) renderPluginMetrics(client, register, this.#table.records(), this.#loader.failures.length);
   }
 
   /** @internal The registry applies and purges plugins' own migrations and seeds through this. */

@@ -3,7 +3,7 @@ import { dictionary } from '../util/dictionary.js';
 import type { HookName } from './hook-map.js';
 import type { PluginRecord } from './plugin-record.js';
 import type { PluginFailure } from './plugin-types.js';
-import type { PluginMetricsSnapshot, PluginStatus, PluginSystemStatus } from './plugin-system-status.js';
+import type { PluginStatus, PluginSystemStatus } from './plugin-system-status.js';
 
 /** A status snapshot of one plugin. */
 export function pluginStatus(record: PluginRecord): PluginStatus {

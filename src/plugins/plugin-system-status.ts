@@ -1,6 +1,16 @@
 import type { HookName } from './hook-map.js';
-import type { HookStats } from './hook-stats.js';
 import type { PluginState } from './plugin-state.js';
+
+/** One hook's counters for one plugin: calls, failures, total and mean ms, and p50/p95 of the latest 128 calls. */
+export interface HookStatsSnapshot {
+  readonly calls: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly totalMs: number;
+  readonly averageMs: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+}
 
 /** Totals over every hook of one plugin, plus each hook's counters. */
 export interface PluginMetricsSnapshot {
@@ -11,7 +21,7 @@ export interface PluginMetricsSnapshot {
   readonly averageMs: number;
   readonly lastError: string | undefined;
   /** Per hook: counts, total and mean ms, and p50/p95 of the latest 128 calls. */
-  readonly hooks: Partial<Record<HookName, ReturnType<HookStats['toJSON']>>>;
+  readonly hooks: Partial<Record<HookName, HookStatsSnapshot>>;
 }
 
 /** One plugin in `getStatus()`. */

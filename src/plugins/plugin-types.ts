@@ -69,7 +69,7 @@ export interface PluginFailure {
 
 /** A config entry that failed to load, in the spec's shape (`{ name, error }`) plus its code and coded error. */
 export interface PluginLoadFailure {
-  /** The config key (the same key space as `loadedPlugins`). */
+  /** The config key (the plugin may not have been constructed, so it has no name yet). */
   readonly name: string;
   /** The error message. */
   readonly error: string;
@@ -83,7 +83,7 @@ export interface PluginLoadFailure {
 export interface PluginInitializeResult {
   /** Active plugins after loading. */
   readonly pluginCount: number;
-  /** Config keys of the entries loaded by this call, in config order. */
+  /** Names of the plugins loaded by this call (what `getPlugin`/`unloadPlugin` accept), in config order. */
   readonly loadedPlugins: readonly string[];
   /** Config keys of the entries that failed, with their errors, in config order. */
   readonly failedPlugins: readonly PluginLoadFailure[];

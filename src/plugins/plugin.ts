@@ -10,6 +10,7 @@ import type { RegistryStatus } from './registry-status.js';
 import type { Awaitable, HookName, LifecycleHooks } from './hook-map.js';
 import type { PluginFolderDeclaration } from './plugin-folder-declaration.js';
 import type { PluginStorage } from './plugin-storage.js';
+import type { PluginHookTimeouts } from './plugin-hook-timeouts.js';
 
 /** Dependencies: plugin names, or names mapped to semver ranges (`{ 'audit': '^1.2.0' }`). */
 export type PluginDependencies = Readonly<Record<string, string>> | readonly string[];
@@ -35,6 +36,8 @@ export interface Plugin<TConfig = any> extends PluginHooks {
   readonly priority?: number;
   /** `pre` plugins' hooks complete before the others start; `post` plugins' start after. Default normal. */
   readonly order?: 'pre' | 'post';
+  /** Its own per-call timeouts in ms for some hooks, instead of the manager's `hookTimeout` (0: none). */
+  readonly hookTimeouts?: PluginHookTimeouts | undefined;
   /** A JSON Schema for the config: knexus validates it (Ajv) and fills its defaults before `validateConfiguration`/`initialize`. */
   readonly configSchema?: Readonly<Record<string, unknown>> | undefined;
   /** The plugin's namespaced key-value store, set by the manager before `initialize()`. */
@@ -89,7 +92,7 @@ export interface PluginContext extends PluginEventMethods {
   /** Runs one health cycle now. */
   healthCheck(): Promise<RegistryHealth>;
   /** Prometheus text: plugin metrics plus registry gauges. */
-  metrics(): string;
+  metrics(): Promise<string>;
   /** The plugin called `name`, if loaded. */
   getPlugin(name: string): Plugin | undefined;
   /** Every loaded plugin. */

@@ -10,6 +10,8 @@ import { PluginRecord, type PluginOrigin } from './plugin-record.js';
 import type { Plugin, PluginClass, PluginSource } from './plugin.js';
 import { resolvePluginModule } from './resolve-plugin-module.js';
 import { validatePlugin } from './validate-plugin.js';
+import { pluginDataSet } from './plugin-data-set.js';
+import { hookTimeoutsOf } from './plugin-hook-timeouts.js';
 import { assertAllowedModule, assertAllowedSpecifier } from './assert-allowed-module.js';
 import { deepFreeze, safeCopy } from '../util/safe-copy.js';
 
@@ -87,6 +89,10 @@ export async function preparePlugin(source: PluginSource, options: PrepareOption
   }
   validatePlugin(plugin, errorSource);
   checkKnexusRange(plugin, errorSource);
+  // Its own migrations and seeds are checked now, so a folder knexus cannot place fails the load with a code
+  // rather than surfacing later as a missing table.
+  pluginDataSet(plugin, origin);
+  hookTimeoutsOf(plugin, plugin.name);
   // The schema (instance or static) is read from the constructed plugin, so errors can name it; the
   // constructor gets the config as given, `validateConfiguration()` and `initialize()` the checked copy.
   const schema = declared(plugin, 'configSchema');

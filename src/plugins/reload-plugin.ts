@@ -1,4 +1,4 @@
-import { KnexusError, inspectable, isKnexusError } from '../errors.js';
+import { inspectable, isKnexusError } from '../errors.js';
 import type { RegistryErrorEvent } from './registry-events.js';
 import type { PluginActivator } from './plugin-activator.js';
 import { initFailedError, invalidPluginError, loadTimeoutError, pluginNotFoundError } from './plugin-errors.js';

@@ -1,59 +1,59 @@
+import type { Registry } from 'prom-client';
 import type { PluginRecord } from './plugin-record.js';
-import { prometheusLabel } from '../util/prometheus-label.js';
 
-/** Names of the Prometheus series `pluginManager.metrics()` writes. */
-export const PLUGIN_METRIC_NAMES = [
-  'knexus_plugin_hook_calls_total',
-  'knexus_plugin_hook_errors_total',
-  'knexus_plugin_hook_timeouts_total',
-  'knexus_plugin_hook_duration_seconds',
-  'knexus_plugin_load_duration_seconds',
-  'knexus_plugin_up',
-  'knexus_plugin_load_failures_total',
-] as const;
+type PromClient = typeof import('prom-client');
 
-
-function seconds(ms: number): string {
-  return String(ms / 1000);
+function seconds(ms: number): number {
+  return ms / 1000;
 }
 
-/** Renders plugin and hook metrics in the Prometheus text exposition format (ends with a newline). */
-export function renderPluginMetrics(records: readonly PluginRecord[], loadFailures: number): string {
-  const lines: string[] = [];
-  const family = (name: string, type: string, help: string, rows: string[]): void => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...rows);
-  };
-  const perHook = (fn: (r: PluginRecord, hook: string, stats: ReturnType<PluginRecord['stats']>) => string[]): string[] =>
-    records.flatMap((r) => [...r.allStats()].flatMap(([hook, stats]) => fn(r, hook, stats)));
-  const hookLabels = (r: PluginRecord, hook: string): string => `plugin="${prometheusLabel(r.name)}",hook="${hook}"`;
+/**
+ * Adds the plugin and hook families to `register` (a prom-client Registry, so the text format is written by one
+ * writer): calls, errors, timeouts and seconds spent per plugin and hook, load time and state per plugin, and
+ * failed loads. Hook time is a counter of seconds (`rate(…_seconds_total) / rate(…_calls_total)` is the mean),
+ * since the manager keeps totals, not the observations a summary or histogram would need.
+ */
+export function renderPluginMetrics(client: PromClient, register: Registry, records: readonly PluginRecord[], loadFailures: number): void {
+  const registers = [register];
+  const hookLabels = ['plugin', 'hook'] as const;
+  const calls = new client.Counter({ name: 'knexus_plugin_hook_calls_total', help: 'Hook calls, by plugin and hook.', labelNames: hookLabels, registers });
+  const errors = new client.Counter({ name: 'knexus_plugin_hook_errors_total', help: 'Hook calls that threw or rejected.', labelNames: hookLabels, registers });
+  const timeouts = new client.Counter({
+    name: 'knexus_plugin_hook_timeouts_total',
+    help: 'Hook calls that exceeded their hook timeout.',
+    labelNames: hookLabels,
+    registers,
+  });
+  const spent = new client.Counter({
+    name: 'knexus_plugin_hook_duration_seconds_total',
+    help: 'Time spent in hook calls, by plugin and hook.',
+    labelNames: hookLabels,
+    registers,
+  });
+  const loadTime = new client.Gauge({
+    name: 'knexus_plugin_load_duration_seconds',
+    help: 'Time the plugin took to import and initialize.',
+    labelNames: ['plugin'] as const,
+    registers,
+  });
+  const up = new client.Gauge({
+    name: 'knexus_plugin_up',
+    help: '1 while the plugin receives hooks, 0 once disabled.',
+    labelNames: ['plugin', 'version'] as const,
+    registers,
+  });
+  const failures = new client.Counter({ name: 'knexus_plugin_load_failures_total', help: 'Plugins that failed to load.', registers });
 
-  family('knexus_plugin_hook_calls_total', 'counter', 'Hook calls, by plugin and hook.', perHook((r, h, s) => [
-    `knexus_plugin_hook_calls_total{${hookLabels(r, h)}} ${s.calls}`,
-  ]));
-  family('knexus_plugin_hook_errors_total', 'counter', 'Hook calls that threw or rejected.', perHook((r, h, s) => [
-    `knexus_plugin_hook_errors_total{${hookLabels(r, h)}} ${s.errors}`,
-  ]));
-  family('knexus_plugin_hook_timeouts_total', 'counter', 'Hook calls that exceeded hookTimeout.', perHook((r, h, s) => [
-    `knexus_plugin_hook_timeouts_total{${hookLabels(r, h)}} ${s.timeouts}`,
-  ]));
-  family('knexus_plugin_hook_duration_seconds', 'summary', 'Time spent in hook calls.', perHook((r, h, s) => [
-    `knexus_plugin_hook_duration_seconds_sum{${hookLabels(r, h)}} ${seconds(s.totalMs)}`,
-    `knexus_plugin_hook_duration_seconds_count{${hookLabels(r, h)}} ${s.calls}`,
-  ]));
-  family(
-    'knexus_plugin_load_duration_seconds',
-    'gauge',
-    'Time the plugin took to import and initialize.',
-    records.map((r) => `knexus_plugin_load_duration_seconds{plugin="${prometheusLabel(r.name)}"} ${seconds(r.loadTimeMs)}`),
-  );
-  family(
-    'knexus_plugin_up',
-    'gauge',
-    '1 while the plugin receives hooks, 0 once disabled.',
-    records.map((r) => `knexus_plugin_up{plugin="${prometheusLabel(r.name)}",version="${prometheusLabel(r.version)}"} ${r.state === 'active' ? 1 : 0}`),
-  );
-  family('knexus_plugin_load_failures_total', 'counter', 'Plugins that failed to load.', [
-    `knexus_plugin_load_failures_total ${loadFailures}`,
-  ]);
-  return `${lines.join('\n')}\n`;
+  for (const record of records) {
+    for (const [hook, stats] of record.allStats()) {
+      const labels = { plugin: record.name, hook };
+      calls.inc(labels, stats.calls);
+      errors.inc(labels, stats.errors);
+      timeouts.inc(labels, stats.timeouts);
+      spent.inc(labels, seconds(stats.totalMs));
+    }
+    loadTime.set({ plugin: record.name }, seconds(record.loadTimeMs));
+    up.set({ plugin: record.name, version: record.version }, record.state === 'active' ? 1 : 0);
+  }
+  failures.inc(loadFailures);
 }

@@ -191,10 +191,17 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     return this.#lastHealth;
   }
 
-  /** Prometheus text: plugin metrics plus registry gauges. */
-  metrics(): string {
-    const perTenant = this.tenants?.options.perTenantMetrics === true;
-    return this.plugins.metrics() + registryMetrics(this.#apps.values(), this.#lastHealth, perTenant) + (this.tenants?.metrics() ?? '');
+  /**
+   * Prometheus text of plugin metrics and registry gauges (apps by state, pools, last health, tenants), every
+   * family's samples together under its HELP and TYPE. Written by prom-client, loaded on the first call.
+   */
+  async metrics(): Promise<string> {
+    const client = await import('prom-client');
+    const register = new client.Registry();
+    this.plugins.addMetrics(client, register);
+    registryMetrics(client, register, this.#apps.values(), this.#lastHealth, this.tenants?.options.perTenantMetrics === true);
+    this.tenants?.addMetrics(client, register);
+    return register.metrics();
   }
 
   /** Stops health checks, closes apps in reverse order (no rollback), shuts plugins down. Idempotent. */

@@ -1,11 +1,7 @@
 import type { AppStatus, RegistryStatus } from '../plugins/registry-status.js';
 import { dictionary } from '../util/dictionary.js';
-import type { PluginDataStatus } from '../plugins/plugin-data-status.js';
 import type { PluginManager } from '../plugins/plugin-manager.js';
 import type { AppEntry } from './app-entry.js';
-import type { AppConfigView } from '../connection/app-config-view.js';
-import type { AppState } from '../plugins/lifecycle-types.js';
-import type { ConnectionTarget } from '../connection/connection-target.js';
 import type { RegistryHealth } from '../health/health-report.js';
 
 /** Builds the registry's status snapshot. */

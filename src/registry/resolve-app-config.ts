@@ -104,7 +104,7 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
     if (!Array.isArray(config.searchPath)) fail('searchPath', 'must be a list of schema names');
     if (config.schema === undefined) fail('searchPath', 'needs schema: it lists the schemas searched after the app\'s own');
     if (database !== undefined && !dialectOf(database.client).searchPath) fail('searchPath', 'is only supported on PostgreSQL');
-    config.searchPath.forEach((name, index) => assertSqlIdentifier(name, `searchPath.${index}`, appName));
+    for (const [index, name] of config.searchPath.entries()) assertSqlIdentifier(name, `searchPath.${index}`, appName);
     searchPath = [...config.searchPath];
   }
 

@@ -105,12 +105,13 @@ export class TenantDirectory {
     });
   }
 
-  /** Prometheus text: tenants attached, attaching and failed. */
-  metrics(): string {
+  /** Adds `knexus_tenants` (tenants resident, attaching and failed in this process) to a prom-client registry. */
+  addMetrics(client: typeof import('prom-client'), register: import('prom-client').Registry): void {
     const { resident, attaching, failed } = this.status();
-    const lines = ['# HELP knexus_tenants Tenants by state in this process.', '# TYPE knexus_tenants gauge'];
-    lines.push(`knexus_tenants{state="resident"} ${resident}`, `knexus_tenants{state="attaching"} ${attaching}`, `knexus_tenants{state="failed"} ${failed.length}`);
-    return `${lines.join('\n')}\n`;
+    const gauge = new client.Gauge({ name: 'knexus_tenants', help: 'Tenants by state in this process.', labelNames: ['state'] as const, registers: [register] });
+    gauge.set({ state: 'resident' }, resident);
+    gauge.set({ state: 'attaching' }, attaching);
+    gauge.set({ state: 'failed' }, failed.length);
   }
 
   /** Records a tenant's failure (attach or a fleet job), shown by `status()` until it next succeeds. */

@@ -25,7 +25,9 @@ async function flakyProxy(resets: number): Promise<{ port: number; connections: 
     socket.on('error', close);
     upstream.on('error', close);
   });
-  server.on('close', () => open.forEach((s) => s.destroy()));
+  server.on('close', () => {
+    for (const s of open) s.destroy();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as { port: number }).port, connections: () => count, server };
 }
