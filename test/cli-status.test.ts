@@ -21,7 +21,7 @@ describe('knexus status', () => {
 
   it("says 'not-applied', not 'ready', after knexus down rolled everything back", async () => {
     expect((await runCli(['up', '--once'], { cwd: project.dir })).code).toBe(0);
-    expect((await runCli(['down', 'shop'], { cwd: project.dir })).code).toBe(0);
+    expect((await runCli(['down', 'shop', '--yes'], { cwd: project.dir })).code).toBe(0);
     const run = await runJson(['status'], { cwd: project.dir });
     expect(run.code).toBe(0);
     expect(run.json['apps']['shop']).toMatchObject({ state: 'not-applied', migrations: { applied: [], pending: ['001_create_items.ts', '002_add_price.ts'] } });

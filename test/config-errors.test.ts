@@ -16,7 +16,7 @@ describe('registry.config.ts errors (exit 2, naming the file, the field and what
   afterEach(() => project.cleanup());
 
   const cases: { name: string; source: string; code: string; field?: string; message: RegExp; spawn?: boolean; files?: Record<string, string> }[] = [
-    { name: 'an unknown top-level key', source: `export default { appz: {} };`, code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'appz', message: /not a known top-level key \(expected one of: registry, pluginManager, plugins, apps\)/ },
+    { name: 'an unknown top-level key', source: `export default { appz: {} };`, code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'appz', message: /not a known top-level key \(expected one of: registry, pluginManager, plugins, apps, tenants\)/ },
     { name: 'apps that is not an object of objects', source: `export default { apps: { blog: 'sqlite' } };`, code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'apps.blog', message: /must be an object/ },
     {
       name: 'an invalid app field, reported by registerApp validation',

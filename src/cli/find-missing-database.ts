@@ -7,6 +7,7 @@ import { SecretScrubber } from '../connection/secret-scrubber.js';
 import type { ConfiguredApp } from '../config/validate-config.js';
 import { KnexusError, toError } from '../errors.js';
 import { sqliteFilePath } from '../util/sqlite-file-path.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 
 /**
  * Why an app's database is not there yet, or undefined when it is. Registering an app creates what
@@ -23,14 +24,15 @@ export async function findMissingDatabase(app: ConfiguredApp, cwd = process.cwd(
     if (schema === undefined || shared === undefined) return undefined;
     return (await hasSchema(shared, schema)) ? undefined : `schema not found: ${schema}`;
   }
-  if (database.client === 'better-sqlite3') {
+  const dialect = dialectOf(database.client);
+  if (dialect.fileDatabase) {
     // In-memory databases, and `file:` URIs left as they are, have no file to look for.
     const filename = sqliteFilePath((database.connection as { filename?: unknown }).filename);
     if (filename === undefined || existsSync(filename)) return undefined;
     const shown = relative(cwd, filename);
     return `file not found: ${shown === '' || shown.startsWith('..') ? filename : shown}`;
   }
-  if (database.client !== 'pg' || schema === undefined) return undefined;
+  if (!dialect.schemas || dialect.schemaCreatedOnConnect || schema === undefined) return undefined;
   return (await schemaExists(app, database, schema)) ? undefined : `schema not found: ${schema}`;
 }
 
@@ -43,7 +45,7 @@ async function schemaExists(app: ConfiguredApp, database: NonNullable<Configured
   } catch (error) {
     throw new KnexusError(
       'KNEXUS_ERR_CONNECTION_FAILED',
-      `App '${app.name}' could not check its pg schema '${schema}': ${scrubber.scrub(toError(error).message)}`,
+      `App '${app.name}' could not check its ${dialectOf(database.client).label} schema '${schema}': ${scrubber.scrub(toError(error).message)}`,
       { appName: app.name, client: database.client },
       scrubber.scrubError(error),
     );

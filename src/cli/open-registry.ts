@@ -7,6 +7,7 @@ import type { RegistrySettings } from '../registry/registry-settings.js';
 import type { ConfiguredApp, ValidatedConfig } from '../config/validate-config.js';
 import { configError } from '../config/validate-config.js';
 import { sqliteFilePath } from '../util/sqlite-file-path.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 
 /**
  * A registry built from a loaded config, with relative paths resolved against the config's folder.
@@ -32,7 +33,7 @@ export function openRegistry(loaded: ValidatedConfig, settings: RegistrySettings
 export function ensureSqliteFolders(apps: readonly ConfiguredApp[]): void {
   for (const { resolved } of apps) {
     const db = resolved.database;
-    if (db?.client !== 'better-sqlite3') continue;
+    if (db === undefined || !dialectOf(db.client).fileDatabase) continue;
     const filename = sqliteFilePath((db.connection as { filename?: unknown }).filename);
     if (filename !== undefined) mkdirSync(dirname(filename), { recursive: true });
   }

@@ -81,6 +81,12 @@ export interface Dialect {
   schemaExists(knex: Knex, schema: string): Promise<boolean>;
   /** Drops the app's schema with everything in it. */
   dropSchema(knex: Knex, schema: string): Promise<void>;
+  /** True when a pool creates the app's schema as it opens a connection (so a schema is never "missing" before that). */
+  readonly schemaCreatedOnConnect: boolean;
+  /** A catalog query (`count` placeholders) naming, as `name`, which of the given schemas exist. */
+  existingSchemasSql(count: number): string;
+  /** A catalog query (the table name, then `count` schema placeholders) naming, as `name`, the schemas holding that table. */
+  schemasWithTableSql(count: number): string;
   /** Tables and views in `schema`. */
   tablesIn(knex: Knex, schema: string): Promise<string[]>;
 

@@ -6,6 +6,8 @@ import { loadKnexfile } from '../knexfile/load-knexfile.js';
 import type { MigrationsConfig, SeedsConfig } from '../migrations/migrations-config.js';
 import { isPlainObject } from '../util/safe-copy.js';
 import { sqliteFilePath } from '../util/sqlite-file-path.js';
+import { CLIENT_ALIASES } from '../clients.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 
 const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
 
@@ -97,7 +99,8 @@ function section(fromFile: unknown, own: object | undefined, folder: string, sou
 }
 
 function sqliteRelativeTo(client: unknown, connection: unknown, folder: string): unknown {
-  if (client !== 'sqlite3' && client !== 'better-sqlite3' && client !== 'sqlite') return connection;
+  const name = typeof client === 'string' ? CLIENT_ALIASES[client] : undefined;
+  if (name === undefined || !dialectOf(name).fileDatabase) return connection;
   const place = (f: string) => (sqliteFilePath(f) === undefined ? f : resolve(folder, f));
   if (typeof connection === 'string') return place(connection);
   if (isPlainObject(connection) && typeof connection['filename'] === 'string') return { ...connection, filename: place(connection['filename']) };

@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { Dialect } from '../dialects/dialect.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import type { ClientName } from '../clients.js';
 import { findAhead, findDrift } from '../migrations/find-drift.js';
 import type { LedgerEntry } from '../migrations/ledger-types.js';
@@ -70,11 +72,13 @@ export async function checkFleet(names: AsyncIterable<string>, ledgers: FleetLed
 
 async function checkPage(page: readonly string[], ledgers: FleetLedgers): Promise<TenantVerdict[]> {
   const { knex, client, tableName, catalog } = ledgers;
-  const valid = page.filter((name) => SCHEMA_NAME.test(name) && !(client === 'pg' && /^pg_/i.test(name)));
-  const schemas = valid.length === 0 ? new Set<string>() : await namesFound(knex, client, schemaSql(client, valid.length), valid);
+  const dialect = dialectOf(client);
+  const valid = page.filter((name) => SCHEMA_NAME.test(name) && !dialect.isSystemSchema(name));
+  const schemas = valid.length === 0 ? new Set<string>() : await namesFound(knex, dialect, dialect.existingSchemasSql(valid.length), valid);
   const present = valid.filter((name) => schemas.has(name));
-  const withLedger = present.length === 0 ? new Set<string>() : await namesFound(knex, client, ledgerSql(client, present.length), [tableName, ...present]);
-  const rows = await ledgerRows(knex, client, tableName, present.filter((name) => withLedger.has(name)));
+  const withLedger =
+    present.length === 0 ? new Set<string>() : await namesFound(knex, dialect, dialect.schemasWithTableSql(present.length), [tableName, ...present]);
+  const rows = await ledgerRows(knex, dialect, tableName, present.filter((name) => withLedger.has(name)));
   return page.map((name) => {
     if (!valid.includes(name)) return verdictOf(name, 'invalid');
     if (!schemas.has(name)) return verdictOf(name, 'missing', { pending: catalog.files.map((file) => file.name) });
@@ -97,32 +101,17 @@ function verdictOf(name: string, verdict: LedgerVerdict, lists: Partial<Omit<Ten
   return Object.freeze({ name, verdict, pending: lists.pending ?? [], drifted: lists.drifted ?? [], ahead: lists.ahead ?? [], dirty: lists.dirty ?? [] });
 }
 
-const marks = (count: number) => Array.from({ length: count }, () => '?').join(', ');
-
-function schemaSql(client: ClientName, count: number): string {
-  // pg_namespace lists every schema; PostgreSQL's information_schema hides those the role has no privilege on.
-  return client === 'mysql2'
-    ? `select schema_name as name from information_schema.schemata where schema_name in (${marks(count)})`
-    : `select nspname as name from pg_namespace where nspname in (${marks(count)})`;
-}
-
-function ledgerSql(client: ClientName, count: number): string {
-  return client === 'mysql2'
-    ? `select table_schema as name from information_schema.tables where table_name = ? and table_schema in (${marks(count)})`
-    : `select n.nspname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relname = ? and n.nspname in (${marks(count)})`;
-}
-
-async function namesFound(knex: Knex, client: ClientName, sql: string, bindings: readonly string[]): Promise<Set<string>> {
-  return new Set(rowsOf<{ name: string }>(client, await knex.raw(sql, bindings)).map((row) => row.name));
+async function namesFound(knex: Knex, dialect: Dialect, sql: string, bindings: readonly string[]): Promise<Set<string>> {
+  return new Set(dialect.rows(await knex.raw(sql, bindings)).map((row) => String(row['name'])));
 }
 
 /** Every ledger row of these tenants, one UNION ALL; each tenant's rows in id order. */
-async function ledgerRows(knex: Knex, client: ClientName, tableName: string, schemas: readonly string[]): Promise<Map<string, LedgerEntry[]>> {
+async function ledgerRows(knex: Knex, dialect: Dialect, tableName: string, schemas: readonly string[]): Promise<Map<string, LedgerEntry[]>> {
   const byTenant = new Map<string, LedgerEntry[]>();
   if (schemas.length === 0) return byTenant;
   const sql = schemas.map(() => 'select app, id, name, batch, checksum from ?? where app = ?').join(' union all ');
   const result = await knex.raw(sql, schemas.flatMap((schema) => [`${schema}.${tableName}`, schema]));
-  const rows = rowsOf<{ app: string; id: number; name: string; batch: number; checksum: string }>(client, result);
+  const rows = dialect.rows(result) as unknown as { app: string; id: number; name: string; batch: number; checksum: string }[];
   rows.sort((a, b) => (a.app === b.app ? Number(a.id) - Number(b.id) : a.app < b.app ? -1 : 1));
   for (const row of rows) {
     const list = byTenant.get(row.app) ?? [];
@@ -130,8 +119,4 @@ async function ledgerRows(knex: Knex, client: ClientName, tableName: string, sch
     byTenant.set(row.app, list);
   }
   return byTenant;
-}
-
-function rowsOf<T>(client: ClientName, result: unknown): T[] {
-  return client === 'mysql2' ? (result as [T[]])[0] : (result as { rows: T[] }).rows;
 }

@@ -21,6 +21,8 @@ async function schemaExists(knex: Knex, schema: string): Promise<boolean> {
   return ((await knex.raw('select 1 from information_schema.schemata where schema_name = ?', [schema])) as [unknown[]])[0].length > 0;
 }
 
+const marks = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+
 const route = (schema: string) => `use \`${schema}\``;
 
 /** A pool hook putting every new connection on the app's database, created first if missing. */
@@ -67,6 +69,10 @@ export const mysqlDialect: Dialect = {
     if (!(await schemaExists(knex, schema))) await knex.raw('create database if not exists ??', [schema]);
   },
   schemaExists,
+  schemaCreatedOnConnect: true,
+  existingSchemasSql: (count: number) => `select schema_name as name from information_schema.schemata where schema_name in (${marks(count)})`,
+  schemasWithTableSql: (count: number) =>
+    `select table_schema as name from information_schema.tables where table_name = ? and table_schema in (${marks(count)})`,
   dropSchema: async (knex: Knex, schema: string) => {
     await knex.raw('drop database if exists ??', [schema]);
   },

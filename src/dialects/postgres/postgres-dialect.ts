@@ -32,6 +32,8 @@ async function ensureSchema(knex: Knex, schema: string): Promise<void> {
   }
 }
 
+const marks = (count: number) => Array.from({ length: count }, () => '?').join(', ');
+
 const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(', ');
 
 /** PostgreSQL through `pg`: schemas are `search_path`, locks are advisory locks. */
@@ -61,6 +63,11 @@ export const postgresDialect: Dialect = {
 
   ensureSchema,
   schemaExists,
+  schemaCreatedOnConnect: false,
+  // pg_namespace lists every schema; information_schema hides those the role has no privilege on.
+  existingSchemasSql: (count: number) => `select nspname as name from pg_namespace where nspname in (${marks(count)})`,
+  schemasWithTableSql: (count: number) =>
+    `select n.nspname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relname = ? and n.nspname in (${marks(count)})`,
   dropSchema: async (knex: Knex, schema: string) => {
     await knex.raw('drop schema if exists ?? cascade', [schema]);
   },

@@ -25,6 +25,9 @@ export const sqliteDialect: Dialect = {
 
   ensureSchema: noSchemas,
   schemaExists: noSchemas,
+  schemaCreatedOnConnect: false,
+  existingSchemasSql: noSchemas,
+  schemasWithTableSql: noSchemas,
   dropSchema: noSchemas,
   tablesIn: noSchemas,
 
