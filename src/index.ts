@@ -21,7 +21,7 @@ export { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from './
 export type { LedgerRepairedEvent, RepairOptions } from './migrations/repair-options.js';
 export type { ModelClass, ModelDefinition, ModelsConfig } from './models/model-definition.js';
 export { HEALTH_STATES, type HealthReport, type HealthState, type PoolUsage, type RegistryHealth } from './health/health-report.js';
-export type { DatabaseConfig, PoolConfig } from './connection/database-config.js';
+export type { DatabaseConfig, PoolConfig, PoolerMode } from './connection/database-config.js';
 export type { AppConfig } from './connection/app-config.js';
 export type { AppConfigView, FolderSettingsView } from './connection/app-config-view.js';
 export type { ConnectionTarget } from './connection/connection-target.js';
