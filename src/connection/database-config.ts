@@ -23,9 +23,10 @@ export interface DatabaseConfig {
    */
   pooler?: PoolerMode;
   /**
-   * With `pooler: 'transaction'`: the server itself, bypassing the pooler (a connection object or
-   * string, as Prisma's `directUrl`), where migrations, seeds and their session advisory locks run.
-   * Required when the app (or a tenant sharing its pool) has migrations or seeds.
+   * With a `pooler`: the server itself, bypassing the pooler (a connection object or string, as Prisma's
+   * `directUrl`), where migrations, seeds and their session advisory locks run. Required with
+   * `pooler: 'transaction'` when the app (or a tenant sharing its pool) has migrations or seeds; with
+   * `'session'` it keeps lock waiters from holding the pooler's few server connections. Default: none.
    */
   directConnection?: string | Readonly<Record<string, unknown>>;
 }

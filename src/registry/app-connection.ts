@@ -124,13 +124,14 @@ export async function releaseConnection(ctx: RegistryContext, entry: AppEntry, t
 }
 
 /**
- * The pool on the server itself for an app behind a transaction pooler (`database.directConnection`):
- * small, lazy and idle-released, used only by migrations and seeds, whose session advisory locks need
- * a session that stays theirs. Undefined for every other app.
+ * The pool on the server itself for an app behind a pooler (`database.directConnection`): small, lazy
+ * and idle-released, used only by migrations and seeds, whose session advisory locks need a session that
+ * stays theirs (a transaction pooler keeps none; a small session pool would be held by lock waiters).
+ * Undefined for every other app.
  */
 function openDirectPool(ctx: RegistryContext, name: string, config: AppEntry['config'], scrubber: SecretScrubber): SharedPool | undefined {
   const database = config.database!;
-  if (database.pooler !== 'transaction' || database.directConnection === undefined) return undefined;
+  if (database.directConnection === undefined) return undefined;
   const { client, directConnection } = database;
   // One session per concurrent migration run, plus one for everything else.
   const max = Math.max(2, ctx.settings.migrationConcurrency + 1);

@@ -241,7 +241,7 @@ function assertPooler(db: Record<string, unknown>, client: ClientName, fail: (fi
     if (!supportsPooler(client)) fail('database.pooler', `is only supported on PostgreSQL (pg), not ${client}`);
   }
   if (directConnection === undefined) return;
-  if (pooler !== 'transaction') fail('database.directConnection', "is only used with pooler: 'transaction'");
+  if (pooler === undefined) fail('database.directConnection', "is only used with a pooler (pooler: 'transaction' or 'session')");
   if (typeof directConnection === 'string') {
     if (directConnection.length === 0) fail('database.directConnection', 'must not be empty');
   } else if (!isPlainObject(directConnection)) {
