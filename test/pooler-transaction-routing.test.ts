@@ -75,12 +75,13 @@ describe('tenants behind a transaction pooler', () => {
     expect(await tablesIn(db, 'public')).not.toContain('notes');
   });
 
-  it('a statement that fails rolls its wrapping transaction back and leaves the connection usable', async () => {
+  it('an app with its own pool and schema: a failing statement rolls its wrapping transaction back, the connection stays usable', async () => {
     const registry = createRegistry();
-    await registry.registerApp('main2', { database: pooled({ pool: { max: 1 } }), reusable: true });
-    const app = await registry.registerApp('solo', { useConnection: 'main2', schema: 'tp_solo', migrations: TENANT_MIGRATIONS });
+    const app = await registry.registerApp('solo', { database: pooled({ pool: { max: 1 } }), schema: 'tp_solo', migrations: TENANT_MIGRATIONS });
     await expect(app.knex('no_such_table').select()).rejects.toThrow(/no_such_table/);
-    expect(await app.knex('notes').count({ n: '*' })).toEqual([{ n: '0' }]);
+    await app.knex('notes').insert({ body: 'solo' });
+    expect(await app.knex.transaction((trx) => trx('notes').pluck('body'))).toEqual(['solo']);
+    expect(await db.knex.withSchema('tp_solo').from('notes').pluck('body')).toEqual(['solo']);
   });
 
   it('an app that does not declare the transaction pooler is refused at registration, coded', async () => {

@@ -13,7 +13,7 @@ const PID = 'select pg_backend_pid() as pid';
  * reusing the most recent one first); A reads its pid again. Directly or through a session pooler A
  * keeps its server and B gets another; through a transaction pooler A's two pids differ, or B got A's.
  *
- * Needs two pooled connections at once: with a pool of one it answers false without looking.
+ * Needs two pooled connections at once: with a pool of one, or when the second cannot be opened, it answers false.
  */
 export async function detectTransactionPooler(knex: Knex): Promise<boolean> {
   const client = knex.client as { acquireConnection(): Promise<PidConnection>; releaseConnection(c: unknown): Promise<void>; pool?: { max?: number } };
@@ -21,7 +21,9 @@ export async function detectTransactionPooler(knex: Knex): Promise<boolean> {
   const a = await client.acquireConnection();
   try {
     const first = await pid(a);
-    const b = await client.acquireConnection();
+    // A server (or role) that refuses a second connection leaves nothing to compare: no pooler found.
+    const b = await client.acquireConnection().catch(() => undefined);
+    if (b === undefined) return false;
     try {
       await b.query('begin');
       try {

@@ -22,6 +22,21 @@ type ClientClass = new (...args: never[]) => ScopedClient;
 // knex's pg transactions open with `BEGIN;` or `BEGIN TRANSACTION <mode>;`; savepoints never do.
 const BEGIN = /^\s*begin\b[^;]*;?\s*$/i;
 
+/** Runs `obj` through `run` between `begin; <scope>` and `commit` (`rollback` when it fails). */
+async function inTransaction(run: (obj: QueryObject) => Promise<QueryObject>, obj: QueryObject, scope: string): Promise<QueryObject> {
+  await run({ sql: `begin; ${scope}`, bindings: [] });
+  let result: QueryObject;
+  try {
+    result = await run(obj);
+  } catch (error) {
+    // A broken connection fails the rollback too; the statement's own error is the one to report.
+    await run({ sql: 'rollback', bindings: [] }).catch(() => undefined);
+    throw error;
+  }
+  await run({ sql: 'commit', bindings: [] });
+  return result;
+}
+
 const scopedClasses = new WeakMap<ClientClass, ClientClass>();
 
 /**
@@ -48,21 +63,8 @@ function scopedClass(Base: ClientClass): ClientClass {
           if (BEGIN.test(obj.sql)) obj.sql = `${obj.sql.replace(/;?\s*$/, '')}; ${scope}`;
           return super._query(connection, obj);
         }
-        return this.#wrapped(connection, obj, scope);
-      }
-
-      async #wrapped(connection: unknown, obj: QueryObject, scope: string): Promise<QueryObject> {
-        await super._query(connection, { sql: `begin; ${scope}`, bindings: [] });
-        let result: QueryObject;
-        try {
-          result = await super._query(connection, obj);
-        } catch (error) {
-          // A broken connection fails the rollback too; the statement's own error is the one to report.
-          await super._query(connection, { sql: 'rollback', bindings: [] }).catch(() => undefined);
-          throw error;
-        }
-        await super._query(connection, { sql: 'commit', bindings: [] });
-        return result;
+        // A function, not a #private method: the pool owner's client gets this class by setPrototypeOf, never by construction.
+        return inTransaction((query) => super._query(connection, query), obj, scope);
       }
     } as unknown as ClientClass;
     Object.defineProperty(Scoped.prototype, SCOPE, { value: undefined, writable: false });
