@@ -7,6 +7,10 @@
  * 2. Hot path: `select 1` through apps sharing the pool, alternating between 10 of them, against the same
  *    query through a dedicated knex, in the same run (target ≤ 1.2×); then the worst case, a pool of one
  *    connection where every query switches the schema first.
+ * 2b. Behind PgBouncer in transaction mode (`pooler: 'transaction'`): `select 1` through apps sharing the
+ *    pooled pool (each statement wrapped in a transaction opening with `set local search_path`) and inside
+ *    a knex transaction (the route rides on BEGIN), against a dedicated knex on a direct connection and one
+ *    through the same pooler, in the same run. Skipped with a note when pgbouncer is not installed.
  * 3. MariaDB, database per app, MARIA_TENANTS apps (default 500: each CREATE DATABASE makes a directory and
  *    files on disk, so 10,000 take too long for a benchmark here).
  *
@@ -19,6 +23,7 @@ import knexFactory from 'knex';
 // The package by name (its own exports map), on the build, so no TypeScript loader sits in the measured path.
 import { AppRegistry } from 'knexus';
 import { QUICK, check, metric, report } from './harness.mjs';
+import { PGBOUNCER_BIN, withPgBouncer } from './pgbouncer.mjs';
 
 // The tenancy tests' two migrations, so the bench measures exactly what the tests check.
 const migrations = { directory: fileURLToPath(new URL('../test/fixtures/tenancy/migrations', import.meta.url)) };
@@ -176,6 +181,59 @@ async function hotPath() {
   });
 }
 
+const notes = [];
+
+async function pooledPath() {
+  await withDatabase('pg', async (database) => {
+    const ran = await withPgBouncer(PG, async (port) => {
+      const direct = { ...PG, database };
+      const pooled = { ...PG, port, database };
+      const dedicated = knexFactory({ client: 'pg', connection: direct, pool: { min: 0, max: POOL_MAX } });
+      const viaPooler = knexFactory({ client: 'pg', connection: pooled, pool: { min: 0, max: POOL_MAX } });
+      const registry = new AppRegistry();
+      await registry.registerApp('main', {
+        database: { client: 'pg', connection: pooled, pooler: 'transaction', directConnection: direct, pool: { max: POOL_MAX } },
+        reusable: true,
+      });
+      const apps = [];
+      for (let i = 0; i < 10; i++) apps.push(await registry.registerApp(`pooled${i}`, { useConnection: 'main', schema: `pooled${i}` }));
+      const run = async (n, query) => {
+        const started = performance.now();
+        await Promise.all(Array.from({ length: 10 }, async (_, w) => {
+          for (let i = w; i < n; i += 10) await query(i);
+        }));
+        return performance.now() - started;
+      };
+      const sides = {
+        direct: () => dedicated.raw('select 1'),
+        pooler: () => viaPooler.raw('select 1'),
+        apps: (i) => apps[i % 10].knex.raw('select 1'),
+        transactions: (i) => apps[i % 10].knex.transaction((trx) => trx.raw('select 1')),
+      };
+      const round = Math.max(1, Math.floor(HOT_QUERIES / 5));
+      for (const query of Object.values(sides)) await run(Math.min(round, 500), query);
+      const best = Object.fromEntries(Object.keys(sides).map((key) => [key, Infinity]));
+      for (let r = 0; r < 5; r++) for (const [key, query] of Object.entries(sides)) best[key] = Math.min(best[key], await run(round, query));
+      check((await apps[3].knex.raw('select current_schema() as s')).rows[0].s === 'pooled3', 'a pooled app runs on its schema');
+      const us = (ms) => (ms / round) * 1000;
+      const directBase = { name: 'dedicated knex, direct connection', samples: [us(best.direct)] };
+      const label = 'behind PgBouncer (transaction mode), select 1 alternating between 10 apps, 10 in flight (best of 5)';
+      metrics.push(metric(`${label}: plain knex through the pooler`, 'µs/query', [us(best.pooler)], { baseline: directBase }));
+      metrics.push(metric(`${label}: apps, each statement wrapped (begin; set local; …; commit)`, 'µs/query', [us(best.apps)], { baseline: directBase }));
+      metrics.push(
+        metric(`${label}: apps, routed against plain knex through the same pooler`, 'µs/query', [us(best.apps)], {
+          baseline: { name: 'plain knex through the pooler', samples: [us(best.pooler)] },
+        }),
+      );
+      metrics.push(metric(`${label}: apps, inside a knex transaction (route on BEGIN)`, 'µs/query', [us(best.transactions)], { baseline: directBase }));
+      await registry.shutdown();
+      await Promise.all([dedicated.destroy(), viaPooler.destroy()]);
+      return true;
+    });
+    if (ran === undefined) notes.push(`behind PgBouncer: skipped, ${PGBOUNCER_BIN} is not installed (apt-get install -y pgbouncer)`);
+  });
+}
+
 async function mariadbScale() {
   await withDatabase('mysql2', async (database) => {
     const registry = new AppRegistry();
@@ -193,6 +251,7 @@ async function mariadbScale() {
 
 const only = process.env.ONLY;
 if (!only || only === 'hot') await hotPath();
+if (!only || only === 'pooler') await pooledPath();
 if (!only || only === 'pg') await postgresScale();
 if (!only || only === 'mariadb') await mariadbScale();
-report('many tenants (schema per app on a shared pool)', metrics);
+report('many tenants (schema per app on a shared pool)', metrics, notes);

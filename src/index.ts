@@ -17,6 +17,7 @@ export type { AppRegistryOptions, InitializeResult } from './registry/app-regist
 export type { RegistrySettings } from './registry/registry-settings.js';
 export { CLIENTS, type ClientName } from './clients.js';
 export type { DatabaseConfig, PoolConfig } from './connection/database-config.js';
+export { POOLER_MODES, type PoolerMode } from './dialects/dialect-of.js';
 export type { AppConfig } from './connection/app-config.js';
 export type { KnexfileReference } from './knexfile/knexfile-reference.js';
 export { DRIFT_POLICIES, KNEX_LEDGER_MODES, type DriftPolicy, type KnexLedgerMode, type MigrationsConfig, type SeedsConfig } from './migrations/migrations-config.js';

@@ -14,7 +14,7 @@ const MAX_DEPTH = 8;
  * anywhere inside a plugin's `config`, `password` and `connectionString` values and URLs with a password.
  */
 export function configSecrets(loaded: ValidatedConfig): string[] {
-  const secrets = loaded.apps.flatMap((app) => collectSecrets(app.resolved.database?.connection));
+  const secrets = loaded.apps.flatMap((app) => collectSecrets(app.resolved.database?.connection, app.resolved.database?.directConnection));
   const storage = loaded.config.pluginManager?.storage;
   if (storage !== undefined && typeof storage === 'object') secrets.push(...collectSecrets(storage.connection));
   for (const [, entry] of explicitPluginEntries(loaded.config.plugins)) secrets.push(...nestedSecrets(entry.config, 0, new Set()));

@@ -18,14 +18,15 @@ interface PooledClient {
  * it holds right now, and whether it may still acquire (revoked when the app leaves the pool).
  */
 export class TenantRoute {
-  readonly router: SchemaRouter;
+  /** Switches connections between sessions' routes; undefined when routes are set per transaction (a transaction pooler). */
+  readonly router: SchemaRouter | undefined;
   readonly route: string;
   /** The client that owns the pool; its version and connection settings are the tenant's too. */
   readonly source: PooledClient;
   #active = 0;
   #revoked: Error | undefined;
 
-  constructor(router: SchemaRouter, route: string, source: PooledClient) {
+  constructor(router: SchemaRouter | undefined, route: string, source: PooledClient) {
     this.router = router;
     this.route = route;
     this.source = source;
@@ -44,6 +45,12 @@ export class TenantRoute {
   acquire(pool: unknown, acquire: () => Promise<object>, release: (connection: object) => Promise<void>): Promise<object> {
     if (this.#revoked !== undefined) return Promise.reject(this.#revoked);
     const { router, route } = this;
+    if (router === undefined) {
+      return acquire().then((connection) => {
+        this.#active += 1;
+        return connection;
+      });
+    }
     return acquireWithAffinity(pool, router, route, acquire).then((connection) => {
       this.#active += 1;
       return router.needsSwitch(connection, route) ? this.#switchOrRelease(connection, release) : connection;
@@ -56,7 +63,7 @@ export class TenantRoute {
 
   async #switchOrRelease(connection: object, release: (connection: object) => Promise<void>): Promise<object> {
     try {
-      await this.router.switch(connection, this.route);
+      await this.router!.switch(connection, this.route);
     } catch (error) {
       await release(connection);
       throw error;
@@ -109,7 +116,7 @@ function routedClass(Base: Dialect): Dialect {
       }
 
       [FORGET_SESSION](connection: object): void {
-        this[ROUTE].router.forget(connection);
+        this[ROUTE].router?.forget(connection);
       }
     } as unknown as Dialect;
     routedClasses.set(Base, Routed);

@@ -19,6 +19,11 @@ export interface SharedPoolOptions {
   readonly ownerRoute: string | undefined;
   /** How many apps on this pool may run migrations or seeds at once; 0 derives it from the pool's size. */
   readonly migrationConcurrency: number;
+  /**
+   * Behind a transaction pooler: the pool on the server itself (`directConnection`), where the apps of
+   * this pool run migrations and seeds; its users follow this pool's.
+   */
+  readonly direct?: SharedPool | undefined;
 }
 
 /** One physical connection pool and the apps using it; closed when the last user leaves. */
@@ -30,6 +35,8 @@ export class SharedPool {
   readonly reusable: boolean;
   /** Runs one migration or seed session at a time per slot, so sessions never take every pooled connection. */
   readonly limit: LimitFunction;
+  /** The pool on the server itself, bypassing a transaction pooler, for migrations and seeds; undefined when there is none. */
+  readonly direct: SharedPool | undefined;
   readonly #ownerRoute: string | undefined;
   readonly #users = new Set<string>();
   readonly #tenants = new Map<string, TenantRoute>();
@@ -43,6 +50,7 @@ export class SharedPool {
     this.scrubber = scrubber;
     this.reusable = options.reusable;
     this.#ownerRoute = options.ownerRoute;
+    this.direct = options.direct;
     this.limit = pLimit(options.migrationConcurrency > 0 ? options.migrationConcurrency : defaultConcurrency(knex));
     this.#users.add(owner);
   }
@@ -84,8 +92,11 @@ export class SharedPool {
    * connections are switched to `route` before each use.
    */
   retainTenant(appName: string, route: string, schema: string): Knex {
-    const tenantRoute = new TenantRoute(this.#routerOrInstall(), route, this.knex.client as never);
+    const dialect = dialectOf(this.target.client, this.target.pooler);
+    const scoped = dialect.routing === 'transaction';
+    const tenantRoute = new TenantRoute(scoped ? undefined : this.#routerOrInstall(), route, this.knex.client as never);
     const knex = routedKnex(this.knex, tenantRoute, { knexus: { appName, schema } });
+    if (scoped) dialect.scopeStatements?.(knex, route);
     this.retain(appName);
     this.#tenants.set(appName, tenantRoute);
     return knex;
@@ -97,6 +108,7 @@ export class SharedPool {
    * pool's own knex, under its owner's name, once the pool closes.
    */
   release(appName: string, gone: (appName: string) => Error): boolean {
+    this.direct?.release(appName, gone);
     this.#users.delete(appName);
     this.#tenants.get(appName)?.revoke(gone(appName));
     this.#tenants.delete(appName);

@@ -105,6 +105,21 @@ export interface Dialect {
   /** The catalog query listing a table's columns (empty when the table is missing), and its bindings. */
   columnsQuery(table: string, schema: string | undefined): { readonly sql: string; readonly bindings: readonly string[] };
 
+  /**
+   * Where routes live: `session` — a pooled connection is switched (reset, then `route`) when it moves
+   * to another app, and stays so; `transaction` — nothing is set on sessions (a transaction pooler
+   * hands each transaction any server connection), every statement runs in a transaction that opens
+   * with `route` (`scopeStatements`).
+   */
+  readonly routing: 'session' | 'transaction';
+  /** For `transaction` routing: makes every statement of `knex` (and knexes derived from it) run in a transaction opening with `route`; undefined: unwrapped. */
+  scopeStatements?(knex: Knex, route: string | undefined): void;
+  /**
+   * For `session` routing: true when `knex`'s connections turn out to go through a transaction pooler
+   * after all (no server session kept between statements), where session routing would cross apps.
+   */
+  detectTransactionPooler?(knex: Knex): Promise<boolean>;
+
   /** Adds the dialect's settings to the knex config of a pool knexus opens for an app. */
   configureKnex(config: Knex.Config, placement: SchemaPlacement, idleTimeout: number): void;
 }

@@ -42,6 +42,11 @@ export class AppRunner implements AppOperations {
     this.#connection = connection;
   }
 
+  /** Where migrations and seeds run: the app's pool, or the server itself behind a transaction pooler. */
+  get site(): RunnerSite & { readonly knex: Knex } {
+    return this.#site;
+  }
+
   runMigrations(options: { readonly to?: string }): Promise<RunResult> {
     return this.#run('manual', 'migrations', () => this.#migrationRunner().latest(options));
   }

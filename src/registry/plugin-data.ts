@@ -13,10 +13,12 @@ import { createRunner } from './runner-settings.js';
 function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager, set: PluginDataSet, which: 'migrations'): MigrationRunner;
 function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager, set: PluginDataSet, which: 'seeds'): SeedRunner;
 function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager, set: PluginDataSet, which: 'migrations' | 'seeds') {
-  const site = { name: entry.name, config: entry.config, pool: entry.pool!, target: connection.target };
+  // The app's runner site: behind a transaction pooler, the server itself.
+  const { knex, pool } = entry.runner?.site ?? { knex: connection.knex, pool: entry.pool! };
+  const site = { name: entry.name, config: entry.config, pool, target: connection.target };
   const scope = { namespace: set.namespace, directories: set[which], context: Object.freeze({ plugin: set.plugin, appName: entry.name }) };
   const stopped = () => ctx.closing();
-  return which === 'migrations' ? createRunner(connection.knex, site, which, stopped, scope) : createRunner(connection.knex, site, which, stopped, scope);
+  return which === 'migrations' ? createRunner(knex, site, which, stopped, scope) : createRunner(knex, site, which, stopped, scope);
 }
 
 const summary = (result: RunResult | null) => (result === null ? null : { batch: result.batch, applied: result.applied });

@@ -69,8 +69,10 @@ export async function repairUnregistered(
   if (database === undefined) {
     throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${appName}' shares another app's connection: register that app, then repair`, { appName });
   }
-  const scrubber = new SecretScrubber(collectSecrets(database.connection));
-  const knex = createKnex(database, scrubber, { schema: config.schema, searchPath: config.searchPath, idleTimeout: ctx.settings.idleTimeout });
+  const scrubber = new SecretScrubber(collectSecrets(database.connection, database.directConnection));
+  // Behind a transaction pooler the ledger is repaired on the server itself, where its lock holds.
+  const direct = database.directConnection === undefined ? database : { client: database.client, connection: database.directConnection };
+  const knex = createKnex(direct, scrubber, { schema: config.schema, searchPath: config.searchPath, idleTimeout: ctx.settings.idleTimeout });
   const target = Object.freeze(describeTarget(database.client, database.connection, config.schema));
   const pool = new SharedPool(appName, knex, target, scrubber, { reusable: false, ownerRoute: undefined, migrationConcurrency: ctx.settings.migrationConcurrency });
   try {

@@ -4,7 +4,7 @@ import { KnexusError } from '../errors.js';
 import { sharedPoolOf } from './app-connection.js';
 import type { AppEntry } from './app-entry.js';
 import { configView } from './config-view.js';
-import { assertTenantFits } from './tenant-rules.js';
+import { assertDirectForScripts, assertTenantFits } from './tenant-rules.js';
 
 /**
  * The registry's new entry for app `name` (state `registering`), refused if the name is taken or its
@@ -21,13 +21,14 @@ export function reserveApp(apps: ReadonlyMap<string, AppEntry>, name: string, re
   if (config.useConnection !== undefined) {
     const pool = sharedPoolOf(apps, name, config.useConnection);
     target = pool.target;
+    assertDirectForScripts(name, config, pool);
     if (config.schema !== undefined) {
       assertTenantFits(name, config, pool);
       target = Object.freeze({ ...target, schema: config.schema });
     }
   } else {
     const db = config.database!;
-    target = describeTarget(db.client, db.connection, config.schema);
+    target = describeTarget(db.client, db.connection, config.schema, db.pooler);
   }
   return { name, state: 'registering', config, view: configView(config, target), sequence, migrationBatch: null, seedBatch: null };
 }

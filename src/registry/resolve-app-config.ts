@@ -12,12 +12,13 @@ import { DRIFT_POLICIES, KNEX_LEDGER_MODES, type DriftPolicy, type KnexLedgerMod
 import { type AppConfig, type ResolvedAppConfig } from '../connection/app-config.js';
 import { validatePool } from './validate-pool.js';
 import { sqliteFilePath } from '../util/sqlite-file-path.js';
-import { dialectOf } from '../dialects/dialect-of.js';
+import { POOLER_MODES, dialectOf, supportsPooler } from '../dialects/dialect-of.js';
+import { hasScripts } from '../migrations/migrations-config.js';
 import { systemSchemaReason } from './tenant-rules.js';
 import { isFile } from '../util/path-kind.js';
 
 const APP_KEYS = ['database', 'schema', 'searchPath', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
-const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout'] as const;
+const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout', 'pooler', 'directConnection'] as const;
 const SEED_KEYS = ['enabled', 'directory', 'seedSource', 'loadExtensions', 'tableName', 'drift'] as const;
 const MIGRATION_KEYS = [
   'enabled',
@@ -83,6 +84,7 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
       assertConnectionUrl(connection['connectionString'], 'database.connection.connectionString', fail);
     }
     if (pool !== undefined && !isPlainObject(pool)) fail('database.pool', 'must be an object of knex pool settings');
+    assertPooler(db as Record<string, unknown>, client, fail);
     const poolSettings = validatePool(db as Record<string, unknown>, appName, client);
     database = {
       ...(db as Record<string, unknown>),
@@ -110,6 +112,12 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
 
   const migrations = resolveLedger(config.migrations, 'migrations', APP_DEFAULTS.migrationsTable, baseDir, appName, fail);
   const seeds = resolveLedger(config.seeds, 'seeds', APP_DEFAULTS.seedsTable, baseDir, appName, fail);
+  if (database?.pooler === 'transaction' && database.directConnection === undefined && (hasScripts(migrations) || hasScripts(seeds))) {
+    fail(
+      'database.directConnection',
+      "is required with pooler: 'transaction' when the app has migrations or seeds: they and their session advisory locks run on the server itself, bypassing the pooler",
+    );
+  }
   const { lockTimeout: _lock, disableTransactions: _tx, importKnexHistory: _import, knexTableName: _table, knexSchemaName: _schema, knexLedger: _mirror, ...seedSettings } = seeds;
 
   const models = config.models as unknown;
@@ -258,6 +266,22 @@ function resolveLedger(
 }
 
 /** SQLite file names are resolved against the config's folder too, so a relative file is not cwd-dependent. */
+/** `database.pooler` and `database.directConnection`: a known mode, PostgreSQL only, and a direct connection only beside a transaction pooler. */
+function assertPooler(db: Record<string, unknown>, client: ClientName, fail: (field: string, expected: string) => never): void {
+  const { pooler, directConnection } = db;
+  if (pooler !== undefined) {
+    if (!(POOLER_MODES as readonly unknown[]).includes(pooler)) fail('database.pooler', `must be one of ${POOLER_MODES.map((m) => `'${m}'`).join(', ')}`);
+    if (!supportsPooler(client)) fail('database.pooler', `is only supported on PostgreSQL (pg), not ${client}`);
+  }
+  if (directConnection === undefined) return;
+  if (pooler === undefined) fail('database.directConnection', "is only used with a pooler (pooler: 'transaction' or 'session')");
+  if (typeof directConnection === 'string') {
+    if (directConnection.length === 0) fail('database.directConnection', 'must not be empty');
+  } else if (!isPlainObject(directConnection)) {
+    fail('database.directConnection', 'must be a connection object or a connection string');
+  }
+}
+
 function resolveSqliteFile(client: ClientName, connection: unknown, baseDir: string): unknown {
   if (!dialectOf(client).fileDatabase) return connection;
   const place = (f: string) => (sqliteFilePath(f) === undefined ? f : resolve(baseDir, f));

@@ -1,6 +1,7 @@
 import type { SharedPool } from '../connection/shared-pool.js';
 import { dialectOf } from '../dialects/dialect-of.js';
 import { KnexusError } from '../errors.js';
+import { hasScripts } from '../migrations/migrations-config.js';
 import type { ResolvedAppConfig } from '../connection/app-config.js';
 import type { AppEntry } from './app-entry.js';
 import { useConnectionError } from './app-connection.js';
@@ -35,6 +36,20 @@ export function assertTenantFits(name: string, config: ResolvedAppConfig, pool: 
   if (!pool.routable) {
     throw useConnectionError(name, pool.owner, 'names no default database to switch its connections back to (set database.connection.database)');
   }
+}
+
+/**
+ * An app sharing a pool behind a transaction pooler runs its migrations and seeds on the owner's
+ * `directConnection`; without one they could only run through the pooler, where session locks fail.
+ */
+export function assertDirectForScripts(name: string, config: ResolvedAppConfig, pool: SharedPool): void {
+  if (pool.target.pooler !== 'transaction' || pool.direct !== undefined) return;
+  if (!hasScripts(config.migrations) && !hasScripts(config.seeds)) return;
+  throw new KnexusError(
+    'KNEXUS_ERR_INVALID_CONFIG',
+    `Invalid config for app '${name}': it has migrations or seeds, and '${pool.owner}' reaches PostgreSQL through a transaction pooler without database.directConnection, where they would run`,
+    { appName: name, field: 'database.directConnection' },
+  );
 }
 
 /** Why a system schema is refused: its tables are the server's catalog, and dropSchema would drop them. */

@@ -88,6 +88,7 @@ export const mysqlDialect: Dialect = {
     bindings: [table],
   }),
 
+  routing: 'session',
   configureKnex: (config: Knex.Config, { schema }, idleTimeout: number) => {
     config.pool = serverPool(config.pool, idleTimeout);
     if (schema !== undefined) config.pool = { ...config.pool, afterCreate: useDatabase(schema, config.pool.afterCreate as AfterCreate | undefined) };

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Dialect, SqlRow } from '../dialect.js';
 import { serverPool } from '../server-pool.js';
 import { advisoryKey } from './advisory-key.js';
+import { detectTransactionPooler } from './detect-transaction-pooler.js';
 import { postgresLockQueries } from './postgres-lock.js';
 
 /**
@@ -93,6 +94,9 @@ export const postgresDialect: Dialect = {
       " || '.' || quote_ident(?)) and attnum > 0 and not attisdropped order by attnum",
     bindings: schema === undefined ? [table] : [schema, table],
   }),
+
+  routing: 'session',
+  detectTransactionPooler,
 
   configureKnex: (config: Knex.Config, { schema, searchPath }, idleTimeout: number) => {
     config.pool = serverPool(config.pool, idleTimeout);

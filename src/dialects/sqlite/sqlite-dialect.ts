@@ -38,6 +38,7 @@ export const sqliteDialect: Dialect = {
   lockLedgerCreation: undefined,
   columnsQuery: (table: string) => ({ sql: 'select name from pragma_table_info(?)', bindings: [table] }),
 
+  routing: 'session',
   configureKnex: (config: Knex.Config) => {
     config.useNullAsDefault = true;
   },
