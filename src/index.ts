@@ -26,7 +26,7 @@ export type { KnexMigrationSource, KnexSeedSource } from './migrations/knex-sour
 
 // The registry and the per-app handle it returns.
 export { AppRegistry } from './registry/app-registry.js';
-export { ConnectionManager, type TransactionOptions } from './connection/connection-manager.js';
+export { AppHandle, ConnectionManager, type TransactionOptions } from './connection/app-handle.js';
 export type { MigrationRollbackOptions, SeedRollbackOptions } from './connection/app-operations.js';
 export type { AppConfigView, FolderSettingsView } from './connection/app-config-view.js';
 export type { ConnectionTarget } from './connection/connection-target.js';

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, ConnectionManager, HOOK_NAMES, type Plugin } from '../src/index.js';
+import { AppRegistry, AppHandle, HOOK_NAMES, type Plugin } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 
 const migrations = { directory: fileURLToPath(new URL('./fixtures/plugins/migrations', import.meta.url)) };
@@ -20,7 +20,7 @@ function vandalize(value: unknown, path: string, seen = new Set<unknown>()): str
     Reflect.set(value, 'code', 'evil');
     return value.message === before.message && (value as { code?: unknown }).code === before.code ? [] : [path];
   }
-  if (value instanceof ConnectionManager) {
+  if (value instanceof AppHandle) {
     const renamed = Reflect.set(value, 'name', 'evil') || Reflect.set(value, 'injected', 'evil') ? [`${path}.name`] : [];
     return [...renamed, ...vandalize(value.target, `${path}.target`, seen)];
   }

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import type { AppRegistry, ConnectionManager } from '../src/index.js';
+import type { AppRegistry, AppHandle } from '../src/index.js';
 import { knexusExpress } from '../src/http/express.js';
 import { knexusFastify } from '../src/http/fastify.js';
 import { TENANT_MIGRATIONS, tenantSchema, useTenantDatabase } from './support/tenants.js';
@@ -51,8 +51,8 @@ describe('request.tenant over real HTTP (pg)', () => {
   it('knexus/express: req.tenant from a header, 404 and 400', async () => {
     const { registry, known } = await fleet();
     const app = express();
-    app.use(knexusExpress<express.Request & { tenant?: ConnectionManager | null }>({ registry, resolve: (req) => req.get('x-tenant') }));
-    app.get('/notes', async (req: express.Request & { tenant?: ConnectionManager | null }, res) => {
+    app.use(knexusExpress<express.Request & { tenant?: AppHandle | null }>({ registry, resolve: (req) => req.get('x-tenant') }));
+    app.get('/notes', async (req: express.Request & { tenant?: AppHandle | null }, res) => {
       res.json({ tenant: req.tenant!.name, notes: await req.tenant!.knex('notes').select() });
     });
     const server = app.listen(0, '127.0.0.1');

@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppRegistry, ConnectionManager } from '../src/index.js';
+import { AppRegistry, AppHandle } from '../src/index.js';
 import { tracer, type TraceEntry } from './fixtures/plugins/tracer.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
@@ -104,7 +104,7 @@ describe('hook order', () => {
     expect(failed.args[1]).toBe('migrations');
     expect((failed.args[2] as Error).message).toMatch(/migration exploded/);
     expect(failed.args[3]).toMatchObject({ during: 'registration' });
-    expect(trace[1]?.args[1]).toBeInstanceOf(ConnectionManager);
+    expect(trace[1]?.args[1]).toBeInstanceOf(AppHandle);
   });
 
   it('a failing connection: onOperationFailed("connection") right after onAppRegistrationStarted', async () => {

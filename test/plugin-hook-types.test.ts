@@ -5,7 +5,7 @@ import {
   PluginInterface,
   type AppConfigView,
   type AutoOperationsResult,
-  type ConnectionManager,
+  type AppHandle,
   type ConnectionShutdownInfo,
   type FailedOperation,
   type HealthReport,
@@ -26,7 +26,7 @@ describe('the hook map types everything derived from it', () => {
   it('HookArgs strips the trailing context; HookResult unwraps the return', () => {
     expectTypeOf<HookArgs<'onAppRegistrationStarted'>>().toEqualTypeOf<[appName: string, config: AppConfigView]>();
     expectTypeOf<HookArgs<'onConnectionShutdown'>>().toEqualTypeOf<
-      [appName: string, connection: ConnectionManager, options: ConnectionShutdownInfo]
+      [appName: string, connection: AppHandle, options: ConnectionShutdownInfo]
     >();
     expectTypeOf<HookArgs<'onOperationFailed'>>().toEqualTypeOf<
       [appName: string, operation: FailedOperation, error: Error, context: Readonly<Record<string, unknown>>]

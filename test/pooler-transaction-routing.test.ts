@@ -5,7 +5,7 @@
  * mistaken for one.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConnectionManager, DatabaseConfig } from '../src/index.js';
+import type { AppHandle, DatabaseConfig } from '../src/index.js';
 import { PG } from './support/databases.js';
 import { usePgBouncer } from './support/pgbouncer.js';
 import { TENANT_MIGRATIONS, tablesIn } from './support/tenants.js';
@@ -32,7 +32,7 @@ describe('tenants behind a transaction pooler', () => {
   it(`${TENANTS} tenants × ${OPERATIONS} operations through the pooler: 0 crossings, every write in its own schema`, async () => {
     const registry = createRegistry();
     await registry.registerApp('main', { database: pooled(), reusable: true });
-    const tenants: ConnectionManager[] = [];
+    const tenants: AppHandle[] = [];
     for (let i = 0; i < TENANTS; i++) {
       const app = await registry.registerApp(`tenant${i}`, { useConnection: 'main', schema: `tp${i}`, migrations: TENANT_MIGRATIONS });
       await app.knex('notes').insert({ body: `canary-${i}` });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, ConnectionManager, KnexusError } from '../src/index.js';
+import { AppRegistry, AppHandle, KnexusError } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
@@ -11,7 +11,7 @@ describe('app lifecycle', () => {
   it('registers a bare app, exposes it, and unregisters it', async () => {
     registry = createRegistry();
     const conn = await registry.registerApp('blog', { database: memory() });
-    expect(conn).toBeInstanceOf(ConnectionManager);
+    expect(conn).toBeInstanceOf(AppHandle);
     expect(conn.name).toBe('blog');
     expect(await conn.knex.raw('select 1 as one')).toEqual([{ one: 1 }]);
     expect(registry.hasApp('blog')).toBe(true);
@@ -118,7 +118,7 @@ describe('app lifecycle', () => {
       throw new Error('listener bug');
     });
     registry.on('error', (e) => errors.push(e));
-    await expect(registry.registerApp('x', { database: memory() })).resolves.toBeInstanceOf(ConnectionManager);
+    await expect(registry.registerApp('x', { database: memory() })).resolves.toBeInstanceOf(AppHandle);
     expect(errors).toEqual([expect.objectContaining({ component: 'AppRegistry', phase: 'event-listener' })]);
   });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, type ConnectionManager } from '../src/index.js';
+import { AppRegistry, type AppHandle } from '../src/index.js';
 import { TENANT_MIGRATIONS, currentSchema, tenantSchema, useTenantDatabase } from './support/tenants.js';
 import { useRegistry } from './support/use-registry.js';
 
-const bodies = async (app: ConnectionManager) => (await app.knex('notes').orderBy('id').pluck('body')) as string[];
+const bodies = async (app: AppHandle) => (await app.knex('notes').orderBy('id').pluck('body')) as string[];
 
 describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one shared pool (%s)', (dialect) => {
   const db = useTenantDatabase(dialect);
@@ -138,7 +138,7 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
   // MariaDB only: PostgreSQL keeps no per-session count of SET statements.
   if (dialect === 'mariadb') it('switches a connection only when it is on another schema (MariaDB counts USE per session)', async () => {
     const { a, b } = await twoTenants(1);
-    const changes = async (app: ConnectionManager) => {
+    const changes = async (app: AppHandle) => {
       const [rows] = (await app.knex.raw("show session status like 'Com_change_db'")) as [{ Value: string }[]];
       return Number(rows[0]!.Value);
     };

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { Model } from 'objection';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, type ConnectionManager } from '../src/index.js';
+import { AppRegistry, type AppHandle } from '../src/index.js';
 import { TENANT_MIGRATIONS, currentSchema, tablesIn, tenantSchema, useTenantDatabase } from './support/tenants.js';
 import { useRegistry } from './support/use-registry.js';
 
@@ -35,7 +35,7 @@ describe.each(['pg', 'mariadb'] as const)('tenant isolation at the edges (%s)', 
   }
 
   /** Puts the pool's only connection on `a`'s schema, then reads through `read`: only b's canary may come back. */
-  async function readAfterA(a: ConnectionManager, read: () => Promise<unknown[]>): Promise<unknown[]> {
+  async function readAfterA(a: AppHandle, read: () => Promise<unknown[]>): Promise<unknown[]> {
     await a.knex('notes').select('body');
     return read();
   }

@@ -5,7 +5,7 @@ import {
   type AppConfigView,
   type PluginContext,
   type AutoOperationsResult,
-  type ConnectionManager,
+  type AppHandle,
   type FailedOperation,
   type RollbackContext,
   type RollbackSummary,
@@ -58,7 +58,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
   #registry: PluginContext | undefined;
   #buffer: AuditBuffer | undefined;
   /** The `app` destination's connection from its creation to its shutdown (usable while it registers or unregisters). */
-  #auditConnection: ConnectionManager | undefined;
+  #auditConnection: AppHandle | undefined;
   /** Registrations, unregistrations and manual runs in progress, keyed `<operation>:<app>`. */
   readonly #started = new InFlightOperations();
   /** Rollbacks in progress by app, with why they run. */
@@ -141,7 +141,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     this.#started.start(`registration:${appName}`, null);
   }
 
-  override onConnectionCreated(appName: string, connection: ConnectionManager): void {
+  override onConnectionCreated(appName: string, connection: AppHandle): void {
     if (this.#isDestination(appName)) this.#auditConnection = connection;
   }
 
@@ -154,7 +154,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     await this.#append(...records);
   }
 
-  override async onAppRegistered(appName: string, connection: ConnectionManager, config: AppConfigView): Promise<void> {
+  override async onAppRegistered(appName: string, connection: AppHandle, config: AppConfigView): Promise<void> {
     if (this.#isDestination(appName)) this.#auditConnection = connection;
     const details = { target: config.target, useConnection: config.useConnection ?? null, models: config.models };
     await this.#append(auditRecord(appName, 'registration', 'succeeded', this.#elapsed('registration', appName), null, details));
@@ -164,7 +164,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     this.#started.start(`unregistration:${appName}`, null);
   }
 
-  override onAppRollbackStarted(appName: string, _connection: ConnectionManager, options: RollbackContext): void {
+  override onAppRollbackStarted(appName: string, _connection: AppHandle, options: RollbackContext): void {
     this.#rollbacks.start(appName, options);
   }
 
@@ -180,7 +180,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     await this.#append(auditRecord(appName, 'rollback', 'succeeded', result.durationMs, null, details));
   }
 
-  override onConnectionShutdown(_appName: string, connection: ConnectionManager): void {
+  override onConnectionShutdown(_appName: string, connection: AppHandle): void {
     if (this.#auditConnection?.knex === connection.knex) this.#auditConnection = undefined;
   }
 

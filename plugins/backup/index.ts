@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import {
   PluginInterface,
   type PluginContext,
-  type ConnectionManager,
+  type AppHandle,
   type FailedOperation,
   type HookContext,
   type RollbackContext,
@@ -52,7 +52,7 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
   #registry: PluginContext | undefined;
   #pgDump: string | null = null;
   /** Open connections by app, so a failure during registration (before the app is ready) can still be backed up. */
-  readonly #connections = new Map<string, ConnectionManager>();
+  readonly #connections = new Map<string, AppHandle>();
   /** Each app's backups run one at a time. */
   readonly #chains = new Map<string, Promise<void>>();
   readonly #counts = { created: 0, failed: 0, skipped: 0 };
@@ -108,16 +108,16 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
     return this.#enqueue(appName, connection, 'manual', signal);
   }
 
-  override onConnectionCreated(appName: string, connection: ConnectionManager): void {
+  override onConnectionCreated(appName: string, connection: AppHandle): void {
     this.#connections.set(appName, connection);
   }
 
-  override onAppRegistered(appName: string, connection: ConnectionManager): void {
+  override onAppRegistered(appName: string, connection: AppHandle): void {
     this.#connections.set(appName, connection);
   }
 
   /** Runs for every rollback, whatever its `trigger` (`unregistration` or `manual`); the rollback waits for it, within `backupTimeout`. */
-  override async onAppRollbackStarted(appName: string, connection: ConnectionManager, _options: RollbackContext, context: HookContext): Promise<void> {
+  override async onAppRollbackStarted(appName: string, connection: AppHandle, _options: RollbackContext, context: HookContext): Promise<void> {
     if (this.#options?.beforeRollback) await this.#enqueue(appName, connection, 'before-rollback', context.signal);
   }
 
@@ -139,7 +139,7 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
     }
   }
 
-  override onConnectionShutdown(_appName: string, connection: ConnectionManager): void {
+  override onConnectionShutdown(_appName: string, connection: AppHandle): void {
     for (const [name, open] of this.#connections) if (open.knex === connection.knex) this.#connections.delete(name);
   }
 
@@ -147,13 +147,13 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
     this.#connections.delete(appName);
   }
 
-  #connectionOf(appName: string): ConnectionManager | undefined {
+  #connectionOf(appName: string): AppHandle | undefined {
     const tracked = this.#connections.get(appName);
     if (tracked !== undefined) return tracked;
     return this.#registry?.hasApp(appName) ? this.#registry.getApp(appName) : undefined;
   }
 
-  #enqueue(appName: string, connection: ConnectionManager, reason: string, signal: AbortSignal): Promise<BackupOutcome> {
+  #enqueue(appName: string, connection: AppHandle, reason: string, signal: AbortSignal): Promise<BackupOutcome> {
     const previous = this.#chains.get(appName) ?? Promise.resolve();
     const run = previous.then(() => this.#run(appName, connection, reason, signal));
     const tail = run.then(() => undefined);
@@ -164,7 +164,7 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
     return run;
   }
 
-  async #run(appName: string, connection: ConnectionManager, reason: string, signal: AbortSignal): Promise<BackupOutcome> {
+  async #run(appName: string, connection: AppHandle, reason: string, signal: AbortSignal): Promise<BackupOutcome> {
     const options = this.#options!;
     const started = performance.now();
     const { target } = connection;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { PluginInterface, type PluginContext, type ConnectionManager, type FailedOperation } from '../../src/index.js';
+import { PluginInterface, type PluginContext, type AppHandle, type FailedOperation } from '../../src/index.js';
 import { KnexQueryTap, type TappedQuery } from './knex-query-tap.js';
 import { maskSqlLiterals, type SqlQuoting } from './mask-sql-literals.js';
 import { QueryMetrics } from './query-metrics.js';
@@ -100,15 +100,15 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
     return knex === undefined ? undefined : this.#watches.get(knex)?.stats.snapshot();
   }
 
-  override onConnectionCreated(appName: string, connection: ConnectionManager): void {
+  override onConnectionCreated(appName: string, connection: AppHandle): void {
     this.#watch(appName, connection);
   }
 
-  override onAppRegistered(appName: string, connection: ConnectionManager): void {
+  override onAppRegistered(appName: string, connection: AppHandle): void {
     this.#watch(appName, connection);
   }
 
-  override onConnectionShutdown(_appName: string, connection: ConnectionManager): void {
+  override onConnectionShutdown(_appName: string, connection: AppHandle): void {
     this.#unwatchKnex(connection.knex);
   }
 
@@ -126,7 +126,7 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
     return stats === undefined ? undefined : { ...stats };
   }
 
-  #watch(appName: string, connection: ConnectionManager): void {
+  #watch(appName: string, connection: AppHandle): void {
     const knex = connection.knex;
     const previous = this.#appKnex.get(appName);
     if (previous !== undefined && previous !== knex) this.#unwatchApp(appName);

@@ -1,4 +1,4 @@
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import type { AppConfig } from '../connection/app-config.js';
 import type { AppRegistry } from '../registry/app-registry.js';
 import type { AutoOperationsResult } from '../plugins/lifecycle-types.js';
@@ -10,7 +10,7 @@ import type { TaskProgress } from './task-progress.js';
 
 /** How registering one app went: ready, failed, or (read-only commands) not registered because its database does not exist yet. */
 export type AppOutcome =
-  | { readonly name: string; readonly ok: true; readonly connection: ConnectionManager; readonly result: AutoOperationsResult | undefined; readonly durationMs: number }
+  | { readonly name: string; readonly ok: true; readonly connection: AppHandle; readonly result: AutoOperationsResult | undefined; readonly durationMs: number }
   | { readonly name: string; readonly ok: false; readonly error: unknown; readonly durationMs: number }
   | { readonly name: string; readonly ok: false; readonly missing: string; readonly durationMs: number };
 

@@ -12,7 +12,7 @@ export interface MigrationRollbackOptions {
 export type SeedRollbackOptions = Omit<MigrationRollbackOptions, 'to'>;
 
 /**
- * The migration and seed operations of one app, already validated by its `ConnectionManager`. The
+ * The migration and seed operations of one app, already validated by its `AppHandle`. The
  * registry implements them (`AppRunner`): the one path to the app's runners, with its events, hooks and
  * failure reports on it, that its own pipelines take too.
  */

@@ -1,9 +1,9 @@
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import { tenantOf, type TenantRequestOptions } from './tenant-request.js';
 
 /** The slice of a Node/Express request and response the middleware touches. */
 interface RequestLike {
-  tenant?: ConnectionManager | null;
+  tenant?: AppHandle | null;
 }
 interface ResponseLike {
   status(code: number): { json(body: unknown): unknown };

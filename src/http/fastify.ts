@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import { tenantOf, type TenantRequestOptions } from './tenant-request.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The request's tenant handle (knexus), or null when the route names none and `required` is false. */
-    tenant: ConnectionManager | null;
+    tenant: AppHandle | null;
   }
 }
 

@@ -1,9 +1,9 @@
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import { isKnexusError } from '../errors.js';
 
 /** The registry part an HTTP integration uses: `tenant(name)` and `shutdown()`. */
 export interface TenantSource {
-  tenant(name: string): Promise<ConnectionManager>;
+  tenant(name: string): Promise<AppHandle>;
   shutdown(): Promise<unknown>;
 }
 
@@ -31,7 +31,7 @@ export interface TenantRefusal {
 export async function tenantOf<Request>(
   request: Request,
   options: TenantRequestOptions<Request>,
-): Promise<{ tenant: ConnectionManager | null } | { refusal: TenantRefusal }> {
+): Promise<{ tenant: AppHandle | null } | { refusal: TenantRefusal }> {
   const name = await options.resolve(request);
   if (name === undefined || name === '') {
     if (options.required === false) return { tenant: null };

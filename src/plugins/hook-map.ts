@@ -1,4 +1,4 @@
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import type { AppConfigView } from '../connection/app-config-view.js';
 import type { AutoOperationsResult, ConnectionShutdownInfo, FailedOperation, RollbackContext, RollbackSummary, UnregisterOptions } from './lifecycle-types.js';
 import type { HealthReport } from '../health/health-report.js';
@@ -20,17 +20,17 @@ export type Awaitable<T> = T | Promise<T>;
  */
 export interface LifecycleHooks {
   onAppRegistrationStarted(appName: string, config: AppConfigView, context: HookContext): Awaitable<void>;
-  onConnectionCreated(appName: string, connection: ConnectionManager, context: HookContext): Awaitable<void>;
+  onConnectionCreated(appName: string, connection: AppHandle, context: HookContext): Awaitable<void>;
   onAutoOperationsStarted(
     appName: string,
-    connection: ConnectionManager,
+    connection: AppHandle,
     config: AppConfigView,
     context: HookContext,
   ): Awaitable<void>;
   onAutoOperationsCompleted(appName: string, result: AutoOperationsResult, context: HookContext): Awaitable<void>;
   onAppRegistered(
     appName: string,
-    connection: ConnectionManager,
+    connection: AppHandle,
     config: AppConfigView,
     context: HookContext,
   ): Awaitable<void>;
@@ -38,14 +38,14 @@ export interface LifecycleHooks {
   /** Before an unregistration's rollback, and before a manual `rollbackMigrations`/`rollbackSeeds` (`options.trigger`). */
   onAppRollbackStarted(
     appName: string,
-    connection: ConnectionManager,
+    connection: AppHandle,
     options: RollbackContext,
     context: HookContext,
   ): Awaitable<void>;
   onAppRollbackCompleted(appName: string, result: RollbackSummary, context: HookContext): Awaitable<void>;
   onConnectionShutdown(
     appName: string,
-    connection: ConnectionManager,
+    connection: AppHandle,
     options: ConnectionShutdownInfo,
     context: HookContext,
   ): Awaitable<void>;

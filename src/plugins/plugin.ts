@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'eventemitter3';
 import type { AppConfig } from '../connection/app-config.js';
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import type { RegistryHealth } from '../health/health-report.js';
 import type { RepairResult } from '../migrations/dirty-state.js';
 import type { RepairOptions } from '../migrations/repair-options.js';
@@ -76,13 +76,13 @@ export interface PluginContext extends PluginEventMethods {
   /** Folder a plugin's relative paths (backups, audit logs) resolve against: the plugin manager's `baseDir` (default the registry's). */
   readonly baseDir: string;
   /** The ready app called `name`; throws KNEXUS_ERR_APP_NOT_FOUND otherwise. */
-  getApp(name: string): ConnectionManager;
+  getApp(name: string): AppHandle;
   /** True when an app called `name` is registered and ready. */
   hasApp(name: string): boolean;
   /** Every ready app, in registration order. */
-  getAllApps(): ConnectionManager[];
+  getAllApps(): AppHandle[];
   /** Registers an app, as `AppRegistry.registerApp`. */
-  registerApp(name: string, config: AppConfig): Promise<ConnectionManager>;
+  registerApp(name: string, config: AppConfig): Promise<AppHandle>;
   /** Unregisters an app, as `AppRegistry.unregisterApp`. */
   unregisterApp(name: string, options?: UnregisterOptions): Promise<boolean>;
   /** Settles a dirty migration or seed file, as `AppRegistry.repair` (emits `ledger-repaired`). */

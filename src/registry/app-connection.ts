@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { ConnectionManager } from '../connection/connection-manager.js';
+import { AppHandle } from '../connection/app-handle.js';
 import { collectSecrets, describeTarget } from '../connection/connection-target.js';
 import { closePool } from '../connection/close-pool.js';
 import { createKnex } from '../connection/create-knex.js';
@@ -30,7 +30,7 @@ export function sharedPoolOf(apps: ReadonlyMap<string, AppEntry>, name: string, 
  * Opens the app's connection, or shares its owner's pool (`useConnection`), then builds its handle and
  * its runner. Emits `connection-created` or `connection-reused`.
  */
-export async function connectApp(ctx: RegistryContext, entry: AppEntry): Promise<ConnectionManager> {
+export async function connectApp(ctx: RegistryContext, entry: AppEntry): Promise<AppHandle> {
   const { name, config } = entry;
   let knex: Knex;
   // Behind a transaction pooler, migrations and seeds run on the server itself (the pool's `direct`).
@@ -91,8 +91,8 @@ export async function connectApp(ctx: RegistryContext, entry: AppEntry): Promise
   }
   const health = { timeout: ctx.settings.healthCheckTimeout, degradedLatency: ctx.settings.degradedLatency };
   const site = { name, config, pool: entry.pool.direct ?? entry.pool, target: entry.view.target, knex: runnerKnex ?? knex };
-  const runner: AppRunner = new AppRunner(ctx, site, (): ConnectionManager => connection);
-  const connection: ConnectionManager = new ConnectionManager(name, entry.pool, { knex, target: entry.view.target }, health, runner);
+  const runner: AppRunner = new AppRunner(ctx, site, (): AppHandle => connection);
+  const connection: AppHandle = new AppHandle(name, entry.pool, { knex, target: entry.view.target }, health, runner);
   entry.runner = runner;
   entry.connection = connection;
   return connection;

@@ -1,4 +1,4 @@
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import type { SharedPool } from '../connection/shared-pool.js';
 import type { AppRunner } from './app-runner.js';
 import type { ResolvedAppConfig } from '../connection/app-config.js';
@@ -15,7 +15,7 @@ export interface AppEntry {
   /** Registration order, for reverse-order shutdown. */
   readonly sequence: number;
   pool?: SharedPool | undefined;
-  connection?: ConnectionManager;
+  connection?: AppHandle;
   /** The one path to the app's runners (pipelines and the handle's manual calls). */
   runner?: AppRunner;
   /** Batches this registration applied; unregistering undoes exactly these by default. */

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import type { AppConfig, ResolvedAppConfig } from '../connection/app-config.js';
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import { KnexusError } from '../errors.js';
 import { HealthMonitor } from '../health/health-monitor.js';
 import type { RegistryHealth } from '../health/health-report.js';
@@ -87,7 +87,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /** Tenant `name`'s handle, attached on first use (one registration however many callers ask). Needs the `tenants` option. */
-  tenant(name: string): Promise<ConnectionManager> {
+  tenant(name: string): Promise<AppHandle> {
     if (this.tenants !== undefined) return this.tenants.tenant(name);
     return Promise.reject(new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'registry.tenant() needs new AppRegistry({ tenants })', { field: 'tenants' }));
   }
@@ -113,9 +113,9 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
 
   /**
    * Registers an app: validates its config, opens (or shares) its connection, runs its migrations
-   * and seeds, binds its models. Resolves with the app's ConnectionManager.
+   * and seeds, binds its models. Resolves with the app's AppHandle.
    */
-  async registerApp(name: string, config: AppConfig): Promise<ConnectionManager> {
+  async registerApp(name: string, config: AppConfig): Promise<AppHandle> {
     let entry: AppEntry;
     try {
       // Reading a knexfile is asynchronous; every other config reserves its name synchronously.
@@ -162,7 +162,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /** The ready app called `name`; throws KNEXUS_ERR_APP_NOT_FOUND otherwise. */
-  getApp(name: string): ConnectionManager {
+  getApp(name: string): AppHandle {
     const entry = this.#apps.get(name);
     if (entry?.state !== 'ready' || !entry.connection) throw appNotFound(name);
     return entry.connection;
@@ -174,7 +174,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /** Every ready app, in registration order. */
-  getAllApps(): ConnectionManager[] {
+  getAllApps(): AppHandle[] {
     return [...this.#apps.values()].flatMap((entry) => (entry.state === 'ready' && entry.connection ? [entry.connection] : []));
   }
 

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { AppOperations, MigrationRollbackOptions, SeedRollbackOptions } from '../connection/app-operations.js';
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import type { RepairResolution, RepairResult } from '../migrations/dirty-state.js';
 import type { LedgerStatus, RollbackResult, RunResult, SeedStatus } from '../migrations/ledger-types.js';
 import type { MigrationRunner } from '../migrations/migration-runner.js';
@@ -27,16 +27,16 @@ const RUN_EVENTS = {
  * The one path to an app's migration and seed runners, with the instrumentation on it: the registry's
  * pipelines (`auto*` events, drift warnings, unregistration rollbacks) and the app handle's manual calls
  * (`migrations-*`/`seeds-*` events, `onAppRollback*` hooks, failures reported as `error` + `onOperationFailed`)
- * both go through here. Built per registration; the `ConnectionManager` delegates its operations to it.
+ * both go through here. Built per registration; the `AppHandle` delegates its operations to it.
  */
 export class AppRunner implements AppOperations {
   readonly #ctx: RegistryReporter;
   readonly #site: RunnerSite & { readonly knex: Knex };
-  readonly #connection: () => ConnectionManager;
+  readonly #connection: () => AppHandle;
   #migrations: MigrationRunner | undefined;
   #seeds: SeedRunner | undefined;
 
-  constructor(ctx: RegistryReporter, site: RunnerSite & { readonly knex: Knex }, connection: () => ConnectionManager) {
+  constructor(ctx: RegistryReporter, site: RunnerSite & { readonly knex: Knex }, connection: () => AppHandle) {
     this.#ctx = ctx;
     this.#site = site;
     this.#connection = connection;

@@ -1,4 +1,4 @@
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import { KnexusError, errorMessage, toError } from '../errors.js';
 import type { RunResult } from '../migrations/ledger-types.js';
 import type { MigrationRunner } from '../migrations/migration-runner.js';
@@ -10,9 +10,9 @@ import type { RegistryContext } from './registry-context.js';
 import { createRunner } from './runner-settings.js';
 
 /** A runner of the plugin's own files in `entry`'s database, built the way the app's own runners are. */
-function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager, set: PluginDataSet, which: 'migrations'): MigrationRunner;
-function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager, set: PluginDataSet, which: 'seeds'): SeedRunner;
-function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: ConnectionManager, set: PluginDataSet, which: 'migrations' | 'seeds') {
+function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: AppHandle, set: PluginDataSet, which: 'migrations'): MigrationRunner;
+function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: AppHandle, set: PluginDataSet, which: 'seeds'): SeedRunner;
+function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: AppHandle, set: PluginDataSet, which: 'migrations' | 'seeds') {
   // The app's runner site: behind a transaction pooler, the server itself.
   const { knex, pool } = entry.runner?.site ?? { knex: connection.knex, pool: entry.pool! };
   const site = { name: entry.name, config: entry.config, pool, target: connection.target };

@@ -1,5 +1,5 @@
 import type { ResolvedAppConfig } from '../connection/app-config.js';
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import { KnexusError, isKnexusError, toError } from '../errors.js';
 import { FileCatalog } from '../migrations/file-catalog.js';
 import type { AutoOperationsResult, FailedOperation } from '../plugins/lifecycle-types.js';
@@ -18,7 +18,7 @@ export async function registerEntry(
   entry: AppEntry,
   before: () => Promise<unknown>,
   refused: Map<string, ResolvedAppConfig>,
-): Promise<ConnectionManager> {
+): Promise<AppHandle> {
   const work = (async () => {
     await before();
     return runRegistration(ctx, entry);
@@ -60,7 +60,7 @@ export async function reportRefusedRegistration(ctx: RegistryContext, appName: u
  * migrations, seeds, models → onAutoOperationsCompleted → ready → onAppRegistered.
  * On failure it closes what it opened, reports the failing step and rethrows.
  */
-export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Promise<ConnectionManager> {
+export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Promise<AppHandle> {
   const started = performance.now();
   const { name, view } = entry;
   let step: FailedOperation = 'registration';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import { KnexusError, isKnexusError } from '../errors.js';
 import { createScriptSource } from '../migrations/create-script-source.js';
 import { KnexSource } from '../migrations/knex-source.js';
@@ -10,11 +10,11 @@ import type { TenantFailure } from './tenants-status.js';
 
 /** What the fleet commands need from the tenant directory. */
 export interface FleetSite {
-  readonly owner: ConnectionManager;
+  readonly owner: AppHandle;
   readonly migrations: MigrationsConfig | undefined;
   readonly baseDir: string;
   names(): AsyncIterable<string>;
-  attach(name: string): Promise<ConnectionManager>;
+  attach(name: string): Promise<AppHandle>;
   isResident(name: string): boolean;
   detach(name: string): Promise<boolean>;
   recordFailure(name: string, during: TenantFailure['during'], error: unknown): void;
@@ -107,7 +107,7 @@ export async function rollbackTenants(site: FleetSite, options: FleetRollbackOpt
 }
 
 /** Attaches the tenant (without running anything), does `work`, and detaches it again if the job attached it. */
-async function onTenant(site: FleetSite, name: string, during: 'migrate' | 'rollback', work: (handle: ConnectionManager) => Promise<readonly string[]>): Promise<readonly string[]> {
+async function onTenant(site: FleetSite, name: string, during: 'migrate' | 'rollback', work: (handle: AppHandle) => Promise<readonly string[]>): Promise<readonly string[]> {
   const wasResident = site.isResident(name);
   try {
     const handle = await site.attach(name);

@@ -1,10 +1,10 @@
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import { ConnectionGauge } from './connection-gauge.js';
 
 /** One attached tenant: its handle, when it was last asked for, and the connections it holds. */
 export interface ResidentTenant {
   readonly name: string;
-  readonly handle: ConnectionManager;
+  readonly handle: AppHandle;
   readonly gauge: ConnectionGauge;
   lastUsed: number;
 }
@@ -27,7 +27,7 @@ export class ResidentTenants {
     return tenant;
   }
 
-  add(handle: ConnectionManager, now: number): ResidentTenant {
+  add(handle: AppHandle, now: number): ResidentTenant {
     const tenant: ResidentTenant = { name: handle.name, handle, gauge: new ConnectionGauge(handle.knex), lastUsed: now };
     this.#tenants.set(handle.name, tenant);
     return tenant;

@@ -1,5 +1,5 @@
 import type { AppConfig } from '../connection/app-config.js';
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import { KnexusError, isKnexusError, toError } from '../errors.js';
 import type { FleetCheckResult } from './fleet-check.js';
 import { checkTenants, migrateTenants, rollbackTenants, type FleetCheckOptions, type FleetMigrateOptions, type FleetRollbackOptions, type FleetSite } from './fleet-commands.js';
@@ -25,7 +25,7 @@ export class TenantDirectory {
   readonly baseDir: string;
   readonly #host: TenantHost;
   readonly #resident = new ResidentTenants();
-  readonly #attaching = new SingleFlight<string, ConnectionManager>();
+  readonly #attaching = new SingleFlight<string, AppHandle>();
   readonly #detaching = new Map<string, Promise<void>>();
   readonly #failures = new Map<string, TenantFailure>();
   readonly #listing = new SingleFlight<'list', ReadonlySet<string>>();
@@ -41,7 +41,7 @@ export class TenantDirectory {
   }
 
   /** The handle of tenant `name`, attaching it on first use; a name `list()` does not give is KNEXUS_ERR_TENANT_NOT_FOUND. */
-  tenant(name: string): Promise<ConnectionManager> {
+  tenant(name: string): Promise<AppHandle> {
     const resident = this.#resident.touch(name, Date.now());
     if (resident !== undefined && this.#host.hasApp(name)) return Promise.resolve(resident.handle);
     if (resident !== undefined) this.#resident.delete(name);
@@ -49,7 +49,7 @@ export class TenantDirectory {
   }
 
   /** The handle of `name` attached without running or checking migrations (the fleet jobs' way in). */
-  attachForJob(name: string): Promise<ConnectionManager> {
+  attachForJob(name: string): Promise<AppHandle> {
     const resident = this.#resident.touch(name, Date.now());
     if (resident !== undefined && this.#host.hasApp(name)) return Promise.resolve(resident.handle);
     return this.#attaching.run(name, () => this.#attach(name, 'off'));
@@ -158,7 +158,7 @@ export class TenantDirectory {
     };
   }
 
-  async #attach(name: string, mode: AttachMode): Promise<ConnectionManager> {
+  async #attach(name: string, mode: AttachMode): Promise<AppHandle> {
     await this.#detaching.get(name);
     try {
       await this.#assertListed(name);
@@ -185,7 +185,7 @@ export class TenantDirectory {
   }
 
   /** Refuses (and detaches, without rollback) a tenant whose ledger is behind, drifted or dirty. */
-  async #verify(name: string, handle: ConnectionManager): Promise<void> {
+  async #verify(name: string, handle: AppHandle): Promise<void> {
     const status = await handle.migrationStatus().catch(async (error: unknown) => {
       await this.#host.unregisterApp(name, { skipRollback: true });
       throw error;

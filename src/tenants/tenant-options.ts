@@ -1,5 +1,5 @@
 import type { AppConfig } from '../connection/app-config.js';
-import type { ConnectionManager } from '../connection/connection-manager.js';
+import type { AppHandle } from '../connection/app-handle.js';
 import type { MigrationsConfig } from '../migrations/migrations-config.js';
 import type { UnregisterOptions } from '../plugins/lifecycle-types.js';
 
@@ -39,8 +39,8 @@ export interface TenantDirectoryOptions {
 
 /** The part of the AppRegistry a tenant directory uses (the registry implements it). */
 export interface TenantHost {
-  registerApp(name: string, config: AppConfig): Promise<ConnectionManager>;
+  registerApp(name: string, config: AppConfig): Promise<AppHandle>;
   unregisterApp(name: string, options?: UnregisterOptions): Promise<boolean>;
   hasApp(name: string): boolean;
-  getApp(name: string): ConnectionManager;
+  getApp(name: string): AppHandle;
 }

@@ -7,7 +7,7 @@
  */
 import { Model } from 'objection';
 import { describe, expect, it } from 'vitest';
-import type { ConnectionManager } from '../../src/index.js';
+import type { AppHandle } from '../../src/index.js';
 import { TENANT_MIGRATIONS, tenantSchema, useTenantDatabase } from '../support/tenants.js';
 import { useRegistry } from '../support/use-registry.js';
 
@@ -19,7 +19,7 @@ class Note extends Model {
   declare body: string;
 }
 
-type Way = (app: ConnectionManager) => Promise<string[]>;
+type Way = (app: AppHandle) => Promise<string[]>;
 
 const rowsOf = (result: unknown): { body: string }[] => (Array.isArray(result) ? result[0] : (result as { rows: { body: string }[] }).rows);
 
@@ -42,7 +42,7 @@ const WAYS: Readonly<Record<string, Way>> = {
 };
 
 /** Something the attacker leaves in its session that would show a victim the attacker's or another victim's rows. */
-function attacks(dialect: 'pg' | 'mariadb', victimSchema: string): ((app: ConnectionManager) => Promise<unknown>)[] {
+function attacks(dialect: 'pg' | 'mariadb', victimSchema: string): ((app: AppHandle) => Promise<unknown>)[] {
   if (dialect === 'pg') {
     return [
       async (app) => {
@@ -74,7 +74,7 @@ describe.each(['pg', 'mariadb'] as const)('canary rows never cross tenants (%s)'
   it(`${OPERATIONS} mixed operations of ${VICTIMS} victims and an attacker on a pool of 3: 0 crossings`, async () => {
     const registry = createRegistry();
     await registry.registerApp('main', { database: db.config({ pool: { max: 3 } }), reusable: true });
-    const victims: { name: string; schema: string; app: ConnectionManager }[] = [];
+    const victims: { name: string; schema: string; app: AppHandle }[] = [];
     for (let i = 0; i < VICTIMS; i++) {
       const schema = tenantSchema(db, `cv${i}`);
       const app = await registry.registerApp(`victim${i}`, { useConnection: 'main', schema, migrations: TENANT_MIGRATIONS });

@@ -1,6 +1,6 @@
 import { KnexusError } from '../../errors.js';
 import { hasScripts } from '../../migrations/migrations-config.js';
-import type { ConnectionManager } from '../../connection/connection-manager.js';
+import type { AppHandle } from '../../connection/app-handle.js';
 import type { ConfiguredApp } from '../../config/validate-config.js';
 import type { LedgerEntry, RollbackResult } from '../../migrations/ledger-types.js';
 import type { ExitCode } from '../exit-codes.js';
@@ -56,7 +56,7 @@ function hasSeeds(app: ConfiguredApp): boolean {
  * Throws a usage error when rolling back these migrations (the last batch, or the last `step`) would
  * leave seeds recorded whose data went with them: seeds applied at or after the earliest of them.
  */
-async function refuseOrphanedSeeds(connection: ConnectionManager, app: ConfiguredApp, step: number | undefined, to: string | undefined): Promise<void> {
+async function refuseOrphanedSeeds(connection: AppHandle, app: ConfiguredApp, step: number | undefined, to: string | undefined): Promise<void> {
   if (!hasSeeds(app)) return;
   const applied = (await connection.migrationStatus()).applied;
   const lastBatch = applied.at(-1)?.batch;

@@ -1,7 +1,7 @@
 import { errorJson, errorCode } from '../format-error.js';
 import { hasScripts } from '../../migrations/migrations-config.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import type { ConnectionManager } from '../../connection/connection-manager.js';
+import type { AppHandle } from '../../connection/app-handle.js';
 import type { ConfiguredApp } from '../../config/validate-config.js';
 import type { AppRegistry } from '../../registry/app-registry.js';
 import type { CommandContext } from './command-context.js';
@@ -25,12 +25,12 @@ export interface RunPerAppOptions {
   /** The config section the step works on: apps without a directory there are skipped, not failed. */
   readonly section: 'migrations' | 'seeds' | undefined;
   /** One app's work, given its handle (and the registry, for steps such as unregistering). */
-  readonly step: (connection: ConnectionManager, app: ConfiguredApp, registry: AppRegistry) => Promise<StepResult>;
+  readonly step: (connection: AppHandle, app: ConfiguredApp, registry: AppRegistry) => Promise<StepResult>;
   /**
    * Runs for every registered target app before any step does; a throw stops the command with
    * nothing changed (a usage error exits 2). Default: no check.
    */
-  readonly check?: (connection: ConnectionManager, app: ConfiguredApp) => Promise<void>;
+  readonly check?: (connection: AppHandle, app: ConfiguredApp) => Promise<void>;
   /** Load the configured plugins even without `--plugins` (down: a backup plugin must see the rollback). */
   readonly plugins?: boolean;
 }

@@ -29,7 +29,7 @@ export interface TransactionOptions {
  * const Post = blog.getModel('Post');
  * await blog.withTransaction((trx) => Post.query(trx).insert({ title: 'Hello' }));
  */
-export class ConnectionManager {
+export class AppHandle {
   /** The app's name. */
   readonly name: string;
   readonly #pool: SharedPool;
@@ -227,3 +227,11 @@ function assertTransactionArgs(appName: string, fn: unknown, options: unknown): 
   const level = (options as { isolationLevel?: unknown }).isolationLevel;
   if (level !== undefined && !(ISOLATION_LEVELS as readonly unknown[]).includes(level)) fail('isolationLevel', `must be one of ${ISOLATION_LEVELS.join(', ')}`);
 }
+
+/**
+ * The app handle under the name the plugin API has always used for it (hooks receive it as `connection`).
+ * The same class: `instanceof ConnectionManager` holds for every handle.
+ */
+export const ConnectionManager = AppHandle;
+/** The app handle's type under its earlier name. */
+export type ConnectionManager = AppHandle;
