@@ -58,15 +58,15 @@ export { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from './
 export type { LedgerRepairedEvent, RepairOptions } from './migrations/repair-options.js';
 export { HEALTH_STATES, type HealthReport, type HealthState, type PoolUsage, type RegistryHealth } from './health/health-report.js';
 export type { RegistryErrorEvent, RegistryEvents } from './plugins/registry-events.js';
-export type { AppStatus, RegistryStatus } from './plugins/registry-status.js';
-export type { PluginDataStatus } from './plugins/plugin-data-status.js';
+export type { AppStatus, RegistryStatus } from './plugins/status/registry-status.js';
+export type { PluginDataStatus } from './plugins/data/plugin-data-status.js';
 
 // Plugins: the base class, the manager users reach as `registry.plugins`, the hook map and plugin config.
 export { PluginInterface, type DefaultPluginStatus } from './plugins/plugin-interface.js';
 export { definePlugin } from './plugins/define-plugin.js';
 export { PluginManager } from './plugins/plugin-manager.js';
-export { HOOK_NAMES, type Awaitable, type HookArgs, type HookContext, type HookName, type HookResult, type LifecycleHooks } from './plugins/hook-map.js';
-export type { PluginHookMethods } from './plugins/plugin-hook-methods.js';
+export { HOOK_NAMES, type Awaitable, type HookArgs, type HookContext, type HookName, type HookResult, type LifecycleHooks } from './plugins/hooks/hook-map.js';
+export type { PluginHookMethods } from './plugins/hooks/plugin-hook-methods.js';
 export type { Plugin, PluginClass, PluginContext, PluginDependencies, PluginEventMethods, PluginHooks, PluginSource } from './plugins/plugin.js';
 export {
   PLUGIN_ORDERS,
@@ -81,13 +81,13 @@ export {
   type PluginsConfig,
   type UnloadOptions,
 } from './plugins/plugin-types.js';
-export type { PluginFolderDeclaration } from './plugins/plugin-folder-declaration.js';
-export type { PluginHookTimeouts } from './plugins/plugin-hook-timeouts.js';
-export type { PluginDataSet } from './plugins/plugin-data-set.js';
+export type { PluginFolderDeclaration } from './plugins/loading/plugin-folder-declaration.js';
+export type { PluginHookTimeouts } from './plugins/hooks/plugin-hook-timeouts.js';
+export type { PluginDataSet } from './plugins/data/plugin-data-set.js';
 export type { PluginEvents } from './plugins/plugin-events.js';
 export { PLUGIN_STATES, type PluginState } from './plugins/plugin-state.js';
-export type { HookStatsSnapshot, PluginMetricsSnapshot, PluginStatus, PluginSystemStatus } from './plugins/plugin-system-status.js';
-export type { PluginStorage, StorageSetOptions } from './plugins/plugin-storage.js';
+export type { HookStatsSnapshot, PluginMetricsSnapshot, PluginStatus, PluginSystemStatus } from './plugins/status/plugin-system-status.js';
+export type { PluginStorage, StorageSetOptions } from './plugins/storage/plugin-storage.js';
 
 // Tenants as a service: a directory attaching tenants on first use, fleet checks and jobs.
 export { TenantDirectory } from './tenants/tenant-directory.js';

@@ -1,4 +1,4 @@
-import { explicitPluginEntries } from '../plugins/discover-plugins.js';
+import { explicitPluginEntries } from '../plugins/loading/discover-plugins.js';
 import { collectSecrets } from '../connection/connection-target.js';
 import type { ValidatedConfig } from '../config/validate-config.js';
 

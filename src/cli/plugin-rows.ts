@@ -1,4 +1,4 @@
-import { expandPluginEntries } from '../plugins/discover-plugins.js';
+import { expandPluginEntries } from '../plugins/loading/discover-plugins.js';
 import type { ValidatedConfig } from '../config/validate-config.js';
 import type { PluginInitializeResult } from '../plugins/plugin-types.js';
 import type { AppRegistry } from '../registry/app-registry.js';

@@ -1,9 +1,9 @@
-import type { Awaitable } from './hook-map.js';
-import type { PluginStorage } from './plugin-storage.js';
-import type { PluginHookMethods } from './plugin-hook-methods.js';
+import type { Awaitable } from './hooks/hook-map.js';
+import type { PluginStorage } from './storage/plugin-storage.js';
+import type { PluginHookMethods } from './hooks/plugin-hook-methods.js';
 import { runtimeOf } from './plugin-runtime.js';
 import type { PluginState } from './plugin-state.js';
-import type { HookName } from './hook-map.js';
+import type { HookName } from './hooks/hook-map.js';
 import type { Plugin, PluginContext } from './plugin.js';
 
 /** What `PluginInterface`'s default `getStatus()` returns. */

@@ -1,6 +1,6 @@
 import type { KnexusError } from '../errors.js';
-import type { HookName } from './hook-map.js';
-import { HookStats } from './hook-stats.js';
+import type { HookName } from './hooks/hook-map.js';
+import { HookStats } from './hooks/hook-stats.js';
 import type { HostListener } from './plugin-host.js';
 import { attachRuntime } from './plugin-runtime.js';
 import type { Plugin, PluginClass } from './plugin.js';

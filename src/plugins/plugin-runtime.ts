@@ -1,4 +1,4 @@
-import type { HookName } from './hook-map.js';
+import type { HookName } from './hooks/hook-map.js';
 import type { PluginState } from './plugin-state.js';
 
 /** What the manager tells a plugin instance about itself, read by `PluginInterface`'s default `getStatus()`. */

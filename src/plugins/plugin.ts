@@ -6,11 +6,11 @@ import type { RepairResult } from '../migrations/dirty-state.js';
 import type { RepairOptions } from '../migrations/repair-options.js';
 import type { UnregisterOptions } from './lifecycle-types.js';
 import type { RegistryEvents } from './registry-events.js';
-import type { RegistryStatus } from './registry-status.js';
-import type { Awaitable, HookName, LifecycleHooks } from './hook-map.js';
-import type { PluginFolderDeclaration } from './plugin-folder-declaration.js';
-import type { PluginStorage } from './plugin-storage.js';
-import type { PluginHookTimeouts } from './plugin-hook-timeouts.js';
+import type { RegistryStatus } from './status/registry-status.js';
+import type { Awaitable, HookName, LifecycleHooks } from './hooks/hook-map.js';
+import type { PluginFolderDeclaration } from './loading/plugin-folder-declaration.js';
+import type { PluginStorage } from './storage/plugin-storage.js';
+import type { PluginHookTimeouts } from './hooks/plugin-hook-timeouts.js';
 
 /** Dependencies: plugin names, or names mapped to semver ranges (`{ 'audit': '^1.2.0' }`). */
 export type PluginDependencies = Readonly<Record<string, string>> | readonly string[];

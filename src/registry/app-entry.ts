@@ -2,7 +2,7 @@ import type { AppHandle } from '../connection/app-handle.js';
 import type { SharedPool } from '../connection/shared-pool.js';
 import type { AppRunner } from './app-runner.js';
 import type { ResolvedAppConfig } from '../connection/app-config.js';
-import type { PluginDataStatus } from '../plugins/plugin-data-status.js';
+import type { PluginDataStatus } from '../plugins/data/plugin-data-status.js';
 import type { AppConfigView } from '../connection/app-config-view.js';
 import type { AppState } from '../plugins/lifecycle-types.js';
 

@@ -1,4 +1,4 @@
-import type { PluginDataSet } from '../plugins/plugin-data-set.js';
+import type { PluginDataSet } from '../plugins/data/plugin-data-set.js';
 import type { AppEntry } from './app-entry.js';
 import type { RegistryReporter } from './registry-reporter.js';
 import type { RegistrySettings } from './registry-settings.js';

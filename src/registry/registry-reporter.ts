@@ -1,5 +1,5 @@
 import { frozenError, toError } from '../errors.js';
-import type { LifecycleDispatcher } from '../plugins/hook-map.js';
+import type { LifecycleDispatcher } from '../plugins/hooks/hook-map.js';
 import type { FailedOperation } from '../plugins/lifecycle-types.js';
 import type { RegistryEvents } from '../plugins/registry-events.js';
 

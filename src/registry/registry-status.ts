@@ -1,4 +1,4 @@
-import type { AppStatus, RegistryStatus } from '../plugins/registry-status.js';
+import type { AppStatus, RegistryStatus } from '../plugins/status/registry-status.js';
 import { dictionary } from '../util/dictionary.js';
 import type { PluginManager } from '../plugins/plugin-manager.js';
 import type { AppEntry } from './app-entry.js';
