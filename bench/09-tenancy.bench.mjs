@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 // The package by name (its own exports map), on the build, so no TypeScript loader sits in the measured path.
 import { AppRegistry } from 'knexus';
+import { MARIADB, PG, withDatabase } from './scratch-database.mjs';
 import { QUICK, check, metric, report } from './harness.mjs';
 import { PGBOUNCER_BIN, withPgBouncer } from './pgbouncer.mjs';
 
@@ -33,8 +34,6 @@ const HOT_QUERIES = Number(process.env.HOT_QUERIES ?? (QUICK ? 2_000 : 20_000));
 const metrics = [];
 const POOL_MAX = 10;
 const BATCH = 250;
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 
 function heapBytes() {
   globalThis.gc?.();
@@ -74,21 +73,6 @@ async function unregisterAll(registry, names) {
   return performance.now() - started;
 }
 
-async function withDatabase(client, work) {
-  const name = `knexus_bench_${randomBytes(4).toString('hex')}`;
-  const admin = knexFactory({ client, connection: client === 'pg' ? { ...PG, database: 'postgres' } : { ...MARIADB }, pool: { min: 0, max: 1 } });
-  await admin.raw(client === 'pg' ? `create database "${name}"` : `create database \`${name}\``);
-  try {
-    return await work(name);
-  } finally {
-    if (client === 'pg') await admin.raw(`drop database if exists "${name}" with (force)`);
-    else {
-      const [rows] = await admin.raw('select schema_name as s from information_schema.schemata where schema_name like ?', [`${name}%`]);
-      for (const { s } of rows) await admin.raw(`drop database if exists \`${s}\``);
-    }
-    await admin.destroy();
-  }
-}
 
 async function postgresScale() {
   await withDatabase('pg', async (database) => {

@@ -15,18 +15,18 @@
  * The fleet is built with SQL (schema, tables and a ledger copied from one tenant knexus migrated), so
  * building 10,000 tenants does not dominate the run.
  */
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import knexFactory from 'knex';
 import { AppRegistry } from 'knexus';
+import { MARIADB, PG, withDatabase as withScratchDatabase } from './scratch-database.mjs';
+
+const withDatabase = (client, work) => withScratchDatabase(client, work, 'knexus_fleet');
 import { QUICK, check, median, metric, report } from './harness.mjs';
 
 const TENANT_FILES = fileURLToPath(new URL('../test/fixtures/tenancy/migrations', import.meta.url));
 const NEXT_FILES = fileURLToPath(new URL('../test/fixtures/tenancy/migrations-next', import.meta.url));
 const FLEET = Number(process.env.FLEET ?? (QUICK ? 200 : 10_000));
 const MARIA_FLEET = Number(process.env.MARIA_FLEET ?? (QUICK ? 30 : 500));
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 const metrics = [];
 const notes = [];
 
@@ -36,21 +36,6 @@ const heapBytes = () => {
   return process.memoryUsage().heapUsed;
 };
 
-async function withDatabase(client, work) {
-  const name = `knexus_fleet_${randomBytes(4).toString('hex')}`;
-  const admin = knexFactory({ client, connection: client === 'pg' ? { ...PG, database: 'postgres' } : { ...MARIADB }, pool: { min: 0, max: 1 } });
-  await admin.raw(client === 'pg' ? `create database "${name}"` : `create database \`${name}\``);
-  try {
-    return await work(name);
-  } finally {
-    if (client === 'pg') await admin.raw(`drop database if exists "${name}" with (force)`);
-    else {
-      const [rows] = await admin.raw('select schema_name as s from information_schema.schemata where schema_name like ?', [`${name}%`]);
-      for (const { s } of rows) await admin.raw(`drop database if exists \`${s}\``);
-    }
-    await admin.destroy();
-  }
-}
 
 /** Builds `names` as copies of the first tenant, which knexus migrates for real. */
 async function buildFleet(client, database, names) {
