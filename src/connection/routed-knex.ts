@@ -65,6 +65,8 @@ export class TenantRoute {
     try {
       await this.router!.switch(connection, this.route);
     } catch (error) {
+      // The caller never gets this connection, so it never releases it through the route.
+      this.#active -= 1;
       await release(connection);
       throw error;
     }
