@@ -97,3 +97,9 @@ export type { FleetJobOptions, FleetOperation, FleetProgress, FleetReport, Tenan
 export { ATTACH_MODES, type AttachMode, type TenantDirectoryOptions, type TenantHost, type TenantList } from './tenants/tenant-options.js';
 export type { TenantFailure, TenantsStatus } from './tenants/tenants-status.js';
 export type { ResolvedTenantOptions } from './tenants/resolve-tenant-options.js';
+export type { PlacementStore } from './tenants/placement-store.js';
+export { MemoryPlacement } from './tenants/memory-placement.js';
+export { TablePlacement, PLACEMENT_TABLE } from './tenants/table-placement.js';
+export { fewestTenants, type PlacementCandidate, type PlacementPolicy } from './tenants/placement-policy.js';
+export type { TenantServerStatus } from './tenants/tenant-servers.js';
+export { MOVE_STEPS, type MoveStep, type TenantMoveOptions, type TenantMoveReport } from './tenants/tenant-move.js';

@@ -4,10 +4,15 @@ import { KnexusError, isKnexusError, toError } from '../errors.js';
 import type { FleetCheckResult } from './fleet-check.js';
 import { checkTenants, migrateTenants, rollbackTenants, type FleetCheckOptions, type FleetMigrateOptions, type FleetRollbackOptions, type FleetSite } from './fleet-commands.js';
 import type { FleetReport } from './fleet-job.js';
+import { fewestTenants } from './placement-policy.js';
+import type { PlacementStore } from './placement-store.js';
 import { ResidentTenants } from './resident-tenants.js';
 import { resolveTenantOptions, type ResolvedTenantOptions } from './resolve-tenant-options.js';
 import { SingleFlight } from './single-flight.js';
+import { TablePlacement } from './table-placement.js';
 import { iterateTenants } from './tenant-list.js';
+import { moveTenant, type TenantMoveOptions, type TenantMoveReport } from './tenant-move.js';
+import { TenantServers } from './tenant-servers.js';
 import type { AttachMode, TenantHost } from './tenant-options.js';
 import type { TenantFailure, TenantsStatus } from './tenants-status.js';
 
@@ -29,6 +34,12 @@ export class TenantDirectory {
   readonly #detaching = new Map<string, Promise<void>>();
   readonly #failures = new Map<string, TenantFailure>();
   readonly #listing = new SingleFlight<'list', ReadonlySet<string>>();
+  readonly #servers: TenantServers | undefined;
+  readonly #placement: PlacementStore | undefined;
+  /** Server of each attached tenant, for status per server. */
+  readonly #serverOf = new Map<string, string>();
+  readonly #moving = new Map<string, Promise<unknown>>();
+  #placedCounts: Readonly<Record<string, number>> | undefined;
   #known: ReadonlySet<string> | undefined;
   #listedAt = 0;
   #sweeper: NodeJS.Timeout | undefined;
@@ -38,6 +49,14 @@ export class TenantDirectory {
     this.#host = host;
     this.baseDir = baseDir;
     this.options = resolveTenantOptions(options);
+    const { servers, owner } = this.options;
+    if (servers !== undefined) {
+      // Tenants asked for while their server was down attach as soon as it answers; a failure is recorded.
+      this.#servers = new TenantServers(host, servers, this.options.serverRetry, (_server, waiting) => {
+        for (const name of waiting) this.tenant(name).catch(() => undefined);
+      });
+      this.#placement = this.options.placement ?? new TablePlacement(() => host.getApp(owner).knex);
+    }
   }
 
   /** The handle of tenant `name`, attaching it on first use; a name `list()` does not give is KNEXUS_ERR_TENANT_NOT_FOUND. */
@@ -102,7 +121,56 @@ export class TenantDirectory {
       resident: this.#resident.size,
       attaching: this.#attaching.size,
       failed: Object.freeze([...this.#failures.values()]),
+      ...(this.#servers === undefined ? {} : { servers: Object.freeze(this.#serverStatus()) }),
     });
+  }
+
+  /**
+   * Reads the tenants placed per server again from the placement store (status shows the last count
+   * read); resolves with `status()`. A home server that is down leaves the last count.
+   */
+  async refreshPlacement(): Promise<TenantsStatus> {
+    if (this.#placement !== undefined) await this.#readCounts().catch(() => undefined);
+    return this.status();
+  }
+
+  /** The server tenant `name` is placed on (placing it now, by the policy, if it has none); the owner without `servers`. */
+  async serverOf(name: string): Promise<string> {
+    if (this.#servers === undefined || this.#placement === undefined) return this.options.owner;
+    const store = await this.#store();
+    const placed = await store.get(name);
+    if (placed !== undefined) return placed;
+    const servers = this.#servers;
+    const counts = await this.#readCounts();
+    const candidates = servers.names.filter((server) => servers.isUp(server)).map((server) => ({ name: server, tenants: counts[server] ?? 0 }));
+    if (candidates.length === 0) await servers.ready(servers.names[0]!, name);
+    const chosen = (this.options.placementPolicy ?? fewestTenants)(name, Object.freeze(candidates));
+    if (!servers.has(chosen)) {
+      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `tenants.placementPolicy chose '${String(chosen)}', which is not in tenants.servers`, { field: 'tenants.placementPolicy', appName: name });
+    }
+    let recorded: string;
+    if (store.claim !== undefined) recorded = await store.claim(name, chosen);
+    else {
+      await store.set(name, chosen);
+      recorded = (await store.get(name)) ?? chosen;
+    }
+    if (this.#placedCounts !== undefined) this.#placedCounts = { ...this.#placedCounts, [recorded]: (this.#placedCounts[recorded] ?? 0) + 1 };
+    return recorded;
+  }
+
+  /**
+   * Moves tenant `name` to `server`: detaches it (its requests wait), copies its schema with pg_dump and
+   * pg_restore, verifies ledger and row counts, switches its placement, then drops the old copy. Any
+   * failure before the switch leaves it served from the old server, with the new copy removed.
+   */
+  move(name: string, server: string, options: TenantMoveOptions = {}): Promise<TenantMoveReport> {
+    if (this.#moving.has(name)) {
+      return Promise.reject(new KnexusError('KNEXUS_ERR_TENANT_MOVE_FAILED', `Tenant '${name}' is being moved already`, { appName: name, details: { step: 'start', retryable: true } }));
+    }
+    const work = this.#move(name, server, options);
+    const settled = work.catch(() => undefined).finally(() => this.#moving.delete(name));
+    this.#moving.set(name, settled);
+    return work;
   }
 
   /** Adds `knexus_tenants` (tenants resident, attaching and failed in this process) to a prom-client registry. */
@@ -112,6 +180,17 @@ export class TenantDirectory {
     gauge.set({ state: 'resident' }, resident);
     gauge.set({ state: 'attaching' }, attaching);
     gauge.set({ state: 'failed' }, failed.length);
+    const servers = this.status().servers;
+    if (servers === undefined) return;
+    // Per server, never per tenant: the scrape keeps its size whatever the fleet's.
+    const placed = new client.Gauge({ name: 'knexus_tenants_placed', help: 'Tenants placed per server (last count read from the placement store).', labelNames: ['server'] as const, registers: [register] });
+    const up = new client.Gauge({ name: 'knexus_tenant_server_up', help: 'Tenant server answering (1) or down (0).', labelNames: ['server'] as const, registers: [register] });
+    const waiting = new client.Gauge({ name: 'knexus_tenants_waiting', help: 'Tenants waiting for their server to answer.', labelNames: ['server'] as const, registers: [register] });
+    for (const server of servers) {
+      if (server.placed !== undefined) placed.set({ server: server.name }, server.placed);
+      up.set({ server: server.name }, server.state === 'down' ? 0 : 1);
+      waiting.set({ server: server.name }, server.waiting);
+    }
   }
 
   /** Records a tenant's failure (attach or a fleet job), shown by `status()` until it next succeeds. */
@@ -139,6 +218,7 @@ export class TenantDirectory {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#servers?.close();
     if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
     await Promise.allSettled([...this.#detaching.values()]);
@@ -158,12 +238,63 @@ export class TenantDirectory {
     };
   }
 
+  async #move(name: string, to: string, options: TenantMoveOptions): Promise<TenantMoveReport> {
+    const servers = this.#servers;
+    if (servers === undefined) {
+      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'Moving a tenant needs several servers: set tenants.servers', { field: 'tenants.servers', appName: name });
+    }
+    if (!servers.has(to)) throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `No server '${to}' in tenants.servers (${servers.names.join(', ')})`, { field: 'tenants.servers', appName: name });
+    await this.#assertListed(name);
+    const store = await this.#store();
+    const from = await store.get(name);
+    if (from === undefined) throw new KnexusError('KNEXUS_ERR_TENANT_NOT_FOUND', `Tenant '${name}' is not placed on any server yet: nothing to move`, { appName: name });
+    if (from === to) return Object.freeze({ tenant: name, from, to, moved: false, steps: Object.freeze([]), tables: Object.freeze({}), oldCopyDropped: false, durationMs: 0 });
+    const source = await servers.ready(from);
+    const target = await servers.ready(to);
+    // Requests for the tenant wait in #attach until the move settles, then attach where it lives.
+    await this.detach(name);
+    const report = await moveTenant({
+      tenant: name,
+      schema: name,
+      from: { name: from, knex: source.knex, client: source.target.client, connection: this.options.servers![from]!.connection },
+      to: { name: to, knex: target.knex, client: target.target.client, connection: this.options.servers![to]!.connection },
+      tableName: this.options.migrations?.tableName ?? 'knexus_migrations',
+      pgTools: this.options.pgTools,
+      switchPlacement: () => Promise.resolve(store.set(name, to)),
+      ...options,
+    });
+    await this.#readCounts().catch(() => undefined);
+    return report;
+  }
+
+  async #store(): Promise<PlacementStore> {
+    // The default store's table lives on the home server, which knexus may have to reach first.
+    if (this.options.placement === undefined && this.#servers!.has(this.options.owner)) await this.#servers!.ready(this.options.owner);
+    return this.#placement!;
+  }
+
+  async #readCounts(): Promise<Readonly<Record<string, number>>> {
+    const store = await this.#store();
+    this.#placedCounts = Object.freeze({ ...((await store.counts?.()) ?? {}) });
+    return this.#placedCounts;
+  }
+
+  #serverStatus() {
+    const resident = new Map<string, number>();
+    for (const name of this.#resident.names()) {
+      const server = this.#serverOf.get(name);
+      if (server !== undefined) resident.set(server, (resident.get(server) ?? 0) + 1);
+    }
+    return this.#servers!.status(this.#placedCounts).map((server) => Object.freeze({ ...server, resident: resident.get(server.name) ?? 0 }));
+  }
+
   async #attach(name: string, mode: AttachMode): Promise<AppHandle> {
     await this.#detaching.get(name);
+    await this.#moving.get(name);
     try {
       await this.#assertListed(name);
       // Registered by hand (or by a job) already: adopt it.
-      const handle = this.#host.hasApp(name) ? this.#host.getApp(name) : await this.#host.registerApp(name, await this.#configOf(name, mode));
+      const handle = this.#host.hasApp(name) ? this.#host.getApp(name) : await this.#register(name, mode);
       if (mode === 'verify') await this.#verify(name, handle);
       this.#resident.add(handle, Date.now());
       this.#failures.delete(name);
@@ -175,11 +306,19 @@ export class TenantDirectory {
     }
   }
 
-  async #configOf(name: string, mode: AttachMode): Promise<AppConfig> {
-    const { owner, migrations } = this.options;
+  async #register(name: string, mode: AttachMode): Promise<AppHandle> {
+    const server = await this.serverOf(name);
+    if (this.#servers !== undefined) await this.#servers.ready(server, name);
+    const handle = await this.#host.registerApp(name, await this.#configOf(name, server, mode));
+    this.#serverOf.set(name, server);
+    return handle;
+  }
+
+  async #configOf(name: string, server: string, mode: AttachMode): Promise<AppConfig> {
+    const { migrations } = this.options;
     const base: AppConfig = this.options.config
-      ? await this.options.config(name)
-      : { useConnection: owner, schema: name, ...(migrations === undefined ? {} : { migrations }) };
+      ? await this.options.config(name, server)
+      : { useConnection: server, schema: name, ...(migrations === undefined ? {} : { migrations }) };
     if (base.migrations === undefined) return base;
     return { ...base, migrations: { ...base.migrations, enabled: mode === 'migrate' } };
   }
@@ -234,6 +373,7 @@ export class TenantDirectory {
     const running = this.#detaching.get(name);
     if (running !== undefined) return running;
     this.#resident.delete(name);
+    this.#serverOf.delete(name);
     const work = (async () => {
       try {
         if (this.#host.hasApp(name)) await this.#host.unregisterApp(name, { skipRollback: true });

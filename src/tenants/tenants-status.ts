@@ -1,3 +1,5 @@
+import type { TenantServerStatus } from './tenant-servers.js';
+
 /** A tenant whose last attach, detach or fleet job failed; cleared when it next succeeds. */
 export interface TenantFailure {
   readonly name: string;
@@ -16,4 +18,6 @@ export interface TenantsStatus {
   readonly resident: number;
   readonly attaching: number;
   readonly failed: readonly TenantFailure[];
+  /** With `tenants.servers`: each server's state, tenants placed there (last count read) and attached here, and tenants waiting for it. */
+  readonly servers?: readonly (TenantServerStatus & { readonly resident: number })[];
 }

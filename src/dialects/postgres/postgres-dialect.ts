@@ -4,6 +4,7 @@ import { serverPool } from '../server-pool.js';
 import { advisoryKey } from './advisory-key.js';
 import { detectTransactionPooler } from './detect-transaction-pooler.js';
 import { postgresLockQueries } from './postgres-lock.js';
+import { copySchema } from './copy-schema.js';
 
 /**
  * What DISCARD ALL does (PgBouncer's server_reset_query), spelled out because DISCARD ALL may not share
@@ -44,6 +45,7 @@ export const postgresDialect: Dialect = {
   rows: (result: unknown) => (result as { rows: SqlRow[] }).rows,
   fileDatabase: false,
   implicitCommits: false,
+  copySchema,
   probe: async (knex: Knex, { schema }) => {
     if (schema === undefined) await knex.raw('select 1');
     else await ensureSchema(knex, schema);
