@@ -3,6 +3,9 @@
  * file): copied with pg_dump/pg_restore, verified, switched, the old copy dropped; a verify mismatch
  * injected on the target leaves the tenant served from the old server with nothing lost.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryPlacement, isKnexusError, type AppRegistry } from '../src/index.js';
@@ -10,6 +13,7 @@ import { PG_BIN, createSecondPostgres, type SecondPostgres } from './support/sec
 import { TENANT_MIGRATIONS, schemaExists } from './support/tenants.js';
 import { useDatabase } from './support/use-database.js';
 import { useRegistry } from './support/use-registry.js';
+import { runMainJson } from './support/run-main.js';
 
 const db = useDatabase('pg');
 const createRegistry = useRegistry();
@@ -106,5 +110,35 @@ describe('moving a tenant between servers', () => {
     await expect(registry.tenants!.move('m1', 'pg9')).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'tenants.servers' });
     await expect(registry.tenants!.move('nope', 'pg1')).rejects.toMatchObject({ code: 'KNEXUS_ERR_TENANT_NOT_FOUND' });
     expect(placement.get('m1')).toBe('pg2');
+  }, 60_000);
+  it('knexus tenants move <tenant> --to <server> moves it from the command line', async (ctx) => {
+    if (!db.available || remote === undefined) return ctx.skip();
+    const dir = mkdtempSync(join(tmpdir(), 'knexus-move-cli-'));
+    try {
+      const servers = { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: secondServer() };
+      const file = join(dir, 'registry.config.mjs');
+      const tenants = { servers, pgTools: PG_BIN, migrations: { directory: TENANT_MIGRATIONS.directory } };
+      writeFileSync(file, `export default { tenants: { ...${JSON.stringify(tenants)}, list: () => ['cm1'] } };\n`);
+      // Placed and migrated through the API first, in the default placement table on the home server (pg1).
+      const registry = createRegistry({ registry: { healthCheckInterval: 0 }, tenants: { ...tenants, list: () => ['cm1'] } as never });
+      await (await registry.tenant('cm1')).knex('notes').insert({ body: 'moved by the CLI' });
+      const from = ((await db.knex('knexus_tenant_placement').where({ tenant: 'cm1' }).first()) as { server: string }).server;
+      const to = from === 'pg1' ? 'pg2' : 'pg1';
+      await registry.shutdown();
+
+      const run = await runMainJson(['tenants', 'move', 'cm1', '--to', to, '-c', file]);
+      expect(run.code, JSON.stringify(run.json)).toBe(0);
+      expect(run.json['move']).toMatchObject({ tenant: 'cm1', from, to, moved: true, oldCopyDropped: true, tables: { notes: 1 } });
+      const target = to === 'pg2' ? remote! : db.knex;
+      expect(await target.withSchema('cm1').from('notes').pluck('body')).toEqual(['moved by the CLI']);
+      expect(((await db.knex('knexus_tenant_placement').where({ tenant: 'cm1' }).first()) as { server: string }).server).toBe(to);
+
+      const unknown = await runMainJson(['tenants', 'move', 'cm1', '--to', 'pg9', '-c', file]);
+      expect(unknown.code).toBe(2);
+      const usage = await runMainJson(['tenants', 'move', 'cm1', '-c', file]);
+      expect(usage.code).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });

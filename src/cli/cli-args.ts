@@ -4,7 +4,7 @@ import { fleetArgs, type FleetArgs } from './fleet-args.js';
 import { KNEX_COMMANDS, closest, isKnexCommand, type KnexCommandName } from './knex-command-names.js';
 
 /** The `knexus` commands. */
-export const COMMANDS = ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'baseline', 'repair', 'plugins', 'make:migration', 'make:seed', 'help'] as const;
+export const COMMANDS = ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'baseline', 'repair', 'plugins', 'tenants', 'make:migration', 'make:seed', 'help'] as const;
 /** A `knexus` command. */
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -64,6 +64,7 @@ const COMMAND_SHAPES: Readonly<Record<CommandName, { options: readonly OptionNam
   baseline: { options: ['to', 'from-knex', 'plugins'], positionals: ['app'], required: 0 },
   repair: { options: ['migration', 'seed', 'resolution'], positionals: ['app'], required: 1 },
   plugins: { options: [], positionals: [], required: 0 },
+  tenants: { options: ['to', 'plugins'], positionals: ['action', 'tenant'], required: 2 },
   'make:migration': { options: ['extension', 'stub'], positionals: ['name'], required: 1 },
   'make:seed': { options: ['extension', 'stub'], positionals: ['name'], required: 1 },
   help: { options: [], positionals: ['command'], required: 0 },
@@ -74,7 +75,7 @@ export interface CliArgs {
   readonly command: CommandName;
   /** The app named on the command line (positional, or `--app` for make:*), if any. */
   readonly app: string | undefined;
-  /** The file name given to make:migration / make:seed, or the command given to help. */
+  /** The file name given to make:migration / make:seed, the command given to help, or the tenant `tenants move` moves. */
   readonly name: string | undefined;
   readonly config: string | undefined;
   readonly json: boolean;
@@ -156,7 +157,11 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   }
   const extension = values.extension;
   if (extension !== undefined && !(MAKE_EXTENSIONS as readonly string[]).includes(extension)) throw usage(`-x must be one of ${MAKE_EXTENSIONS.join(', ')}, got '${extension}'`);
-  const positionalApp = command === 'help' || command === 'make:migration' || command === 'make:seed' ? undefined : rest[0];
+  if (command === 'tenants' && !help) {
+    if (rest[0] !== 'move') throw usage(`Unknown tenants action '${rest[0]}': use 'knexus tenants move <tenant> --to <server>'`);
+    if (values.to === undefined) throw usage("'tenants move' needs --to <server>");
+  }
+  const positionalApp = command === 'help' || command === 'make:migration' || command === 'make:seed' || command === 'tenants' ? undefined : rest[0];
   if (positionalApp !== undefined && values.app !== undefined && positionalApp !== values.app) throw usage(`Two apps named: '${positionalApp}' and --app '${values.app}'`);
   if (!help && (command === 'down' || command === 'baseline') && positionalApp === undefined && values.app === undefined) throw usage(`'${command}' needs <app>`);
 
@@ -168,7 +173,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   return {
     command,
     app: isMake ? values.app : command === 'help' ? undefined : (positionalApp ?? values.app),
-    name: isMake || command === 'help' ? rest[0] : undefined,
+    name: isMake || command === 'help' ? rest[0] : command === 'tenants' ? rest[1] : undefined,
     config: values.config,
     json: values.json === true,
     quiet: values.quiet === true,

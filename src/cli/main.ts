@@ -28,6 +28,7 @@ const COMMANDS: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
   baseline: async (ctx) => (await import('./commands/baseline.js')).baseline(ctx),
   repair: async (ctx) => (await import('./commands/repair.js')).repair(ctx),
   plugins: async (ctx) => (await import('./commands/plugins.js')).plugins(ctx),
+  tenants: async (ctx) => (await import('./commands/tenants-move.js')).tenantsMove(ctx),
   'make:migration': async (ctx) => (await import('./commands/make-file.js')).makeFile(ctx, 'migration'),
   'make:seed': async (ctx) => (await import('./commands/make-file.js')).makeFile(ctx, 'seed'),
 };

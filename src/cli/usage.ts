@@ -55,6 +55,10 @@ const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
   'applied' keeps it recorded as applied, 'rolled-back' forgets it so it runs again.`,
   plugins: `knexus plugins
   Loads the configured plugins and shows, for each, whether it loaded, its version, load time and error.`,
+  tenants: `knexus tenants move <tenant> --to <server>
+  Moves one tenant of the config's tenants to another of its servers: detaches it, copies its schema
+  (pg_dump/pg_restore), verifies the ledger and row counts, switches its placement, drops the old copy.
+  A failure leaves the tenant served from its old server with nothing lost (exit 1).`,
   'make:migration': `knexus make:migration <name> [--app <app>] [-x ts|js|mjs|cjs] [--stub <file>]
   Writes <timestamp>_<name>.<ext> with up/down into the app's first migrations directory. The extension
   and stub default to the knexfile's migrations.extension/stub, else ts and knexus's template; a .js
@@ -75,6 +79,7 @@ const SUMMARIES: Readonly<Record<CommandName, string>> = {
   baseline: 'baseline <app> --to <name> | --from-knex   mark migrations applied without running them',
   repair: 'repair <app> --migration <file> --resolution applied|rolled-back   settle a dirty file',
   plugins: 'plugins                          load the configured plugins and show their state',
+  tenants: 'tenants move <t> --to <server>   move a tenant to another server of tenants.servers',
   'make:migration': 'make:migration <name> [--app] [-x ts|js|mjs|cjs]   write a new migration file',
   'make:seed': 'make:seed <name> [--app]         write a new seed file',
   help: 'help [command]                   this help, or one command\'s',
