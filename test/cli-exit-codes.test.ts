@@ -51,8 +51,11 @@ describe('hints', () => {
     // A table of the ledger's name that is not a ledger: an error without a hint of its own.
     const { default: knex } = await import('knex');
     const db = knex({ client: 'better-sqlite3', connection: { filename: join(dir, 'db.sqlite') }, useNullAsDefault: true });
-    await db.schema.createTable('knexus_migrations', (t) => t.string('something'));
-    await db.destroy();
+    try {
+      await db.schema.createTable('knexus_migrations', (t) => t.string('something'));
+    } finally {
+      await db.destroy();
+    }
     const plain = await runMain(['migrate', '--cwd', dir]);
     expect(plain.stderr).toContain('KNEXUS_ERR_LEDGER_TABLE_TAKEN');
     expect(plain.stderr).toContain('Run again with --verbose');

@@ -117,8 +117,8 @@ describe('property: hostile configs give a coded error or a working registry', (
 
   it('unregisterApp, repair and withTransaction options', async () => {
     const registry = new AppRegistry();
-    const app = await registry.registerApp('target', { database: { client: 'better-sqlite3', connection: ':memory:' } });
     try {
+      const app = await registry.registerApp('target', { database: { client: 'better-sqlite3', connection: ':memory:' } });
       await fc.assert(
         fc.asyncProperty(hostile, hostile, hostile, async (unregister, repair, transaction) => {
           // `app` goes stale once a valid unregistration ran: using it must still be a coded error.
@@ -153,8 +153,8 @@ describe('property: hostile configs give a coded error or a working registry', (
     // An empty folder: relative directories in generated configs resolve here, never to real files.
     const baseDir = mkdtempSync(join(tmpdir(), 'knexus-props-'));
     const registry = new AppRegistry({ baseDir, registry: { shutdownTimeout: 1_000 } });
-    await registry.registerApp('owner', { database: { client: 'better-sqlite3', connection: ':memory:' }, reusable: true });
     try {
+      await registry.registerApp('owner', { database: { client: 'better-sqlite3', connection: ':memory:' }, reusable: true });
       await fc.assert(
         fc.asyncProperty(appName, appConfig, async (name, config) => {
           try {

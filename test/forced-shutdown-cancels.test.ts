@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 /** How each server lists the statements its sessions run, and a statement that runs 20 s. */
 const SERVERS = [
@@ -20,6 +20,7 @@ const SERVERS = [
 
 describe.each(SERVERS)('a forced shutdown cancels what it abandons ($dialect)', ({ dialect, sleep, running, rows }) => {
   const db = useDatabase(dialect);
+  const createRegistry = useRegistry();
   const count = async () => Number(rows(await db.knex.raw(running))[0]?.n);
 
   async function waitFor(condition: () => Promise<boolean>, ms: number): Promise<boolean> {
@@ -32,7 +33,7 @@ describe.each(SERVERS)('a forced shutdown cancels what it abandons ($dialect)', 
   }
 
   it('a statement still running when the pool is destroyed by force stops on the server within about a second', async () => {
-    const registry = new AppRegistry({ registry: { shutdownTimeout: 50 } });
+    const registry = createRegistry({ registry: { shutdownTimeout: 50 } });
     const app = await registry.registerApp('sleeper', { database: db.config() });
     const abandoned = app.knex.raw(sleep).catch((error: unknown) => error);
     expect(await waitFor(async () => (await count()) === 1, 5_000)).toBe(true);

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import Fastify from 'fastify';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { AppRegistry, AppHandle } from '../src/index.js';
 import { knexusExpress } from '../src/http/express.js';
 import { knexusFastify } from '../src/http/fastify.js';
@@ -37,6 +37,10 @@ describe('request.tenant over real HTTP (pg)', () => {
     await app.register(knexusFastify, { registry, resolve: (request) => request.headers['x-tenant'] as string | undefined });
     app.get('/notes', async (request) => ({ tenant: request.tenant!.name, notes: await request.tenant!.knex('notes').select() }));
     await app.listen({ port: 0, host: '127.0.0.1' });
+    // Closed by the test itself when it gets that far.
+    onTestFinished(async () => {
+      if (app.server.listening) await app.close();
+    });
     const { port } = app.server.address() as AddressInfo;
     // 20 concurrent first requests: one registration.
     let registrations = 0;

@@ -59,16 +59,19 @@ describe('migrationSource and seedSource configuration (sqlite)', () => {
 
   it('a source together with a directory is a coded config error, before anything is opened', async () => {
     const registry = new AppRegistry();
-    const register = () => registry.registerApp('both', { database: db.config(), migrations: { directory, migrationSource: semverSource() } });
-    await expect(register()).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'migrations.migrationSource' });
-    await expect(
-      registry.registerApp('broken', { database: db.config(), migrations: { migrationSource: { getMigrations: () => [] } as never } }),
-    ).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'migrations.migrationSource' });
-    await expect(
-      registry.registerApp('seedy', { database: db.config(), seeds: { directory, seedSource: { getSeeds: () => [], getSeed: () => ({}) } } }),
-    ).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'seeds.seedSource' });
-    expect(existsSync(db.name)).toBe(false);
-    await registry.shutdown();
+    try {
+      const register = () => registry.registerApp('both', { database: db.config(), migrations: { directory, migrationSource: semverSource() } });
+      await expect(register()).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'migrations.migrationSource' });
+      await expect(
+        registry.registerApp('broken', { database: db.config(), migrations: { migrationSource: { getMigrations: () => [] } as never } }),
+      ).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'migrations.migrationSource' });
+      await expect(
+        registry.registerApp('seedy', { database: db.config(), seeds: { directory, seedSource: { getSeeds: () => [], getSeed: () => ({}) } } }),
+      ).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'seeds.seedSource' });
+      expect(existsSync(db.name)).toBe(false);
+    } finally {
+      await registry.shutdown();
+    }
   });
 
   it('loadExtensions narrows which files of a directory are migrations', async () => {

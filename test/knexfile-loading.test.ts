@@ -164,8 +164,11 @@ describe("a knexfile's knexus section: settings knex has no word for", () => {
     );
     dirs.push(dir);
     const first = new AppRegistry();
-    await first.registerApp('driftless', { database: { knexfile: file, environment: 'development' } });
-    await first.shutdown();
+    try {
+      await first.registerApp('driftless', { database: { knexfile: file, environment: 'development' } });
+    } finally {
+      await first.shutdown();
+    }
     writeFileSync(join(dir, 'migrations', '001_users.mjs'), '// edited after it ran\nexport async function up() {}\nexport async function down() {}\n');
     const registry = new AppRegistry();
     try {

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
 import { DIALECTS, type TestDatabase } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 const directory = fileURLToPath(new URL('./fixtures/migrations-basic', import.meta.url));
 const FILES = ['001_users.mjs', '002_posts.mjs', '003_tags.mjs'];
@@ -18,9 +18,10 @@ async function tables(db: TestDatabase): Promise<string[]> {
 
 describe.each(DIALECTS)('migrations: apply, roll back, status (%s)', (dialect) => {
   const db = useDatabase(dialect);
+  const createRegistry = useRegistry();
 
   it('registration applies every pending migration as one batch, and status shows batch, time and checksum', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const registered = new Promise<{ result: { migrations: unknown } }>((resolve) => registry.once('app-registered', resolve));
     const before = new Date(Date.now() - 1000);
     const app = await registry.registerApp('shop', { database: db.config(), migrations: { directory } });
@@ -43,7 +44,7 @@ describe.each(DIALECTS)('migrations: apply, roll back, status (%s)', (dialect) =
   });
 
   it('runMigrations({ to }) stops at a file; rollbacks undo the last batch, n steps, one batch, or everything', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const app = await registry.registerApp('blog', { database: db.config(), migrations: { directory, enabled: false } });
     expect((await app.migrationStatus()).pending).toEqual(FILES);
 
@@ -66,7 +67,7 @@ describe.each(DIALECTS)('migrations: apply, roll back, status (%s)', (dialect) =
   });
 
   it('`to` naming no pending migration is KNEXUS_ERR_MIGRATION_NOT_FOUND and applies nothing', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const app = await registry.registerApp('notes', { database: db.config(), migrations: { directory, enabled: false } });
     await expect(app.runMigrations({ to: '009_nope' })).rejects.toMatchObject({
       code: 'KNEXUS_ERR_MIGRATION_NOT_FOUND',

@@ -1,14 +1,16 @@
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { AppRegistry, type AutoOperationsResult } from '../src/index.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { AutoOperationsResult } from '../src/index.js';
 import { spawnChild } from './fixtures/migrations-child/spawn-child.js';
 import { DIALECTS } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) => {
   const db = useDatabase(dialect);
+  const createRegistry = useRegistry();
 
   // Cross-process on every dialect: PostgreSQL advisory lock, MariaDB GET_LOCK, SQLite busy-waiting write lock.
   it('two processes registering the same app at once apply each migration and seed exactly once, and neither fails', async () => {
@@ -23,8 +25,9 @@ describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) =
     };
     // This test process is the other contender: a child process and this one register at the same moment.
     const child = spawnChild('racer', config);
+    onTestFinished(() => child.kill('SIGKILL'));
     await child.ready;
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const registered = new Promise<AutoOperationsResult>((resolve) => registry.once('app-registered', (event) => resolve(event.result)));
     child.start();
     const [app, { outcome, exitCode }] = await Promise.all([registry.registerApp('racer', config), child.done]);
@@ -45,7 +48,7 @@ describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) =
   it('different apps registering at once on a fresh database all create and share the ledger', async () => {
     const schema = dialect === 'pg' ? 'race_many_apps' : undefined;
     if (schema !== undefined) await db.knex.raw('create schema ??', [schema]);
-    const registries = ['one', 'two', 'three', 'four'].map(() => new AppRegistry());
+    const registries = ['one', 'two', 'three', 'four'].map(() => createRegistry());
     const names = ['app_one', 'app_two', 'app_three', 'app_four'];
     await Promise.all(
       registries.map((registry, i) =>
@@ -55,10 +58,7 @@ describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) =
           migrations: { directory: fixture('migrations-ledger-race'), tableName: 'race_history' },
         }),
       ),
-    ).catch(async (error: unknown) => {
-      await Promise.all(registries.map((registry) => registry.shutdown()));
-      throw error;
-    });
+    );
     const ledger = db.knex(schema === undefined ? 'race_history' : `${schema}.race_history`);
     const rows = (await ledger.select('app')) as { app: string }[];
     expect(new Set(rows.map((row) => row.app))).toEqual(new Set(names));

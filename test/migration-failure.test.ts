@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, type KnexusError } from '../src/index.js';
+import type { KnexusError } from '../src/index.js';
 import { DIALECTS, type TestDatabase } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -25,9 +26,10 @@ async function caught(promise: Promise<unknown>): Promise<KnexusError> {
 
 describe.each(DIALECTS)('migrations: failures (%s)', (dialect) => {
   const db = useDatabase(dialect);
+  const createRegistry = useRegistry();
 
   it('a migration failing half-way records nothing, keeps the ones before it, and reports the first database error', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const error = await caught(registry.registerApp('payroll', { database: db.config(), migrations: { directory: fixture('migrations-failing') } }));
     expect(error).toMatchObject({
       code: 'KNEXUS_ERR_MIGRATION_FAILED',
@@ -51,7 +53,7 @@ describe.each(DIALECTS)('migrations: failures (%s)', (dialect) => {
   });
 
   it('a failing down stops the rollback, names the file, and lists what was already rolled back', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const app = await registry.registerApp('archive', { database: db.config(), migrations: { directory: fixture('migrations-failing-down') } });
     const error = await caught(app.rollbackMigrations({ all: true }));
     expect(error).toMatchObject({
@@ -80,7 +82,7 @@ describe.each(DIALECTS)('migrations: failures (%s)', (dialect) => {
       `export async function down(knex) { await knex.schema.dropTable('${table}'); }\n`;
     writeFileSync(join(directory, '001_common.cjs'), cjs('fixed_common', broken));
     writeFileSync(join(directory, '002_module.mjs'), esm('fixed_module', broken));
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const register = () => registry.registerApp('mender', { database: db!.config(), migrations: { directory } });
     try {
       await expect(register()).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED', file: '001_common.cjs' });

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
 import { DIALECTS } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const FILES = ['001_plain.js', '002_common.cjs', '003_default.mjs', '004_typed.ts', '005_defaulted.ts', '006_outside_transaction.mjs'];
@@ -10,9 +10,10 @@ const TABLES = ['formats_js', 'formats_cjs', 'formats_mjs', 'formats_ts', 'forma
 
 describe.each(DIALECTS)('migrations: file formats (%s)', (dialect) => {
   const db = useDatabase(dialect);
+  const createRegistry = useRegistry();
 
   it('loads .js, .cjs, .mjs and .ts files with named or default exports, honours transaction: false, skips other files', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     // One pooled connection is enough: the lock, every transaction and the transaction: false file share it.
     const database = db.config({ pool: { min: 0, max: 1 } });
     const app = await registry.registerApp('formats', { database, migrations: { directory: fixture('migrations-formats') } });
@@ -28,7 +29,7 @@ describe.each(DIALECTS)('migrations: file formats (%s)', (dialect) => {
   });
 
   it('a file that fails to import is KNEXUS_ERR_MODULE_LOAD naming it', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const error = await registry
       .registerApp('broken', { database: db.config(), migrations: { directory: fixture('migrations-broken-import') } })
       .catch((thrown: unknown) => thrown);
@@ -38,7 +39,7 @@ describe.each(DIALECTS)('migrations: file formats (%s)', (dialect) => {
   });
 
   it('the same file name in two directories is a configuration error, since names key the ledger', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     await expect(
       registry.registerApp('twice', {
         database: db.config(),

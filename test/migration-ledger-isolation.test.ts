@@ -1,16 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
 import { DIALECTS } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
 describe.each(DIALECTS)('migrations: one ledger per database, keyed by app (%s)', (dialect) => {
   const db = useDatabase(dialect);
+  const createRegistry = useRegistry();
 
   it('two apps with the same file names on one database never see each other’s history', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const a = await registry.registerApp('alpha', { database: db.config(), migrations: { directory: fixture('migrations-app-a') } });
     const b = await registry.registerApp('beta', { database: db.config(), migrations: { directory: fixture('migrations-app-b') } });
 
@@ -40,7 +41,7 @@ describe.each(DIALECTS)('migrations: one ledger per database, keyed by app (%s)'
   });
 
   it('a custom tableName keeps a separate ledger', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const app = await registry.registerApp('gamma', {
       database: db.config(),
       migrations: { directory: fixture('migrations-app-a'), tableName: 'gamma_history' },
@@ -53,7 +54,7 @@ describe.each(DIALECTS)('migrations: one ledger per database, keyed by app (%s)'
 
   // Defined for PostgreSQL only (schemas are a PostgreSQL feature), so other dialects report no skipped test.
   if (dialect === 'pg') it('with a PostgreSQL schema, the ledger lives in that schema', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     await registry.registerApp('delta', { database: db.config(), schema: 'delta_space', migrations: { directory: fixture('migrations-app-a') } });
     expect(await db.knex.schema.withSchema('delta_space').hasTable('knexus_migrations')).toBe(true);
     expect(await db.knex.schema.withSchema('delta_space').hasTable('a_items')).toBe(true);

@@ -1,16 +1,19 @@
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it, vi } from 'vitest';
-import { AppRegistry } from '../src/index.js';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { spawnChild } from './fixtures/migrations-child/spawn-child.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 const directory = fileURLToPath(new URL('./fixtures/migrations-killed', import.meta.url));
 
 describe('migrations: a holder killed mid-migration frees the lock (pg)', () => {
   const db = useDatabase('pg');
+  const createRegistry = useRegistry();
 
   it('kill -9 during a long statement: the lock is freed and a re-registration succeeds within the lock timeout', async () => {
     const child = spawnChild('phoenix', { database: db.config(), migrations: { directory } }, { KNEXUS_FIXTURE_PG_SLEEP: '60' });
+    // Killed anyway if the test fails before it does: the child holds the lock for 60 s.
+    onTestFinished(() => child.kill('SIGKILL'));
     await child.ready;
     child.start();
     // Wait until the child's session is inside the migration's pg_sleep (holding the advisory lock).
@@ -24,7 +27,7 @@ describe('migrations: a holder killed mid-migration frees the lock (pg)', () => 
     child.kill('SIGKILL');
     expect(await child.done).toMatchObject({ signal: 'SIGKILL', outcome: undefined });
 
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const started = performance.now();
     const app = await registry.registerApp('phoenix', { database: db.config(), migrations: { directory, lockTimeout: 5_000 } });
     expect(performance.now() - started).toBeLessThan(5_000);

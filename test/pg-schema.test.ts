@@ -1,15 +1,16 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 const migrations = { directory: fileURLToPath(new URL('./fixtures/unregister/migrations', import.meta.url)) };
 
 describe('PostgreSQL schema per app', () => {
   const db = useDatabase('pg');
+  const createRegistry = useRegistry();
 
   it('creates the schema if missing; the app’s tables and ledgers live there', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const a = await registry.registerApp('tenant_a', { database: db.config(), schema: 'tenant_a', migrations });
     await registry.registerApp('tenant_b', { database: db.config(), schema: 'tenant_b', migrations });
     const tablesIn = async (schema: string) =>
@@ -27,7 +28,7 @@ describe('PostgreSQL schema per app', () => {
   });
 
   it('registering the same schema concurrently from many registries succeeds', async () => {
-    const registries = Array.from({ length: 4 }, () => new AppRegistry());
+    const registries = Array.from({ length: 4 }, () => createRegistry());
     await Promise.all(registries.map((r) => r.registerApp('shared_tenant', { database: db!.config(), schema: 'race_schema', migrations })));
     const applied = await db.knex.withSchema('race_schema').from('knexus_migrations').where({ app: 'shared_tenant' }).count({ n: '*' });
     expect(applied).toEqual([{ n: '2' }]);
@@ -35,7 +36,7 @@ describe('PostgreSQL schema per app', () => {
   });
 
   it('rejects an invalid schema name before any SQL', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     await expect(registry.registerApp('x', { database: db.config(), schema: 'bad"schema' })).rejects.toMatchObject({
       code: 'KNEXUS_ERR_INVALID_NAME',
       field: 'schema',

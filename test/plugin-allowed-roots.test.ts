@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
 
 // A plugin module whose top-level code leaves a trace: a refused module must never have run.
 const moduleSource = (name: string) => `globalThis.knexusRan = [...(globalThis.knexusRan ?? []), '${name}'];
@@ -16,6 +17,9 @@ describe('pluginManager.allowedRoots', () => {
   let root: string;
   let outside: string;
   let registry: AppRegistry;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  // Registered after the folder's removal, so (after-hooks run in reverse) the registries close before it goes.
+  const createRegistry = useRegistry();
   beforeEach(() => {
     dir = realpathSync(mkdtempSync(join(tmpdir(), 'knexus-roots-')));
     root = join(dir, 'project');
@@ -28,11 +32,7 @@ describe('pluginManager.allowedRoots', () => {
     // Node looks for bare specifiers in every node_modules folder up from baseDir; this one sits above the root.
     mkdirSync(join(dir, 'node_modules'));
     delete (globalThis as { knexusRan?: string[] }).knexusRan;
-    registry = new AppRegistry({ baseDir: root });
-  });
-  afterEach(async () => {
-    await registry.shutdown();
-    rmSync(dir, { recursive: true, force: true });
+    registry = createRegistry({ baseDir: root });
   });
 
   const refused = [
@@ -64,7 +64,7 @@ describe('pluginManager.allowedRoots', () => {
   });
 
   it('a config entry outside the roots fails alone; the rest load', async () => {
-    registry = new AppRegistry({ baseDir: root, plugins: { evil: { module: '../elsewhere/evil.mjs' }, inside: { module: './inside.mjs' } } });
+    registry = createRegistry({ baseDir: root, plugins: { evil: { module: '../elsewhere/evil.mjs' }, inside: { module: './inside.mjs' } } });
     const result = await registry.initialize();
     expect(result.loadedPlugins).toEqual(['inside']);
     expect(result.failedPlugins[0]).toMatchObject({ name: 'evil', code: 'KNEXUS_ERR_PLUGIN_FORBIDDEN', cause: { pluginName: 'evil', resolvedPath: join(outside, 'evil.mjs') } });
@@ -82,14 +82,14 @@ describe('pluginManager.allowedRoots', () => {
     expect(ran()).toEqual(['installed', 'installed-other']);
     // A '..' that stays inside the package (or inside a root) is judged by where it lands, not by its shape.
     await registry.shutdown();
-    registry = new AppRegistry({ baseDir: root });
+    registry = createRegistry({ baseDir: root });
     await registry.loadPlugin('knexus-plugin-fixture/lib/../lib/other.mjs');
   });
 
   it('files inside a root load, and more roots can be allowed', async () => {
     await registry.loadPlugin('./inside.mjs');
     await registry.shutdown();
-    registry = new AppRegistry({ baseDir: root, pluginManager: { allowedRoots: [root, outside] } });
+    registry = createRegistry({ baseDir: root, pluginManager: { allowedRoots: [root, outside] } });
     await registry.loadPlugin('./link.mjs');
     expect(ran()).toEqual(['inside', 'evil']);
     expect(() => new AppRegistry({ pluginManager: { allowedRoots: [] } })).toThrow(expect.objectContaining({ field: 'pluginManager.allowedRoots' }));

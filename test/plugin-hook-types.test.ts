@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  AppRegistry,
+  type AppRegistry,
   definePlugin,
   PluginInterface,
   type AppConfigView,
@@ -21,8 +21,11 @@ import {
   type RollbackSummary,
   type UnregisterOptions,
 } from '../src/index.js';
+import { useRegistry } from './support/use-registry.js';
 
 describe('the hook map types everything derived from it', () => {
+  const createRegistry = useRegistry();
+
   it('HookArgs strips the trailing context; HookResult unwraps the return', () => {
     expectTypeOf<HookArgs<'onAppRegistrationStarted'>>().toEqualTypeOf<[appName: string, config: AppConfigView]>();
     expectTypeOf<HookArgs<'onConnectionShutdown'>>().toEqualTypeOf<
@@ -38,7 +41,7 @@ describe('the hook map types everything derived from it', () => {
   });
 
   it('the dispatcher is typed per hook', () => {
-    const manager = new AppRegistry().plugins;
+    const manager = createRegistry().plugins;
     expectTypeOf(manager.dispatch<'onHealthCheck'>).parameters.toEqualTypeOf<
       ['onHealthCheck', string, HealthReport]
     >();

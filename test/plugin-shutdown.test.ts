@@ -1,9 +1,10 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, type RegistryErrorEvent } from '../src/index.js';
+import { definePlugin, type RegistryErrorEvent } from '../src/index.js';
 import { testPlugin } from './support/test-plugin.js';
 import { resetProbe, whenRecorded } from './fixtures/plugins/probe.mjs';
+import { useRegistry } from './support/use-registry.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'plugins');
 const timers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -11,8 +12,10 @@ const timers = (): number => process.getActiveResourcesInfo().filter((r) => r ==
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 
 describe('plugin shutdown', () => {
+  const createRegistry = useRegistry();
+
   it('runs in reverse load order; a hung or throwing shutdown() is reported by name and does not block the rest', async () => {
-    const registry = new AppRegistry({ pluginManager: { shutdownTimeout: 25 } });
+    const registry = createRegistry({ pluginManager: { shutdownTimeout: 25 } });
     const order: string[] = [];
     const errors: RegistryErrorEvent[] = [];
     registry.on('error', (event) => errors.push(event));
@@ -50,7 +53,7 @@ describe('plugin shutdown', () => {
   });
 
   it('is idempotent, and no plugin can load afterwards', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     let stops = 0;
     await registry.loadPlugin(
       testPlugin({ name: 'once', shutdown: () => void stops++ }),
@@ -67,7 +70,7 @@ describe('plugin shutdown', () => {
 
   it('waits for a load in progress, then shuts that plugin down after its initialize() completes', async () => {
     const probe = resetProbe();
-    const registry = new AppRegistry({
+    const registry = createRegistry({
       baseDir: fixtures,
       plugins: { slow: { module: './timed.mjs', config: { name: 'slow', delay: 40 } } },
     });
@@ -87,7 +90,7 @@ describe('plugin shutdown', () => {
   });
 
   it('stops waiting for a hung load after shutdownTimeout: the load is aborted and leaves no timer behind', async () => {
-    const registry = new AppRegistry({ pluginManager: { shutdownTimeout: 20, loadTimeout: 60_000 } });
+    const registry = createRegistry({ pluginManager: { shutdownTimeout: 20, loadTimeout: 60_000 } });
     let entered = (): void => {};
     const initializing = new Promise<void>((resolve) => (entered = resolve));
     let open = (): void => {};

@@ -31,7 +31,7 @@ describe('app lifecycle', () => {
     expect(registry.initialize()).toBe(first);
     await expect(first).resolves.toMatchObject({ initialized: true, pluginCount: 0, failedPlugins: [] });
 
-    const lazy = new AppRegistry();
+    const lazy = createRegistry();
     await lazy.registerApp('a', { database: memory() });
     expect(lazy.getStatus().initialized).toBe(true);
     await lazy.shutdown();

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { AppRegistry, definePlugin } from '../src/index.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 
 describe('shutdown', () => {
   const pg = useDatabase('pg');
+  const createRegistry = useRegistry();
 
   it('is idempotent, closes apps in reverse registration order and never rolls back', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const order: string[] = [];
     registry.on('connection-closed', (e) => order.push(e.appName));
     const rollbacks: string[] = [];
@@ -24,7 +26,7 @@ describe('shutdown', () => {
   });
 
   it('refuses registerApp during shutdown with a coded error', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     await registry.registerApp('a', { database: memory() });
     const done = registry.shutdown();
     await expect(registry.registerApp('b', { database: memory() })).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN', appName: 'b' });
@@ -32,7 +34,7 @@ describe('shutdown', () => {
   });
 
   it('destroys by force a pool that will not close in time and names it', async (t) => {
-    const registry = new AppRegistry({ registry: { shutdownTimeout: 200 } });
+    const registry = createRegistry({ registry: { shutdownTimeout: 200 } });
     const conn = await registry.registerApp('stuck', { database: pg.config() });
     await registry.registerApp('fine', { database: memory() });
     // A transaction left open holds its connection, so a graceful destroy would wait forever.
@@ -53,7 +55,7 @@ describe('shutdown', () => {
   });
 
   it('aborts hook calls still running when shutdown starts, instead of waiting out hookTimeout', async () => {
-    const registry = new AppRegistry({ pluginManager: { hookTimeout: 10_000 } });
+    const registry = createRegistry({ pluginManager: { hookTimeout: 10_000 } });
     let aborted: unknown;
     let entered!: () => void;
     const inHook = new Promise<void>((resolve) => (entered = resolve));

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
 import type { TestDatabase } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
 import { TENANT_MIGRATIONS, currentSchema, tablesIn, tenantSchema, useTenantDatabase } from './support/tenants.js';
+import { useRegistry } from './support/use-registry.js';
 
 /** Samples how many server sessions carry `applicationName` until stopped; resolves with the highest count seen. */
 function watchBackends(db: TestDatabase, applicationName: string): { stop(): Promise<number> } {
@@ -28,10 +28,11 @@ function watchBackends(db: TestDatabase, applicationName: string): { stop(): Pro
 
 describe('many apps with their own schema on one PostgreSQL pool', () => {
   const db = useDatabase('pg');
+  const createRegistry = useRegistry();
 
   it('registers and unregisters 500 apps on a pool of max 5 without ever holding more than 5 backends', { timeout: 240_000 }, async (t) => {
     const applicationName = `knexus_scale_${randomBytes(4).toString('hex')}`;
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const config = db.config();
     await registry.registerApp('main', {
       database: { ...config, connection: { ...(config.connection as object), application_name: applicationName }, pool: { max: 5 } },
@@ -57,9 +58,10 @@ describe('many apps with their own schema on one PostgreSQL pool', () => {
 
 describe.each(['pg', 'mariadb'] as const)('concurrent registration on one shared pool (%s)', (dialect) => {
   const db = useTenantDatabase(dialect);
+  const createRegistry = useRegistry();
 
   it('registers 50 apps with their own schema at once, each migrated once in its own schema', { timeout: 120_000 }, async () => {
-    const registry = new AppRegistry({ registry: { migrationConcurrency: 3 } });
+    const registry = createRegistry({ registry: { migrationConcurrency: 3 } });
     await registry.registerApp('main', { database: db.config({ pool: { max: 4 } }), reusable: true });
     const schemas = Array.from({ length: 50 }, (_, i) => tenantSchema(db!, i));
     const apps = await Promise.all(
@@ -75,7 +77,7 @@ describe.each(['pg', 'mariadb'] as const)('concurrent registration on one shared
   });
 
   it('does not deadlock a pool of one connection when 10 apps migrate at once', { timeout: 60_000 }, async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     await registry.registerApp('main', { database: db.config({ pool: { max: 1 } }), reusable: true });
     const apps = await Promise.all(
       Array.from({ length: 10 }, (_, i) => registry.registerApp(`one${i}`, { useConnection: 'main', schema: tenantSchema(db!, `one${i}`), migrations: TENANT_MIGRATIONS })),

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
 import { DIALECTS, type TestDatabase } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 const migrations = { directory: fixture('migrations-seeded') };
@@ -15,9 +15,10 @@ async function count(db: TestDatabase, table: string): Promise<number> {
 
 describe.each(DIALECTS)('seeds: tracked per app (%s)', (dialect) => {
   const db = useDatabase(dialect);
+  const createRegistry = useRegistry();
 
   it('each seed runs once per app, across registrations, and status lists the irreversible ones', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const app = await registry.registerApp('library', { database: db.config(), migrations, seeds });
     expect(await count(db, 'seeded_authors')).toBe(2);
     expect(await app.runSeeds()).toMatchObject({ batch: null, applied: [] });
@@ -52,7 +53,7 @@ describe.each(DIALECTS)('seeds: tracked per app (%s)', (dialect) => {
   });
 
   it('rollbackSeeds({ step }) undoes the last n seeds; another app on the database has its own seed history', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const app = await registry.registerApp('press', { database: db.config(), migrations, seeds });
     expect(await app.rollbackSeeds({ step: 1 })).toMatchObject({ rolledBack: ['03_tags.mjs'], irreversible: [] });
     // The old spelling is refused instead of silently undoing the whole batch.
@@ -75,7 +76,7 @@ describe.each(DIALECTS)('seeds: tracked per app (%s)', (dialect) => {
   });
 
   it('a failing seed is KNEXUS_ERR_SEED_FAILED naming the file, and leaves neither its rows nor its ledger row', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const app = await registry.registerApp('broken', { database: db.config(), migrations });
     const failing = await registry.registerApp('broken_seeds', { database: db.config(), seeds: { directory: fixture('seeds-failing'), enabled: false } });
     await expect(failing.runSeeds()).rejects.toMatchObject({

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
 import { AppRegistry } from '../src/index.js';
 import { spawnChild } from './fixtures/migrations-child/spawn-child.js';
 
@@ -46,6 +46,9 @@ describe('SQLite: one lock per database file, whatever name reaches it', () => {
     linkSync(real, hardLink);
 
     const children = [real, symlink, hardLink].map((filename) => spawnChild('crowd', configFor(filename)));
+    onTestFinished(() => {
+      for (const child of children) child.kill('SIGKILL');
+    });
     await Promise.all(children.map((child) => child.ready));
     for (const child of children) child.start();
     const results = await Promise.all(children.map((child) => child.done));

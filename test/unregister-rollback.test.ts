@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
 import { DIALECTS, type TestDatabase } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
+import { useRegistry } from './support/use-registry.js';
 
 const fixture = (dir: string) => fileURLToPath(new URL(`./fixtures/unregister/${dir}`, import.meta.url));
 const migrations = { directory: fixture('migrations') };
@@ -16,9 +16,10 @@ async function tables(db: TestDatabase): Promise<string[]> {
 
 describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
   const db = useDatabase(dialect);
+  const createRegistry = useRegistry();
 
   it('undoes what the registration applied: its seed batch, then its migration batch', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const order: string[] = [];
     registry.on('app-rollback-started', () => order.push('rollback-started'));
     registry.on('app-rollback-completed', (e) => order.push(`rollback-completed:${e.result.seeds?.rolledBack}|${e.result.migrations?.rolledBack}`));
@@ -33,12 +34,12 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
   });
 
   it('a second registration applies nothing, so its unregistration rolls nothing back', async () => {
-    const first = new AppRegistry();
+    const first = createRegistry();
     await first.registerApp('blog', { database: db.config(), migrations, seeds });
     await first.shutdown(); // never rolls back
     expect(await tables(db)).toEqual(['authors', 'posts']);
 
-    const second = new AppRegistry();
+    const second = createRegistry();
     const rollbacks: unknown[] = [];
     second.on('app-rollback-started', (e) => rollbacks.push(e));
     const registered = new Promise((resolve) => second.once('app-registered', resolve));
@@ -56,7 +57,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
   });
 
   it('skipRollback keeps the data', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     await registry.registerApp('blog', { database: db.config(), migrations, seeds });
     await registry.unregisterApp('blog', { skipRollback: true });
     expect(await tables(db)).toEqual(['authors', 'posts']);
@@ -67,7 +68,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
   });
 
   it('a rollback error stops the rollback, names the file, and keeps the app registered', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const completed: unknown[] = [];
     const unregistered: unknown[] = [];
     registry.on('app-rollback-completed', (e) => completed.push(e));
@@ -89,7 +90,7 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
   });
 
   it('rejects bad unregister options before changing anything', async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     await registry.registerApp('blog', { database: db.config(), migrations, seeds });
     await expect(registry.unregisterApp('blog', { rollback: 'everything' } as never)).rejects.toMatchObject({
       code: 'KNEXUS_ERR_INVALID_CONFIG',

@@ -78,8 +78,11 @@ describe('backup plugin', () => {
     ]);
     // The live database was rolled back after the copy was taken.
     const live = knexFactory({ client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true });
-    expect(await live.schema.hasTable('notes')).toBe(false);
-    await live.destroy();
+    try {
+      expect(await live.schema.hasTable('notes')).toBe(false);
+    } finally {
+      await live.destroy();
+    }
     expect(registry.getPlugin('backup')?.getStatus()).toMatchObject({ created: 1, failed: 0, inFlight: 0 });
   });
 

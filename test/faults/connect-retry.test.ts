@@ -81,10 +81,14 @@ describe('registry.connectRetry (pg)', () => {
   it('stops retrying when the registry shuts down', async () => {
     proxy = await flakyProxy(Number.POSITIVE_INFINITY);
     const registry = new AppRegistry({ registry: { connectRetry: 600_000 } });
-    const registering = registry.registerApp('stopped', { database: through(proxy.port) });
-    registering.catch(() => undefined);
-    await vi.waitFor(() => expect(proxy!.connections()).toBeGreaterThanOrEqual(2), { timeout: 10_000, interval: 10 });
-    await registry.shutdown();
-    await expect(registering).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN', appName: 'stopped' });
+    try {
+      const registering = registry.registerApp('stopped', { database: through(proxy.port) });
+      registering.catch(() => undefined);
+      await vi.waitFor(() => expect(proxy!.connections()).toBeGreaterThanOrEqual(2), { timeout: 10_000, interval: 10 });
+      await registry.shutdown();
+      await expect(registering).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN', appName: 'stopped' });
+    } finally {
+      await registry.shutdown();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { spawnChild } from '../fixtures/migrations-child/spawn-child.js';
 import { DIALECTS } from '../support/databases.js';
 import { useDatabase } from '../support/use-database.js';
@@ -18,6 +18,9 @@ describe.each(DIALECTS)('four processes registering one app at once (%s)', (dial
       seeds: { directory: fixture('seeds-concurrency') },
     };
     const children = Array.from({ length: 4 }, () => spawnChild('crowd', config));
+    onTestFinished(() => {
+      for (const child of children) child.kill('SIGKILL');
+    });
     await Promise.all(children.map((child) => child.ready));
     for (const child of children) child.start();
     const results = await Promise.all(children.map((child) => child.done));

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AppRegistry } from '../../src/index.js';
 import { spawnChild } from '../fixtures/migrations-child/spawn-child.js';
 import { DIALECTS } from '../support/databases.js';
@@ -30,6 +30,8 @@ describe.each(DIALECTS)('kill -9 in the middle of a migration (%s)', (dialect) =
     const marker = join(markers, `${appName}.marker`);
     const config = { database: db.config(), migrations: { directory: fixture(folder), lockTimeout: 5_000 } };
     const child = spawnChild(appName, config, { KNEXUS_FIXTURE_MARKER: marker });
+    // Killed anyway if the test fails before it does: its stalled migration holds the lock and a connection.
+    onTestFinished(() => child.kill('SIGKILL'));
     await child.ready;
     child.start();
     await vi.waitFor(() => expect(existsSync(marker)).toBe(true), { timeout: 15_000, interval: 20 });

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Knex } from 'knex';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { AppRegistry, type DatabaseConfig } from '../../src/index.js';
 import { spawnChild } from '../fixtures/migrations-child/spawn-child.js';
 import { spawnTenants } from '../fixtures/pooler-child/spawn-tenants.js';
@@ -88,6 +88,8 @@ describe('migrations through PgBouncer from several processes', () => {
       migrations: { directory: fileURLToPath(new URL('../fixtures/faults/killed-tx', import.meta.url)), lockTimeout: 5_000 },
     };
     const child = spawnChild('killed', config, { KNEXUS_FIXTURE_MARKER: marker });
+    // Killed anyway if the test fails before it does: its stalled migration holds the lock and a connection.
+    onTestFinished(() => child.kill('SIGKILL'));
     await child.ready;
     child.start();
     let exited: unknown;

@@ -1,8 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { AppRegistry } from '../../src/index.js';
 import { useDatabase } from '../support/use-database.js';
+import { useRegistry } from '../support/use-registry.js';
 
 const migrations = { directory: fileURLToPath(new URL('../fixtures/migrations-basic', import.meta.url)) };
 const openFds = (): number => readdirSync('/proc/self/fd').length;
@@ -14,9 +14,10 @@ const resources = (): Record<string, number> => {
 
 describe('register/unregister cycles leave nothing behind', () => {
   const pg = useDatabase('pg');
+  const createRegistry = useRegistry();
 
   it('1,000 SQLite cycles (migrations applied and rolled back): handles, fds and listeners back to baseline', { timeout: 120_000 }, async () => {
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     const listeners = () => registry.eventNames().reduce<number>((sum, name) => sum + registry.listenerCount(name), 0);
     const cycle = async (i: number) => {
       await registry.registerApp(`cycle_${i % 7}`, { database: { client: 'better-sqlite3', connection: ':memory:' }, migrations });
@@ -36,7 +37,7 @@ describe('register/unregister cycles leave nothing behind', () => {
       return rows[0].n as number;
     };
     const before = await backends();
-    const registry = new AppRegistry();
+    const registry = createRegistry();
     for (let i = 0; i < 30; i++) {
       await registry.registerApp('cycling', { database: pg.config({ pool: { min: 0, max: 2 } }), migrations });
       await registry.unregisterApp('cycling');

@@ -28,7 +28,8 @@ describe.each(['pg', 'mariadb'] as const)('shutdown while a registration waits f
       expect((await app.migrationStatus()).applied.map((entry) => entry.name)).toEqual(['001_gate.mjs']);
     } finally {
       release();
-      await holder.shutdown();
+      // The waiter too, in case the test failed before shutting it down (it is idempotent).
+      await Promise.all([holder.shutdown(), waiter.shutdown()]);
     }
   });
 });
