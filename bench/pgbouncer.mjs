@@ -4,7 +4,7 @@
  * undefined without running `work` when /usr/sbin/pgbouncer is missing.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +33,7 @@ export async function withPgBouncer(pg, work) {
     ini,
     `[databases]\n* = host=${pg.host} port=${pg.port}\n[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = ${port}\nunix_socket_dir =\n` +
       `auth_type = trust\nauth_file = ${join(dir, 'userlist.txt')}\npool_mode = transaction\ndefault_pool_size = 10\nmax_client_conn = 200\n` +
-      `ignore_startup_parameters = extra_float_digits,options\nlogfile = ${join(dir, 'pgbouncer.log')}\n`,
+      `ignore_startup_parameters = extra_float_digits,options\nlogfile = ${join(dir, 'pgbouncer.log')}\npidfile = ${join(dir, 'pgbouncer.pid')}\n`,
   );
   for (const file of ['pgbouncer.ini', 'userlist.txt']) chmodSync(join(dir, file), 0o644);
   const child = process.getuid?.() === 0 ? spawn('runuser', ['-u', 'postgres', '--', PGBOUNCER_BIN, ini], { stdio: 'ignore' }) : spawn(PGBOUNCER_BIN, [ini], { stdio: 'ignore' });
@@ -53,9 +53,30 @@ export async function withPgBouncer(pg, work) {
     }
     return await work(port);
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGINT');
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+    await stopPgBouncer(child, join(dir, 'pgbouncer.pid'));
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Stops PgBouncer at once (SIGTERM: immediate shutdown; SIGINT would wait for every client to leave),
+ * signalling its own pid: under runuser, a signal to runuser need not reach it. SIGKILL after 5 s.
+ */
+async function stopPgBouncer(child, pidfile) {
+  const exited = child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
+  const pid = existsSync(pidfile) ? Number(readFileSync(pidfile, 'utf8').trim()) : undefined;
+  const signal = (name) => {
+    try {
+      if (pid) process.kill(pid, name);
+      else child.kill(name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  const stopped = await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 5000))]);
+  if (!stopped) {
+    signal('SIGKILL');
+    child.kill('SIGKILL');
   }
 }

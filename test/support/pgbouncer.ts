@@ -78,6 +78,7 @@ class Bouncer {
         'max_client_conn = 400',
         'ignore_startup_parameters = extra_float_digits,options',
         `logfile = ${join(this.#dir, 'pgbouncer.log')}`,
+        `pidfile = ${join(this.#dir, 'pgbouncer.pid')}`,
         '',
       ].join('\n'),
     );
@@ -113,10 +114,24 @@ class Bouncer {
   async stop(): Promise<void> {
     if (this.#process.exitCode === null && this.#process.signalCode === null) {
       const exited = new Promise((resolve) => this.#process.once('exit', resolve));
-      // runuser passes the signal on to PgBouncer, which closes its server connections and exits.
-      this.#process.kill('SIGINT');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
-      if (this.#process.exitCode === null && this.#process.signalCode === null) this.#process.kill('SIGKILL');
+      // SIGTERM is PgBouncer's immediate shutdown (SIGINT waits for every client to leave), sent to its own
+      // pid: under runuser a signal to runuser need not reach it.
+      const pidfile = join(this.#dir, 'pgbouncer.pid');
+      const pid = existsSync(pidfile) ? Number(readFileSync(pidfile, 'utf8').trim()) : undefined;
+      const signal = (name: NodeJS.Signals) => {
+        try {
+          if (pid) process.kill(pid, name);
+          else this.#process.kill(name);
+        } catch {
+          // Already gone.
+        }
+      };
+      signal('SIGTERM');
+      const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000))]);
+      if (!stopped) {
+        signal('SIGKILL');
+        this.#process.kill('SIGKILL');
+      }
     }
     rmSync(this.#dir, { recursive: true, force: true });
   }
