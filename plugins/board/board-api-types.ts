@@ -95,3 +95,40 @@ export interface AppsQuery {
   readonly page?: number;
   readonly pageSize?: number;
 }
+
+/** The query of `GET /api/tenants`: one page of the failed tenants, filtered by code or name. */
+export interface TenantsQuery {
+  readonly code?: string;
+  readonly q?: string;
+  readonly page?: number;
+  readonly pageSize?: number;
+}
+
+/** One failed tenant on the board (its last failure). */
+export interface BoardTenantFailure {
+  readonly name: string;
+  readonly during: string;
+  readonly code: string;
+  readonly message: string;
+  readonly attempts: number;
+  readonly at: string;
+}
+
+/**
+ * The tenant fleet of this process: counts by state over the whole fleet, failures counted per code,
+ * and one page of failed tenants (never the whole list).
+ */
+export interface BoardTenantsPage {
+  readonly generatedAt: string;
+  readonly owner: string;
+  readonly resident: number;
+  readonly attaching: number;
+  readonly failed: number;
+  /** Failed tenants per error code, over the whole fleet. */
+  readonly codes: Readonly<Record<string, number>>;
+  /** Failed tenants matching the query. */
+  readonly total: number;
+  readonly page: number;
+  readonly pageSize: number;
+  readonly failures: readonly BoardTenantFailure[];
+}

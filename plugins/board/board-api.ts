@@ -1,5 +1,5 @@
-import type { AppConfigView, PluginContext, AppState, ConnectionTarget, LedgerStatus, RegistryHealth, SeedStatus } from '../../src/index.js';
-import type { AppsQuery, BoardAppDetail, BoardAppRow, BoardAppsPage, BoardLedger, BoardPluginRow, LedgerCounts } from './board-api-types.js';
+import type { AppConfigView, PluginContext, AppState, ConnectionTarget, LedgerStatus, RegistryHealth, SeedStatus, TenantsStatus } from '../../src/index.js';
+import type { AppsQuery, BoardAppDetail, BoardAppRow, BoardAppsPage, BoardLedger, BoardPluginRow, BoardTenantsPage, LedgerCounts, TenantsQuery } from './board-api-types.js';
 import type { BoardHistory } from './board-history.js';
 
 const MAX_PAGE_SIZE = 200;
@@ -85,10 +85,7 @@ export class BoardApi {
     for (const app of all) states[app.state] = (states[app.state] ?? 0) + 1;
     const needle = query.q?.trim().toLowerCase() ?? '';
     const matching = all.filter((app) => (query.state ? app.state === query.state : true) && (needle === '' || app.name.toLowerCase().includes(needle)));
-    const pageSize = Math.min(Math.max(1, Math.trunc(query.pageSize ?? 50)), MAX_PAGE_SIZE);
-    const pages = Math.max(1, Math.ceil(matching.length / pageSize));
-    const page = Math.min(Math.max(1, Math.trunc(query.page ?? 1)), pages);
-    const slice = matching.slice((page - 1) * pageSize, page * pageSize);
+    const { page, pageSize, slice } = paged(matching, query);
     const apps = await Promise.all(slice.map(async (app) => this.#row(app, await this.#ledgersOf(app))));
     return { generatedAt: new Date().toISOString(), total: matching.length, page, pageSize, states, apps };
   }
@@ -105,6 +102,35 @@ export class BoardApi {
       ledger: { migrations: ledger(ledgers.migrations), seeds: ledger(ledgers.seeds) },
       failureLog: this.#history.failures(name),
       healthHistory: this.#history.health(name),
+    };
+  }
+
+  /**
+   * The tenant fleet (`getStatus().tenants`): counts by state, failures per code, and one page of the
+   * failed tenants; undefined when the registry has no tenant directory.
+   */
+  tenants(query: TenantsQuery): BoardTenantsPage | undefined {
+    // A registry with a tenant directory adds it to its status; the plugin context's type does not name it.
+    const fleet = (this.#registry.getStatus() as { tenants?: TenantsStatus }).tenants;
+    if (fleet === undefined) return undefined;
+    const codes = new Map<string, number>();
+    for (const failure of fleet.failed) codes.set(failure.code, (codes.get(failure.code) ?? 0) + 1);
+    const needle = query.q?.trim().toLowerCase() ?? '';
+    const matching = fleet.failed
+      .filter((failure) => (query.code ? failure.code === query.code : true) && (needle === '' || failure.name.toLowerCase().includes(needle)))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const { page, pageSize, slice } = paged(matching, query);
+    return {
+      generatedAt: new Date().toISOString(),
+      owner: fleet.owner,
+      resident: fleet.resident,
+      attaching: fleet.attaching,
+      failed: fleet.failed.length,
+      codes: Object.fromEntries(codes),
+      total: matching.length,
+      page,
+      pageSize,
+      failures: slice.map(({ name, during, code, message, attempts, at }) => ({ name, during, code, message, attempts, at })),
     };
   }
 
@@ -151,6 +177,14 @@ export class BoardApi {
     this.#ledgers.set(app.name, read);
     return read;
   }
+}
+
+/** One page of `items`: the page number clamped to the pages there are, at most MAX_PAGE_SIZE rows. */
+function paged<T>(items: readonly T[], query: { readonly page?: number; readonly pageSize?: number }): { page: number; pageSize: number; slice: T[] } {
+  const pageSize = Math.min(Math.max(1, Math.trunc(query.pageSize ?? 50)), MAX_PAGE_SIZE);
+  const pages = Math.max(1, Math.ceil(items.length / pageSize));
+  const page = Math.min(Math.max(1, Math.trunc(query.page ?? 1)), pages);
+  return { page, pageSize, slice: items.slice((page - 1) * pageSize, page * pageSize) };
 }
 
 function counts(status: LedgerStatus | null): LedgerCounts | null {

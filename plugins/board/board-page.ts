@@ -34,6 +34,20 @@ export const BOARD_HTML = `<!doctype html>
       <thead><tr><th>app</th><th>state</th><th>target</th><th>migrations</th><th>latest</th><th>seeds</th><th>health</th><th>latency</th><th>pool</th><th>failures</th></tr></thead>
       <tbody></tbody>
     </table>
+    <div id="tenants-view" hidden>
+      <h2>Tenants</h2>
+      <p id="tenants-summary"></p>
+      <form id="tenant-filters">
+        <label>Failed, code <select id="tenant-code"><option value="">all</option></select></label>
+        <span id="tenant-page-info" class="muted"></span>
+        <button id="tenant-prev" type="button">‹ prev</button>
+        <button id="tenant-next" type="button">next ›</button>
+      </form>
+      <table id="tenant-failures">
+        <thead><tr><th>tenant</th><th>during</th><th>code</th><th>attempts</th><th>at</th><th>message</th></tr></thead>
+        <tbody></tbody>
+      </table>
+    </div>
     <h2>Plugins</h2>
     <table id="plugins">
       <thead><tr><th>plugin</th><th>state</th><th>calls</th><th>errors</th><th>timeouts</th><th>hooks (calls · errors · timeouts · p50 / p95 ms)</th></tr></thead>

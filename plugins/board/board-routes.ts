@@ -102,7 +102,7 @@ export function boardHandler(options: ResolvedBoardOptions, backend: BoardBacken
       if (path === '/board.js') return sendAndTrue(response, 200, 'text/javascript; charset=utf-8', BOARD_JS);
       if (path === '/board.css') return sendAndTrue(response, 200, 'text/css; charset=utf-8', BOARD_CSS);
       if (path === '/favicon.svg') return sendAndTrue(response, 200, 'image/svg+xml', BOARD_ICON);
-      if (path === '/api/info') return json(response, 200, { actions: options.actions, refreshMs: options.refreshMs });
+      if (path === '/api/info') return json(response, 200, { actions: options.actions, refreshMs: options.refreshMs, tenants: backend.api.tenants({ pageSize: 1 }) !== undefined });
       if (path === '/api/apps') {
         const number = (key: string) => (url.searchParams.has(key) ? Number(url.searchParams.get(key)) || 1 : undefined);
         const query = { state: url.searchParams.get('state') ?? '', q: url.searchParams.get('q') ?? '' };
@@ -113,6 +113,18 @@ export function boardHandler(options: ResolvedBoardOptions, backend: BoardBacken
       if (path.startsWith('/api/apps/')) {
         const detail = await backend.api.app(decodeURIComponent(path.slice('/api/apps/'.length)));
         return detail === undefined ? json(response, 404, { error: 'no such app' }) : json(response, 200, detail);
+      }
+      if (path === '/api/tenants') {
+        const number = (key: string) => (url.searchParams.has(key) ? Number(url.searchParams.get(key)) || 1 : undefined);
+        const page = number('page');
+        const pageSize = number('pageSize');
+        const fleet = backend.api.tenants({
+          code: url.searchParams.get('code') ?? '',
+          q: url.searchParams.get('q') ?? '',
+          ...(page === undefined ? {} : { page }),
+          ...(pageSize === undefined ? {} : { pageSize }),
+        });
+        return fleet === undefined ? json(response, 404, { error: 'this registry has no tenant directory' }) : json(response, 200, fleet);
       }
       if (path === '/api/plugins') return json(response, 200, backend.api.plugins());
       return json(response, 404, { error: 'not found' });

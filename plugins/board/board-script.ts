@@ -203,10 +203,33 @@ function route() {
   return name;
 }
 
+// The fleet: counts over every tenant, failed ones one page at a time (only when the registry has a tenant directory).
+const fleet = { page: 1, code: '' };
+async function renderTenants() {
+  info ??= await api('/info');
+  $('tenants-view').hidden = !info.tenants;
+  if (!info.tenants) return;
+  const data = await api('/tenants?' + new URLSearchParams({ page: String(fleet.page), code: fleet.code }));
+  fleet.page = data.page;
+  const codes = Object.entries(data.codes).map(([code, n]) => code + ' ' + n).join(', ');
+  $('tenants-summary').textContent = 'owner ' + data.owner + ' · ' + data.resident + ' resident · ' + data.attaching + ' attaching · ' + data.failed + ' failed' + (codes ? ' (' + codes + ')' : '');
+  const select = $('tenant-code');
+  const options = [''].concat(Object.keys(data.codes));
+  if (select.options.length !== options.length || options.some((o, i) => select.options[i].value !== o)) {
+    select.replaceChildren(...options.map((o) => { const option = el('option', o || 'all'); option.value = o; return option; }));
+    select.value = fleet.code;
+  }
+  const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
+  $('tenant-page-info').textContent = 'page ' + data.page + ' of ' + pages + ' (' + data.total + ' failed)';
+  $('tenant-prev').disabled = data.page <= 1;
+  $('tenant-next').disabled = data.page >= pages;
+  $('tenant-failures').tBodies[0].replaceChildren(...data.failures.map((f) => row([f.name, f.during, el('td', f.code, 'drifted'), f.attempts, f.at, f.message])));
+}
+
 async function refresh() {
   const name = route();
   try {
-    if (name === null) await renderApps();
+    if (name === null) await Promise.all([renderApps(), renderTenants()]);
     else await renderDetail(name);
     $('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
     body.dataset.loaded = 'true';
@@ -219,6 +242,9 @@ $('filter-name').addEventListener('input', (e) => { view.q = e.target.value; vie
 $('filter-state').addEventListener('change', (e) => { view.state = e.target.value; view.page = 1; refresh(); });
 $('prev').addEventListener('click', () => { view.page--; refresh(); });
 $('next').addEventListener('click', () => { view.page++; refresh(); });
+$('tenant-code').addEventListener('change', (e) => { fleet.code = e.target.value; fleet.page = 1; refresh(); });
+$('tenant-prev').addEventListener('click', () => { fleet.page--; refresh(); });
+$('tenant-next').addEventListener('click', () => { fleet.page++; refresh(); });
 $('back').addEventListener('click', (e) => { e.preventDefault(); location.hash = ''; });
 window.addEventListener('hashchange', refresh);
 refresh();

@@ -38,20 +38,28 @@ export class BatchSession implements LockSession {
       await this.commit();
       return work(this.#db, knexExecutor(this.#db, this.#client));
     }
+    // The first unit of a transaction needs no savepoint: nothing before it is there to keep, so a
+    // failure rolls the whole transaction back (one round trip fewer per holder, a fleet's usual case).
+    const fresh = this.#open === undefined;
     const open = this.#open ?? (await this.#begin());
     // The previous unit's savepoint is released in the round trip that opens this one (no bindings:
     // PostgreSQL's simple protocol takes both statements at once).
-    await open.sql.run(this.#unreleased ? 'release savepoint knexus_unit; savepoint knexus_unit' : 'savepoint knexus_unit');
+    if (!fresh) await open.sql.run(this.#unreleased ? 'release savepoint knexus_unit; savepoint knexus_unit' : 'savepoint knexus_unit');
     this.#unreleased = false;
     open.first = undefined;
     try {
       const value = await work(open.trx, open.sql);
-      this.#unreleased = true;
+      this.#unreleased = !fresh;
       return value;
     } catch (error) {
       // The first database error, not a follow-on "current transaction is aborted".
       const first = firstError(open, error);
-      await open.sql.run('rollback to savepoint knexus_unit; release savepoint knexus_unit').catch(() => undefined);
+      if (fresh) {
+        this.#open = undefined;
+        await open.trx.rollback().catch(() => undefined);
+      } else {
+        await open.sql.run('rollback to savepoint knexus_unit; release savepoint knexus_unit').catch(() => undefined);
+      }
       throw first;
     }
   }

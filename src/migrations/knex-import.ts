@@ -1,6 +1,6 @@
 import type { LockSession } from './app-lock.js';
 import type { KnexHistory } from './knex-history.js';
-import type { Ledger, LedgerShape } from './ledger.js';
+import type { Ledger, LedgerRow, LedgerShape } from './ledger.js';
 import { knexHistoryError } from './runner-errors.js';
 import type { LedgerKind } from './ledger-kind.js';
 import { findOtherAppHistory, otherAppHistoryError } from './other-app-history.js';
@@ -10,10 +10,16 @@ import type { SqlExecutor } from './sql-executor.js';
 /** How `apply` treats knex's ledger: as configured, or only importing it (`baseline --from-knex`). */
 export type KnexMode = 'configured' | 'import-only';
 
+/** What the read-only checks found: the ledger's shape, and its rows when they were read on the way. */
+export interface LedgerPrecheck {
+  readonly shape: LedgerShape;
+  readonly rows: LedgerRow[] | undefined;
+}
+
 /**
- * The read-only checks before the lock: a table of the ledger's name that is not a ledger, or knex's
- * history met without a decision, must stop a run before the lock or the ledger table is created.
- * Resolves the ledger's shape.
+ * The read-only checks before the ledger table is created: a table of the ledger's name that is not a
+ * ledger, or knex's history met without a decision, must stop a run before anything is written.
+ * Resolves the ledger's shape and the app's rows when it read them (once, whichever check needed them).
  */
 export async function precheckLedger(
   sql: SqlExecutor,
@@ -23,28 +29,36 @@ export async function precheckLedger(
   mode: KnexMode,
   appName: string,
   kind: LedgerKind,
-): Promise<LedgerShape> {
+): Promise<LedgerPrecheck> {
+  // An app with history in a current table (every run after the first) is told by one read.
+  const known = await ledger.readIfCurrent(sql);
+  if (known !== undefined) {
+    if (mode === 'import-only' && history !== undefined) throw knexHistoryError(appName, 'has-history', undefined);
+    return { shape: 'current', rows: known };
+  }
   const shape = await ledger.inspect(sql);
+  let rows: LedgerRow[] | undefined;
+  const read = async () => (rows ??= await ledger.read(sql));
   // The same project under another name (moved folder, new package name) must not run its migrations
   // again. Seeds are not checked: two apps seeding one database with the same files is a normal setup.
-  if (kind.section === 'migrations' && shape !== 'missing' && (await ledger.read(sql)).length === 0) {
+  if (kind.section === 'migrations' && shape !== 'missing' && (await read()).length === 0) {
     const other = findOtherAppHistory(await ledger.readOthers(sql), catalog);
     if (other !== undefined) throw otherAppHistoryError(appName, kind, ledger.tableName, other);
   }
   const decision = mode === 'import-only' ? true : history?.options.import;
-  if (history === undefined || decision === false) return shape;
-  if (shape !== 'missing' && (await ledger.read(sql)).length > 0) {
+  if (history === undefined || decision === false) return { shape, rows };
+  if (shape !== 'missing' && (await read()).length > 0) {
     if (mode === 'import-only') throw knexHistoryError(appName, 'has-history', undefined);
-    return shape;
+    return { shape, rows };
   }
   const knexRows = await history.read(sql);
   if (knexRows === null) {
     if (mode === 'import-only') throw knexHistoryError(appName, 'no-knex-ledger', history.options.tableName);
-    return shape;
+    return { shape, rows };
   }
   if (decision === undefined) throw history.undecidedError(knexRows.length);
   history.match(knexRows, catalog);
-  return shape;
+  return { shape, rows };
 }
 
 /** Under the lock, with the ledger empty: records knex's applied migrations in one transaction, if so configured. */

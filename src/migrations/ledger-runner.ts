@@ -8,10 +8,11 @@ import { createAppLock } from './create-app-lock.js';
 import { createScriptSource } from './create-script-source.js';
 import { findDrift } from './find-drift.js';
 import { findOtherAppHistory } from './other-app-history.js';
-import { type KnexMode, importKnexHistory, precheckLedger } from './knex-import.js';
+import { type KnexMode, type LedgerPrecheck, importKnexHistory, precheckLedger } from './knex-import.js';
+import { dialectOf } from '../dialects/dialect-of.js';
 import { KnexHistory } from './knex-history.js';
 import { KnexLedgerMirror } from './knex-ledger-mirror.js';
-import { Ledger, type LedgerRow, type LedgerShape } from './ledger.js';
+import { Ledger, type LedgerRow } from './ledger.js';
 import type { LedgerKind } from './ledger-kind.js';
 import type { LedgerEntry, LedgerStatus, RollbackResult, RunResult } from './ledger-types.js';
 import { nextBatch, pendingFiles, pendingUpTo } from './pending-files.js';
@@ -62,10 +63,13 @@ export class LedgerRunner {
     const started = performance.now();
     const catalog = await this.#source.list();
     // Read-only checks first: a taken table name or an undecided knex history must stop us before the
-    // lock (whose SQLite table is itself a write) or the ledger table is created.
-    const shape = await this.#read((sql) => precheckLedger(sql, this.#ledger, this.#knexHistory, catalog, mode, this.#options.appName, this.#kind));
+    // ledger table is created. SQLite's lock is itself a write, so there they run before it; a session
+    // lock (PostgreSQL, MySQL) writes nothing, so they run under it, on its connection, and the rows they
+    // read are the rows the run goes on from (three round trips fewer per app, no second pooled connection).
+    const precheck = (sql: SqlExecutor) => precheckLedger(sql, this.#ledger, this.#knexHistory, catalog, mode, this.#options.appName, this.#kind);
+    const early = dialectOf(this.#options.client).fileDatabase ? await this.#read(precheck) : undefined;
     return this.#lock.hold(async (session) => {
-      let rows = await this.#ensureAndRead(session, shape);
+      let rows = await this.#ensureAndRead(session, early ?? precheck);
       this.#assertClean(rows);
       const imported = rows.length === 0 ? await importKnexHistory(session, this.#ledger, this.#knexHistory, catalog, mode) : [];
       if (imported.length > 0) rows = await session.unit((_db, sql) => this.#ledger.read(sql), false);
@@ -227,12 +231,16 @@ export class LedgerRunner {
   }
 
   /**
-   * Creates the ledger if needed, then reads it. A ledger found current just before the lock is only
-   * read (the table-creation step costs a transaction on PostgreSQL), unless it vanished meanwhile.
+   * Creates the ledger if needed, then reads it. A ledger found current by the checks is only read (the
+   * table-creation step costs a transaction on PostgreSQL), or not even that when the checks read it
+   * under this lock, unless it vanished meanwhile. `checked` is the checks' result, or the checks to run here.
    */
-  #ensureAndRead(session: LockSession, shape: LedgerShape = 'missing'): Promise<LedgerRow[]> {
+  #ensureAndRead(session: LockSession, checked: LedgerPrecheck | ((sql: SqlExecutor) => Promise<LedgerPrecheck>) = { shape: 'missing', rows: undefined }): Promise<LedgerRow[]> {
     return session.unit(async (db, sql) => {
+      const underLock = typeof checked === 'function';
+      const { shape, rows } = underLock ? await checked(sql) : checked;
       if (shape === 'current') {
+        if (underLock && rows !== undefined) return rows;
         try {
           return await this.#ledger.read(sql);
         } catch (error) {

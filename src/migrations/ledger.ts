@@ -45,6 +45,21 @@ const COLUMNS: Readonly<Record<ClientName, string>> = Object.freeze({
 /** Columns every knexus ledger has had; a table lacking one of them belongs to something else. */
 const REQUIRED_COLUMNS = ['id', 'app', 'name', 'batch', 'checksum', 'applied_at'] as const;
 
+/** The columns of a ledger that needs no upgrade. */
+const CURRENT_COLUMNS = [...REQUIRED_COLUMNS, 'origin'] as const;
+
+function toLedgerRow(row: Record<string, unknown>): LedgerRow {
+  const origin = row['origin'];
+  return {
+    id: Number(row['id']),
+    name: String(row['name']),
+    batch: Number(row['batch']),
+    checksum: String(row['checksum']).trim(),
+    appliedAt: new Date(row['applied_at'] as Date | number | string),
+    origin: (LEDGER_ORIGINS as readonly unknown[]).includes(origin) ? (origin as LedgerOrigin) : 'run',
+  };
+}
+
 const MISSING_TABLE: Readonly<Record<ClientName, (error: { code?: unknown; errno?: unknown; message?: unknown }) => boolean>> =
   Object.freeze({
     // 42P01 undefined_table, 3F000 invalid_schema_name
@@ -121,18 +136,24 @@ export class Ledger {
 
   /** This app's rows, oldest first. */
   async read(sql: SqlExecutor): Promise<LedgerRow[]> {
-    const rows = await sql.all(this.#sql.read, [this.#options.appName]);
-    return rows.map((row) => {
-      const origin = row['origin'];
-      return {
-        id: Number(row['id']),
-        name: String(row['name']),
-        batch: Number(row['batch']),
-        checksum: String(row['checksum']).trim(),
-        appliedAt: new Date(row['applied_at'] as Date | number | string),
-        origin: (LEDGER_ORIGINS as readonly unknown[]).includes(origin) ? (origin as LedgerOrigin) : 'run',
-      };
-    });
+    return (await sql.all(this.#sql.read, [this.#options.appName])).map(toLedgerRow);
+  }
+
+  /**
+   * This app's rows in one query, when the table has every current column and the app has rows (the
+   * usual case of a run, which then needs no catalog read); undefined when only `inspect` can tell.
+   */
+  async readIfCurrent(sql: SqlExecutor): Promise<LedgerRow[] | undefined> {
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await sql.all(this.#sql.read, [this.#options.appName]);
+    } catch {
+      // Missing, or someone else's table: `inspect` says which, with its own error.
+      return undefined;
+    }
+    const first = rows[0];
+    if (first === undefined || !CURRENT_COLUMNS.every((column) => column in first)) return undefined;
+    return rows.map(toLedgerRow);
   }
 
   /** Every other app's applied rows (name and checksum), oldest first: to recognise this app's history under another name. */
