@@ -33,7 +33,8 @@ async function rawKnex(n) {
 function sqlFloor(n) {
   for (let i = 0; i < n; i++) {
     const db = new Database(':memory:');
-    for (const t of TABLES) db.exec(`create table table_${t} (id integer primary key autoincrement, name varchar(255) not null, value integer)`);
+    for (const t of TABLES)
+      db.exec(`create table table_${t} (id integer primary key autoincrement, name varchar(255) not null, value integer)`);
     for (const t of [1, 2]) db.prepare(`insert into table_${t} (name, value) values (?, ?), (?, ?)`).run('a', 1, 'b', 2);
     for (const t of [1, 2]) db.exec(`delete from table_${t}`);
     for (const t of [...TABLES].reverse()) db.exec(`drop table table_${t}`);
@@ -78,6 +79,8 @@ await registry.shutdown();
 
 report(`lifecycle, ${APPS} in-memory SQLite apps (5 migrations + 2 seeds, register + unregister with rollback)`, [
   metric('knexus vs raw knex', 'ms/app', samples['knexus'], { baseline: { name: 'raw knex', samples: samples['raw knex'] }, target: 0.3 }),
-  metric('knexus vs the SQL floor', 'ms/app', samples['knexus'], { baseline: { name: 'better-sqlite3 SQL', samples: samples['better-sqlite3 SQL'] } }),
+  metric('knexus vs the SQL floor', 'ms/app', samples['knexus'], {
+    baseline: { name: 'better-sqlite3 SQL', samples: samples['better-sqlite3 SQL'] },
+  }),
   metric(`heap after ${CYCLES} more cycles`, 'MB', [after], { baseline: { name: 'heap before', samples: [before] }, target: 1.05 }),
 ]);

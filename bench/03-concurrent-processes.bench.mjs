@@ -42,7 +42,10 @@ const child = (database) => `
 
 function runChild(database) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--input-type=module', '-e', child(database)], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(process.execPath, ['--input-type=module', '-e', child(database)], {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     proc.stderr.on('data', (d) => (err += d));
     proc.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`child exited ${code}: ${err}`))));
@@ -60,7 +63,8 @@ async function race(processes) {
     const ledgers = await inspect('information_schema.tables').where({ table_name: 'knexus_migrations' }).select('table_schema');
     const rows = [];
     for (const { table_schema: schema } of ledgers) {
-      for (const row of await inspect('knexus_migrations').withSchema(schema).select('app', 'name')) rows.push(`${schema}/${row.app}/${row.name}`);
+      for (const row of await inspect('knexus_migrations').withSchema(schema).select('app', 'name'))
+        rows.push(`${schema}/${row.app}/${row.name}`);
     }
     await inspect.destroy();
     return { ms, rows };
@@ -71,7 +75,10 @@ async function race(processes) {
 
 async function measure(processes) {
   const { ms, rows } = await race(processes);
-  check(rows.length === APPS * 5 && new Set(rows).size === rows.length, `${processes} process(es): every migration applied exactly once (${rows.length} rows)`);
+  check(
+    rows.length === APPS * 5 && new Set(rows).size === rows.length,
+    `${processes} process(es): every migration applied exactly once (${rows.length} rows)`,
+  );
   return ms;
 }
 
@@ -84,5 +91,8 @@ const samples = await alternate(
 );
 await admin.destroy();
 report(`${PROCESSES} processes registering the same ${APPS} apps on one PostgreSQL database`, [
-  metric(`${PROCESSES} processes at once`, 'ms', samples[`${PROCESSES} processes`], { baseline: { name: 'one process', samples: samples['one process'] }, target: 1.5 }),
+  metric(`${PROCESSES} processes at once`, 'ms', samples[`${PROCESSES} processes`], {
+    baseline: { name: 'one process', samples: samples['one process'] },
+    target: 1.5,
+  }),
 ]);

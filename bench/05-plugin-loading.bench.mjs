@@ -43,13 +43,21 @@ async function load(durations, style) {
   const plugins = {};
   durations.forEach((delay, i) => {
     const name = `p${i}`;
-    plugins[name] = style === 'initialize' ? { module: './timed.mjs', config: { name, delay } } : { module: topLevelAwaitPlugin(name, delay) };
+    plugins[name] =
+      style === 'initialize' ? { module: './timed.mjs', config: { name, delay } } : { module: topLevelAwaitPlugin(name, delay) };
   });
   // The generated modules live in a temp folder: allowed explicitly, as plugin modules outside baseDir must be.
-  const registry = new AppRegistry({ baseDir: fixtures, plugins, pluginManager: { concurrency: CONCURRENCY, allowedRoots: [fixtures, work] } });
+  const registry = new AppRegistry({
+    baseDir: fixtures,
+    plugins,
+    pluginManager: { concurrency: CONCURRENCY, allowedRoots: [fixtures, work] },
+  });
   const elapsed = await time(async () => {
     const result = await registry.initialize();
-    check(result.failedPlugins.length === 0 && result.loadedPlugins.length === durations.length, `all ${durations.length} plugins loaded: ${JSON.stringify(result.failedPlugins)}`);
+    check(
+      result.failedPlugins.length === 0 && result.loadedPlugins.length === durations.length,
+      `all ${durations.length} plugins loaded: ${JSON.stringify(result.failedPlugins)}`,
+    );
   });
   await registry.shutdown();
   return elapsed;
@@ -57,7 +65,11 @@ async function load(durations, style) {
 
 const metrics = [];
 for (const style of ['initialize', 'top-level await']) {
-  for (const [label, slowAt] of [['slow first', 0], ['slow in the middle', 4], ['slow last', 8]]) {
+  for (const [label, slowAt] of [
+    ['slow first', 0],
+    ['slow in the middle', 4],
+    ['slow last', 8],
+  ]) {
     const durations = Array.from({ length: 9 }, (_, i) => (i === slowAt ? SLOW : FAST));
     const ideal = idealMakespan(durations);
     const samples = await alternate([{ name: 'knexus', run: () => load(durations, style) }], { rounds: QUICK ? 1 : 3 });

@@ -22,7 +22,8 @@ const project = mkdtempSync(join(tmpdir(), 'knexus-bench-up-'));
 // The project depends on knexus and its peers: links stand in for the installed packages.
 mkdirSync(join(project, 'node_modules'));
 symlinkSync(root, join(project, 'node_modules', 'knexus'), 'dir');
-for (const peer of ['knex', 'objection', 'better-sqlite3']) symlinkSync(join(root, 'node_modules', peer), join(project, 'node_modules', peer), 'dir');
+for (const peer of ['knex', 'objection', 'better-sqlite3'])
+  symlinkSync(join(root, 'node_modules', peer), join(project, 'node_modules', peer), 'dir');
 // The demo config, with its data and migration paths pinned so nothing is written into the repository.
 writeFileSync(
   join(project, 'registry.config.ts'),
@@ -62,12 +63,18 @@ const samples = await alternate(
         cache = mkdtempSync(join(tmpdir(), 'knexus-bench-jiti-'));
         const cold = wall([bin, 'up', '--once', '--json'], { JITI_FS_CACHE: cache });
         const blog = JSON.parse(cold.stdout).apps?.blog;
-        check(blog?.state === 'ready' && blog.migrations.applied.length === 3, `the first run registered blog: ${cold.stdout.slice(0, 200)}`);
+        check(
+          blog?.state === 'ready' && blog.migrations.applied.length === 3,
+          `the first run registered blog: ${cold.stdout.slice(0, 200)}`,
+        );
         return cold.ms;
       },
     },
     { name: 'nothing to do', run: () => wall([bin, 'up', '--once', '--quiet'], { JITI_FS_CACHE: cache }).ms },
-    { name: "import('knex') + import('objection')", run: () => wall(['--input-type=module', '-e', "await import('knex'); await import('objection')"]).ms },
+    {
+      name: "import('knex') + import('objection')",
+      run: () => wall(['--input-type=module', '-e', "await import('knex'); await import('objection')"]).ms,
+    },
     { name: 'plain JavaScript app', run: () => wall([bin, 'up', '--once', '--quiet', '--config', 'plain.config.mjs']).ms },
   ],
   { rounds: QUICK ? 1 : 7 },
@@ -82,5 +89,10 @@ report('cold start (fresh Node processes)', [
   metric('knexus up --once, nothing to do', 'ms', samples['nothing to do'], { baseline: knex, target: 2 }),
   // The demo's config imports objection itself: this is the floor under the two runs above.
   metric("node -e import('knex') + import('objection')", 'ms', samples["import('knex') + import('objection')"], { baseline: knex }),
-  metric('knexus up --once, plain JavaScript app (no models, plugins or TypeScript), nothing to do', 'ms', samples['plain JavaScript app'], { baseline: knex, target: 2 }),
+  metric(
+    'knexus up --once, plain JavaScript app (no models, plugins or TypeScript), nothing to do',
+    'ms',
+    samples['plain JavaScript app'],
+    { baseline: knex, target: 2 },
+  ),
 ]);

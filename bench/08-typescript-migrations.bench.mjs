@@ -51,13 +51,16 @@ export async function down(knex: Knex): Promise<void> {
  * a class, an enum, typed helpers.
  */
 function serviceModule(k) {
-  const methods = Array.from({ length: 8 }, (_, m) => `
+  const methods = Array.from(
+    { length: 8 },
+    (_, m) => `
   public async find${m}(id: string, options: FindOptions = {}): Promise<Row${k} | null> {
     const query = this.db<Row${k}>('table_${k}').where({ id });
     if (options.limit !== undefined) query.limit(options.limit);
     const rows: Row${k}[] = await query;
     return rows.length > 0 ? { ...rows[0], kind: Kind${k}.Item${m % 3} } as Row${k} : null;
-  }`).join('\n');
+  }`,
+  ).join('\n');
   return `import type { Knex } from 'knex';
 ${k > 0 ? `import { Kind${k - 1} } from './service-${k - 1}';\n` : ''}
 export enum Kind${k} { Item0 = 'item0', Item1 = 'item1', Item2 = 'item2' }
@@ -104,7 +107,9 @@ function projectMigration(i) {
   const lines = [];
   for (let c = 0; c < columns; c++) {
     const kind = ['string', 'integer', 'bigInteger', 'text', 'boolean'][c % 5];
-    lines.push(`    table.${kind}('col_${c}'${kind === 'string' ? ', 128' : ''})${c % 3 === 0 ? '.notNullable()' : '.nullable()'}${c % 4 === 0 ? `.defaultTo(${kind === 'boolean' ? 'false' : kind === 'text' || kind === 'string' ? "''" : '0'})` : ''};`);
+    lines.push(
+      `    table.${kind}('col_${c}'${kind === 'string' ? ', 128' : ''})${c % 3 === 0 ? '.notNullable()' : '.nullable()'}${c % 4 === 0 ? `.defaultTo(${kind === 'boolean' ? 'false' : kind === 'text' || kind === 'string' ? "''" : '0'})` : ''};`,
+    );
   }
   const indexes = [];
   for (let c = 0; c < columns; c += 5) indexes.push(`    table.index(['col_${c}'], 'item_${i}_col_${c}_index');`);
@@ -184,7 +189,11 @@ function importAll(loader, files, env) {
     let ok = 0;
     for (const file of ${JSON.stringify(files)}) if (typeof (await load(file)).up === 'function') ok++;
     console.log(JSON.stringify({ ok, ms: performance.now() - started }));`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`${loader} exited ${run.status}: ${run.stderr}`);
   const { ok, ms } = JSON.parse(run.stdout.trim().split('\n').pop());
   check(ok === files.length, `${loader} loaded all ${files.length} migrations (${ok})`);

@@ -73,7 +73,6 @@ async function unregisterAll(registry, names) {
   return performance.now() - started;
 }
 
-
 async function postgresScale() {
   await withDatabase('pg', async (database) => {
     const applicationName = `knexus_bench_${randomBytes(3).toString('hex')}`;
@@ -137,10 +136,15 @@ async function hotPath() {
       }
       const us = (ms) => (ms / round) * 1000;
       metrics.push(
-        metric(`hot path, select 1 alternating between 10 apps on a shared pool, ${workers} in flight (best of 5)`, 'µs/query', [us(best.apps)], {
-          baseline: { name: 'dedicated knex', samples: [us(best.dedicated)] },
-          target: 1.2,
-        }),
+        metric(
+          `hot path, select 1 alternating between 10 apps on a shared pool, ${workers} in flight (best of 5)`,
+          'µs/query',
+          [us(best.apps)],
+          {
+            baseline: { name: 'dedicated knex', samples: [us(best.dedicated)] },
+            target: 1.2,
+          },
+        ),
       );
     }
     // Worst case: a pool of one connection, so every query of the next app switches it first.
@@ -183,9 +187,11 @@ async function pooledPath() {
       for (let i = 0; i < 10; i++) apps.push(await registry.registerApp(`pooled${i}`, { useConnection: 'main', schema: `pooled${i}` }));
       const run = async (n, query) => {
         const started = performance.now();
-        await Promise.all(Array.from({ length: 10 }, async (_, w) => {
-          for (let i = w; i < n; i += 10) await query(i);
-        }));
+        await Promise.all(
+          Array.from({ length: 10 }, async (_, w) => {
+            for (let i = w; i < n; i += 10) await query(i);
+          }),
+        );
         return performance.now() - started;
       };
       const sides = {
@@ -197,19 +203,26 @@ async function pooledPath() {
       const round = Math.max(1, Math.floor(HOT_QUERIES / 5));
       for (const query of Object.values(sides)) await run(Math.min(round, 500), query);
       const best = Object.fromEntries(Object.keys(sides).map((key) => [key, Infinity]));
-      for (let r = 0; r < 5; r++) for (const [key, query] of Object.entries(sides)) best[key] = Math.min(best[key], await run(round, query));
+      for (let r = 0; r < 5; r++)
+        for (const [key, query] of Object.entries(sides)) best[key] = Math.min(best[key], await run(round, query));
       check((await apps[3].knex.raw('select current_schema() as s')).rows[0].s === 'pooled3', 'a pooled app runs on its schema');
       const us = (ms) => (ms / round) * 1000;
       const directBase = { name: 'dedicated knex, direct connection', samples: [us(best.direct)] };
       const label = 'behind PgBouncer (transaction mode), select 1 alternating between 10 apps, 10 in flight (best of 5)';
       metrics.push(metric(`${label}: plain knex through the pooler`, 'µs/query', [us(best.pooler)], { baseline: directBase }));
-      metrics.push(metric(`${label}: apps, each statement wrapped (begin; set local; …; commit)`, 'µs/query', [us(best.apps)], { baseline: directBase }));
+      metrics.push(
+        metric(`${label}: apps, each statement wrapped (begin; set local; …; commit)`, 'µs/query', [us(best.apps)], {
+          baseline: directBase,
+        }),
+      );
       metrics.push(
         metric(`${label}: apps, routed against plain knex through the same pooler`, 'µs/query', [us(best.apps)], {
           baseline: { name: 'plain knex through the pooler', samples: [us(best.pooler)] },
         }),
       );
-      metrics.push(metric(`${label}: apps, inside a knex transaction (route on BEGIN)`, 'µs/query', [us(best.transactions)], { baseline: directBase }));
+      metrics.push(
+        metric(`${label}: apps, inside a knex transaction (route on BEGIN)`, 'µs/query', [us(best.transactions)], { baseline: directBase }),
+      );
       await registry.shutdown();
       await Promise.all([dedicated.destroy(), viaPooler.destroy()]);
       return true;
@@ -221,7 +234,10 @@ async function pooledPath() {
 async function mariadbScale() {
   await withDatabase('mysql2', async (database) => {
     const registry = new AppRegistry();
-    await registry.registerApp('main', { database: { client: 'mysql2', connection: { ...MARIADB, database }, pool: { max: POOL_MAX } }, reusable: true });
+    await registry.registerApp('main', {
+      database: { client: 'mysql2', connection: { ...MARIADB, database }, pool: { max: POOL_MAX } },
+      reusable: true,
+    });
     const names = Array.from({ length: MARIA_TENANTS }, (_, i) => `m${i}`);
     const schema = (name) => `${database}_${name}`;
     const registerMs = await registerAll(registry, names, (name) => ({ useConnection: 'main', schema: schema(name), migrations }));

@@ -36,7 +36,6 @@ const heapBytes = () => {
   return process.memoryUsage().heapUsed;
 };
 
-
 /** Builds `names` as copies of the first tenant, which knexus migrates for real. */
 async function buildFleet(client, database, names) {
   const connection = client === 'pg' ? { ...PG, database } : { ...MARIADB, database };
@@ -50,9 +49,16 @@ async function buildFleet(client, database, names) {
   const copy = async (name) => {
     await raw.raw(client === 'pg' ? `create schema ${q(name)}` : `create database ${q(name)}`);
     for (const table of ['notes', 'tags', 'knexus_migrations']) {
-      await raw.raw(client === 'pg' ? `create table ${q(name)}.${table} (like ${q(first)}.${table} including all)` : `create table ${q(name)}.${table} like ${q(first)}.${table}`);
+      await raw.raw(
+        client === 'pg'
+          ? `create table ${q(name)}.${table} (like ${q(first)}.${table} including all)`
+          : `create table ${q(name)}.${table} like ${q(first)}.${table}`,
+      );
     }
-    await raw.raw(`insert into ${q(name)}.knexus_migrations (app, name, batch, checksum, applied_at, origin) select ?, name, batch, checksum, applied_at, origin from ${q(first)}.knexus_migrations`, [name]);
+    await raw.raw(
+      `insert into ${q(name)}.knexus_migrations (app, name, batch, checksum, applied_at, origin) select ?, name, batch, checksum, applied_at, origin from ${q(first)}.knexus_migrations`,
+      [name],
+    );
   };
   const rest = names.slice(1);
   for (let i = 0; i < rest.length; i += 8) await Promise.all(rest.slice(i, i + 8).map(copy));
@@ -65,7 +71,13 @@ async function fleetScenario(client, size) {
     const raw = await buildFleet(client, database, names);
     const connection = client === 'pg' ? { ...PG, database } : { ...MARIADB, database };
     const owner = { database: { client, connection, pool: { max: 10 } }, reusable: true };
-    const tenants = (extra = {}) => ({ owner: 'main', list: () => names, migrations: { directory: TENANT_FILES }, attach: 'verify', ...extra });
+    const tenants = (extra = {}) => ({
+      owner: 'main',
+      list: () => names,
+      migrations: { directory: TENANT_FILES },
+      attach: 'verify',
+      ...extra,
+    });
     const label = `${client === 'pg' ? 'PostgreSQL' : 'MariaDB'}, ${size} tenants`;
 
     // 1. Ready: lazy against eager attach with migrations off.
@@ -77,11 +89,21 @@ async function fleetScenario(client, size) {
     const eager = new AppRegistry();
     await eager.registerApp('main', owner);
     for (let i = 0; i < names.length; i += 100) {
-      await Promise.all(names.slice(i, i + 100).map((name) => eager.registerApp(name, { useConnection: 'main', schema: name, migrations: { directory: TENANT_FILES, enabled: false } })));
+      await Promise.all(
+        names
+          .slice(i, i + 100)
+          .map((name) =>
+            eager.registerApp(name, { useConnection: 'main', schema: name, migrations: { directory: TENANT_FILES, enabled: false } }),
+          ),
+      );
     }
     const eagerMs = performance.now() - eagerStarted;
     await eager.shutdown();
-    metrics.push(metric(`${label}: fresh replica ready (lazy)`, 'ms', [readyMs], { baseline: { name: 'eager attach, migrations off', samples: [eagerMs] } }));
+    metrics.push(
+      metric(`${label}: fresh replica ready (lazy)`, 'ms', [readyMs], {
+        baseline: { name: 'eager attach, migrations off', samples: [eagerMs] },
+      }),
+    );
     check(readyMs <= 1000 || QUICK, `ready in ${readyMs} ms`);
 
     // 2. Fleet check against one hand-written UNION ALL.
@@ -90,10 +112,17 @@ async function fleetScenario(client, size) {
     const unionStarted = performance.now();
     for (let i = 0; i < names.length; i += 500) {
       const page = names.slice(i, i + 500);
-      await raw.raw(page.map(() => 'select app, name, checksum from ?? where app = ?').join(' union all '), page.flatMap((n) => [`${n}.knexus_migrations`, n]));
+      await raw.raw(
+        page.map(() => 'select app, name, checksum from ?? where app = ?').join(' union all '),
+        page.flatMap((n) => [`${n}.knexus_migrations`, n]),
+      );
     }
     const unionMs = performance.now() - unionStarted;
-    metrics.push(metric(`${label}: tenants.check() over the fleet`, 'ms', [result.durationMs], { baseline: { name: 'bare UNION ALL', samples: [unionMs] } }));
+    metrics.push(
+      metric(`${label}: tenants.check() over the fleet`, 'ms', [result.durationMs], {
+        baseline: { name: 'bare UNION ALL', samples: [unionMs] },
+      }),
+    );
     notes.push(`${label}: check target ≤ 10 s: ${result.durationMs <= 10_000 ? 'met' : 'NOT met'}`);
 
     // 3. First request of a tenant not attached yet, one at a time, against a query on an attached tenant.
@@ -112,7 +141,11 @@ async function fleetScenario(client, size) {
       await attached.knex('notes').count({ n: '*' });
       warm.push(performance.now() - t0);
     }
-    metrics.push(metric(`${label}: first request of a tenant not attached yet, p50`, 'ms', firsts, { baseline: { name: 'the same query on an attached tenant', samples: warm } }));
+    metrics.push(
+      metric(`${label}: first request of a tenant not attached yet, p50`, 'ms', firsts, {
+        baseline: { name: 'the same query on an attached tenant', samples: warm },
+      }),
+    );
     notes.push(`${label}: first request p50 target ≤ 20 ms: ${median(firsts) <= 20 ? 'met' : 'NOT met'}`);
 
     // 4. 200 concurrent first requests for 50 tenants.
@@ -129,10 +162,15 @@ async function fleetScenario(client, size) {
 
     // 5. Fleet migration of one new file, against the same job one tenant at a time (on a slice).
     // Eight tenants migrate at once on the pool of 10 (the default would be 4).
-    const next = new AppRegistry({ registry: { migrationConcurrency: 8 }, tenants: tenants({ migrations: { directory: [TENANT_FILES, NEXT_FILES] } }) });
+    const next = new AppRegistry({
+      registry: { migrationConcurrency: 8 },
+      tenants: tenants({ migrations: { directory: [TENANT_FILES, NEXT_FILES] } }),
+    });
     await next.registerApp('main', owner);
     const serialNames = names.slice(0, Math.min(50, Math.floor(size / 4)));
-    const serial = new AppRegistry({ tenants: { ...tenants({ migrations: { directory: [TENANT_FILES, NEXT_FILES] } }), list: () => serialNames } });
+    const serial = new AppRegistry({
+      tenants: { ...tenants({ migrations: { directory: [TENANT_FILES, NEXT_FILES] } }), list: () => serialNames },
+    });
     await serial.registerApp('main', owner);
     const serialReport = await serial.tenants.migrate({ concurrency: 1 });
     await serial.shutdown();
@@ -140,13 +178,19 @@ async function fleetScenario(client, size) {
     check(job.ok && job.done === size, `fleet migration: ${job.done} done, ${job.failed} failed`);
     const fleetRate = ((size - serialNames.length) * 1000) / job.durationMs;
     const serialRate = (serialNames.length * 1000) / serialReport.durationMs;
-    metrics.push(metric(`${label}: fleet migration of one new file`, 'tenants/s', [fleetRate], { baseline: { name: 'concurrency 1', samples: [serialRate] } }));
+    metrics.push(
+      metric(`${label}: fleet migration of one new file`, 'tenants/s', [fleetRate], {
+        baseline: { name: 'concurrency 1', samples: [serialRate] },
+      }),
+    );
     notes.push(`${label}: fleet migration target ≥ 300 tenants/s: ${fleetRate >= 300 ? 'met' : 'NOT met'}`);
     await next.shutdown();
 
     // 6. Heap bounded by maxResident.
     const maxResident = Math.min(100, Math.floor(size / 4));
-    const bounded = new AppRegistry({ tenants: tenants({ attach: 'off', maxResident, migrations: { directory: [TENANT_FILES, NEXT_FILES] } }) });
+    const bounded = new AppRegistry({
+      tenants: tenants({ attach: 'off', maxResident, migrations: { directory: [TENANT_FILES, NEXT_FILES] } }),
+    });
     await bounded.registerApp('main', owner);
     const before = heapBytes();
     const touched = names.slice(0, maxResident * 4);

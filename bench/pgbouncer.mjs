@@ -36,11 +36,19 @@ export async function withPgBouncer(pg, work) {
       `ignore_startup_parameters = extra_float_digits,options\nlogfile = ${join(dir, 'pgbouncer.log')}\npidfile = ${join(dir, 'pgbouncer.pid')}\n`,
   );
   for (const file of ['pgbouncer.ini', 'userlist.txt']) chmodSync(join(dir, file), 0o644);
-  const child = process.getuid?.() === 0 ? spawn('runuser', ['-u', 'postgres', '--', PGBOUNCER_BIN, ini], { stdio: 'ignore' }) : spawn(PGBOUNCER_BIN, [ini], { stdio: 'ignore' });
+  const child =
+    process.getuid?.() === 0
+      ? spawn('runuser', ['-u', 'postgres', '--', PGBOUNCER_BIN, ini], { stdio: 'ignore' })
+      : spawn(PGBOUNCER_BIN, [ini], { stdio: 'ignore' });
   const quiet = { warn: () => undefined, error: () => undefined, debug: () => undefined, deprecate: () => undefined };
   try {
     for (let tries = 0; ; tries++) {
-      const probe = knexFactory({ client: 'pg', connection: { host: '127.0.0.1', port, user: pg.user, database: 'postgres' }, pool: { min: 0, max: 1 }, log: quiet });
+      const probe = knexFactory({
+        client: 'pg',
+        connection: { host: '127.0.0.1', port, user: pg.user, database: 'postgres' },
+        pool: { min: 0, max: 1 },
+        log: quiet,
+      });
       try {
         await probe.raw('select 1');
         break;
@@ -63,7 +71,8 @@ export async function withPgBouncer(pg, work) {
  * signalling its own pid: under runuser, a signal to runuser need not reach it. SIGKILL after 5 s.
  */
 async function stopPgBouncer(child, pidfile) {
-  const exited = child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
+  const exited =
+    child.exitCode === null && child.signalCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve();
   const pid = existsSync(pidfile) ? Number(readFileSync(pidfile, 'utf8').trim()) : undefined;
   const signal = (name) => {
     try {

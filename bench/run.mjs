@@ -31,23 +31,44 @@ async function serverVersion(config, sql) {
 }
 
 const packageVersion = (name) => require(`${name}/package.json`).version;
-const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  platform: process.platform,
+};
 const versions = {
   knexus: packageVersion('knexus'),
   ...Object.fromEntries(['knex', 'objection', 'pg', 'mysql2', 'better-sqlite3', 'jiti', 'tsx'].map((n) => [n, packageVersion(n)])),
-  postgresql: await serverVersion({ client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' } }, 'show server_version'),
-  mariadb: await serverVersion({ client: 'mysql2', connection: { host: '127.0.0.1', port: 3306, user: 'root', password: '' } }, 'select version() as v'),
+  postgresql: await serverVersion(
+    { client: 'pg', connection: { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' } },
+    'show server_version',
+  ),
+  mariadb: await serverVersion(
+    { client: 'mysql2', connection: { host: '127.0.0.1', port: 3306, user: 'root', password: '' } },
+    'select version() as v',
+  ),
 };
-console.log(`${machine.cpu} × ${machine.cores}, Node ${machine.node}; knex ${versions.knex}, PostgreSQL ${versions.postgresql}, MariaDB ${versions.mariadb}`);
+console.log(
+  `${machine.cpu} × ${machine.cores}, Node ${machine.node}; knex ${versions.knex}, PostgreSQL ${versions.postgresql}, MariaDB ${versions.mariadb}`,
+);
 
 const scenarios = [];
 let failed = false;
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.mjs')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.mjs'))
+  .sort()) {
   if (only && !file.includes(only)) continue;
   const started = performance.now();
-  const run = spawnSync(process.execPath, ['--expose-gc', `${dir}${file}`, ...(quick ? ['--quick'] : [])], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 2 ** 20 });
+  const run = spawnSync(process.execPath, ['--expose-gc', `${dir}${file}`, ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 2 ** 20,
+  });
   for (const line of run.stdout.split('\n')) {
-    if (line.startsWith('::bench::')) scenarios.push({ file, seconds: Math.round((performance.now() - started) / 100) / 10, ...JSON.parse(line.slice(9)) });
+    if (line.startsWith('::bench::'))
+      scenarios.push({ file, seconds: Math.round((performance.now() - started) / 100) / 10, ...JSON.parse(line.slice(9)) });
     else if (line !== '') console.log(line);
   }
   if (run.status !== 0) {
@@ -73,7 +94,9 @@ for (const s of scenarios) {
   for (const m of s.metrics) {
     const fmt = (v) => `${v >= 100 ? v.toFixed(0) : v.toFixed(2)} ${m.unit}`;
     const target = m.target === undefined ? '' : `≤ ${m.target}${m.baseline ? '×' : ''} ${m.met ? '✔' : '✘'}`;
-    console.log(`| ${s.scenario} | ${m.name} | ${fmt(m.value)} | ${m.baseline ? `${m.baseline.name}: ${fmt(m.baseline.value)}` : ''} | ${m.ratio === undefined ? '' : `${m.ratio.toFixed(2)}×`} | ${target} |`);
+    console.log(
+      `| ${s.scenario} | ${m.name} | ${fmt(m.value)} | ${m.baseline ? `${m.baseline.name}: ${fmt(m.baseline.value)}` : ''} | ${m.ratio === undefined ? '' : `${m.ratio.toFixed(2)}×`} | ${target} |`,
+    );
   }
 }
 console.log(`\nresults: ${out}`);

@@ -8,7 +8,11 @@ export const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root', password: 
 /** Runs `work(name)` with a new database `<prefix>_<random>` on `client`'s server, dropped after. */
 export async function withDatabase(client, work, prefix = 'knexus_bench') {
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const admin = knexFactory({ client, connection: client === 'pg' ? { ...PG, database: 'postgres' } : { ...MARIADB }, pool: { min: 0, max: 1 } });
+  const admin = knexFactory({
+    client,
+    connection: client === 'pg' ? { ...PG, database: 'postgres' } : { ...MARIADB },
+    pool: { min: 0, max: 1 },
+  });
   await admin.raw(client === 'pg' ? `create database "${name}"` : `create database \`${name}\``);
   try {
     return await work(name);

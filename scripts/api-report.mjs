@@ -19,7 +19,9 @@ execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.api.json')], { c
 const config = ExtractorConfig.loadFileAndPrepare(join(root, 'api-extractor.json'));
 const result = Extractor.invoke(config, { localBuild: update, showVerboseMessages: false });
 if (result.apiReportChanged && !update) {
-  console.error('The public surface changed: compare etc/knexus.api.md with .api/knexus.api.md; if the change is meant, run `npm run api:update` and commit the report.');
+  console.error(
+    'The public surface changed: compare etc/knexus.api.md with .api/knexus.api.md; if the change is meant, run `npm run api:update` and commit the report.',
+  );
 }
 if (!result.succeeded) process.exit(1);
 console.log(update ? 'etc/knexus.api.md is up to date.' : 'The public surface matches etc/knexus.api.md.');

@@ -30,7 +30,9 @@ rmSync(staging, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 
-const plugins = readdirSync(join(root, 'plugins')).filter((name) => name !== 'test-fixtures' && existsSync(join(dist, 'plugins', name, 'index.js')));
+const plugins = readdirSync(join(root, 'plugins')).filter(
+  (name) => name !== 'test-fixtures' && existsSync(join(dist, 'plugins', name, 'index.js')),
+);
 for (const plugin of plugins) {
   for (const folder of ['migrations', 'seeds']) {
     const from = join(root, 'plugins', plugin, folder);

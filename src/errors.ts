@@ -207,7 +207,8 @@ export function inspectable(value: unknown, depth = 0): unknown {
 export function frozenError(error: Error): Error {
   if (error instanceof KnexusError) {
     const context: Record<string, unknown> = {};
-    for (const key of Object.keys(error)) if (key !== 'code' && key !== 'name') context[key] = (error as unknown as Record<string, unknown>)[key];
+    for (const key of Object.keys(error))
+      if (key !== 'code' && key !== 'name') context[key] = (error as unknown as Record<string, unknown>)[key];
     const copy = new KnexusError(error.code, error.message, context as KnexusErrorContext, error.cause);
     Object.defineProperty(copy, 'stack', { value: error.stack, enumerable: false });
     return Object.freeze(copy);

@@ -20,7 +20,14 @@ export type { DatabaseConfig, PoolConfig } from './connection/database-config.js
 export { POOLER_MODES, type PoolerMode } from './dialects/dialect-of.js';
 export type { AppConfig } from './connection/app-config.js';
 export type { KnexfileReference } from './knexfile/knexfile-reference.js';
-export { DRIFT_POLICIES, KNEX_LEDGER_MODES, type DriftPolicy, type KnexLedgerMode, type MigrationsConfig, type SeedsConfig } from './migrations/migrations-config.js';
+export {
+  DRIFT_POLICIES,
+  KNEX_LEDGER_MODES,
+  type DriftPolicy,
+  type KnexLedgerMode,
+  type MigrationsConfig,
+  type SeedsConfig,
+} from './migrations/migrations-config.js';
 export type { ModelClass, ModelDefinition, ModelsConfig } from './models/model-definition.js';
 export type { KnexMigrationSource, KnexSeedSource } from './migrations/knex-source.js';
 
@@ -65,9 +72,25 @@ export type { PluginDataStatus } from './plugins/data/plugin-data-status.js';
 export { PluginInterface, type DefaultPluginStatus } from './plugins/plugin-interface.js';
 export { definePlugin } from './plugins/define-plugin.js';
 export { PluginManager } from './plugins/plugin-manager.js';
-export { HOOK_NAMES, type Awaitable, type HookArgs, type HookContext, type HookName, type HookResult, type LifecycleHooks } from './plugins/hooks/hook-map.js';
+export {
+  HOOK_NAMES,
+  type Awaitable,
+  type HookArgs,
+  type HookContext,
+  type HookName,
+  type HookResult,
+  type LifecycleHooks,
+} from './plugins/hooks/hook-map.js';
 export type { PluginHookMethods } from './plugins/hooks/plugin-hook-methods.js';
-export type { Plugin, PluginClass, PluginContext, PluginDependencies, PluginEventMethods, PluginHooks, PluginSource } from './plugins/plugin.js';
+export type {
+  Plugin,
+  PluginClass,
+  PluginContext,
+  PluginDependencies,
+  PluginEventMethods,
+  PluginHooks,
+  PluginSource,
+} from './plugins/plugin.js';
 export {
   PLUGIN_ORDERS,
   type MaxErrorsOptions,

@@ -28,7 +28,9 @@ export default {
 describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
   const project = useProject(undefined, { 'registry.config.ts': WRAPPER });
 
-  it('up --once creates data/, migrates, seeds and binds the models; a second run applies nothing', { timeout: SPAWNS_TIMEOUT }, async () => {
+  it('up --once creates data/, migrates, seeds and binds the models; a second run applies nothing', {
+    timeout: SPAWNS_TIMEOUT,
+  }, async () => {
     const first = await runJson(['up', '--once'], { cwd: project.dir, spawn: true });
     expect(first.code).toBe(0);
     const blog = first.json['apps']['blog'];

@@ -43,7 +43,10 @@ describe('knexus migrate, rollback, seed and down', () => {
 
     const all = await runJson(['rollback', '--all'], { cwd });
     expect(all.code).toBe(0);
-    expect(all.json['apps']['shop'].result).toMatchObject({ rolledBack: ['002_add_price.ts', '001_create_items.ts'], seeds: { rolledBack: ['01_items.ts'] } });
+    expect(all.json['apps']['shop'].result).toMatchObject({
+      rolledBack: ['002_add_price.ts', '001_create_items.ts'],
+      seeds: { rolledBack: ['01_items.ts'] },
+    });
     const status = await runJson(['status'], { cwd });
     expect(status.json['apps']['shop'].seeds).toMatchObject({ applied: [], pending: ['01_items.ts'] });
 

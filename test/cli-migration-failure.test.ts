@@ -30,7 +30,11 @@ describe('knexus with a failing migration', () => {
     const json = await runJson(['migrate', '--verbose'], { cwd });
     expect(json.code).toBe(1);
     expect(json.json['ok']).toBe(false);
-    expect(json.json['apps']['shop'].error).toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED', file: '003_half_done.ts', appName: 'shop' });
+    expect(json.json['apps']['shop'].error).toMatchObject({
+      code: 'KNEXUS_ERR_MIGRATION_FAILED',
+      file: '003_half_done.ts',
+      appName: 'shop',
+    });
     expect(json.json['apps']['shop'].error.stack).toContain('KnexusError');
   });
 

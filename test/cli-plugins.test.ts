@@ -22,7 +22,10 @@ describe('knexus plugins', () => {
     const { hello, broken, later } = run.json['plugins'];
     expect(hello).toMatchObject({ state: 'loaded', version: '1.2.3', error: null });
     expect(hello.loadTimeMs).toEqual(expect.any(Number));
-    expect(broken).toMatchObject({ state: 'failed', error: { code: 'KNEXUS_ERR_PLUGIN_IMPORT', message: expect.stringContaining('plugin exploded on import') } });
+    expect(broken).toMatchObject({
+      state: 'failed',
+      error: { code: 'KNEXUS_ERR_PLUGIN_IMPORT', message: expect.stringContaining('plugin exploded on import') },
+    });
     expect(later).toMatchObject({ state: 'disabled' });
 
     const human = await runCli(['up', '--once'], { cwd: project.dir });
@@ -40,7 +43,12 @@ describe('knexus plugins', () => {
     );
     const json = await runJson(['up', '--once'], { cwd: project.dir });
     expect(json.code).toBe(0);
-    expect(json.json['plugins']['grumpy']).toMatchObject({ state: 'loaded', error: null, hookErrors: 1, lastHookError: expect.stringContaining('audit table full (shop)') });
+    expect(json.json['plugins']['grumpy']).toMatchObject({
+      state: 'loaded',
+      error: null,
+      hookErrors: 1,
+      lastHookError: expect.stringContaining('audit table full (shop)'),
+    });
     expect(json.stderr).toMatch(/warning shop: hook: KNEXUS_ERR_PLUGIN_HOOK_FAILED: .*audit table full \(shop\)/);
 
     const human = await runCli(['up', '--once'], { cwd: project.dir });

@@ -21,7 +21,11 @@ describe('knexus repair', () => {
     expect(await sqliteTables(join(project.dir, 'shop.sqlite'))).toContain('dirty_first');
 
     const status = await runJson(['status'], { cwd: project.dir });
-    expect(status.json['apps']['shop'].migrations).toMatchObject({ applied: [{ name: '001_base.mjs' }], pending: [], dirty: ['002_outside.mjs'] });
+    expect(status.json['apps']['shop'].migrations).toMatchObject({
+      applied: [{ name: '001_base.mjs' }],
+      pending: [],
+      dirty: ['002_outside.mjs'],
+    });
 
     const blocked = await runJson(['migrate'], { cwd: project.dir });
     expect(blocked.code).toBe(1);
@@ -31,9 +35,14 @@ describe('knexus repair', () => {
     expect(usage.code).toBe(2);
     expect(usage.json['error'].code).toBe('KNEXUS_ERR_USAGE');
 
-    const repaired = await runJson(['repair', 'shop', '--migration', '002_outside.mjs', '--resolution', 'rolled-back'], { cwd: project.dir });
+    const repaired = await runJson(['repair', 'shop', '--migration', '002_outside.mjs', '--resolution', 'rolled-back'], {
+      cwd: project.dir,
+    });
     expect(repaired.code).toBe(0);
-    expect(repaired.json['apps']['shop']).toMatchObject({ ok: true, result: { file: '002_outside.mjs', resolution: 'rolled-back', batch: null } });
+    expect(repaired.json['apps']['shop']).toMatchObject({
+      ok: true,
+      result: { file: '002_outside.mjs', resolution: 'rolled-back', batch: null },
+    });
 
     // Rolled back: the file is pending again, to run in full once the human has undone its first table.
     const again = await runJson(['status'], { cwd: project.dir });

@@ -24,7 +24,10 @@ describe('knexus status', () => {
     expect((await runCli(['down', 'shop', '--yes'], { cwd: project.dir })).code).toBe(0);
     const run = await runJson(['status'], { cwd: project.dir });
     expect(run.code).toBe(0);
-    expect(run.json['apps']['shop']).toMatchObject({ state: 'not-applied', migrations: { applied: [], pending: ['001_create_items.ts', '002_add_price.ts'] } });
+    expect(run.json['apps']['shop']).toMatchObject({
+      state: 'not-applied',
+      migrations: { applied: [], pending: ['001_create_items.ts', '002_add_price.ts'] },
+    });
     const text = await runCli(['status'], { cwd: project.dir });
     expect(text.stdout).toMatch(/shop {2}not-applied/);
     expect(text.stdout).not.toMatch(/shop {2}ready/);
@@ -38,10 +41,17 @@ describe('knexus status', () => {
     if (pg === null) return t.skip(`${serverLabel('pg')} is unreachable (CI=true makes this a failure)`);
     try {
       const url = `postgres://${PG.user}:not-needed-pw@${PG.host}:${PG.port}/${pg.name}`;
-      writeFileSync(join(project.dir, 'registry.config.ts'), `export default { apps: { shop: { database: { client: 'pg', connection: '${url}' }, schema: 'tenant_new', migrations: { directory: './migrations' } } } };`);
+      writeFileSync(
+        join(project.dir, 'registry.config.ts'),
+        `export default { apps: { shop: { database: { client: 'pg', connection: '${url}' }, schema: 'tenant_new', migrations: { directory: './migrations' } } } };`,
+      );
       const run = await runJson(['status'], { cwd: project.dir });
       expect(run.code).toBe(0);
-      expect(run.json['apps']['shop']).toMatchObject({ state: 'missing', missing: 'schema not found: tenant_new', migrations: { pending: ['001_create_items.ts', '002_add_price.ts'] } });
+      expect(run.json['apps']['shop']).toMatchObject({
+        state: 'missing',
+        missing: 'schema not found: tenant_new',
+        migrations: { pending: ['001_create_items.ts', '002_add_price.ts'] },
+      });
       expect(run.stdout + run.stderr).not.toContain('not-needed-pw');
       const schemata = await pg.knex('information_schema.schemata').where('schema_name', 'tenant_new');
       expect(schemata).toEqual([]);

@@ -44,7 +44,10 @@ describe('knexus status|migrate|rollback --tenants (pg)', () => {
     expect(await tablesIn(db, 'cf1')).toContain('labels');
 
     const back = await runMainJson(['rollback', '--tenants', '--to', '003_labels', '-c', file]);
-    expect(back.json['tenants'].tenants.find((t: { name: string }) => t.name === 'cf0')).toMatchObject({ status: 'done', files: ['003_labels.mjs'] });
+    expect(back.json['tenants'].tenants.find((t: { name: string }) => t.name === 'cf0')).toMatchObject({
+      status: 'done',
+      files: ['003_labels.mjs'],
+    });
     expect(await tablesIn(db, 'cf1')).not.toContain('labels');
   });
 

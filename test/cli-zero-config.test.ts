@@ -97,7 +97,10 @@ describe('a knexfile and DATABASE_URL (sqlite, pg)', () => {
 
     const sqlite = join(root, 'with-connection');
     cpSync(MIGRATIONS, join(sqlite, 'migrations'), { recursive: true });
-    writeFileSync(join(sqlite, 'knexfile.mjs'), "export default { client: 'better-sqlite3', connection: { filename: './dev.sqlite' }, useNullAsDefault: true };\n");
+    writeFileSync(
+      join(sqlite, 'knexfile.mjs'),
+      "export default { client: 'better-sqlite3', connection: { filename: './dev.sqlite' }, useNullAsDefault: true };\n",
+    );
     process.env['DATABASE_URL'] = '';
     const kept = await runMainJson(['migrate', '--cwd', sqlite]);
     expect(kept.code, kept.stdout).toBe(0);

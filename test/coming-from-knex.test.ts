@@ -46,7 +46,11 @@ describe('docs/coming-from-knex.md worked example', () => {
         continue;
       }
       if (tool === 'knex') {
-        const run = spawnSync(process.execPath, [KNEX_CLI, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'development' } });
+        const run = spawnSync(process.execPath, [KNEX_CLI, ...args], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, NODE_ENV: 'development' },
+        });
         expect(run.stdout).toContain('Batch 1 run: 4 migrations');
         codes.push(run.status ?? -1);
         // Before the import, status says what knex applied instead of only listing everything as pending.

@@ -15,9 +15,29 @@ describe('registry.config.ts errors (exit 2, naming the file, the field and what
   });
   afterEach(() => project.cleanup());
 
-  const cases: { name: string; source: string; code: string; field?: string; message: RegExp; spawn?: boolean; files?: Record<string, string> }[] = [
-    { name: 'an unknown top-level key', source: `export default { appz: {} };`, code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'appz', message: /not a known top-level key \(expected one of: registry, pluginManager, plugins, apps, tenants\)/ },
-    { name: 'apps that is not an object of objects', source: `export default { apps: { blog: 'sqlite' } };`, code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'apps.blog', message: /must be an object/ },
+  const cases: {
+    name: string;
+    source: string;
+    code: string;
+    field?: string;
+    message: RegExp;
+    spawn?: boolean;
+    files?: Record<string, string>;
+  }[] = [
+    {
+      name: 'an unknown top-level key',
+      source: `export default { appz: {} };`,
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'appz',
+      message: /not a known top-level key \(expected one of: registry, pluginManager, plugins, apps, tenants\)/,
+    },
+    {
+      name: 'apps that is not an object of objects',
+      source: `export default { apps: { blog: 'sqlite' } };`,
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'apps.blog',
+      message: /must be an object/,
+    },
     {
       name: 'an invalid app field, reported by registerApp validation',
       source: `export default { apps: { blog: { database: ${SQLITE}, migrations: { directory: 42 } } } };`,
@@ -61,10 +81,28 @@ describe('registry.config.ts errors (exit 2, naming the file, the field and what
       field: 'apps.blog.database.connection.connectionString',
       message: /not a valid connection URL/,
     },
-    { name: 'a bad registry setting', source: `export default { registry: { shutdownTimeout: -1 } };`, code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'registry.shutdownTimeout', message: /non-negative number/ },
+    {
+      name: 'a bad registry setting',
+      source: `export default { registry: { shutdownTimeout: -1 } };`,
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'registry.shutdownTimeout',
+      message: /non-negative number/,
+    },
     // The message quotes the TypeScript loader, so this case runs the built bin (plain Node and its loader, as users run it).
-    { name: 'a syntax error', source: `export default {\n  apps: {\n`, code: 'KNEXUS_ERR_CONFIG_LOAD', message: /Could not load .*registry\.config\.ts: .*registry\.config\.ts:\d+/, spawn: true },
-    { name: 'a missing default export', source: `export const apps = {};`, code: 'KNEXUS_ERR_CONFIG_LOAD', field: 'default export', message: /has no default export/ },
+    {
+      name: 'a syntax error',
+      source: `export default {\n  apps: {\n`,
+      code: 'KNEXUS_ERR_CONFIG_LOAD',
+      message: /Could not load .*registry\.config\.ts: .*registry\.config\.ts:\d+/,
+      spawn: true,
+    },
+    {
+      name: 'a missing default export',
+      source: `export const apps = {};`,
+      code: 'KNEXUS_ERR_CONFIG_LOAD',
+      field: 'default export',
+      message: /has no default export/,
+    },
   ];
 
   // Each case has its own project, so they can run side by side.
@@ -91,7 +129,9 @@ describe('registry.config.ts errors (exit 2, naming the file, the field and what
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     const [first, ...rest] = run.stderr.trimEnd().split('\n');
-    expect(first).toBe(`error KNEXUS_ERR_INVALID_CONFIG: ${file}: Invalid config for app 'blog': 'seeds.drift' must be one of error, warn, ignore`);
+    expect(first).toBe(
+      `error KNEXUS_ERR_INVALID_CONFIG: ${file}: Invalid config for app 'blog': 'seeds.drift' must be one of error, warn, ignore`,
+    );
     expect(rest).toEqual(['  where: field apps.blog.seeds.drift', expect.stringMatching(/^ {2}hint: /)]);
   });
 

@@ -32,7 +32,10 @@ const connection = mostly(
 );
 const client = mostly(fc.constantFrom('better-sqlite3', 'sqlite', 'pg', 'mysql2', 'mariadb', 'oracle'));
 const pool = fc.oneof(
-  fc.record({ min: maybe(mostly(fc.integer({ min: -2, max: 3 }))), max: maybe(mostly(fc.integer({ min: -1, max: 4 }))) }, { requiredKeys: [] }),
+  fc.record(
+    { min: maybe(mostly(fc.integer({ min: -2, max: 3 }))), max: maybe(mostly(fc.integer({ min: -1, max: 4 }))) },
+    { requiredKeys: [] },
+  ),
   fc.dictionary(fc.constantFrom('min', 'max', 'maxx', 'idleTimeoutMillis', 'afterCreate', 'propagateCreateError', '__proto__'), hostile),
   hostile,
 );
@@ -82,8 +85,24 @@ const appName = fc.oneof(
 const registryOptions = mostly(
   fc.record(
     {
-      registry: rarely(fc.dictionary(fc.constantFrom('shutdownTimeout', 'healthCheckInterval', 'healthCheckTimeout', 'degradedLatency', 'typo'), hostile)),
-      pluginManager: rarely(fc.dictionary(fc.constantFrom('loadTimeout', 'shutdownTimeout', 'hookTimeout', 'concurrency', 'enableMetrics', 'baseDir', 'maxErrors', 'storagee'), hostile)),
+      registry: rarely(
+        fc.dictionary(fc.constantFrom('shutdownTimeout', 'healthCheckInterval', 'healthCheckTimeout', 'degradedLatency', 'typo'), hostile),
+      ),
+      pluginManager: rarely(
+        fc.dictionary(
+          fc.constantFrom(
+            'loadTimeout',
+            'shutdownTimeout',
+            'hookTimeout',
+            'concurrency',
+            'enableMetrics',
+            'baseDir',
+            'maxErrors',
+            'storagee',
+          ),
+          hostile,
+        ),
+      ),
       baseDir: rarely(hostile),
       plugins: rarely(hostile),
     },

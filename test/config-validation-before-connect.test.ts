@@ -34,14 +34,38 @@ describe('bad settings are coded errors found before any connection opens', () =
     { name: 'a misspelled pool key', database: { ...nowhere, pool: { maxx: 3 } }, field: 'database.pool.maxx' },
     { name: 'pool.max 0', database: { ...nowhere, pool: { max: 0 } }, field: 'database.pool.max' },
     { name: 'pool.max 1.5', database: { ...nowhere, pool: { max: 1.5 } }, field: 'database.pool.max' },
-    { name: 'a pool timeout of 2^31 ms', database: { ...nowhere, pool: { idleTimeoutMillis: 2 ** 31 } }, field: 'database.pool.idleTimeoutMillis' },
-    { name: 'pool.afterCreate that is not a function', database: { ...nowhere, pool: { afterCreate: 'yes' } }, field: 'database.pool.afterCreate' },
-    { name: 'a fractional pool timeout (the pool takes whole ms)', database: { ...nowhere, pool: { acquireTimeoutMillis: 1.5 } }, field: 'database.pool.acquireTimeoutMillis' },
-    { name: 'acquireConnectionTimeout 1.5', database: { ...nowhere, acquireConnectionTimeout: 1.5 }, field: 'database.acquireConnectionTimeout' },
-    { name: "acquireConnectionTimeout 'abc'", database: { ...nowhere, acquireConnectionTimeout: 'abc' }, field: 'database.acquireConnectionTimeout' },
+    {
+      name: 'a pool timeout of 2^31 ms',
+      database: { ...nowhere, pool: { idleTimeoutMillis: 2 ** 31 } },
+      field: 'database.pool.idleTimeoutMillis',
+    },
+    {
+      name: 'pool.afterCreate that is not a function',
+      database: { ...nowhere, pool: { afterCreate: 'yes' } },
+      field: 'database.pool.afterCreate',
+    },
+    {
+      name: 'a fractional pool timeout (the pool takes whole ms)',
+      database: { ...nowhere, pool: { acquireTimeoutMillis: 1.5 } },
+      field: 'database.pool.acquireTimeoutMillis',
+    },
+    {
+      name: 'acquireConnectionTimeout 1.5',
+      database: { ...nowhere, acquireConnectionTimeout: 1.5 },
+      field: 'database.acquireConnectionTimeout',
+    },
+    {
+      name: "acquireConnectionTimeout 'abc'",
+      database: { ...nowhere, acquireConnectionTimeout: 'abc' },
+      field: 'database.acquireConnectionTimeout',
+    },
     { name: "useNullAsDefault 'x'", database: { ...nowhere, useNullAsDefault: 'x' }, field: 'database.useNullAsDefault' },
     // Found by the property test: knex gives SQLite a pool of one, so min 2 alone was a raw Tarn error.
-    { name: 'pool.min 2 on SQLite (one connection)', database: { client: 'better-sqlite3', connection: { filename: ':memory:' }, pool: { min: 2 } }, field: 'database.pool.min' },
+    {
+      name: 'pool.min 2 on SQLite (one connection)',
+      database: { client: 'better-sqlite3', connection: { filename: ':memory:' }, pool: { min: 2 } },
+      field: 'database.pool.min',
+    },
   ];
   it.each(poolCases)('$name', async ({ database, field }) => {
     await expect(fresh().registerApp('pooled', { database: database as unknown as DatabaseConfig })).rejects.toMatchObject({
@@ -75,7 +99,10 @@ describe('bad settings are coded errors found before any connection opens', () =
   it('a missing migrations directory is reported before the SQLite file is created', async () => {
     const filename = join(dir, 'missing-dir.sqlite');
     await expect(
-      fresh().registerApp('nodir', { database: { client: 'better-sqlite3', connection: { filename } }, migrations: { directory: './nope' } }),
+      fresh().registerApp('nodir', {
+        database: { client: 'better-sqlite3', connection: { filename } },
+        migrations: { directory: './nope' },
+      }),
     ).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', appName: 'nodir', field: 'migrations.directory' });
     expect(existsSync(filename)).toBe(false);
     expect(connections).toEqual([]);
@@ -93,7 +120,9 @@ describe('bad settings are coded errors found before any connection opens', () =
   });
 
   it('pool: { max: 1 } alone works (min follows max instead of a raw pool error)', async () => {
-    const app = await fresh().registerApp('single', { database: { client: 'better-sqlite3', connection: { filename: ':memory:' }, pool: { max: 1 } } });
+    const app = await fresh().registerApp('single', {
+      database: { client: 'better-sqlite3', connection: { filename: ':memory:' }, pool: { max: 1 } },
+    });
     expect(await app.knex.raw('select 1 as one')).toEqual([{ one: 1 }]);
   });
 });
@@ -104,7 +133,10 @@ describe('a pool exhausted during a shared registration', () => {
   it('is KNEXUS_ERR_POOL_EXHAUSTED naming the app and the pool owner', async () => {
     const registry = new AppRegistry();
     try {
-      const owner = await registry.registerApp('owner', { database: db!.config({ acquireConnectionTimeout: 30 } as never), reusable: true });
+      const owner = await registry.registerApp('owner', {
+        database: db!.config({ acquireConnectionTimeout: 30 } as never),
+        reusable: true,
+      });
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));
       // The one SQLite connection stays busy in this transaction while the guest registers.

@@ -45,9 +45,10 @@ describe.each(['sqlite', 'pg'] as const)('connection sharing (%s)', (dialect) =>
     });
     await registry.registerApp('private', { database: db.config() });
     await expect(registry.registerApp('guest', { useConnection: 'private' })).rejects.toMatchObject({ code: 'KNEXUS_ERR_USE_CONNECTION' });
-    await expect(
-      registry.registerApp('guest', { useConnection: 'private', database: db.config() } as never),
-    ).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'database' });
+    await expect(registry.registerApp('guest', { useConnection: 'private', database: db.config() } as never)).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'database',
+    });
     expect(created).toEqual(['private']);
     expect(registry.hasApp('guest')).toBe(false);
   });

@@ -54,12 +54,17 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
     const tables = await tableNames(db);
     const registry = new AppRegistry();
     try {
-      const viewer = await registry.registerApp('viewer', { database: db.config(), migrations: { migrationSource: semverSource(dir), enabled: false } });
+      const viewer = await registry.registerApp('viewer', {
+        database: db.config(),
+        migrations: { migrationSource: semverSource(dir), enabled: false },
+      });
       const status = await viewer.migrationStatus();
       expect(status.knexHistory).toEqual({ table: 'knex_migrations', applied: SEMVER_ORDER.slice(0, 2) });
       expect(status.pending).toEqual(SEMVER_ORDER);
       await registry.unregisterApp('viewer');
-      await expect(registry.registerApp('releases', { database: db.config(), migrations: { migrationSource: semverSource(dir) } })).rejects.toMatchObject({
+      await expect(
+        registry.registerApp('releases', { database: db.config(), migrations: { migrationSource: semverSource(dir) } }),
+      ).rejects.toMatchObject({
         code: 'KNEXUS_ERR_KNEX_HISTORY',
         appName: 'releases',
         field: 'migrations.importKnexHistory',
@@ -84,7 +89,11 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
         database: db.config(),
         migrations: { migrationSource: semverSource(dir), importKnexHistory: true },
       });
-      expect((await completed).result.migrations).toMatchObject({ imported: SEMVER_ORDER.slice(0, 2), applied: SEMVER_ORDER.slice(2), batch: 3 });
+      expect((await completed).result.migrations).toMatchObject({
+        imported: SEMVER_ORDER.slice(0, 2),
+        applied: SEMVER_ORDER.slice(2),
+        batch: 3,
+      });
       const status = await app.migrationStatus();
       expect(status.applied.map((e) => [e.name, e.origin, e.batch])).toEqual([
         ['2.2.3.js', 'imported', 1],
@@ -118,14 +127,17 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
       writeFileSync(join(dir, '2.11.0.js'), NEXT_RELEASE);
       const again = await registry.registerApp('releases', config);
       const status = await again.migrationStatus();
-      expect(status.applied.map((e) => [e.name, e.origin])).toEqual([...SEMVER_ORDER.map((name) => [name, 'imported']), ['2.11.0.js', 'run']]);
+      expect(status.applied.map((e) => [e.name, e.origin])).toEqual([
+        ...SEMVER_ORDER.map((name) => [name, 'imported']),
+        ['2.11.0.js', 'run'],
+      ]);
       expect(await db.knex.schema.hasTable('release_notes')).toBe(true);
     } finally {
       await registry.shutdown();
     }
   });
 
-  it('a name in knex\'s ledger that matches no file is reported by name, and nothing is written', async (t) => {
+  it("a name in knex's ledger that matches no file is reported by name, and nothing is written", async (t) => {
     if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
     const db = await fresh();
     const { dir } = project();
@@ -135,8 +147,15 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
     const registry = new AppRegistry();
     try {
       await expect(
-        registry.registerApp('releases', { database: db.config(), migrations: { migrationSource: semverSource(dir), importKnexHistory: true } }),
-      ).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_NOT_FOUND', file: '2.2.17.js', details: { missing: ['2.2.17.js'], knexTable: 'knex_migrations' } });
+        registry.registerApp('releases', {
+          database: db.config(),
+          migrations: { migrationSource: semverSource(dir), importKnexHistory: true },
+        }),
+      ).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_MIGRATION_NOT_FOUND',
+        file: '2.2.17.js',
+        details: { missing: ['2.2.17.js'], knexTable: 'knex_migrations' },
+      });
     } finally {
       await registry.shutdown();
     }
@@ -144,43 +163,45 @@ describe.each(DIALECTS)("importing knex's migration history (%s)", (dialect) => 
   });
 
   // Defined for the server databases only: two registries on one SQLite file are covered by the lock tests.
-  if (dialect !== 'sqlite') it('two registries importing at once: knex history is imported exactly once', async (t) => {
-    if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
-    const db = await fresh();
-    const { dir } = project();
-    await migrateWithKnex(db, dir, { steps: 1 });
-    const registries = [new AppRegistry(), new AppRegistry()];
-    try {
-      const config = { database: db.config(), migrations: { migrationSource: semverSource(dir), importKnexHistory: true } };
-      await Promise.all(registries.map((registry) => registry.registerApp('releases', config)));
-      const rows = await db.knex('knexus_migrations').where({ app: 'releases' }).orderBy('id').select('name', 'origin');
-      expect(rows).toEqual([{ name: '2.2.3.js', origin: 'imported' }, ...SEMVER_ORDER.slice(1).map((name) => ({ name, origin: 'run' }))]);
-    } finally {
-      await Promise.all(registries.map((registry) => registry.shutdown()));
-    }
-  });
+  if (dialect !== 'sqlite')
+    it('two registries importing at once: knex history is imported exactly once', async (t) => {
+      if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
+      const db = await fresh();
+      const { dir } = project();
+      await migrateWithKnex(db, dir, { steps: 1 });
+      const registries = [new AppRegistry(), new AppRegistry()];
+      try {
+        const config = { database: db.config(), migrations: { migrationSource: semverSource(dir), importKnexHistory: true } };
+        await Promise.all(registries.map((registry) => registry.registerApp('releases', config)));
+        const rows = await db.knex('knexus_migrations').where({ app: 'releases' }).orderBy('id').select('name', 'origin');
+        expect(rows).toEqual([{ name: '2.2.3.js', origin: 'imported' }, ...SEMVER_ORDER.slice(1).map((name) => ({ name, origin: 'run' }))]);
+      } finally {
+        await Promise.all(registries.map((registry) => registry.shutdown()));
+      }
+    });
 
   // Defined for PostgreSQL only: schemas are PostgreSQL's.
-  if (dialect === 'pg') it("knexSchemaName finds knex's ledger outside the app's PostgreSQL schema", async (t) => {
-    if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
-    const db = await fresh();
-    const { dir } = project();
-    await migrateWithKnex(db, dir, { steps: 2 });
-    const registry = new AppRegistry();
-    try {
-      const app = await registry.registerApp('releases', {
-        database: db.config(),
-        schema: 'releases_app',
-        migrations: { migrationSource: semverSource(dir), importKnexHistory: true, knexSchemaName: 'public', enabled: false },
-      });
-      expect(await app.baselineMigrations({ fromKnex: true })).toMatchObject({ imported: SEMVER_ORDER.slice(0, 2) });
-      expect(await db.knex.withSchema('releases_app').from('knexus_migrations').pluck('origin')).toEqual(['imported', 'imported']);
-    } finally {
-      await registry.shutdown();
-    }
-  });
+  if (dialect === 'pg')
+    it("knexSchemaName finds knex's ledger outside the app's PostgreSQL schema", async (t) => {
+      if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
+      const db = await fresh();
+      const { dir } = project();
+      await migrateWithKnex(db, dir, { steps: 2 });
+      const registry = new AppRegistry();
+      try {
+        const app = await registry.registerApp('releases', {
+          database: db.config(),
+          schema: 'releases_app',
+          migrations: { migrationSource: semverSource(dir), importKnexHistory: true, knexSchemaName: 'public', enabled: false },
+        });
+        expect(await app.baselineMigrations({ fromKnex: true })).toMatchObject({ imported: SEMVER_ORDER.slice(0, 2) });
+        expect(await db.knex.withSchema('releases_app').from('knexus_migrations').pluck('origin')).toEqual(['imported', 'imported']);
+      } finally {
+        await registry.shutdown();
+      }
+    });
 
-  it('importKnexHistory: false keeps a fresh knexus ledger and ignores knex\'s', async (t) => {
+  it("importKnexHistory: false keeps a fresh knexus ledger and ignores knex's", async (t) => {
     if (!available) return t.skip(); // no server outside CI (in CI it throws instead)
     const db = await fresh();
     const { dir } = project();

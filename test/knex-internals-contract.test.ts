@@ -15,15 +15,25 @@ interface TarnPool {
 }
 
 describe('knex and tarn internals tenant routing depends on', () => {
-  const knex: Knex = knexFactory({ client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 0, max: 2 } });
+  const knex: Knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: ':memory:' },
+    useNullAsDefault: true,
+    pool: { min: 0, max: 2 },
+  });
   afterAll(() => knex.destroy());
-  const client = knex.client as Knex.Client & { pool: TarnPool; acquireConnection(): Promise<object>; releaseConnection(c: object): Promise<void> };
+  const client = knex.client as Knex.Client & {
+    pool: TarnPool;
+    acquireConnection(): Promise<object>;
+    releaseConnection(c: object): Promise<void>;
+  };
 
   it('tarn exposes its free, used and pending lists and its max (affinity reorders the free list)', async () => {
     await knex.raw('select 1');
     const pool = client.pool;
     expect(typeof pool.max).toBe('number');
-    for (const list of ['free', 'used', 'pendingCreates', 'pendingAcquires'] as const) expect(Array.isArray(pool[list]), `tarn pool.${list}`).toBe(true);
+    for (const list of ['free', 'used', 'pendingCreates', 'pendingAcquires'] as const)
+      expect(Array.isArray(pool[list]), `tarn pool.${list}`).toBe(true);
     expect((pool.free as { resource?: unknown }[])[0]).toHaveProperty('resource');
   });
 

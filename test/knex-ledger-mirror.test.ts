@@ -18,9 +18,15 @@ function project(database: object, knexus: string): string {
   mkdirSync(join(dir, 'migrations'), { recursive: true });
   writeFileSync(join(dir, 'migrations', '20240101000000_links.js'), migration('mirror_links'));
   writeFileSync(join(dir, 'migrations', '20240102000000_clicks.js'), migration('mirror_clicks'));
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'shortener', scripts: { migrate: 'knex migrate:latest', start: 'node server.js' } }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'shortener', scripts: { migrate: 'knex migrate:latest', start: 'node server.js' } }),
+  );
   writeFileSync(join(dir, 'Dockerfile'), 'FROM node:20\nRUN npx knex migrate:latest\nCMD ["node", "server.js"]\n');
-  writeFileSync(join(dir, 'knexfile.js'), `module.exports = { ...${JSON.stringify(database)}, useNullAsDefault: true, knexus: ${knexus} };\n`);
+  writeFileSync(
+    join(dir, 'knexfile.js'),
+    `module.exports = { ...${JSON.stringify(database)}, useNullAsDefault: true, knexus: ${knexus} };\n`,
+  );
   return dir;
 }
 
@@ -66,11 +72,23 @@ describe.each(DIALECTS)("migrations.knexLedger: 'mirror' keeps knex's ledger in 
       expect(Math.abs(new Date(applied[0]?.appliedAt as string).getTime() - knexTime)).toBeLessThan(1500);
 
       expect((await runMain(['migrate:rollback', '--cwd', dir])).code).toBe(0);
-      expect(await knex('knex_migrations').count({ n: '*' }).then((rows) => Number(rows[0]?.['n']))).toBe(2);
+      expect(
+        await knex('knex_migrations')
+          .count({ n: '*' })
+          .then((rows) => Number(rows[0]?.['n'])),
+      ).toBe(2);
       expect((await knex.migrate.list())[1]).toEqual([expect.objectContaining({ file: '20240103000000_tags.js' })]);
     } finally {
       await knex.migrate.rollback(undefined, true).catch(() => undefined);
-      for (const table of ['mirror_tags', 'mirror_clicks', 'mirror_links', 'knex_migrations', 'knex_migrations_lock', 'knexus_migrations', 'knexus_seeds']) {
+      for (const table of [
+        'mirror_tags',
+        'mirror_clicks',
+        'mirror_links',
+        'knex_migrations',
+        'knex_migrations_lock',
+        'knexus_migrations',
+        'knexus_seeds',
+      ]) {
         await knex.schema.dropTableIfExists(table);
       }
       await knex.destroy();
@@ -88,7 +106,8 @@ describe.each(DIALECTS)("migrations.knexLedger: 'mirror' keeps knex's ledger in 
       expect(adopted.stderr).toContain("knexLedger: 'mirror'");
       expect(adopted.stderr).toContain('Dockerfile:2');
     } finally {
-      for (const table of ['mirror_clicks', 'mirror_links', 'knex_migrations', 'knex_migrations_lock', 'knexus_migrations']) await knex.schema.dropTableIfExists(table);
+      for (const table of ['mirror_clicks', 'mirror_links', 'knex_migrations', 'knex_migrations_lock', 'knexus_migrations'])
+        await knex.schema.dropTableIfExists(table);
       await knex.destroy();
     }
   });

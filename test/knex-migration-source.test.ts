@@ -12,7 +12,10 @@ import { SemverMigrationSource } from './fixtures/knex-semver/semver-source.js';
 
 const directory = fileURLToPath(new URL('./fixtures/knex-semver/migrations', import.meta.url));
 const SEMVER_ORDER = ['2.2.3.js', '2.2.17.js', '2.9.1.js', '2.10.0.js'];
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(`${directory}/${file}`)).digest('hex');
+const sha256 = (file: string) =>
+  createHash('sha256')
+    .update(readFileSync(`${directory}/${file}`))
+    .digest('hex');
 const semverSource = (): KnexMigrationSource => new SemverMigrationSource(directory) as KnexMigrationSource;
 
 describe.each(DIALECTS)('migrations.migrationSource: knex source interface, unchanged (%s)', (dialect) => {
@@ -60,13 +63,17 @@ describe('migrationSource and seedSource configuration (sqlite)', () => {
   it('a source together with a directory is a coded config error, before anything is opened', async () => {
     const registry = new AppRegistry();
     try {
-      const register = () => registry.registerApp('both', { database: db.config(), migrations: { directory, migrationSource: semverSource() } });
+      const register = () =>
+        registry.registerApp('both', { database: db.config(), migrations: { directory, migrationSource: semverSource() } });
       await expect(register()).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'migrations.migrationSource' });
       await expect(
         registry.registerApp('broken', { database: db.config(), migrations: { migrationSource: { getMigrations: () => [] } as never } }),
       ).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'migrations.migrationSource' });
       await expect(
-        registry.registerApp('seedy', { database: db.config(), seeds: { directory, seedSource: { getSeeds: () => [], getSeed: () => ({}) } } }),
+        registry.registerApp('seedy', {
+          database: db.config(),
+          seeds: { directory, seedSource: { getSeeds: () => [], getSeed: () => ({}) } },
+        }),
       ).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'seeds.seedSource' });
       expect(existsSync(db.name)).toBe(false);
     } finally {
@@ -94,7 +101,10 @@ describe('migrationSource and seedSource configuration (sqlite)', () => {
   it('a source naming no file is hashed by its module (up/down source text): editing a function is drift', async () => {
     const bodies: Record<string, { up: (k: any) => Promise<void>; down: (k: any) => Promise<void> }> = {
       a_first: { up: (k) => k.schema.createTable('inline_a', (t: any) => t.increments('id')), down: (k) => k.schema.dropTable('inline_a') },
-      b_second: { up: (k) => k.schema.createTable('inline_b', (t: any) => t.increments('id')), down: (k) => k.schema.dropTable('inline_b') },
+      b_second: {
+        up: (k) => k.schema.createTable('inline_b', (t: any) => t.increments('id')),
+        down: (k) => k.schema.dropTable('inline_b'),
+      },
     };
     // Listed in reverse name order on purpose: the source's order is the apply order.
     const inline: KnexMigrationSource<string> = {

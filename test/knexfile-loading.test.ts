@@ -28,7 +28,10 @@ const FORMS = [
   { name: 'knexfile.js', source: `export default ${ENVIRONMENTS};` },
   { name: 'knexfile.cjs', source: `module.exports = ${ENVIRONMENTS};` },
   { name: 'knexfile.mjs', source: `export default async () => (${ENVIRONMENTS});` },
-  { name: 'knexfile.ts', source: `import type { Knex } from 'knex';\nconst config: Record<string, Knex.Config> = ${ENVIRONMENTS};\nexport default Promise.resolve(config);` },
+  {
+    name: 'knexfile.ts',
+    source: `import type { Knex } from 'knex';\nconst config: Record<string, Knex.Config> = ${ENVIRONMENTS};\nexport default Promise.resolve(config);`,
+  },
   { name: 'knexfile.cjs', source: `module.exports = ${ENVIRONMENTS}.development;`, flat: true },
 ];
 
@@ -107,9 +110,15 @@ export default {
   seeds: { directory: './migrations' },
 };`,
     );
-    const db = { dialect: 'sqlite' as const, config: () => ({ client: 'better-sqlite3', connection: { filename: join(dir, 'legacy.sqlite') } }) };
+    const db = {
+      dialect: 'sqlite' as const,
+      config: () => ({ client: 'better-sqlite3', connection: { filename: join(dir, 'legacy.sqlite') } }),
+    };
     const { migrateWithKnex } = await import('./support/knex-project.js');
-    await migrateWithKnex(db as never, fileURLToPath(new URL('./fixtures/knex-semver/migrations', import.meta.url)), { steps: 2, tableName: 'legacy_migrations' });
+    await migrateWithKnex(db as never, fileURLToPath(new URL('./fixtures/knex-semver/migrations', import.meta.url)), {
+      steps: 2,
+      tableName: 'legacy_migrations',
+    });
     const registry = new AppRegistry({ baseDir: dir });
     try {
       const app = await registry.registerApp('legacy', { database: { knexfile: file }, migrations: { importKnexHistory: true } });
@@ -127,7 +136,7 @@ describe('database.knexfile on PostgreSQL', () => {
   const db = useDatabase('pg');
 
   it("production's connection and directories come from the knexfile", async () => {
-    const connection = JSON.stringify((db.config().connection as object));
+    const connection = JSON.stringify(db.config().connection as object);
     const { dir, file } = project(
       'knexfile.ts',
       `export default {
@@ -169,7 +178,10 @@ describe("a knexfile's knexus section: settings knex has no word for", () => {
     } finally {
       await first.shutdown();
     }
-    writeFileSync(join(dir, 'migrations', '001_users.mjs'), '// edited after it ran\nexport async function up() {}\nexport async function down() {}\n');
+    writeFileSync(
+      join(dir, 'migrations', '001_users.mjs'),
+      '// edited after it ran\nexport async function up() {}\nexport async function down() {}\n',
+    );
     const registry = new AppRegistry();
     try {
       const warnings: string[] = [];

@@ -8,7 +8,10 @@ const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, im
 const flags = globalThis as { knexusDirtyFail?: boolean };
 
 async function ledger(db: TestDatabase, app: string): Promise<{ name: string; batch: number }[]> {
-  const rows = (await db.knex('knexus_migrations').where({ app }).orderBy('id').select('name', 'batch')) as { name: string; batch: number }[];
+  const rows = (await db.knex('knexus_migrations').where({ app }).orderBy('id').select('name', 'batch')) as {
+    name: string;
+    batch: number;
+  }[];
   return rows.map((row) => ({ name: row.name, batch: Number(row.batch) }));
 }
 
@@ -24,7 +27,8 @@ describe.each(DIALECTS)('dirty ledger and repair (%s)', (dialect) => {
     const registry = new AppRegistry();
     const repaired: LedgerRepairedEvent[] = [];
     registry.on('ledger-repaired', (event) => repaired.push(event));
-    const register = () => registry.registerApp('ledgered', { database: db!.config(), migrations: { directory: fixture('migrations-dirty') } });
+    const register = () =>
+      registry.registerApp('ledgered', { database: db!.config(), migrations: { directory: fixture('migrations-dirty') } });
     try {
       flags.knexusDirtyFail = true;
       const failure = await register().catch((thrown: unknown) => thrown);
@@ -34,11 +38,19 @@ describe.each(DIALECTS)('dirty ledger and repair (%s)', (dialect) => {
         details: { dirty: true, hint: expect.stringMatching(/002_outside\.mjs may be partly applied: it runs outside a transaction/) },
       });
       expect(await db.knex.schema.hasTable('dirty_first')).toBe(true);
-      expect(await ledger(db, 'ledgered')).toEqual([{ name: '001_base.mjs', batch: 1 }, { name: '002_outside.mjs', batch: -1 }]);
+      expect(await ledger(db, 'ledgered')).toEqual([
+        { name: '001_base.mjs', batch: 1 },
+        { name: '002_outside.mjs', batch: -1 },
+      ]);
 
       // Even with the file fixed, nothing more runs on a dirty ledger.
       delete flags.knexusDirtyFail;
-      await expect(register()).rejects.toMatchObject({ code: 'KNEXUS_ERR_LEDGER_DIRTY', appName: 'ledgered', file: '002_outside.mjs', details: { files: ['002_outside.mjs'] } });
+      await expect(register()).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_LEDGER_DIRTY',
+        appName: 'ledgered',
+        file: '002_outside.mjs',
+        details: { files: ['002_outside.mjs'] },
+      });
 
       // A human undoes the half-applied file, then says so; the file runs again in full at the next registration.
       await db.knex.schema.dropTable('dirty_first');
@@ -47,11 +59,16 @@ describe.each(DIALECTS)('dirty ledger and repair (%s)', (dialect) => {
         resolution: 'rolled-back',
         batch: null,
       });
-      expect(repaired).toEqual([{ appName: 'ledgered', section: 'migrations', file: '002_outside.mjs', resolution: 'rolled-back', batch: null }]);
+      expect(repaired).toEqual([
+        { appName: 'ledgered', section: 'migrations', file: '002_outside.mjs', resolution: 'rolled-back', batch: null },
+      ]);
       const app = await register();
       expect(await app.migrationStatus()).toMatchObject({ pending: [], dirty: [] });
       expect(await db.knex.schema.hasTable('dirty_second')).toBe(true);
-      expect(await ledger(db, 'ledgered')).toEqual([{ name: '001_base.mjs', batch: 1 }, { name: '002_outside.mjs', batch: 2 }]);
+      expect(await ledger(db, 'ledgered')).toEqual([
+        { name: '001_base.mjs', batch: 1 },
+        { name: '002_outside.mjs', batch: 2 },
+      ]);
     } finally {
       await registry.shutdown();
     }
@@ -61,7 +78,9 @@ describe.each(DIALECTS)('dirty ledger and repair (%s)', (dialect) => {
     const registry = new AppRegistry();
     try {
       flags.knexusDirtyFail = true;
-      await expect(registry.registerApp('finisher', { database: db.config(), migrations: { directory: fixture('migrations-dirty') } })).rejects.toMatchObject({
+      await expect(
+        registry.registerApp('finisher', { database: db.config(), migrations: { directory: fixture('migrations-dirty') } }),
+      ).rejects.toMatchObject({
         code: 'KNEXUS_ERR_MIGRATION_FAILED',
       });
       // A human finishes the file by hand instead.
@@ -76,7 +95,14 @@ describe.each(DIALECTS)('dirty ledger and repair (%s)', (dialect) => {
       });
       await registry.repair('finisher', { migration: '002_outside.mjs', resolution: 'applied' });
       const app = await registry.registerApp('finisher', { database: db.config(), migrations: { directory: fixture('migrations-dirty') } });
-      expect(await app.migrationStatus()).toMatchObject({ applied: [{ name: '001_base.mjs', batch: 1 }, { name: '002_outside.mjs', batch: 1 }], pending: [], dirty: [] });
+      expect(await app.migrationStatus()).toMatchObject({
+        applied: [
+          { name: '001_base.mjs', batch: 1 },
+          { name: '002_outside.mjs', batch: 1 },
+        ],
+        pending: [],
+        dirty: [],
+      });
       // Rolling back works again, and a failed non-transactional undo would mark the file the same way.
       await registry.unregisterApp('finisher', { rollback: 'all' });
       expect(await ledger(db, 'finisher')).toEqual([]);
@@ -97,7 +123,9 @@ describe.each(DIALECTS)('dirty ledger and repair (%s)', (dialect) => {
         file: '002_half.mjs',
         details: {
           dirty,
-          hint: dirty ? expect.stringMatching(/MySQL\/MariaDB commit at once on DDL/) : expect.stringMatching(/ran in a transaction, so nothing of it was applied/),
+          hint: dirty
+            ? expect.stringMatching(/MySQL\/MariaDB commit at once on DDL/)
+            : expect.stringMatching(/ran in a transaction, so nothing of it was applied/),
         },
       });
       const expected = [{ name: '001_accounts.mjs', batch: 1 }, ...(dirty ? [{ name: '002_half.mjs', batch: -1 }] : [])];

@@ -32,7 +32,9 @@ describe.each(DIALECTS)('a ledger from before the origin column (%s)', (dialect)
       const result = await app.runMigrations();
       expect(result.applied).toHaveLength(3);
       expect((await app.migrationStatus()).applied.map((entry) => entry.origin)).toEqual(['run', 'run', 'run']);
-      expect(await db.knex('knexus_migrations').where({ app: 'other' }).select('name', 'origin')).toEqual([{ name: 'x.mjs', origin: 'run' }]);
+      expect(await db.knex('knexus_migrations').where({ app: 'other' }).select('name', 'origin')).toEqual([
+        { name: 'x.mjs', origin: 'run' },
+      ]);
     } finally {
       await registry.shutdown();
     }

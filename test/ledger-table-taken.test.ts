@@ -32,7 +32,11 @@ describe.each(DIALECTS)('a ledger table name taken by a table of another shape (
 
       // Any table of another shape, here one of the app's own, through the seed ledger's option.
       const seeds = registry.registerApp('tagged', { database: db.config(), seeds: { directory: project.dir, tableName: 'release_tags' } });
-      await expect(seeds).rejects.toMatchObject({ code: 'KNEXUS_ERR_LEDGER_TABLE_TAKEN', field: 'seeds.tableName', details: { table: 'release_tags' } });
+      await expect(seeds).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_LEDGER_TABLE_TAKEN',
+        field: 'seeds.tableName',
+        details: { table: 'release_tags' },
+      });
     } finally {
       await registry.shutdown();
     }

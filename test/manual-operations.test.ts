@@ -18,7 +18,9 @@ function tracer(trace: string[]) {
       trace.push(`rollback-started:${appName}:${options.trigger}:${options.target ?? ''}:${options.step ?? ''}`);
     },
     onAppRollbackCompleted(appName, result) {
-      trace.push(`rollback-completed:${appName}:${result.migrations?.rolledBack.join(',') ?? '-'}:${result.seeds?.rolledBack.join(',') ?? '-'}`);
+      trace.push(
+        `rollback-completed:${appName}:${result.migrations?.rolledBack.join(',') ?? '-'}:${result.seeds?.rolledBack.join(',') ?? '-'}`,
+      );
     },
     onOperationFailed(appName, operation, error, context) {
       trace.push(`failed:${appName}:${operation}:${String(context['trigger'])}:${(error as { code?: string }).code}`);

@@ -9,7 +9,10 @@ import { useRegistry } from './support/use-registry.js';
 const directory = fileURLToPath(new URL('./fixtures/migrations-basic', import.meta.url));
 const FILES = ['001_users.mjs', '002_posts.mjs', '003_tags.mjs'];
 const TABLES = ['basic_users', 'basic_posts', 'basic_tags'];
-const sha256 = (file: string) => createHash('sha256').update(readFileSync(`${directory}/${file}`)).digest('hex');
+const sha256 = (file: string) =>
+  createHash('sha256')
+    .update(readFileSync(`${directory}/${file}`))
+    .digest('hex');
 
 async function tables(db: TestDatabase): Promise<string[]> {
   const present = await Promise.all(TABLES.map((name) => db.knex.schema.hasTable(name)));

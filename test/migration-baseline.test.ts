@@ -33,8 +33,14 @@ describe.each(DIALECTS)('registry.baseline: marking migrations applied without r
     await db.knex.schema.dropTable('legacy_ledger');
     const registry = new AppRegistry();
     try {
-      const app = await registry.registerApp('releases', { database: db.config(), migrations: { migrationSource: semverSource(project.dir), enabled: false } });
-      await expect(registry.baseline('releases', { to: '3.0.0' })).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_NOT_FOUND', file: '3.0.0' });
+      const app = await registry.registerApp('releases', {
+        database: db.config(),
+        migrations: { migrationSource: semverSource(project.dir), enabled: false },
+      });
+      await expect(registry.baseline('releases', { to: '3.0.0' })).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_MIGRATION_NOT_FOUND',
+        file: '3.0.0',
+      });
       await expect(registry.baseline('releases', {})).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG' });
 
       const marked = await registry.baseline('releases', { to: '2.2.17' });
@@ -58,9 +64,19 @@ describe.each(DIALECTS)('registry.baseline: marking migrations applied without r
     await migrateWithKnex(db, project.dir, { steps: 3 });
     const registry = new AppRegistry();
     try {
-      await registry.registerApp('releases', { database: db.config(), migrations: { migrationSource: semverSource(project.dir), enabled: false } });
-      expect(await registry.baseline('releases', { fromKnex: true })).toMatchObject({ batch: null, applied: [], imported: SEMVER_ORDER.slice(0, 3) });
-      await expect(registry.baseline('releases', { fromKnex: true })).rejects.toMatchObject({ code: 'KNEXUS_ERR_KNEX_HISTORY', appName: 'releases' });
+      await registry.registerApp('releases', {
+        database: db.config(),
+        migrations: { migrationSource: semverSource(project.dir), enabled: false },
+      });
+      expect(await registry.baseline('releases', { fromKnex: true })).toMatchObject({
+        batch: null,
+        applied: [],
+        imported: SEMVER_ORDER.slice(0, 3),
+      });
+      await expect(registry.baseline('releases', { fromKnex: true })).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_KNEX_HISTORY',
+        appName: 'releases',
+      });
       const tables = await tableNames(db);
       expect(tables).toContain('knexus_migrations');
     } finally {

@@ -39,7 +39,10 @@ describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) =
     expect([...(outcome?.seeds?.applied ?? []), ...(ours.seeds?.applied ?? [])]).toEqual(['01_marker.mjs']);
 
     const events = db.knex(schema === undefined ? 'race_events' : `${schema}.race_events`);
-    expect((await events.select('source').orderBy('id')).map((row: { source: string }) => row.source)).toEqual(['002_slow_insert', '01_marker']);
+    expect((await events.select('source').orderBy('id')).map((row: { source: string }) => row.source)).toEqual([
+      '002_slow_insert',
+      '01_marker',
+    ]);
     expect((await app.migrationStatus()).applied.map((entry) => entry.name)).toEqual(['001_events.mjs', '002_slow_insert.mjs']);
     await registry.unregisterApp('racer', { rollback: 'all' });
     await registry.shutdown();

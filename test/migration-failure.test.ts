@@ -30,7 +30,9 @@ describe.each(DIALECTS)('migrations: failures (%s)', (dialect) => {
 
   it('a migration failing half-way records nothing, keeps the ones before it, and reports the first database error', async () => {
     const registry = createRegistry();
-    const error = await caught(registry.registerApp('payroll', { database: db.config(), migrations: { directory: fixture('migrations-failing') } }));
+    const error = await caught(
+      registry.registerApp('payroll', { database: db.config(), migrations: { directory: fixture('migrations-failing') } }),
+    );
     expect(error).toMatchObject({
       code: 'KNEXUS_ERR_MIGRATION_FAILED',
       appName: 'payroll',
@@ -54,7 +56,10 @@ describe.each(DIALECTS)('migrations: failures (%s)', (dialect) => {
 
   it('a failing down stops the rollback, names the file, and lists what was already rolled back', async () => {
     const registry = createRegistry();
-    const app = await registry.registerApp('archive', { database: db.config(), migrations: { directory: fixture('migrations-failing-down') } });
+    const app = await registry.registerApp('archive', {
+      database: db.config(),
+      migrations: { directory: fixture('migrations-failing-down') },
+    });
     const error = await caught(app.rollbackMigrations({ all: true }));
     expect(error).toMatchObject({
       code: 'KNEXUS_ERR_MIGRATION_FAILED',

@@ -23,12 +23,27 @@ describe('symbolic links in a migrations folder', () => {
     rmSync(dir, { recursive: true, force: true });
   });
   const register = () =>
-    registry.registerApp('linked', { database: { client: 'better-sqlite3', connection: './app.sqlite' }, migrations: { directory: './migrations' } });
+    registry.registerApp('linked', {
+      database: { client: 'better-sqlite3', connection: './app.sqlite' },
+      migrations: { directory: './migrations' },
+    });
 
   const cases: { name: string; make: () => void; problem: RegExp }[] = [
-    { name: 'a .mjs link to a directory', make: () => symlinkSync(join(dir, 'elsewhere'), join(migrations, '002_folder.mjs')), problem: /directory/ },
-    { name: 'a link loop', make: () => symlinkSync(join(migrations, '002_folder.mjs'), join(migrations, '002_folder.mjs')), problem: /ELOOP/ },
-    { name: 'a dangling link', make: () => symlinkSync(join(dir, 'gone.mjs'), join(migrations, '002_folder.mjs')), problem: /does not exist/ },
+    {
+      name: 'a .mjs link to a directory',
+      make: () => symlinkSync(join(dir, 'elsewhere'), join(migrations, '002_folder.mjs')),
+      problem: /directory/,
+    },
+    {
+      name: 'a link loop',
+      make: () => symlinkSync(join(migrations, '002_folder.mjs'), join(migrations, '002_folder.mjs')),
+      problem: /ELOOP/,
+    },
+    {
+      name: 'a dangling link',
+      make: () => symlinkSync(join(dir, 'gone.mjs'), join(migrations, '002_folder.mjs')),
+      problem: /does not exist/,
+    },
   ];
   it.each(cases)('$name is a coded error naming the file, found before anything runs', async ({ make, problem }) => {
     mkdirSync(join(dir, 'elsewhere'));

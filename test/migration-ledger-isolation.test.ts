@@ -53,14 +53,19 @@ describe.each(DIALECTS)('migrations: one ledger per database, keyed by app (%s)'
   });
 
   // Defined for PostgreSQL only (schemas are a PostgreSQL feature), so other dialects report no skipped test.
-  if (dialect === 'pg') it('with a PostgreSQL schema, the ledger lives in that schema', async () => {
-    const registry = createRegistry();
-    await registry.registerApp('delta', { database: db.config(), schema: 'delta_space', migrations: { directory: fixture('migrations-app-a') } });
-    expect(await db.knex.schema.withSchema('delta_space').hasTable('knexus_migrations')).toBe(true);
-    expect(await db.knex.schema.withSchema('delta_space').hasTable('a_items')).toBe(true);
-    expect(await db.knex('delta_space.knexus_migrations').select('app', 'name')).toEqual([{ app: 'delta', name: '001_init.mjs' }]);
-    await registry.unregisterApp('delta');
-    expect(await db.knex.schema.withSchema('delta_space').hasTable('a_items')).toBe(false);
-    await registry.shutdown();
-  });
+  if (dialect === 'pg')
+    it('with a PostgreSQL schema, the ledger lives in that schema', async () => {
+      const registry = createRegistry();
+      await registry.registerApp('delta', {
+        database: db.config(),
+        schema: 'delta_space',
+        migrations: { directory: fixture('migrations-app-a') },
+      });
+      expect(await db.knex.schema.withSchema('delta_space').hasTable('knexus_migrations')).toBe(true);
+      expect(await db.knex.schema.withSchema('delta_space').hasTable('a_items')).toBe(true);
+      expect(await db.knex('delta_space.knexus_migrations').select('app', 'name')).toEqual([{ app: 'delta', name: '001_init.mjs' }]);
+      await registry.unregisterApp('delta');
+      expect(await db.knex.schema.withSchema('delta_space').hasTable('a_items')).toBe(false);
+      await registry.shutdown();
+    });
 });

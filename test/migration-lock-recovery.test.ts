@@ -19,7 +19,9 @@ describe('migrations: a holder killed mid-migration frees the lock (pg)', () => 
     // Wait until the child's session is inside the migration's pg_sleep (holding the advisory lock).
     await vi.waitFor(
       async () => {
-        const { rows } = await db!.knex.raw("select 1 from pg_stat_activity where datname = ? and query like 'select pg_sleep%'", [db!.name]);
+        const { rows } = await db!.knex.raw("select 1 from pg_stat_activity where datname = ? and query like 'select pg_sleep%'", [
+          db!.name,
+        ]);
         expect(rows).toHaveLength(1);
       },
       { timeout: 8_000, interval: 25 },

@@ -22,7 +22,9 @@ describe.each(DIALECTS)('migrations: lock timeout (%s)', (dialect) => {
       const holding = holder.registerApp('vault', { database: db.config(), migrations: { directory } });
       await inside;
       const started = performance.now();
-      await expect(waiter.registerApp('vault', { database: db.config(), migrations: { directory, lockTimeout: 50 } })).rejects.toMatchObject({
+      await expect(
+        waiter.registerApp('vault', { database: db.config(), migrations: { directory, lockTimeout: 50 } }),
+      ).rejects.toMatchObject({
         code: 'KNEXUS_ERR_LOCK_TIMEOUT',
         appName: 'vault',
         timeoutMs: 50,

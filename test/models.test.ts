@@ -33,7 +33,10 @@ describe('models', () => {
     registry = createRegistry();
     const a = await withNotes(registry, 'tenant_a', { Note });
     const b = await withNotes(registry, 'tenant_b', { Note });
-    await a.getModel('Note').query().insert({ body: 'only in a' } as never);
+    await a
+      .getModel('Note')
+      .query()
+      .insert({ body: 'only in a' } as never);
     expect(await a.getModel('Note').query().resultSize()).toBe(1);
     expect(await b.getModel('Note').query().resultSize()).toBe(0);
     expect(a.getModel('Note')).not.toBe(b.getModel('Note'));
@@ -74,6 +77,8 @@ describe('models', () => {
     conn.registerModels({ Note });
     expect(conn.getModel('Note').tableName).toBe('notes');
     expect(() => conn.getModel('Nope')).toThrow(expect.objectContaining({ code: 'KNEXUS_ERR_MODEL_NOT_FOUND', appName: 'runtime' }));
-    expect(() => conn.registerModel('Bad', { idColumn: 'id' } as never)).toThrow(expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_MODEL' }));
+    expect(() => conn.registerModel('Bad', { idColumn: 'id' } as never)).toThrow(
+      expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_MODEL' }),
+    );
   });
 });

@@ -31,7 +31,9 @@ function ok(result: SpawnSyncReturns<string>): string {
 
 /** Runs an ES module script in the consumer project and returns its last stdout line, parsed. */
 function esm(script: string): any {
-  const lines = ok(run(process.execPath, ['--input-type=module', '-e', script], consumer)).trim().split('\n');
+  const lines = ok(run(process.execPath, ['--input-type=module', '-e', script], consumer))
+    .trim()
+    .split('\n');
   return JSON.parse(lines[lines.length - 1]!);
 }
 
@@ -47,7 +49,10 @@ beforeAll(() => {
     cpSync(join(root, file), join(clone, file));
   }
   symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir');
-  const packed = JSON.parse(ok(run('npm', ['pack', '--json', '--pack-destination', work], clone))) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(ok(run('npm', ['pack', '--json', '--pack-destination', work], clone))) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   tarballFiles = packed[0]!.files.map((f) => f.path).sort();
 
   mkdirSync(consumer);
@@ -56,7 +61,18 @@ beforeAll(() => {
   ok(
     run(
       'npm',
-      ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, packed[0]!.filename), pin('knex'), pin('objection'), pin('pg'), pin('typescript'), pin('@types/node')],
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        join(work, packed[0]!.filename),
+        pin('knex'),
+        pin('objection'),
+        pin('pg'),
+        pin('typescript'),
+        pin('@types/node'),
+      ],
       consumer,
     ),
   );
@@ -85,7 +101,9 @@ describe('the packed package', () => {
     const unwanted = tarballFiles.filter((f) => /(^|\/)(test|fixtures|test-fixtures|bench)\//.test(f) || /\.test\.|(?<!\.d)\.ts$/.test(f));
     expect(unwanted).toEqual([]);
     // @internal members stay out of the public declarations.
-    const declarations = tarballFiles.filter((f) => f.endsWith('.d.ts')).map((f) => readFileSync(join(consumer, 'node_modules/knexus', f), 'utf8'));
+    const declarations = tarballFiles
+      .filter((f) => f.endsWith('.d.ts'))
+      .map((f) => readFileSync(join(consumer, 'node_modules/knexus', f), 'utf8'));
     expect(declarations.filter((text) => text.includes('@internal'))).toEqual([]);
   });
 
@@ -103,7 +121,9 @@ describe('the packed package', () => {
       const has = (name) => loaded.some((p) => p.includes('/node_modules/' + name + '/'));
       console.log(JSON.stringify({ exports: Object.keys(knexus), loaded: ['pg', 'objection', 'prom-client', 'jiti', 'tsx', 'ajv'].filter(has) }));
     `);
-    expect(result.exports).toEqual(expect.arrayContaining(['AppRegistry', 'PluginInterface', 'PluginManager', 'KnexusError', 'defineConfig']));
+    expect(result.exports).toEqual(
+      expect.arrayContaining(['AppRegistry', 'PluginInterface', 'PluginManager', 'KnexusError', 'defineConfig']),
+    );
     expect(result.loaded).toEqual([]);
   });
 
@@ -130,7 +150,9 @@ describe('the packed package', () => {
     expect(result).toEqual(Object.fromEntries(PLUGINS.map((p) => [p, true])));
   });
 
-  it('type-checks the README example, getModel<M>() and withTransaction(query builder) under --strict, from ESM and CommonJS', { timeout: 120_000 }, () => {
+  it('type-checks the README example, getModel<M>() and withTransaction(query builder) under --strict, from ESM and CommonJS', {
+    timeout: 120_000,
+  }, () => {
     const [readme] = docBlocks('README.md', 'example', 'ts');
     const example = readme!.code;
     writeFileSync(join(consumer, 'readme.ts'), `${example}\nexport {};\n`);
@@ -152,11 +174,22 @@ describe('the packed package', () => {
        console.log(inserted.id, bodies, plugin.name, code);
        export {};`,
     );
-    writeFileSync(join(consumer, 'required.cts'), `import knexus = require('knexus');\nconst registry: knexus.AppRegistry = new knexus.AppRegistry();\nvoid registry;\n`);
+    writeFileSync(
+      join(consumer, 'required.cts'),
+      `import knexus = require('knexus');\nconst registry: knexus.AppRegistry = new knexus.AppRegistry();\nvoid registry;\n`,
+    );
     writeFileSync(
       join(consumer, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, types: ['node'], exactOptionalPropertyTypes: false },
+        compilerOptions: {
+          strict: true,
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          target: 'es2022',
+          noEmit: true,
+          types: ['node'],
+          exactOptionalPropertyTypes: false,
+        },
         include: ['readme.ts', 'typed.ts', 'required.cts'],
       }),
     );
@@ -170,7 +203,9 @@ describe('the packed package', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/knexus up/);
     const version = run('npx', ['--no-install', 'knexus', '--version'], consumer);
-    expect(version.stdout.trim()).toBe(`knexus ${(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version}`);
+    expect(version.stdout.trim()).toBe(
+      `knexus ${(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version}`,
+    );
   });
 
   it('gives KNEXUS_ERR_DRIVER_MISSING with the install command for a better-sqlite3 app, before opening anything', () => {

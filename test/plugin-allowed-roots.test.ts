@@ -40,18 +40,42 @@ describe('pluginManager.allowedRoots', () => {
     { name: 'an absolute path outside', specifier: () => join(outside, 'evil.mjs'), real: () => join(outside, 'evil.mjs') },
     { name: 'a symlink resolving outside', specifier: () => './link.mjs', real: () => join(outside, 'evil.mjs') },
     { name: 'a file: URL outside', specifier: () => pathToFileURL(join(outside, 'evil.mjs')).href, real: () => join(outside, 'evil.mjs') },
-    { name: "a bare specifier with '..' segments (knexus)", specifier: () => 'knexus/../../elsewhere/evil.mjs', real: () => join(outside, 'evil.mjs') },
-    { name: "a bare specifier with '..' segments (knex)", specifier: () => 'knex/../../elsewhere/evil.mjs', real: () => join(outside, 'evil.mjs') },
-    { name: "a bare specifier with '..' segments (pg)", specifier: () => 'pg/../../elsewhere/evil.mjs', real: () => join(outside, 'evil.mjs') },
-    { name: "a bare specifier with '..' segments (objection)", specifier: () => 'objection/../../elsewhere/evil.mjs', real: () => join(outside, 'evil.mjs') },
-    { name: "a scoped bare specifier with '..' segments", specifier: () => '@scope/pkg/../../../elsewhere/evil.mjs', real: () => join(outside, 'evil.mjs') },
+    {
+      name: "a bare specifier with '..' segments (knexus)",
+      specifier: () => 'knexus/../../elsewhere/evil.mjs',
+      real: () => join(outside, 'evil.mjs'),
+    },
+    {
+      name: "a bare specifier with '..' segments (knex)",
+      specifier: () => 'knex/../../elsewhere/evil.mjs',
+      real: () => join(outside, 'evil.mjs'),
+    },
+    {
+      name: "a bare specifier with '..' segments (pg)",
+      specifier: () => 'pg/../../elsewhere/evil.mjs',
+      real: () => join(outside, 'evil.mjs'),
+    },
+    {
+      name: "a bare specifier with '..' segments (objection)",
+      specifier: () => 'objection/../../elsewhere/evil.mjs',
+      real: () => join(outside, 'evil.mjs'),
+    },
+    {
+      name: "a scoped bare specifier with '..' segments",
+      specifier: () => '@scope/pkg/../../../elsewhere/evil.mjs',
+      real: () => join(outside, 'evil.mjs'),
+    },
     { name: 'a data: URL', specifier: () => `data:text/javascript,${encodeURIComponent(moduleSource('data'))}`, real: () => undefined },
     { name: 'a node: builtin', specifier: () => 'node:fs', real: () => undefined },
     { name: 'an http: URL', specifier: () => 'http://127.0.0.1:1/plugin.mjs', real: () => undefined },
   ];
   it.each(refused)('$name is refused before import, naming the specifier and its real path', async ({ specifier, real }) => {
     const error = await registry.loadPlugin(specifier()).catch((thrown: unknown) => thrown);
-    expect(error).toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_FORBIDDEN', module: specifier(), details: { allowedRoots: [root, expect.any(String)] } });
+    expect(error).toMatchObject({
+      code: 'KNEXUS_ERR_PLUGIN_FORBIDDEN',
+      module: specifier(),
+      details: { allowedRoots: [root, expect.any(String)] },
+    });
     expect((error as { resolvedPath?: string }).resolvedPath).toBe(real());
     expect(ran()).toEqual([]);
   });
@@ -64,10 +88,17 @@ describe('pluginManager.allowedRoots', () => {
   });
 
   it('a config entry outside the roots fails alone; the rest load', async () => {
-    registry = createRegistry({ baseDir: root, plugins: { evil: { module: '../elsewhere/evil.mjs' }, inside: { module: './inside.mjs' } } });
+    registry = createRegistry({
+      baseDir: root,
+      plugins: { evil: { module: '../elsewhere/evil.mjs' }, inside: { module: './inside.mjs' } },
+    });
     const result = await registry.initialize();
     expect(result.loadedPlugins).toEqual(['inside']);
-    expect(result.failedPlugins[0]).toMatchObject({ name: 'evil', code: 'KNEXUS_ERR_PLUGIN_FORBIDDEN', cause: { pluginName: 'evil', resolvedPath: join(outside, 'evil.mjs') } });
+    expect(result.failedPlugins[0]).toMatchObject({
+      name: 'evil',
+      code: 'KNEXUS_ERR_PLUGIN_FORBIDDEN',
+      cause: { pluginName: 'evil', resolvedPath: join(outside, 'evil.mjs') },
+    });
     expect(ran()).toEqual(['inside']);
   });
 
@@ -92,6 +123,8 @@ describe('pluginManager.allowedRoots', () => {
     registry = createRegistry({ baseDir: root, pluginManager: { allowedRoots: [root, outside] } });
     await registry.loadPlugin('./link.mjs');
     expect(ran()).toEqual(['inside', 'evil']);
-    expect(() => new AppRegistry({ pluginManager: { allowedRoots: [] } })).toThrow(expect.objectContaining({ field: 'pluginManager.allowedRoots' }));
+    expect(() => new AppRegistry({ pluginManager: { allowedRoots: [] } })).toThrow(
+      expect.objectContaining({ field: 'pluginManager.allowedRoots' }),
+    );
   });
 });

@@ -3,7 +3,6 @@ import { AppRegistry, type AppRegistry as Registry } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';
 
-
 describe('plugins talking to each other', () => {
   const createRegistry = useRegistry();
   let registry: AppRegistry;
@@ -65,7 +64,10 @@ describe('plugins talking to each other', () => {
           },
         }),
       ),
-    ).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_INIT_FAILED', cause: expect.objectContaining({ code: 'KNEXUS_ERR_PLUGIN_EXISTS' }) });
+    ).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_PLUGIN_INIT_FAILED',
+      cause: expect.objectContaining({ code: 'KNEXUS_ERR_PLUGIN_EXISTS' }),
+    });
     expect(() => registry.importService('consumer', 'nothing')).toThrow(
       expect.objectContaining({ code: 'KNEXUS_ERR_SERVICE_NOT_FOUND', pluginName: 'consumer' }),
     );

@@ -108,7 +108,12 @@ describe('plugin config schemas', () => {
     });
     const { failedPlugins } = await registry.initialize();
     expect(failedPlugins).toEqual([
-      { name: 'backup', code: 'KNEXUS_ERR_PLUGIN_CONFIG_INVALID', error: expect.stringContaining('plugins.backup.config.keep: must be >= 1'), cause: expect.anything() },
+      {
+        name: 'backup',
+        code: 'KNEXUS_ERR_PLUGIN_CONFIG_INVALID',
+        error: expect.stringContaining('plugins.backup.config.keep: must be >= 1'),
+        cause: expect.anything(),
+      },
     ]);
     expect(failedPlugins[0]?.cause).toMatchObject({ field: 'plugins.backup.config.keep', pluginName: 'backup' });
   });

@@ -103,7 +103,14 @@ describe('plugin declarations', () => {
     registry = createRegistry({ pluginManager: { maxErrors: { count: 1, windowMs: 60_000 } } });
     const plugin = new Minimal('minimal', '2.0.0');
     expect([plugin.enabled, plugin.initialized]).toEqual([false, false]);
-    expect(plugin.getStatus()).toEqual({ name: 'minimal', version: '2.0.0', state: 'unloaded', enabled: false, initialized: false, hooks: {} });
+    expect(plugin.getStatus()).toEqual({
+      name: 'minimal',
+      version: '2.0.0',
+      state: 'unloaded',
+      enabled: false,
+      initialized: false,
+      hooks: {},
+    });
     await expect(plugin.shutdown()).resolves.toBeUndefined();
     // Hooks are absent by default: the base class implements none.
     expect((plugin as unknown as Record<string, unknown>)['onHealthCheck']).toBeUndefined();

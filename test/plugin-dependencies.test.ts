@@ -81,9 +81,9 @@ describe('plugin dependencies', () => {
     await expect(registry.loadPlugin(dependent)).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_DEPENDENCY', pluginName: 'dependent' });
     await registry.loadPlugin(testPlugin({ name: 'core', version: '1.3.0' }));
     await expect(registry.loadPlugin(dependent)).resolves.toBe(dependent);
-    await expect(
-      registry.loadPlugin(testPlugin({ name: 'strict', dependencies: { core: '~1.2.0' } })),
-    ).rejects.toThrow("requires 'core' ~1.2.0, but version 1.3.0 is loaded");
+    await expect(registry.loadPlugin(testPlugin({ name: 'strict', dependencies: { core: '~1.2.0' } }))).rejects.toThrow(
+      "requires 'core' ~1.2.0, but version 1.3.0 is loaded",
+    );
   });
 
   it('a dependency turned off with enabled: false is reported as disabled, not missing', async () => {

@@ -28,7 +28,9 @@ describe('error threshold', () => {
     for (let i = 0; i < 2; i++) await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
     expect(disabled).toEqual([]);
     await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
-    expect(disabled).toEqual([{ name: 'bad', errors: 3, windowMs: 60_000, lastError: expect.objectContaining({ code: 'KNEXUS_ERR_PLUGIN_HOOK_FAILED' }) }]);
+    expect(disabled).toEqual([
+      { name: 'bad', errors: 3, windowMs: 60_000, lastError: expect.objectContaining({ code: 'KNEXUS_ERR_PLUGIN_HOOK_FAILED' }) },
+    ]);
 
     const results = await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
     expect(bad.calls).toBe(3);

@@ -6,7 +6,6 @@ import { testPlugin } from './support/test-plugin.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;
 
-
 describe('hook isolation', () => {
   const createRegistry = useRegistry();
   let registry: AppRegistry;
@@ -45,8 +44,12 @@ describe('hook isolation', () => {
         name: 'bad-thenable',
         onAppRegistered() {
           // A foreign thenable whose then() itself throws.
-          // biome-ignore lint/suspicious/noThenProperty: the test needs a thenable that is not a promise
-          return { then: () => { throw new Error('thenable boom'); } } as unknown as Promise<void>;
+          return {
+            // biome-ignore lint/suspicious/noThenProperty: the test needs a thenable that is not a promise
+            then: () => {
+              throw new Error('thenable boom');
+            },
+          } as unknown as Promise<void>;
         },
       }),
     );

@@ -39,7 +39,7 @@ describe('hook order', () => {
     expect(trace[0]?.args[1]).toMatchObject({ client: 'better-sqlite3' });
     expect(trace[1]?.args[1]).toBe(connection);
     expect(trace[3]?.args[1]).toMatchObject({ migrations: { applied: ['001_items.mjs'] }, seeds: { applied: ['001_items.mjs'] } });
-    expect(trace[4]?.args).toEqual([ 'a', connection, trace[0]?.args[1] ]);
+    expect(trace[4]?.args).toEqual(['a', connection, trace[0]?.args[1]]);
     for (const { context, hook } of trace) {
       expect(context).toMatchObject({ hook, pluginName: 'tracer' });
       expect(context.signal).toBeInstanceOf(AbortSignal);

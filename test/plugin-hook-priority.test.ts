@@ -3,7 +3,6 @@ import { AppRegistry, type Plugin } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';
 
-
 describe('hook order between plugins', () => {
   const createRegistry = useRegistry();
   let registry: AppRegistry;

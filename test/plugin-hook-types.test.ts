@@ -42,9 +42,7 @@ describe('the hook map types everything derived from it', () => {
 
   it('the dispatcher is typed per hook', () => {
     const manager = createRegistry().plugins;
-    expectTypeOf(manager.dispatch<'onHealthCheck'>).parameters.toEqualTypeOf<
-      ['onHealthCheck', string, HealthReport]
-    >();
+    expectTypeOf(manager.dispatch<'onHealthCheck'>).parameters.toEqualTypeOf<['onHealthCheck', string, HealthReport]>();
     expectTypeOf(manager.dispatch('onHealthCheck', 'a', {} as HealthReport)).resolves.toEqualTypeOf<
       ReadonlyMap<string, Record<string, unknown> | void>
     >();
@@ -55,7 +53,7 @@ describe('the hook map types everything derived from it', () => {
     expectTypeOf(manager.loadConfigured).returns.resolves.toEqualTypeOf<PluginInitializeResult>();
   });
 
-  it('AppRegistry satisfies PluginContext, so plugins written against the spec\'s appRegistry run unchanged', () => {
+  it("AppRegistry satisfies PluginContext, so plugins written against the spec's appRegistry run unchanged", () => {
     expectTypeOf<AppRegistry>().toMatchTypeOf<PluginContext>();
   });
 

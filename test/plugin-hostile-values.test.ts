@@ -12,7 +12,16 @@ function hostileProxy(): object {
   };
   return new Proxy(
     {},
-    { get: boom, has: boom, getPrototypeOf: boom, ownKeys: boom, getOwnPropertyDescriptor: boom, set: boom, defineProperty: boom, apply: boom },
+    {
+      get: boom,
+      has: boom,
+      getPrototypeOf: boom,
+      ownKeys: boom,
+      getOwnPropertyDescriptor: boom,
+      set: boom,
+      defineProperty: boom,
+      apply: boom,
+    },
   );
 }
 

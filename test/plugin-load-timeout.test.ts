@@ -164,7 +164,10 @@ describe('load timeouts', () => {
       },
       shutdown: () => life.shutdown(),
     });
-    await expect(registry.reloadPlugin('greeter', next)).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_TIMEOUT', pluginName: 'greeter' });
+    await expect(registry.reloadPlugin('greeter', next)).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_PLUGIN_TIMEOUT',
+      pluginName: 'greeter',
+    });
     expect(registry.getPlugin('greeter')).toBe(old);
     expect(registry.importService<() => string>('x', 'greeting')()).toBe('v1');
 

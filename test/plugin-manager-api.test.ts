@@ -10,7 +10,14 @@ describe('PluginManager as the spec constructs it', () => {
     const registry = createRegistry();
     const manager = new PluginManager(registry, { loadTimeout: 30_000, shutdownTimeout: 15_000, enableMetrics: true });
     onTestFinished(() => manager.shutdown().then(() => undefined));
-    expect(manager.options).toMatchObject({ loadTimeout: 30_000, shutdownTimeout: 15_000, hookTimeout: 5_000, concurrency: 3, enableMetrics: true, baseDir: process.cwd() });
+    expect(manager.options).toMatchObject({
+      loadTimeout: 30_000,
+      shutdownTimeout: 15_000,
+      hookTimeout: 5_000,
+      concurrency: 3,
+      enableMetrics: true,
+      baseDir: process.cwd(),
+    });
     expect(Object.isFrozen(manager.options)).toBe(true);
     const plugin = await manager.load(testPlugin({ name: 'solo' }));
     expect(manager.get('solo')).toBe(plugin);
@@ -49,7 +56,9 @@ describe('PluginManager as the spec constructs it', () => {
     expect(() => new AppRegistry({ pluginManager: typo })).toThrow(
       expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'pluginManager.hookTimout' }),
     );
-    expect(() => new PluginManager(createRegistry(), typo)).toThrow(expect.objectContaining({ message: expect.stringContaining('hookTimeout') }));
+    expect(() => new PluginManager(createRegistry(), typo)).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('hookTimeout') }),
+    );
   });
 
   it('a second load of a name that is still loading says it is loading, not loaded', async () => {
@@ -82,7 +91,10 @@ describe('PluginManager as the spec constructs it', () => {
         },
       }),
     );
-    const dispatches = [registry.plugins.dispatch('onHealthCheck', 'a', {} as never), registry.plugins.dispatch('onHealthCheck', 'b', {} as never)];
+    const dispatches = [
+      registry.plugins.dispatch('onHealthCheck', 'a', {} as never),
+      registry.plugins.dispatch('onHealthCheck', 'b', {} as never),
+    ];
     const reason = new Error('registry shutting down');
     registry.plugins.abortHooks(reason);
     expect(signals.map((s) => [s.aborted, s.reason])).toEqual([
@@ -90,7 +102,11 @@ describe('PluginManager as the spec constructs it', () => {
       [true, reason],
     ]);
     await expect(Promise.all(dispatches)).resolves.toEqual([new Map(), new Map()]);
-    expect(registry.plugins.getStatus().plugins['waiting']?.metrics.hooks.onHealthCheck).toMatchObject({ calls: 2, timeouts: 0, errors: 0 });
+    expect(registry.plugins.getStatus().plugins['waiting']?.metrics.hooks.onHealthCheck).toMatchObject({
+      calls: 2,
+      timeouts: 0,
+      errors: 0,
+    });
     await registry.shutdown();
   });
 });

@@ -112,7 +112,9 @@ for (const dialect of ['sqlite', 'pg', 'mariadb'] as const) {
         await registry.loadPlugin(BrokenDataPlugin);
         await registry.registerApp('app', { database: database() });
         expect(registry.hasApp('app')).toBe(true);
-        expect(errors).toContainEqual(expect.objectContaining({ error: expect.objectContaining({ code: 'KNEXUS_ERR_PLUGIN_DATA', pluginName: 'broken-data' }) }));
+        expect(errors).toContainEqual(
+          expect.objectContaining({ error: expect.objectContaining({ code: 'KNEXUS_ERR_PLUGIN_DATA', pluginName: 'broken-data' }) }),
+        );
         expect(registry.getStatus().apps['app']?.pluginData['broken-data']).toMatchObject({
           namespace: 'plugin:broken-data',
           error: expect.stringContaining("Plugin 'broken-data' could not apply its migrations to app 'app'"),

@@ -40,7 +40,9 @@ describe("a plugin's own hookTimeouts", () => {
     const registry = createRegistry({ pluginManager: { hookTimeout: 10_000 } });
     const errors: RegistryErrorEvent[] = [];
     registry.on('error', (event) => errors.push(event));
-    await registry.loadPlugin(definePlugin({ ...base, name: 'strict', hookTimeouts: { onHealthCheck: 30 }, onHealthCheck: () => new Promise<void>(() => {}) }));
+    await registry.loadPlugin(
+      definePlugin({ ...base, name: 'strict', hookTimeouts: { onHealthCheck: 30 }, onHealthCheck: () => new Promise<void>(() => {}) }),
+    );
     const started = performance.now();
     await registry.plugins.dispatch('onHealthCheck', 'app', {} as never);
     expect(performance.now() - started).toBeLessThan(5_000);

@@ -19,8 +19,7 @@ describe('plugin shutdown', () => {
     const order: string[] = [];
     const errors: RegistryErrorEvent[] = [];
     registry.on('error', (event) => errors.push(event));
-    const plugin = (name: string, shutdown: () => void | Promise<void>) =>
-      testPlugin({ name, shutdown });
+    const plugin = (name: string, shutdown: () => void | Promise<void>) => testPlugin({ name, shutdown });
     await registry.loadPlugin(plugin('first', () => void order.push('first')));
     await registry.loadPlugin(plugin('hung', () => new Promise<void>(() => void order.push('hung'))));
     await registry.loadPlugin(
@@ -55,17 +54,13 @@ describe('plugin shutdown', () => {
   it('is idempotent, and no plugin can load afterwards', async () => {
     const registry = createRegistry();
     let stops = 0;
-    await registry.loadPlugin(
-      testPlugin({ name: 'once', shutdown: () => void stops++ }),
-    );
+    await registry.loadPlugin(testPlugin({ name: 'once', shutdown: () => void stops++ }));
     const first = registry.plugins.shutdown();
     expect(registry.plugins.shutdown()).toBe(first);
     await first;
     await registry.shutdown();
     expect(stops).toBe(1);
-    await expect(
-      registry.loadPlugin(testPlugin({ name: 'late' })),
-    ).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN' });
+    await expect(registry.loadPlugin(testPlugin({ name: 'late' }))).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN' });
   });
 
   it('waits for a load in progress, then shuts that plugin down after its initialize() completes', async () => {
@@ -83,7 +78,12 @@ describe('plugin shutdown', () => {
     const result = await initializing;
     expect(result.loadedPlugins).toEqual([]);
     expect(result.failedPlugins).toEqual([
-      { name: 'slow', error: expect.any(String), code: 'KNEXUS_ERR_SHUTTING_DOWN', cause: expect.objectContaining({ code: 'KNEXUS_ERR_SHUTTING_DOWN' }) },
+      {
+        name: 'slow',
+        error: expect.any(String),
+        code: 'KNEXUS_ERR_SHUTTING_DOWN',
+        cause: expect.objectContaining({ code: 'KNEXUS_ERR_SHUTTING_DOWN' }),
+      },
     ]);
     expect(errors.map((e) => [e.phase, e.pluginName])).toEqual([['load', 'slow']]);
     expect(registry.getAllPlugins()).toEqual([]);

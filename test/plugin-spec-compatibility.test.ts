@@ -27,12 +27,24 @@ describe('spec compatibility', () => {
       }
       return undefined;
     };
-    expect(attempt(() => new AppRegistry(null as never))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'new AppRegistry(options)' });
-    expect(attempt(() => new AppRegistry({ registry: null as never }))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'registry' });
-    expect(attempt(() => new AppRegistry({ plugins: 'audit' as never }))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'plugins' });
+    expect(attempt(() => new AppRegistry(null as never))).toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'new AppRegistry(options)',
+    });
+    expect(attempt(() => new AppRegistry({ registry: null as never }))).toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'registry',
+    });
+    expect(attempt(() => new AppRegistry({ plugins: 'audit' as never }))).toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'plugins',
+    });
     expect(attempt(() => new PluginManager(null as never))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'appRegistry' });
     const host = createRegistry();
-    expect(attempt(() => new PluginManager(host, null as never))).toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'pluginManager' });
+    expect(attempt(() => new PluginManager(host, null as never))).toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'pluginManager',
+    });
     expect(attempt(() => new PluginManager(host, null as never))).toBeInstanceOf(KnexusError);
   });
 

@@ -27,6 +27,9 @@ describe("a subclass's getStatus() builds on the default one", () => {
     await registry.loadPlugin(Counting);
     await registry.registerApp('shop', { database: { client: 'better-sqlite3', connection: { filename: ':memory:' } } });
     expect(registry.getPlugin('counting')!.getStatus()).toMatchObject({ name: 'counting', version: '1.2.0', state: 'active', written: 1 });
-    expect(registry.plugins.getStatus().plugins['counting']?.details).toMatchObject({ written: 1, hooks: { onAppRegistered: { calls: 1 } } });
+    expect(registry.plugins.getStatus().plugins['counting']?.details).toMatchObject({
+      written: 1,
+      hooks: { onAppRegistered: { calls: 1 } },
+    });
   });
 });

@@ -36,7 +36,10 @@ for (const backend of ['memory', 'sqlite', 'pg', 'mariadb'] as const) {
         ]);
         await expect(storage.setMany({ d: 4, e: () => 5 })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'e' });
         expect(await storage.has('d')).toBe(false);
-        await storage.setMany([['c', 'replaced'], ['c', 'last wins']]);
+        await storage.setMany([
+          ['c', 'replaced'],
+          ['c', 'last wins'],
+        ]);
         expect(await storage.get('c')).toBe('last wins');
       } finally {
         await registry.shutdown();
@@ -61,7 +64,9 @@ for (const backend of ['memory', 'sqlite', 'pg', 'mariadb'] as const) {
         expect(await storage.get('session')).toBeUndefined();
         expect(await storage.get('forever')).toBe(1);
         if (db !== null) {
-          expect(await db.knex('knexus_plugin_storage').where({ plugin: 'keeper', key: 'forever' }).first()).toMatchObject({ expires_at: null });
+          expect(await db.knex('knexus_plugin_storage').where({ plugin: 'keeper', key: 'forever' }).first()).toMatchObject({
+            expires_at: null,
+          });
         }
       } finally {
         await registry.shutdown();

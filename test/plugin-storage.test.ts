@@ -11,8 +11,7 @@ import { createPgDatabase, createSqliteDatabase, type TestDatabase } from './sup
 import { testPlugin } from './support/test-plugin.js';
 import { useRegistry } from './support/use-registry.js';
 
-const keeper = (): Plugin =>
-  testPlugin({ name: 'keeper' });
+const keeper = (): Plugin => testPlugin({ name: 'keeper' });
 
 async function exercise(plugin: Plugin): Promise<void> {
   const storage = plugin.storage!;
@@ -51,9 +50,7 @@ describe('plugin storage', () => {
     registry = createRegistry();
     const plugin = await registry.loadPlugin(keeper());
     await exercise(plugin);
-    const other = await registry.loadPlugin(
-      testPlugin({ name: 'other' }),
-    );
+    const other = await registry.loadPlugin(testPlugin({ name: 'other' }));
     expect(await other.storage!.get('config')).toBeUndefined();
     const next = await registry.reloadPlugin('keeper', keeper());
     expect(await next.storage!.get('config')).toEqual({ retries: 3, tags: ['a'] });

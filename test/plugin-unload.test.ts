@@ -4,7 +4,6 @@ import { onTestClock } from './support/test-clock.js';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';
 
-
 describe('unloading a plugin', () => {
   const createRegistry = useRegistry();
   let registry: AppRegistry;

@@ -3,7 +3,6 @@ import { AppRegistry, PluginInterface, type AppRegistry as Registry, type Plugin
 import { useRegistry } from './support/use-registry.js';
 import { TEST_PLUGIN_BASE, testPlugin } from './support/test-plugin.js';
 
-
 describe('plugin validation', () => {
   const createRegistry = useRegistry();
   let registry: AppRegistry;
@@ -19,7 +18,12 @@ describe('plugin validation', () => {
           initialized.push(name);
         },
       });
-    await expect(registry.loadPlugin(make('refuses', () => false), {})).rejects.toMatchObject({
+    await expect(
+      registry.loadPlugin(
+        make('refuses', () => false),
+        {},
+      ),
+    ).rejects.toMatchObject({
       code: 'KNEXUS_ERR_PLUGIN_CONFIG_INVALID',
       pluginName: 'refuses',
     });
@@ -31,7 +35,12 @@ describe('plugin validation', () => {
     );
     await expect(thrown).rejects.toMatchObject({ code: 'KNEXUS_ERR_PLUGIN_CONFIG_INVALID', cause: expect.any(Error) });
     await expect(thrown).rejects.toThrow('Backup directory is required');
-    await expect(registry.loadPlugin(make('accepts', (config) => config.directory === '/tmp'), { directory: '/tmp' })).resolves.toBeDefined();
+    await expect(
+      registry.loadPlugin(
+        make('accepts', (config) => config.directory === '/tmp'),
+        { directory: '/tmp' },
+      ),
+    ).resolves.toBeDefined();
     expect(initialized).toEqual(['accepts']);
     expect(registry.getAllPlugins().map((p) => p.name)).toEqual(['accepts']);
   });

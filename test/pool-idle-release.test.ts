@@ -28,9 +28,12 @@ describe('lazy, idle-released pools of apps with their own connection (pg)', () 
     expect((apps[0]!.knex.client as { pool: { min: number } }).pool.min).toBe(0);
     await Promise.all(apps.map((app) => app.knex.raw('select 1')));
     // Registered apps that are not in use hold no backend once their connections sat idle past 30 ms.
-    await vi.waitFor(async () => {
-      for (const name of names) expect(await backends(db!, name)).toBe(0);
-    }, { timeout: 10_000, interval: 20 });
+    await vi.waitFor(
+      async () => {
+        for (const name of names) expect(await backends(db!, name)).toBe(0);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     // And a pool that was emptied reconnects on demand.
     await expect(apps[0]!.knex.raw('select 1')).resolves.toBeDefined();
     await registry.shutdown();
@@ -44,7 +47,9 @@ describe('lazy, idle-released pools of apps with their own connection (pg)', () 
   });
 
   it('rejects a negative idleTimeout and a fractional migrationConcurrency', () => {
-    expect(() => new AppRegistry({ registry: { idleTimeout: -1 } })).toThrow(expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'registry.idleTimeout' }));
+    expect(() => new AppRegistry({ registry: { idleTimeout: -1 } })).toThrow(
+      expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'registry.idleTimeout' }),
+    );
     expect(() => new AppRegistry({ registry: { migrationConcurrency: 1.5 } })).toThrow(
       expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'registry.migrationConcurrency' }),
     );

@@ -45,8 +45,18 @@ describe('tenants behind a transaction pooler', () => {
     const ways = [
       async (i: number) => check(i, 'plain', await tenants[i]!.knex('notes').pluck('body')),
       async (i: number) => check(i, 'transaction', await tenants[i]!.knex.transaction((trx) => trx('notes').pluck('body'))),
-      async (i: number) => check(i, 'raw', ((await tenants[i]!.knex.raw('select body from notes')) as { rows: { body: string }[] }).rows.map((r) => r.body)),
-      async (i: number) => check(i, 'withTransaction', await tenants[i]!.withTransaction((trx) => trx('notes').pluck('body'), { isolationLevel: 'repeatable read' })),
+      async (i: number) =>
+        check(
+          i,
+          'raw',
+          ((await tenants[i]!.knex.raw('select body from notes')) as { rows: { body: string }[] }).rows.map((r) => r.body),
+        ),
+      async (i: number) =>
+        check(
+          i,
+          'withTransaction',
+          await tenants[i]!.withTransaction((trx) => trx('notes').pluck('body'), { isolationLevel: 'repeatable read' }),
+        ),
       async (i: number) => {
         await tenants[i]!.knex('notes').insert({ body: `write-${i}` });
       },
@@ -77,7 +87,11 @@ describe('tenants behind a transaction pooler', () => {
 
   it('an app with its own pool and schema: a failing statement rolls its wrapping transaction back, the connection stays usable', async () => {
     const registry = createRegistry();
-    const app = await registry.registerApp('solo', { database: pooled({ pool: { max: 1 } }), schema: 'tp_solo', migrations: TENANT_MIGRATIONS });
+    const app = await registry.registerApp('solo', {
+      database: pooled({ pool: { max: 1 } }),
+      schema: 'tp_solo',
+      migrations: TENANT_MIGRATIONS,
+    });
     await expect(app.knex('no_such_table').select()).rejects.toThrow(/no_such_table/);
     await app.knex('notes').insert({ body: 'solo' });
     expect(await app.knex.transaction((trx) => trx('notes').pluck('body'))).toEqual(['solo']);
@@ -91,7 +105,9 @@ describe('tenants behind a transaction pooler', () => {
       code: 'KNEXUS_ERR_TRANSACTION_POOLER',
       appName: 'undeclared',
     });
-    await expect(registry.registerApp('owner', { database, reusable: true })).rejects.toMatchObject({ code: 'KNEXUS_ERR_TRANSACTION_POOLER' });
+    await expect(registry.registerApp('owner', { database, reusable: true })).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_TRANSACTION_POOLER',
+    });
   });
 
   it('a session pool is not mistaken for a transaction pooler', async () => {
@@ -114,7 +130,10 @@ describe('pooler config', () => {
     ['an empty directConnection', { ...pg, pooler: 'transaction', directConnection: '' }, 'database.directConnection'],
     ['a directConnection of the wrong type', { ...pg, pooler: 'transaction', directConnection: 5 }, 'database.directConnection'],
   ])('%s: KNEXUS_ERR_INVALID_CONFIG naming the field', async (_, database, field) => {
-    await expect(createRegistry().registerApp('bad', { database: database as DatabaseConfig })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field });
+    await expect(createRegistry().registerApp('bad', { database: database as DatabaseConfig })).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field,
+    });
   });
 
   it("pooler: 'transaction' with migrations needs a directConnection", async () => {
@@ -125,10 +144,12 @@ describe('pooler config', () => {
     });
   });
 
-  it("a tenant with migrations on a transaction-pooled owner without directConnection is refused, coded", async () => {
+  it('a tenant with migrations on a transaction-pooled owner without directConnection is refused, coded', async () => {
     const registry = createRegistry();
     await registry.registerApp('plain-owner', { database: { ...pg, pooler: 'transaction' }, reusable: true });
-    await expect(registry.registerApp('tenant', { useConnection: 'plain-owner', schema: 'tp_x', migrations: TENANT_MIGRATIONS })).rejects.toMatchObject({
+    await expect(
+      registry.registerApp('tenant', { useConnection: 'plain-owner', schema: 'tp_x', migrations: TENANT_MIGRATIONS }),
+    ).rejects.toMatchObject({
       code: 'KNEXUS_ERR_INVALID_CONFIG',
       field: 'database.directConnection',
     });
@@ -136,11 +157,17 @@ describe('pooler config', () => {
 
   it('the password of directConnection never reaches an error', async () => {
     const secret = 'sekret-direct-pw';
-    const database: DatabaseConfig = { ...pg, pooler: 'transaction', directConnection: `postgres://postgres:${secret}@127.0.0.1:1/nowhere` };
+    const database: DatabaseConfig = {
+      ...pg,
+      pooler: 'transaction',
+      directConnection: `postgres://postgres:${secret}@127.0.0.1:1/nowhere`,
+    };
     const error = (await createRegistry()
       .registerApp('leaky', { database, migrations: TENANT_MIGRATIONS })
       .catch((e: unknown) => e)) as Error;
     expect(error).toBeInstanceOf(Error);
-    expect(`${error.message}\n${error.stack}\n${JSON.stringify(error)}\n${String((error as { cause?: unknown }).cause)}`).not.toContain(secret);
+    expect(`${error.message}\n${error.stack}\n${JSON.stringify(error)}\n${String((error as { cause?: unknown }).cause)}`).not.toContain(
+      secret,
+    );
   });
 });

@@ -10,7 +10,11 @@ describe('the strict exposition parser the metrics tests rely on', () => {
     const families = parsePrometheusText(
       '# HELP a_total Things.\n# TYPE a_total counter\na_total{x="q\\"uote",y="back\\\\slash"} 2\n# TYPE b summary\nb_sum 1.5\nb_count 3\nc NaN\n',
     );
-    expect(families.map((f) => [f.name, f.type, f.samples.length])).toEqual([['a_total', 'counter', 1], ['b', 'summary', 2], ['c', 'untyped', 1]]);
+    expect(families.map((f) => [f.name, f.type, f.samples.length])).toEqual([
+      ['a_total', 'counter', 1],
+      ['b', 'summary', 2],
+      ['c', 'untyped', 1],
+    ]);
     expect(families[0]!.samples[0]!.labels).toEqual({ x: 'q"uote', y: 'back\\slash' });
   });
 
@@ -38,7 +42,14 @@ describe('registry.metrics() is valid exposition text', () => {
   it('keeps every family together under its HELP and TYPE, with health, pools, apps and plugins in one text', async () => {
     const registry = createRegistry();
     await registry.loadPlugin(
-      definePlugin({ name: 'watcher', version: '2.0.0', initialize() {}, shutdown() {}, getStatus: () => ({}), onHealthCheck: () => ({ seen: true }) }),
+      definePlugin({
+        name: 'watcher',
+        version: '2.0.0',
+        initialize() {},
+        shutdown() {},
+        getStatus: () => ({}),
+        onHealthCheck: () => ({ seen: true }),
+      }),
     );
     await registry.registerApp('blog', { database: memory(), reusable: true });
     await registry.registerApp('shop', { database: memory() });

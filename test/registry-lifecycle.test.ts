@@ -63,7 +63,11 @@ describe('app lifecycle', () => {
       [{ database: memory(), seeds: { directory: './s', drift: 'sometimes' } }, 'KNEXUS_ERR_INVALID_CONFIG', 'seeds.drift'],
       [{ database: memory(), schema: 'tenant_a' }, 'KNEXUS_ERR_INVALID_CONFIG', 'schema'],
       [{ database: memory(), migratons: { directory: './m' } }, 'KNEXUS_ERR_INVALID_CONFIG', 'migratons'],
-      [{ database: memory(), models: { definitions: { Post: { idColumn: 'id' } } } }, 'KNEXUS_ERR_INVALID_CONFIG', 'models.definitions.Post'],
+      [
+        { database: memory(), models: { definitions: { Post: { idColumn: 'id' } } } },
+        'KNEXUS_ERR_INVALID_CONFIG',
+        'models.definitions.Post',
+      ],
     ];
     for (const [config, code, field] of cases) {
       const error = await registry.registerApp('app', config as never).catch((e: unknown) => e);
@@ -124,7 +128,9 @@ describe('app lifecycle', () => {
 
   it('an error event with no listener never throws', async () => {
     registry = createRegistry();
-    await expect(registry.registerApp('bad', { database: { client: 'better-sqlite3', connection: { filename: '/nonexistent/dir/x.sqlite' } } })).rejects.toMatchObject({
+    await expect(
+      registry.registerApp('bad', { database: { client: 'better-sqlite3', connection: { filename: '/nonexistent/dir/x.sqlite' } } }),
+    ).rejects.toMatchObject({
       code: 'KNEXUS_ERR_CONNECTION_FAILED',
       appName: 'bad',
     });

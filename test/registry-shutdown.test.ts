@@ -29,7 +29,10 @@ describe('shutdown', () => {
     const registry = createRegistry();
     await registry.registerApp('a', { database: memory() });
     const done = registry.shutdown();
-    await expect(registry.registerApp('b', { database: memory() })).rejects.toMatchObject({ code: 'KNEXUS_ERR_SHUTTING_DOWN', appName: 'b' });
+    await expect(registry.registerApp('b', { database: memory() })).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_SHUTTING_DOWN',
+      appName: 'b',
+    });
     await done;
   });
 

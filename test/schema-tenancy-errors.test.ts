@@ -35,10 +35,15 @@ describe('bad input for apps with their own schema', () => {
   it('refuses useConnection to a non-reusable app and a schema that is not an identifier, before any SQL', async () => {
     registry = createRegistry();
     await registry.registerApp('private', { database: pg.config() });
-    await expect(registry.registerApp('x', { useConnection: 'private', schema: 's1' })).rejects.toMatchObject({ code: 'KNEXUS_ERR_USE_CONNECTION' });
+    await expect(registry.registerApp('x', { useConnection: 'private', schema: 's1' })).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_USE_CONNECTION',
+    });
     await registry.registerApp('main', { database: pg.config(), reusable: true });
     for (const bad of ['bad"schema', 'has space', 'a.b', '1abc', 'x'.repeat(64)]) {
-      await expect(registry.registerApp('x', { useConnection: 'main', schema: bad })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_NAME', field: 'schema' });
+      await expect(registry.registerApp('x', { useConnection: 'main', schema: bad })).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_INVALID_NAME',
+        field: 'schema',
+      });
     }
     await expect(registry.registerApp('x', { useConnection: 'main', schema: 's1', searchPath: ['ok', 'not ok'] })).rejects.toMatchObject({
       code: 'KNEXUS_ERR_INVALID_NAME',
@@ -79,7 +84,9 @@ describe('bad input for apps with their own schema', () => {
   it('on MariaDB refuses searchPath, and an owner whose connection names no database', async () => {
     registry = createRegistry();
     await registry.registerApp('main', { database: maria.config(), reusable: true });
-    await expect(registry.registerApp('x', { useConnection: 'main', schema: tenantSchema(maria, 'x'), searchPath: ['other'] })).rejects.toMatchObject({
+    await expect(
+      registry.registerApp('x', { useConnection: 'main', schema: tenantSchema(maria, 'x'), searchPath: ['other'] }),
+    ).rejects.toMatchObject({
       code: 'KNEXUS_ERR_INVALID_CONFIG',
       field: 'searchPath',
     });

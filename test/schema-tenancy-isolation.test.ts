@@ -33,7 +33,9 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
     expect(a.target).toMatchObject({ client: db.dialect === 'pg' ? 'pg' : 'mysql2', schema: sa });
 
     // Interleaved: 40 inserts alternating between the apps, all in flight at once on 2 connections.
-    await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).knex('notes').insert({ body: `${i % 2 === 0 ? 'a' : 'b'}${i}` })));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).knex('notes').insert({ body: `${i % 2 === 0 ? 'a' : 'b'}${i}` })),
+    );
     expect((await bodies(a)).every((body) => body.startsWith('a'))).toBe(true);
     expect((await bodies(b)).every((body) => body.startsWith('b'))).toBe(true);
     expect(await bodies(a)).toHaveLength(20);
@@ -112,42 +114,47 @@ describe.each(['pg', 'mariadb'] as const)('apps with their own schema on one sha
   });
 
   // PostgreSQL only: a per-role connection limit is PostgreSQL's.
-  if (dialect === 'pg') it('when the server refuses another connection, an app switches a free one instead of failing', async () => {
-    const role = `knexus_lim_${db.name.slice(-8)}`;
-    await db.knex.raw(`create role ${role} login connection limit 1`);
-    await db.knex.raw(`grant all on database ${db.name} to ${role}`);
-    try {
-      registry = createRegistry();
-      const config = db.config({ pool: { max: 3 } });
-      const main = await registry.registerApp('main', { database: { ...config, connection: { ...(config.connection as object), user: role } }, reusable: true });
-      await main.knex.raw(`create schema lim_a authorization ${role}`);
-      await main.knex.raw(`create schema lim_b authorization ${role}`);
-      const a = await registry.registerApp('a', { useConnection: 'main', schema: 'lim_a' });
-      const b = await registry.registerApp('b', { useConnection: 'main', schema: 'lim_b' });
-      for (let i = 0; i < 3; i++) {
-        expect(await currentSchema(a.knex, dialect)).toBe('lim_a');
-        expect(await currentSchema(b.knex, dialect)).toBe('lim_b');
+  if (dialect === 'pg')
+    it('when the server refuses another connection, an app switches a free one instead of failing', async () => {
+      const role = `knexus_lim_${db.name.slice(-8)}`;
+      await db.knex.raw(`create role ${role} login connection limit 1`);
+      await db.knex.raw(`grant all on database ${db.name} to ${role}`);
+      try {
+        registry = createRegistry();
+        const config = db.config({ pool: { max: 3 } });
+        const main = await registry.registerApp('main', {
+          database: { ...config, connection: { ...(config.connection as object), user: role } },
+          reusable: true,
+        });
+        await main.knex.raw(`create schema lim_a authorization ${role}`);
+        await main.knex.raw(`create schema lim_b authorization ${role}`);
+        const a = await registry.registerApp('a', { useConnection: 'main', schema: 'lim_a' });
+        const b = await registry.registerApp('b', { useConnection: 'main', schema: 'lim_b' });
+        for (let i = 0; i < 3; i++) {
+          expect(await currentSchema(a.knex, dialect)).toBe('lim_a');
+          expect(await currentSchema(b.knex, dialect)).toBe('lim_b');
+        }
+        await registry.shutdown();
+      } finally {
+        await db.knex.raw(`drop owned by ${role}`);
+        await db.knex.raw(`drop role ${role}`);
       }
-      await registry.shutdown();
-    } finally {
-      await db.knex.raw(`drop owned by ${role}`);
-      await db.knex.raw(`drop role ${role}`);
-    }
-  });
+    });
 
   // MariaDB only: PostgreSQL keeps no per-session count of SET statements.
-  if (dialect === 'mariadb') it('switches a connection only when it is on another schema (MariaDB counts USE per session)', async () => {
-    const { a, b } = await twoTenants(1);
-    const changes = async (app: AppHandle) => {
-      const [rows] = (await app.knex.raw("show session status like 'Com_change_db'")) as [{ Value: string }[]];
-      return Number(rows[0]!.Value);
-    };
-    const first = await changes(a);
-    expect(await changes(a)).toBe(first);
-    expect(await changes(a)).toBe(first);
-    await b.knex.raw('select 1');
-    // Back on a: the switch reset the session (status counters too) and ran one USE, and nothing more after.
-    expect(await changes(a)).toBe(1);
-    expect(await changes(a)).toBe(1);
-  });
+  if (dialect === 'mariadb')
+    it('switches a connection only when it is on another schema (MariaDB counts USE per session)', async () => {
+      const { a, b } = await twoTenants(1);
+      const changes = async (app: AppHandle) => {
+        const [rows] = (await app.knex.raw("show session status like 'Com_change_db'")) as [{ Value: string }[]];
+        return Number(rows[0]!.Value);
+      };
+      const first = await changes(a);
+      expect(await changes(a)).toBe(first);
+      expect(await changes(a)).toBe(first);
+      await b.knex.raw('select 1');
+      // Back on a: the switch reset the session (status counters too) and ran one USE, and nothing more after.
+      expect(await changes(a)).toBe(1);
+      expect(await changes(a)).toBe(1);
+    });
 });

@@ -11,7 +11,9 @@ function watchBackends(db: TestDatabase, applicationName: string): { stop(): Pro
   let running = true;
   const loop = (async () => {
     while (running) {
-      const { rows } = (await db.knex.raw('select count(*)::int as n from pg_stat_activity where application_name = ?', [applicationName])) as {
+      const { rows } = (await db.knex.raw('select count(*)::int as n from pg_stat_activity where application_name = ?', [
+        applicationName,
+      ])) as {
         rows: { n: number }[];
       };
       max = Math.max(max, rows[0]!.n);
@@ -42,7 +44,9 @@ describe('many apps with their own schema on one PostgreSQL pool', () => {
     const watch = watchBackends(db, applicationName);
     try {
       // All at once: migrations of different apps run concurrently on the shared pool, bounded below its size.
-      await Promise.all(names.map((name) => registry.registerApp(name, { useConnection: 'main', schema: name, migrations: TENANT_MIGRATIONS })));
+      await Promise.all(
+        names.map((name) => registry.registerApp(name, { useConnection: 'main', schema: name, migrations: TENANT_MIGRATIONS })),
+      );
       for (const name of ['t0', 't250', 't499']) expect(await currentSchema(registry.getApp(name).knex, 'pg')).toBe(name);
       expect(await tablesIn(db, 't123')).toEqual(['knexus_migrations', 'notes', 'tags']);
       await Promise.all(names.map((name) => registry.unregisterApp(name)));
@@ -71,7 +75,9 @@ describe.each(['pg', 'mariadb'] as const)('concurrent registration on one shared
     await Promise.all(apps.map((app, i) => app.knex('notes').insert({ body: `note of ${i}` })));
     for (const [i, app] of apps.entries()) {
       expect(await app.knex('notes').pluck('body')).toEqual([`note of ${i}`]);
-      expect(await db.knex.withSchema(schemas[i]!).from('knexus_migrations').count({ n: '*' })).toEqual([{ n: dialect === 'pg' ? '2' : 2 }]);
+      expect(await db.knex.withSchema(schemas[i]!).from('knexus_migrations').count({ n: '*' })).toEqual([
+        { n: dialect === 'pg' ? '2' : 2 },
+      ]);
     }
     await registry.shutdown();
   });
@@ -80,7 +86,9 @@ describe.each(['pg', 'mariadb'] as const)('concurrent registration on one shared
     const registry = createRegistry();
     await registry.registerApp('main', { database: db.config({ pool: { max: 1 } }), reusable: true });
     const apps = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => registry.registerApp(`one${i}`, { useConnection: 'main', schema: tenantSchema(db!, `one${i}`), migrations: TENANT_MIGRATIONS })),
+      Array.from({ length: 10 }, (_, i) =>
+        registry.registerApp(`one${i}`, { useConnection: 'main', schema: tenantSchema(db!, `one${i}`), migrations: TENANT_MIGRATIONS }),
+      ),
     );
     for (const [i, app] of apps.entries()) expect(await currentSchema(app.knex, dialect)).toBe(tenantSchema(db, `one${i}`));
     await registry.shutdown();

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { TENANT_MIGRATIONS, TENANT_SEEDS, currentSchema, schemaExists, tablesIn, tenantSchema, useTenantDatabase } from './support/tenants.js';
+import {
+  TENANT_MIGRATIONS,
+  TENANT_SEEDS,
+  currentSchema,
+  schemaExists,
+  tablesIn,
+  tenantSchema,
+  useTenantDatabase,
+} from './support/tenants.js';
 import { useRegistry } from './support/use-registry.js';
 
 describe.each(['pg', 'mariadb'] as const)('unregistering an app with its own schema on a shared pool (%s)', (dialect) => {
@@ -76,7 +84,10 @@ describe.each(['pg', 'mariadb'] as const)('unregistering an app with its own sch
     const schema = tenantSchema(db, 'pair');
     await registry.registerApp('left', tenant(schema));
     await registry.registerApp('right', { useConnection: 'main', schema });
-    await db.knex.withSchema(schema).table('knexus_migrations').insert({ app: 'other', name: 'x.mjs', batch: 1, checksum: 'c'.repeat(64), applied_at: new Date() });
+    await db.knex
+      .withSchema(schema)
+      .table('knexus_migrations')
+      .insert({ app: 'other', name: 'x.mjs', batch: 1, checksum: 'c'.repeat(64), applied_at: new Date() });
     await expect(registry.unregisterApp('left', { dropSchema: true })).rejects.toMatchObject({
       code: 'KNEXUS_ERR_SCHEMA_NOT_EMPTY',
       details: { apps: ['other'] },
@@ -86,14 +97,20 @@ describe.each(['pg', 'mariadb'] as const)('unregistering an app with its own sch
   it('rejects dropSchema without a schema or with skipRollback before changing anything', async () => {
     await withMain();
     await registry.registerApp('plain', { useConnection: 'main' });
-    await expect(registry.unregisterApp('plain', { dropSchema: true })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'dropSchema' });
+    await expect(registry.unregisterApp('plain', { dropSchema: true })).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'dropSchema',
+    });
     const schema = tenantSchema(db, 'bad');
     await registry.registerApp('bad', tenant(schema));
     await expect(registry.unregisterApp('bad', { dropSchema: true, skipRollback: true })).rejects.toMatchObject({
       code: 'KNEXUS_ERR_INVALID_CONFIG',
       field: 'dropSchema',
     });
-    await expect(registry.unregisterApp('bad', { force: true })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'force' });
+    await expect(registry.unregisterApp('bad', { force: true })).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'force',
+    });
     expect(registry.hasApp('bad')).toBe(true);
     expect(await tablesIn(db, schema)).toEqual(['knexus_migrations', 'knexus_seeds', 'notes', 'tags']);
   });

@@ -11,8 +11,17 @@ const CANARY = 'canary-Pa55w0rd-7f3e';
 function recorder(registry: AppRegistry) {
   const seen: string[] = [];
   const events = [
-    'app-registered', 'app-unregistered', 'connection-created', 'connection-reused', 'connection-closed',
-    'auto-migration-started', 'auto-migration-completed', 'health-check-completed', 'shutdown-completed', 'error', 'warning',
+    'app-registered',
+    'app-unregistered',
+    'connection-created',
+    'connection-reused',
+    'connection-closed',
+    'auto-migration-started',
+    'auto-migration-completed',
+    'health-check-completed',
+    'shutdown-completed',
+    'error',
+    'warning',
   ] as const;
   for (const event of events) registry.on(event, (payload: unknown) => seen.push(inspect(payload, { depth: 10 }), JSON.stringify(payload)));
   return seen;
@@ -32,13 +41,24 @@ describe('secrets never leak', () => {
     const registry = createRegistry();
     const seen = recorder(registry);
     const url = `postgres://postgres:${CANARY}@${PG.host}:${PG.port}/${pg.name}`;
-    const conn = await registry.registerApp('by_object', { database: { client: 'pg', connection: { ...PG, database: pg.name, password: CANARY } }, reusable: true });
+    const conn = await registry.registerApp('by_object', {
+      database: { client: 'pg', connection: { ...PG, database: pg.name, password: CANARY } },
+      reusable: true,
+    });
     await registry.registerApp('by_url', { database: { client: 'pg', connection: url } });
     await registry.registerApp('guest', { useConnection: 'by_object' });
-    expect(registry.getStatus().apps['by_url']!.target).toEqual({ client: 'pg', host: PG.host, port: PG.port, database: pg.name, user: 'postgres' });
+    expect(registry.getStatus().apps['by_url']!.target).toEqual({
+      client: 'pg',
+      host: PG.host,
+      port: PG.port,
+      database: pg.name,
+      user: 'postgres',
+    });
 
     const failed = await registry
-      .registerApp('bad_db', { database: { client: 'pg', connection: `postgres://postgres:${CANARY}@${PG.host}:${PG.port}/missing_${CANARY}` } })
+      .registerApp('bad_db', {
+        database: { client: 'pg', connection: `postgres://postgres:${CANARY}@${PG.host}:${PG.port}/missing_${CANARY}` },
+      })
       .catch((e: unknown) => e);
     expect(failed).toMatchObject({ code: 'KNEXUS_ERR_CONNECTION_FAILED', appName: 'bad_db' });
     const txError = await conn.withTransaction(async (trx) => trx.raw(`select '${CANARY}'::int`)).catch((e: unknown) => e);
@@ -49,8 +69,14 @@ describe('secrets never leak', () => {
     const shutdown = await registry.shutdown();
 
     const everything = [
-      ...seen, dump(failed), inspect(status, { depth: 10 }), JSON.stringify(status), JSON.stringify(health),
-      JSON.stringify(shutdown), inspect(conn, { depth: 5 }), await registry.metrics(),
+      ...seen,
+      dump(failed),
+      inspect(status, { depth: 10 }),
+      JSON.stringify(status),
+      JSON.stringify(health),
+      JSON.stringify(shutdown),
+      inspect(conn, { depth: 5 }),
+      await registry.metrics(),
     ].join('\n');
     expect(everything).not.toContain(CANARY);
     expect(everything).not.toContain(url);

@@ -78,7 +78,10 @@ describe.each(DIALECTS)('seeds: tracked per app (%s)', (dialect) => {
   it('a failing seed is KNEXUS_ERR_SEED_FAILED naming the file, and leaves neither its rows nor its ledger row', async () => {
     const registry = createRegistry();
     const app = await registry.registerApp('broken', { database: db.config(), migrations });
-    const failing = await registry.registerApp('broken_seeds', { database: db.config(), seeds: { directory: fixture('seeds-failing'), enabled: false } });
+    const failing = await registry.registerApp('broken_seeds', {
+      database: db.config(),
+      seeds: { directory: fixture('seeds-failing'), enabled: false },
+    });
     await expect(failing.runSeeds()).rejects.toMatchObject({
       code: 'KNEXUS_ERR_SEED_FAILED',
       appName: 'broken_seeds',

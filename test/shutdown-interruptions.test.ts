@@ -43,7 +43,10 @@ describe.each(DIALECTS)('work interrupted by shutdown (%s)', (dialect) => {
         },
       }),
     );
-    const registering = registry.registerApp('interrupted', { database: db.config(), migrations: { directory: fixture('migrations-basic') } });
+    const registering = registry.registerApp('interrupted', {
+      database: db.config(),
+      migrations: { directory: fixture('migrations-basic') },
+    });
     registering.catch(() => undefined);
     await inHook;
     await registry.shutdown();
@@ -63,7 +66,13 @@ describe('a query cut off by a forced shutdown', () => {
     // Shut down only once the migration's query really runs on the server (an earlier shutdown stops the
     // registration between steps, with nothing to force).
     const sleeping = async () =>
-      Number((await db!.knex.raw("select count(*)::int as n from pg_stat_activity where datname = ? and query like 'select pg_sleep%'", [db!.name])).rows[0].n) > 0;
+      Number(
+        (
+          await db!.knex.raw("select count(*)::int as n from pg_stat_activity where datname = ? and query like 'select pg_sleep%'", [
+            db!.name,
+          ])
+        ).rows[0].n,
+      ) > 0;
     await vi.waitFor(async () => expect(await sleeping()).toBe(true), { timeout: 10_000, interval: 10 });
     const result = await registry.shutdown();
     expect(result.forced).toEqual(['cut']);

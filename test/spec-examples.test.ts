@@ -102,7 +102,12 @@ describe("the spec's example plugins", () => {
       pluginName: 'backup-plugin',
     });
     expect(errors).toEqual([
-      { component: 'PluginManager', phase: 'load', pluginName: 'backup-plugin', error: expect.objectContaining({ code: 'KNEXUS_ERR_PLUGIN_CONFIG_INVALID' }) },
+      {
+        component: 'PluginManager',
+        phase: 'load',
+        pluginName: 'backup-plugin',
+        error: expect.objectContaining({ code: 'KNEXUS_ERR_PLUGIN_CONFIG_INVALID' }),
+      },
     ]);
     expect(registry.getPlugin('backup-plugin')).toBeUndefined();
   });

@@ -16,6 +16,7 @@ describe('SQLite filenames', () => {
   });
 
   it("leaves ':memory:', '' and file: URIs as written", () => {
-    for (const filename of [':memory:', '', 'file::memory:?cache=shared', 'file:data/app.db?mode=ro']) expect(filenameOf(filename)).toBe(filename);
+    for (const filename of [':memory:', '', 'file::memory:?cache=shared', 'file:data/app.db?mode=ro'])
+      expect(filenameOf(filename)).toBe(filename);
   });
 });

@@ -20,11 +20,18 @@ describe('SQLite: a lock file knexus cannot use', () => {
     await registry.shutdown();
     rmSync(dir, { recursive: true, force: true });
   });
-  const register = () => registry.registerApp('locked', { database: { client: 'better-sqlite3', connection: { filename } }, migrations: { directory: migrations } });
+  const register = () =>
+    registry.registerApp('locked', {
+      database: { client: 'better-sqlite3', connection: { filename } },
+      migrations: { directory: migrations },
+    });
 
   it.each([
     ['a folder', (path: string) => mkdirSync(path)],
-    ['a file that is not a database', (path: string) => writeFileSync(path, 'not a database, just some bytes that are long enough to be read as a header '.repeat(20))],
+    [
+      'a file that is not a database',
+      (path: string) => writeFileSync(path, 'not a database, just some bytes that are long enough to be read as a header '.repeat(20)),
+    ],
   ])('is KNEXUS_ERR_LOCK_FILE naming it and what to do, when it is %s', async (_what, make) => {
     const lockFile = `${filename}.knexus-lock`;
     make(lockFile);

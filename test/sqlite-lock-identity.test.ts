@@ -19,7 +19,10 @@ interface SqliteDatabase {
 const Database = createRequire(import.meta.url)('better-sqlite3') as new (path: string, options?: { readonly?: boolean }) => SqliteDatabase;
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
-const files = (name: string) => readdirSync(fixture(name)).filter((file) => /\.(mjs|js|cjs|ts)$/.test(file)).sort();
+const files = (name: string) =>
+  readdirSync(fixture(name))
+    .filter((file) => /\.(mjs|js|cjs|ts)$/.test(file))
+    .sort();
 
 describe('SQLite: one lock per database file, whatever name reaches it', () => {
   let dir: string;
@@ -62,7 +65,10 @@ describe('SQLite: one lock per database file, whatever name reaches it', () => {
       const rows = db.prepare('select name, batch from knexus_migrations where app = ?').all('crowd') as { name: string; batch: number }[];
       expect(rows.map((row) => row.name).sort()).toEqual(files('migrations-concurrency'));
       expect(rows.every((row) => row.batch > 0)).toBe(true);
-      expect(db.prepare('select source from race_events order by source').all()).toEqual([{ source: '002_slow_insert' }, { source: '01_marker' }]);
+      expect(db.prepare('select source from race_events order by source').all()).toEqual([
+        { source: '002_slow_insert' },
+        { source: '01_marker' },
+      ]);
     } finally {
       db.close();
     }
@@ -80,7 +86,10 @@ describe('SQLite: one lock per database file, whatever name reaches it', () => {
     const registry = new AppRegistry();
     try {
       await expect(
-        registry.registerApp('linked', { ...configFor(symlink), migrations: { directory: fixture('migrations-concurrency'), lockTimeout: 200 } }),
+        registry.registerApp('linked', {
+          ...configFor(symlink),
+          migrations: { directory: fixture('migrations-concurrency'), lockTimeout: 200 },
+        }),
       ).rejects.toMatchObject({ code: 'KNEXUS_ERR_LOCK_TIMEOUT', appName: 'linked' });
     } finally {
       holder.exec('commit');
@@ -90,4 +99,3 @@ describe('SQLite: one lock per database file, whatever name reaches it', () => {
     expect(existsSync(`${symlink}.knexus-lock`)).toBe(false);
   });
 });
-

@@ -16,7 +16,9 @@ describe.each(['pg', 'mariadb'] as const)('a fleet migration costs few round tri
     for (const name of names) await setup.registerApp(name, { useConnection: 'main', schema: name, migrations: TENANT_MIGRATIONS });
     await setup.shutdown();
 
-    const registry = createRegistry({ tenants: { owner: 'main', list: () => names, migrations: { directory: [TENANT_MIGRATIONS.directory, NEXT] } } });
+    const registry = createRegistry({
+      tenants: { owner: 'main', list: () => names, migrations: { directory: [TENANT_MIGRATIONS.directory, NEXT] } },
+    });
     await registry.registerApp('main', { database: db.config({ pool: { min: 0, max: 4 } }), reusable: true });
     const seen = new Map<string, string[]>();
     registry.on('app-registered', ({ appName }) => {
@@ -31,7 +33,11 @@ describe.each(['pg', 'mariadb'] as const)('a fleet migration costs few round tri
       const statements = seen.get(name) ?? [];
       const ledgerReads = statements.filter((sql) => /^select \* from .*knexus_migrations/i.test(sql));
       const catalogReads = statements.filter((sql) => /pg_attribute|information_schema\.columns/i.test(sql));
-      expect({ name, ledgerReads: ledgerReads.length, catalogReads: catalogReads.length }).toEqual({ name, ledgerReads: 1, catalogReads: 0 });
+      expect({ name, ledgerReads: ledgerReads.length, catalogReads: catalogReads.length }).toEqual({
+        name,
+        ledgerReads: 1,
+        catalogReads: 0,
+      });
       if (dialect === 'pg') expect(statements.filter((sql) => /savepoint/i.test(sql))).toEqual([]);
     }
   });

@@ -49,7 +49,10 @@ describe.each(['pg', 'mariadb'] as const)('the fleet: check, migrate, rollback (
     const report = await registry.tenants!.migrate({ concurrency: 3, canary: 2, onProgress: (p) => progress.push(p) });
     expect(report).toMatchObject({ operation: 'migrate', ok: false, total: 7, done: 6, failed: 1, skipped: 0, canaryFailed: false });
     expect(report.tenants.find((t) => t.name === migrated[2])).toMatchObject({ status: 'done', files: ['003_labels.mjs'] });
-    expect(report.tenants.find((t) => t.name === 'acme-corp')).toMatchObject({ status: 'failed', error: { code: 'KNEXUS_ERR_INVALID_NAME' } });
+    expect(report.tenants.find((t) => t.name === 'acme-corp')).toMatchObject({
+      status: 'failed',
+      error: { code: 'KNEXUS_ERR_INVALID_NAME' },
+    });
     expect(progress).toHaveLength(6);
     expect(progress.at(-1)).toMatchObject({ finished: 7, total: 7 });
     for (const name of migrated) expect(await tablesIn(db, name)).toContain('labels');
@@ -83,7 +86,10 @@ describe.each(['pg', 'mariadb'] as const)('the fleet: check, migrate, rollback (
     expect(report.tenants[0]).toMatchObject({ files: ['003_labels.mjs'] });
     for (const name of migrated) expect(await tablesIn(db, name)).not.toContain('labels');
     await expect(registry.tenants!.rollback({} as never)).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'to' });
-    await expect(registry.tenants!.migrate({ concurrency: 0 })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'concurrency' });
+    await expect(registry.tenants!.migrate({ concurrency: 0 })).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'concurrency',
+    });
     await expect(registry.tenants!.migrate({ canary: -1 })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'canary' });
   });
 });

@@ -12,7 +12,8 @@ import { useRegistry } from './support/use-registry.js';
 
 const SESSION_CHANGING = { directory: fileURLToPath(new URL('./fixtures/session-changing/migrations', import.meta.url)) };
 
-const rowsOf = (result: unknown): Record<string, unknown>[] => (Array.isArray(result) ? (result[0] as Record<string, unknown>[]) : (result as { rows: Record<string, unknown>[] }).rows);
+const rowsOf = (result: unknown): Record<string, unknown>[] =>
+  Array.isArray(result) ? (result[0] as Record<string, unknown>[]) : (result as { rows: Record<string, unknown>[] }).rows;
 
 describe.each(['pg', 'mariadb'] as const)('tenant isolation at the edges (%s)', (dialect) => {
   const db = useTenantDatabase(dialect);
@@ -46,7 +47,9 @@ describe.each(['pg', 'mariadb'] as const)('tenant isolation at the edges (%s)', 
     const bodies = (rows: unknown[]) => rows.map((row) => (row as { body: string }).body);
 
     expect(bodies(await readAfterA(a, () => b.knex.withUserParams({ requestId: 1 })('notes').select('body')))).toEqual(only);
-    expect(bodies(await readAfterA(a, () => b.knex.withUserParams({ x: 1 }).withUserParams({ y: 2 })('notes').select('body')))).toEqual(only);
+    expect(bodies(await readAfterA(a, () => b.knex.withUserParams({ x: 1 }).withUserParams({ y: 2 })('notes').select('body')))).toEqual(
+      only,
+    );
     expect(bodies(await readAfterA(a, () => b.knex.transaction((trx) => trx('notes').select('body'))))).toEqual(only);
     expect(bodies(await readAfterA(a, () => b.knex.withUserParams({}).transaction((trx) => trx('notes').select('body'))))).toEqual(only);
     const provider = b.knex.transactionProvider();
@@ -72,7 +75,10 @@ describe.each(['pg', 'mariadb'] as const)('tenant isolation at the edges (%s)', 
 
     // A connection acquired from the client directly is on the tenant's schema too.
     await a.knex('notes').select('body');
-    const client = b.knex.withUserParams({}).client as { acquireConnection(): Promise<object>; releaseConnection(c: object): Promise<void> };
+    const client = b.knex.withUserParams({}).client as {
+      acquireConnection(): Promise<object>;
+      releaseConnection(c: object): Promise<void>;
+    };
     const connection = await client.acquireConnection();
     try {
       const rows = await b.knex.raw('select body from notes').connection(connection);
@@ -113,19 +119,20 @@ describe.each(['pg', 'mariadb'] as const)('tenant isolation at the edges (%s)', 
   });
 
   // SET ROLE is PostgreSQL's; MariaDB's session settings are covered above.
-  if (dialect === 'pg') it('resets role changes between tenants (PostgreSQL)', async () => {
-    const { a, b } = await twoTenants();
-    const role = `knexus_iso_${db.name}`.slice(0, 60);
-    await db.knex.raw('create role ?? nologin', [role]);
-    try {
-      await a.knex.raw('set role ??', [role]);
-      expect(rowsOf(await b.knex.raw('select current_user as u'))[0]!['u']).toBe('postgres');
-    } finally {
-      await a.knex.raw('select 1');
-      await a.knex.raw('reset role');
-      await db.knex.raw('drop role ??', [role]);
-    }
-  });
+  if (dialect === 'pg')
+    it('resets role changes between tenants (PostgreSQL)', async () => {
+      const { a, b } = await twoTenants();
+      const role = `knexus_iso_${db.name}`.slice(0, 60);
+      await db.knex.raw('create role ?? nologin', [role]);
+      try {
+        await a.knex.raw('set role ??', [role]);
+        expect(rowsOf(await b.knex.raw('select current_user as u'))[0]!['u']).toBe('postgres');
+      } finally {
+        await a.knex.raw('select 1');
+        await a.knex.raw('reset role');
+        await db.knex.raw('drop role ??', [role]);
+      }
+    });
 
   it('puts the session back after a migration that moved it', async () => {
     const registry = createRegistry();
@@ -141,12 +148,19 @@ describe.each(['pg', 'mariadb'] as const)('tenant isolation at the edges (%s)', 
   it('refuses system schemas before anything runs', async () => {
     const registry = createRegistry();
     await registry.registerApp('main', { database: db.config({ pool: { max: 1 } }), reusable: true });
-    const system = dialect === 'pg' ? ['information_schema', 'pg_catalog', 'pg_toast', 'pg_anything'] : ['mysql', 'sys', 'performance_schema', 'information_schema', 'MySQL'];
+    const system =
+      dialect === 'pg'
+        ? ['information_schema', 'pg_catalog', 'pg_toast', 'pg_anything']
+        : ['mysql', 'sys', 'performance_schema', 'information_schema', 'MySQL'];
     for (const schema of system) {
       // pg_ names are refused as names already (INVALID_NAME), the others as this server's catalog.
       const refused = { code: expect.stringMatching(/^KNEXUS_ERR_INVALID_(CONFIG|NAME)$/), field: 'schema' };
-      await expect(registry.registerApp('sys_tenant', { useConnection: 'main', schema, migrations: TENANT_MIGRATIONS })).rejects.toMatchObject(refused);
-      await expect(registry.registerApp('sys_own', { database: db.config(), schema, migrations: TENANT_MIGRATIONS })).rejects.toMatchObject(refused);
+      await expect(
+        registry.registerApp('sys_tenant', { useConnection: 'main', schema, migrations: TENANT_MIGRATIONS }),
+      ).rejects.toMatchObject(refused);
+      await expect(registry.registerApp('sys_own', { database: db.config(), schema, migrations: TENANT_MIGRATIONS })).rejects.toMatchObject(
+        refused,
+      );
     }
     expect(registry.hasApp('sys_tenant')).toBe(false);
     if (dialect === 'mariadb') expect((await tablesIn(db, 'mysql')).filter((t) => t.startsWith('knexus'))).toEqual([]);
@@ -180,7 +194,10 @@ describe.each(['pg', 'mariadb'] as const)('tenant isolation at the edges (%s)', 
     const trx = await b.knex.transaction();
     try {
       await trx('notes').insert({ body: 'in-trx' });
-      await expect(registry.unregisterApp('b', { dropSchema: true, force: true })).rejects.toMatchObject({ code: 'KNEXUS_ERR_APP_BUSY', appName: 'b' });
+      await expect(registry.unregisterApp('b', { dropSchema: true, force: true })).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_APP_BUSY',
+        appName: 'b',
+      });
       expect(registry.hasApp('b')).toBe(true);
     } finally {
       await trx.rollback();
@@ -197,7 +214,10 @@ describe('system schemas on an app of its own', () => {
     const registry = new AppRegistry();
     try {
       await expect(
-        registry.registerApp('x', { database: { client: 'pg', connection: 'postgres://nobody@127.0.0.1:1/none' }, schema: 'information_schema' }),
+        registry.registerApp('x', {
+          database: { client: 'pg', connection: 'postgres://nobody@127.0.0.1:1/none' },
+          schema: 'information_schema',
+        }),
       ).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'schema' });
     } finally {
       await registry.shutdown();

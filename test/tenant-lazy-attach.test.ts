@@ -28,7 +28,11 @@ describe.each(['pg', 'mariadb'] as const)('tenants attached lazily (%s)', (diale
 
   it('a name list() does not give is KNEXUS_ERR_TENANT_NOT_FOUND, and nothing is created', async () => {
     const [known, unknown] = names(2, 100);
-    const registry = await fleet({ list: async function* () { yield known!; } });
+    const registry = await fleet({
+      list: async function* () {
+        yield known!;
+      },
+    });
     await expect(registry.tenant(unknown!)).rejects.toMatchObject({ code: 'KNEXUS_ERR_TENANT_NOT_FOUND', appName: unknown });
     expect(await schemaExists(db, unknown!)).toBe(false);
     expect(registry.hasApp(unknown!)).toBe(false);
@@ -123,7 +127,11 @@ describe.each(['pg', 'mariadb'] as const)('tenants attached lazily (%s)', (diale
     await setup.registerApp('main', { database: db.config(), reusable: true });
     await setup.registerApp(migrated!, { useConnection: 'main', schema: migrated!, migrations: TENANT_MIGRATIONS });
     await setup.shutdown();
-    await expect(registry.tenant(behind!)).rejects.toMatchObject({ code: 'KNEXUS_ERR_TENANT_NOT_MIGRATED', appName: behind, details: { pending: ['001_notes.mjs', '002_tags.mjs'] } });
+    await expect(registry.tenant(behind!)).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_TENANT_NOT_MIGRATED',
+      appName: behind,
+      details: { pending: ['001_notes.mjs', '002_tags.mjs'] },
+    });
     expect(await tablesIn(db, behind!)).toEqual([]);
     expect(registry.hasApp(behind!)).toBe(false);
     const handle = await registry.tenant(migrated!);

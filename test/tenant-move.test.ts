@@ -29,11 +29,21 @@ describe('moving a tenant between servers', () => {
     await remote?.destroy();
     await pg2?.remove();
   });
-  const secondServer = () => ({ client: 'pg', connection: { host: pg2!.host, port: pg2!.port, user: 'postgres', database: 'postgres' }, pool: { min: 0, max: 2 } });
+  const secondServer = () => ({
+    client: 'pg',
+    connection: { host: pg2!.host, port: pg2!.port, user: 'postgres', database: 'postgres' },
+    pool: { min: 0, max: 2 },
+  });
   const fleet = (placement: MemoryPlacement): AppRegistry =>
     createRegistry({
       registry: { healthCheckInterval: 0 },
-      tenants: { servers: { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: secondServer() }, placement, pgTools: PG_BIN, list: () => ['m1', 'm2', 'm3'], migrations: TENANT_MIGRATIONS },
+      tenants: {
+        servers: { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: secondServer() },
+        placement,
+        pgTools: PG_BIN,
+        list: () => ['m1', 'm2', 'm3'],
+        migrations: TENANT_MIGRATIONS,
+      },
     });
 
   it('copies, verifies, switches and drops the old copy; the next request is served from the new server', async (ctx) => {
@@ -46,7 +56,14 @@ describe('moving a tenant between servers', () => {
     const steps: string[] = [];
     const report = await registry.tenants!.move('m1', 'pg2', { onStep: (step) => steps.push(step) });
     expect(steps).toEqual(['lock', 'copy', 'verify', 'switch', 'drop']);
-    expect(report).toMatchObject({ tenant: 'm1', from: 'pg1', to: 'pg2', moved: true, oldCopyDropped: true, tables: { notes: 2, tags: 1, knexus_migrations: 2 } });
+    expect(report).toMatchObject({
+      tenant: 'm1',
+      from: 'pg1',
+      to: 'pg2',
+      moved: true,
+      oldCopyDropped: true,
+      tables: { notes: 2, tags: 1, knexus_migrations: 2 },
+    });
     expect(placement.get('m1')).toBe('pg2');
     expect(await schemaExists(db, 'm1')).toBe(false);
     expect(await remote!.withSchema('m1').from('notes').orderBy('id').pluck('body')).toEqual(['one', 'two']);
@@ -71,11 +88,16 @@ describe('moving a tenant between servers', () => {
           insert into m2.notes (id, body) values (1000, 'injected');
         end if;
       end $$`);
-    await remote!.raw('create event trigger knexus_test_extra_row on ddl_command_end when tag in (\'CREATE TABLE\') execute function knexus_test_extra_row()');
+    await remote!.raw(
+      "create event trigger knexus_test_extra_row on ddl_command_end when tag in ('CREATE TABLE') execute function knexus_test_extra_row()",
+    );
     try {
       const error = await registry.tenants!.move('m2', 'pg2').catch((thrown: unknown) => thrown);
       expect(isKnexusError(error, 'KNEXUS_ERR_TENANT_MOVE_FAILED')).toBe(true);
-      expect((error as { details: { step: string; mismatches: string[] } }).details).toMatchObject({ step: 'verify', mismatches: ['notes: 1 rows, copy has 2'] });
+      expect((error as { details: { step: string; mismatches: string[] } }).details).toMatchObject({
+        step: 'verify',
+        mismatches: ['notes: 1 rows, copy has 2'],
+      });
     } finally {
       await remote!.raw('drop event trigger knexus_test_extra_row');
     }
@@ -107,7 +129,10 @@ describe('moving a tenant between servers', () => {
     if (!db.available || remote === undefined) return ctx.skip();
     const placement = new MemoryPlacement({ m1: 'pg2' });
     const registry = fleet(placement);
-    await expect(registry.tenants!.move('m1', 'pg9')).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'tenants.servers' });
+    await expect(registry.tenants!.move('m1', 'pg9')).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'tenants.servers',
+    });
     await expect(registry.tenants!.move('nope', 'pg1')).rejects.toMatchObject({ code: 'KNEXUS_ERR_TENANT_NOT_FOUND' });
     expect(placement.get('m1')).toBe('pg2');
   }, 60_000);

@@ -66,7 +66,10 @@ describe('least privilege (pg)', () => {
       await db.knex.raw('grant usage on all sequences in schema t_priv to ??', [role]);
       const base = db.config();
       const registry = createRegistry({ tenants: { owner: 'main', list: () => ['t_priv'], attach: 'off' } });
-      await registry.registerApp('main', { database: { ...base, connection: { ...(base.connection as object), user: role } }, reusable: true });
+      await registry.registerApp('main', {
+        database: { ...base, connection: { ...(base.connection as object), user: role } },
+        reusable: true,
+      });
       const tenant = await registry.tenant('t_priv');
       await tenant.knex('notes').insert({ body: 'as the runtime role' });
       expect(await tenant.knex('notes').pluck('body')).toEqual(['as the runtime role']);

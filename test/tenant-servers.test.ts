@@ -27,18 +27,30 @@ describe('tenants on several servers', () => {
   afterAll(async () => {
     await pg2?.remove();
   });
-  const secondServer = () => ({ client: 'pg', connection: { host: pg2!.host, port: pg2!.port, user: 'postgres', database: 'postgres' }, pool: { min: 0, max: 2 } });
+  const secondServer = () => ({
+    client: 'pg',
+    connection: { host: pg2!.host, port: pg2!.port, user: 'postgres', database: 'postgres' },
+    pool: { min: 0, max: 2 },
+  });
 
   it('places new tenants on the server with the fewest, records it on the home server, and status counts per server', async (ctx) => {
     if (!db.available || pg2 === undefined) return ctx.skip();
     await pg2.start();
     try {
       const registry = createRegistry({
-        tenants: { servers: { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: secondServer() }, list: () => ['a', 'b', 'c'], migrations: TENANT_MIGRATIONS },
+        tenants: {
+          servers: { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: secondServer() },
+          list: () => ['a', 'b', 'c'],
+          migrations: TENANT_MIGRATIONS,
+        },
       });
       for (const name of ['a', 'b', 'c']) await (await registry.tenant(name)).knex('notes').insert({ body: name });
       const placed = await db.knex(PLACEMENT_TABLE).select('tenant', 'server').orderBy('tenant');
-      expect(placed).toEqual([{ tenant: 'a', server: 'pg1' }, { tenant: 'b', server: 'pg2' }, { tenant: 'c', server: 'pg1' }]);
+      expect(placed).toEqual([
+        { tenant: 'a', server: 'pg1' },
+        { tenant: 'b', server: 'pg2' },
+        { tenant: 'c', server: 'pg1' },
+      ]);
       const remote = knexFactory(secondServer());
       try {
         expect((await remote.withSchema('b').from('notes').select('body')).map((row) => row.body)).toEqual(['b']);
@@ -56,7 +68,13 @@ describe('tenants on several servers', () => {
       expect(metrics).toMatch(/knexus_tenant_server_up\{server="pg2"\} 1/);
       await registry.shutdown();
       // A new process reads the placement back instead of placing again.
-      const again = createRegistry({ tenants: { servers: { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: secondServer() }, list: () => ['a', 'b', 'c'], migrations: TENANT_MIGRATIONS } });
+      const again = createRegistry({
+        tenants: {
+          servers: { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: secondServer() },
+          list: () => ['a', 'b', 'c'],
+          migrations: TENANT_MIGRATIONS,
+        },
+      });
       expect(await (await again.tenant('b')).knex('notes').pluck('body')).toEqual(['b']);
     } finally {
       await pg2.stop();
@@ -68,7 +86,13 @@ describe('tenants on several servers', () => {
     const placement = new MemoryPlacement({ up1: 'pg1', w1: 'pg2', w2: 'pg2' });
     const registry = createRegistry({
       registry: { healthCheckInterval: 0 },
-      tenants: { servers: { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: secondServer() }, placement, serverRetry: 200, list: () => ['up1', 'w1', 'w2', 'new1'], migrations: TENANT_MIGRATIONS },
+      tenants: {
+        servers: { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: secondServer() },
+        placement,
+        serverRetry: 200,
+        list: () => ['up1', 'w1', 'w2', 'new1'],
+        migrations: TENANT_MIGRATIONS,
+      },
     });
     await registry.tenant('up1');
     for (const name of ['w1', 'w2']) {
@@ -86,7 +110,11 @@ describe('tenants on several servers', () => {
     await pg2.start();
     try {
       expect(await until(() => registry.tenants!.isResident('w1') && registry.tenants!.isResident('w2'), 15_000)).toBe(true);
-      expect(registry.tenants!.status().servers!.find((server) => server.name === 'pg2')).toMatchObject({ state: 'up', waiting: 0, resident: 2 });
+      expect(registry.tenants!.status().servers!.find((server) => server.name === 'pg2')).toMatchObject({
+        state: 'up',
+        waiting: 0,
+        resident: 2,
+      });
       expect(registry.tenants!.status().failed.map((failure) => failure.name)).not.toContain('w1');
       await (await registry.tenant('w1')).knex('notes').insert({ body: 'served by pg2' });
       await registry.shutdown();
@@ -96,9 +124,11 @@ describe('tenants on several servers', () => {
   }, 60_000);
 
   it('refuses servers and placement options that cannot work, before anything starts', () => {
-    expect(() => createRegistry({ tenants: { servers: {}, list: () => [] } })).toThrow(expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'tenants.servers' }));
-    expect(() => createRegistry({ tenants: { servers: { pg1: { client: 'pg', connection: {} } }, placement: {} as never, list: () => [] } })).toThrow(
-      expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'tenants.placement' }),
+    expect(() => createRegistry({ tenants: { servers: {}, list: () => [] } })).toThrow(
+      expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'tenants.servers' }),
     );
+    expect(() =>
+      createRegistry({ tenants: { servers: { pg1: { client: 'pg', connection: {} } }, placement: {} as never, list: () => [] } }),
+    ).toThrow(expect.objectContaining({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'tenants.placement' }));
   });
 });

@@ -46,7 +46,9 @@ describe('timeouts beyond what a Node timer can wait are a coded config error', 
   it.each(BAD)('migrations.lockTimeout %s is refused before anything is opened', async (value) => {
     const registry = new AppRegistry();
     registries.push(registry);
-    await expect(registry.registerApp('locky', { database: memory, migrations: { directory: '.', lockTimeout: value } })).rejects.toMatchObject({
+    await expect(
+      registry.registerApp('locky', { database: memory, migrations: { directory: '.', lockTimeout: value } }),
+    ).rejects.toMatchObject({
       code: 'KNEXUS_ERR_INVALID_CONFIG',
       field: 'migrations.lockTimeout',
       appName: 'locky',
@@ -60,9 +62,12 @@ describe('timeouts beyond what a Node timer can wait are a coded config error', 
     const app = await registry.registerApp('trx', { database: memory });
     let ran = false;
     await expect(
-      app.withTransaction(async () => {
-        ran = true;
-      }, { timeout: value }),
+      app.withTransaction(
+        async () => {
+          ran = true;
+        },
+        { timeout: value },
+      ),
     ).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'timeout', appName: 'trx' });
     expect(ran).toBe(false);
   });
@@ -71,11 +76,14 @@ describe('timeouts beyond what a Node timer can wait are a coded config error', 
     const registry = new AppRegistry();
     registries.push(registry);
     const app = await registry.registerApp('trx', { database: memory });
-    const value = await app.withTransaction(async (trx) => {
-      // A timer that fired at once (the 2^31 bug) would roll this back before the query returns.
-      await trx.raw('select 1');
-      return 'committed';
-    }, { timeout: LONGEST });
+    const value = await app.withTransaction(
+      async (trx) => {
+        // A timer that fired at once (the 2^31 bug) would roll this back before the query returns.
+        await trx.raw('select 1');
+        return 'committed';
+      },
+      { timeout: LONGEST },
+    );
     expect(value).toBe('committed');
   });
 });

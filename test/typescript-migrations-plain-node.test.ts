@@ -45,7 +45,10 @@ function project(type: 'module' | 'commonjs'): string {
   mkdirSync(join(dir, 'migrations'));
   writeFileSync(join(dir, 'migrations', '20240101000000_notes.ts'), MIGRATION('ts_notes'));
   writeFileSync(join(dir, 'migrations', '20240102000000_tags.ts'), MIGRATION('ts_tags'));
-  writeFileSync(join(dir, type === 'module' ? 'knexfile.js' : 'knexfile.cjs'), `${type === 'module' ? 'export default' : 'module.exports ='} { client: 'better-sqlite3', connection: { filename: './dev.sqlite' }, useNullAsDefault: true };\n`);
+  writeFileSync(
+    join(dir, type === 'module' ? 'knexfile.js' : 'knexfile.cjs'),
+    `${type === 'module' ? 'export default' : 'module.exports ='} { client: 'better-sqlite3', connection: { filename: './dev.sqlite' }, useNullAsDefault: true };\n`,
+  );
   return dir;
 }
 

@@ -22,7 +22,9 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
     const registry = createRegistry();
     const order: string[] = [];
     registry.on('app-rollback-started', () => order.push('rollback-started'));
-    registry.on('app-rollback-completed', (e) => order.push(`rollback-completed:${e.result.seeds?.rolledBack}|${e.result.migrations?.rolledBack}`));
+    registry.on('app-rollback-completed', (e) =>
+      order.push(`rollback-completed:${e.result.seeds?.rolledBack}|${e.result.migrations?.rolledBack}`),
+    );
     const conn = await registry.registerApp('blog', { database: db.config(), migrations, seeds });
     const [{ n }] = (await conn.knex('authors').count({ n: '*' })) as [{ n: number | string }];
     expect(Number(n)).toBe(2);
@@ -73,7 +75,10 @@ describe.each(DIALECTS)('unregister rollback (%s)', (dialect) => {
     const unregistered: unknown[] = [];
     registry.on('app-rollback-completed', (e) => completed.push(e));
     registry.on('app-unregistered', (e) => unregistered.push(e));
-    await registry.registerApp('blog', { database: db.config(), migrations: { directory: [fixture('migrations'), fixture('migrations-broken-down')] } });
+    await registry.registerApp('blog', {
+      database: db.config(),
+      migrations: { directory: [fixture('migrations'), fixture('migrations-broken-down')] },
+    });
     const error = await registry.unregisterApp('blog').catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED', appName: 'blog', file: '003_tags.mjs', direction: 'down' });
     expect(completed).toEqual([]);

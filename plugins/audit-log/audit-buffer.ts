@@ -49,7 +49,13 @@ export class AuditBuffer {
   }
 
   get counts(): AuditBufferCounts {
-    return { written: this.#written, pending: this.#pending.length, dropped: this.#dropped, failedWrites: this.#failedWrites, lastError: this.#lastError };
+    return {
+      written: this.#written,
+      pending: this.#pending.length,
+      dropped: this.#dropped,
+      failedWrites: this.#failedWrites,
+      lastError: this.#lastError,
+    };
   }
 
   async #flush(): Promise<void> {

@@ -48,7 +48,12 @@ describe('audit-log plugin', () => {
     expect(lines[1]?.details).toMatchObject({ applied: ['001_notes.mjs'] });
     expect(lines[2]?.details).toMatchObject({ target: { client: 'better-sqlite3', filename: ':memory:' } });
     expect(lines[0]?.details).toMatchObject({ trigger: 'registration' });
-    expect(lines[3]?.details).toMatchObject({ trigger: 'unregistration', migrations: ['001_notes.mjs'], seeds: ['001_notes.mjs'], irreversibleSeeds: [] });
+    expect(lines[3]?.details).toMatchObject({
+      trigger: 'unregistration',
+      migrations: ['001_notes.mjs'],
+      seeds: ['001_notes.mjs'],
+      irreversibleSeeds: [],
+    });
     expect(registry.getPlugin('audit-log')?.getStatus()).toMatchObject({ written: 5, pending: 0, failedWrites: 0 });
   });
 
@@ -70,9 +75,21 @@ describe('audit-log plugin', () => {
       ['rollback', 'succeeded', 'manual'],
     ]);
     expect(manual[0]?.details).toEqual({ trigger: 'manual', batch: null, applied: [], drifted: [] });
-    expect(manual[1]?.details).toEqual({ trigger: 'manual', target: 'seeds', migrations: [], seeds: ['001_notes.mjs'], irreversibleSeeds: [] });
+    expect(manual[1]?.details).toEqual({
+      trigger: 'manual',
+      target: 'seeds',
+      migrations: [],
+      seeds: ['001_notes.mjs'],
+      irreversibleSeeds: [],
+    });
     expect(manual[2]?.details).toMatchObject({ trigger: 'manual', applied: ['001_notes.mjs'] });
-    expect(manual[3]?.details).toEqual({ trigger: 'manual', target: 'migrations', migrations: ['001_notes.mjs'], seeds: [], irreversibleSeeds: [] });
+    expect(manual[3]?.details).toEqual({
+      trigger: 'manual',
+      target: 'migrations',
+      migrations: ['001_notes.mjs'],
+      seeds: [],
+      irreversibleSeeds: [],
+    });
     for (const line of manual) expect(line.durationMs).toBeGreaterThanOrEqual(0);
 
     // The event listeners went through the scoped registry, so unloading removes them.
@@ -92,7 +109,9 @@ describe('audit-log plugin', () => {
     await registry.loadPlugin(AuditLogPlugin, { file });
     flags.knexusDirtyFail = true;
     try {
-      await expect(registry.registerApp('mended', { database: { client: 'better-sqlite3', connection: join(dir, 'mended.sqlite') }, migrations })).rejects.toMatchObject({
+      await expect(
+        registry.registerApp('mended', { database: { client: 'better-sqlite3', connection: join(dir, 'mended.sqlite') }, migrations }),
+      ).rejects.toMatchObject({
         details: { dirty: true },
       });
     } finally {
@@ -116,7 +135,10 @@ describe('audit-log plugin', () => {
     const file = join(dir, 'manual-failure.jsonl');
     registry = createRegistry();
     await registry.loadPlugin(AuditLogPlugin, { file });
-    const broken = await registry.registerApp('broken', { ...brokenApp(), migrations: { directory: [fixture('migrations'), fixture('migrations-broken')], enabled: false } });
+    const broken = await registry.registerApp('broken', {
+      ...brokenApp(),
+      migrations: { directory: [fixture('migrations'), fixture('migrations-broken')], enabled: false },
+    });
     await expect(broken.runMigrations()).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED' });
 
     const [, failure] = readLines(file);
@@ -174,7 +196,10 @@ describe('audit-log plugin', () => {
   it('creates the table in a database of its own and closes it at shutdown', async () => {
     const filename = join(dir, 'own.sqlite');
     registry = createRegistry();
-    await registry.loadPlugin(AuditLogPlugin, { database: { client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true }, table: 'app_audit' });
+    await registry.loadPlugin(AuditLogPlugin, {
+      database: { client: 'better-sqlite3', connection: { filename }, useNullAsDefault: true },
+      table: 'app_audit',
+    });
     await registry.registerApp('blog', notesApp());
     await registry.shutdown();
 
@@ -201,7 +226,11 @@ describe('audit-log plugin', () => {
 
     expect(existsSync(join(process.cwd(), 'audit.sqlite'))).toBe(false);
     expect(config.database.connection.filename).toBe('audit.sqlite');
-    const reader = knexFactory({ client: 'better-sqlite3', connection: { filename: join(baseDir, 'audit.sqlite') }, useNullAsDefault: true });
+    const reader = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: join(baseDir, 'audit.sqlite') },
+      useNullAsDefault: true,
+    });
     try {
       expect(await reader('knexus_audit_log').count({ n: '*' })).toEqual([{ n: 3 }]);
     } finally {
@@ -210,7 +239,9 @@ describe('audit-log plugin', () => {
 
     const memoryBase = mkdtempSync(join(dir, 'memory-'));
     registry = createRegistry({ baseDir: memoryBase });
-    await registry.loadPlugin(AuditLogPlugin, { database: { client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true } });
+    await registry.loadPlugin(AuditLogPlugin, {
+      database: { client: 'better-sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true },
+    });
     await registry.registerApp('blog', notesApp());
     expect(readdirSync(memoryBase)).toEqual([]);
   });
@@ -256,7 +287,9 @@ describe('audit-log plugin', () => {
         'broken:migrations:failed',
       ]);
       expect(JSON.stringify(rows)).not.toContain(password);
-      expect(JSON.parse((rows[2] as { details: string }).details)).toMatchObject({ target: { client: 'pg', database: pg.name, user: 'postgres' } });
+      expect(JSON.parse((rows[2] as { details: string }).details)).toMatchObject({
+        target: { client: 'pg', database: pg.name, user: 'postgres' },
+      });
     } finally {
       await registry?.shutdown();
       registry = undefined;

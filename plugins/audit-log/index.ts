@@ -11,7 +11,13 @@ import {
   type RollbackSummary,
   type UnregisterOptions,
 } from '../../src/index.js';
-import { AUDIT_LOG_CONFIG_SCHEMA, AUDIT_LOG_DEFAULTS, resolveAuditLogOptions, type AuditLogOptions, type ResolvedAuditLogOptions } from './audit-log-options.js';
+import {
+  AUDIT_LOG_CONFIG_SCHEMA,
+  AUDIT_LOG_DEFAULTS,
+  resolveAuditLogOptions,
+  type AuditLogOptions,
+  type ResolvedAuditLogOptions,
+} from './audit-log-options.js';
 import { auditRecord, jsonSafe, runRecord, type AuditRecord } from './audit-record.js';
 import { AuditBuffer } from './audit-buffer.js';
 import type { AuditSink } from './audit-sink.js';
@@ -101,7 +107,12 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
       sink = file;
     } else if (destination.kind === 'database') {
       const knex = knexFactory({ ...destination.database });
-      const table = new TableAuditSink(options.table, () => knex, () => knex.destroy(), (db) => createAuditTable(db, { plugin: this }));
+      const table = new TableAuditSink(
+        options.table,
+        () => knex,
+        () => knex.destroy(),
+        (db) => createAuditTable(db, { plugin: this }),
+      );
       try {
         await table.prepare();
       } catch (error) {
@@ -199,11 +210,7 @@ export default class AuditLogPlugin extends PluginInterface<AuditLogOptions> {
     const manualRun = context['trigger'] === 'manual' && (operation === 'migrations' || operation === 'seeds');
     // A failed rollback never reaches onAppRollbackCompleted, and a failed manual run never completes.
     const inFlight =
-      operation === 'rollback'
-        ? this.#rollbacks.finish(appName)
-        : manualRun
-          ? this.#started.finish(`${operation}:${appName}`)
-          : undefined;
+      operation === 'rollback' ? this.#rollbacks.finish(appName) : manualRun ? this.#started.finish(`${operation}:${appName}`) : undefined;
     const durationMs =
       during === 'registration' || during === 'unregistration' ? this.#elapsed(during, appName) : (inFlight?.elapsedMs ?? null);
     const code = (error as { code?: unknown }).code;

@@ -159,7 +159,10 @@ describe('backup plugin', () => {
     expect(seen.map((o) => [o.status, o.reason])).toEqual([['created', 'failed-migrations']]);
     const created = seen[0] as Extract<BackupOutcome, { status: 'created' }>;
     expect(await readBackup(created.file, 'sqlite_master')).toEqual(expect.any(Array));
-    expect(await (registry.getPlugin('backup') as BackupPlugin).backup('broken')).toMatchObject({ status: 'failed', error: "App 'broken' is not registered" });
+    expect(await (registry.getPlugin('backup') as BackupPlugin).backup('broken')).toMatchObject({
+      status: 'failed',
+      error: "App 'broken' is not registered",
+    });
   });
 
   it('never throws into the registry: a failed backup is an event and a status, and the rollback still runs', async () => {
@@ -174,7 +177,14 @@ describe('backup plugin', () => {
     await registry.registerApp('blog', notesApp());
 
     await expect(registry.unregisterApp('blog')).resolves.toBe(true);
-    expect(seen).toEqual([expect.objectContaining({ status: 'failed', appName: 'blog', reason: 'before-rollback', error: expect.stringMatching(/EEXIST|ENOTDIR/) })]);
+    expect(seen).toEqual([
+      expect.objectContaining({
+        status: 'failed',
+        appName: 'blog',
+        reason: 'before-rollback',
+        error: expect.stringMatching(/EEXIST|ENOTDIR/),
+      }),
+    ]);
     expect(errors).toEqual([]);
     expect(registry.getPlugin('backup')?.getStatus()).toMatchObject({ created: 0, failed: 1 });
   });
@@ -225,7 +235,11 @@ describe('backup plugin', () => {
       registry = createRegistry();
       const plugin = (await registry.loadPlugin(BackupPlugin, { directory: freshDir() })) as BackupPlugin;
       await registry.registerApp('legacy', { database: maria.config() });
-      expect(await plugin.backup('legacy')).toMatchObject({ status: 'skipped', client: 'mysql2', why: expect.stringContaining('not supported') });
+      expect(await plugin.backup('legacy')).toMatchObject({
+        status: 'skipped',
+        client: 'mysql2',
+        why: expect.stringContaining('not supported'),
+      });
       expect(plugin.getStatus()).toMatchObject({ skipped: 1, created: 0 });
     } finally {
       await registry?.shutdown();
@@ -236,7 +250,10 @@ describe('backup plugin', () => {
 
   it('loads from config, resolving the folder against baseDir, and rejects a bad config naming the field', async () => {
     const baseDir = freshDir();
-    registry = createRegistry({ baseDir, plugins: { backup: { module: pluginModule('backup'), config: { directory: './saved', keep: 1 } } } });
+    registry = createRegistry({
+      baseDir,
+      plugins: { backup: { module: pluginModule('backup'), config: { directory: './saved', keep: 1 } } },
+    });
     expect((await registry.initialize()).loadedPlugins).toEqual(['backup']);
     expect(registry.getPlugin('backup')?.getStatus()).toMatchObject({ directory: join(baseDir, 'saved'), keep: 1 });
     expect(readdirSync(baseDir)).toEqual(['saved']);

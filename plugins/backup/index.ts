@@ -9,7 +9,13 @@ import {
   type RollbackContext,
 } from '../../src/index.js';
 import { backupFileName, type BackupExtension } from './backup-file-name.js';
-import { BACKUP_CONFIG_SCHEMA, BACKUP_DEFAULTS, resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
+import {
+  BACKUP_CONFIG_SCHEMA,
+  BACKUP_DEFAULTS,
+  resolveBackupOptions,
+  type BackupOptions,
+  type ResolvedBackupOptions,
+} from './backup-options.js';
 import { BACKUP_EVENTS, type BackupOutcome } from './backup-outcome.js';
 import { findExecutable } from './find-executable.js';
 import { backupPostgres } from './pg-backup.js';
@@ -104,7 +110,10 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
   /** Backs a ready app up now; resolves with the outcome (never rejects). */
   backup(appName: string, signal: AbortSignal = new AbortController().signal): Promise<BackupOutcome> {
     const connection = this.#connectionOf(appName);
-    if (connection === undefined) return Promise.resolve(this.#report({ status: 'failed', appName, reason: 'manual', error: `App '${appName}' is not registered`, durationMs: 0 }));
+    if (connection === undefined)
+      return Promise.resolve(
+        this.#report({ status: 'failed', appName, reason: 'manual', error: `App '${appName}' is not registered`, durationMs: 0 }),
+      );
     return this.#enqueue(appName, connection, 'manual', signal);
   }
 
@@ -117,7 +126,12 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
   }
 
   /** Runs for every rollback, whatever its `trigger` (`unregistration` or `manual`); the rollback waits for it, within `backupTimeout`. */
-  override async onAppRollbackStarted(appName: string, connection: AppHandle, _options: RollbackContext, context: HookContext): Promise<void> {
+  override async onAppRollbackStarted(
+    appName: string,
+    connection: AppHandle,
+    _options: RollbackContext,
+    context: HookContext,
+  ): Promise<void> {
     if (this.#options?.beforeRollback) await this.#enqueue(appName, connection, 'before-rollback', context.signal);
   }
 
@@ -132,7 +146,8 @@ export default class BackupPlugin extends PluginInterface<BackupOptions> {
       if (!this.#options?.onFailure.includes(operation)) return;
       const connection = this.#connectionOf(appName);
       if (connection !== undefined) await this.#enqueue(appName, connection, `failed-${operation}`, hookContext.signal);
-      else this.#report({ status: 'failed', appName, reason: `failed-${operation}`, error: 'the app has no open connection', durationMs: 0 });
+      else
+        this.#report({ status: 'failed', appName, reason: `failed-${operation}`, error: 'the app has no open connection', durationMs: 0 });
     } finally {
       // A failed registration never reaches onAppUnregistered.
       if (context['during'] === 'registration') this.#connections.delete(appName);

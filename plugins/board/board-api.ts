@@ -1,5 +1,24 @@
-import type { AppConfigView, PluginContext, AppState, ConnectionTarget, LedgerStatus, RegistryHealth, SeedStatus, TenantsStatus } from '../../src/index.js';
-import type { AppsQuery, BoardAppDetail, BoardAppRow, BoardAppsPage, BoardLedger, BoardPluginRow, BoardTenantsPage, LedgerCounts, TenantsQuery } from './board-api-types.js';
+import type {
+  AppConfigView,
+  PluginContext,
+  AppState,
+  ConnectionTarget,
+  LedgerStatus,
+  RegistryHealth,
+  SeedStatus,
+  TenantsStatus,
+} from '../../src/index.js';
+import type {
+  AppsQuery,
+  BoardAppDetail,
+  BoardAppRow,
+  BoardAppsPage,
+  BoardLedger,
+  BoardPluginRow,
+  BoardTenantsPage,
+  LedgerCounts,
+  TenantsQuery,
+} from './board-api-types.js';
 import type { BoardHistory } from './board-history.js';
 
 const MAX_PAGE_SIZE = 200;
@@ -84,7 +103,9 @@ export class BoardApi {
     const states: Partial<Record<AppState, number>> = {};
     for (const app of all) states[app.state] = (states[app.state] ?? 0) + 1;
     const needle = query.q?.trim().toLowerCase() ?? '';
-    const matching = all.filter((app) => (query.state ? app.state === query.state : true) && (needle === '' || app.name.toLowerCase().includes(needle)));
+    const matching = all.filter(
+      (app) => (query.state ? app.state === query.state : true) && (needle === '' || app.name.toLowerCase().includes(needle)),
+    );
     const { page, pageSize, slice } = paged(matching, query);
     const apps = await Promise.all(slice.map(async (app) => this.#row(app, await this.#ledgersOf(app))));
     return { generatedAt: new Date().toISOString(), total: matching.length, page, pageSize, states, apps };
@@ -117,7 +138,9 @@ export class BoardApi {
     for (const failure of fleet.failed) codes.set(failure.code, (codes.get(failure.code) ?? 0) + 1);
     const needle = query.q?.trim().toLowerCase() ?? '';
     const matching = fleet.failed
-      .filter((failure) => (query.code ? failure.code === query.code : true) && (needle === '' || failure.name.toLowerCase().includes(needle)))
+      .filter(
+        (failure) => (query.code ? failure.code === query.code : true) && (needle === '' || failure.name.toLowerCase().includes(needle)),
+      )
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const { page, pageSize, slice } = paged(matching, query);
     return {
@@ -145,7 +168,14 @@ export class BoardApi {
       errors: p.metrics.errors,
       timeouts: p.metrics.timeouts,
       lastError: p.metrics.lastError ?? null,
-      hooks: Object.entries(p.metrics.hooks).map(([hook, s]) => ({ hook, calls: s.calls, errors: s.errors, timeouts: s.timeouts, p50Ms: s.p50Ms, p95Ms: s.p95Ms })),
+      hooks: Object.entries(p.metrics.hooks).map(([hook, s]) => ({
+        hook,
+        calls: s.calls,
+        errors: s.errors,
+        timeouts: s.timeouts,
+        p50Ms: s.p50Ms,
+        p95Ms: s.p95Ms,
+      })),
     }));
   }
 
@@ -171,7 +201,10 @@ export class BoardApi {
     if (app.state === 'ready') {
       const connection = this.#registry.getApp(app.name);
       // A ledger that cannot be read right now (the app is going away) shows as unknown, not as an error page.
-      const [migrations, seeds] = await Promise.all([connection.migrationStatus().catch(() => null), connection.seedStatus().catch(() => null)]);
+      const [migrations, seeds] = await Promise.all([
+        connection.migrationStatus().catch(() => null),
+        connection.seedStatus().catch(() => null),
+      ]);
       read = { at: Date.now(), migrations, seeds };
     }
     this.#ledgers.set(app.name, read);
@@ -180,7 +213,10 @@ export class BoardApi {
 }
 
 /** One page of `items`: the page number clamped to the pages there are, at most MAX_PAGE_SIZE rows. */
-function paged<T>(items: readonly T[], query: { readonly page?: number; readonly pageSize?: number }): { page: number; pageSize: number; slice: T[] } {
+function paged<T>(
+  items: readonly T[],
+  query: { readonly page?: number; readonly pageSize?: number },
+): { page: number; pageSize: number; slice: T[] } {
   const pageSize = Math.min(Math.max(1, Math.trunc(query.pageSize ?? 50)), MAX_PAGE_SIZE);
   const pages = Math.max(1, Math.ceil(items.length / pageSize));
   const page = Math.min(Math.max(1, Math.trunc(query.page ?? 1)), pages);

@@ -35,7 +35,12 @@ export class BoardHistory {
   /** Adds one health cycle's result of every app in it. */
   recordHealth(health: RegistryHealth): void {
     for (const [name, report] of Object.entries(health.apps)) {
-      push(this.#health, name, { at: report.checkedAt.toISOString(), status: report.status, latencyMs: report.latencyMs }, this.#historySize);
+      push(
+        this.#health,
+        name,
+        { at: report.checkedAt.toISOString(), status: report.status, latencyMs: report.latencyMs },
+        this.#historySize,
+      );
     }
   }
 
@@ -44,7 +49,12 @@ export class BoardHistory {
     const known = isKnexusError(error);
     const hint = known ? error.details?.['hint'] : undefined;
     const file = known && typeof error.file === 'string' ? error.file : null;
-    const dirty = known && error.details?.['dirty'] === true && file !== null ? (error.code === 'KNEXUS_ERR_SEED_FAILED' ? 'seeds' : 'migrations') : null;
+    const dirty =
+      known && error.details?.['dirty'] === true && file !== null
+        ? error.code === 'KNEXUS_ERR_SEED_FAILED'
+          ? 'seeds'
+          : 'migrations'
+        : null;
     push(
       this.#failures,
       appName,

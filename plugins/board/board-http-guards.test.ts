@@ -59,7 +59,13 @@ describe('board HTTP guards', () => {
     const registry = createRegistry();
     const port = await board(registry, { token: TOKEN, actions: true });
     await registry.registerApp('later', { database: memory, migrations: { directory: fixture('migrations'), enabled: false } });
-    const forged = await send(port, 'POST', `/api/apps/later/migrate?token=${TOKEN}`, { 'content-type': 'text/plain', origin: 'http://attacker.test' }, 'x');
+    const forged = await send(
+      port,
+      'POST',
+      `/api/apps/later/migrate?token=${TOKEN}`,
+      { 'content-type': 'text/plain', origin: 'http://attacker.test' },
+      'x',
+    );
     expect(forged.status).toBe(401);
     expect((await send(port, 'GET', `/api/apps?token=${TOKEN}`)).status).toBe(401);
     expect((await registry.getApp('later').migrationStatus()).pending).toEqual(['001_notes.mjs']);

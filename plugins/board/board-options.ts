@@ -50,7 +50,8 @@ function invalid(field: string, problem: string): KnexusError {
 }
 
 function positiveInteger(value: unknown, field: string, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) throw invalid(field, `must be an integer from 1 to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max)
+    throw invalid(field, `must be an integer from 1 to ${max}`);
   return value;
 }
 
@@ -69,12 +70,18 @@ export function resolveBoardOptions(config: unknown): ResolvedBoardOptions {
   if (typeof basePath !== 'string' || (basePath !== '' && (!basePath.startsWith('/') || basePath.endsWith('/')))) {
     throw invalid('basePath', "must be '' or a path that starts and does not end with '/', e.g. '/ops/board'");
   }
-  if (token !== undefined && (typeof token !== 'string' || token.length < 16)) throw invalid('token', 'must be a string of at least 16 characters');
+  if (token !== undefined && (typeof token !== 'string' || token.length < 16))
+    throw invalid('token', 'must be a string of at least 16 characters');
   if (typeof actions !== 'boolean') throw invalid('actions', 'must be true or false');
   const allowedHosts = (input as Record<string, unknown>)['allowedHosts'];
-  if (!isHostList(allowedHosts)) throw invalid('allowedHosts', "must be a list of host names, e.g. ['board.example.com'] ('.example.com' for its subdomains, '*' for any)");
+  if (!isHostList(allowedHosts))
+    throw invalid(
+      'allowedHosts',
+      "must be a list of host names, e.g. ['board.example.com'] ('.example.com' for its subdomains, '*' for any)",
+    );
   // Never readable from other machines, nor writable at all, without a secret.
-  if (port !== false && !LOOPBACK.has(host) && token === undefined) throw invalid('token', `is required to listen on ${host} (beyond this machine)`);
+  if (port !== false && !LOOPBACK.has(host) && token === undefined)
+    throw invalid('token', `is required to listen on ${host} (beyond this machine)`);
   if (actions && token === undefined) throw invalid('token', 'is required when actions are enabled');
   return Object.freeze({
     host,

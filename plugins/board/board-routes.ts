@@ -34,7 +34,8 @@ async function jsonBody(request: IncomingMessage): Promise<Record<string, unknow
 
 /** Every response forbids framing, sniffing and any script or style that is not the board's own. */
 const SECURITY_HEADERS = {
-  'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
@@ -43,13 +44,22 @@ const SECURITY_HEADERS = {
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Codes of a migrate action refused for the app's state (409); any other failure is a 500. */
-const CONFLICTS: ReadonlySet<string> = new Set(['KNEXUS_ERR_APP_NOT_READY', 'KNEXUS_ERR_LOCK_TIMEOUT', 'KNEXUS_ERR_LEDGER_DIRTY', 'KNEXUS_ERR_CHECKSUM_DRIFT', 'KNEXUS_ERR_SHUTTING_DOWN']);
+const CONFLICTS: ReadonlySet<string> = new Set([
+  'KNEXUS_ERR_APP_NOT_READY',
+  'KNEXUS_ERR_LOCK_TIMEOUT',
+  'KNEXUS_ERR_LEDGER_DIRTY',
+  'KNEXUS_ERR_CHECKSUM_DRIFT',
+  'KNEXUS_ERR_SHUTTING_DOWN',
+]);
 
 /**
  * Builds the board's request handler: resolves true when it answered (the path is under `basePath`),
  * false otherwise, so it can sit in front of other routes in a user's own server.
  */
-export function boardHandler(options: ResolvedBoardOptions, backend: BoardBackend): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
+export function boardHandler(
+  options: ResolvedBoardOptions,
+  backend: BoardBackend,
+): (request: IncomingMessage, response: ServerResponse) => Promise<boolean> {
   const html = BOARD_HTML.replaceAll('{{BASE}}', options.basePath).replaceAll('{{REFRESH}}', String(options.refreshMs));
   return async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://board.invalid');
@@ -62,7 +72,9 @@ export function boardHandler(options: ResolvedBoardOptions, backend: BoardBacken
     }
     // The page, script and style hold no data; everything an app or plugin says comes from /api, behind the token.
     if (path.startsWith('/api/') && !authorized(request, options.token)) {
-      send(response, 401, JSON_TYPE, JSON.stringify({ error: 'a valid token is required (Authorization: Bearer <token>)' }), { 'www-authenticate': 'Bearer' });
+      send(response, 401, JSON_TYPE, JSON.stringify({ error: 'a valid token is required (Authorization: Bearer <token>)' }), {
+        'www-authenticate': 'Bearer',
+      });
       return true;
     }
     const method = request.method ?? 'GET';
@@ -102,13 +114,22 @@ export function boardHandler(options: ResolvedBoardOptions, backend: BoardBacken
       if (path === '/board.js') return sendAndTrue(response, 200, 'text/javascript; charset=utf-8', BOARD_JS);
       if (path === '/board.css') return sendAndTrue(response, 200, 'text/css; charset=utf-8', BOARD_CSS);
       if (path === '/favicon.svg') return sendAndTrue(response, 200, 'image/svg+xml', BOARD_ICON);
-      if (path === '/api/info') return json(response, 200, { actions: options.actions, refreshMs: options.refreshMs, tenants: backend.api.tenants({ pageSize: 1 }) !== undefined });
+      if (path === '/api/info')
+        return json(response, 200, {
+          actions: options.actions,
+          refreshMs: options.refreshMs,
+          tenants: backend.api.tenants({ pageSize: 1 }) !== undefined,
+        });
       if (path === '/api/apps') {
         const number = (key: string) => (url.searchParams.has(key) ? Number(url.searchParams.get(key)) || 1 : undefined);
         const query = { state: url.searchParams.get('state') ?? '', q: url.searchParams.get('q') ?? '' };
         const page = number('page');
         const pageSize = number('pageSize');
-        return json(response, 200, await backend.api.apps({ ...query, ...(page === undefined ? {} : { page }), ...(pageSize === undefined ? {} : { pageSize }) }));
+        return json(
+          response,
+          200,
+          await backend.api.apps({ ...query, ...(page === undefined ? {} : { page }), ...(pageSize === undefined ? {} : { pageSize }) }),
+        );
       }
       if (path.startsWith('/api/apps/')) {
         const detail = await backend.api.app(decodeURIComponent(path.slice('/api/apps/'.length)));

@@ -45,18 +45,32 @@ beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (.ci/run does)`);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   registry = new AppRegistry({ registry: { healthCheckInterval: 0 } });
   await registry.loadPlugin(BoardPlugin, { port: 0, refreshMs: 200 });
   url = (registry.getPlugin('board')!.getStatus() as BoardStatus).url!;
 
-  await registry.registerApp('healthy_sqlite', notesApp({ client: 'better-sqlite3', connection: { filename: join(work, 'healthy.sqlite') } }));
+  await registry.registerApp(
+    'healthy_sqlite',
+    notesApp({ client: 'better-sqlite3', connection: { filename: join(work, 'healthy.sqlite') } }),
+  );
   await expect(registry.registerApp('broken', brokenApp())).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED' });
   // Drift: the applied migration is edited after registration.
   const migrations = join(work, 'drifting');
   cpSync(fixture('migrations'), migrations, { recursive: true });
-  await registry.registerApp('drifted', { database: { client: 'better-sqlite3', connection: { filename: ':memory:' } }, migrations: { directory: migrations } });
+  await registry.registerApp('drifted', {
+    database: { client: 'better-sqlite3', connection: { filename: ':memory:' } },
+    migrations: { directory: migrations },
+  });
   appendFileSync(join(migrations, '001_notes.mjs'), '\n// edited after it ran\n');
   if (await serverAvailable('pg')) {
     pg = await createPgDatabase();
@@ -79,12 +93,22 @@ describe('the board page', () => {
     const rows = await page.$$eval('#apps tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
     const byName = Object.fromEntries(rows.map((cells) => [cells[0], cells]));
     expect(Object.keys(byName).sort()).toEqual(['broken', 'drifted', 'healthy_sqlite', ...(pg ? ['shop_pg'] : [])].sort());
-    expect(byName['healthy_sqlite']!.slice(1, 5)).toEqual(['ready', expect.stringContaining('healthy.sqlite'), '1 applied', '001_notes.mjs']);
+    expect(byName['healthy_sqlite']!.slice(1, 5)).toEqual([
+      'ready',
+      expect.stringContaining('healthy.sqlite'),
+      '1 applied',
+      '001_notes.mjs',
+    ]);
     expect(byName['healthy_sqlite']![6]).toBe('healthy');
     expect(byName['broken']![1]).toBe('failed');
     expect(byName['broken']![9]).toBe('1');
     expect(byName['drifted']![3]).toBe('1 applied, 1 drifted');
-    if (pg) expect(byName['shop_pg']!.slice(1, 4)).toEqual(['ready', expect.stringMatching(/^pg postgres@127\.0\.0\.1:5432\/knexus_t/), '1 applied']);
+    if (pg)
+      expect(byName['shop_pg']!.slice(1, 4)).toEqual([
+        'ready',
+        expect.stringMatching(/^pg postgres@127\.0\.0\.1:5432\/knexus_t/),
+        '1 applied',
+      ]);
     const plugins = await page.$$eval('#plugins tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')!.textContent));
     expect(plugins).toEqual(['board 1.0.0']);
     // BOARD_SCREENSHOT=docs/board.png refreshes the README's picture.
@@ -111,7 +135,9 @@ describe('the board page', () => {
     expect(await page.textContent('#detail-name')).toBe('healthy_sqlite');
     expect(await page.$$eval('#chart circle', (c) => c.length)).toBe(3);
     expect(await page.getAttribute('#chart polyline', 'points')).toMatch(/^[\d.]+,[\d.]+ [\d.]+,[\d.]+ [\d.]+,[\d.]+$/);
-    expect(await page.$$eval('#detail-migrations tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')!.textContent))).toEqual(['001_notes.mjs']);
+    expect(await page.$$eval('#detail-migrations tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')!.textContent))).toEqual([
+      '001_notes.mjs',
+    ]);
 
     await page.goto(`${url}#/app/broken`);
     await page.waitForSelector('#detail-failures tbody tr.failure');
@@ -196,8 +222,14 @@ describe('repairing a dirty app from the page', () => {
       );
       await own.loadPlugin(BoardPlugin, { port: 0, token: TOKEN, actions: true, refreshMs: 200 });
       const base = (own.getPlugin('board')!.getStatus() as BoardStatus).url!;
-      const config = { database: { client: 'better-sqlite3', connection: { filename: join(folder, 'halfway.sqlite') } }, migrations: { directory: folder } } as const;
-      await expect(own.registerApp('halfway', config)).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED', details: { dirty: true } });
+      const config = {
+        database: { client: 'better-sqlite3', connection: { filename: join(folder, 'halfway.sqlite') } },
+        migrations: { directory: folder },
+      } as const;
+      await expect(own.registerApp('halfway', config)).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_MIGRATION_FAILED',
+        details: { dirty: true },
+      });
       const audit: BoardActionEvent[] = [];
       own.on(BOARD_ACTION_EVENT as never, ((event: BoardActionEvent) => audit.push(event)) as never);
 
@@ -209,7 +241,10 @@ describe('repairing a dirty app from the page', () => {
       await page.close();
       expect(audit).toEqual([expect.objectContaining({ action: 'repair', appName: 'halfway', outcome: 'ok' })]);
       // Settled as rolled back: the fixed file runs again at the next registration.
-      writeFileSync(join(folder, '001_halfway.mjs'), `export async function up(knex) { await knex.schema.createTable('whole', (t) => t.increments('id')); }\nexport async function down(knex) { await knex.schema.dropTable('whole'); }`);
+      writeFileSync(
+        join(folder, '001_halfway.mjs'),
+        `export async function up(knex) { await knex.schema.createTable('whole', (t) => t.increments('id')); }\nexport async function down(knex) { await knex.schema.dropTable('whole'); }`,
+      );
       const app = await own.registerApp('halfway', config);
       expect((await app.migrationStatus()).applied.map((e) => e.name)).toEqual(['001_halfway.mjs']);
     } finally {
@@ -252,14 +287,20 @@ describe('board options', () => {
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-      const app = await own.registerApp('later', { database: { client: 'better-sqlite3', connection: { filename: ':memory:' } }, migrations: { directory: fixture('migrations'), enabled: false } });
+      const app = await own.registerApp('later', {
+        database: { client: 'better-sqlite3', connection: { filename: ':memory:' } },
+        migrations: { directory: fixture('migrations'), enabled: false },
+      });
       const audit: BoardActionEvent[] = [];
       own.on(BOARD_ACTION_EVENT as never, ((event: BoardActionEvent) => audit.push(event)) as never);
 
       expect((await fetch(`${base}/elsewhere`)).status).toBe(418);
       expect((await fetch(`${base}/ops/board/api/apps`)).status).toBe(401);
       expect((await fetch(`${base}/ops/board/api/apps/later/migrate`, { method: 'POST' })).status).toBe(401);
-      const ran = await fetch(`${base}/ops/board/api/apps/later/migrate`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
+      const ran = await fetch(`${base}/ops/board/api/apps/later/migrate`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
       expect(ran.status).toBe(200);
       expect(((await ran.json()) as { applied: string[] }).applied).toEqual(['001_notes.mjs']);
       expect((await app.migrationStatus()).pending).toEqual([]);

@@ -8,7 +8,16 @@ import { boardHandler } from './board-routes.js';
 import { closeServer, listen, serverOrigin } from '../shared/http-server.js';
 
 export { BOARD_DEFAULTS, type BoardOptions } from './board-options.js';
-export type { BoardAppDetail, BoardAppRow, BoardAppsPage, BoardHookRow, BoardLedger, BoardLedgerEntry, BoardPluginRow, LedgerCounts } from './board-api-types.js';
+export type {
+  BoardAppDetail,
+  BoardAppRow,
+  BoardAppsPage,
+  BoardHookRow,
+  BoardLedger,
+  BoardLedgerEntry,
+  BoardPluginRow,
+  LedgerCounts,
+} from './board-api-types.js';
 export type { FailureRecord, HealthPoint } from './board-history.js';
 
 /** Registry event of every board action (run migrations), for audit trails. */
@@ -98,11 +107,14 @@ export default class BoardPlugin extends PluginInterface<BoardOptions> {
   readonly handler = async (request: IncomingMessage, response: ServerResponse): Promise<boolean> => {
     this.#requests++;
     if (this.#route === undefined) {
-      response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: 'the board is not running' }));
+      response
+        .writeHead(404, { 'content-type': 'application/json; charset=utf-8' })
+        .end(JSON.stringify({ error: 'the board is not running' }));
       return true;
     }
     const answered = await this.#route(request, response);
-    if (!answered && this.#server !== undefined) response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: 'not found' }));
+    if (!answered && this.#server !== undefined)
+      response.writeHead(404, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify({ error: 'not found' }));
     return answered;
   };
 
@@ -140,7 +152,11 @@ export default class BoardPlugin extends PluginInterface<BoardOptions> {
     const emit = registry.emit as (name: string, payload: BoardActionEvent) => boolean;
     try {
       const { migration, seed, resolution } = request;
-      const options = { resolution, ...(migration === undefined ? {} : { migration }), ...(seed === undefined ? {} : { seed }) } as RepairOptions;
+      const options = {
+        resolution,
+        ...(migration === undefined ? {} : { migration }),
+        ...(seed === undefined ? {} : { seed }),
+      } as RepairOptions;
       const result = await registry.repair(appName, options);
       emit(BOARD_ACTION_EVENT, { ...event, outcome: 'ok' });
       return result;

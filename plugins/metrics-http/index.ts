@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { PluginInterface, type PluginContext, type RegistryHealth } from '../../src/index.js';
 import { AppMetrics } from './app-metrics.js';
-import { METRICS_HTTP_CONFIG_SCHEMA, resolveMetricsHttpOptions, type MetricsHttpOptions, type ResolvedMetricsHttpOptions } from './metrics-http-options.js';
+import {
+  METRICS_HTTP_CONFIG_SCHEMA,
+  resolveMetricsHttpOptions,
+  type MetricsHttpOptions,
+  type ResolvedMetricsHttpOptions,
+} from './metrics-http-options.js';
 import { processMetricsRegistry } from './process-metrics.js';
 import { MISDIRECTED_BODY, closeServer, isAllowedHost, listen, serverOrigin } from '../shared/http-server.js';
 
@@ -158,7 +163,10 @@ export default class MetricsHttpPlugin extends PluginInterface<MetricsHttpOption
     if (registry.getStatus().shuttingDown) return { ready: false, body: { status: 'not-ready', reason: 'shutting down', apps: {} } };
     const health = await this.#recentHealth();
     const apps = Object.fromEntries(
-      Object.values(health.apps).map((r) => [r.appName, { status: r.status, latencyMs: r.latencyMs, ...(r.error ? { error: r.error } : {}) }]),
+      Object.values(health.apps).map((r) => [
+        r.appName,
+        { status: r.status, latencyMs: r.latencyMs, ...(r.error ? { error: r.error } : {}) },
+      ]),
     );
     const ready = Object.values(health.apps).every((r) => READY_STATES.has(r.status));
     return { ready, body: { status: ready ? 'ready' : 'not-ready', apps, checkedAt: health.checkedAt.toISOString() } };

@@ -62,7 +62,10 @@ describe('metrics-http plugin', () => {
     expect(text).toMatch(/process_cpu_user_seconds_total \d/);
     expect(text).toMatch(/nodejs_heap_size_used_bytes \d/);
 
-    const families = text.split('\n').filter((line) => line.startsWith('# TYPE ')).map((line) => line.split(' ')[2]);
+    const families = text
+      .split('\n')
+      .filter((line) => line.startsWith('# TYPE '))
+      .map((line) => line.split(' ')[2]);
     expect(families.length).toBeGreaterThan(20);
     expect(new Set(families).size).toBe(families.length);
   });
@@ -101,7 +104,10 @@ describe('metrics-http plugin', () => {
     try {
       const response = await fetch(`${url}/readyz`);
       expect(response.status).toBe(503);
-      expect(await response.json()).toMatchObject({ status: 'not-ready', apps: { blog: { status: 'timeout' }, other: { status: 'healthy' } } });
+      expect(await response.json()).toMatchObject({
+        status: 'not-ready',
+        apps: { blog: { status: 'timeout' }, other: { status: 'healthy' } },
+      });
       expect(await (await fetch(`${url}/metrics`)).text()).toContain('knexus_app_up{app="blog"} 0');
     } finally {
       await trx.commit();
@@ -179,13 +185,22 @@ describe('metrics-http plugin', () => {
       expect(answer.status, host).toBe(421);
       expect(answer.body).not.toContain('blog');
     }
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, `app.localhost:${port}`, `metrics.internal:${port}`, `a.corp.example:${port}`]) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `[::1]:${port}`,
+      `app.localhost:${port}`,
+      `metrics.internal:${port}`,
+      `a.corp.example:${port}`,
+    ]) {
       expect((await get(host)).status, host).toBe(200);
     }
   });
 
   it('loads from config and closes its server at shutdown', async () => {
-    const registry = open({ plugins: { 'metrics-http': { module: pluginModule('metrics-http'), config: { port: 0, processMetrics: false } } } });
+    const registry = open({
+      plugins: { 'metrics-http': { module: pluginModule('metrics-http'), config: { port: 0, processMetrics: false } } },
+    });
     expect((await registry.initialize()).loadedPlugins).toEqual(['metrics-http']);
     const { url } = statusOf(registry);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);

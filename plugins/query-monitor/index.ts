@@ -3,7 +3,12 @@ import { PluginInterface, type PluginContext, type AppHandle, type FailedOperati
 import { KnexQueryTap, type TappedQuery } from './knex-query-tap.js';
 import { maskSqlLiterals, type SqlQuoting } from './mask-sql-literals.js';
 import { QueryMetrics } from './query-metrics.js';
-import { QUERY_MONITOR_CONFIG_SCHEMA, resolveQueryMonitorOptions, type QueryMonitorOptions, type ResolvedQueryMonitorOptions } from './query-monitor-options.js';
+import {
+  QUERY_MONITOR_CONFIG_SCHEMA,
+  resolveQueryMonitorOptions,
+  type QueryMonitorOptions,
+  type ResolvedQueryMonitorOptions,
+} from './query-monitor-options.js';
 import { QueryStats, type QueryStatsSnapshot } from './query-stats.js';
 
 export { QUERY_MONITOR_CONFIG_SCHEMA, QUERY_MONITOR_DEFAULTS, type QueryMonitorOptions } from './query-monitor-options.js';
@@ -116,7 +121,12 @@ export default class QueryMonitorPlugin extends PluginInterface<QueryMonitorOpti
     this.#unwatchApp(appName);
   }
 
-  override onOperationFailed(appName: string, _operation: FailedOperation, _error: Error, context: Readonly<Record<string, unknown>>): void {
+  override onOperationFailed(
+    appName: string,
+    _operation: FailedOperation,
+    _error: Error,
+    context: Readonly<Record<string, unknown>>,
+  ): void {
     // A failed registration never reaches onAppUnregistered.
     if (context['during'] === 'registration') this.#unwatchApp(appName);
   }

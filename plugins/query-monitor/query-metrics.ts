@@ -11,9 +11,19 @@ export class QueryMetrics {
   /** `bucketsMs` are the histogram's upper bounds in milliseconds. */
   constructor(bucketsMs: readonly number[]) {
     const registers = [this.#registry];
-    this.#queries = new Counter({ name: 'knexus_queries_total', help: 'Queries completed, by app (the app owning the pool).', labelNames: ['app'], registers });
+    this.#queries = new Counter({
+      name: 'knexus_queries_total',
+      help: 'Queries completed, by app (the app owning the pool).',
+      labelNames: ['app'],
+      registers,
+    });
     this.#errors = new Counter({ name: 'knexus_query_errors_total', help: 'Queries that failed, by app.', labelNames: ['app'], registers });
-    this.#slow = new Counter({ name: 'knexus_slow_queries_total', help: 'Queries at or above slowQueryMs, by app.', labelNames: ['app'], registers });
+    this.#slow = new Counter({
+      name: 'knexus_slow_queries_total',
+      help: 'Queries at or above slowQueryMs, by app.',
+      labelNames: ['app'],
+      registers,
+    });
     this.#duration = new Histogram({
       name: 'knexus_query_duration_seconds',
       help: 'Query latency, by app.',

@@ -53,7 +53,8 @@ export function isAllowedHost(hostHeader: string | undefined, listenHost: string
 
 /** The answer to a request whose `Host` is not this server's (see `isAllowedHost`): 421, saying which option fixes it. */
 export const MISDIRECTED_BODY = JSON.stringify({
-  error: "this server answers only requests addressed to it (its listen host, localhost or an IP address); add the host name to the plugin's allowedHosts option",
+  error:
+    "this server answers only requests addressed to it (its listen host, localhost or an IP address); add the host name to the plugin's allowedHosts option",
 });
 
 /** True when `value` is a list of host names for an `allowedHosts` option. */

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import type { AppConfig, DatabaseConfig } from '../../src/index.js';
 
 /** Absolute path of a fixture folder. */
-export const fixture = (name: 'migrations' | 'seeds' | 'migrations-broken'): string => fileURLToPath(new URL(`./${name}/`, import.meta.url));
+export const fixture = (name: 'migrations' | 'seeds' | 'migrations-broken'): string =>
+  fileURLToPath(new URL(`./${name}/`, import.meta.url));
 
 /** An app with the `notes` migration and its two-row seed on `database` (default: a fresh in-memory SQLite). */
 export function notesApp(database: DatabaseConfig = { client: 'better-sqlite3', connection: { filename: ':memory:' } }): AppConfig {

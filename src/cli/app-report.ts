@@ -116,7 +116,11 @@ export async function buildAppReports(
       health:
         appHealth === undefined
           ? undefined
-          : { status: appHealth.status, latencyMs: appHealth.latencyMs, ...(appHealth.error === undefined ? {} : { error: appHealth.error }) },
+          : {
+              status: appHealth.status,
+              latencyMs: appHealth.latencyMs,
+              ...(appHealth.error === undefined ? {} : { error: appHealth.error }),
+            },
       durationMs: outcome.durationMs,
       error,
     });
@@ -131,18 +135,32 @@ export async function buildAppReports(
 export function withLedgerState(report: AppReport): AppReport {
   if (report.state !== 'ready') return report;
   const ledgers = [report.migrations, report.seeds].filter((ledger): ledger is LedgerReport => ledger !== null);
-  const nothingApplied = ledgers.length > 0 && ledgers.every((ledger) => ledger.applied.length === 0) && ledgers.some((ledger) => ledger.pending.length > 0);
+  const nothingApplied =
+    ledgers.length > 0 && ledgers.every((ledger) => ledger.applied.length === 0) && ledgers.some((ledger) => ledger.pending.length > 0);
   return nothingApplied ? { ...report, state: 'not-applied' } : report;
 }
 
 /** An app whose database does not exist yet: nothing is applied, so every file on disk is pending. */
-async function missingReport(app: ConfiguredApp | undefined, name: string, missing: string, durationMs: number, verbose: boolean): Promise<AppReport> {
+async function missingReport(
+  app: ConfiguredApp | undefined,
+  name: string,
+  missing: string,
+  durationMs: number,
+  verbose: boolean,
+): Promise<AppReport> {
   let error: Record<string, unknown> | undefined;
   const read = async (which: 'migrations' | 'seeds'): Promise<LedgerReport | null> => {
     if (app === undefined || !hasScripts(app.resolved[which])) return null;
     try {
       const catalog = await createScriptSource(app.resolved[which], { appName: name, section: which }).list();
-      const report: LedgerReport = { applied: [], pending: catalog.files.map((file) => file.name), drifted: [], dirty: [], appliedNow: [], batch: null };
+      const report: LedgerReport = {
+        applied: [],
+        pending: catalog.files.map((file) => file.name),
+        drifted: [],
+        dirty: [],
+        appliedNow: [],
+        batch: null,
+      };
       return which === 'seeds' ? { ...report, irreversible: [] } : report;
     } catch (thrown) {
       error ??= errorJson(thrown, verbose);

@@ -4,7 +4,21 @@ import { fleetArgs, type FleetArgs } from './fleet-args.js';
 import { KNEX_COMMANDS, closest, isKnexCommand, type KnexCommandName } from './knex-command-names.js';
 
 /** The `knexus` commands. */
-export const COMMANDS = ['up', 'status', 'migrate', 'rollback', 'seed', 'down', 'baseline', 'repair', 'plugins', 'tenants', 'make:migration', 'make:seed', 'help'] as const;
+export const COMMANDS = [
+  'up',
+  'status',
+  'migrate',
+  'rollback',
+  'seed',
+  'down',
+  'baseline',
+  'repair',
+  'plugins',
+  'tenants',
+  'make:migration',
+  'make:seed',
+  'help',
+] as const;
 /** A `knexus` command. */
 export type CommandName = (typeof COMMANDS)[number];
 
@@ -54,21 +68,22 @@ export const MAKE_EXTENSIONS = ['ts', 'js', 'mjs', 'cjs'] as const;
 export type MakeExtension = (typeof MAKE_EXTENSIONS)[number];
 
 /** Options each command accepts besides the global ones, and how many positionals it takes. */
-const COMMAND_SHAPES: Readonly<Record<CommandName, { options: readonly OptionName[]; positionals: readonly string[]; required: number }>> = {
-  up: { options: ['once'], positionals: [], required: 0 },
-  status: { options: ['check', 'tenants'], positionals: ['app'], required: 0 },
-  migrate: { options: ['to', 'step', 'plugins', 'tenants', 'canary', 'concurrency'], positionals: ['app'], required: 0 },
-  rollback: { options: ['step', 'all', 'seeds', 'to', 'plugins', 'tenants', 'canary', 'concurrency'], positionals: ['app'], required: 0 },
-  seed: { options: ['plugins'], positionals: ['app'], required: 0 },
-  down: { options: ['plugins', 'yes'], positionals: ['app'], required: 0 },
-  baseline: { options: ['to', 'from-knex', 'plugins'], positionals: ['app'], required: 0 },
-  repair: { options: ['migration', 'seed', 'resolution'], positionals: ['app'], required: 1 },
-  plugins: { options: [], positionals: [], required: 0 },
-  tenants: { options: ['to', 'plugins'], positionals: ['action', 'tenant'], required: 2 },
-  'make:migration': { options: ['extension', 'stub'], positionals: ['name'], required: 1 },
-  'make:seed': { options: ['extension', 'stub'], positionals: ['name'], required: 1 },
-  help: { options: [], positionals: ['command'], required: 0 },
-};
+const COMMAND_SHAPES: Readonly<Record<CommandName, { options: readonly OptionName[]; positionals: readonly string[]; required: number }>> =
+  {
+    up: { options: ['once'], positionals: [], required: 0 },
+    status: { options: ['check', 'tenants'], positionals: ['app'], required: 0 },
+    migrate: { options: ['to', 'step', 'plugins', 'tenants', 'canary', 'concurrency'], positionals: ['app'], required: 0 },
+    rollback: { options: ['step', 'all', 'seeds', 'to', 'plugins', 'tenants', 'canary', 'concurrency'], positionals: ['app'], required: 0 },
+    seed: { options: ['plugins'], positionals: ['app'], required: 0 },
+    down: { options: ['plugins', 'yes'], positionals: ['app'], required: 0 },
+    baseline: { options: ['to', 'from-knex', 'plugins'], positionals: ['app'], required: 0 },
+    repair: { options: ['migration', 'seed', 'resolution'], positionals: ['app'], required: 1 },
+    plugins: { options: [], positionals: [], required: 0 },
+    tenants: { options: ['to', 'plugins'], positionals: ['action', 'tenant'], required: 2 },
+    'make:migration': { options: ['extension', 'stub'], positionals: ['name'], required: 1 },
+    'make:seed': { options: ['extension', 'stub'], positionals: ['name'], required: 1 },
+    help: { options: [], positionals: ['command'], required: 0 },
+  };
 
 /** A parsed `knexus` command line. */
 export interface CliArgs {
@@ -136,16 +151,25 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { first, rest, knexCommand } = fromKnexWords(typed, typedRest, values);
   if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
     const suggestion = closest(first, [...COMMANDS, ...Object.keys(KNEX_COMMANDS)]);
-    throw usage(`Unknown command '${first}'${suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`}; commands: ${COMMANDS.join(', ')}, and knex's ${Object.keys(KNEX_COMMANDS).join(', ')}`);
+    throw usage(
+      `Unknown command '${first}'${suggestion === undefined ? '' : ` (did you mean '${suggestion}'?)`}; commands: ${COMMANDS.join(', ')}, and knex's ${Object.keys(KNEX_COMMANDS).join(', ')}`,
+    );
   }
   // No command at all prints the help, as `knex` does.
   const command: CommandName = (first as CommandName | undefined) ?? 'help';
   const shape = COMMAND_SHAPES[command];
   for (const [key, value] of Object.entries(values)) {
-    if (value === undefined || GLOBAL_OPTIONS.includes(key as OptionName) || KNEX_GLOBAL_OPTIONS.includes(key as OptionName) || shape.options.includes(key as OptionName)) continue;
+    if (
+      value === undefined ||
+      GLOBAL_OPTIONS.includes(key as OptionName) ||
+      KNEX_GLOBAL_OPTIONS.includes(key as OptionName) ||
+      shape.options.includes(key as OptionName)
+    )
+      continue;
     throw usage(`Option --${key} does not apply to '${command}'`);
   }
-  if (rest.length > shape.positionals.length) throw usage(`Too many arguments for '${command}': ${rest.slice(shape.positionals.length).join(' ')}`);
+  if (rest.length > shape.positionals.length)
+    throw usage(`Too many arguments for '${command}': ${rest.slice(shape.positionals.length).join(' ')}`);
   if (!help && rest.length < shape.required) throw usage(`'${command}' needs <${shape.positionals.slice(0, shape.required).join('> <')}>`);
   const step = values.step === undefined ? undefined : positiveInteger(values.step, '--step');
   if (step !== undefined && values.all === true) throw usage('Give --step or --all, not both');
@@ -156,14 +180,18 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     throw usage("'baseline' needs --to <name> (mark up to it applied) or --from-knex (import knex's ledger), one of them");
   }
   const extension = values.extension;
-  if (extension !== undefined && !(MAKE_EXTENSIONS as readonly string[]).includes(extension)) throw usage(`-x must be one of ${MAKE_EXTENSIONS.join(', ')}, got '${extension}'`);
+  if (extension !== undefined && !(MAKE_EXTENSIONS as readonly string[]).includes(extension))
+    throw usage(`-x must be one of ${MAKE_EXTENSIONS.join(', ')}, got '${extension}'`);
   if (command === 'tenants' && !help) {
     if (rest[0] !== 'move') throw usage(`Unknown tenants action '${rest[0]}': use 'knexus tenants move <tenant> --to <server>'`);
     if (values.to === undefined) throw usage("'tenants move' needs --to <server>");
   }
-  const positionalApp = command === 'help' || command === 'make:migration' || command === 'make:seed' || command === 'tenants' ? undefined : rest[0];
-  if (positionalApp !== undefined && values.app !== undefined && positionalApp !== values.app) throw usage(`Two apps named: '${positionalApp}' and --app '${values.app}'`);
-  if (!help && (command === 'down' || command === 'baseline') && positionalApp === undefined && values.app === undefined) throw usage(`'${command}' needs <app>`);
+  const positionalApp =
+    command === 'help' || command === 'make:migration' || command === 'make:seed' || command === 'tenants' ? undefined : rest[0];
+  if (positionalApp !== undefined && values.app !== undefined && positionalApp !== values.app)
+    throw usage(`Two apps named: '${positionalApp}' and --app '${values.app}'`);
+  if (!help && (command === 'down' || command === 'baseline') && positionalApp === undefined && values.app === undefined)
+    throw usage(`'${command}' needs <app>`);
 
   const resolution = values.resolution;
   if (resolution !== undefined && resolution !== 'applied' && resolution !== 'rolled-back') {
@@ -219,7 +247,9 @@ function fromKnexWords(
   if (typed === 'migrate:up' || typed === 'migrate:down') {
     const [name, ...others] = rest;
     if (typed === 'migrate:down' && name !== undefined) {
-      throw usage(`knexus undoes migrations newest first: 'migrate:down ${name}' is 'knexus rollback <app> --to ${name}' (which also undoes every migration after it)`);
+      throw usage(
+        `knexus undoes migrations newest first: 'migrate:down ${name}' is 'knexus rollback <app> --to ${name}' (which also undoes every migration after it)`,
+      );
     }
     if (name !== undefined) values.to = name;
     else values.step ??= '1';
@@ -230,7 +260,8 @@ function fromKnexWords(
 
 function positiveInteger(text: string, option: string): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1) throw usage(`${option} must be a positive whole number, got '${text}'`);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < 1)
+    throw usage(`${option} must be a positive whole number, got '${text}'`);
   return value;
 }
 

@@ -45,7 +45,8 @@ export class CliOutput {
     this.#stdout = options.stdout;
     this.#stderr = options.stderr;
     const env = options.env ?? process.env;
-    this.#color = env['FORCE_COLOR'] !== undefined ? env['FORCE_COLOR'] !== '0' : env['NO_COLOR'] === undefined && this.#stdout.isTTY === true;
+    this.#color =
+      env['FORCE_COLOR'] !== undefined ? env['FORCE_COLOR'] !== '0' : env['NO_COLOR'] === undefined && this.#stdout.isTTY === true;
     // A pseudo-terminal without a size (columns 0) would make the spinner clear an endless number of lines.
     this.#interactive = this.#stdout.isTTY === true && (this.#stdout.columns ?? 0) > 0 && env['CI'] === undefined && env['TERM'] !== 'dumb';
   }

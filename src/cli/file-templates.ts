@@ -36,12 +36,14 @@ export async function unseed(knex: Knex): Promise<void> {
  * The source of a new migration or seed file: TypeScript by default; `js`/`mjs` drop the types,
  * `cjs` (and `js` in a package without `"type": "module"`) uses `exports.up = …`, as a CommonJS knex project's files do.
  */
-export function fileTemplate(kind: TemplateKind, extension: 'ts' | 'js' | 'mjs' | 'cjs' = 'ts', modules: 'esm' | 'cjs' = extension === 'cjs' ? 'cjs' : 'esm'): string {
+export function fileTemplate(
+  kind: TemplateKind,
+  extension: 'ts' | 'js' | 'mjs' | 'cjs' = 'ts',
+  modules: 'esm' | 'cjs' = extension === 'cjs' ? 'cjs' : 'esm',
+): string {
   const typed = TEMPLATES[kind];
   if (extension === 'ts') return typed;
-  const untyped = typed
-    .replace("import type { Knex } from 'knex';\n\n", '')
-    .replace(/\(knex: Knex\): Promise<void>/g, '(knex)');
+  const untyped = typed.replace("import type { Knex } from 'knex';\n\n", '').replace(/\(knex: Knex\): Promise<void>/g, '(knex)');
   if (modules === 'esm') return `/** @param {import('knex').Knex} knex */\n${untyped}`;
   return untyped.replace(/export async function (\w+)\(knex\)/g, 'exports.$1 = async function $1(knex)').replace(/\n}\n/g, '\n};\n');
 }

@@ -36,7 +36,11 @@ export async function findMissingDatabase(app: ConfiguredApp, cwd = process.cwd(
   return (await schemaExists(app, database, schema)) ? undefined : `schema not found: ${schema}`;
 }
 
-async function schemaExists(app: ConfiguredApp, database: NonNullable<ConfiguredApp['resolved']['database']>, schema: string): Promise<boolean> {
+async function schemaExists(
+  app: ConfiguredApp,
+  database: NonNullable<ConfiguredApp['resolved']['database']>,
+  schema: string,
+): Promise<boolean> {
   const scrubber = new SecretScrubber(collectSecrets(database.connection));
   // One connection, no search path: this knex only reads the catalog.
   const knex = createKnex({ ...database, pool: { min: 0, max: 1 } }, scrubber, { schema: undefined, searchPath: [], idleTimeout: 0 });

@@ -31,9 +31,11 @@ const HINTS: Partial<Record<KnexusErrorCode, string>> = {
   KNEXUS_ERR_INVALID_NAME: 'Use letters, digits, _ and - for app names, and letters, digits and _ for SQL identifiers.',
   KNEXUS_ERR_APP_NOT_FOUND: 'Check the app name against the apps in the config file.',
   KNEXUS_ERR_CONNECTION_FAILED: 'Check that the database server is running and the connection settings (or DATABASE_URL) are right.',
-  KNEXUS_ERR_POOL_EXHAUSTED: 'Every connection of the pool was busy: raise database.pool.max (of the owning app when shared) or acquireConnectionTimeout.',
+  KNEXUS_ERR_POOL_EXHAUSTED:
+    'Every connection of the pool was busy: raise database.pool.max (of the owning app when shared) or acquireConnectionTimeout.',
   KNEXUS_ERR_MIGRATION_FAILED: 'Fix the migration, then run `knexus migrate` again (the message says whether any of it stayed applied).',
-  KNEXUS_ERR_LEDGER_DIRTY: 'Check the database, finish or undo the named file by hand, then run `knexus repair <app> --migration <file> --resolution applied|rolled-back`.',
+  KNEXUS_ERR_LEDGER_DIRTY:
+    'Check the database, finish or undo the named file by hand, then run `knexus repair <app> --migration <file> --resolution applied|rolled-back`.',
   KNEXUS_ERR_MIGRATION_NOT_FOUND: 'Check the name against `knexus status` (file names as listed under pending/applied).',
   KNEXUS_ERR_SEED_FAILED: 'Fix the seed file, then run `knexus seed` again.',
   KNEXUS_ERR_MODULE_LOAD: 'Fix the file so it imports and exports up/down (migrations) or seed/unseed (seeds).',
@@ -42,8 +44,9 @@ const HINTS: Partial<Record<KnexusErrorCode, string>> = {
   KNEXUS_ERR_USE_CONNECTION: 'Register the owning app first, with reusable: true.',
   KNEXUS_ERR_SHUTTING_DOWN: 'The registry was stopping; run the command again.',
   KNEXUS_ERR_PLUGIN_CONFIG_INVALID: "Fix the plugin's `config` in the config file; its README lists the options.",
-  KNEXUS_ERR_PLUGIN_FORBIDDEN: 'Move the plugin under the config folder, install it as a package, or add its folder to pluginManager.allowedRoots.',
-  KNEXUS_ERR_PLUGIN_MODULE_MISSING: "Give the plugin entry a `module`: a package name or a path relative to the config file.",
+  KNEXUS_ERR_PLUGIN_FORBIDDEN:
+    'Move the plugin under the config folder, install it as a package, or add its folder to pluginManager.allowedRoots.',
+  KNEXUS_ERR_PLUGIN_MODULE_MISSING: 'Give the plugin entry a `module`: a package name or a path relative to the config file.',
   KNEXUS_ERR_PLUGIN_HOOK_FAILED: 'A plugin hook threw; the operation itself went on. Fix the plugin, or disable it in the config file.',
 };
 

@@ -31,7 +31,9 @@ export function knexScriptUsages(folder: string): string[] {
     if (name === 'package.json') {
       try {
         const scripts = (JSON.parse(text) as { scripts?: unknown }).scripts;
-        if (isPlainObject(scripts)) for (const [key, value] of Object.entries(scripts)) if (typeof value === 'string' && KNEX_CALL.test(value)) found.push(`package.json scripts.${key}: ${value}`);
+        if (isPlainObject(scripts))
+          for (const [key, value] of Object.entries(scripts))
+            if (typeof value === 'string' && KNEX_CALL.test(value)) found.push(`package.json scripts.${key}: ${value}`);
       } catch {
         // An unreadable package.json names no script.
       }
@@ -54,7 +56,9 @@ export function noticeKnexLedger(output: CliOutput, app: ConfiguredApp, folder: 
   const usages = knexScriptUsages(folder);
   const list = usages.length === 0 ? '' : `:\n    ${usages.join('\n    ')}`;
   if (knexLedger === 'mirror') {
-    output.info(`${app.name}: knex's ledger ${knexTableName} is mirrored (migrations.knexLedger: 'mirror'), so knex's CLI stays a no-op; move these to knexus when you can${list || ' (none found here)'}`);
+    output.info(
+      `${app.name}: knex's ledger ${knexTableName} is mirrored (migrations.knexLedger: 'mirror'), so knex's CLI stays a no-op; move these to knexus when you can${list || ' (none found here)'}`,
+    );
     return;
   }
   output.warn(

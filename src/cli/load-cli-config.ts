@@ -35,7 +35,11 @@ export async function loadCliConfig(args: CliArgs, cwd = process.cwd()): Promise
   const knexfile = pickKnexfile(args, cwd);
   if (knexfile === undefined && args.config === undefined && findConfigFile(cwd) === undefined) return zeroConfig(args, cwd);
   if (knexfile === undefined) {
-    const loaded = await loadConfig({ cwd, ...(args.config === undefined ? {} : { file: args.config }), ...(args.env === undefined ? {} : { environment: args.env }) });
+    const loaded = await loadConfig({
+      cwd,
+      ...(args.config === undefined ? {} : { file: args.config }),
+      ...(args.env === undefined ? {} : { environment: args.env }),
+    });
     return args.url === undefined ? loaded : withUrl(loaded, args.url, args.app);
   }
   const folder = dirname(knexfile);
@@ -43,7 +47,11 @@ export async function loadCliConfig(args: CliArgs, cwd = process.cwd()): Promise
   const name = args.app ?? projectAppName(folder, read.name).name;
   const url = connectionUrl(args);
   // Before validation: a knexfile without `connection` is complete once the URL gives one.
-  const app = withKnexFlags(url === undefined ? read.app : { ...read.app, database: urlDatabase(url, read.app.database?.client, name) }, args, folder);
+  const app = withKnexFlags(
+    url === undefined ? read.app : { ...read.app, database: urlDatabase(url, read.app.database?.client, name) },
+    args,
+    folder,
+  );
   return validateConfig({ apps: { [name]: app } }, knexfile, folder);
 }
 
@@ -103,9 +111,13 @@ function urlDatabase(url: string, configured: string | undefined, appName: strin
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase();
   const client = (scheme === undefined ? undefined : URL_CLIENTS[scheme]) ?? configured;
   if (client === undefined) {
-    throw new KnexusError('KNEXUS_ERR_USAGE', `--url (or DATABASE_URL) must start with postgres://, postgresql://, mysql:// or mariadb:// (app '${appName}' names no client)`, {
-      appName,
-    });
+    throw new KnexusError(
+      'KNEXUS_ERR_USAGE',
+      `--url (or DATABASE_URL) must start with postgres://, postgresql://, mysql:// or mariadb:// (app '${appName}' names no client)`,
+      {
+        appName,
+      },
+    );
   }
   return { client, connection: url } as NonNullable<AppConfig['database']>;
 }
@@ -114,9 +126,15 @@ function withUrl(loaded: ValidatedConfig, url: string, appName: string | undefin
   const apps = loaded.apps;
   const target = appName === undefined ? (apps.length === 1 ? apps[0] : undefined) : apps.find((app) => app.name === appName);
   if (target === undefined) {
-    throw new KnexusError('KNEXUS_ERR_USAGE', `--url replaces the connection of one app: name it (knexus <command> <app> --url …); configured apps: ${apps.map((a) => a.name).join(', ') || 'none'}`);
+    throw new KnexusError(
+      'KNEXUS_ERR_USAGE',
+      `--url replaces the connection of one app: name it (knexus <command> <app> --url …); configured apps: ${apps.map((a) => a.name).join(', ') || 'none'}`,
+    );
   }
-  const database = { ...(target.config.database as object), ...urlDatabase(url, target.resolved.database?.client, target.name) } as AppConfig['database'];
+  const database = {
+    ...(target.config.database as object),
+    ...urlDatabase(url, target.resolved.database?.client, target.name),
+  } as AppConfig['database'];
   const config = { ...loaded.config, apps: { ...loaded.config.apps, [target.name]: { ...target.config, database } } };
   return validateConfig(config, loaded.file, loaded.baseDir);
 }

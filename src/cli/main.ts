@@ -20,9 +20,14 @@ export interface CliStreams {
 // Imported on demand: help, --version, usage and config errors then answer without loading knex and the registry.
 const COMMANDS: Readonly<Record<Exclude<CommandName, 'help'>, Command>> = {
   up: async (ctx) => (await import('./commands/up.js')).up(ctx),
-  status: async (ctx) => (ctx.args.tenants ? (await import('./commands/fleet.js')).fleet(ctx, 'status') : (await import('./commands/status.js')).status(ctx)),
-  migrate: async (ctx) => (ctx.args.tenants ? (await import('./commands/fleet.js')).fleet(ctx, 'migrate') : (await import('./commands/migrate.js')).migrate(ctx)),
-  rollback: async (ctx) => (ctx.args.tenants ? (await import('./commands/fleet.js')).fleet(ctx, 'rollback') : (await import('./commands/rollback.js')).rollback(ctx)),
+  status: async (ctx) =>
+    ctx.args.tenants ? (await import('./commands/fleet.js')).fleet(ctx, 'status') : (await import('./commands/status.js')).status(ctx),
+  migrate: async (ctx) =>
+    ctx.args.tenants ? (await import('./commands/fleet.js')).fleet(ctx, 'migrate') : (await import('./commands/migrate.js')).migrate(ctx),
+  rollback: async (ctx) =>
+    ctx.args.tenants
+      ? (await import('./commands/fleet.js')).fleet(ctx, 'rollback')
+      : (await import('./commands/rollback.js')).rollback(ctx),
   seed: async (ctx) => (await import('./commands/seed.js')).seed(ctx),
   down: async (ctx) => (await import('./commands/down.js')).down(ctx),
   baseline: async (ctx) => (await import('./commands/baseline.js')).baseline(ctx),

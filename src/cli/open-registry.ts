@@ -24,7 +24,8 @@ export function openRegistry(loaded: ValidatedConfig, settings: RegistrySettings
     return new AppRegistry(options);
   } catch (error) {
     // Settings are validated by the constructor; say which file holds the bad one.
-    if (isKnexusError(error, 'KNEXUS_ERR_INVALID_CONFIG')) throw configError(loaded.file, error.field ?? 'registry', error.message, {}, error);
+    if (isKnexusError(error, 'KNEXUS_ERR_INVALID_CONFIG'))
+      throw configError(loaded.file, error.field ?? 'registry', error.message, {}, error);
     throw error;
   }
 }

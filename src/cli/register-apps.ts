@@ -10,7 +10,13 @@ import type { TaskProgress } from './task-progress.js';
 
 /** How registering one app went: ready, failed, or (read-only commands) not registered because its database does not exist yet. */
 export type AppOutcome =
-  | { readonly name: string; readonly ok: true; readonly connection: AppHandle; readonly result: AutoOperationsResult | undefined; readonly durationMs: number }
+  | {
+      readonly name: string;
+      readonly ok: true;
+      readonly connection: AppHandle;
+      readonly result: AutoOperationsResult | undefined;
+      readonly durationMs: number;
+    }
   | { readonly name: string; readonly ok: false; readonly error: unknown; readonly durationMs: number }
   | { readonly name: string; readonly ok: false; readonly missing: string; readonly durationMs: number };
 
@@ -30,7 +36,11 @@ export interface RegisterAppsOptions {
  * ready first), reporting each on `progress`. A failed app does not stop the others; apps sharing
  * its connection are skipped with an error saying why.
  */
-export async function registerApps(registry: AppRegistry, apps: readonly ConfiguredApp[], options: RegisterAppsOptions): Promise<AppOutcome[]> {
+export async function registerApps(
+  registry: AppRegistry,
+  apps: readonly ConfiguredApp[],
+  options: RegisterAppsOptions,
+): Promise<AppOutcome[]> {
   const { progress } = options;
   const results = new Map<string, AutoOperationsResult>();
   const listeners = {
@@ -47,14 +57,23 @@ export async function registerApps(registry: AppRegistry, apps: readonly Configu
       const owner = app.resolved.useConnection;
       const failedOwner = owner === undefined ? undefined : outcomes.find((o) => o.name === owner && !o.ok);
       if (failedOwner !== undefined && 'missing' in failedOwner) {
-        outcomes.push({ name: app.name, ok: false, missing: `shares the connection of '${owner}', whose database is missing`, durationMs: 0 });
+        outcomes.push({
+          name: app.name,
+          ok: false,
+          missing: `shares the connection of '${owner}', whose database is missing`,
+          durationMs: 0,
+        });
         continue;
       }
       if (failedOwner !== undefined) {
-        const error = new KnexusError('KNEXUS_ERR_USE_CONNECTION', `App '${app.name}' was skipped: it shares the connection of '${owner}', which failed`, {
-          appName: app.name,
-          field: 'useConnection',
-        });
+        const error = new KnexusError(
+          'KNEXUS_ERR_USE_CONNECTION',
+          `App '${app.name}' was skipped: it shares the connection of '${owner}', which failed`,
+          {
+            appName: app.name,
+            field: 'useConnection',
+          },
+        );
         progress.fail(`${app.name}: skipped (${owner} failed)`);
         outcomes.push({ name: app.name, ok: false, error, durationMs: 0 });
         continue;

@@ -12,7 +12,12 @@ export function renderAppReports(output: CliOutput, reports: readonly AppReport[
   output.print(output.style('bold', 'Apps'));
   if (reports.length === 0) output.print('  none configured');
   for (const report of reports) {
-    const mark = report.state === 'ready' ? output.style('green', '✔') : report.state === 'missing' ? output.style('yellow', '-') : output.style('red', '✖');
+    const mark =
+      report.state === 'ready'
+        ? output.style('green', '✔')
+        : report.state === 'missing'
+          ? output.style('yellow', '-')
+          : output.style('red', '✖');
     const took = detail === 'summary' ? ` in ${formatMs(report.durationMs)}` : '';
     output.print(`  ${mark} ${output.style('bold', report.name)}  ${report.state}${took}`);
     row(output, 'connection', formatTarget(report.connection));
@@ -43,10 +48,15 @@ export function renderPluginRows(output: CliOutput, rows: readonly PluginRow[]):
     const version = plugin.version === null ? '' : ` ${plugin.version}`;
     const time = plugin.loadTimeMs === null ? '' : `  loaded in ${formatMs(plugin.loadTimeMs)}`;
     output.print(`  ${mark} ${output.style('bold', plugin.name)}${version}  ${plugin.state}${time}`);
-    if (plugin.url !== undefined) row(output, 'serving', plugin.name === 'metrics-http' ? `${plugin.url}/metrics, /healthz, /readyz` : plugin.url);
+    if (plugin.url !== undefined)
+      row(output, 'serving', plugin.name === 'metrics-http' ? `${plugin.url}/metrics, /healthz, /readyz` : plugin.url);
     if (plugin.error !== null) row(output, 'error', `${plugin.error.code}: ${plugin.error.message}`);
     if (plugin.hookErrors > 0) {
-      row(output, 'hooks', output.style('yellow', `${plugin.hookErrors} failed${plugin.lastHookError === null ? '' : `, last: ${plugin.lastHookError}`}`));
+      row(
+        output,
+        'hooks',
+        output.style('yellow', `${plugin.hookErrors} failed${plugin.lastHookError === null ? '' : `, last: ${plugin.lastHookError}`}`),
+      );
     }
   }
 }
@@ -65,7 +75,9 @@ function ledger(output: CliOutput, label: string, report: LedgerReport | null, d
   const dirty = report.dirty.length > 0 ? output.style('red', `, ${report.dirty.length} dirty`) : '';
   row(output, label, `${report.applied.length} applied${now}, ${report.pending.length} pending${drift}${dirty}`);
   for (const name of report.dirty) {
-    output.print(`        ${output.style('red', '✘')} ${name}  started, never finished: may be partly applied (check it, then knexus repair ${appName} --${label === 'seeds' ? 'seed' : 'migration'} ${name} --resolution applied|rolled-back)`);
+    output.print(
+      `        ${output.style('red', '✘')} ${name}  started, never finished: may be partly applied (check it, then knexus repair ${appName} --${label === 'seeds' ? 'seed' : 'migration'} ${name} --resolution applied|rolled-back)`,
+    );
   }
   if (report.knexHistory !== undefined) {
     const { table, applied } = report.knexHistory;
@@ -82,7 +94,8 @@ function ledger(output: CliOutput, label: string, report: LedgerReport | null, d
     );
   }
   if (detail === 'summary') {
-    for (const d of report.drifted) output.print(`        ${output.style('yellow', '!')} ${d.name} ${d.current === null ? 'is missing' : 'changed since it ran'}`);
+    for (const d of report.drifted)
+      output.print(`        ${output.style('yellow', '!')} ${d.name} ${d.current === null ? 'is missing' : 'changed since it ran'}`);
     return;
   }
   for (const entry of report.applied) {
@@ -92,11 +105,18 @@ function ledger(output: CliOutput, label: string, report: LedgerReport | null, d
   }
   for (const name of report.pending) output.print(`        ${output.style('dim', '○')} ${name}  pending`);
   for (const d of report.drifted) {
-    output.print(`        ${output.style('yellow', '!')} ${d.name}  ${d.current === null ? 'file missing' : 'changed since it ran'} (recorded ${d.recorded.slice(0, 12)})`);
+    output.print(
+      `        ${output.style('yellow', '!')} ${d.name}  ${d.current === null ? 'file missing' : 'changed since it ran'} (recorded ${d.recorded.slice(0, 12)})`,
+    );
   }
 }
 
 function formatDate(value: Date | string): string {
   const date = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return Number.isNaN(date.getTime())
+    ? String(value)
+    : date
+        .toISOString()
+        .replace('T', ' ')
+        .replace(/\.\d+Z$/, 'Z');
 }

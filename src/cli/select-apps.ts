@@ -11,7 +11,10 @@ export function selectApps(loaded: ValidatedConfig, name: string | undefined): {
   const target = byName.get(name);
   if (target === undefined) {
     const known = loaded.apps.map((app) => app.name).join(', ') || 'none';
-    throw new KnexusError('KNEXUS_ERR_USAGE', `No app '${name}' in ${loaded.file} (configured apps: ${known})`, { appName: name, configFile: loaded.file });
+    throw new KnexusError('KNEXUS_ERR_USAGE', `No app '${name}' in ${loaded.file} (configured apps: ${known})`, {
+      appName: name,
+      configFile: loaded.file,
+    });
   }
   const chain: ConfiguredApp[] = [target];
   for (let owner = target.resolved.useConnection; owner !== undefined; ) {

@@ -82,7 +82,7 @@ const SUMMARIES: Readonly<Record<CommandName, string>> = {
   tenants: 'tenants move <t> --to <server>   move a tenant to another server of tenants.servers',
   'make:migration': 'make:migration <name> [--app] [-x ts|js|mjs|cjs]   write a new migration file',
   'make:seed': 'make:seed <name> [--app]         write a new seed file',
-  help: 'help [command]                   this help, or one command\'s',
+  help: "help [command]                   this help, or one command's",
 };
 
 const KNEX_WORDS = `knex's commands work too:

@@ -56,7 +56,8 @@ async function withKnexfiles(exported: unknown, baseDir: string, environment: st
       continue;
     }
     const config = app as AppConfig & { database: { environment?: string } };
-    const database = environment === undefined || config.database.environment !== undefined ? config.database : { ...config.database, environment };
+    const database =
+      environment === undefined || config.database.environment !== undefined ? config.database : { ...config.database, environment };
     apps.push([name, await applyKnexfile({ ...config, database } as AppConfig, baseDir)]);
   }
   return { ...exported, apps: Object.fromEntries(apps) };
@@ -68,7 +69,12 @@ async function importConfig(file: string): Promise<unknown> {
     // Keyed by modification time: a long-lived process (or a test) that loads the file again sees its edits.
     namespace = await importFile(file, { fresh: String(statSync(file).mtimeMs) });
   } catch (error) {
-    throw new KnexusError('KNEXUS_ERR_CONFIG_LOAD', `Could not load ${file}: ${headline(errorMessage(error))}`, { configFile: file }, error);
+    throw new KnexusError(
+      'KNEXUS_ERR_CONFIG_LOAD',
+      `Could not load ${file}: ${headline(errorMessage(error))}`,
+      { configFile: file },
+      error,
+    );
   }
   // CommonJS `module.exports` arrives as `default`, so only an ES module can lack one.
   if (namespace['default'] === undefined || !Object.keys(namespace).includes('default')) {
@@ -84,7 +90,12 @@ async function importConfig(file: string): Promise<unknown> {
   try {
     return await (exported as () => unknown)();
   } catch (error) {
-    throw new KnexusError('KNEXUS_ERR_CONFIG_LOAD', `The config function of ${basename(file)} threw: ${errorMessage(error)}`, { configFile: file }, error);
+    throw new KnexusError(
+      'KNEXUS_ERR_CONFIG_LOAD',
+      `The config function of ${basename(file)} threw: ${errorMessage(error)}`,
+      { configFile: file },
+      error,
+    );
   }
 }
 

@@ -74,9 +74,11 @@ function validatePlugins(plugins: unknown, file: string): void {
     if (!(discovering && entry['module'] === undefined) && (typeof entry['module'] !== 'string' || entry['module'].length === 0)) {
       throw configError(file, `${field}.module`, 'must be a package name or a path to the plugin module');
     }
-    if (entry['enabled'] !== undefined && typeof entry['enabled'] !== 'boolean') throw configError(file, `${field}.enabled`, 'must be a boolean');
+    if (entry['enabled'] !== undefined && typeof entry['enabled'] !== 'boolean')
+      throw configError(file, `${field}.enabled`, 'must be a boolean');
     if (entry['config'] !== undefined && !isPlainObject(entry['config'])) throw configError(file, `${field}.config`, 'must be an object');
-    if (entry['baseDir'] !== undefined && typeof entry['baseDir'] !== 'string') throw configError(file, `${field}.baseDir`, 'must be a folder path');
+    if (entry['baseDir'] !== undefined && typeof entry['baseDir'] !== 'string')
+      throw configError(file, `${field}.baseDir`, 'must be a folder path');
   }
 }
 
@@ -112,5 +114,10 @@ function inFile(error: unknown, file: string, appName: string): unknown {
   const field = error.field === undefined || error.field === 'appName' ? `apps.${appName}` : `apps.${appName}.${error.field}`;
   const context: Record<string, unknown> = { ...(error.toJSON() as Record<string, unknown>) };
   for (const key of ['name', 'code', 'message', 'cause']) delete context[key];
-  return new KnexusError(error.code, `${file}: ${error.message}`, { ...(context as KnexusErrorContext), appName, configFile: file, field }, error.cause);
+  return new KnexusError(
+    error.code,
+    `${file}: ${error.message}`,
+    { ...(context as KnexusErrorContext), appName, configFile: file, field },
+    error.cause,
+  );
 }

@@ -114,10 +114,14 @@ export class AppHandle {
   async baselineMigrations(options: { to?: string; fromKnex?: boolean }): Promise<RunResult> {
     const { to, fromKnex } = options;
     if ((to === undefined) === (fromKnex !== true)) {
-      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Baseline of app '${this.name}' needs either { to: '<migration name>' } or { fromKnex: true }`, {
-        appName: this.name,
-        field: to === undefined ? 'to' : 'fromKnex',
-      });
+      throw new KnexusError(
+        'KNEXUS_ERR_INVALID_CONFIG',
+        `Baseline of app '${this.name}' needs either { to: '<migration name>' } or { fromKnex: true }`,
+        {
+          appName: this.name,
+          field: to === undefined ? 'to' : 'fromKnex',
+        },
+      );
     }
     this.#assertLive();
     return this.#operations.baselineMigrations(options);
@@ -220,12 +224,16 @@ const ISOLATION_LEVELS = ['read uncommitted', 'read committed', 'snapshot', 'rep
 /** `withTransaction` arguments as documented, or a coded error naming the bad one. */
 function assertTransactionArgs(appName: string, fn: unknown, options: unknown): void {
   const fail = (field: string, expected: string): never => {
-    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid withTransaction call on app '${appName}': '${field}' ${expected}`, { appName, field });
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid withTransaction call on app '${appName}': '${field}' ${expected}`, {
+      appName,
+      field,
+    });
   };
   if (typeof fn !== 'function') fail('fn', 'must be a function (trx) => Promise');
   if (options === null || typeof options !== 'object') return void fail('options', 'must be an object { isolationLevel?, timeout? }');
   const level = (options as { isolationLevel?: unknown }).isolationLevel;
-  if (level !== undefined && !(ISOLATION_LEVELS as readonly unknown[]).includes(level)) fail('isolationLevel', `must be one of ${ISOLATION_LEVELS.join(', ')}`);
+  if (level !== undefined && !(ISOLATION_LEVELS as readonly unknown[]).includes(level))
+    fail('isolationLevel', `must be one of ${ISOLATION_LEVELS.join(', ')}`);
 }
 
 /**

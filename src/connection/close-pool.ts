@@ -18,14 +18,22 @@ export async function closePool(knex: Knex, timeoutMs: number): Promise<{ forced
   const destroyed = knex.destroy();
   // A spent budget (0 ms left of shutdownTimeout) goes straight to the forced close; p-timeout refuses 0.
   const outcome =
-    timeoutMs > 0 ? await pTimeout(destroyed.then(() => 'closed' as const), { milliseconds: timeoutMs, fallback: () => 'timeout' as const }) : 'timeout';
+    timeoutMs > 0
+      ? await pTimeout(
+          destroyed.then(() => 'closed' as const),
+          { milliseconds: timeoutMs, fallback: () => 'timeout' as const },
+        )
+      : 'timeout';
   if (outcome === 'closed') return { forced: false };
   // tarn's destroy() waits for every used resource to come back; close them under their holders and
   // hand them back, so destroy() finishes instead of polling forever.
   const client = knex.client as CancellingClient & { pool?: TarnPool; destroyRawConnection(conn: unknown): Promise<void> };
   const pool = client.pool;
   const stuck = [...(pool?.used ?? [])];
-  await cancelRunning(client, stuck.map((used) => used.resource));
+  await cancelRunning(
+    client,
+    stuck.map((used) => used.resource),
+  );
   for (const used of stuck) {
     await client.destroyRawConnection(used.resource).catch(() => undefined);
     pool?.release(used.resource);

@@ -16,8 +16,19 @@ export interface CreateKnexOptions {
 }
 
 /** Opens a knex instance for an app's database; the driver module is loaded only now, by knex. */
-export function createKnex(database: NonNullable<ResolvedAppConfig['database']>, scrubber: SecretScrubber, options: CreateKnexOptions): Knex {
-  const { client, connection, pool, pooler: _pooler, directConnection: _direct, ...rest } = database as typeof database & Record<string, unknown>;
+export function createKnex(
+  database: NonNullable<ResolvedAppConfig['database']>,
+  scrubber: SecretScrubber,
+  options: CreateKnexOptions,
+): Knex {
+  const {
+    client,
+    connection,
+    pool,
+    pooler: _pooler,
+    directConnection: _direct,
+    ...rest
+  } = database as typeof database & Record<string, unknown>;
   const { schema, searchPath, idleTimeout } = options;
   const config: Knex.Config = {
     ...(rest as Knex.Config),
@@ -37,6 +48,7 @@ export function createKnex(database: NonNullable<ResolvedAppConfig['database']>,
   dialect.configureKnex(config, { schema, searchPath }, idleTimeout);
   const knex = makeKnexMethodsWritable(knexFactory(config));
   // Behind a transaction pooler the app's schema is set inside each transaction, never on a session.
-  if (dialect.routing === 'transaction') dialect.scopeStatements?.(knex, schema === undefined ? undefined : dialect.route(schema, searchPath));
+  if (dialect.routing === 'transaction')
+    dialect.scopeStatements?.(knex, schema === undefined ? undefined : dialect.route(schema, searchPath));
   return knex;
 }

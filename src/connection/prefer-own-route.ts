@@ -20,7 +20,14 @@ interface TarnLists {
  */
 function preferOwnRoute(pool: unknown, router: SchemaRouter, route: string): (() => void) | undefined {
   const { max, free, used, pendingCreates, pendingAcquires } = (pool ?? {}) as TarnLists;
-  if (!Array.isArray(free) || free.length === 0 || !Array.isArray(used) || !Array.isArray(pendingCreates) || !Array.isArray(pendingAcquires)) return undefined;
+  if (
+    !Array.isArray(free) ||
+    free.length === 0 ||
+    !Array.isArray(used) ||
+    !Array.isArray(pendingCreates) ||
+    !Array.isArray(pendingAcquires)
+  )
+    return undefined;
   // With acquires already waiting, the next free connection goes to one of them, not to us.
   if (pendingAcquires.length > 0) return undefined;
   const last = free.length - 1;

@@ -8,7 +8,13 @@ export async function foreignTables(knex: Knex, dialect: Dialect, schema: string
 }
 
 /** Apps other than `appName` with rows in the ledger tables of `schema` (they share the schema). */
-export async function otherLedgerApps(knex: Knex, dialect: Dialect, schema: string, ledgerTables: readonly string[], appName: string): Promise<string[]> {
+export async function otherLedgerApps(
+  knex: Knex,
+  dialect: Dialect,
+  schema: string,
+  ledgerTables: readonly string[],
+  appName: string,
+): Promise<string[]> {
   const present = new Set(await dialect.tablesIn(knex, schema));
   const apps = new Set<string>();
   for (const table of ledgerTables) {

@@ -34,7 +34,11 @@ export class SecretScrubber {
         : new Error(this.scrub(error.message), cleanCause === undefined ? undefined : { cause: cleanCause });
     for (const key of Object.keys(error)) {
       const value = (error as unknown as Record<string, unknown>)[key];
-      Object.defineProperty(copy, key, { value: typeof value === 'string' ? this.scrub(value) : value, enumerable: true, configurable: true });
+      Object.defineProperty(copy, key, {
+        value: typeof value === 'string' ? this.scrub(value) : value,
+        enumerable: true,
+        configurable: true,
+      });
     }
     Object.defineProperty(copy, 'name', { value: error.name, configurable: true, writable: true });
     copy.stack = this.scrub(error.stack ?? '');

@@ -122,10 +122,14 @@ export class SharedPool {
     const dialect = dialectOf(this.target.client);
     if (this.#ownerRoute === undefined || !dialect.schemas) {
       // The registry checks this before registering (assertTenantFits); reaching it is a knexus bug.
-      throw new KnexusError('KNEXUS_ERR_USE_CONNECTION', `The pool of '${this.owner}' cannot switch schemas (SQLite, or MySQL without a database)`, {
-        appName: this.owner,
-        field: 'schema',
-      });
+      throw new KnexusError(
+        'KNEXUS_ERR_USE_CONNECTION',
+        `The pool of '${this.owner}' cannot switch schemas (SQLite, or MySQL without a database)`,
+        {
+          appName: this.owner,
+          field: 'schema',
+        },
+      );
     }
     const afterCreate = (this.knex.client as { config?: { pool?: { afterCreate?: AfterCreate } } }).config?.pool?.afterCreate;
     this.#router = new SchemaRouter(dialect, this.#ownerRoute, afterCreate);

@@ -57,7 +57,12 @@ export interface Dialect {
    * Copies schema `schema` from one server to another with the database's own tools (a tenant move);
    * undefined where knexus cannot move tenants. `tools`: the folder of the tools, default PATH.
    */
-  copySchema?(from: string | Readonly<Record<string, unknown>>, to: string | Readonly<Record<string, unknown>>, schema: string, tools?: string): Promise<void>;
+  copySchema?(
+    from: string | Readonly<Record<string, unknown>>,
+    to: string | Readonly<Record<string, unknown>>,
+    schema: string,
+    tools?: string,
+  ): Promise<void>;
   /** Checks a server database at registration (creating the app's schema where that is how it is reached); not for file databases. */
   probe(knex: Knex, placement: SchemaPlacement): Promise<void>;
 

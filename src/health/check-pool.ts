@@ -26,7 +26,10 @@ export interface PoolCheckOptions {
 export async function checkPool(knex: Knex, options: PoolCheckOptions): Promise<PoolCheck> {
   const started = performance.now();
   try {
-    const outcome = await pTimeout(knex.raw('select 1').then(() => 'ok' as const), { milliseconds: options.timeout, fallback: () => 'timeout' as const });
+    const outcome = await pTimeout(
+      knex.raw('select 1').then(() => 'ok' as const),
+      { milliseconds: options.timeout, fallback: () => 'timeout' as const },
+    );
     const pool = poolUsage(knex);
     if (outcome === 'timeout') return { status: 'timeout', latencyMs: null, pool };
     const latencyMs = performance.now() - started;

@@ -37,4 +37,8 @@ export async function knexusFastify(fastify: FastifyInstance, options: KnexusFas
 }
 
 // What fastify-plugin sets: the plugin's hooks and decorator apply to the parent scope, under a readable name.
-Object.assign(knexusFastify, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: 'knexus', [Symbol.for('plugin-meta')]: { name: 'knexus', fastify: '>=4' } });
+Object.assign(knexusFastify, {
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'knexus',
+  [Symbol.for('plugin-meta')]: { name: 'knexus', fastify: '>=4' },
+});

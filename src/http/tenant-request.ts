@@ -40,8 +40,10 @@ export async function tenantOf<Request>(
   try {
     return { tenant: await options.registry.tenant(name) };
   } catch (error) {
-    if (isKnexusError(error, 'KNEXUS_ERR_TENANT_NOT_FOUND')) return { refusal: { status: 404, body: { error: error.code, message: `No tenant '${name}'` } } };
-    if (isKnexusError(error, 'KNEXUS_ERR_INVALID_NAME')) return { refusal: { status: 400, body: { error: error.code, message: `Invalid tenant name` } } };
+    if (isKnexusError(error, 'KNEXUS_ERR_TENANT_NOT_FOUND'))
+      return { refusal: { status: 404, body: { error: error.code, message: `No tenant '${name}'` } } };
+    if (isKnexusError(error, 'KNEXUS_ERR_INVALID_NAME'))
+      return { refusal: { status: 400, body: { error: error.code, message: `Invalid tenant name` } } };
     // The details stay in the registry's status and logs: a client learns only that it may retry.
     const code = isKnexusError(error) ? error.code : 'KNEXUS_ERR_UNEXPECTED';
     return { refusal: { status: 503, body: { error: code, message: `Tenant '${name}' is not available now` } } };

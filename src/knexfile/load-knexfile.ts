@@ -44,18 +44,27 @@ export async function loadKnexfile(file: string, environment: string | undefined
     if (typeof exported === 'function') exported = await (exported as () => unknown)();
     exported = await exported;
   } catch (error) {
-    throw new KnexusError('KNEXUS_ERR_CONFIG_LOAD', `Could not load knexfile ${file}: ${errorMessage(error).split('\n')[0]}`, { configFile: file }, error);
+    throw new KnexusError(
+      'KNEXUS_ERR_CONFIG_LOAD',
+      `Could not load knexfile ${file}: ${errorMessage(error).split('\n')[0]}`,
+      { configFile: file },
+      error,
+    );
   }
   if (!isPlainObject(exported)) {
     throw new KnexusError('KNEXUS_ERR_CONFIG_LOAD', `knexfile ${basename(file)} must export a knex config or an object of environments`, {
       configFile: file,
     });
   }
-  if (CONFIG_MARKERS.some((key) => key in exported)) return { file, environment: undefined, settings: exported, knexus: knexusSection(exported, undefined) };
+  if (CONFIG_MARKERS.some((key) => key in exported))
+    return { file, environment: undefined, settings: exported, knexus: knexusSection(exported, undefined) };
   const name = environment ?? process.env['NODE_ENV'] ?? 'development';
   const settings = name === KNEXUS_KEY ? undefined : exported[name];
   if (!isPlainObject(settings)) {
-    const known = Object.keys(exported).filter((key) => key !== KNEXUS_KEY).join(', ') || 'none';
+    const known =
+      Object.keys(exported)
+        .filter((key) => key !== KNEXUS_KEY)
+        .join(', ') || 'none';
     throw new KnexusError(
       'KNEXUS_ERR_INVALID_CONFIG',
       `knexfile ${basename(file)} has no environment '${name}' (it has: ${known}). Set database.environment (or --env), or NODE_ENV.`,
@@ -68,7 +77,10 @@ export async function loadKnexfile(file: string, environment: string | undefined
 /** The key of a knexfile (top level, or inside an environment) that holds knexus's own settings. */
 const KNEXUS_KEY = 'knexus';
 
-function knexusSection(top: Readonly<Record<string, unknown>>, environment: Readonly<Record<string, unknown>> | undefined): KnexfileSettings | undefined {
+function knexusSection(
+  top: Readonly<Record<string, unknown>>,
+  environment: Readonly<Record<string, unknown>> | undefined,
+): KnexfileSettings | undefined {
   const outer = isPlainObject(top[KNEXUS_KEY]) ? top[KNEXUS_KEY] : undefined;
   const inner = environment !== undefined && isPlainObject(environment[KNEXUS_KEY]) ? environment[KNEXUS_KEY] : undefined;
   if (outer === undefined && inner === undefined) return undefined;

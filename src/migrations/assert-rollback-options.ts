@@ -16,6 +16,7 @@ export function assertRollbackOptions(options: unknown, allowed: readonly string
   };
   if (!isPlainObject(options)) fail('options', `options must be an object { ${allowed.join(', ')} }`);
   for (const key of Object.keys(options as object)) {
-    if (!allowed.includes(key)) fail(key, `'${key}' is not an option (expected ${allowed.join(', ')})${key === 'steps' ? ': the count is `step`' : ''}`);
+    if (!allowed.includes(key))
+      fail(key, `'${key}' is not an option (expected ${allowed.join(', ')})${key === 'steps' ? ': the count is `step`' : ''}`);
   }
 }

@@ -60,7 +60,11 @@ export function dirtyError(kind: LedgerKind, appName: string, client: ClientName
       appName,
       client,
       file: first,
-      details: { files, section: kind.section, hint: `knexus repair ${appName} --${option} ${first} --resolution applied|rolled-back, once the database is checked` },
+      details: {
+        files,
+        section: kind.section,
+        hint: `knexus repair ${appName} --${option} ${first} --resolution applied|rolled-back, once the database is checked`,
+      },
     },
   );
 }

@@ -96,7 +96,8 @@ export class FileCatalog {
   async #list(directory: string, context: CatalogContext): Promise<Listing> {
     const stats = statSync(directory, { bigint: true, throwIfNoEntry: false });
     if (stats === undefined || !stats.isDirectory()) {
-      const problem = stats === undefined ? 'does not exist' : `is ${stats.isFile() ? 'a file' : 'not a folder'}, not a folder of ${context.section}`;
+      const problem =
+        stats === undefined ? 'does not exist' : `is ${stats.isFile() ? 'a file' : 'not a folder'}, not a folder of ${context.section}`;
       throw new KnexusError(
         'KNEXUS_ERR_INVALID_CONFIG',
         `The ${context.section} directory of app '${context.appName}' ${problem}: ${directory}. Check ${context.section}.directory.`,
@@ -106,9 +107,7 @@ export class FileCatalog {
     const cached = this.#listings.get(directory);
     if (cached !== undefined && cached.version === stats.mtimeNs) return cached;
     const entries = await readdir(directory, { withFileTypes: true });
-    const names = entries
-      .filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isScript(entry.name))
-      .map((entry) => entry.name);
+    const names = entries.filter((entry) => (entry.isFile() || entry.isSymbolicLink()) && isScript(entry.name)).map((entry) => entry.name);
     const listing: Listing = { version: stats.mtimeNs, names };
     this.#listings.set(directory, listing);
     return listing;
@@ -130,7 +129,8 @@ export class FileCatalog {
       // Deleted since the listing was cached; the directory's new mtime triggers a rescan next time.
       return undefined;
     }
-    if (!stats.isFile()) throw unusableFile(name, path, context, stats.isDirectory() ? 'is (a link to) a directory, not a file' : 'is not a regular file');
+    if (!stats.isFile())
+      throw unusableFile(name, path, context, stats.isDirectory() ? 'is (a link to) a directory, not a file' : 'is not a regular file');
     const version = `${stats.mtimeNs}:${stats.size}`;
     const cached = this.#files.get(path);
     if (cached !== undefined && cached.version === version) return cached;

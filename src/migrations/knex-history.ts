@@ -71,8 +71,15 @@ export class KnexHistory {
     const rows = await sql.all(`select name, batch${time} from ${this.#table}${order}`);
     if (rows.length === 0) return null;
     return rows.map((row) => {
-      const at = row['migration_time'] === null || row['migration_time'] === undefined ? undefined : new Date(row['migration_time'] as Date | number | string);
-      return { name: String(row['name']), batch: Number(row['batch']), ...(at === undefined || Number.isNaN(at.getTime()) ? {} : { appliedAt: at }) };
+      const at =
+        row['migration_time'] === null || row['migration_time'] === undefined
+          ? undefined
+          : new Date(row['migration_time'] as Date | number | string);
+      return {
+        name: String(row['name']),
+        batch: Number(row['batch']),
+        ...(at === undefined || Number.isNaN(at.getTime()) ? {} : { appliedAt: at }),
+      };
     });
   }
 
@@ -96,7 +103,12 @@ export class KnexHistory {
         'KNEXUS_ERR_MIGRATION_NOT_FOUND',
         `App '${appName}' cannot import knex's history: ${this.#options.tableName} records ${missing.join(', ')}, ` +
           `which match no migration of the app. Restore the file(s) (or fix migrations.directory / migrationSource); nothing was written.`,
-        { appName, file: missing[0] as string, field: 'migrations.importKnexHistory', details: { missing, knexTable: this.#options.tableName } },
+        {
+          appName,
+          file: missing[0] as string,
+          field: 'migrations.importKnexHistory',
+          details: { missing, knexTable: this.#options.tableName },
+        },
       );
     }
     return matched;

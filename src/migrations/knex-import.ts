@@ -75,7 +75,8 @@ export async function importKnexHistory(
     if (rows === null) return [];
     const matched = history.match(rows, catalog);
     // knex's own time: status then says when the migration really ran, not when it was imported.
-    for (const { entry, batch, appliedAt } of matched) await ledger.insert(sql, { name: entry.name, batch, checksum: entry.checksum, origin: 'imported', appliedAt });
+    for (const { entry, batch, appliedAt } of matched)
+      await ledger.insert(sql, { name: entry.name, batch, checksum: entry.checksum, origin: 'imported', appliedAt });
     return matched.map(({ entry }) => entry.name);
   }, true);
 }

@@ -58,7 +58,10 @@ export class KnexSource {
   /** The module of an item (`getMigration` / `getSeed`). */
   async load(item: unknown): Promise<ModuleExports> {
     const source = this.#source;
-    const loaded = this.section === 'migrations' ? await (source as KnexMigrationSource).getMigration(item) : await (source as KnexSeedSource).getSeed(item);
+    const loaded =
+      this.section === 'migrations'
+        ? await (source as KnexMigrationSource).getMigration(item)
+        : await (source as KnexSeedSource).getSeed(item);
     return loaded as ModuleExports;
   }
 

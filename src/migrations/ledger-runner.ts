@@ -26,7 +26,8 @@ import { stopOf } from './session-lock.js';
 import type { SqlExecutor } from './sql-executor.js';
 import { type UndoPlan, undoPlan } from './undo-plan.js';
 
-const entryOf = ({ name, batch, appliedAt, checksum, origin }: LedgerEntry): LedgerEntry => Object.freeze({ name, batch, appliedAt, checksum, origin });
+const entryOf = ({ name, batch, appliedAt, checksum, origin }: LedgerEntry): LedgerEntry =>
+  Object.freeze({ name, batch, appliedAt, checksum, origin });
 
 /**
  * The logic migrations and seeds share: apply pending files as one batch, roll batches back, compare the
@@ -51,7 +52,8 @@ export class LedgerRunner {
     this.#ledger = new Ledger(knex, { ...this.#options, option: `${kind.section}.tableName` });
     this.#lock = createAppLock(knex, { ...this.#options, section: kind.section });
     this.#source = createScriptSource(this.#options, { appName, section: kind.section });
-    this.#knexHistory = options.knexHistory === undefined ? undefined : new KnexHistory(knex, options.knexHistory, { client, schema, appName });
+    this.#knexHistory =
+      options.knexHistory === undefined ? undefined : new KnexHistory(knex, options.knexHistory, { client, schema, appName });
     this.#mirror =
       options.knexHistory?.mode === 'mirror' && this.#knexHistory !== undefined
         ? new KnexLedgerMirror({ tableName: options.knexHistory.tableName, schema: this.#knexHistory.schema })
@@ -66,7 +68,8 @@ export class LedgerRunner {
     // ledger table is created. SQLite's lock is itself a write, so there they run before it; a session
     // lock (PostgreSQL, MySQL) writes nothing, so they run under it, on its connection, and the rows they
     // read are the rows the run goes on from (three round trips fewer per app, no second pooled connection).
-    const precheck = (sql: SqlExecutor) => precheckLedger(sql, this.#ledger, this.#knexHistory, catalog, mode, this.#options.appName, this.#kind);
+    const precheck = (sql: SqlExecutor) =>
+      precheckLedger(sql, this.#ledger, this.#knexHistory, catalog, mode, this.#options.appName, this.#kind);
     const early = dialectOf(this.#options.client).fileDatabase ? await this.#read(precheck) : undefined;
     return this.#lock.hold(async (session) => {
       let rows = await this.#ensureAndRead(session, early ?? precheck);
@@ -87,16 +90,23 @@ export class LedgerRunner {
       for (const [index, file] of pending.entries()) {
         const script = scripts[index] as Script;
         const entry = { name: file.name, batch, checksum: file.checksum };
-        await this.#guarded(session, file.name, 'up', script.transactional, { batch, applied: [...applied] }, {
-          // Recorded as started (negative batch) first, in its own statement, so a failure or a crash leaves it dirty.
-          start: (sql) => this.#ledger.insert(sql, { ...entry, batch: -batch }),
-          work: async (db, sql, risky) => {
-            await script.apply(db, this.#options.context);
-            await (risky ? this.#ledger.setBatch(sql, file.name, batch) : this.#ledger.insert(sql, entry));
-            await mirror?.record(db, file.name, batch);
+        await this.#guarded(
+          session,
+          file.name,
+          'up',
+          script.transactional,
+          { batch, applied: [...applied] },
+          {
+            // Recorded as started (negative batch) first, in its own statement, so a failure or a crash leaves it dirty.
+            start: (sql) => this.#ledger.insert(sql, { ...entry, batch: -batch }),
+            work: async (db, sql, risky) => {
+              await script.apply(db, this.#options.context);
+              await (risky ? this.#ledger.setBatch(sql, file.name, batch) : this.#ledger.insert(sql, entry));
+              await mirror?.record(db, file.name, batch);
+            },
+            clear: (sql) => this.#ledger.remove(sql, file.name),
           },
-          clear: (sql) => this.#ledger.remove(sql, file.name),
-        });
+        );
         applied.push(file.name);
       }
       return runResult(batch, applied, drifted, imported, started);
@@ -121,7 +131,13 @@ export class LedgerRunner {
           await mirror?.record(db, file.name, batch);
         }
       }, true);
-      return runResult(batch, marked.map((file) => file.name), [], [], started);
+      return runResult(
+        batch,
+        marked.map((file) => file.name),
+        [],
+        [],
+        started,
+      );
     });
   }
 
@@ -142,19 +158,26 @@ export class LedgerRunner {
       const irreversible: string[] = [];
       for (const plan of plans) {
         const batch = rows.find((row) => row.name === plan.name)?.batch ?? 0;
-        await this.#guarded(session, plan.name, 'down', plan.transactional || plan.undo === undefined, {
-          rolledBack: [...rolledBack],
-          irreversible: [...irreversible],
-        }, {
-          // A half-done undo is as uncertain as a half-done apply: the row is marked started until it finishes.
-          start: (sql) => this.#ledger.setBatch(sql, plan.name, -batch),
-          work: async (db, sql) => {
-            if (plan.undo !== undefined) await plan.undo(db, this.#options.context);
-            await this.#ledger.remove(sql, plan.name);
-            await mirror?.forget(db, plan.name);
+        await this.#guarded(
+          session,
+          plan.name,
+          'down',
+          plan.transactional || plan.undo === undefined,
+          {
+            rolledBack: [...rolledBack],
+            irreversible: [...irreversible],
           },
-          clear: (sql) => this.#ledger.setBatch(sql, plan.name, batch),
-        });
+          {
+            // A half-done undo is as uncertain as a half-done apply: the row is marked started until it finishes.
+            start: (sql) => this.#ledger.setBatch(sql, plan.name, -batch),
+            work: async (db, sql) => {
+              if (plan.undo !== undefined) await plan.undo(db, this.#options.context);
+              await this.#ledger.remove(sql, plan.name);
+              await mirror?.forget(db, plan.name);
+            },
+            clear: (sql) => this.#ledger.setBatch(sql, plan.name, batch),
+          },
+        );
         (plan.undo === undefined ? irreversible : rolledBack).push(plan.name);
       }
       return Object.freeze({
@@ -175,12 +198,16 @@ export class LedgerRunner {
         const dirty = rows.filter(isDirty).map((candidate) => candidate.name);
         throw new KnexusError(
           'KNEXUS_ERR_MIGRATION_NOT_FOUND',
-          `App '${appName}' has no dirty ${this.#kind.noun} named ${file}` + (dirty.length > 0 ? `; dirty: ${dirty.join(', ')}` : '; its ledger is clean'),
+          `App '${appName}' has no dirty ${this.#kind.noun} named ${file}` +
+            (dirty.length > 0 ? `; dirty: ${dirty.join(', ')}` : '; its ledger is clean'),
           { appName, file, details: { dirty } },
         );
       }
       const batch = -row.batch;
-      await session.unit((_db, sql) => (resolution === 'applied' ? this.#ledger.setBatch(sql, file, batch) : this.#ledger.remove(sql, file)), false);
+      await session.unit(
+        (_db, sql) => (resolution === 'applied' ? this.#ledger.setBatch(sql, file, batch) : this.#ledger.remove(sql, file)),
+        false,
+      );
       return Object.freeze({ file, resolution, batch: resolution === 'applied' ? batch : null });
     });
   }
@@ -193,7 +220,10 @@ export class LedgerRunner {
       const exists = (await this.#ledger.inspect(sql)) !== 'missing';
       const rows = exists ? await this.#ledger.readIfExists(sql) : [];
       const knexRows = rows.length === 0 && history !== undefined && history.options.import !== false ? await history.read(sql) : null;
-      const otherApp = this.#kind.section === 'migrations' && exists && rows.length === 0 ? findOtherAppHistory(await this.#ledger.readOthers(sql), catalog) : undefined;
+      const otherApp =
+        this.#kind.section === 'migrations' && exists && rows.length === 0
+          ? findOtherAppHistory(await this.#ledger.readOthers(sql), catalog)
+          : undefined;
       return { rows, knexRows, otherApp };
     });
     const clean = rows.filter((row) => !isDirty(row));
@@ -205,7 +235,9 @@ export class LedgerRunner {
       ...(knexRows === null || history === undefined
         ? {}
         : { knexHistory: Object.freeze({ table: history.options.tableName, applied: Object.freeze(knexRows.map((row) => row.name)) }) }),
-      ...(otherApp === undefined ? {} : { otherAppHistory: Object.freeze({ app: otherApp.app, applied: Object.freeze([...otherApp.applied]) }) }),
+      ...(otherApp === undefined
+        ? {}
+        : { otherAppHistory: Object.freeze({ app: otherApp.app, applied: Object.freeze([...otherApp.applied]) }) }),
     });
   }
 
@@ -217,7 +249,14 @@ export class LedgerRunner {
   }
 
   /** Runs one file's unit under the dirty-state protocol (`runGuardedUnit`); a failure becomes the kind's coded error. */
-  #guarded(session: LockSession, file: string, direction: 'up' | 'down', transactional: boolean, details: Record<string, unknown>, steps: GuardedSteps): Promise<void> {
+  #guarded(
+    session: LockSession,
+    file: string,
+    direction: 'up' | 'down',
+    transactional: boolean,
+    details: Record<string, unknown>,
+    steps: GuardedSteps,
+  ): Promise<void> {
     const { client, appName } = this.#options;
     return runGuardedUnit({ session, knex: this.#knex, client, transactional, steps }, (error, dirty) => {
       const hint = stateHint(transactional, dirty, this.#kind.section, appName, file);
@@ -235,7 +274,10 @@ export class LedgerRunner {
    * table-creation step costs a transaction on PostgreSQL), or not even that when the checks read it
    * under this lock, unless it vanished meanwhile. `checked` is the checks' result, or the checks to run here.
    */
-  #ensureAndRead(session: LockSession, checked: LedgerPrecheck | ((sql: SqlExecutor) => Promise<LedgerPrecheck>) = { shape: 'missing', rows: undefined }): Promise<LedgerRow[]> {
+  #ensureAndRead(
+    session: LockSession,
+    checked: LedgerPrecheck | ((sql: SqlExecutor) => Promise<LedgerPrecheck>) = { shape: 'missing', rows: undefined },
+  ): Promise<LedgerRow[]> {
     return session.unit(async (db, sql) => {
       const underLock = typeof checked === 'function';
       const { shape, rows } = underLock ? await checked(sql) : checked;

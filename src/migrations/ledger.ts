@@ -76,7 +76,15 @@ const MISSING_TABLE: Readonly<Record<ClientName, (error: { code?: unknown; errno
  */
 export class Ledger {
   readonly #options: LedgerOptions;
-  readonly #sql: Readonly<{ create: string; addOrigin: string; read: string; others: string; insert: string; remove: string; setBatch: string }>;
+  readonly #sql: Readonly<{
+    create: string;
+    addOrigin: string;
+    read: string;
+    others: string;
+    insert: string;
+    remove: string;
+    setBatch: string;
+  }>;
 
   constructor(knex: Knex, options: LedgerOptions) {
     this.#options = Object.freeze({ ...options });
@@ -185,10 +193,23 @@ export class Ledger {
   /** Records an applied file (`origin` defaults to `run`, `appliedAt` to now). */
   insert(
     sql: SqlExecutor,
-    entry: { readonly name: string; readonly batch: number; readonly checksum: string; readonly origin?: LedgerOrigin; readonly appliedAt?: Date | undefined },
+    entry: {
+      readonly name: string;
+      readonly batch: number;
+      readonly checksum: string;
+      readonly origin?: LedgerOrigin;
+      readonly appliedAt?: Date | undefined;
+    },
   ): Promise<void> {
     const { appName } = this.#options;
-    return sql.run(this.#sql.insert, [appName, entry.name, entry.batch, entry.checksum, entry.appliedAt ?? new Date(), entry.origin ?? 'run']);
+    return sql.run(this.#sql.insert, [
+      appName,
+      entry.name,
+      entry.batch,
+      entry.checksum,
+      entry.appliedAt ?? new Date(),
+      entry.origin ?? 'run',
+    ]);
   }
 
   /**

@@ -44,7 +44,12 @@ export class MigrationRunner {
    * `to` every migration applied after the named one and that one, `all` everything.
    */
   rollback(
-    options: { readonly batch?: number | undefined; readonly step?: number | undefined; readonly all?: boolean | undefined; readonly to?: string | undefined } = {},
+    options: {
+      readonly batch?: number | undefined;
+      readonly step?: number | undefined;
+      readonly all?: boolean | undefined;
+      readonly to?: string | undefined;
+    } = {},
   ): Promise<RollbackResult> {
     return this.#runner.rollback(options, 'step');
   }

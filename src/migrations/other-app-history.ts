@@ -25,7 +25,8 @@ export function findOtherAppHistory(rows: readonly ForeignRow[], catalog: Script
   const byApp = new Map<string, ForeignRow[]>();
   for (const row of rows) byApp.set(row.app, [...(byApp.get(row.app) ?? []), row]);
   for (const [app, own] of byApp) {
-    if (own.every((row) => catalog.byName.get(row.name)?.checksum === row.checksum.trim())) return { app, applied: own.map((row) => row.name) };
+    if (own.every((row) => catalog.byName.get(row.name)?.checksum === row.checksum.trim()))
+      return { app, applied: own.map((row) => row.name) };
   }
   return undefined;
 }

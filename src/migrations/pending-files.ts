@@ -24,4 +24,5 @@ export function pendingUpTo(pending: ScriptEntry[], to: string | undefined, appN
 }
 
 /** The batch after the newest one recorded. */
-export const nextBatch = (rows: readonly Pick<LedgerEntry, 'batch'>[]): number => rows.reduce((max, row) => Math.max(max, row.batch), 0) + 1;
+export const nextBatch = (rows: readonly Pick<LedgerEntry, 'batch'>[]): number =>
+  rows.reduce((max, row) => Math.max(max, row.batch), 0) + 1;

@@ -14,7 +14,11 @@ export interface RollbackSelection {
 }
 
 /** The rows a rollback undoes, newest first; throws `KNEXUS_ERR_INVALID_CONFIG` for a non-positive `batch` or `step`. */
-export function selectRollback(rows: readonly LedgerRow[], selection: RollbackSelection, context: { appName: string; stepOption: string }): LedgerRow[] {
+export function selectRollback(
+  rows: readonly LedgerRow[],
+  selection: RollbackSelection,
+  context: { appName: string; stepOption: string },
+): LedgerRow[] {
   const newestFirst = [...rows].reverse();
   if (selection.all === true) return newestFirst;
   if (selection.to !== undefined) {
@@ -41,8 +45,12 @@ export function selectRollback(rows: readonly LedgerRow[], selection: RollbackSe
 
 function positiveInteger(value: number, field: string, appName: string): number {
   if (Number.isInteger(value) && value > 0) return value;
-  throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Rollback option ${field} of app '${appName}' must be a positive integer, got ${String(value)}.`, {
-    appName,
-    field,
-  });
+  throw new KnexusError(
+    'KNEXUS_ERR_INVALID_CONFIG',
+    `Rollback option ${field} of app '${appName}' must be a positive integer, got ${String(value)}.`,
+    {
+      appName,
+      field,
+    },
+  );
 }

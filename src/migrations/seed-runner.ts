@@ -31,7 +31,9 @@ export class SeedRunner {
    * Undoes seeds newest first: the last batch by default, exactly `batch`, the last `step` seeds, or `all`.
    * Seeds without an undo export leave the ledger too and are listed in `irreversible`.
    */
-  rollback(options: { readonly batch?: number | undefined; readonly step?: number | undefined; readonly all?: boolean | undefined } = {}): Promise<RollbackResult> {
+  rollback(
+    options: { readonly batch?: number | undefined; readonly step?: number | undefined; readonly all?: boolean | undefined } = {},
+  ): Promise<RollbackResult> {
     return this.#runner.rollback({ batch: options.batch, step: options.step, all: options.all }, 'step');
   }
 

@@ -31,20 +31,29 @@ export class SourceCatalog implements ScriptSource {
     try {
       items = await this.#source.list(this.#extensions);
     } catch (error) {
-      throw new KnexusError('KNEXUS_ERR_MODULE_LOAD', `The ${option} of app '${this.#appName}' failed to list its ${section}: ${errorMessage(error)}`, {
-        appName: this.#appName,
-        field: option,
-      }, error);
+      throw new KnexusError(
+        'KNEXUS_ERR_MODULE_LOAD',
+        `The ${option} of app '${this.#appName}' failed to list its ${section}: ${errorMessage(error)}`,
+        {
+          appName: this.#appName,
+          field: option,
+        },
+        error,
+      );
     }
     const named = new Map<string, unknown>();
     const files: ScriptEntry[] = [];
     for (const item of items) {
       const name = this.#source.nameOf(item);
       if (typeof name !== 'string' || name.length === 0) {
-        throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `The ${option} of app '${this.#appName}' gave an item without a name (${String(name)}).`, {
-          appName: this.#appName,
-          field: option,
-        });
+        throw new KnexusError(
+          'KNEXUS_ERR_INVALID_CONFIG',
+          `The ${option} of app '${this.#appName}' gave an item without a name (${String(name)}).`,
+          {
+            appName: this.#appName,
+            field: option,
+          },
+        );
       }
       if (named.has(name)) {
         throw new KnexusError(
@@ -73,10 +82,15 @@ export class SourceCatalog implements ScriptSource {
       if (typeof loaded !== 'object' || loaded === null) throw new Error(`it returned ${String(loaded)} instead of a module`);
       return loaded;
     } catch (error) {
-      throw new KnexusError('KNEXUS_ERR_MODULE_LOAD', `Could not load ${name} of app '${this.#appName}' from its ${this.#source.section} source: ${errorMessage(error)}`, {
-        appName: this.#appName,
-        file: name,
-      }, error);
+      throw new KnexusError(
+        'KNEXUS_ERR_MODULE_LOAD',
+        `Could not load ${name} of app '${this.#appName}' from its ${this.#source.section} source: ${errorMessage(error)}`,
+        {
+          appName: this.#appName,
+          file: name,
+        },
+        error,
+      );
     }
   }
 }

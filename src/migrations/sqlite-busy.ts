@@ -71,7 +71,10 @@ export async function openSqlite(knex: Knex, appName: string, lockTimeout: numbe
     // Reading the schema takes SQLite's shared lock: this is what waits while another process writes.
     const stop = {
       stopped,
-      error: () => new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `App '${appName}' stopped waiting for its SQLite file: the registry is shutting down`, { appName }),
+      error: () =>
+        new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `App '${appName}' stopped waiting for its SQLite file: the registry is shutting down`, {
+          appName,
+        }),
     };
     await retryWhileBusy(() => knex.raw('select count(*) from sqlite_master'), deadline, timeoutError, stop);
   } finally {

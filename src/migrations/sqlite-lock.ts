@@ -53,7 +53,12 @@ export class SqliteLock implements AppLock {
     const target = sqliteLockTarget(filename);
     return SqliteLock.#queue.run(target.key, deadline, timeoutError, async () => {
       const { appName } = this.#options;
-      const lock = await takeLockFile(this.#knex, target.path, { appName, deadline, timeoutError: timeoutError(), stop: stopOf(this.#options) });
+      const lock = await takeLockFile(this.#knex, target.path, {
+        appName,
+        deadline,
+        timeoutError: timeoutError(),
+        stop: stopOf(this.#options),
+      });
       try {
         const gate = this.#options.gate;
         return await (gate === undefined ? this.#onFile(work) : gate(() => this.#onFile(work)));
@@ -83,7 +88,10 @@ export class SqliteLock implements AppLock {
   }
 
   /** Runs `work` in one outer transaction, after `first` (the lock write) when given; commits the units that succeeded even if a later one failed. */
-  async #inTransaction<T>(work: (session: LockSession) => Promise<T>, first: ((outer: Knex.Transaction) => Promise<void>) | undefined): Promise<T> {
+  async #inTransaction<T>(
+    work: (session: LockSession) => Promise<T>,
+    first: ((outer: Knex.Transaction) => Promise<void>) | undefined,
+  ): Promise<T> {
     let outcome: { value: T } | { error: unknown } | undefined;
     try {
       await this.#knex.transaction(async (outer) => {

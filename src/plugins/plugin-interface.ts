@@ -14,7 +14,9 @@ export interface DefaultPluginStatus {
   readonly enabled: boolean;
   readonly initialized: boolean;
   /** Per hook: calls, errors, timeouts, total and mean ms. */
-  readonly hooks: Readonly<Partial<Record<HookName, { calls: number; errors: number; timeouts: number; totalMs: number; averageMs: number }>>>;
+  readonly hooks: Readonly<
+    Partial<Record<HookName, { calls: number; errors: number; timeouts: number; totalMs: number; averageMs: number }>>
+  >;
 }
 
 /**

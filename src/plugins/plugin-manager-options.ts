@@ -70,7 +70,10 @@ export function resolvePluginManagerOptions(options: PluginManagerOptions): Reso
   if (typeof resolved.baseDir !== 'string' || resolved.baseDir.length === 0) invalid('baseDir', 'a folder path (a non-empty string)');
   if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1) invalid('concurrency', 'an integer of at least 1');
   const roots = (options as { allowedRoots?: unknown }).allowedRoots;
-  if (roots !== undefined && !(Array.isArray(roots) && roots.length > 0 && roots.every((root) => typeof root === 'string' && root.length > 0))) {
+  if (
+    roots !== undefined &&
+    !(Array.isArray(roots) && roots.length > 0 && roots.every((root) => typeof root === 'string' && root.length > 0))
+  ) {
     invalid('allowedRoots', 'a non-empty list of folder paths');
   }
   // knexus's own package (its first-party plugins) is always allowed: it is installed code like any package.
@@ -78,7 +81,8 @@ export function resolvePluginManagerOptions(options: PluginManagerOptions): Reso
   const listed = ((roots as string[] | undefined) ?? [resolved.baseDir]).map((root) => resolvePath(resolved.baseDir, root));
   const allowedRoots = Object.freeze(own === undefined || listed.includes(own) ? listed : [...listed, own]);
   const { maxErrors, storage } = resolved;
-  if (storage !== undefined && typeof storage !== 'string' && !isPlainObject(storage)) invalid('storage', 'an app name or a knex config object');
+  if (storage !== undefined && typeof storage !== 'string' && !isPlainObject(storage))
+    invalid('storage', 'an app name or a knex config object');
   if (maxErrors !== undefined && !(isPlainObject(maxErrors) && maxErrors.count >= 1 && maxErrors.windowMs > 0)) {
     invalid('maxErrors', '{ count: at least 1, windowMs: more than 0 }');
   }

@@ -90,7 +90,8 @@ export class PluginManager {
   }
 
   /** The options in effect, defaults applied (frozen). */
-  get options(): Readonly<Required<Omit<PluginManagerOptions, 'maxErrors' | 'storage'>>> & Pick<PluginManagerOptions, 'maxErrors' | 'storage'> {
+  get options(): Readonly<Required<Omit<PluginManagerOptions, 'maxErrors' | 'storage'>>> &
+    Pick<PluginManagerOptions, 'maxErrors' | 'storage'> {
     return this.#options;
   }
 
@@ -115,7 +116,6 @@ export class PluginManager {
   unload(name: string, options: UnloadOptions = {}): Promise<boolean> {
     return this.#loader.unload(name, options);
   }
-
 
   /**
    * Hot-reloads a plugin: loads the new version (by default the same module, freshly imported, or
@@ -253,5 +253,4 @@ export class PluginManager {
       events: this.#events,
     });
   }
-
 }

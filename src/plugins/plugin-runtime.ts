@@ -4,7 +4,9 @@ import type { PluginState } from './plugin-state.js';
 /** What the manager tells a plugin instance about itself, read by `PluginInterface`'s default `getStatus()`. */
 export interface PluginRuntime {
   readonly state: PluginState;
-  readonly hooks: Readonly<Partial<Record<HookName, { calls: number; errors: number; timeouts: number; totalMs: number; averageMs: number }>>>;
+  readonly hooks: Readonly<
+    Partial<Record<HookName, { calls: number; errors: number; timeouts: number; totalMs: number; averageMs: number }>>
+  >;
 }
 
 const runtimes = new WeakMap<object, () => PluginRuntime>();

@@ -49,7 +49,8 @@ export async function connectApp(ctx: RegistryContext, entry: AppEntry): Promise
       await dialect.ensureSchema(pool.knex, config.schema);
       knex = pool.retainTenant(name, dialect.route(config.schema, config.searchPath), config.schema);
       const direct = pool.direct;
-      if (direct !== undefined) runnerKnex = direct.retainTenant(name, dialectOf(direct.target.client).route(config.schema, config.searchPath), config.schema);
+      if (direct !== undefined)
+        runnerKnex = direct.retainTenant(name, dialectOf(direct.target.client).route(config.schema, config.searchPath), config.schema);
     }
     ctx.emit('connection-reused', { appName: name, owner: pool.owner, references: pool.references });
   } else {
@@ -77,7 +78,8 @@ export async function connectApp(ctx: RegistryContext, entry: AppEntry): Promise
         () => ctx.closing(),
       );
       // Only apps that route between schemas are at risk (a reusable owner may get tenants).
-      if ((config.schema !== undefined || config.reusable) && (await dialect.detectTransactionPooler?.(knex)) === true) throw transactionPoolerError(name);
+      if ((config.schema !== undefined || config.reusable) && (await dialect.detectTransactionPooler?.(knex)) === true)
+        throw transactionPoolerError(name);
     } catch (error) {
       if (isKnexusError(error)) throw error;
       throw new KnexusError(
@@ -103,7 +105,11 @@ export async function connectApp(ctx: RegistryContext, entry: AppEntry): Promise
  * (`onConnectionShutdown`) and closes the pool within `shutdownTimeout`.
  * Resolves `{ forced }` when a pool had to be destroyed by force.
  */
-export async function releaseConnection(ctx: RegistryContext, entry: AppEntry, timeout = ctx.settings.shutdownTimeout): Promise<{ forced: boolean }> {
+export async function releaseConnection(
+  ctx: RegistryContext,
+  entry: AppEntry,
+  timeout = ctx.settings.shutdownTimeout,
+): Promise<{ forced: boolean }> {
   const pool = entry.pool;
   if (!pool) return { forced: false };
   entry.pool = undefined;
@@ -117,7 +123,10 @@ export async function releaseConnection(ctx: RegistryContext, entry: AppEntry, t
       Object.freeze({ shared: pool.everShared, lastReference: true, timeout }),
     );
   }
-  const [own, direct] = await Promise.all([closePool(pool.knex, timeout), pool.direct === undefined ? undefined : closePool(pool.direct.knex, timeout)]);
+  const [own, direct] = await Promise.all([
+    closePool(pool.knex, timeout),
+    pool.direct === undefined ? undefined : closePool(pool.direct.knex, timeout),
+  ]);
   const forced = own.forced || direct?.forced === true;
   ctx.emit('connection-closed', { appName: entry.name, owner: pool.owner, forced });
   return { forced };

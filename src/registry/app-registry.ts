@@ -89,7 +89,9 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   /** Tenant `name`'s handle, attached on first use (one registration however many callers ask). Needs the `tenants` option. */
   tenant(name: string): Promise<AppHandle> {
     if (this.tenants !== undefined) return this.tenants.tenant(name);
-    return Promise.reject(new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'registry.tenant() needs new AppRegistry({ tenants })', { field: 'tenants' }));
+    return Promise.reject(
+      new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'registry.tenant() needs new AppRegistry({ tenants })', { field: 'tenants' }),
+    );
   }
 
   /** Folder relative paths (migrations, seeds, SQLite files, plugin modules) resolve against. */
@@ -153,9 +155,13 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     const resolved = resolveUnregisterOptions(name, options);
     if (this.#shuttingDown !== undefined) {
       // shutdown() is closing every pool (and never rolls back): a rollback now would wait on a pool being destroyed.
-      throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `Cannot unregister app '${name}': the registry is shutting down (shutdown never rolls back)`, {
-        appName: name,
-      });
+      throw new KnexusError(
+        'KNEXUS_ERR_SHUTTING_DOWN',
+        `Cannot unregister app '${name}': the registry is shutting down (shutdown never rolls back)`,
+        {
+          appName: name,
+        },
+      );
     }
     await unregisterEntry(this.#ctx, name, resolved);
     return true;
@@ -181,7 +187,13 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   /** A secret-free snapshot of the registry: apps, their connections and state, plugins, last health, and the tenant fleet's state. */
   getStatus(): RegistryStatus & { tenants?: TenantsStatus } {
     const shuttingDown = this.#shuttingDown !== undefined;
-    const status = registryStatus({ initialized: this.#initialized, shuttingDown, apps: this.#apps.values(), plugins: this.plugins.getStatus(), health: this.#lastHealth });
+    const status = registryStatus({
+      initialized: this.#initialized,
+      shuttingDown,
+      apps: this.#apps.values(),
+      plugins: this.plugins.getStatus(),
+      health: this.#lastHealth,
+    });
     return this.tenants === undefined ? status : { ...status, tenants: this.tenants.status() };
   }
 

@@ -56,7 +56,9 @@ export class AppRunner implements AppOperations {
   }
 
   baselineMigrations({ to }: { readonly to?: string; readonly fromKnex?: boolean }): Promise<RunResult> {
-    return this.#run('manual', 'migrations', () => (to === undefined ? this.#migrationRunner().importKnexHistory() : this.#migrationRunner().baseline(to)));
+    return this.#run('manual', 'migrations', () =>
+      to === undefined ? this.#migrationRunner().importKnexHistory() : this.#migrationRunner().baseline(to),
+    );
   }
 
   migrationStatus(): Promise<LedgerStatus> {

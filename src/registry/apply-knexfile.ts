@@ -59,7 +59,11 @@ export async function readKnexfileApp(config: AppConfig, baseDir: string): Promi
 }
 
 /** The app's own section over the knexfile's `knexus` one; undefined when neither says anything. */
-function withKnexus(knexus: Readonly<Record<string, unknown>> | undefined, key: 'migrations' | 'seeds', own: object | undefined): object | undefined {
+function withKnexus(
+  knexus: Readonly<Record<string, unknown>> | undefined,
+  key: 'migrations' | 'seeds',
+  own: object | undefined,
+): object | undefined {
   const fromFile = knexus?.[key];
   if (!isPlainObject(fromFile)) return own;
   return { ...fromFile, ...own };
@@ -103,6 +107,7 @@ function sqliteRelativeTo(client: unknown, connection: unknown, folder: string):
   if (name === undefined || !dialectOf(name).fileDatabase) return connection;
   const place = (f: string) => (sqliteFilePath(f) === undefined ? f : resolve(folder, f));
   if (typeof connection === 'string') return place(connection);
-  if (isPlainObject(connection) && typeof connection['filename'] === 'string') return { ...connection, filename: place(connection['filename']) };
+  if (isPlainObject(connection) && typeof connection['filename'] === 'string')
+    return { ...connection, filename: place(connection['filename']) };
   return connection;
 }

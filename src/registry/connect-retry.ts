@@ -16,7 +16,8 @@ const TRANSIENT_ERRNOS = new Set([1040, 1053]);
  */
 export function isTransient(error: unknown): boolean {
   const { code, errno } = (error ?? {}) as { code?: unknown; errno?: unknown };
-  if (typeof code === 'string' && (TRANSIENT_CODES.has(code) || TRANSIENT_SQLSTATES.has(code) || code.startsWith('SQLITE_BUSY'))) return true;
+  if (typeof code === 'string' && (TRANSIENT_CODES.has(code) || TRANSIENT_SQLSTATES.has(code) || code.startsWith('SQLITE_BUSY')))
+    return true;
   if (typeof errno === 'number' && TRANSIENT_ERRNOS.has(errno)) return true;
   // Several connection attempts at once fail together: node's AggregateError carries the real causes.
   const nested = (error as { errors?: unknown } | null)?.errors;

@@ -10,7 +10,13 @@ import type { RegistryContext } from './registry-context.js';
 import { createRunner } from './runner-settings.js';
 
 /** A runner of the plugin's own files in `entry`'s database, built the way the app's own runners are. */
-function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: AppHandle, set: PluginDataSet, which: 'migrations'): MigrationRunner;
+function pluginRunner(
+  ctx: RegistryContext,
+  entry: AppEntry,
+  connection: AppHandle,
+  set: PluginDataSet,
+  which: 'migrations',
+): MigrationRunner;
 function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: AppHandle, set: PluginDataSet, which: 'seeds'): SeedRunner;
 function pluginRunner(ctx: RegistryContext, entry: AppEntry, connection: AppHandle, set: PluginDataSet, which: 'migrations' | 'seeds') {
   // The app's runner site: behind a transaction pooler, the server itself.

@@ -30,7 +30,8 @@ export async function registerEntry(
     return connection;
   } catch (error) {
     // A dirty ledger (found now, or left by this very failure) must be repairable without a registration.
-    if (isKnexusError(error, 'KNEXUS_ERR_LEDGER_DIRTY') || (isKnexusError(error) && error.details?.['dirty'] === true)) refused.set(entry.name, entry.config);
+    if (isKnexusError(error, 'KNEXUS_ERR_LEDGER_DIRTY') || (isKnexusError(error) && error.details?.['dirty'] === true))
+      refused.set(entry.name, entry.config);
     throw error;
   } finally {
     entry.work = undefined;
@@ -43,8 +44,14 @@ export async function registerEntry(
  * first so configured plugins hear it too. A name already taken or a registry shutting down is not the
  * app's failure and is not reported. Never throws: the caller rejects with `error` itself.
  */
-export async function reportRefusedRegistration(ctx: RegistryContext, appName: unknown, error: unknown, before: () => Promise<unknown>): Promise<void> {
-  if (typeof appName !== 'string' || isKnexusError(error, 'KNEXUS_ERR_APP_EXISTS') || isKnexusError(error, 'KNEXUS_ERR_SHUTTING_DOWN')) return;
+export async function reportRefusedRegistration(
+  ctx: RegistryContext,
+  appName: unknown,
+  error: unknown,
+  before: () => Promise<unknown>,
+): Promise<void> {
+  if (typeof appName !== 'string' || isKnexusError(error, 'KNEXUS_ERR_APP_EXISTS') || isKnexusError(error, 'KNEXUS_ERR_SHUTTING_DOWN'))
+    return;
   try {
     await before();
   } catch {
@@ -110,7 +117,10 @@ export async function runRegistration(ctx: RegistryContext, entry: AppEntry): Pr
     return connection;
   } catch (thrown) {
     // Whatever a closing pool made the work throw (knex's raw TypeError or "aborted"), the reason is the shutdown.
-    const coded = ctx.closing() && !isKnexusError(thrown, 'KNEXUS_ERR_SHUTTING_DOWN') ? shuttingDown(name, thrown) : (poolExhausted(entry, thrown) ?? thrown);
+    const coded =
+      ctx.closing() && !isKnexusError(thrown, 'KNEXUS_ERR_SHUTTING_DOWN')
+        ? shuttingDown(name, thrown)
+        : (poolExhausted(entry, thrown) ?? thrown);
     const error = entry.pool ? entry.pool.scrubber.scrubError(toError(coded)) : toError(coded);
     entry.state = 'failed';
     await ctx.fail(name, step, error, { during: 'registration' });

@@ -40,7 +40,13 @@ async function healthCycle(ctx: RegistryContext): Promise<RegistryHealth> {
   const reports = await Promise.all(
     ready.map(async ({ name, pool }): Promise<HealthReport> => {
       const check = await checks.get(pool!)!;
-      let report: HealthReport = { appName: name, status: check.status, latencyMs: check.latencyMs, pool: Object.freeze({ ...check.pool }), checkedAt };
+      let report: HealthReport = {
+        appName: name,
+        status: check.status,
+        latencyMs: check.latencyMs,
+        pool: Object.freeze({ ...check.pool }),
+        checkedAt,
+      };
       if (check.error) report = { ...report, error: pool!.scrubber.scrub(check.error.message) };
       Object.freeze(report);
       if (check.status === 'unhealthy' || check.status === 'timeout') {
@@ -50,9 +56,11 @@ async function healthCycle(ctx: RegistryContext): Promise<RegistryHealth> {
         // Each plugin sees a frozen copy (its own Date too): `report.status = 'healthy'` cannot hide a dead database.
         const frozen = Object.freeze({ ...report, checkedAt: new Date(checkedAt) });
         const scope = { ctx, appName: name, active: true };
-        const extra = await insideHook.run(scope, () => ctx.hooks.dispatch('onHealthCheck', name, frozen)).finally(() => {
-          scope.active = false;
-        });
+        const extra = await insideHook
+          .run(scope, () => ctx.hooks.dispatch('onHealthCheck', name, frozen))
+          .finally(() => {
+            scope.active = false;
+          });
         if (extra.size > 0) report = Object.freeze({ ...report, plugins: Object.freeze(dictionary(extra)) });
       }
       return report;

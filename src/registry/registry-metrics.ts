@@ -18,7 +18,12 @@ export function registryMetrics(
   perTenant = false,
 ): void {
   const registers = [register];
-  const byState = new client.Gauge({ name: 'knexus_apps', help: 'Registered apps by lifecycle state.', labelNames: ['state'] as const, registers });
+  const byState = new client.Gauge({
+    name: 'knexus_apps',
+    help: 'Registered apps by lifecycle state.',
+    labelNames: ['state'] as const,
+    registers,
+  });
   const connections = new client.Gauge({
     name: 'knexus_pool_connections',
     help: 'Connections of each physical pool.',
@@ -66,6 +71,11 @@ export function registryMetrics(
     if (report.latencyMs !== null) latency.set({ app: report.appName }, report.latencyMs / 1000);
   }
   if (tenants.size === 0) return;
-  const byHealth = new client.Gauge({ name: 'knexus_tenant_health', help: 'Tenants by last health verdict.', labelNames: ['status'] as const, registers });
+  const byHealth = new client.Gauge({
+    name: 'knexus_tenant_health',
+    help: 'Tenants by last health verdict.',
+    labelNames: ['status'] as const,
+    registers,
+  });
   for (const [status, count] of tenantHealth) byHealth.set({ status }, count);
 }

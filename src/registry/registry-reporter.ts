@@ -18,7 +18,11 @@ export interface RegistryReporter {
  * The registry's reporter: events emitted on `emitter` (a throwing listener becomes an `error` event, never
  * thrown into the work), failures as an `error` event plus `onOperationFailed` to plugins.
  */
-export function createReporter(emitter: { emit(event: string, ...args: any[]): boolean }, hooks: LifecycleDispatcher, closing: () => boolean): RegistryReporter {
+export function createReporter(
+  emitter: { emit(event: string, ...args: any[]): boolean },
+  hooks: LifecycleDispatcher,
+  closing: () => boolean,
+): RegistryReporter {
   const emitSafely = (event: string, args: unknown[]): void => {
     try {
       emitter.emit(event, ...args);

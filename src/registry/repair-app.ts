@@ -10,11 +10,17 @@ import type { RegistryContext } from './registry-context.js';
 import { createRunner } from './runner-settings.js';
 
 /** Validates `repair` options; returns the section and file they name. */
-export function resolveRepairOptions(appName: string, input: unknown): { section: 'migrations' | 'seeds'; file: string; resolution: RepairResolution } {
+export function resolveRepairOptions(
+  appName: string,
+  input: unknown,
+): { section: 'migrations' | 'seeds'; file: string; resolution: RepairResolution } {
   const fail = (field: string, expected: string): never => {
-    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid repair options for app '${appName}': '${field}' ${expected}`, { appName, field });
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid repair options for app '${appName}': '${field}' ${expected}`, {
+      appName,
+      field,
+    });
   };
-  if (input === null || typeof input !== 'object') return fail('options', "must be an object { migration | seed, resolution }");
+  if (input === null || typeof input !== 'object') return fail('options', 'must be an object { migration | seed, resolution }');
   const { migration, seed, resolution, ...rest } = input as Record<string, unknown>;
   const unknown = Object.keys(rest)[0];
   if (unknown !== undefined) fail(unknown, 'is not a known option (expected migration, seed, resolution)');
@@ -29,7 +35,12 @@ export function resolveRepairOptions(appName: string, input: unknown): { section
  * `registry.repair()`: settles a dirty file of a registered app on its own connection, or of an app whose
  * registration was refused (`refused`: its config) on a connection opened for the repair. Emits `ledger-repaired`.
  */
-export async function repairApp(ctx: RegistryContext, appName: string, options: RepairOptions, refused: ResolvedAppConfig | undefined): Promise<RepairResult> {
+export async function repairApp(
+  ctx: RegistryContext,
+  appName: string,
+  options: RepairOptions,
+  refused: ResolvedAppConfig | undefined,
+): Promise<RepairResult> {
   if (ctx.closing()) {
     throw new KnexusError('KNEXUS_ERR_SHUTTING_DOWN', `Cannot repair app '${appName}': the registry is shutting down`, { appName });
   }
@@ -39,7 +50,9 @@ export async function repairApp(ctx: RegistryContext, appName: string, options: 
   if (entry !== undefined) {
     const runner = entry.runner;
     if (entry.state !== 'ready' || runner === undefined) {
-      throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${appName}' is ${entry.state}; wait for it to finish before repairing`, { appName });
+      throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${appName}' is ${entry.state}; wait for it to finish before repairing`, {
+        appName,
+      });
     }
     result = await runner.repair(request.section, request.file, request.resolution);
   } else if (refused !== undefined) {
@@ -67,18 +80,29 @@ export async function repairUnregistered(
 ): Promise<RepairResult> {
   const database = config.database;
   if (database === undefined) {
-    throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${appName}' shares another app's connection: register that app, then repair`, { appName });
+    throw new KnexusError('KNEXUS_ERR_APP_NOT_READY', `App '${appName}' shares another app's connection: register that app, then repair`, {
+      appName,
+    });
   }
   const scrubber = new SecretScrubber(collectSecrets(database.connection, database.directConnection));
   // Behind a transaction pooler the ledger is repaired on the server itself, where its lock holds.
   const direct = database.directConnection === undefined ? database : { client: database.client, connection: database.directConnection };
-  const knex = createKnex(direct, scrubber, { schema: config.schema, searchPath: config.searchPath, idleTimeout: ctx.settings.idleTimeout });
+  const knex = createKnex(direct, scrubber, {
+    schema: config.schema,
+    searchPath: config.searchPath,
+    idleTimeout: ctx.settings.idleTimeout,
+  });
   const target = Object.freeze(describeTarget(database.client, database.connection, config.schema));
-  const pool = new SharedPool(appName, knex, target, scrubber, { reusable: false, ownerRoute: undefined, migrationConcurrency: ctx.settings.migrationConcurrency });
+  const pool = new SharedPool(appName, knex, target, scrubber, {
+    reusable: false,
+    ownerRoute: undefined,
+    migrationConcurrency: ctx.settings.migrationConcurrency,
+  });
   try {
     const site = { name: appName, config, pool, target };
     const stopped = () => ctx.closing();
-    const runner = request.section === 'migrations' ? createRunner(knex, site, 'migrations', stopped) : createRunner(knex, site, 'seeds', stopped);
+    const runner =
+      request.section === 'migrations' ? createRunner(knex, site, 'migrations', stopped) : createRunner(knex, site, 'seeds', stopped);
     return await runner.repair(request.file, request.resolution);
   } catch (error) {
     throw scrubber.scrubError(error);

@@ -11,7 +11,12 @@ import { assertDirectForScripts, assertTenantFits } from './tenant-rules.js';
  * `useConnection` owner cannot be shared. Its connection target is computed here, once: the pipeline,
  * the handle, events and status all read `entry.view.target`.
  */
-export function reserveApp(apps: ReadonlyMap<string, AppEntry>, name: string, resolve: () => ResolvedAppConfig, sequence: number): AppEntry {
+export function reserveApp(
+  apps: ReadonlyMap<string, AppEntry>,
+  name: string,
+  resolve: () => ResolvedAppConfig,
+  sequence: number,
+): AppEntry {
   const existing = apps.get(name);
   if (existing !== undefined) {
     throw new KnexusError('KNEXUS_ERR_APP_EXISTS', `App '${name}' is already registered (state: ${existing.state})`, { appName: name });

@@ -18,7 +18,15 @@ import { systemSchemaReason } from './tenant-rules.js';
 import { isFile } from '../util/path-kind.js';
 
 const APP_KEYS = ['database', 'schema', 'searchPath', 'migrations', 'seeds', 'models', 'reusable', 'useConnection'] as const;
-const DATABASE_KEYS = ['client', 'connection', 'pool', 'useNullAsDefault', 'acquireConnectionTimeout', 'pooler', 'directConnection'] as const;
+const DATABASE_KEYS = [
+  'client',
+  'connection',
+  'pool',
+  'useNullAsDefault',
+  'acquireConnectionTimeout',
+  'pooler',
+  'directConnection',
+] as const;
 const SEED_KEYS = ['enabled', 'directory', 'seedSource', 'loadExtensions', 'tableName', 'drift'] as const;
 const MIGRATION_KEYS = [
   'enabled',
@@ -104,7 +112,7 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
   let searchPath: readonly string[] = config.schema !== undefined && config.useConnection === undefined ? ['public'] : [];
   if (config.searchPath !== undefined) {
     if (!Array.isArray(config.searchPath)) fail('searchPath', 'must be a list of schema names');
-    if (config.schema === undefined) fail('searchPath', 'needs schema: it lists the schemas searched after the app\'s own');
+    if (config.schema === undefined) fail('searchPath', "needs schema: it lists the schemas searched after the app's own");
     if (database !== undefined && !dialectOf(database.client).searchPath) fail('searchPath', 'is only supported on PostgreSQL');
     for (const [index, name] of config.searchPath.entries()) assertSqlIdentifier(name, `searchPath.${index}`, appName);
     searchPath = [...config.searchPath];
@@ -118,7 +126,15 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
       "is required with pooler: 'transaction' when the app has migrations or seeds: they and their session advisory locks run on the server itself, bypassing the pooler",
     );
   }
-  const { lockTimeout: _lock, disableTransactions: _tx, importKnexHistory: _import, knexTableName: _table, knexSchemaName: _schema, knexLedger: _mirror, ...seedSettings } = seeds;
+  const {
+    lockTimeout: _lock,
+    disableTransactions: _tx,
+    importKnexHistory: _import,
+    knexTableName: _table,
+    knexSchemaName: _schema,
+    knexLedger: _mirror,
+    ...seedSettings
+  } = seeds;
 
   const models = config.models as unknown;
   let definitions: Record<string, unknown> = {};
@@ -131,7 +147,8 @@ export function resolveAppConfig(appName: string, input: unknown, baseDir: strin
     definitions = m['definitions'] as Record<string, unknown>;
     for (const [name, def] of Object.entries(definitions)) {
       const ok = typeof def === 'function' || (isPlainObject(def) && typeof def['tableName'] === 'string');
-      if (!ok) fail(`models.definitions.${name}`, 'must be an Objection Model class or { tableName, idColumn?, jsonSchema?, relationMappings? }');
+      if (!ok)
+        fail(`models.definitions.${name}`, 'must be an Objection Model class or { tableName, idColumn?, jsonSchema?, relationMappings? }');
     }
   }
   const modelsEnabled = (models as { enabled?: boolean } | undefined)?.enabled ?? Object.keys(definitions).length > 0;
@@ -172,7 +189,10 @@ function assertConnectionUrl(value: string, field: string, fail: Fail): void {
     }
   };
   if (!parses(value) && !parses(value.replace('@/', '@socket/'))) {
-    fail(field, `is not a valid connection URL (expected ${scheme[1]}://user:password@host:port/database; characters such as @ : / # in the password must be %-encoded)`);
+    fail(
+      field,
+      `is not a valid connection URL (expected ${scheme[1]}://user:password@host:port/database; characters such as @ : / # in the password must be %-encoded)`,
+    );
   }
 }
 
@@ -208,17 +228,33 @@ function resolveLedger(
   if (!isPlainObject(input)) fail(field, 'must be an object with a directory');
   const obj = input as Record<string, unknown>;
   rejectUnknownKeys(obj, field === 'migrations' ? MIGRATION_KEYS : SEED_KEYS, `${field}.`, fail);
-  const { enabled, directory, tableName, lockTimeout, drift, loadExtensions, disableTransactions, importKnexHistory, knexTableName, knexSchemaName, knexLedger } = obj;
+  const {
+    enabled,
+    directory,
+    tableName,
+    lockTimeout,
+    drift,
+    loadExtensions,
+    disableTransactions,
+    importKnexHistory,
+    knexTableName,
+    knexSchemaName,
+    knexLedger,
+  } = obj;
   const sourceKey = field === 'migrations' ? 'migrationSource' : 'seedSource';
   const rawSource = obj[sourceKey];
   if (enabled !== undefined && typeof enabled !== 'boolean') fail(`${field}.enabled`, 'must be a boolean');
   let source: KnexSource | undefined;
   if (rawSource !== undefined) {
     if (!KnexSource.accepts(field, rawSource)) {
-      fail(`${field}.${sourceKey}`, `must implement knex's ${field === 'migrations' ? 'getMigrations, getMigrationName and getMigration' : 'getSeeds and getSeed'}`);
+      fail(
+        `${field}.${sourceKey}`,
+        `must implement knex's ${field === 'migrations' ? 'getMigrations, getMigrationName and getMigration' : 'getSeeds and getSeed'}`,
+      );
     }
     // knex silently drops a custom source when a directory is also set; a silent choice here would run the wrong files.
-    if (directory !== undefined) fail(`${field}.${sourceKey}`, `cannot be given together with ${field}.directory: the source lists the ${field}, so drop one of them`);
+    if (directory !== undefined)
+      fail(`${field}.${sourceKey}`, `cannot be given together with ${field}.directory: the source lists the ${field}, so drop one of them`);
     source = new KnexSource(field, rawSource as never);
   }
   let directories: string[] = [];
@@ -238,15 +274,21 @@ function resolveLedger(
     const ok = Array.isArray(loadExtensions) && loadExtensions.every((e) => typeof e === 'string' && e.startsWith('.'));
     if (!ok) fail(`${field}.loadExtensions`, "must be a list of extensions such as ['.js', '.ts']");
     const unsupported = (loadExtensions as string[]).filter((e) => !(SCRIPT_EXTENSIONS as readonly string[]).includes(e));
-    if (source === undefined && unsupported.length > 0) fail(`${field}.loadExtensions`, `may only list ${SCRIPT_EXTENSIONS.join(', ')} (got ${unsupported.join(', ')})`);
+    if (source === undefined && unsupported.length > 0)
+      fail(`${field}.loadExtensions`, `may only list ${SCRIPT_EXTENSIONS.join(', ')} (got ${unsupported.join(', ')})`);
   }
   if (tableName !== undefined) assertSqlIdentifier(tableName, `${field}.tableName`, appName);
   if (knexTableName !== undefined) assertSqlIdentifier(knexTableName, `${field}.knexTableName`, appName);
   if (knexSchemaName !== undefined) assertSqlIdentifier(knexSchemaName, `${field}.knexSchemaName`, appName);
   if (lockTimeout !== undefined) assertDuration(lockTimeout, `${field}.lockTimeout`, { integer: true, appName });
-  if (drift !== undefined && !DRIFT_POLICIES.includes(drift as DriftPolicy)) fail(`${field}.drift`, `must be one of ${DRIFT_POLICIES.join(', ')}`);
-  if (knexLedger !== undefined && !KNEX_LEDGER_MODES.includes(knexLedger as KnexLedgerMode)) fail(`${field}.knexLedger`, `must be one of ${KNEX_LEDGER_MODES.join(', ')}`);
-  for (const [key, value] of [['disableTransactions', disableTransactions], ['importKnexHistory', importKnexHistory]] as const) {
+  if (drift !== undefined && !DRIFT_POLICIES.includes(drift as DriftPolicy))
+    fail(`${field}.drift`, `must be one of ${DRIFT_POLICIES.join(', ')}`);
+  if (knexLedger !== undefined && !KNEX_LEDGER_MODES.includes(knexLedger as KnexLedgerMode))
+    fail(`${field}.knexLedger`, `must be one of ${KNEX_LEDGER_MODES.join(', ')}`);
+  for (const [key, value] of [
+    ['disableTransactions', disableTransactions],
+    ['importKnexHistory', importKnexHistory],
+  ] as const) {
     if (value !== undefined && typeof value !== 'boolean') fail(`${field}.${key}`, 'must be a boolean');
   }
   return {
@@ -270,7 +312,8 @@ function resolveLedger(
 function assertPooler(db: Record<string, unknown>, client: ClientName, fail: (field: string, expected: string) => never): void {
   const { pooler, directConnection } = db;
   if (pooler !== undefined) {
-    if (!(POOLER_MODES as readonly unknown[]).includes(pooler)) fail('database.pooler', `must be one of ${POOLER_MODES.map((m) => `'${m}'`).join(', ')}`);
+    if (!(POOLER_MODES as readonly unknown[]).includes(pooler))
+      fail('database.pooler', `must be one of ${POOLER_MODES.map((m) => `'${m}'`).join(', ')}`);
     if (!supportsPooler(client)) fail('database.pooler', `is only supported on PostgreSQL (pg), not ${client}`);
   }
   if (directConnection === undefined) return;

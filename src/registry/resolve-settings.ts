@@ -21,9 +21,13 @@ export function resolveSettings(input: RegistrySettings | undefined): ResolvedSe
   const settings = { ...REGISTRY_DEFAULTS };
   for (const key of Object.keys(input ?? {})) {
     if (!(key in REGISTRY_DEFAULTS)) {
-      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Unknown registry setting '${key}' (expected one of: ${Object.keys(REGISTRY_DEFAULTS).join(', ')})`, {
-        field: `registry.${key}`,
-      });
+      throw new KnexusError(
+        'KNEXUS_ERR_INVALID_CONFIG',
+        `Unknown registry setting '${key}' (expected one of: ${Object.keys(REGISTRY_DEFAULTS).join(', ')})`,
+        {
+          field: `registry.${key}`,
+        },
+      );
     }
   }
   for (const key of Object.keys(REGISTRY_DEFAULTS) as (keyof ResolvedSettings)[]) {
@@ -31,12 +35,20 @@ export function resolveSettings(input: RegistrySettings | undefined): ResolvedSe
     if (value === undefined) continue;
     if (COUNTS.includes(key)) {
       if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-        throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid registry setting '${key}': expected a non-negative integer (0 derives it from the pool size)`, {
-          field: `registry.${key}`,
-        });
+        throw new KnexusError(
+          'KNEXUS_ERR_INVALID_CONFIG',
+          `Invalid registry setting '${key}': expected a non-negative integer (0 derives it from the pool size)`,
+          {
+            field: `registry.${key}`,
+          },
+        );
       }
     } else {
-      const zero = { healthCheckInterval: '0: no background checks', connectRetry: '0: no retry', idleTimeout: '0: idle connections stay open' }[key as string];
+      const zero = {
+        healthCheckInterval: '0: no background checks',
+        connectRetry: '0: no retry',
+        idleTimeout: '0: idle connections stay open',
+      }[key as string];
       assertDuration(value, `registry.${key}`, zero === undefined ? {} : { zero });
     }
     settings[key] = value;

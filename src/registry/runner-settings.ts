@@ -30,7 +30,13 @@ export interface PluginScope {
  * The one way a runner is built, for registration, manual calls, repair and plugin data alike, so each
  * gets the app's pool gate, lock timeout and shutdown signal.
  */
-export function createRunner(knex: Knex, site: RunnerSite, which: 'migrations', stopped: () => boolean, scope?: PluginScope): MigrationRunner;
+export function createRunner(
+  knex: Knex,
+  site: RunnerSite,
+  which: 'migrations',
+  stopped: () => boolean,
+  scope?: PluginScope,
+): MigrationRunner;
 export function createRunner(knex: Knex, site: RunnerSite, which: 'seeds', stopped: () => boolean, scope?: PluginScope): SeedRunner;
 export function createRunner(
   knex: Knex,
@@ -44,7 +50,12 @@ export function createRunner(
 }
 
 /** The options of an app's migration (or seed) runner; KNEXUS_ERR_INVALID_CONFIG when it has none to run. */
-function runnerSettings(site: RunnerSite, which: 'migrations' | 'seeds', stopped: () => boolean, scope: PluginScope | undefined): RunnerOptions {
+function runnerSettings(
+  site: RunnerSite,
+  which: 'migrations' | 'seeds',
+  stopped: () => boolean,
+  scope: PluginScope | undefined,
+): RunnerOptions {
   const { name, config, pool, target } = site;
   const settings = config[which];
   if (scope !== undefined) {
@@ -78,7 +89,12 @@ function runnerSettings(site: RunnerSite, which: 'migrations' | 'seeds', stopped
     disableTransactions: which === 'migrations' && migrations.disableTransactions,
     knexHistory:
       which === 'migrations'
-        ? { tableName: migrations.knexTableName, import: migrations.importKnexHistory, schema: migrations.knexSchemaName, mode: migrations.knexLedger }
+        ? {
+            tableName: migrations.knexTableName,
+            import: migrations.importKnexHistory,
+            schema: migrations.knexSchemaName,
+            mode: migrations.knexLedger,
+          }
         : undefined,
     tableName: settings.tableName,
     schema: target.schema,

@@ -19,22 +19,33 @@ export function assertCanLeave(entry: AppEntry, options: UnregisterOptions): voi
     );
   }
   if (options.dropSchema && entry.config.schema === undefined) {
-    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `App '${name}' has no schema to drop: dropSchema needs an app registered with schema`, {
-      appName: name,
-      field: 'dropSchema',
-    });
+    throw new KnexusError(
+      'KNEXUS_ERR_INVALID_CONFIG',
+      `App '${name}' has no schema to drop: dropSchema needs an app registered with schema`,
+      {
+        appName: name,
+        field: 'dropSchema',
+      },
+    );
   }
 }
 
 /** An app with its own schema on a shared pool needs a pool that can switch schemas, and PostgreSQL for `searchPath`. */
 export function assertTenantFits(name: string, config: ResolvedAppConfig, pool: SharedPool): void {
   const dialect = dialectOf(pool.target.client);
-  const invalid = (field: string, message: string) => new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid config for app '${name}': ${message}`, { appName: name, field });
-  if (!dialect.schemas) throw invalid('schema', `'schema' is only supported on PostgreSQL and MySQL/MariaDB, and '${pool.owner}' uses ${dialect.label}`);
+  const invalid = (field: string, message: string) =>
+    new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid config for app '${name}': ${message}`, { appName: name, field });
+  if (!dialect.schemas)
+    throw invalid('schema', `'schema' is only supported on PostgreSQL and MySQL/MariaDB, and '${pool.owner}' uses ${dialect.label}`);
   if (!dialect.searchPath && config.searchPath.length > 0) throw invalid('searchPath', `'searchPath' is only supported on PostgreSQL`);
-  if (config.schema !== undefined && dialect.isSystemSchema(config.schema)) throw invalid('schema', `'schema' ${systemSchemaReason(config.schema)}`);
+  if (config.schema !== undefined && dialect.isSystemSchema(config.schema))
+    throw invalid('schema', `'schema' ${systemSchemaReason(config.schema)}`);
   if (!pool.routable) {
-    throw useConnectionError(name, pool.owner, 'names no default database to switch its connections back to (set database.connection.database)');
+    throw useConnectionError(
+      name,
+      pool.owner,
+      'names no default database to switch its connections back to (set database.connection.database)',
+    );
   }
 }
 

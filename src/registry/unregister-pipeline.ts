@@ -44,7 +44,11 @@ export async function unregisterEntry(ctx: RegistryContext, name: string, option
  * (onConnectionShutdown when the pool really closes) → gone → onAppUnregistered.
  * A rollback error stops here: the app stays registered and the error is rethrown.
  */
-export async function runUnregistration(ctx: RegistryContext, entry: AppEntry, options: UnregisterOptions): Promise<RollbackSummary | null> {
+export async function runUnregistration(
+  ctx: RegistryContext,
+  entry: AppEntry,
+  options: UnregisterOptions,
+): Promise<RollbackSummary | null> {
   const started = performance.now();
   const { name } = entry;
   let step: FailedOperation = 'unregistration';
@@ -91,7 +95,10 @@ async function removeSchema(entry: AppEntry, force: boolean): Promise<void> {
     const tables = await foreignTables(pool.knex, dialect, schema, ledgers);
     const apps = await otherLedgerApps(pool.knex, dialect, schema, ledgers, name);
     if (tables.length > 0 || apps.length > 0) {
-      const what = [tables.length > 0 ? `tables its migrations do not own (${tables.join(', ')})` : '', apps.length > 0 ? `ledger rows of other apps (${apps.join(', ')})` : '']
+      const what = [
+        tables.length > 0 ? `tables its migrations do not own (${tables.join(', ')})` : '',
+        apps.length > 0 ? `ledger rows of other apps (${apps.join(', ')})` : '',
+      ]
         .filter(Boolean)
         .join(' and ');
       throw new KnexusError(
@@ -141,7 +148,12 @@ function rollbackPlan(entry: AppEntry, options: UnregisterOptions): RollbackPlan
   const { seedBatch, migrationBatch } = entry;
   return {
     seeds: hasScripts(entry.config.seeds) && (all || seedBatch !== null) ? (all ? { all: true } : { batch: seedBatch! }) : undefined,
-    migrations: hasScripts(entry.config.migrations) && (all || migrationBatch !== null) ? (all ? { all: true } : { batch: migrationBatch! }) : undefined,
+    migrations:
+      hasScripts(entry.config.migrations) && (all || migrationBatch !== null)
+        ? all
+          ? { all: true }
+          : { batch: migrationBatch! }
+        : undefined,
     undone: (section) => {
       if (section === 'seeds') entry.seedBatch = null;
       else entry.migrationBatch = null;
@@ -168,8 +180,10 @@ export function resolveUnregisterOptions(appName: string, input: unknown): Unreg
   if (mode !== undefined && !ROLLBACK_MODES.includes(mode as never)) fail('rollback', "must be 'registration' or 'all'");
   if (drop !== undefined && typeof drop !== 'boolean') fail('dropSchema', 'must be a boolean');
   if (force !== undefined && typeof force !== 'boolean') fail('force', 'must be a boolean');
-  if (drop === true && skipRollback === true) fail('dropSchema', 'cannot be combined with skipRollback: the schema is dropped after rolling back its whole history');
-  if (drop === true && mode === 'registration') fail('dropSchema', "rolls back the app's whole history; leave out rollback or set it to 'all'");
+  if (drop === true && skipRollback === true)
+    fail('dropSchema', 'cannot be combined with skipRollback: the schema is dropped after rolling back its whole history');
+  if (drop === true && mode === 'registration')
+    fail('dropSchema', "rolls back the app's whole history; leave out rollback or set it to 'all'");
   if (force === true && drop !== true) fail('force', 'only applies to dropSchema: true');
   const out: { skipRollback?: boolean; rollback?: 'registration' | 'all'; dropSchema?: boolean; force?: boolean } = {};
   if (skipRollback !== undefined) out.skipRollback = skipRollback as boolean;

@@ -31,7 +31,11 @@ const POOL_FUNCTIONS = new Set<string>(['afterCreate', 'validate', 'log']);
  * `appName` before anything is opened, and returns the pool settings to use: when only a `max` below
  * knex's default `min` (2) is given, `min` follows it instead of failing inside the pool.
  */
-export function validatePool(database: Readonly<Record<string, unknown>>, appName: string, client: ClientName): Record<string, unknown> | undefined {
+export function validatePool(
+  database: Readonly<Record<string, unknown>>,
+  appName: string,
+  client: ClientName,
+): Record<string, unknown> | undefined {
   const fail = (field: string, expected: string): never => {
     throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid config for app '${appName}': '${field}' ${expected}`, { appName, field });
   };
@@ -44,14 +48,16 @@ export function validatePool(database: Readonly<Record<string, unknown>>, appNam
   const settings = pool as Record<string, unknown>;
   for (const [key, value] of Object.entries(settings)) {
     const field = `database.pool.${key}`;
-    if (!(POOL_KEYS as readonly string[]).includes(key)) fail(field, `is not a known pool setting (expected one of: ${POOL_KEYS.join(', ')})`);
+    if (!(POOL_KEYS as readonly string[]).includes(key))
+      fail(field, `is not a known pool setting (expected one of: ${POOL_KEYS.join(', ')})`);
     if (value === undefined) continue;
     if (POOL_DURATIONS.has(key)) assertDuration(value, field, TARN_DURATIONS.has(key) ? { min: 1, integer: true, appName } : { appName });
     else if (POOL_FUNCTIONS.has(key) && typeof value !== 'function') fail(field, 'must be a function');
     else if (key === 'propagateCreateError' && typeof value !== 'boolean') fail(field, 'must be a boolean');
   }
   const { min, max } = settings;
-  if (min !== undefined && !(Number.isSafeInteger(min) && (min as number) >= 0)) fail('database.pool.min', 'must be an integer of at least 0');
+  if (min !== undefined && !(Number.isSafeInteger(min) && (min as number) >= 0))
+    fail('database.pool.min', 'must be an integer of at least 0');
   if (max !== undefined && !(Number.isSafeInteger(max) && (max as number) >= 1)) {
     fail('database.pool.max', 'must be an integer of at least 1 (a pool of 0 connections can never run a query)');
   }
@@ -60,7 +66,10 @@ export function validatePool(database: Readonly<Record<string, unknown>>, appNam
   }
   // knex gives SQLite a pool of one connection unless told otherwise, so a larger min alone cannot work.
   if (dialectOf(client).fileDatabase && max === undefined && min !== undefined && (min as number) > 1) {
-    fail('database.pool.min', `must be 0 or 1 for SQLite, whose pool holds one connection (or raise database.pool.max too), got ${String(min)}`);
+    fail(
+      'database.pool.min',
+      `must be 0 or 1 for SQLite, whose pool holds one connection (or raise database.pool.max too), got ${String(min)}`,
+    );
   }
   if (min === undefined && max !== undefined && (max as number) < 2) return { ...settings, min: max };
   return { ...settings };

@@ -67,7 +67,13 @@ export async function checkFleet(names: AsyncIterable<string>, ledgers: FleetLed
     }
   }
   const ok = LEDGER_VERDICTS.slice(0, 5).every((verdict) => counts[verdict] === 0);
-  return Object.freeze({ ok, total, counts: Object.freeze(counts), tenants: Object.freeze(tenants), durationMs: performance.now() - started });
+  return Object.freeze({
+    ok,
+    total,
+    counts: Object.freeze(counts),
+    tenants: Object.freeze(tenants),
+    durationMs: performance.now() - started,
+  });
 }
 
 async function checkPage(page: readonly string[], ledgers: FleetLedgers): Promise<TenantVerdict[]> {
@@ -77,8 +83,15 @@ async function checkPage(page: readonly string[], ledgers: FleetLedgers): Promis
   const schemas = valid.length === 0 ? new Set<string>() : await namesFound(knex, dialect, dialect.existingSchemasSql(valid.length), valid);
   const present = valid.filter((name) => schemas.has(name));
   const withLedger =
-    present.length === 0 ? new Set<string>() : await namesFound(knex, dialect, dialect.schemasWithTableSql(present.length), [tableName, ...present]);
-  const rows = await ledgerRows(knex, dialect, tableName, present.filter((name) => withLedger.has(name)));
+    present.length === 0
+      ? new Set<string>()
+      : await namesFound(knex, dialect, dialect.schemasWithTableSql(present.length), [tableName, ...present]);
+  const rows = await ledgerRows(
+    knex,
+    dialect,
+    tableName,
+    present.filter((name) => withLedger.has(name)),
+  );
   return page.map((name) => {
     if (!valid.includes(name)) return verdictOf(name, 'invalid');
     if (!schemas.has(name)) return verdictOf(name, 'missing', { pending: catalog.files.map((file) => file.name) });
@@ -98,7 +111,14 @@ function judge(name: string, applied: readonly LedgerEntry[], catalog: ScriptLis
 }
 
 function verdictOf(name: string, verdict: LedgerVerdict, lists: Partial<Omit<TenantVerdict, 'name' | 'verdict'>> = {}): TenantVerdict {
-  return Object.freeze({ name, verdict, pending: lists.pending ?? [], drifted: lists.drifted ?? [], ahead: lists.ahead ?? [], dirty: lists.dirty ?? [] });
+  return Object.freeze({
+    name,
+    verdict,
+    pending: lists.pending ?? [],
+    drifted: lists.drifted ?? [],
+    ahead: lists.ahead ?? [],
+    dirty: lists.dirty ?? [],
+  });
 }
 
 async function namesFound(knex: Knex, dialect: Dialect, sql: string, bindings: readonly string[]): Promise<Set<string>> {
@@ -106,11 +126,19 @@ async function namesFound(knex: Knex, dialect: Dialect, sql: string, bindings: r
 }
 
 /** Every ledger row of these tenants, one UNION ALL; each tenant's rows in id order. */
-async function ledgerRows(knex: Knex, dialect: Dialect, tableName: string, schemas: readonly string[]): Promise<Map<string, LedgerEntry[]>> {
+async function ledgerRows(
+  knex: Knex,
+  dialect: Dialect,
+  tableName: string,
+  schemas: readonly string[],
+): Promise<Map<string, LedgerEntry[]>> {
   const byTenant = new Map<string, LedgerEntry[]>();
   if (schemas.length === 0) return byTenant;
   const sql = schemas.map(() => 'select app, id, name, batch, checksum from ?? where app = ?').join(' union all ');
-  const result = await knex.raw(sql, schemas.flatMap((schema) => [`${schema}.${tableName}`, schema]));
+  const result = await knex.raw(
+    sql,
+    schemas.flatMap((schema) => [`${schema}.${tableName}`, schema]),
+  );
   const rows = dialect.rows(result) as unknown as { app: string; id: number; name: string; batch: number; checksum: string }[];
   rows.sort((a, b) => (a.app === b.app ? Number(a.id) - Number(b.id) : a.app < b.app ? -1 : 1));
   for (const row of rows) {

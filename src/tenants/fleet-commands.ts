@@ -43,7 +43,9 @@ export interface FleetRollbackOptions extends FleetJobOptions {
 export async function checkTenants(site: FleetSite, options: FleetCheckOptions = {}): Promise<FleetCheckResult> {
   const migrations = site.migrations;
   if (migrations === undefined) {
-    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'Checking the fleet needs the tenants\' migrations: set tenants.migrations', { field: 'tenants.migrations' });
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', "Checking the fleet needs the tenants' migrations: set tenants.migrations", {
+      field: 'tenants.migrations',
+    });
   }
   const directories = [migrations.directory ?? []].flat().map((directory) => resolve(site.baseDir, directory));
   const source = createScriptSource(
@@ -76,38 +78,67 @@ export async function migrateTenants(site: FleetSite, options: FleetMigrateOptio
   for await (const name of site.names()) {
     names.push(name);
     const verdict = needsWork.get(name);
-    if (verdict === undefined || verdict.verdict === 'ahead' || (options.to !== undefined && verdict.verdict === 'behind' && !pendingIncludes(verdict.pending, options.to))) {
+    if (
+      verdict === undefined ||
+      verdict.verdict === 'ahead' ||
+      (options.to !== undefined && verdict.verdict === 'behind' && !pendingIncludes(verdict.pending, options.to))
+    ) {
       decided.push(Object.freeze({ name, status: 'done', files: [] }));
     } else if (verdict.verdict !== 'behind' && verdict.verdict !== 'missing') {
-      const error = { code: verdict.verdict === 'invalid' ? 'KNEXUS_ERR_INVALID_NAME' : verdict.verdict === 'dirty' ? 'KNEXUS_ERR_LEDGER_DIRTY' : 'KNEXUS_ERR_CHECKSUM_DRIFT', message: `Tenant '${name}' is ${verdict.verdict}` };
+      const error = {
+        code:
+          verdict.verdict === 'invalid'
+            ? 'KNEXUS_ERR_INVALID_NAME'
+            : verdict.verdict === 'dirty'
+              ? 'KNEXUS_ERR_LEDGER_DIRTY'
+              : 'KNEXUS_ERR_CHECKSUM_DRIFT',
+        message: `Tenant '${name}' is ${verdict.verdict}`,
+      };
       decided.push(Object.freeze({ name, status: 'failed', files: [], error }));
     }
   }
   const to = options.to;
-  return runFleetJob('migrate', names, (name) => onTenant(site, name, 'migrate', async (handle) => (await handle.runMigrations(to === undefined ? {} : { to })).applied), options, decided);
+  return runFleetJob(
+    'migrate',
+    names,
+    (name) => onTenant(site, name, 'migrate', async (handle) => (await handle.runMigrations(to === undefined ? {} : { to })).applied),
+    options,
+    decided,
+  );
 }
 
 /** Rolls every tenant back to (and including) `to`; a tenant that never applied it has nothing to undo. */
 export async function rollbackTenants(site: FleetSite, options: FleetRollbackOptions): Promise<FleetReport> {
   if (typeof options?.to !== 'string' || options.to.length === 0) {
-    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'A fleet rollback needs `to`: the file to roll back to (it is undone too)', { field: 'to' });
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'A fleet rollback needs `to`: the file to roll back to (it is undone too)', {
+      field: 'to',
+    });
   }
   const names: string[] = [];
   for await (const name of site.names()) names.push(name);
-  return runFleetJob('rollback', names, (name) =>
-    onTenant(site, name, 'rollback', async (handle) => {
-      try {
-        return (await handle.rollbackMigrations({ to: options.to })).rolledBack;
-      } catch (error) {
-        if (isKnexusError(error, 'KNEXUS_ERR_MIGRATION_NOT_FOUND')) return [];
-        throw error;
-      }
-    }),
-  options);
+  return runFleetJob(
+    'rollback',
+    names,
+    (name) =>
+      onTenant(site, name, 'rollback', async (handle) => {
+        try {
+          return (await handle.rollbackMigrations({ to: options.to })).rolledBack;
+        } catch (error) {
+          if (isKnexusError(error, 'KNEXUS_ERR_MIGRATION_NOT_FOUND')) return [];
+          throw error;
+        }
+      }),
+    options,
+  );
 }
 
 /** Attaches the tenant (without running anything), does `work`, and detaches it again if the job attached it. */
-async function onTenant(site: FleetSite, name: string, during: 'migrate' | 'rollback', work: (handle: AppHandle) => Promise<readonly string[]>): Promise<readonly string[]> {
+async function onTenant(
+  site: FleetSite,
+  name: string,
+  during: 'migrate' | 'rollback',
+  work: (handle: AppHandle) => Promise<readonly string[]>,
+): Promise<readonly string[]> {
   const wasResident = site.isResident(name);
   try {
     const handle = await site.attach(name);

@@ -70,7 +70,8 @@ export async function runFleetJob(
   const outcomes = new Map<string, TenantOutcome>(decided.map((outcome) => [outcome.name, outcome]));
   const finishedBefore = resumed(options.resume);
   const todo = names.filter((name) => !outcomes.has(name) && !finishedBefore.has(name));
-  for (const name of names) if (finishedBefore.has(name) && !outcomes.has(name)) outcomes.set(name, Object.freeze({ name, status: 'done', files: [] }));
+  for (const name of names)
+    if (finishedBefore.has(name) && !outcomes.has(name)) outcomes.set(name, Object.freeze({ name, status: 'done', files: [] }));
   const total = outcomes.size + todo.length;
   let finished = outcomes.size;
   let failed = [...outcomes.values()].filter((outcome) => outcome.status === 'failed').length;
@@ -82,7 +83,12 @@ export async function runFleetJob(
         outcome = Object.freeze({ name, status: 'done', files: Object.freeze([...(await work(name))]) });
       } catch (thrown) {
         const error = toError(thrown);
-        outcome = Object.freeze({ name, status: 'failed', files: [], error: { code: isKnexusError(error) ? error.code : 'KNEXUS_ERR_UNEXPECTED', message: error.message } });
+        outcome = Object.freeze({
+          name,
+          status: 'failed',
+          files: [],
+          error: { code: isKnexusError(error) ? error.code : 'KNEXUS_ERR_UNEXPECTED', message: error.message },
+        });
         failed++;
       }
       outcomes.set(name, outcome);
@@ -112,9 +118,12 @@ export async function runFleetJob(
 
 /** Refuses bad job options (KNEXUS_ERR_INVALID_CONFIG naming the field) before any tenant is read. */
 export function assertJobOptions(options: FleetJobOptions): void {
-  const invalid = (field: string, expected: string) => new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid fleet job option '${field}': ${expected}`, { field });
-  if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1)) throw invalid('concurrency', 'must be an integer ≥ 1');
-  if (options.canary !== undefined && (!Number.isInteger(options.canary) || options.canary < 0)) throw invalid('canary', 'must be an integer ≥ 0');
+  const invalid = (field: string, expected: string) =>
+    new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Invalid fleet job option '${field}': ${expected}`, { field });
+  if (options.concurrency !== undefined && (!Number.isInteger(options.concurrency) || options.concurrency < 1))
+    throw invalid('concurrency', 'must be an integer ≥ 1');
+  if (options.canary !== undefined && (!Number.isInteger(options.canary) || options.canary < 0))
+    throw invalid('canary', 'must be an integer ≥ 0');
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw invalid('onProgress', 'must be a function');
 }
 

@@ -3,7 +3,9 @@ import { assertAppName } from '../util/identifier.js';
 import { ATTACH_MODES, type AttachMode, type TenantDirectoryOptions } from './tenant-options.js';
 
 /** Tenant directory options with every default applied, frozen. */
-export type ResolvedTenantOptions = Readonly<Omit<TenantDirectoryOptions, 'owner' | 'attach' | 'idleTimeout' | 'maxResident' | 'serverRetry'>> & {
+export type ResolvedTenantOptions = Readonly<
+  Omit<TenantDirectoryOptions, 'owner' | 'attach' | 'idleTimeout' | 'maxResident' | 'serverRetry'>
+> & {
   readonly owner: string;
   readonly serverRetry: number;
   readonly attach: AttachMode;
@@ -23,11 +25,14 @@ export function resolveTenantOptions(input: unknown): ResolvedTenantOptions {
   if (options.placement !== undefined && (typeof options.placement?.get !== 'function' || typeof options.placement?.set !== 'function')) {
     throw invalid('placement', 'must be a store with get(name) and set(name, server)');
   }
-  if (options.placementPolicy !== undefined && typeof options.placementPolicy !== 'function') throw invalid('placementPolicy', 'must be a function (name, servers) => server');
+  if (options.placementPolicy !== undefined && typeof options.placementPolicy !== 'function')
+    throw invalid('placementPolicy', 'must be a function (name, servers) => server');
   if (options.pgTools !== undefined && typeof options.pgTools !== 'string') throw invalid('pgTools', 'must be a folder path');
   if (typeof options.list !== 'function') throw invalid('list', 'must be a function returning the tenant names');
-  if (options.config !== undefined && typeof options.config !== 'function') throw invalid('config', 'must be a function of the tenant name');
-  if (options.attach !== undefined && !ATTACH_MODES.includes(options.attach)) throw invalid('attach', `must be one of ${ATTACH_MODES.join(', ')}`);
+  if (options.config !== undefined && typeof options.config !== 'function')
+    throw invalid('config', 'must be a function of the tenant name');
+  if (options.attach !== undefined && !ATTACH_MODES.includes(options.attach))
+    throw invalid('attach', `must be one of ${ATTACH_MODES.join(', ')}`);
   for (const field of ['idleTimeout', 'maxResident', 'serverRetry'] as const) {
     const value = options[field];
     if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw invalid(field, 'must be an integer ≥ 0 (0 turns it off)');
@@ -45,13 +50,15 @@ export function resolveTenantOptions(input: unknown): ResolvedTenantOptions {
 /** The server keys of `tenants.servers` (each a valid app name with a database), in order; none without it. */
 function resolveServers(options: TenantDirectoryOptions, invalid: (field: string, expected: string) => KnexusError): string[] {
   if (options.servers === undefined) return [];
-  if (options.servers === null || typeof options.servers !== 'object') throw invalid('servers', 'must be an object { name: databaseConfig }');
+  if (options.servers === null || typeof options.servers !== 'object')
+    throw invalid('servers', 'must be an object { name: databaseConfig }');
   const names = Object.keys(options.servers);
   if (names.length === 0) throw invalid('servers', 'must name at least one server');
   for (const name of names) {
     assertAppName(name);
     const database = options.servers[name] as { client?: unknown } | undefined;
-    if (database === null || typeof database !== 'object' || typeof database.client !== 'string') throw invalid(`servers.${name}`, 'must be a database config { client, connection }');
+    if (database === null || typeof database !== 'object' || typeof database.client !== 'string')
+      throw invalid(`servers.${name}`, 'must be a database config { client, connection }');
   }
   return names;
 }

@@ -28,7 +28,10 @@ export class TablePlacement implements PlacementStore {
 
   async set(name: string, server: string): Promise<void> {
     await this.#ensureTable();
-    await this.#knex()(this.#table).insert({ tenant: name, server, placed_at: new Date() }).onConflict('tenant').merge(['server', 'placed_at']);
+    await this.#knex()(this.#table)
+      .insert({ tenant: name, server, placed_at: new Date() })
+      .onConflict('tenant')
+      .merge(['server', 'placed_at']);
   }
 
   async claim(name: string, server: string): Promise<string> {
@@ -39,7 +42,10 @@ export class TablePlacement implements PlacementStore {
 
   async counts(): Promise<Record<string, number>> {
     await this.#ensureTable();
-    const rows = (await this.#knex()(this.#table).select('server').count({ n: '*' }).groupBy('server')) as { server: string; n: string | number }[];
+    const rows = (await this.#knex()(this.#table).select('server').count({ n: '*' }).groupBy('server')) as {
+      server: string;
+      n: string | number;
+    }[];
     return Object.fromEntries(rows.map((row) => [row.server, Number(row.n)]));
   }
 

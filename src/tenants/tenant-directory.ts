@@ -2,7 +2,15 @@ import type { AppConfig } from '../connection/app-config.js';
 import type { AppHandle } from '../connection/app-handle.js';
 import { KnexusError, isKnexusError, toError } from '../errors.js';
 import type { FleetCheckResult } from './fleet-check.js';
-import { checkTenants, migrateTenants, rollbackTenants, type FleetCheckOptions, type FleetMigrateOptions, type FleetRollbackOptions, type FleetSite } from './fleet-commands.js';
+import {
+  checkTenants,
+  migrateTenants,
+  rollbackTenants,
+  type FleetCheckOptions,
+  type FleetMigrateOptions,
+  type FleetRollbackOptions,
+  type FleetSite,
+} from './fleet-commands.js';
 import type { FleetReport } from './fleet-job.js';
 import { fewestTenants } from './placement-policy.js';
 import type { PlacementStore } from './placement-store.js';
@@ -142,11 +150,17 @@ export class TenantDirectory {
     if (placed !== undefined) return placed;
     const servers = this.#servers;
     const counts = await this.#readCounts();
-    const candidates = servers.names.filter((server) => servers.isUp(server)).map((server) => ({ name: server, tenants: counts[server] ?? 0 }));
+    const candidates = servers.names
+      .filter((server) => servers.isUp(server))
+      .map((server) => ({ name: server, tenants: counts[server] ?? 0 }));
     if (candidates.length === 0) await servers.ready(servers.names[0]!, name);
     const chosen = (this.options.placementPolicy ?? fewestTenants)(name, Object.freeze(candidates));
     if (!servers.has(chosen)) {
-      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `tenants.placementPolicy chose '${String(chosen)}', which is not in tenants.servers`, { field: 'tenants.placementPolicy', appName: name });
+      throw new KnexusError(
+        'KNEXUS_ERR_INVALID_CONFIG',
+        `tenants.placementPolicy chose '${String(chosen)}', which is not in tenants.servers`,
+        { field: 'tenants.placementPolicy', appName: name },
+      );
     }
     let recorded: string;
     if (store.claim !== undefined) recorded = await store.claim(name, chosen);
@@ -154,7 +168,8 @@ export class TenantDirectory {
       await store.set(name, chosen);
       recorded = (await store.get(name)) ?? chosen;
     }
-    if (this.#placedCounts !== undefined) this.#placedCounts = { ...this.#placedCounts, [recorded]: (this.#placedCounts[recorded] ?? 0) + 1 };
+    if (this.#placedCounts !== undefined)
+      this.#placedCounts = { ...this.#placedCounts, [recorded]: (this.#placedCounts[recorded] ?? 0) + 1 };
     return recorded;
   }
 
@@ -165,7 +180,12 @@ export class TenantDirectory {
    */
   move(name: string, server: string, options: TenantMoveOptions = {}): Promise<TenantMoveReport> {
     if (this.#moving.has(name)) {
-      return Promise.reject(new KnexusError('KNEXUS_ERR_TENANT_MOVE_FAILED', `Tenant '${name}' is being moved already`, { appName: name, details: { step: 'start', retryable: true } }));
+      return Promise.reject(
+        new KnexusError('KNEXUS_ERR_TENANT_MOVE_FAILED', `Tenant '${name}' is being moved already`, {
+          appName: name,
+          details: { step: 'start', retryable: true },
+        }),
+      );
     }
     const work = this.#move(name, server, options);
     const settled = work.catch(() => undefined).finally(() => this.#moving.delete(name));
@@ -176,16 +196,36 @@ export class TenantDirectory {
   /** Adds `knexus_tenants` (tenants resident, attaching and failed in this process) to a prom-client registry. */
   addMetrics(client: typeof import('prom-client'), register: import('prom-client').Registry): void {
     const { resident, attaching, failed } = this.status();
-    const gauge = new client.Gauge({ name: 'knexus_tenants', help: 'Tenants by state in this process.', labelNames: ['state'] as const, registers: [register] });
+    const gauge = new client.Gauge({
+      name: 'knexus_tenants',
+      help: 'Tenants by state in this process.',
+      labelNames: ['state'] as const,
+      registers: [register],
+    });
     gauge.set({ state: 'resident' }, resident);
     gauge.set({ state: 'attaching' }, attaching);
     gauge.set({ state: 'failed' }, failed.length);
     const servers = this.status().servers;
     if (servers === undefined) return;
     // Per server, never per tenant: the scrape keeps its size whatever the fleet's.
-    const placed = new client.Gauge({ name: 'knexus_tenants_placed', help: 'Tenants placed per server (last count read from the placement store).', labelNames: ['server'] as const, registers: [register] });
-    const up = new client.Gauge({ name: 'knexus_tenant_server_up', help: 'Tenant server answering (1) or down (0).', labelNames: ['server'] as const, registers: [register] });
-    const waiting = new client.Gauge({ name: 'knexus_tenants_waiting', help: 'Tenants waiting for their server to answer.', labelNames: ['server'] as const, registers: [register] });
+    const placed = new client.Gauge({
+      name: 'knexus_tenants_placed',
+      help: 'Tenants placed per server (last count read from the placement store).',
+      labelNames: ['server'] as const,
+      registers: [register],
+    });
+    const up = new client.Gauge({
+      name: 'knexus_tenant_server_up',
+      help: 'Tenant server answering (1) or down (0).',
+      labelNames: ['server'] as const,
+      registers: [register],
+    });
+    const waiting = new client.Gauge({
+      name: 'knexus_tenants_waiting',
+      help: 'Tenants waiting for their server to answer.',
+      labelNames: ['server'] as const,
+      registers: [register],
+    });
     for (const server of servers) {
       if (server.placed !== undefined) placed.set({ server: server.name }, server.placed);
       up.set({ server: server.name }, server.state === 'down' ? 0 : 1);
@@ -197,14 +237,17 @@ export class TenantDirectory {
   recordFailure(name: string, during: TenantFailure['during'], thrown: unknown): void {
     const error = toError(thrown);
     const previous = this.#failures.get(name);
-    this.#failures.set(name, Object.freeze({
+    this.#failures.set(
       name,
-      during,
-      code: isKnexusError(error) ? error.code : 'KNEXUS_ERR_UNEXPECTED',
-      message: error.message,
-      attempts: (previous?.attempts ?? 0) + 1,
-      at: new Date().toISOString(),
-    }));
+      Object.freeze({
+        name,
+        during,
+        code: isKnexusError(error) ? error.code : 'KNEXUS_ERR_UNEXPECTED',
+        message: error.message,
+        attempts: (previous?.attempts ?? 0) + 1,
+        at: new Date().toISOString(),
+      }),
+    );
   }
 
   /** Forgets a tenant's recorded failure after it succeeded. */
@@ -241,14 +284,34 @@ export class TenantDirectory {
   async #move(name: string, to: string, options: TenantMoveOptions): Promise<TenantMoveReport> {
     const servers = this.#servers;
     if (servers === undefined) {
-      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'Moving a tenant needs several servers: set tenants.servers', { field: 'tenants.servers', appName: name });
+      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'Moving a tenant needs several servers: set tenants.servers', {
+        field: 'tenants.servers',
+        appName: name,
+      });
     }
-    if (!servers.has(to)) throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `No server '${to}' in tenants.servers (${servers.names.join(', ')})`, { field: 'tenants.servers', appName: name });
+    if (!servers.has(to))
+      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `No server '${to}' in tenants.servers (${servers.names.join(', ')})`, {
+        field: 'tenants.servers',
+        appName: name,
+      });
     await this.#assertListed(name);
     const store = await this.#store();
     const from = await store.get(name);
-    if (from === undefined) throw new KnexusError('KNEXUS_ERR_TENANT_NOT_FOUND', `Tenant '${name}' is not placed on any server yet: nothing to move`, { appName: name });
-    if (from === to) return Object.freeze({ tenant: name, from, to, moved: false, steps: Object.freeze([]), tables: Object.freeze({}), oldCopyDropped: false, durationMs: 0 });
+    if (from === undefined)
+      throw new KnexusError('KNEXUS_ERR_TENANT_NOT_FOUND', `Tenant '${name}' is not placed on any server yet: nothing to move`, {
+        appName: name,
+      });
+    if (from === to)
+      return Object.freeze({
+        tenant: name,
+        from,
+        to,
+        moved: false,
+        steps: Object.freeze([]),
+        tables: Object.freeze({}),
+        oldCopyDropped: false,
+        durationMs: 0,
+      });
     const source = await servers.ready(from);
     const target = await servers.ready(to);
     // Requests for the tenant wait in #attach until the move settles, then attach where it lives.
@@ -285,7 +348,9 @@ export class TenantDirectory {
       const server = this.#serverOf.get(name);
       if (server !== undefined) resident.set(server, (resident.get(server) ?? 0) + 1);
     }
-    return this.#servers!.status(this.#placedCounts).map((server) => Object.freeze({ ...server, resident: resident.get(server.name) ?? 0 }));
+    return this.#servers!.status(this.#placedCounts).map((server) =>
+      Object.freeze({ ...server, resident: resident.get(server.name) ?? 0 }),
+    );
   }
 
   async #attach(name: string, mode: AttachMode): Promise<AppHandle> {

@@ -60,7 +60,11 @@ export async function moveTenant(plan: TenantMovePlan): Promise<TenantMoveReport
   const { tenant, schema, from, to } = plan;
   const copier = dialectOf(from.client).copySchema;
   if (copier === undefined || to.client !== from.client) {
-    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `Moving tenants needs PostgreSQL on both servers ('${from.name}' is ${from.client}, '${to.name}' is ${to.client})`, { appName: tenant, field: 'tenants.servers' });
+    throw new KnexusError(
+      'KNEXUS_ERR_INVALID_CONFIG',
+      `Moving tenants needs PostgreSQL on both servers ('${from.name}' is ${from.client}, '${to.name}' is ${to.client})`,
+      { appName: tenant, field: 'tenants.servers' },
+    );
   }
   const started = performance.now();
   const steps: { step: MoveStep; ms: number }[] = [];
@@ -164,7 +168,9 @@ async function verify(plan: TenantMovePlan, source: Knex.Transaction, names: rea
 }
 
 async function tablesOf(db: Knex, schema: string): Promise<string[]> {
-  const rows = (await db.raw("select tablename from pg_tables where schemaname = ? order by tablename", [schema])) as { rows: { tablename: string }[] };
+  const rows = (await db.raw('select tablename from pg_tables where schemaname = ? order by tablename', [schema])) as {
+    rows: { tablename: string }[];
+  };
   return rows.rows.map((row) => row.tablename);
 }
 

@@ -44,7 +44,12 @@ export class TenantServers {
   readonly #registering = new SingleFlight<string, AppHandle>();
   #closed = false;
 
-  constructor(host: TenantHost, configs: Readonly<Record<string, DatabaseConfig>>, retryMs: number, onUp: (server: string, waiting: string[]) => void) {
+  constructor(
+    host: TenantHost,
+    configs: Readonly<Record<string, DatabaseConfig>>,
+    retryMs: number,
+    onUp: (server: string, waiting: string[]) => void,
+  ) {
     this.#host = host;
     this.#configs = configs;
     this.#retryMs = retryMs;
@@ -74,7 +79,10 @@ export class TenantServers {
   async ready(server: string, tenant?: string): Promise<AppHandle> {
     const state = this.#states.get(server);
     if (state === undefined) {
-      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `No server '${server}' in tenants.servers (${this.names.join(', ')})`, { field: 'tenants.servers', details: { server } });
+      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `No server '${server}' in tenants.servers (${this.names.join(', ')})`, {
+        field: 'tenants.servers',
+        details: { server },
+      });
     }
     if (this.#host.hasApp(server)) {
       if (state.down !== undefined) this.#cameUp(server, state);
@@ -86,7 +94,9 @@ export class TenantServers {
 
   async #attempt(server: string, state: ServerState, tenant: string | undefined): Promise<AppHandle> {
     try {
-      const handle = await this.#registering.run(server, () => this.#host.registerApp(server, { database: this.#configs[server]!, reusable: true }));
+      const handle = await this.#registering.run(server, () =>
+        this.#host.registerApp(server, { database: this.#configs[server]!, reusable: true }),
+      );
       if (state.down !== undefined) this.#cameUp(server, state);
       return handle;
     } catch (error) {

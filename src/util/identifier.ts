@@ -33,10 +33,14 @@ export function assertSqlIdentifier(value: unknown, field: string, appName?: str
 export function assertSchemaName(value: unknown, appName?: string): asserts value is string {
   assertSqlIdentifier(value, 'schema', appName);
   if (/^pg_/i.test(value)) {
-    throw new KnexusError('KNEXUS_ERR_INVALID_NAME', `Invalid schema ${describe(value)}: PostgreSQL reserves names starting with 'pg_' for its own schemas`, {
-      field: 'schema',
-      ...(appName === undefined ? {} : { appName }),
-    });
+    throw new KnexusError(
+      'KNEXUS_ERR_INVALID_NAME',
+      `Invalid schema ${describe(value)}: PostgreSQL reserves names starting with 'pg_' for its own schemas`,
+      {
+        field: 'schema',
+        ...(appName === undefined ? {} : { appName }),
+      },
+    );
   }
 }
 

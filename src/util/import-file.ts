@@ -51,7 +51,8 @@ export async function importFile(path: string, options: ImportFileOptions = {}):
   // Loaded on first need: a process whose files are all JavaScript never pays for a TypeScript compiler.
   if (options.graph === 'isolated' && isEsmFile(path)) return importWithTsx(path, options.fresh);
   const { createJiti } = await import('jiti');
-  const jiti = options.fresh === undefined ? (sharedJiti ??= createJiti(import.meta.url)) : createJiti(import.meta.url, { moduleCache: false });
+  const jiti =
+    options.fresh === undefined ? (sharedJiti ??= createJiti(import.meta.url)) : createJiti(import.meta.url, { moduleCache: false });
   return (await jiti.import(path)) as Record<string, unknown>;
 }
 

@@ -39,7 +39,11 @@ describe('registry.connectRetry (pg)', () => {
     proxy?.server.close();
     proxy = undefined;
   });
-  const through = (port: number, database = db!.name) => ({ client: 'pg', connection: { host: '127.0.0.1', port, user: PG.user, database }, pool: { min: 0, max: 2 } });
+  const through = (port: number, database = db!.name) => ({
+    client: 'pg',
+    connection: { host: '127.0.0.1', port, user: PG.user, database },
+    pool: { min: 0, max: 2 },
+  });
 
   it('retries connections the server reset until one gets through', async () => {
     proxy = await flakyProxy(3);
@@ -57,7 +61,9 @@ describe('registry.connectRetry (pg)', () => {
     proxy = await flakyProxy(1);
     const registry = new AppRegistry();
     try {
-      await expect(registry.registerApp('impatient', { database: through(proxy.port) })).rejects.toMatchObject({ code: 'KNEXUS_ERR_CONNECTION_FAILED' });
+      await expect(registry.registerApp('impatient', { database: through(proxy.port) })).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_CONNECTION_FAILED',
+      });
       expect(proxy.connections()).toBe(1);
     } finally {
       await registry.shutdown();

@@ -27,7 +27,10 @@ describe('SQLite: a writer that is not knexus holds the file while knexus migrat
     rmSync(dir, { recursive: true, force: true });
   });
   const register = (lockTimeout: number) =>
-    registry.registerApp('foreign', { database: { client: 'better-sqlite3', connection: { filename } }, migrations: { directory: migrations, lockTimeout } });
+    registry.registerApp('foreign', {
+      database: { client: 'better-sqlite3', connection: { filename } },
+      migrations: { directory: migrations, lockTimeout },
+    });
 
   /** Runs `work` while measuring the longest event-loop stall (the longest gap between two 10 ms ticks), in ms. */
   async function measured<T>(work: () => Promise<T>): Promise<{ outcome: PromiseSettledResult<T>; stallMs: number; elapsedMs: number }> {
@@ -67,7 +70,11 @@ describe('SQLite: a writer that is not knexus holds the file while knexus migrat
     await holder.locked;
     const { outcome, stallMs, elapsedMs } = await measured(() => register(300));
     expect(outcome.status).toBe('rejected');
-    expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: 'KNEXUS_ERR_LOCK_TIMEOUT', appName: 'foreign', timeoutMs: 300 });
+    expect((outcome as PromiseRejectedResult).reason).toMatchObject({
+      code: 'KNEXUS_ERR_LOCK_TIMEOUT',
+      appName: 'foreign',
+      timeoutMs: 300,
+    });
     expect(elapsedMs).toBeLessThan(HOLD_MS * 0.75);
     expect(stallMs).toBeLessThan(HOLD_MS / 2);
   });

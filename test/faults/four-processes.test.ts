@@ -6,7 +6,10 @@ import { DIALECTS } from '../support/databases.js';
 import { useDatabase } from '../support/use-database.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
-const files = (name: string) => readdirSync(fixture(name)).filter((file) => /\.(mjs|js|cjs|ts)$/.test(file)).sort();
+const files = (name: string) =>
+  readdirSync(fixture(name))
+    .filter((file) => /\.(mjs|js|cjs|ts)$/.test(file))
+    .sort();
 
 describe.each(DIALECTS)('four processes registering one app at once (%s)', (dialect) => {
   const db = useDatabase(dialect);
@@ -25,12 +28,17 @@ describe.each(DIALECTS)('four processes registering one app at once (%s)', (dial
     for (const child of children) child.start();
     const results = await Promise.all(children.map((child) => child.done));
 
-    expect(results.map((r) => [r.exitCode, r.outcome?.ok, r.outcome?.message])).toEqual(Array.from({ length: 4 }, () => [0, true, undefined]));
+    expect(results.map((r) => [r.exitCode, r.outcome?.ok, r.outcome?.message])).toEqual(
+      Array.from({ length: 4 }, () => [0, true, undefined]),
+    );
     const applied = results.flatMap((r) => r.outcome?.migrations?.applied ?? []).sort();
     const seeded = results.flatMap((r) => r.outcome?.seeds?.applied ?? []).sort();
     expect(applied).toEqual(files('migrations-concurrency'));
     expect(seeded).toEqual(files('seeds-concurrency'));
-    const migrations = (await db.knex('knexus_migrations').where({ app: 'crowd' }).select('name', 'batch')) as { name: string; batch: number }[];
+    const migrations = (await db.knex('knexus_migrations').where({ app: 'crowd' }).select('name', 'batch')) as {
+      name: string;
+      batch: number;
+    }[];
     expect(migrations.map((row) => row.name).sort()).toEqual(files('migrations-concurrency'));
     expect(migrations.every((row) => Number(row.batch) > 0)).toBe(true);
     const [{ n }] = (await db.knex('knexus_seeds').where({ app: 'crowd' }).count({ n: '*' })) as [{ n: number | string }];

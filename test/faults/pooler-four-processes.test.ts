@@ -66,7 +66,9 @@ describe('migrations through PgBouncer from several processes', () => {
       for (const child of children) child.start();
       const results = await Promise.all(children.map((child) => child.done));
 
-      expect(results.map((r) => [r.exitCode, r.outcome?.ok, r.outcome?.code])).toEqual(Array.from({ length: PROCESSES }, () => [0, true, undefined]));
+      expect(results.map((r) => [r.exitCode, r.outcome?.ok, r.outcome?.code])).toEqual(
+        Array.from({ length: PROCESSES }, () => [0, true, undefined]),
+      );
       for (let i = 0; i < TENANTS; i++) {
         const tenant = `${prefix}${i}`;
         const applied = results.flatMap((r) => r.outcome?.applied?.[tenant] ?? []).sort();
@@ -94,7 +96,10 @@ describe('migrations through PgBouncer from several processes', () => {
     child.start();
     let exited: unknown;
     void child.done.then((result) => (exited = result));
-    await vi.waitFor(() => expect({ marker: existsSync(marker), exited }).toEqual({ marker: true, exited: undefined }), { timeout: 15_000, interval: 20 });
+    await vi.waitFor(() => expect({ marker: existsSync(marker), exited }).toEqual({ marker: true, exited: undefined }), {
+      timeout: 15_000,
+      interval: 20,
+    });
     expect(await advisoryLocks(db.knex, db.name)).toBeGreaterThan(0);
     child.kill('SIGKILL');
     expect(await child.done).toMatchObject({ signal: 'SIGKILL', outcome: undefined });

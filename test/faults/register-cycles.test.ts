@@ -16,7 +16,9 @@ describe('register/unregister cycles leave nothing behind', () => {
   const pg = useDatabase('pg');
   const createRegistry = useRegistry();
 
-  it('1,000 SQLite cycles (migrations applied and rolled back): handles, fds and listeners back to baseline', { timeout: 120_000 }, async () => {
+  it('1,000 SQLite cycles (migrations applied and rolled back): handles, fds and listeners back to baseline', {
+    timeout: 120_000,
+  }, async () => {
     const registry = createRegistry();
     const listeners = () => registry.eventNames().reduce<number>((sum, name) => sum + registry.listenerCount(name), 0);
     const cycle = async (i: number) => {
@@ -33,7 +35,9 @@ describe('register/unregister cycles leave nothing behind', () => {
 
   it('30 PostgreSQL cycles: no backend left connected', async () => {
     const backends = async () => {
-      const { rows } = await pg!.knex.raw('select count(*)::int as n from pg_stat_activity where datname = ? and pid <> pg_backend_pid()', [pg!.name]);
+      const { rows } = await pg!.knex.raw('select count(*)::int as n from pg_stat_activity where datname = ? and pid <> pg_backend_pid()', [
+        pg!.name,
+      ]);
       return rows[0].n as number;
     };
     const before = await backends();

@@ -15,11 +15,15 @@ describe.each(['pg', 'mariadb'] as const)('the server kills the migrating connec
   /** The server-side id of the session sleeping in the migration, once there is one. */
   async function sleeper(): Promise<number> {
     if (dialect === 'pg') {
-      const { rows } = await db!.knex.raw("select pid from pg_stat_activity where datname = ? and query like 'select pg_sleep%'", [db!.name]);
+      const { rows } = await db!.knex.raw("select pid from pg_stat_activity where datname = ? and query like 'select pg_sleep%'", [
+        db!.name,
+      ]);
       expect(rows).toHaveLength(1);
       return Number(rows[0].pid);
     }
-    const [rows] = await db!.knex.raw("select id from information_schema.processlist where db = ? and info like 'select sleep%'", [db!.name]);
+    const [rows] = await db!.knex.raw("select id from information_schema.processlist where db = ? and info like 'select sleep%'", [
+      db!.name,
+    ]);
     expect(rows).toHaveLength(1);
     return Number(rows[0].id);
   }
@@ -33,7 +37,12 @@ describe.each(['pg', 'mariadb'] as const)('the server kills the migrating connec
       registering.catch(() => undefined);
       const id = await vi.waitFor(sleeper, { timeout: 10_000, interval: 20 });
       await db.knex.raw(dialect === 'pg' ? 'select pg_terminate_backend(?)' : `kill ${id}`, dialect === 'pg' ? [id] : []);
-      await expect(registering).rejects.toMatchObject({ code: 'KNEXUS_ERR_MIGRATION_FAILED', appName: 'sleepy', file: '001_sleepy.mjs', details: { dirty: dialect === 'mariadb' } });
+      await expect(registering).rejects.toMatchObject({
+        code: 'KNEXUS_ERR_MIGRATION_FAILED',
+        appName: 'sleepy',
+        file: '001_sleepy.mjs',
+        details: { dirty: dialect === 'mariadb' },
+      });
       delete flags.knexusSleepy;
 
       // PostgreSQL took the transaction back; MariaDB had committed the CREATE TABLE, so the file is dirty.
@@ -44,7 +53,10 @@ describe.each(['pg', 'mariadb'] as const)('the server kills the migrating connec
           const app = await again.registerApp('sleepy', config);
           expect((await app.migrationStatus()).applied.map((entry) => entry.name)).toEqual(['001_sleepy.mjs']);
         } else {
-          await expect(again.registerApp('sleepy', config)).rejects.toMatchObject({ code: 'KNEXUS_ERR_LEDGER_DIRTY', file: '001_sleepy.mjs' });
+          await expect(again.registerApp('sleepy', config)).rejects.toMatchObject({
+            code: 'KNEXUS_ERR_LEDGER_DIRTY',
+            file: '001_sleepy.mjs',
+          });
         }
       } finally {
         await again.shutdown();

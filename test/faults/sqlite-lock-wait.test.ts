@@ -26,7 +26,10 @@ describe('SQLite: a file another process keeps locked', () => {
     rmSync(dir, { recursive: true, force: true });
   });
   const register = (lockTimeout: number) =>
-    registry.registerApp('locked', { database: { client: 'better-sqlite3', connection: { filename } }, migrations: { directory: migrations, lockTimeout } });
+    registry.registerApp('locked', {
+      database: { client: 'better-sqlite3', connection: { filename } },
+      migrations: { directory: migrations, lockTimeout },
+    });
 
   it('is waited for up to lockTimeout, then KNEXUS_ERR_LOCK_TIMEOUT (not "could not connect" after a fixed 5 s)', async () => {
     holder = holdSqliteLock(filename);

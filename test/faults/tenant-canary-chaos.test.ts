@@ -81,7 +81,11 @@ describe.each(['pg', 'mariadb'] as const)('canary rows never cross tenants (%s)'
       await app.knex('notes').insert({ body: `canary-${i}` });
       victims.push({ name: `victim${i}`, schema, app });
     }
-    const attacker = await registry.registerApp('attacker', { useConnection: 'main', schema: tenantSchema(db, 'cx'), migrations: TENANT_MIGRATIONS });
+    const attacker = await registry.registerApp('attacker', {
+      useConnection: 'main',
+      schema: tenantSchema(db, 'cx'),
+      migrations: TENANT_MIGRATIONS,
+    });
 
     let seed = 7;
     const random = (n: number) => {
@@ -107,7 +111,8 @@ describe.each(['pg', 'mariadb'] as const)('canary rows never cross tenants (%s)'
       return async () => {
         const index = victims.indexOf(victim);
         const bodies = await WAYS[way]!(victim.app);
-        for (const body of bodies) if (body !== `canary-${index}` && body !== `write-${index}`) crossings.push(`${victim.name} via ${way} saw ${body}`);
+        for (const body of bodies)
+          if (body !== `canary-${index}` && body !== `write-${index}`) crossings.push(`${victim.name} via ${way} saw ${body}`);
       };
     });
     // Eight at a time, so connections keep moving between tenants.

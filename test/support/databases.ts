@@ -50,9 +50,7 @@ export function serverLabel(dialect: 'sqlite' | 'pg' | 'mariadb'): string {
 /** Resolves to true if the server answers; in CI an unreachable server throws instead. */
 export async function serverAvailable(dialect: 'pg' | 'mariadb'): Promise<boolean> {
   const config: Knex.Config =
-    dialect === 'pg'
-      ? { client: 'pg', connection: { ...PG, database: 'postgres' } }
-      : { client: 'mysql2', connection: { ...MARIADB } };
+    dialect === 'pg' ? { client: 'pg', connection: { ...PG, database: 'postgres' } } : { client: 'mysql2', connection: { ...MARIADB } };
   const ok = await reachable(config);
   const label = serverLabel(dialect);
   if (!ok && process.env['CI'] === 'true') throw new Error(`${label} is unreachable, and CI requires it`);

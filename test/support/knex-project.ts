@@ -28,13 +28,22 @@ export function semverSource(directory: string): KnexMigrationSource {
 }
 
 /** Runs knex's own migrator on `db`: `latest`, or `up` `steps` times; resolves with knex's ledger names. */
-export async function migrateWithKnex(db: TestDatabase, directory: string, options: { steps?: number; tableName?: string } = {}): Promise<string[]> {
-  const migrations: Knex.MigratorConfig = { migrationSource: semverSource(directory) as Knex.MigrationSource<unknown>, ...(options.tableName ? { tableName: options.tableName } : {}) };
+export async function migrateWithKnex(
+  db: TestDatabase,
+  directory: string,
+  options: { steps?: number; tableName?: string } = {},
+): Promise<string[]> {
+  const migrations: Knex.MigratorConfig = {
+    migrationSource: semverSource(directory) as Knex.MigrationSource<unknown>,
+    ...(options.tableName ? { tableName: options.tableName } : {}),
+  };
   const knex = knexFactory({ ...db.config(), useNullAsDefault: true, migrations } as Knex.Config);
   try {
     if (options.steps === undefined) await knex.migrate.latest();
     else for (let i = 0; i < options.steps; i++) await knex.migrate.up();
-    const rows = (await knex(options.tableName ?? 'knex_migrations').orderBy('id').select('name')) as { name: string }[];
+    const rows = (await knex(options.tableName ?? 'knex_migrations')
+      .orderBy('id')
+      .select('name')) as { name: string }[];
     return rows.map((row) => row.name);
   } finally {
     await knex.destroy();
@@ -44,17 +53,21 @@ export async function migrateWithKnex(db: TestDatabase, directory: string, optio
 /** Every table of the database, ledgers included, sorted. */
 export async function tableNames(db: TestDatabase): Promise<string[]> {
   if (db.dialect === 'sqlite') {
-    const rows = (await db.knex.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")) as { name: string }[];
+    const rows = (await db.knex.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name")) as {
+      name: string;
+    }[];
     return rows.map((row) => row.name);
   }
   if (db.dialect === 'pg') {
-    const { rows } = (await db.knex.raw("select table_name as name from information_schema.tables where table_schema = 'public' order by 1")) as {
+    const { rows } = (await db.knex.raw(
+      "select table_name as name from information_schema.tables where table_schema = 'public' order by 1",
+    )) as {
       rows: { name: string }[];
     };
     return rows.map((row) => row.name);
   }
-  const [rows] = (await db.knex.raw('select table_name as name from information_schema.tables where table_schema = database() order by 1')) as [
-    { name: string }[],
-  ];
+  const [rows] = (await db.knex.raw(
+    'select table_name as name from information_schema.tables where table_schema = database() order by 1',
+  )) as [{ name: string }[]];
   return rows.map((row) => row.name);
 }

@@ -93,12 +93,19 @@ class Bouncer {
   async ready(): Promise<void> {
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const probe = knexFactory({ client: 'pg', connection: { ...bouncerPool(this.port).connection('postgres') }, pool: { min: 0, max: 1 }, acquireConnectionTimeout: 1000, log: QUIET });
+      const probe = knexFactory({
+        client: 'pg',
+        connection: { ...bouncerPool(this.port).connection('postgres') },
+        pool: { min: 0, max: 1 },
+        acquireConnectionTimeout: 1000,
+        log: QUIET,
+      });
       try {
         await probe.raw('select 1');
         return;
       } catch (error) {
-        if (Date.now() > deadline || this.#process.exitCode !== null) throw new Error(`PgBouncer did not start on port ${this.port}: ${String(error)}\n${this.log()}`);
+        if (Date.now() > deadline || this.#process.exitCode !== null)
+          throw new Error(`PgBouncer did not start on port ${this.port}: ${String(error)}\n${this.log()}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       } finally {
         await probe.destroy();
@@ -127,7 +134,10 @@ class Bouncer {
         }
       };
       signal('SIGTERM');
-      const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000))]);
+      const stopped = await Promise.race([
+        exited.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5000)),
+      ]);
       if (!stopped) {
         signal('SIGKILL');
         this.#process.kill('SIGKILL');
@@ -165,7 +175,7 @@ export function usePgBouncer(): UsedPgBouncer {
     await Promise.all(bouncers.map((bouncer) => bouncer.stop()));
   }, 15_000);
   const pool = (mode: 'transaction' | 'session'): BouncerPool => {
-    if (ports === undefined) throw new Error('usePgBouncer(): the pools exist only inside the block\'s tests and hooks');
+    if (ports === undefined) throw new Error("usePgBouncer(): the pools exist only inside the block's tests and hooks");
     return bouncerPool(ports[mode]);
   };
   return {

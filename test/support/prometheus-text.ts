@@ -160,7 +160,11 @@ export function prometheusFamilies(text: string): Map<string, PrometheusFamily> 
 }
 
 /** The value of the sample `name` whose labels are exactly `labels`, or undefined. */
-export function sampleValue(families: ReadonlyMap<string, PrometheusFamily>, name: string, labels: Readonly<Record<string, string>>): number | undefined {
+export function sampleValue(
+  families: ReadonlyMap<string, PrometheusFamily>,
+  name: string,
+  labels: Readonly<Record<string, string>>,
+): number | undefined {
   const family = familyOf(name, families);
   const want = JSON.stringify(Object.entries(labels).sort());
   return family?.samples.find((s) => s.name === name && JSON.stringify(Object.entries(s.labels).sort()) === want)?.value;

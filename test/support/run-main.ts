@@ -26,7 +26,11 @@ function sink(): { stream: NodeJS.WriteStream; text: () => string } {
 export async function runMain(argv: readonly string[], options: { stdin?: NodeJS.ReadStream } = {}): Promise<MainRun> {
   const out = sink();
   const err = sink();
-  const code = await main(argv, { stdout: out.stream, stderr: err.stream, ...(options.stdin === undefined ? {} : { stdin: options.stdin }) });
+  const code = await main(argv, {
+    stdout: out.stream,
+    stderr: err.stream,
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+  });
   return { code, stdout: out.text(), stderr: err.text() };
 }
 

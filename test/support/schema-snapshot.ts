@@ -9,7 +9,9 @@ const isLedger = (name: string): boolean => name.startsWith('knex_') || name.sta
 /** Rows describing the schema, sorted, comparable with `toEqual`. */
 export async function schemaSnapshot(db: TestDatabase): Promise<unknown[]> {
   if (db.dialect === 'sqlite') {
-    const rows = (await db.knex.raw("select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by type, name")) as {
+    const rows = (await db.knex.raw(
+      "select type, name, tbl_name, sql from sqlite_master where name not like 'sqlite_%' order by type, name",
+    )) as {
       tbl_name: string;
     }[];
     return rows.filter((row) => !isLedger(row.tbl_name));
@@ -21,8 +23,11 @@ export async function schemaSnapshot(db: TestDatabase): Promise<unknown[]> {
            from information_schema.columns where table_schema = 'public' order by table_name, column_name`,
       )
     ).rows as { table_name: string }[];
-    const indexes = (await db.knex.raw("select tablename as table_name, indexname, indexdef from pg_indexes where schemaname = 'public' order by indexname"))
-      .rows as { table_name: string }[];
+    const indexes = (
+      await db.knex.raw(
+        "select tablename as table_name, indexname, indexdef from pg_indexes where schemaname = 'public' order by indexname",
+      )
+    ).rows as { table_name: string }[];
     const constraints = (
       await db.knex.raw(
         `select table_name, constraint_name, constraint_type from information_schema.table_constraints

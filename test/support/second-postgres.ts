@@ -44,7 +44,9 @@ async function asPostgres(command: string, args: string[]): Promise<void> {
 }
 
 /** Creates (and, unless `start: false`, starts) a second cluster; undefined outside CI when it cannot be made. */
-export async function createSecondPostgres(options: { start?: boolean; maxConnections?: number } = {}): Promise<SecondPostgres | undefined> {
+export async function createSecondPostgres(
+  options: { start?: boolean; maxConnections?: number } = {},
+): Promise<SecondPostgres | undefined> {
   const dir = mkdtempSync(join(tmpdir(), 'knexus-pg2-'));
   const data = join(dir, 'data');
   const port = await freePort();

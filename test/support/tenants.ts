@@ -24,7 +24,9 @@ export async function currentSchema(knex: Knex, dialect: TestDatabase['dialect']
 
 /** Tables in `schema`, sorted. */
 export async function tablesIn(db: TestDatabase, schema: string): Promise<string[]> {
-  const result: unknown = await db.knex.raw('select table_name as name from information_schema.tables where table_schema = ? order by 1', [schema]);
+  const result: unknown = await db.knex.raw('select table_name as name from information_schema.tables where table_schema = ? order by 1', [
+    schema,
+  ]);
   const rows = db.dialect === 'pg' ? (result as { rows: { name: string }[] }).rows : (result as [{ name: string }[]])[0];
   return rows.map((row) => row.name);
 }
@@ -38,9 +40,9 @@ export async function schemaExists(db: TestDatabase, schema: string): Promise<bo
 /** Drops the MariaDB databases this test file's tenants created (PostgreSQL schemas go with the test database). */
 export async function dropTenantDatabases(db: TestDatabase): Promise<void> {
   if (db.dialect !== 'mariadb') return;
-  const [rows] = (await db.knex.raw('select schema_name as name from information_schema.schemata where schema_name like ?', [`${db.name}\\_t%`])) as [
-    { name: string }[],
-  ];
+  const [rows] = (await db.knex.raw('select schema_name as name from information_schema.schemata where schema_name like ?', [
+    `${db.name}\\_t%`,
+  ])) as [{ name: string }[]];
   for (const { name } of rows) await db.knex.raw('drop database if exists ??', [name]);
 }
 

@@ -15,6 +15,8 @@ export const TEST_PLUGIN_BASE = Object.freeze({
 type Base = typeof TEST_PLUGIN_BASE;
 
 /** A plugin named `overrides.name` with `overrides`' members over the base ones; hook parameters are typed as `definePlugin` types them. */
-export function testPlugin<const T extends Partial<Plugin> & { readonly name: string }>(overrides: T & ThisType<Base & T>): NoInfer<Base & T> {
+export function testPlugin<const T extends Partial<Plugin> & { readonly name: string }>(
+  overrides: T & ThisType<Base & T>,
+): NoInfer<Base & T> {
   return definePlugin({ ...TEST_PLUGIN_BASE, ...overrides } as Base & T & Plugin);
 }

@@ -28,7 +28,10 @@ export function useDatabase(dialect: Dialect): UsedDatabase {
     current = undefined;
   });
   const database = (): TestDatabase => {
-    if (!current) throw new Error(`useDatabase('${dialect}'): the database exists only inside the block's tests and hooks${current === null ? ', and its server is unreachable' : ''}`);
+    if (!current)
+      throw new Error(
+        `useDatabase('${dialect}'): the database exists only inside the block's tests and hooks${current === null ? ', and its server is unreachable' : ''}`,
+      );
     return current;
   };
   return {

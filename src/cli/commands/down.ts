@@ -47,7 +47,12 @@ async function confirmed(ctx: CommandContext, appName: string, stdin: NodeJS.Rea
     throw new KnexusError(
       'KNEXUS_ERR_CONFIRMATION_REQUIRED',
       `knexus down ${appName} rolls back every seed and migration of the app (dropping its tables), and there is no terminal to ask: pass --yes to go ahead`,
-      { appName, details: { hint: `Run knexus down ${appName} --yes once you are sure (a backup plugin in the config backs the database up first).` } },
+      {
+        appName,
+        details: {
+          hint: `Run knexus down ${appName} --yes once you are sure (a backup plugin in the config backs the database up first).`,
+        },
+      },
     );
   }
   const backup = Object.values(ctx.loaded.config.plugins ?? {}).some((entry) => /backup/i.test(JSON.stringify(entry ?? '')));

@@ -16,8 +16,10 @@ const SHOWN = 20;
  */
 export async function fleet(ctx: CommandContext, operation: 'status' | 'migrate' | 'rollback'): Promise<ExitCode> {
   const { output, loaded, args } = ctx;
-  if (loaded.config.tenants === undefined) throw new KnexusError('KNEXUS_ERR_USAGE', `--tenants needs a 'tenants' section in ${loaded.file}`);
-  if (operation === 'rollback' && args.to === undefined) throw new KnexusError('KNEXUS_ERR_USAGE', 'rollback --tenants needs --to <migration> (it is rolled back too)');
+  if (loaded.config.tenants === undefined)
+    throw new KnexusError('KNEXUS_ERR_USAGE', `--tenants needs a 'tenants' section in ${loaded.file}`);
+  if (operation === 'rollback' && args.to === undefined)
+    throw new KnexusError('KNEXUS_ERR_USAGE', 'rollback --tenants needs --to <migration> (it is rolled back too)');
   const fleetArgs = args.tenants!;
   return withRegistry(ctx, { readOnly: true, transient: true, noPlugins: !args.plugins }, async ({ registry, progress }) => {
     const tenants = registry.tenants!;
@@ -30,8 +32,16 @@ export async function fleet(ctx: CommandContext, operation: 'status' | 'migrate'
       return result.ok ? EXIT_CODES.ok : EXIT_CODES.failed;
     }
     progress.start(`tenants: ${operation === 'migrate' ? 'migrating' : 'rolling back'}`);
-    const job = { concurrency: fleetArgs.concurrency, canary: fleetArgs.canary, onProgress: (p: { finished: number; total: number; failed: number }) => progress.update(`tenants: ${p.finished}/${p.total} (${p.failed} failed)`) };
-    const report = operation === 'migrate' ? await tenants.migrate({ ...job, ...(args.to === undefined ? {} : { to: args.to }) }) : await tenants.rollback({ ...job, to: args.to! });
+    const job = {
+      concurrency: fleetArgs.concurrency,
+      canary: fleetArgs.canary,
+      onProgress: (p: { finished: number; total: number; failed: number }) =>
+        progress.update(`tenants: ${p.finished}/${p.total} (${p.failed} failed)`),
+    };
+    const report =
+      operation === 'migrate'
+        ? await tenants.migrate({ ...job, ...(args.to === undefined ? {} : { to: args.to }) })
+        : await tenants.rollback({ ...job, to: args.to! });
     const summary = `tenants: ${report.done} done, ${report.failed} failed, ${report.skipped} skipped of ${report.total} in ${Math.round(report.durationMs)} ms`;
     if (report.ok) progress.succeed(summary);
     else progress.fail(report.canaryFailed ? `${summary}: the canary step failed, nothing else was touched` : summary);
@@ -42,7 +52,10 @@ export async function fleet(ctx: CommandContext, operation: 'status' | 'migrate'
 }
 
 function renderCheck({ output }: CommandContext, result: FleetCheckResult): void {
-  const counts = Object.entries(result.counts).filter(([, n]) => n > 0).map(([verdict, n]) => `${verdict} ${n}`).join(', ');
+  const counts = Object.entries(result.counts)
+    .filter(([, n]) => n > 0)
+    .map(([verdict, n]) => `${verdict} ${n}`)
+    .join(', ');
   output.print(`tenants ${result.total}: ${counts || 'none'}`);
   for (const tenant of result.tenants.filter((t) => t.verdict !== 'ahead').slice(0, SHOWN)) {
     const files = [...tenant.pending, ...tenant.drifted, ...tenant.dirty];
@@ -53,6 +66,7 @@ function renderCheck({ output }: CommandContext, result: FleetCheckResult): void
 
 function renderReport({ output }: CommandContext, report: FleetReport): void {
   const failed = report.tenants.filter((tenant) => tenant.status === 'failed');
-  for (const tenant of failed.slice(0, SHOWN)) output.print(`  ${tenant.name}: ${tenant.error?.code ?? 'failed'} ${tenant.error?.message ?? ''}`);
+  for (const tenant of failed.slice(0, SHOWN))
+    output.print(`  ${tenant.name}: ${tenant.error?.code ?? 'failed'} ${tenant.error?.message ?? ''}`);
   if (failed.length > SHOWN) output.print(`  … ${failed.length - SHOWN} more (--json lists all)`);
 }

@@ -20,17 +20,22 @@ export async function makeFile(ctx: CommandContext, kind: TemplateKind): Promise
   const section = kind === 'migration' ? 'migrations' : 'seeds';
   const directory = app.resolved[section].directories[0];
   if (directory === undefined) {
-    throw new KnexusError('KNEXUS_ERR_USAGE', `App '${app.name}' has no ${section} directory: set apps.${app.name}.${section}.directory in ${loaded.file}`, {
-      appName: app.name,
-      field: `apps.${app.name}.${section}.directory`,
-      configFile: loaded.file,
-    });
+    throw new KnexusError(
+      'KNEXUS_ERR_USAGE',
+      `App '${app.name}' has no ${section} directory: set apps.${app.name}.${section}.directory in ${loaded.file}`,
+      {
+        appName: app.name,
+        field: `apps.${app.name}.${section}.directory`,
+        configFile: loaded.file,
+      },
+    );
   }
   const name = fileStem(args.name ?? '');
   const knexfile = await knexfileMakeSettings(loaded.file, section, args.env);
   const extension = args.extension ?? knexfile.extension ?? 'ts';
   const stub = args.stub ?? knexfile.stub;
-  const source = stub === undefined ? fileTemplate(kind, extension, moduleKind(directory, extension)) : readStub(stub, dirname(loaded.file), app.name);
+  const source =
+    stub === undefined ? fileTemplate(kind, extension, moduleKind(directory, extension)) : readStub(stub, dirname(loaded.file), app.name);
   mkdirSync(directory, { recursive: true });
   const file = join(directory, `${fileTimestamp()}_${name}.${extension}`);
   try {
@@ -45,13 +50,18 @@ export async function makeFile(ctx: CommandContext, kind: TemplateKind): Promise
 }
 
 /** The knexfile's `extension` and `stub` for this section (knex's make settings); none for a registry config. */
-async function knexfileMakeSettings(file: string, section: 'migrations' | 'seeds', environment: string | undefined): Promise<{ extension?: MakeExtension; stub?: string }> {
+async function knexfileMakeSettings(
+  file: string,
+  section: 'migrations' | 'seeds',
+  environment: string | undefined,
+): Promise<{ extension?: MakeExtension; stub?: string }> {
   if (!/^knexfile\.[cm]?[jt]s$/.test(basename(file))) return {};
   const { settings } = await loadKnexfile(file, environment);
   const own = settings[section];
   if (!isPlainObject(own)) return {};
   const out: { extension?: MakeExtension; stub?: string } = {};
-  if (typeof own['extension'] === 'string' && (MAKE_EXTENSIONS as readonly string[]).includes(own['extension'])) out.extension = own['extension'] as MakeExtension;
+  if (typeof own['extension'] === 'string' && (MAKE_EXTENSIONS as readonly string[]).includes(own['extension']))
+    out.extension = own['extension'] as MakeExtension;
   if (typeof own['stub'] === 'string') out.stub = resolve(dirname(file), own['stub']);
   return out;
 }
@@ -81,7 +91,12 @@ function readStub(stub: string, baseDir: string, appName: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
-    throw new KnexusError('KNEXUS_ERR_USAGE', `Could not read the stub ${path}: ${(error as Error).message}`, { appName, file: path, field: 'migrations.stub' }, error);
+    throw new KnexusError(
+      'KNEXUS_ERR_USAGE',
+      `Could not read the stub ${path}: ${(error as Error).message}`,
+      { appName, file: path, field: 'migrations.stub' },
+      error,
+    );
   }
 }
 
@@ -91,13 +106,17 @@ function pickApp(ctx: CommandContext): ConfiguredApp {
   if (args.app !== undefined) {
     const app = apps.find((a) => a.name === args.app);
     if (app === undefined) {
-      throw new KnexusError('KNEXUS_ERR_USAGE', `No app '${args.app}' in ${loaded.file} (configured apps: ${apps.map((a) => a.name).join(', ') || 'none'})`);
+      throw new KnexusError(
+        'KNEXUS_ERR_USAGE',
+        `No app '${args.app}' in ${loaded.file} (configured apps: ${apps.map((a) => a.name).join(', ') || 'none'})`,
+      );
     }
     return app;
   }
   const [only, ...others] = apps;
   if (only === undefined) throw new KnexusError('KNEXUS_ERR_USAGE', `${loaded.file} configures no app`);
-  if (others.length > 0) throw new KnexusError('KNEXUS_ERR_USAGE', `Several apps are configured (${apps.map((a) => a.name).join(', ')}): pass --app <name>`);
+  if (others.length > 0)
+    throw new KnexusError('KNEXUS_ERR_USAGE', `Several apps are configured (${apps.map((a) => a.name).join(', ')}): pass --app <name>`);
   return only;
 }
 

@@ -23,7 +23,10 @@ export async function migrate(ctx: CommandContext): Promise<ExitCode> {
       if (step !== undefined && upTo === undefined) return { summary: 'already up to date', result: { batch: null, applied: [] } };
       const result = await connection.runMigrations(upTo === undefined ? {} : { to: upTo });
       noticeKnexLedger(ctx.output, configured, ctx.loaded.baseDir, result.imported);
-      const summary = result.applied.length === 0 ? 'already up to date' : `applied ${result.applied.length} migration(s) as batch ${result.batch}: ${result.applied.join(', ')}`;
+      const summary =
+        result.applied.length === 0
+          ? 'already up to date'
+          : `applied ${result.applied.length} migration(s) as batch ${result.batch}: ${result.applied.join(', ')}`;
       return { summary, result: { ...result } };
     },
   });

@@ -12,7 +12,7 @@ export async function repair(ctx: CommandContext): Promise<ExitCode> {
   if ((migration === undefined) === (seed === undefined) || resolution === undefined) {
     throw new KnexusError(
       'KNEXUS_ERR_USAGE',
-      "repair needs the dirty file and what was done about it: knexus repair <app> --migration <file> --resolution applied|rolled-back",
+      'repair needs the dirty file and what was done about it: knexus repair <app> --migration <file> --resolution applied|rolled-back',
     );
   }
   const section = migration === undefined ? 'seeds' : 'migrations';
@@ -23,7 +23,10 @@ export async function repair(ctx: CommandContext): Promise<ExitCode> {
     step: async (_connection, app, registry) => {
       const request = migration === undefined ? { seed: seed!, resolution } : { migration, resolution };
       const result = await registry.repair(app.name, request as Parameters<typeof registry.repair>[1]);
-      const summary = result.batch === null ? `${result.file} marked rolled back (it will run again)` : `${result.file} marked applied (batch ${result.batch})`;
+      const summary =
+        result.batch === null
+          ? `${result.file} marked rolled back (it will run again)`
+          : `${result.file} marked applied (batch ${result.batch})`;
       return { summary, result: { ...result } };
     },
   });

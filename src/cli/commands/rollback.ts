@@ -34,7 +34,8 @@ export async function rollback(ctx: CommandContext): Promise<ExitCode> {
       const seedResult = hasSeeds(app) ? await connection.rollbackSeeds({ all: true }) : null;
       const result = await connection.rollbackMigrations({ all: true });
       const migrations = describe(result, noun);
-      if (seedResult === null || seedResult.rolledBack.length + seedResult.irreversible.length === 0) return { ...migrations, result: { ...migrations.result, seeds: seedResult } };
+      if (seedResult === null || seedResult.rolledBack.length + seedResult.irreversible.length === 0)
+        return { ...migrations, result: { ...migrations.result, seeds: seedResult } };
       const undone = describe(seedResult, 'seed');
       return { summary: `${undone.summary}; ${migrations.summary}`, result: { ...migrations.result, seeds: seedResult } };
     },
@@ -42,9 +43,13 @@ export async function rollback(ctx: CommandContext): Promise<ExitCode> {
 }
 
 function describe(result: RollbackResult, noun: string): { summary: string; result: Readonly<Record<string, unknown>> } {
-  const irreversible = result.irreversible.length === 0 ? '' : ` (${result.irreversible.length} without an undo export: ${result.irreversible.join(', ')})`;
+  const irreversible =
+    result.irreversible.length === 0 ? '' : ` (${result.irreversible.length} without an undo export: ${result.irreversible.join(', ')})`;
   const count = result.rolledBack.length + result.irreversible.length;
-  const summary = count === 0 ? `no ${noun} to roll back` : `rolled back ${result.rolledBack.length} ${noun}(s): ${result.rolledBack.join(', ')}${irreversible}`;
+  const summary =
+    count === 0
+      ? `no ${noun} to roll back`
+      : `rolled back ${result.rolledBack.length} ${noun}(s): ${result.rolledBack.join(', ')}${irreversible}`;
   return { summary, result: { ...result } };
 }
 
@@ -56,17 +61,35 @@ function hasSeeds(app: ConfiguredApp): boolean {
  * Throws a usage error when rolling back these migrations (the last batch, or the last `step`) would
  * leave seeds recorded whose data went with them: seeds applied at or after the earliest of them.
  */
-async function refuseOrphanedSeeds(connection: AppHandle, app: ConfiguredApp, step: number | undefined, to: string | undefined): Promise<void> {
+async function refuseOrphanedSeeds(
+  connection: AppHandle,
+  app: ConfiguredApp,
+  step: number | undefined,
+  to: string | undefined,
+): Promise<void> {
   if (!hasSeeds(app)) return;
   const applied = (await connection.migrationStatus()).applied;
   const lastBatch = applied.at(-1)?.batch;
-  const from = to === undefined ? -1 : applied.findIndex((entry) => entry.name === to || entry.name.slice(0, entry.name.lastIndexOf('.')) === to);
-  const undone = to !== undefined ? (from < 0 ? [] : applied.slice(from)) : step === undefined ? applied.filter((entry) => entry.batch === lastBatch) : applied.slice(-step);
+  const from =
+    to === undefined ? -1 : applied.findIndex((entry) => entry.name === to || entry.name.slice(0, entry.name.lastIndexOf('.')) === to);
+  const undone =
+    to !== undefined
+      ? from < 0
+        ? []
+        : applied.slice(from)
+      : step === undefined
+        ? applied.filter((entry) => entry.batch === lastBatch)
+        : applied.slice(-step);
   if (undone.length === 0) return;
   const since = Math.min(...undone.map((entry) => time(entry)));
   const seeds = (await connection.seedStatus()).applied.filter((entry) => time(entry) >= since);
   if (seeds.length === 0) return;
-  const what = to !== undefined ? `the migrations down to ${to}` : step === undefined ? `the last migration batch (${lastBatch})` : `the last ${step} migration(s)`;
+  const what =
+    to !== undefined
+      ? `the migrations down to ${to}`
+      : step === undefined
+        ? `the last migration batch (${lastBatch})`
+        : `the last ${step} migration(s)`;
   throw new KnexusError(
     'KNEXUS_ERR_USAGE',
     `Rolling back ${what} of app '${app.name}' would leave seeds applied since then recorded as applied, though their data goes with the tables: ${seeds.map((s) => s.name).join(', ')}`,

@@ -44,45 +44,50 @@ export async function runPerApp(ctx: CommandContext, options: RunPerAppOptions):
   const { output, loaded } = ctx;
   // One-shot commands start no plugin unless asked (--plugins): a plugin may bind a port or schedule
   // backups, and a `knexus migrate` beside the running service must not collide with it.
-  return withRegistry(ctx, { readOnly: true, transient: true, noPlugins: !(ctx.args.plugins || options.plugins === true) }, async ({ registry, outcomes, targets }) => {
-    // Registering was transient noise; each app's outcome here is the command's result and stays on screen.
-    const progress = await output.progress();
-    const rows: { name: string; ok: boolean; result?: Readonly<Record<string, unknown>>; error?: Record<string, unknown> }[] = [];
-    const ordered = options.reverse ? [...targets].reverse() : targets;
-    if (options.check !== undefined) {
+  return withRegistry(
+    ctx,
+    { readOnly: true, transient: true, noPlugins: !(ctx.args.plugins || options.plugins === true) },
+    async ({ registry, outcomes, targets }) => {
+      // Registering was transient noise; each app's outcome here is the command's result and stays on screen.
+      const progress = await output.progress();
+      const rows: { name: string; ok: boolean; result?: Readonly<Record<string, unknown>>; error?: Record<string, unknown> }[] = [];
+      const ordered = options.reverse ? [...targets].reverse() : targets;
+      if (options.check !== undefined) {
+        for (const app of ordered) {
+          const outcome = outcomes.find((o) => o.name === app.name);
+          if (outcome?.ok && (options.section === undefined || hasScripts(app.resolved[options.section])))
+            await options.check(outcome.connection, app);
+        }
+      }
       for (const app of ordered) {
         const outcome = outcomes.find((o) => o.name === app.name);
-        if (outcome?.ok && (options.section === undefined || hasScripts(app.resolved[options.section]))) await options.check(outcome.connection, app);
+        if (outcome === undefined) continue;
+        if (!outcome.ok) {
+          // Only read-only views ask for `missing` outcomes; should one get here, it is a failure like any other.
+          const error = 'error' in outcome ? outcome.error : new Error(`App '${app.name}': ${outcome.missing}`);
+          rows.push({ name: app.name, ok: false, error: errorJson(error, output.verbose, options.command) });
+          output.error(error);
+          continue;
+        }
+        if (options.section !== undefined && !hasScripts(app.resolved[options.section])) {
+          progress.warn(`${app.name}: skipped, no ${options.section} directory configured`);
+          rows.push({ name: app.name, ok: true, result: { skipped: true } });
+          continue;
+        }
+        progress.start(`${app.name}: ${options.verb}`);
+        try {
+          const { summary, result } = await options.step(outcome.connection, app, registry);
+          progress.succeed(`${app.name}: ${summary}`);
+          rows.push({ name: app.name, ok: true, result });
+        } catch (error) {
+          progress.fail(`${app.name}: ${errorCode(error)}`);
+          rows.push({ name: app.name, ok: false, error: errorJson(error, output.verbose, options.command) });
+          output.error(error);
+        }
       }
-    }
-    for (const app of ordered) {
-      const outcome = outcomes.find((o) => o.name === app.name);
-      if (outcome === undefined) continue;
-      if (!outcome.ok) {
-        // Only read-only views ask for `missing` outcomes; should one get here, it is a failure like any other.
-        const error = 'error' in outcome ? outcome.error : new Error(`App '${app.name}': ${outcome.missing}`);
-        rows.push({ name: app.name, ok: false, error: errorJson(error, output.verbose, options.command) });
-        output.error(error);
-        continue;
-      }
-      if (options.section !== undefined && !hasScripts(app.resolved[options.section])) {
-        progress.warn(`${app.name}: skipped, no ${options.section} directory configured`);
-        rows.push({ name: app.name, ok: true, result: { skipped: true } });
-        continue;
-      }
-      progress.start(`${app.name}: ${options.verb}`);
-      try {
-        const { summary, result } = await options.step(outcome.connection, app, registry);
-        progress.succeed(`${app.name}: ${summary}`);
-        rows.push({ name: app.name, ok: true, result });
-      } catch (error) {
-        progress.fail(`${app.name}: ${errorCode(error)}`);
-        rows.push({ name: app.name, ok: false, error: errorJson(error, output.verbose, options.command) });
-        output.error(error);
-      }
-    }
-    const ok = rows.every((row) => row.ok);
-    output.document({ ok, command: options.command, configFile: loaded.file, apps: byName(rows) });
-    return ok ? EXIT_CODES.ok : EXIT_CODES.failed;
-  });
+      const ok = rows.every((row) => row.ok);
+      output.document({ ok, command: options.command, configFile: loaded.file, apps: byName(rows) });
+      return ok ? EXIT_CODES.ok : EXIT_CODES.failed;
+    },
+  );
 }

@@ -10,7 +10,10 @@ export async function seed(ctx: CommandContext): Promise<ExitCode> {
     verb: 'seeding',
     step: async (connection) => {
       const result = await connection.runSeeds();
-      const summary = result.applied.length === 0 ? 'no new seeds' : `ran ${result.applied.length} seed(s) as batch ${result.batch}: ${result.applied.join(', ')}`;
+      const summary =
+        result.applied.length === 0
+          ? 'no new seeds'
+          : `ran ${result.applied.length} seed(s) as batch ${result.batch}: ${result.applied.join(', ')}`;
       return { summary, result: { ...result } };
     },
   });

@@ -10,7 +10,8 @@ import { withRegistry } from './with-registry.js';
  */
 export async function tenantsMove(ctx: CommandContext): Promise<ExitCode> {
   const { output, loaded, args } = ctx;
-  if (loaded.config.tenants === undefined) throw new KnexusError('KNEXUS_ERR_USAGE', `'tenants move' needs a 'tenants' section in ${loaded.file}`);
+  if (loaded.config.tenants === undefined)
+    throw new KnexusError('KNEXUS_ERR_USAGE', `'tenants move' needs a 'tenants' section in ${loaded.file}`);
   const tenant = args.name!;
   const to = args.to!;
   return withRegistry(ctx, { readOnly: true, transient: true, noPlugins: !args.plugins }, async ({ registry, progress }) => {

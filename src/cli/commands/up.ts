@@ -21,7 +21,9 @@ export const DEFAULT_UP_HEALTH_INTERVAL = 30_000;
 export async function up(ctx: CommandContext): Promise<ExitCode> {
   const { args, output, loaded } = ctx;
   const configured = loaded.config.registry?.healthCheckInterval;
-  const settings = args.once ? {} : { healthCheckInterval: configured !== undefined && configured > 0 ? configured : DEFAULT_UP_HEALTH_INTERVAL };
+  const settings = args.once
+    ? {}
+    : { healthCheckInterval: configured !== undefined && configured > 0 ? configured : DEFAULT_UP_HEALTH_INTERVAL };
   // Listening from the start: Ctrl-C during start-up stops after the app being registered, not halfway through it.
   const signals = new ShutdownSignals((signal) => output.warn(`second ${signal}: exiting at once`));
   try {
@@ -37,7 +39,9 @@ export async function up(ctx: CommandContext): Promise<ExitCode> {
       }
       if (args.once || appsFailed || signals.received !== undefined) return appsFailed ? EXIT_CODES.failed : pluginsExitCode(plugins);
 
-      output.info(`\nknexus is running ${apps.length} app(s), health checks every ${formatMs(settings.healthCheckInterval ?? 0)}; press Ctrl-C to stop`);
+      output.info(
+        `\nknexus is running ${apps.length} app(s), health checks every ${formatMs(settings.healthCheckInterval ?? 0)}; press Ctrl-C to stop`,
+      );
       let last: string | undefined;
       const onHealth = (health: RegistryHealth) => {
         const line = Object.values(health.apps)
@@ -52,7 +56,9 @@ export async function up(ctx: CommandContext): Promise<ExitCode> {
       const signal = await signals.wait();
       output.info(`${signal} received, shutting down (again to exit at once)…`);
       const result = await registry.shutdown();
-      output.info(`stopped in ${formatMs(result.durationMs)}: ${result.closed.length} connection(s) closed${result.forced.length > 0 ? `, ${result.forced.length} forced` : ''}`);
+      output.info(
+        `stopped in ${formatMs(result.durationMs)}: ${result.closed.length} connection(s) closed${result.forced.length > 0 ? `, ${result.forced.length} forced` : ''}`,
+      );
       return result.errors.length === 0 ? EXIT_CODES.ok : EXIT_CODES.failed;
     });
   } finally {

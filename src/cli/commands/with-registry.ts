@@ -48,7 +48,11 @@ export interface WithRegistryOptions {
  * Opens a registry from the config, loads plugins, registers the apps the command names, runs `work`,
  * and always shuts the registry down afterwards (closing connections, never rolling back).
  */
-export async function withRegistry<T>(ctx: CommandContext, options: WithRegistryOptions, work: (session: RegistrySession) => Promise<T>): Promise<T> {
+export async function withRegistry<T>(
+  ctx: CommandContext,
+  options: WithRegistryOptions,
+  work: (session: RegistrySession) => Promise<T>,
+): Promise<T> {
   const { targets, toRegister } = options.noApps ? { targets: [], toRegister: [] } : selectApps(ctx.loaded, ctx.args.app);
   const registry = openRegistry(ctx.loaded, options.settings, { plugins: !options.noPlugins });
   // Drift tolerated under the `warn` policy and similar notices would otherwise go unseen.
@@ -88,12 +92,23 @@ async function loadPlugins(registry: AppRegistry, progress: TaskProgress, any: b
   const init = await registry.initialize();
   if (!any) return init;
   if (init.failedPlugins.length === 0) progress.succeed(`plugins: ${init.loadedPlugins.length} loaded`);
-  else progress.fail(`plugins: ${init.loadedPlugins.length} loaded, ${init.failedPlugins.length} failed (${init.failedPlugins.map((f) => f.name).join(', ')})`);
+  else
+    progress.fail(
+      `plugins: ${init.loadedPlugins.length} loaded, ${init.failedPlugins.length} failed (${init.failedPlugins.map((f) => f.name).join(', ')})`,
+    );
   return init;
 }
 
 /** Failures the command reports itself, in its result for the app (registering, unregistering, rolling back). */
-const REPORTED_BY_COMMAND: readonly FailedOperation[] = ['registration', 'connection', 'migrations', 'seeds', 'models', 'rollback', 'unregistration'];
+const REPORTED_BY_COMMAND: readonly FailedOperation[] = [
+  'registration',
+  'connection',
+  'migrations',
+  'seeds',
+  'models',
+  'rollback',
+  'unregistration',
+];
 
 /** One warning line per registry error (plugin hooks, health checks…): its code and (secret-free) message, remembered in `reported`. */
 function reportError(output: CliOutput, event: RegistryErrorEvent, reported: Set<string>): void {
@@ -101,5 +116,7 @@ function reportError(output: CliOutput, event: RegistryErrorEvent, reported: Set
   // A plugin that failed to load has its own row in the report.
   if (event.component === 'PluginManager' && event.phase === 'load') return;
   reported.add(event.error.message);
-  output.warn(`${event.appName === undefined ? '' : `${event.appName}: `}${event.phase}: ${errorCode(event.error)}: ${event.error.message}`);
+  output.warn(
+    `${event.appName === undefined ? '' : `${event.appName}: `}${event.phase}: ${errorCode(event.error)}: ${event.error.message}`,
+  );
 }

@@ -7,7 +7,9 @@ const SYSTEM = new Set(['information_schema', 'performance_schema', 'mysql', 'sy
 
 const runRaw = (connection: unknown, sql: string): Promise<void> =>
   new Promise<void>((resolve, reject) => {
-    (connection as { query(sql: string, cb: (error: Error | null) => void): void }).query(sql, (error) => (error ? reject(error) : resolve()));
+    (connection as { query(sql: string, cb: (error: Error | null) => void): void }).query(sql, (error) =>
+      error ? reject(error) : resolve(),
+    );
   });
 
 // COM_RESET_CONNECTION drops temporary tables, prepared statements (mysql2's cache too), user variables,
@@ -70,7 +72,8 @@ export const mysqlDialect: Dialect = {
   },
   schemaExists,
   schemaCreatedOnConnect: true,
-  existingSchemasSql: (count: number) => `select schema_name as name from information_schema.schemata where schema_name in (${marks(count)})`,
+  existingSchemasSql: (count: number) =>
+    `select schema_name as name from information_schema.schemata where schema_name in (${marks(count)})`,
   schemasWithTableSql: (count: number) =>
     `select table_schema as name from information_schema.tables where table_name = ? and table_schema in (${marks(count)})`,
   dropSchema: async (knex: Knex, schema: string) => {
@@ -78,7 +81,9 @@ export const mysqlDialect: Dialect = {
   },
   // An alias, because MySQL labels information_schema columns in upper case and MariaDB as written.
   tablesIn: async (knex: Knex, schema: string) =>
-    ((await knex.raw('select table_name as name from information_schema.tables where table_schema = ?', [schema])) as [{ name: string }[]])[0].map((row) => row.name),
+    (
+      (await knex.raw('select table_name as name from information_schema.tables where table_schema = ?', [schema])) as [{ name: string }[]]
+    )[0].map((row) => row.name),
 
   lockQueries: mysqlLockQueries,
   batchesUnits: false,
@@ -91,7 +96,8 @@ export const mysqlDialect: Dialect = {
   routing: 'session',
   configureKnex: (config: Knex.Config, { schema }, idleTimeout: number) => {
     config.pool = serverPool(config.pool, idleTimeout);
-    if (schema !== undefined) config.pool = { ...config.pool, afterCreate: useDatabase(schema, config.pool.afterCreate as AfterCreate | undefined) };
+    if (schema !== undefined)
+      config.pool = { ...config.pool, afterCreate: useDatabase(schema, config.pool.afterCreate as AfterCreate | undefined) };
   },
 };
 Object.freeze(mysqlDialect);

@@ -12,11 +12,18 @@ export type PgConnection = string | Readonly<Record<string, unknown>>;
  */
 export async function copySchema(from: PgConnection, to: PgConnection, schema: string, tools?: string): Promise<void> {
   const bin = (name: string) => (tools === undefined ? name : join(tools, name));
-  const dump = spawn(bin('pg_dump'), ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`], { env: pgEnvironment(from), stdio: ['ignore', 'pipe', 'pipe'] });
+  const dump = spawn(bin('pg_dump'), ['--format=custom', '--no-owner', '--no-privileges', `--schema=${schema}`], {
+    env: pgEnvironment(from),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const target = pgEnvironment(to);
   // A database name only (the password stays in PGPASSWORD); pg_restore restores nowhere without one.
   const database = target['PGDATABASE'] ?? target['PGUSER'] ?? 'postgres';
-  const restore = spawn(bin('pg_restore'), ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${database}`], { env: target, stdio: ['pipe', 'ignore', 'pipe'] });
+  const restore = spawn(
+    bin('pg_restore'),
+    ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${database}`],
+    { env: target, stdio: ['pipe', 'ignore', 'pipe'] },
+  );
   dump.stdout.pipe(restore.stdin);
   // pg_restore exiting early closes its stdin; pg_dump's failure is what is reported then.
   restore.stdin.on('error', () => undefined);

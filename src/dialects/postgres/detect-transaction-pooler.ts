@@ -16,7 +16,11 @@ const PID = 'select pg_backend_pid() as pid';
  * Needs two pooled connections at once: with a pool of one, or when the second cannot be opened, it answers false.
  */
 export async function detectTransactionPooler(knex: Knex): Promise<boolean> {
-  const client = knex.client as { acquireConnection(): Promise<PidConnection>; releaseConnection(c: unknown): Promise<void>; pool?: { max?: number } };
+  const client = knex.client as {
+    acquireConnection(): Promise<PidConnection>;
+    releaseConnection(c: unknown): Promise<void>;
+    pool?: { max?: number };
+  };
   if ((client.pool?.max ?? 0) < 2) return false;
   const a = await client.acquireConnection();
   try {

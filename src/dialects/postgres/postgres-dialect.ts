@@ -60,7 +60,8 @@ export const postgresDialect: Dialect = {
   },
   // Identifiers are validated (letters, digits, `_`) before they get here; quoting keeps their case.
   route: (schema: string, searchPath: readonly string[]) => `set search_path to ${quoted([schema, ...searchPath])}`,
-  ownerRoute: ({ schema, searchPath }) => (schema === undefined ? 'reset search_path' : `set search_path to ${quoted([schema, ...searchPath])}`),
+  ownerRoute: ({ schema, searchPath }) =>
+    schema === undefined ? 'reset search_path' : `set search_path to ${quoted([schema, ...searchPath])}`,
   resetSession: (connection: unknown, then?: string) => runRaw(connection, then === undefined ? RESET : `${RESET}; ${then}`),
   runRaw,
 
@@ -75,9 +76,11 @@ export const postgresDialect: Dialect = {
     await knex.raw('drop schema if exists ?? cascade', [schema]);
   },
   tablesIn: async (knex: Knex, schema: string) =>
-    ((await knex.raw('select table_name as name from information_schema.tables where table_schema = ?', [schema])) as { rows: { name: string }[] }).rows.map(
-      (row) => row.name,
-    ),
+    (
+      (await knex.raw('select table_name as name from information_schema.tables where table_schema = ?', [schema])) as {
+        rows: { name: string }[];
+      }
+    ).rows.map((row) => row.name),
 
   lockQueries: postgresLockQueries,
   batchesUnits: true,

@@ -21,7 +21,8 @@ export const postgresTransactionPoolerDialect: Dialect = Object.freeze({
   label: 'PostgreSQL behind a transaction pooler',
   route: (schema: string, searchPath: readonly string[]) => local(postgresDialect.route(schema, searchPath)),
   // The server's default search_path is what a statement sees when it sets none.
-  ownerRoute: ({ schema, searchPath }: SchemaPlacement) => (schema === undefined ? 'set local search_path to default' : local(postgresDialect.route(schema, searchPath))),
+  ownerRoute: ({ schema, searchPath }: SchemaPlacement) =>
+    schema === undefined ? 'set local search_path to default' : local(postgresDialect.route(schema, searchPath)),
   // Never called: with transaction routing no pooled connection is ever switched.
   resetSession: () => Promise.resolve(),
   routing: 'transaction' as const,

@@ -205,9 +205,12 @@ export class HookDispatcher {
     let timer: NodeJS.Timeout | undefined;
     const own = this.#timeoutOf(handler);
     if (call.startedAt + own < batch.deadline) {
-      timer = setTimeout(() => {
-        if (!call.settled) this.#expire(call, handler, batch);
-      }, Math.max(0, call.startedAt + own - performance.now()));
+      timer = setTimeout(
+        () => {
+          if (!call.settled) this.#expire(call, handler, batch);
+        },
+        Math.max(0, call.startedAt + own - performance.now()),
+      );
       timer.unref();
     }
     try {
@@ -231,7 +234,8 @@ export class HookDispatcher {
     call.settled = true;
     if (this.#options.measure) {
       // Calls that settle in the dispatch's first checkpoint share the reading taken when it ends.
-      if (!batch.sealed) handler.stats.record(performance.now() - call.startedAt); // a thenable that called back at once
+      if (!batch.sealed)
+        handler.stats.record(performance.now() - call.startedAt); // a thenable that called back at once
       else if (batch.fresh) batch.stampLater(call);
       else handler.stats.record(coarseNow() - call.startedAt);
     }

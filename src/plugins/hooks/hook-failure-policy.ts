@@ -26,7 +26,14 @@ export interface HookFailurePolicyOptions {
 export function hookFailurePolicy(options: HookFailurePolicyOptions): HookFailureReporter {
   const { maxErrors: limit, events } = options;
   return (record, hook, appName, error) => {
-    events.error({ component: 'PluginManager', phase: 'hook', hook, pluginName: record.name, error, ...(appName === undefined ? {} : { appName }) });
+    events.error({
+      component: 'PluginManager',
+      phase: 'hook',
+      hook,
+      pluginName: record.name,
+      error,
+      ...(appName === undefined ? {} : { appName }),
+    });
     if (limit !== undefined && record.state === 'active') {
       const count = record.recordFailure(performance.now(), limit.windowMs);
       if (count >= limit.count) {

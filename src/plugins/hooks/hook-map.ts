@@ -1,6 +1,13 @@
 import type { AppHandle } from '../../connection/app-handle.js';
 import type { AppConfigView } from '../../connection/app-config-view.js';
-import type { AutoOperationsResult, ConnectionShutdownInfo, FailedOperation, RollbackContext, RollbackSummary, UnregisterOptions } from '../lifecycle-types.js';
+import type {
+  AutoOperationsResult,
+  ConnectionShutdownInfo,
+  FailedOperation,
+  RollbackContext,
+  RollbackSummary,
+  UnregisterOptions,
+} from '../lifecycle-types.js';
 import type { HealthReport } from '../../health/health-report.js';
 
 /** What every hook call receives as its last argument. */
@@ -21,34 +28,14 @@ export type Awaitable<T> = T | Promise<T>;
 export interface LifecycleHooks {
   onAppRegistrationStarted(appName: string, config: AppConfigView, context: HookContext): Awaitable<void>;
   onConnectionCreated(appName: string, connection: AppHandle, context: HookContext): Awaitable<void>;
-  onAutoOperationsStarted(
-    appName: string,
-    connection: AppHandle,
-    config: AppConfigView,
-    context: HookContext,
-  ): Awaitable<void>;
+  onAutoOperationsStarted(appName: string, connection: AppHandle, config: AppConfigView, context: HookContext): Awaitable<void>;
   onAutoOperationsCompleted(appName: string, result: AutoOperationsResult, context: HookContext): Awaitable<void>;
-  onAppRegistered(
-    appName: string,
-    connection: AppHandle,
-    config: AppConfigView,
-    context: HookContext,
-  ): Awaitable<void>;
+  onAppRegistered(appName: string, connection: AppHandle, config: AppConfigView, context: HookContext): Awaitable<void>;
   onAppUnregistrationStarted(appName: string, options: UnregisterOptions, context: HookContext): Awaitable<void>;
   /** Before an unregistration's rollback, and before a manual `rollbackMigrations`/`rollbackSeeds` (`options.trigger`). */
-  onAppRollbackStarted(
-    appName: string,
-    connection: AppHandle,
-    options: RollbackContext,
-    context: HookContext,
-  ): Awaitable<void>;
+  onAppRollbackStarted(appName: string, connection: AppHandle, options: RollbackContext, context: HookContext): Awaitable<void>;
   onAppRollbackCompleted(appName: string, result: RollbackSummary, context: HookContext): Awaitable<void>;
-  onConnectionShutdown(
-    appName: string,
-    connection: AppHandle,
-    options: ConnectionShutdownInfo,
-    context: HookContext,
-  ): Awaitable<void>;
+  onConnectionShutdown(appName: string, connection: AppHandle, options: ConnectionShutdownInfo, context: HookContext): Awaitable<void>;
   onAppUnregistered(appName: string, options: UnregisterOptions, context: HookContext): Awaitable<void>;
   onOperationFailed(
     appName: string,
@@ -58,11 +45,7 @@ export interface LifecycleHooks {
     hookContext: HookContext,
   ): Awaitable<void>;
   /** May return extra health data, merged into the app's health report under the plugin's name. */
-  onHealthCheck(
-    appName: string,
-    healthStatus: HealthReport,
-    context: HookContext,
-  ): Awaitable<Record<string, unknown> | void>;
+  onHealthCheck(appName: string, healthStatus: HealthReport, context: HookContext): Awaitable<Record<string, unknown> | void>;
 }
 
 /** A lifecycle hook name. */
@@ -85,8 +68,7 @@ export const HOOK_NAMES = [
 ] as const satisfies readonly HookName[];
 
 /** A hook's arguments without the trailing context. */
-export type HookArgs<K extends HookName> =
-  Parameters<LifecycleHooks[K]> extends [...infer A, HookContext] ? A : never;
+export type HookArgs<K extends HookName> = Parameters<LifecycleHooks[K]> extends [...infer A, HookContext] ? A : never;
 
 /** A hook's resolved return value. */
 export type HookResult<K extends HookName> = Awaited<ReturnType<LifecycleHooks[K]>>;

@@ -7,14 +7,24 @@ import type { HookName, LifecycleHooks } from './hook-map.js';
  * fails to compile if a hook is added there and not here.
  */
 export interface PluginHookMethods {
-  onAppRegistrationStarted?(...args: Parameters<LifecycleHooks['onAppRegistrationStarted']>): ReturnType<LifecycleHooks['onAppRegistrationStarted']>;
+  onAppRegistrationStarted?(
+    ...args: Parameters<LifecycleHooks['onAppRegistrationStarted']>
+  ): ReturnType<LifecycleHooks['onAppRegistrationStarted']>;
   onConnectionCreated?(...args: Parameters<LifecycleHooks['onConnectionCreated']>): ReturnType<LifecycleHooks['onConnectionCreated']>;
-  onAutoOperationsStarted?(...args: Parameters<LifecycleHooks['onAutoOperationsStarted']>): ReturnType<LifecycleHooks['onAutoOperationsStarted']>;
-  onAutoOperationsCompleted?(...args: Parameters<LifecycleHooks['onAutoOperationsCompleted']>): ReturnType<LifecycleHooks['onAutoOperationsCompleted']>;
+  onAutoOperationsStarted?(
+    ...args: Parameters<LifecycleHooks['onAutoOperationsStarted']>
+  ): ReturnType<LifecycleHooks['onAutoOperationsStarted']>;
+  onAutoOperationsCompleted?(
+    ...args: Parameters<LifecycleHooks['onAutoOperationsCompleted']>
+  ): ReturnType<LifecycleHooks['onAutoOperationsCompleted']>;
   onAppRegistered?(...args: Parameters<LifecycleHooks['onAppRegistered']>): ReturnType<LifecycleHooks['onAppRegistered']>;
-  onAppUnregistrationStarted?(...args: Parameters<LifecycleHooks['onAppUnregistrationStarted']>): ReturnType<LifecycleHooks['onAppUnregistrationStarted']>;
+  onAppUnregistrationStarted?(
+    ...args: Parameters<LifecycleHooks['onAppUnregistrationStarted']>
+  ): ReturnType<LifecycleHooks['onAppUnregistrationStarted']>;
   onAppRollbackStarted?(...args: Parameters<LifecycleHooks['onAppRollbackStarted']>): ReturnType<LifecycleHooks['onAppRollbackStarted']>;
-  onAppRollbackCompleted?(...args: Parameters<LifecycleHooks['onAppRollbackCompleted']>): ReturnType<LifecycleHooks['onAppRollbackCompleted']>;
+  onAppRollbackCompleted?(
+    ...args: Parameters<LifecycleHooks['onAppRollbackCompleted']>
+  ): ReturnType<LifecycleHooks['onAppRollbackCompleted']>;
   onConnectionShutdown?(...args: Parameters<LifecycleHooks['onConnectionShutdown']>): ReturnType<LifecycleHooks['onConnectionShutdown']>;
   onAppUnregistered?(...args: Parameters<LifecycleHooks['onAppUnregistered']>): ReturnType<LifecycleHooks['onAppUnregistered']>;
   onOperationFailed?(...args: Parameters<LifecycleHooks['onOperationFailed']>): ReturnType<LifecycleHooks['onOperationFailed']>;

@@ -20,11 +20,17 @@ export function hookTimeoutsOf(plugin: object, pluginName: string): PluginHookTi
   if (value === undefined || value === null) return undefined;
   const example = 'e.g. { onAppRollbackStarted: 60_000 }';
   if (typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidPluginError({ pluginName }, `Plugin '${pluginName}': hookTimeouts must be an object of hook names to milliseconds, ${example}`);
+    throw invalidPluginError(
+      { pluginName },
+      `Plugin '${pluginName}': hookTimeouts must be an object of hook names to milliseconds, ${example}`,
+    );
   }
   for (const [hook, ms] of Object.entries(value)) {
     if (!HOOKS.has(hook)) {
-      throw invalidPluginError({ pluginName }, `Plugin '${pluginName}': hookTimeouts names '${hook}', which is not a hook (${HOOK_NAMES.join(', ')})`);
+      throw invalidPluginError(
+        { pluginName },
+        `Plugin '${pluginName}': hookTimeouts names '${hook}', which is not a hook (${HOOK_NAMES.join(', ')})`,
+      );
     }
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > MAX_TIMER_MS) {
       throw invalidPluginError(

@@ -9,18 +9,30 @@ import { isPathSpecifier } from './resolve-plugin-module.js';
 const FORBIDDEN_SCHEMES = /^(data|node|http|https|blob|javascript):/i;
 
 /** The coded refusal: names the specifier, the real path it resolved to and the roots that would allow it. */
-function forbidden(specifier: string, resolvedPath: string | undefined, roots: readonly string[], why: string, pluginName?: string): KnexusError {
+function forbidden(
+  specifier: string,
+  resolvedPath: string | undefined,
+  roots: readonly string[],
+  why: string,
+  pluginName?: string,
+): KnexusError {
   return new KnexusError(
     'KNEXUS_ERR_PLUGIN_FORBIDDEN',
     `Plugin module '${specifier}'${resolvedPath === undefined ? '' : ` (${resolvedPath})`} is not allowed: ${why}. ` +
       `Move it under an allowed root, add its folder to pluginManager.allowedRoots, or install it as a package.`,
-    { module: specifier, ...(pluginName === undefined ? {} : { pluginName }), ...(resolvedPath === undefined ? {} : { resolvedPath }), details: { allowedRoots: roots } },
+    {
+      module: specifier,
+      ...(pluginName === undefined ? {} : { pluginName }),
+      ...(resolvedPath === undefined ? {} : { resolvedPath }),
+      details: { allowedRoots: roots },
+    },
   );
 }
 
 /** Refuses, before resolution, specifiers no root can allow (`data:`, `node:`, `http:` URLs). */
 export function assertAllowedSpecifier(specifier: string, roots: readonly string[], pluginName?: string): void {
-  if (FORBIDDEN_SCHEMES.test(specifier)) throw forbidden(specifier, undefined, roots, 'plugins load from files or installed packages only', pluginName);
+  if (FORBIDDEN_SCHEMES.test(specifier))
+    throw forbidden(specifier, undefined, roots, 'plugins load from files or installed packages only', pluginName);
 }
 
 /**
@@ -29,16 +41,29 @@ export function assertAllowedSpecifier(specifier: string, roots: readonly string
  * Node finds that: the check is on where the specifier really lands, so `pg/../../elsewhere/x.mjs` (which
  * Node resolves through any `node_modules` folder, package or not) is judged by the file it reaches.
  */
-export function assertAllowedModule(specifier: string, resolvedPath: string, roots: readonly string[], baseDir: string, pluginName?: string): void {
+export function assertAllowedModule(
+  specifier: string,
+  resolvedPath: string,
+  roots: readonly string[],
+  baseDir: string,
+  pluginName?: string,
+): void {
   const real = realpath(resolvedPath);
   if (roots.some((root) => isInside(real, realpath(resolve(root))))) return;
   if (isPathSpecifier(specifier)) {
-    throw forbidden(specifier, real, roots, `its real path is outside ${roots.length === 1 ? 'the allowed root' : 'every allowed root'} (${roots.join(', ')})`, pluginName);
+    throw forbidden(
+      specifier,
+      real,
+      roots,
+      `its real path is outside ${roots.length === 1 ? 'the allowed root' : 'every allowed root'} (${roots.join(', ')})`,
+      pluginName,
+    );
   }
   const name = packageName(specifier);
   const home = name === undefined ? undefined : packageFolder(name, baseDir);
   if (home !== undefined && isInside(real, home)) return;
-  const where = home === undefined ? `no installed package '${name ?? specifier}' holds it` : `it is outside the folder of package '${name}' (${home})`;
+  const where =
+    home === undefined ? `no installed package '${name ?? specifier}' holds it` : `it is outside the folder of package '${name}' (${home})`;
   throw forbidden(specifier, real, roots, `${where}, and it is outside every allowed root (${roots.join(', ')})`, pluginName);
 }
 

@@ -13,7 +13,10 @@ export function checkKnexusRange(plugin: Plugin, source: PluginErrorSource, runn
   const range = declared(plugin, 'knexus');
   if (range === undefined) return;
   if (typeof range !== 'string' || semver.validRange(range) === null) {
-    throw invalidPluginError(source, `Plugin '${plugin.name}': knexus must be a semver range of supported knexus versions, e.g. '^0.1.0', got ${JSON.stringify(range)}`);
+    throw invalidPluginError(
+      source,
+      `Plugin '${plugin.name}': knexus must be a semver range of supported knexus versions, e.g. '^0.1.0', got ${JSON.stringify(range)}`,
+    );
   }
   if (!semver.satisfies(running, range, { includePrerelease: true })) {
     throw new KnexusError(

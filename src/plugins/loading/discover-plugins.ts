@@ -40,7 +40,9 @@ export function expandPluginEntries(plugins: PluginsConfig, baseDir: string): Re
 /** The entries written in a `plugins` config, without `directory` and without looking at any folder. */
 export function explicitPluginEntries(plugins: PluginsConfig | undefined): [string, Partial<PluginEntry>][] {
   return Object.entries(plugins ?? {}).flatMap(([key, entry]) =>
-    key === 'directory' || entry === null || typeof entry !== 'object' || Array.isArray(entry) ? [] : [[key, entry as Partial<PluginEntry>]],
+    key === 'directory' || entry === null || typeof entry !== 'object' || Array.isArray(entry)
+      ? []
+      : [[key, entry as Partial<PluginEntry>]],
   );
 }
 
@@ -60,7 +62,13 @@ function discover(pattern: string, baseDir: string): [string, string][] {
   }
   // A glob: walk from its fixed leading folders, keep the matching files and folders.
   const segments = absolute.split(path.sep);
-  const fixed = segments.slice(0, segments.findIndex((s) => GLOB_CHARS.test(s))).join(path.sep) || path.sep;
+  const fixed =
+    segments
+      .slice(
+        0,
+        segments.findIndex((s) => GLOB_CHARS.test(s)),
+      )
+      .join(path.sep) || path.sep;
   if (!isDirectory(fixed)) return [];
   const candidates = [fixed, ...readdirSync(fixed, { recursive: true }).map((p) => path.join(fixed, String(p)))];
   return candidates.flatMap((candidate) => {
@@ -86,5 +94,3 @@ function keyOf(name: string): string {
   const ext = path.extname(name);
   return (MODULE_EXTENSIONS as readonly string[]).includes(ext) ? name.slice(0, -ext.length) : name;
 }
-
-

@@ -46,12 +46,10 @@ export class LoadWindow {
         } catch (error) {
           running = Promise.reject(error);
         }
-        running
-          .then(resolve, reject)
-          .finally(() => {
-            this.#active--;
-            this.#next();
-          });
+        running.then(resolve, reject).finally(() => {
+          this.#active--;
+          this.#next();
+        });
       };
       let at = this.#waiting.length;
       while (at > 0 && this.#waiting[at - 1]!.rank > rank) at--;

@@ -56,12 +56,7 @@ export class PluginActivator {
    * Validates the record's config (`validateConfiguration`) and initializes `record` within `timeoutMs`. `add` registers it in the
    * table; `stage` (reload) leaves that to the caller. Throws a coded error on failure.
    */
-  activate(
-    record: PluginRecord,
-    timeoutMs: number,
-    timeoutError: KnexusError,
-    mode: 'add' | 'stage',
-  ): Promise<void> {
+  activate(record: PluginRecord, timeoutMs: number, timeoutError: KnexusError, mode: 'add' | 'stage'): Promise<void> {
     const running = this.#activate(record, timeoutMs, timeoutError, mode);
     this.#inflight.add(running);
     const done = (): void => void this.#inflight.delete(running);
@@ -80,12 +75,7 @@ export class PluginActivator {
     this.#abort.abort();
   }
 
-  async #activate(
-    record: PluginRecord,
-    timeoutMs: number,
-    timeoutError: KnexusError,
-    mode: 'add' | 'stage',
-  ): Promise<void> {
+  async #activate(record: PluginRecord, timeoutMs: number, timeoutError: KnexusError, mode: 'add' | 'stage'): Promise<void> {
     const { table, assertOpen } = this.#ctx;
     assertOpen();
     table.reserve(record, mode === 'stage');

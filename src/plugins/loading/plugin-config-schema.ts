@@ -47,7 +47,8 @@ export function applyConfigSchema(schema: unknown, config: unknown, source: Conf
 function throwInvalid(source: ConfigSchemaSource, problems: readonly Problem[], violation: KnexusError): never {
   throw new KnexusError(
     'KNEXUS_ERR_PLUGIN_CONFIG_INVALID',
-    problems.map((p) => `${p.path}: ${p.message}`).join('; ') + ` (checked against the plugin's configSchema; fix plugins.${source.label}.config)`,
+    problems.map((p) => `${p.path}: ${p.message}`).join('; ') +
+      ` (checked against the plugin's configSchema; fix plugins.${source.label}.config)`,
     {
       ...(source.pluginName === undefined ? {} : { pluginName: source.pluginName }),
       ...(source.module === undefined ? {} : { module: source.module }),
@@ -62,7 +63,10 @@ function throwInvalid(source: ConfigSchemaSource, problems: readonly Problem[], 
 
 function compile(schema: unknown, source: ConfigSchemaSource): ValidateFunction {
   if (schema === null || typeof schema !== 'object') {
-    throw invalidPluginError(source, `Plugin '${source.label}': configSchema must be a JSON Schema object, got ${schema === null ? 'null' : typeof schema}`);
+    throw invalidPluginError(
+      source,
+      `Plugin '${source.label}': configSchema must be a JSON Schema object, got ${schema === null ? 'null' : typeof schema}`,
+    );
   }
   let validate = compiled.get(schema);
   if (validate === undefined) {

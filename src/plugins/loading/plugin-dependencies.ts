@@ -85,9 +85,9 @@ export function failedDependencyError(pluginName: string, dep: DependencySpec, c
 
 /** A dependency cycle through `path` (which starts and ends with the same name). */
 export function cycleError(pluginName: string, path: readonly string[]): KnexusError {
-  return new KnexusError(
-    'KNEXUS_ERR_PLUGIN_CYCLE',
-    `Plugin '${pluginName}' is part of a dependency cycle: ${path.join(' -> ')}`,
-    { pluginName, phase: 'dependencies', details: { cycle: [...path] } },
-  );
+  return new KnexusError('KNEXUS_ERR_PLUGIN_CYCLE', `Plugin '${pluginName}' is part of a dependency cycle: ${path.join(' -> ')}`, {
+    pluginName,
+    phase: 'dependencies',
+    details: { cycle: [...path] },
+  });
 }

@@ -155,11 +155,20 @@ export class PluginLoader {
   }
 
   #checkDependencies(record: PluginRecord): void {
-    assertDependenciesLoaded(record, (name) => this.#deps.table.get(name), (name) => this.#disabledEntries.has(name));
+    assertDependenciesLoaded(
+      record,
+      (name) => this.#deps.table.get(name),
+      (name) => this.#disabledEntries.has(name),
+    );
   }
 
   #announce(record: PluginRecord): void {
-    this.#deps.events.emit('plugin-loaded', { name: record.name, version: record.version, loadTimeMs: record.loadTimeMs, module: record.origin.module });
+    this.#deps.events.emit('plugin-loaded', {
+      name: record.name,
+      version: record.version,
+      loadTimeMs: record.loadTimeMs,
+      module: record.origin.module,
+    });
   }
 
   /**
@@ -171,7 +180,9 @@ export class PluginLoader {
     if (record === undefined) return false;
     const purgeData = options.purgeData ?? false;
     const error = await this.#deps.activator.retire(record, { drain: true, purgeData });
-    const dependents = this.#deps.table.records().map((r) => r.plugin)
+    const dependents = this.#deps.table
+      .records()
+      .map((r) => r.plugin)
       .filter((p) => normalizeDependencies(declared(p, 'dependencies') as PluginDependencies | undefined).some((d) => d.name === name))
       .map((p) => p.name);
     if (dependents.length > 0) {

@@ -96,6 +96,9 @@ export async function preparePlugin(source: PluginSource, options: PrepareOption
   // The schema (instance or static) is read from the constructed plugin, so errors can name it; the
   // constructor gets the config as given, `validateConfiguration()` and `initialize()` the checked copy.
   const schema = declared(plugin, 'configSchema');
-  const effective = schema === undefined ? config : applyConfigSchema(schema, config, { ...errorSource, pluginName: plugin.name, label: key ?? plugin.name });
+  const effective =
+    schema === undefined
+      ? config
+      : applyConfigSchema(schema, config, { ...errorSource, pluginName: plugin.name, label: key ?? plugin.name });
   return new PluginRecord(plugin, origin, effective);
 }

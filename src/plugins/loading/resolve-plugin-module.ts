@@ -13,11 +13,7 @@ const CONDITIONS = ['import', 'node', 'default'] as const;
 /** True for specifiers that name a file rather than a package. */
 export function isPathSpecifier(specifier: string): boolean {
   return (
-    specifier.startsWith('file:') ||
-    isAbsolute(specifier) ||
-    specifier === '.' ||
-    specifier === '..' ||
-    /^\.{1,2}[\\/]/.test(specifier)
+    specifier.startsWith('file:') || isAbsolute(specifier) || specifier === '.' || specifier === '..' || /^\.{1,2}[\\/]/.test(specifier)
   );
 }
 
@@ -57,7 +53,6 @@ function resolveFile(path: string): string | undefined {
   return undefined;
 }
 
-
 function throwNotFound(specifier: string, path: string): never {
   const error = new Error(`Cannot find module '${specifier}' (looked for ${path})`) as Error & { code: string };
   error.code = 'ERR_MODULE_NOT_FOUND';
@@ -75,7 +70,7 @@ function resolveEsmPackage(specifier: string, baseDir: string): string | undefin
     const manifestPath = join(root, 'package.json');
     if (existsSync(manifestPath)) {
       const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
-      const target = pickExport(manifest['exports'], subpath) ?? (subpath === '.' ? manifest['module'] ?? manifest['main'] : undefined);
+      const target = pickExport(manifest['exports'], subpath) ?? (subpath === '.' ? (manifest['module'] ?? manifest['main']) : undefined);
       return typeof target === 'string' ? resolveFile(join(root, target)) : resolveFile(join(root, subpath));
     }
     if (dirname(dir) === dir) return undefined;

@@ -34,7 +34,12 @@ export async function shutdownPlugins(started: number, deps: ShutdownPluginsDeps
   try {
     await deps.storage.close();
   } catch (error) {
-    const closeError = new KnexusError('KNEXUS_ERR_PLUGIN_SHUTDOWN', 'Could not close the plugin storage database', { phase: 'shutdown' }, error);
+    const closeError = new KnexusError(
+      'KNEXUS_ERR_PLUGIN_SHUTDOWN',
+      'Could not close the plugin storage database',
+      { phase: 'shutdown' },
+      error,
+    );
     deps.events.error({ component: 'PluginManager', phase: 'shutdown', error: closeError });
   }
   return { stopped, errors, durationMs: performance.now() - started };

@@ -16,8 +16,18 @@ function seconds(ms: number): number {
 export function renderPluginMetrics(client: PromClient, register: Registry, records: readonly PluginRecord[], loadFailures: number): void {
   const registers = [register];
   const hookLabels = ['plugin', 'hook'] as const;
-  const calls = new client.Counter({ name: 'knexus_plugin_hook_calls_total', help: 'Hook calls, by plugin and hook.', labelNames: hookLabels, registers });
-  const errors = new client.Counter({ name: 'knexus_plugin_hook_errors_total', help: 'Hook calls that threw or rejected.', labelNames: hookLabels, registers });
+  const calls = new client.Counter({
+    name: 'knexus_plugin_hook_calls_total',
+    help: 'Hook calls, by plugin and hook.',
+    labelNames: hookLabels,
+    registers,
+  });
+  const errors = new client.Counter({
+    name: 'knexus_plugin_hook_errors_total',
+    help: 'Hook calls that threw or rejected.',
+    labelNames: hookLabels,
+    registers,
+  });
   const timeouts = new client.Counter({
     name: 'knexus_plugin_hook_timeouts_total',
     help: 'Hook calls that exceeded their hook timeout.',

@@ -105,7 +105,10 @@ export class KnexStorageBackend implements StorageBackend {
   async getMany(namespace: string, keys: readonly string[]): Promise<Map<string, StoredValue>> {
     if (keys.length === 0) return new Map();
     const knex = await this.#knex();
-    const rows: Row[] = await knex<Row>(PLUGIN_STORAGE_TABLE).where({ plugin: namespace }).whereIn('key', [...keys]).select();
+    const rows: Row[] = await knex<Row>(PLUGIN_STORAGE_TABLE)
+      .where({ plugin: namespace })
+      .whereIn('key', [...keys])
+      .select();
     return new Map(rows.map((row) => [row.key, stored(row)]));
   }
 
@@ -114,7 +117,10 @@ export class KnexStorageBackend implements StorageBackend {
     const knex = await this.#knex();
     // The last write of a key wins, as with repeated set(); one statement, so all or none.
     const rows = new Map(entries.map(([key, value]) => [key, { plugin: namespace, key, value: value.value, expires_at: value.expiresAt }]));
-    await knex<Row>(PLUGIN_STORAGE_TABLE).insert([...rows.values()]).onConflict(['plugin', 'key']).merge(['value', 'expires_at']);
+    await knex<Row>(PLUGIN_STORAGE_TABLE)
+      .insert([...rows.values()])
+      .onConflict(['plugin', 'key'])
+      .merge(['value', 'expires_at']);
   }
 
   async touch(namespace: string, key: string, expiresAt: number | null, now: number): Promise<boolean> {
@@ -144,7 +150,10 @@ export class KnexStorageBackend implements StorageBackend {
     return knex.transaction(async (trx) => {
       const table = () => trx<Row>(PLUGIN_STORAGE_TABLE).where({ plugin: namespace, key });
       const insertMissing = () =>
-        trx<Row>(PLUGIN_STORAGE_TABLE).insert({ plugin: namespace, key, value: '0', expires_at: expiresAt }).onConflict(['plugin', 'key']).ignore();
+        trx<Row>(PLUGIN_STORAGE_TABLE)
+          .insert({ plugin: namespace, key, value: '0', expires_at: expiresAt })
+          .onConflict(['plugin', 'key'])
+          .ignore();
       let row: Row | undefined;
       if (sqlite) {
         // Writing first takes SQLite's write lock before the read, so two processes cannot both read the old value.

@@ -64,7 +64,10 @@ export class NamespacedStorage implements PluginStorage {
     return out;
   }
 
-  async setMany(entries: Readonly<Record<string, unknown>> | Iterable<readonly [string, unknown]>, options: StorageSetOptions = {}): Promise<void> {
+  async setMany(
+    entries: Readonly<Record<string, unknown>> | Iterable<readonly [string, unknown]>,
+    options: StorageSetOptions = {},
+  ): Promise<void> {
     const pairs = Symbol.iterator in entries ? [...(entries as Iterable<readonly [string, unknown]>)] : Object.entries(entries);
     // Serialize everything first: one bad value stores nothing.
     const expiry = expiresAt(options);
