@@ -58,7 +58,7 @@ export abstract class PluginInterface<TConfig = Record<string, unknown>> impleme
     this.version = typeof version === 'string' ? version : '0.0.0';
   }
 
-  /** Sets the plugin up; `appRegistry` (the spec's name) is the registry scoped to this plugin: a `PluginContext`. */
+  /** Sets the plugin up; `appRegistry` is the registry scoped to this plugin: a `PluginContext`. */
   abstract initialize(appRegistry: PluginContext, config: TConfig): Awaitable<void>;
 
   /** Releases everything the plugin holds; bounded by `shutdownTimeout`. The default has nothing to release. */

@@ -67,7 +67,7 @@ export interface PluginFailure {
   readonly error: KnexusError;
 }
 
-/** A config entry that failed to load, in the spec's shape (`{ name, error }`) plus its code and coded error. */
+/** A config entry that failed to load: `{ name, error }` (the message), plus its code and the coded error. */
 export interface PluginLoadFailure {
   /** The config key (the plugin may not have been constructed, so it has no name yet). */
   readonly name: string;

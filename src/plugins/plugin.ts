@@ -42,7 +42,7 @@ export interface Plugin<TConfig = any> extends PluginHooks {
   readonly configSchema?: Readonly<Record<string, unknown>> | undefined;
   /** The plugin's namespaced key-value store, set by the manager before `initialize()`. */
   storage?: PluginStorage;
-  /** Sets the plugin up; `appRegistry` is the registry scoped to this plugin (the spec's name for it). */
+  /** Sets the plugin up; `appRegistry` is the registry scoped to this plugin (a `PluginContext`). */
   initialize(appRegistry: PluginContext, config: TConfig): Awaitable<void>;
   shutdown(): Awaitable<void>;
   getStatus(): unknown;
@@ -64,7 +64,7 @@ export type PluginEventMethods = Pick<
 /**
  * What a plugin may use: the registry scoped to it, handed to `initialize(appRegistry, config)`. Listeners
  * it adds are removed when it is unloaded, and `removeAllListeners` only removes its own. `AppRegistry`
- * satisfies this interface, so a plugin written against the spec's `appRegistry` runs unchanged.
+ * satisfies this interface, so a plugin typed against `AppRegistry` runs unchanged.
  *
  * @example
  * async initialize(context: PluginContext) {

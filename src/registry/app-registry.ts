@@ -231,7 +231,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     await this.shutdown();
   }
 
-  /** Loads a plugin class or instance (spec: `loadPlugin(PluginClass, config)`). */
+  /** Loads a plugin class or instance: `loadPlugin(PluginClass, config)`. */
   loadPlugin(plugin: PluginSource, config?: Record<string, unknown>): Promise<Plugin> {
     return this.plugins.load(plugin, config);
   }

@@ -22,7 +22,7 @@ export interface HookContext {
 export type Awaitable<T> = T | Promise<T>;
 
 /**
- * The 12 lifecycle hooks, in the spec's order. The plugin base class, the dispatcher and the typed
+ * The 12 lifecycle hooks, in the order an app's life runs through them. The plugin base class, the dispatcher and the typed
  * registry events are all derived from this one interface.
  */
 export interface LifecycleHooks {
@@ -51,7 +51,7 @@ export interface LifecycleHooks {
 /** A lifecycle hook name. */
 export type HookName = keyof LifecycleHooks;
 
-/** The hooks in the order the spec lists them. */
+/** The hooks in lifecycle order (registration, operations, rollback, unregistration, connection, health, failure). */
 export const HOOK_NAMES = [
   'onAppRegistrationStarted',
   'onConnectionCreated',
