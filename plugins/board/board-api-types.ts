@@ -99,15 +99,29 @@ export interface AppsQuery {
 /** The query of `GET /api/tenants`: one page of the failed tenants, filtered by code or name. */
 export interface TenantsQuery {
   readonly code?: string;
+  /** Only the failures of tenants on this server (`tenants.servers`). */
+  readonly server?: string;
   readonly q?: string;
   readonly page?: number;
   readonly pageSize?: number;
+}
+
+/** One server of a fleet spread over several. */
+export interface BoardTenantServer {
+  readonly name: string;
+  readonly state: string;
+  readonly placed: number | null;
+  readonly resident: number;
+  readonly waiting: number;
+  readonly failed: number;
 }
 
 /** One failed tenant on the board (its last failure). */
 export interface BoardTenantFailure {
   readonly name: string;
   readonly during: string;
+  /** Its server, with `tenants.servers`, when known. */
+  readonly server: string | null;
   readonly code: string;
   readonly message: string;
   readonly attempts: number;
@@ -126,6 +140,8 @@ export interface BoardTenantsPage {
   readonly failed: number;
   /** Failed tenants per error code, over the whole fleet. */
   readonly codes: Readonly<Record<string, number>>;
+  /** With `tenants.servers`: one row per server (state, tenants placed there, attached here, waiting for it, failed). */
+  readonly servers: readonly BoardTenantServer[];
   /** Failed tenants matching the query. */
   readonly total: number;
   readonly page: number;

@@ -139,7 +139,10 @@ export class BoardApi {
     const needle = query.q?.trim().toLowerCase() ?? '';
     const matching = fleet.failed
       .filter(
-        (failure) => (query.code ? failure.code === query.code : true) && (needle === '' || failure.name.toLowerCase().includes(needle)),
+        (failure) =>
+          (query.code ? failure.code === query.code : true) &&
+          (query.server ? failure.server === query.server : true) &&
+          (needle === '' || failure.name.toLowerCase().includes(needle)),
       )
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const { page, pageSize, slice } = paged(matching, query);
@@ -150,10 +153,26 @@ export class BoardApi {
       attaching: fleet.attaching,
       failed: fleet.failed.length,
       codes: Object.fromEntries(codes),
+      servers: (fleet.servers ?? []).map((server) => ({
+        name: server.name,
+        state: server.state,
+        placed: server.placed ?? null,
+        resident: server.resident,
+        waiting: server.waiting,
+        failed: fleet.failed.filter((failure) => failure.server === server.name).length,
+      })),
       total: matching.length,
       page,
       pageSize,
-      failures: slice.map(({ name, during, code, message, attempts, at }) => ({ name, during, code, message, attempts, at })),
+      failures: slice.map(({ name, during, server, code, message, attempts, at }) => ({
+        name,
+        during,
+        server: server ?? null,
+        code,
+        message,
+        attempts,
+        at,
+      })),
     };
   }
 

@@ -37,14 +37,16 @@ export const BOARD_HTML = `<!doctype html>
     <div id="tenants-view" hidden>
       <h2>Tenants</h2>
       <p id="tenants-summary"></p>
+      <p id="tenants-servers" class="muted"></p>
       <form id="tenant-filters">
         <label>Failed, code <select id="tenant-code"><option value="">all</option></select></label>
+        <label id="tenant-server-filter" hidden>server <select id="tenant-server"><option value="">all</option></select></label>
         <span id="tenant-page-info" class="muted"></span>
         <button id="tenant-prev" type="button">‹ prev</button>
         <button id="tenant-next" type="button">next ›</button>
       </form>
       <table id="tenant-failures">
-        <thead><tr><th>tenant</th><th>during</th><th>code</th><th>attempts</th><th>at</th><th>message</th></tr></thead>
+        <thead><tr><th>tenant</th><th>server</th><th>during</th><th>code</th><th>attempts</th><th>at</th><th>message</th></tr></thead>
         <tbody></tbody>
       </table>
     </div>

@@ -141,6 +141,7 @@ export function boardHandler(
         const pageSize = number('pageSize');
         const fleet = backend.api.tenants({
           code: url.searchParams.get('code') ?? '',
+          server: url.searchParams.get('server') ?? '',
           q: url.searchParams.get('q') ?? '',
           ...(page === undefined ? {} : { page }),
           ...(pageSize === undefined ? {} : { pageSize }),

@@ -204,26 +204,34 @@ function route() {
 }
 
 // The fleet: counts over every tenant, failed ones one page at a time (only when the registry has a tenant directory).
-const fleet = { page: 1, code: '' };
+const fleet = { page: 1, code: '', server: '' };
 async function renderTenants() {
   info ??= await api('/info');
   $('tenants-view').hidden = !info.tenants;
   if (!info.tenants) return;
-  const data = await api('/tenants?' + new URLSearchParams({ page: String(fleet.page), code: fleet.code }));
+  const data = await api('/tenants?' + new URLSearchParams({ page: String(fleet.page), code: fleet.code, server: fleet.server }));
   fleet.page = data.page;
   const codes = Object.entries(data.codes).map(([code, n]) => code + ' ' + n).join(', ');
   $('tenants-summary').textContent = 'owner ' + data.owner + ' · ' + data.resident + ' resident · ' + data.attaching + ' attaching · ' + data.failed + ' failed' + (codes ? ' (' + codes + ')' : '');
-  const select = $('tenant-code');
-  const options = [''].concat(Object.keys(data.codes));
-  if (select.options.length !== options.length || options.some((o, i) => select.options[i].value !== o)) {
-    select.replaceChildren(...options.map((o) => { const option = el('option', o || 'all'); option.value = o; return option; }));
-    select.value = fleet.code;
-  }
+  // Several servers: one line each, and a filter of the failures by server.
+  $('tenants-servers').textContent = data.servers.map((s) => s.name + ' ' + s.state + ': ' + (s.placed ?? '?') + ' placed, ' + s.resident + ' here, ' + s.waiting + ' waiting, ' + s.failed + ' failed').join(' · ');
+  $('tenant-server-filter').hidden = data.servers.length === 0;
+  fillSelect($('tenant-server'), data.servers.map((s) => s.name), fleet.server);
+  fillSelect($('tenant-code'), Object.keys(data.codes), fleet.code);
   const pages = Math.max(1, Math.ceil(data.total / data.pageSize));
   $('tenant-page-info').textContent = 'page ' + data.page + ' of ' + pages + ' (' + data.total + ' failed)';
   $('tenant-prev').disabled = data.page <= 1;
   $('tenant-next').disabled = data.page >= pages;
-  $('tenant-failures').tBodies[0].replaceChildren(...data.failures.map((f) => row([f.name, f.during, el('td', f.code, 'drifted'), f.attempts, f.at, f.message])));
+  $('tenant-failures').tBodies[0].replaceChildren(...data.failures.map((f) => row([f.name, f.server ?? '', f.during, el('td', f.code, 'drifted'), f.attempts, f.at, f.message])));
+}
+
+// Options 'all' plus the values, rebuilt only when they changed (so an open select is not reset).
+function fillSelect(select, values, current) {
+  const options = [''].concat(values);
+  if (select.options.length !== options.length || options.some((o, i) => select.options[i].value !== o)) {
+    select.replaceChildren(...options.map((o) => { const option = el('option', o || 'all'); option.value = o; return option; }));
+    select.value = current;
+  }
 }
 
 async function refresh() {
@@ -243,6 +251,7 @@ $('filter-state').addEventListener('change', (e) => { view.state = e.target.valu
 $('prev').addEventListener('click', () => { view.page--; refresh(); });
 $('next').addEventListener('click', () => { view.page++; refresh(); });
 $('tenant-code').addEventListener('change', (e) => { fleet.code = e.target.value; fleet.page = 1; refresh(); });
+$('tenant-server').addEventListener('change', (e) => { fleet.server = e.target.value; fleet.page = 1; refresh(); });
 $('tenant-prev').addEventListener('click', () => { fleet.page--; refresh(); });
 $('tenant-next').addEventListener('click', () => { fleet.page++; refresh(); });
 $('back').addEventListener('click', (e) => { e.preventDefault(); location.hash = ''; });

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { AppRegistry } from '../../src/index.js';
 import { useRegistry } from '../../test/support/use-registry.js';
+import { useDatabase } from '../../test/support/use-database.js';
+import { MemoryPlacement } from '../../src/index.js';
 import BoardPlugin, { type BoardStatus } from './index.js';
 import type { BoardTenantsPage } from './board-api-types.js';
 
@@ -56,5 +58,37 @@ describe('board: the tenant fleet', () => {
     const get = await board(registry);
     expect((await get('/api/info')).body).toMatchObject({ tenants: false });
     expect(await get('/api/tenants')).toMatchObject({ status: 404, body: { error: expect.stringContaining('tenant') } });
+  });
+
+  describe('on several servers (PostgreSQL)', () => {
+    const db = useDatabase('pg');
+
+    it('shows each server (state, placed, here, waiting, failed) and filters failures by server', async () => {
+      // pg2 refuses connections: its tenant fails fast with TENANT_SERVER_DOWN and waits for it.
+      const down = { client: 'pg', connection: { host: '127.0.0.1', port: 1, user: 'postgres', database: 'none' } } as const;
+      const placement = new MemoryPlacement({ up1: 'pg1', up2: 'pg1', away: 'pg2' });
+      const registry = createRegistry({
+        registry: { healthCheckInterval: 0 },
+        tenants: {
+          servers: { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: down },
+          placement,
+          serverRetry: 60_000,
+          list: () => ['up1', 'up2', 'away'],
+        },
+      });
+      await registry.tenant('up1');
+      await registry.tenant('up2');
+      await expect(registry.tenant('away')).rejects.toMatchObject({ code: 'KNEXUS_ERR_TENANT_SERVER_DOWN' });
+      const get = await board(registry);
+
+      const page = (await get('/api/tenants')).body as BoardTenantsPage;
+      expect(page.servers).toEqual([
+        expect.objectContaining({ name: 'pg1', state: 'up', resident: 2, failed: 0 }),
+        expect.objectContaining({ name: 'pg2', state: 'down', resident: 0, waiting: 1, failed: 1 }),
+      ]);
+      expect(page.failures).toEqual([expect.objectContaining({ name: 'away', server: 'pg2', code: 'KNEXUS_ERR_TENANT_SERVER_DOWN' })]);
+      expect(((await get('/api/tenants?server=pg1')).body as BoardTenantsPage).failures).toEqual([]);
+      expect(((await get('/api/tenants?server=pg2')).body as BoardTenantsPage).total).toBe(1);
+    });
   });
 });

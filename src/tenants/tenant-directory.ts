@@ -237,11 +237,14 @@ export class TenantDirectory {
   recordFailure(name: string, during: TenantFailure['during'], thrown: unknown): void {
     const error = toError(thrown);
     const previous = this.#failures.get(name);
+    const named = isKnexusError(error) ? error.details?.['server'] : undefined;
+    const server = this.#serverOf.get(name) ?? (typeof named === 'string' ? named : undefined);
     this.#failures.set(
       name,
       Object.freeze({
         name,
         during,
+        ...(server === undefined ? {} : { server }),
         code: isKnexusError(error) ? error.code : 'KNEXUS_ERR_UNEXPECTED',
         message: error.message,
         attempts: (previous?.attempts ?? 0) + 1,

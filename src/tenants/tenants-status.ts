@@ -4,6 +4,8 @@ import type { TenantServerStatus } from './tenant-servers.js';
 export interface TenantFailure {
   readonly name: string;
   readonly during: 'attach' | 'detach' | 'migrate' | 'rollback';
+  /** The server it lives on or was placed on, with `tenants.servers`, when known. */
+  readonly server?: string;
   readonly code: string;
   readonly message: string;
   /** Failures in a row. */
