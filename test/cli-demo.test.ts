@@ -42,6 +42,8 @@ describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
     ]);
     expect(blog.seeds.appliedNow).toEqual(['01_authors.ts', '02_posts_and_comments.ts']);
     expect(blog.models).toEqual(['Author', 'Post', 'Comment']);
+    // What the blog holds after its seeds.
+    expect(blog.rows).toEqual({ Author: 2, Post: 2, Comment: 3 });
     expect(blog.health.status).toBe('healthy');
     expect(blog.connection.filename).toBe(join(project.dir, 'data', 'blog.sqlite'));
     const plugins = first.json['plugins'] as Record<string, { state: string; error: unknown }>;
@@ -59,6 +61,7 @@ describe('the demo app (registry.config.ts, migrations/, seeds/)', () => {
     expect(second.stdout).toMatch(/serving\s+http:\/\/127\.0\.0\.1:\d+\/metrics, \/healthz, \/readyz/);
     expect(second.stdout).toMatch(/migrations\s+3 applied, 0 pending/);
     expect(second.stdout).toMatch(/seeds\s+2 applied, 0 pending/);
+    expect(second.stdout).toMatch(/data\s+Author 2 rows, Post 2 rows, Comment 3 rows/);
 
     // Everything the demo applied can be undone.
     const down = await runJson(['down', 'blog', '--yes'], { cwd: project.dir, spawn: true });

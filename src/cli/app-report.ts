@@ -1,3 +1,4 @@
+import type { AppHandle } from '../connection/app-handle.js';
 import { describeTarget } from '../connection/connection-target.js';
 import type { ConfiguredApp } from '../config/validate-config.js';
 import { createScriptSource } from '../migrations/create-script-source.js';
@@ -41,6 +42,8 @@ export interface AppReport {
   readonly migrations: LedgerReport | null;
   readonly seeds: LedgerReport | null;
   readonly models: readonly string[];
+  /** Rows per model's table, when asked for (`up`); a table that cannot be counted is left out. */
+  readonly rows?: Readonly<Record<string, number>>;
   readonly health: { readonly status: HealthState; readonly latencyMs: number | null; readonly error?: string } | undefined;
   readonly durationMs: number;
   readonly error: Record<string, unknown> | undefined;
@@ -50,6 +53,8 @@ export interface AppReport {
 export interface AppReportOptions {
   /** Run a health check and include it. */
   readonly health: boolean;
+  /** Count the rows of each bound model's table (`up`: what the app holds now). */
+  readonly rows?: boolean;
   readonly verbose: boolean;
 }
 
@@ -113,6 +118,7 @@ export async function buildAppReports(
       migrations: await read('migrations', result?.migrations),
       seeds: await read('seeds', result?.seeds),
       models: status.apps[outcome.name]?.models ?? connection.modelNames,
+      ...(options.rows ? { rows: await countRows(connection) } : {}),
       health:
         appHealth === undefined
           ? undefined
@@ -187,4 +193,17 @@ async function missingReport(
 function unregisteredTarget(app: ConfiguredApp): ConnectionTarget | undefined {
   const db = app.resolved.database;
   return db === undefined ? undefined : describeTarget(db.client, db.connection, app.resolved.schema);
+}
+
+/** Rows of each bound model's table; a model whose table cannot be counted (not created yet) is left out. */
+async function countRows(connection: AppHandle): Promise<Readonly<Record<string, number>>> {
+  const rows: Record<string, number> = {};
+  for (const name of connection.modelNames) {
+    try {
+      rows[name] = await connection.getModel(name).query().resultSize();
+    } catch {
+      // Nothing to show for it.
+    }
+  }
+  return rows;
 }

@@ -31,6 +31,15 @@ export function renderAppReports(output: CliOutput, reports: readonly AppReport[
     ledger(output, 'seeds', report.seeds, detail, report.name);
     if (report.state === 'missing') continue;
     row(output, 'models', report.models.length === 0 ? 'none' : report.models.join(', '));
+    if (report.rows !== undefined && Object.keys(report.rows).length > 0) {
+      row(
+        output,
+        'data',
+        Object.entries(report.rows)
+          .map(([model, n]) => `${model} ${n} row${n === 1 ? '' : 's'}`)
+          .join(', '),
+      );
+    }
     if (report.health !== undefined) {
       const latency = report.health.latencyMs === null ? '' : ` (${report.health.latencyMs.toFixed(1)}ms)`;
       const text = `${report.health.status}${latency}${report.health.error === undefined ? '' : `: ${report.health.error}`}`;

@@ -28,7 +28,7 @@ export async function up(ctx: CommandContext): Promise<ExitCode> {
   const signals = new ShutdownSignals((signal) => output.warn(`second ${signal}: exiting at once`));
   try {
     return await withRegistry(ctx, { readOnly: false, settings, signal: signals.signal }, async ({ registry, init, outcomes }) => {
-      const apps = await buildAppReports(registry, loaded.apps, outcomes, { health: true, verbose: output.verbose });
+      const apps = await buildAppReports(registry, loaded.apps, outcomes, { health: true, rows: true, verbose: output.verbose });
       const plugins = pluginRows(registry, init, loaded);
       const appsFailed = apps.some((app) => app.state === 'failed');
       const ok = !appsFailed && !plugins.some((p) => p.state === 'failed');
