@@ -76,6 +76,25 @@ describe('tenants on several servers', () => {
         },
       });
       expect(await (await again.tenant('b')).knex('notes').pluck('body')).toEqual(['b']);
+      // The fleet check reads each server's ledgers on that server, in one result.
+      const check = await again.tenants!.check();
+      expect(check).toMatchObject({ ok: true, total: 3, counts: { current: 3, unreachable: 0 } });
+      await again.shutdown();
+      // With pg2 down, its tenant is unreachable in the check and failed, untouched, by a fleet job; pg1's go on.
+      await pg2.stop();
+      const third = createRegistry({
+        tenants: {
+          servers: { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: secondServer() },
+          list: () => ['a', 'b', 'c'],
+          migrations: TENANT_MIGRATIONS,
+        },
+      });
+      const partial = await third.tenants!.check();
+      expect(partial).toMatchObject({ ok: false, total: 3, counts: { current: 2, unreachable: 1 } });
+      expect(partial.tenants).toEqual([expect.objectContaining({ name: 'b', verdict: 'unreachable' })]);
+      const job = await third.tenants!.migrate();
+      expect(job.tenants.find((t) => t.name === 'b')).toMatchObject({ status: 'failed', error: { code: 'KNEXUS_ERR_TENANT_SERVER_DOWN' } });
+      expect(job.tenants.filter((t) => t.status === 'done').map((t) => t.name).sort()).toEqual(['a', 'c']);
     } finally {
       await pg2.stop();
     }

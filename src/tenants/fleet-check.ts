@@ -9,9 +9,9 @@ import type { ScriptList } from '../migrations/script-source.js';
 import { pagesOf } from './tenant-list.js';
 
 /** What a tenant's ledger says compared with this replica's files, worst first. */
-export const LEDGER_VERDICTS = ['invalid', 'missing', 'dirty', 'drifted', 'behind', 'ahead', 'current'] as const;
+export const LEDGER_VERDICTS = ['invalid', 'unreachable', 'missing', 'dirty', 'drifted', 'behind', 'ahead', 'current'] as const;
 /**
- * `invalid`: the name is not a schema name; `missing`: no such schema; `dirty`: a file started and never
+ * `invalid`: the name is not a schema name; `unreachable`: its server does not answer; `missing`: no such schema; `dirty`: a file started and never
  * finished; `drifted`: an applied older file changed or is gone; `behind`: files pending; `ahead`: newer
  * code applied files this replica does not have (served); `current`: nothing to do.
  */
@@ -66,7 +66,7 @@ export async function checkFleet(names: AsyncIterable<string>, ledgers: FleetLed
       if (verdict.verdict !== 'current') tenants.push(verdict);
     }
   }
-  const ok = LEDGER_VERDICTS.slice(0, 5).every((verdict) => counts[verdict] === 0);
+  const ok = counts.current + counts.ahead === total;
   return Object.freeze({
     ok,
     total,
@@ -147,4 +147,32 @@ async function ledgerRows(
     byTenant.set(row.app, list);
   }
   return byTenant;
+}
+
+/** The tenants of a server that did not answer, as a check result: each `unreachable`. */
+export function unreachableFleet(names: readonly string[]): FleetCheckResult {
+  const counts = Object.fromEntries(LEDGER_VERDICTS.map((verdict) => [verdict, 0])) as Record<LedgerVerdict, number>;
+  counts.unreachable = names.length;
+  const tenants = names.map((name) => verdictOf(name, 'unreachable'));
+  return Object.freeze({
+    ok: names.length === 0,
+    total: names.length,
+    counts: Object.freeze(counts),
+    tenants: Object.freeze(tenants),
+    durationMs: 0,
+  });
+}
+
+/** One result for checks run per server: counts added up, tenants in the order of the results. */
+export function mergeFleetChecks(results: readonly FleetCheckResult[], durationMs: number): FleetCheckResult {
+  const counts = Object.fromEntries(LEDGER_VERDICTS.map((verdict) => [verdict, 0])) as Record<LedgerVerdict, number>;
+  for (const result of results) for (const verdict of LEDGER_VERDICTS) counts[verdict] += result.counts[verdict];
+  const total = results.reduce((sum, result) => sum + result.total, 0);
+  return Object.freeze({
+    ok: results.every((result) => result.ok),
+    total,
+    counts: Object.freeze(counts),
+    tenants: Object.freeze(results.flatMap((result) => result.tenants)),
+    durationMs,
+  });
 }

@@ -4,13 +4,23 @@ import { KnexusError, isKnexusError } from '../errors.js';
 import { createScriptSource } from '../migrations/create-script-source.js';
 import { KnexSource } from '../migrations/knex-source.js';
 import type { MigrationsConfig } from '../migrations/migrations-config.js';
-import { checkFleet, type FleetCheckResult } from './fleet-check.js';
+import { checkFleet, mergeFleetChecks, unreachableFleet, type FleetCheckResult } from './fleet-check.js';
 import { assertJobOptions, runFleetJob, type FleetJobOptions, type FleetReport, type TenantOutcome } from './fleet-job.js';
 import type { TenantFailure } from './tenants-status.js';
 
+/**
+ * Tenants whose ledgers one server holds: its owner app (undefined when the server does not answer) and
+ * their names.
+ */
+export interface FleetGroup {
+  readonly owner: AppHandle | undefined;
+  readonly names: AsyncIterable<string>;
+}
+
 /** What the fleet commands need from the tenant directory. */
 export interface FleetSite {
-  readonly owner: AppHandle;
+  /** The fleet by server: one group without `tenants.servers`, one per server placed on with them. */
+  groups(): Promise<readonly FleetGroup[]>;
   readonly migrations: MigrationsConfig | undefined;
   readonly baseDir: string;
   names(): AsyncIterable<string>;
@@ -54,15 +64,29 @@ export async function checkTenants(site: FleetSite, options: FleetCheckOptions =
       source: migrations.migrationSource === undefined ? undefined : new KnexSource('migrations', migrations.migrationSource),
       loadExtensions: migrations.loadExtensions,
     },
-    { appName: site.owner.name, section: 'migrations' },
+    { appName: 'tenants', section: 'migrations' },
   );
-  return checkFleet(site.names(), {
-    knex: site.owner.knex,
-    client: site.owner.target.client,
-    tableName: migrations.tableName ?? 'knexus_migrations',
-    catalog: await source.list(),
-    ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
-  });
+  const started = performance.now();
+  const catalog = await source.list();
+  const results: FleetCheckResult[] = [];
+  for (const group of await site.groups()) {
+    if (group.owner === undefined) {
+      const names: string[] = [];
+      for await (const name of group.names) names.push(name);
+      results.push(unreachableFleet(names));
+      continue;
+    }
+    results.push(
+      await checkFleet(group.names, {
+        knex: group.owner.knex,
+        client: group.owner.target.client,
+        tableName: migrations.tableName ?? 'knexus_migrations',
+        catalog,
+        ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+      }),
+    );
+  }
+  return results.length === 1 ? results[0]! : mergeFleetChecks(results, performance.now() - started);
 }
 
 /**
@@ -89,9 +113,11 @@ export async function migrateTenants(site: FleetSite, options: FleetMigrateOptio
         code:
           verdict.verdict === 'invalid'
             ? 'KNEXUS_ERR_INVALID_NAME'
-            : verdict.verdict === 'dirty'
-              ? 'KNEXUS_ERR_LEDGER_DIRTY'
-              : 'KNEXUS_ERR_CHECKSUM_DRIFT',
+            : verdict.verdict === 'unreachable'
+              ? 'KNEXUS_ERR_TENANT_SERVER_DOWN'
+              : verdict.verdict === 'dirty'
+                ? 'KNEXUS_ERR_LEDGER_DIRTY'
+                : 'KNEXUS_ERR_CHECKSUM_DRIFT',
         message: `Tenant '${name}' is ${verdict.verdict}`,
       };
       decided.push(Object.freeze({ name, status: 'failed', files: [], error }));

@@ -15,6 +15,15 @@ export class MemoryPlacement implements PlacementStore {
     return this.#servers.get(name);
   }
 
+  getMany(names: readonly string[]): Map<string, string> {
+    const found = new Map<string, string>();
+    for (const name of names) {
+      const server = this.#servers.get(name);
+      if (server !== undefined) found.set(name, server);
+    }
+    return found;
+  }
+
   set(name: string, server: string): void {
     this.#servers.set(name, server);
   }

@@ -13,6 +13,8 @@ export interface PlacementStore {
    * two processes placing the same new tenant wins. Without it, placing calls `set` then `get`.
    */
   claim?(name: string, server: string): Promise<string> | string;
+  /** The servers of many tenants at once (fleet checks); without it `get` is asked for each. Unplaced tenants are left out. */
+  getMany?(names: readonly string[]): Promise<ReadonlyMap<string, string>> | ReadonlyMap<string, string>;
   /** Tenants placed per server, for the default policy and for status; without it both count 0. */
   counts?(): Promise<Readonly<Record<string, number>>> | Readonly<Record<string, number>>;
 }

@@ -26,6 +26,19 @@ export class TablePlacement implements PlacementStore {
     return row?.server;
   }
 
+  async getMany(names: readonly string[]): Promise<Map<string, string>> {
+    await this.#ensureTable();
+    const found = new Map<string, string>();
+    // A thousand names per query keeps every statement well under the drivers' parameter limits.
+    for (let i = 0; i < names.length; i += 1000) {
+      const rows = (await this.#knex()(this.#table)
+        .whereIn('tenant', names.slice(i, i + 1000))
+        .select('tenant', 'server')) as { tenant: string; server: string }[];
+      for (const row of rows) found.set(row.tenant, row.server);
+    }
+    return found;
+  }
+
   async set(name: string, server: string): Promise<void> {
     await this.#ensureTable();
     await this.#knex()(this.#table)

@@ -9,6 +9,7 @@ import {
   type FleetCheckOptions,
   type FleetMigrateOptions,
   type FleetRollbackOptions,
+  type FleetGroup,
   type FleetSite,
 } from './fleet-commands.js';
 import type { FleetReport } from './fleet-job.js';
@@ -272,7 +273,7 @@ export class TenantDirectory {
 
   #site(): FleetSite {
     return {
-      owner: this.#host.getApp(this.options.owner),
+      groups: () => this.#groups(),
       migrations: this.options.migrations,
       baseDir: this.baseDir,
       names: () => this.names(),
@@ -282,6 +283,35 @@ export class TenantDirectory {
       recordFailure: (name, during, error) => this.recordFailure(name, during, error),
       clearFailure: (name) => this.clearFailure(name),
     };
+  }
+
+  /**
+   * The fleet by server for checks: one group on the owner's pool, or with `tenants.servers` one per server
+   * tenants are placed on (tenants not placed yet are looked for on the home server, where they are missing).
+   */
+  async #groups(): Promise<readonly FleetGroup[]> {
+    const servers = this.#servers;
+    if (servers === undefined) return [{ owner: this.#host.getApp(this.options.owner), names: this.names() }];
+    const names: string[] = [];
+    for await (const name of this.names()) names.push(name);
+    const store = await this.#store();
+    const placed = store.getMany
+      ? await store.getMany(names)
+      : new Map(await Promise.all(names.map(async (name) => [name, await store.get(name)] as const)));
+    const byServer = new Map<string, string[]>();
+    for (const name of names) {
+      const server = placed.get(name) ?? this.options.owner;
+      const members = byServer.get(server);
+      if (members === undefined) byServer.set(server, [name]);
+      else members.push(name);
+    }
+    return Promise.all(
+      [...byServer].map(async ([server, members]) => ({
+        // A server that does not answer leaves its tenants unreachable in the check, never the whole check failed.
+        owner: await servers.ready(server).catch(() => undefined),
+        names: listOf(members),
+      })),
+    );
   }
 
   async #move(name: string, to: string, options: TenantMoveOptions): Promise<TenantMoveReport> {
@@ -455,4 +485,8 @@ export class TenantDirectory {
     this.#detaching.set(name, work);
     return work;
   }
+}
+
+async function* listOf(names: readonly string[]): AsyncIterable<string> {
+  yield* names;
 }
