@@ -94,7 +94,12 @@ describe('tenants on several servers', () => {
       expect(partial.tenants).toEqual([expect.objectContaining({ name: 'b', verdict: 'unreachable' })]);
       const job = await third.tenants!.migrate();
       expect(job.tenants.find((t) => t.name === 'b')).toMatchObject({ status: 'failed', error: { code: 'KNEXUS_ERR_TENANT_SERVER_DOWN' } });
-      expect(job.tenants.filter((t) => t.status === 'done').map((t) => t.name).sort()).toEqual(['a', 'c']);
+      expect(
+        job.tenants
+          .filter((t) => t.status === 'done')
+          .map((t) => t.name)
+          .sort(),
+      ).toEqual(['a', 'c']);
     } finally {
       await pg2.stop();
     }
