@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { AutoOperationsResult } from '../src/index.js';
@@ -53,12 +56,21 @@ describe.each(DIALECTS)('migrations: concurrent registrations (%s)', (dialect) =
     if (schema !== undefined) await db.knex.raw('create schema ??', [schema]);
     const registries = ['one', 'two', 'three', 'four'].map(() => createRegistry());
     const names = ['app_one', 'app_two', 'app_three', 'app_four'];
+    // Each app its own file: apps with the very same files in one ledger would be taken for one project renamed.
+    const folders = names.map((name) => {
+      const folder = mkdtempSync(join(tmpdir(), 'knexus-race-'));
+      copyFileSync(join(fixture('migrations-ledger-race'), '001_touch.mjs'), join(folder, `001_touch_${name}.mjs`));
+      return folder;
+    });
+    onTestFinished(() => {
+      for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+    });
     await Promise.all(
       registries.map((registry, i) =>
         registry.registerApp(names[i]!, {
           database: db!.config(),
           ...(schema === undefined ? {} : { schema }),
-          migrations: { directory: fixture('migrations-ledger-race'), tableName: 'race_history' },
+          migrations: { directory: folders[i]!, tableName: 'race_history' },
         }),
       ),
     );
