@@ -63,7 +63,14 @@ export {
 } from './migrations/ledger-types.js';
 export { REPAIR_RESOLUTIONS, type RepairResolution, type RepairResult } from './migrations/dirty-state.js';
 export type { LedgerRepairedEvent, RepairOptions } from './migrations/repair-options.js';
-export { HEALTH_STATES, type HealthReport, type HealthState, type PoolUsage, type RegistryHealth } from './health/health-report.js';
+export {
+  HEALTH_STATES,
+  type HealthReport,
+  type HealthState,
+  type PoolUsage,
+  type RegistryHealth,
+  type ServerHealth,
+} from './health/health-report.js';
 export type { RegistryErrorEvent, RegistryEvents } from './plugins/registry-events.js';
 export type { AppStatus, RegistryStatus } from './plugins/status/registry-status.js';
 export type { PluginDataStatus } from './plugins/data/plugin-data-status.js';

@@ -130,6 +130,13 @@ describe('tenants on several servers', () => {
     const down = registry.tenants!.status().servers!.find((server) => server.name === 'pg2')!;
     expect(down).toMatchObject({ state: 'down', waiting: 2, waitingNames: ['w1', 'w2'], error: { code: 'KNEXUS_ERR_CONNECTION_FAILED' } });
     expect(registry.tenants!.isResident('w1')).toBe(false);
+    // Health shows the server that is down and how many tenants wait for it; the verdict is degraded, not failed.
+    const health = await registry.healthCheck();
+    expect(health.status).toBe('degraded');
+    expect(health.servers).toEqual([
+      expect.objectContaining({ name: 'pg1', state: 'up', waiting: 0 }),
+      expect.objectContaining({ name: 'pg2', state: 'down', waiting: 2, error: expect.any(String) }),
+    ]);
 
     await pg2.start();
     try {

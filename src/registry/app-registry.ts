@@ -25,7 +25,7 @@ import { assertRegistryOptions } from './assert-registry-options.js';
 import { pluginDataHandler } from './plugin-data.js';
 import { registerEntry, reportRefusedRegistration } from './register-pipeline.js';
 import type { RegistryContext, ResolvedSettings } from './registry-context.js';
-import { runHealthCycle } from './registry-health.js';
+import { runHealthCycle, withServers } from './registry-health.js';
 import { registryMetrics } from './registry-metrics.js';
 import { createReporter } from './registry-reporter.js';
 import { runShutdown } from './registry-shutdown.js';
@@ -197,9 +197,9 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     return this.tenants === undefined ? status : { ...status, tenants: this.tenants.status() };
   }
 
-  /** Runs one health cycle now: a real round trip per physical connection. */
+  /** Runs one health cycle now: a real round trip per physical connection, and the tenant fleet's servers. */
   async healthCheck(): Promise<RegistryHealth> {
-    this.#lastHealth = await runHealthCycle(this.#ctx);
+    this.#lastHealth = withServers(await runHealthCycle(this.#ctx), this.tenants?.status().servers);
     return this.#lastHealth;
   }
 

@@ -3,7 +3,7 @@ import type { SharedPool } from '../connection/shared-pool.js';
 import { KnexusError } from '../errors.js';
 import { checkPool, worstHealth, type PoolCheck } from '../health/check-pool.js';
 import type { RegistryContext } from './registry-context.js';
-import type { HealthReport, RegistryHealth } from '../health/health-report.js';
+import type { HealthReport, RegistryHealth, ServerHealth } from '../health/health-report.js';
 import { dictionary } from '../util/dictionary.js';
 
 /** The cycle each registry has in flight: callers that arrive meanwhile (the monitor, a user) share it. */
@@ -96,4 +96,18 @@ function reentrantError(appName: string): KnexusError {
       'so it cannot wait for another one. Use the report the hook receives, or call healthCheck() after the hook returns.',
     { appName, hook: 'onHealthCheck' },
   );
+}
+
+/** `health` with the tenant fleet's servers added; a server that is down makes the verdict at least `degraded`. */
+export function withServers(
+  health: RegistryHealth,
+  servers: readonly { name: string; state: ServerHealth['state']; waiting: number; error?: { message: string } }[] | undefined,
+): RegistryHealth {
+  if (servers === undefined) return health;
+  const list = servers.map(({ name, state, waiting, error }) =>
+    Object.freeze({ name, state, waiting, ...(error === undefined ? {} : { error: error.message }) }),
+  );
+  const down = list.some((server) => server.state === 'down');
+  const status = down && health.status === 'healthy' ? 'degraded' : health.status;
+  return Object.freeze({ ...health, status, servers: Object.freeze(list) });
 }
