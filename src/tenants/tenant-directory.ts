@@ -13,15 +13,13 @@ import {
   type FleetSite,
 } from './fleet-commands.js';
 import type { FleetReport } from './fleet-job.js';
-import { fewestTenants } from './placement-policy.js';
-import type { PlacementStore } from './placement-store.js';
 import { ResidentTenants } from './resident-tenants.js';
 import { resolveTenantOptions, type ResolvedTenantOptions } from './resolve-tenant-options.js';
 import { SingleFlight } from './single-flight.js';
-import { TablePlacement } from './table-placement.js';
 import { iterateTenants } from './tenant-list.js';
 import { moveTenant, type TenantMoveOptions, type TenantMoveReport } from './tenant-move.js';
-import { TenantServers } from './tenant-servers.js';
+import { addTenantMetrics } from './tenant-metrics.js';
+import { TenantPlacement } from './tenant-placement.js';
 import type { AttachMode, TenantHost } from './tenant-options.js';
 import type { TenantFailure, TenantsStatus } from './tenants-status.js';
 
@@ -43,12 +41,11 @@ export class TenantDirectory {
   readonly #detaching = new Map<string, Promise<void>>();
   readonly #failures = new Map<string, TenantFailure>();
   readonly #listing = new SingleFlight<'list', ReadonlySet<string>>();
-  readonly #servers: TenantServers | undefined;
-  readonly #placement: PlacementStore | undefined;
+  /** With `tenants.servers`: where each tenant lives. */
+  readonly #placement: TenantPlacement | undefined;
   /** Server of each attached tenant, for status per server. */
   readonly #serverOf = new Map<string, string>();
   readonly #moving = new Map<string, Promise<unknown>>();
-  #placedCounts: Readonly<Record<string, number>> | undefined;
   #known: ReadonlySet<string> | undefined;
   #listedAt = 0;
   #sweeper: NodeJS.Timeout | undefined;
@@ -58,13 +55,11 @@ export class TenantDirectory {
     this.#host = host;
     this.baseDir = baseDir;
     this.options = resolveTenantOptions(options);
-    const { servers, owner } = this.options;
-    if (servers !== undefined) {
+    if (this.options.servers !== undefined) {
       // Tenants asked for while their server was down attach as soon as it answers; a failure is recorded.
-      this.#servers = new TenantServers(host, servers, this.options.serverRetry, (_server, waiting) => {
+      this.#placement = new TenantPlacement(host, this.options, (_server, waiting) => {
         for (const name of waiting) this.tenant(name).catch(() => undefined);
       });
-      this.#placement = this.options.placement ?? new TablePlacement(() => host.getApp(owner).knex);
     }
   }
 
@@ -130,7 +125,7 @@ export class TenantDirectory {
       resident: this.#resident.size,
       attaching: this.#attaching.size,
       failed: Object.freeze([...this.#failures.values()]),
-      ...(this.#servers === undefined ? {} : { servers: Object.freeze(this.#serverStatus()) }),
+      ...(this.#placement === undefined ? {} : { servers: Object.freeze(this.#placement.status(this.#residentPerServer())) }),
     });
   }
 
@@ -139,39 +134,13 @@ export class TenantDirectory {
    * read); resolves with `status()`. A home server that is down leaves the last count.
    */
   async refreshPlacement(): Promise<TenantsStatus> {
-    if (this.#placement !== undefined) await this.#readCounts().catch(() => undefined);
+    if (this.#placement !== undefined) await this.#placement.readCounts().catch(() => undefined);
     return this.status();
   }
 
   /** The server tenant `name` is placed on (placing it now, by the policy, if it has none); the owner without `servers`. */
-  async serverOf(name: string): Promise<string> {
-    if (this.#servers === undefined || this.#placement === undefined) return this.options.owner;
-    const store = await this.#store();
-    const placed = await store.get(name);
-    if (placed !== undefined) return placed;
-    const servers = this.#servers;
-    const counts = await this.#readCounts();
-    const candidates = servers.names
-      .filter((server) => servers.isUp(server))
-      .map((server) => ({ name: server, tenants: counts[server] ?? 0 }));
-    if (candidates.length === 0) await servers.ready(servers.names[0]!, name);
-    const chosen = (this.options.placementPolicy ?? fewestTenants)(name, Object.freeze(candidates));
-    if (!servers.has(chosen)) {
-      throw new KnexusError(
-        'KNEXUS_ERR_INVALID_CONFIG',
-        `tenants.placementPolicy chose '${String(chosen)}', which is not in tenants.servers`,
-        { field: 'tenants.placementPolicy', appName: name },
-      );
-    }
-    let recorded: string;
-    if (store.claim !== undefined) recorded = await store.claim(name, chosen);
-    else {
-      await store.set(name, chosen);
-      recorded = (await store.get(name)) ?? chosen;
-    }
-    if (this.#placedCounts !== undefined)
-      this.#placedCounts = { ...this.#placedCounts, [recorded]: (this.#placedCounts[recorded] ?? 0) + 1 };
-    return recorded;
+  serverOf(name: string): Promise<string> {
+    return this.#placement === undefined ? Promise.resolve(this.options.owner) : this.#placement.serverOf(name);
   }
 
   /**
@@ -194,44 +163,9 @@ export class TenantDirectory {
     return work;
   }
 
-  /** Adds `knexus_tenants` (tenants resident, attaching and failed in this process) to a prom-client registry. */
+  /** Adds the fleet's metrics (tenants by state; with several servers, per server) to a prom-client registry. */
   addMetrics(client: typeof import('prom-client'), register: import('prom-client').Registry): void {
-    const { resident, attaching, failed } = this.status();
-    const gauge = new client.Gauge({
-      name: 'knexus_tenants',
-      help: 'Tenants by state in this process.',
-      labelNames: ['state'] as const,
-      registers: [register],
-    });
-    gauge.set({ state: 'resident' }, resident);
-    gauge.set({ state: 'attaching' }, attaching);
-    gauge.set({ state: 'failed' }, failed.length);
-    const servers = this.status().servers;
-    if (servers === undefined) return;
-    // Per server, never per tenant: the scrape keeps its size whatever the fleet's.
-    const placed = new client.Gauge({
-      name: 'knexus_tenants_placed',
-      help: 'Tenants placed per server (last count read from the placement store).',
-      labelNames: ['server'] as const,
-      registers: [register],
-    });
-    const up = new client.Gauge({
-      name: 'knexus_tenant_server_up',
-      help: 'Tenant server answering (1) or down (0).',
-      labelNames: ['server'] as const,
-      registers: [register],
-    });
-    const waiting = new client.Gauge({
-      name: 'knexus_tenants_waiting',
-      help: 'Tenants waiting for their server to answer.',
-      labelNames: ['server'] as const,
-      registers: [register],
-    });
-    for (const server of servers) {
-      if (server.placed !== undefined) placed.set({ server: server.name }, server.placed);
-      up.set({ server: server.name }, server.state === 'down' ? 0 : 1);
-      waiting.set({ server: server.name }, server.waiting);
-    }
+    addTenantMetrics(client, register, this.status());
   }
 
   /** Records a tenant's failure (attach or a fleet job), shown by `status()` until it next succeeds. */
@@ -265,7 +199,7 @@ export class TenantDirectory {
    */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#servers?.close();
+    this.#placement?.servers.close();
     if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
     this.#sweeper = undefined;
     await Promise.allSettled([...this.#detaching.values()]);
@@ -290,45 +224,30 @@ export class TenantDirectory {
    * tenants are placed on (tenants not placed yet are looked for on the home server, where they are missing).
    */
   async #groups(): Promise<readonly FleetGroup[]> {
-    const servers = this.#servers;
-    if (servers === undefined) return [{ owner: this.#host.getApp(this.options.owner), names: this.names() }];
+    const placement = this.#placement;
+    if (placement === undefined) return [{ owner: this.#host.getApp(this.options.owner), names: this.names() }];
     const names: string[] = [];
     for await (const name of this.names()) names.push(name);
-    const store = await this.#store();
-    const placed = store.getMany
-      ? await store.getMany(names)
-      : new Map(await Promise.all(names.map(async (name) => [name, await store.get(name)] as const)));
-    const byServer = new Map<string, string[]>();
-    for (const name of names) {
-      const server = placed.get(name) ?? this.options.owner;
-      const members = byServer.get(server);
-      if (members === undefined) byServer.set(server, [name]);
-      else members.push(name);
-    }
-    return Promise.all(
-      [...byServer].map(async ([server, members]) => ({
-        // A server that does not answer leaves its tenants unreachable in the check, never the whole check failed.
-        owner: await servers.ready(server).catch(() => undefined),
-        names: listOf(members),
-      })),
-    );
+    // A server that does not answer leaves its tenants unreachable in the check, never the whole check failed.
+    return (await placement.groups(names)).map((group) => ({ owner: group.owner, names: listOf(group.names) }));
   }
 
   async #move(name: string, to: string, options: TenantMoveOptions): Promise<TenantMoveReport> {
-    const servers = this.#servers;
-    if (servers === undefined) {
+    const placement = this.#placement;
+    if (placement === undefined) {
       throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'Moving a tenant needs several servers: set tenants.servers', {
         field: 'tenants.servers',
         appName: name,
       });
     }
+    const servers = placement.servers;
     if (!servers.has(to))
       throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `No server '${to}' in tenants.servers (${servers.names.join(', ')})`, {
         field: 'tenants.servers',
         appName: name,
       });
     await this.#assertListed(name);
-    const store = await this.#store();
+    const store = await placement.store();
     const from = await store.get(name);
     if (from === undefined)
       throw new KnexusError('KNEXUS_ERR_TENANT_NOT_FOUND', `Tenant '${name}' is not placed on any server yet: nothing to move`, {
@@ -359,31 +278,17 @@ export class TenantDirectory {
       switchPlacement: () => Promise.resolve(store.set(name, to)),
       ...options,
     });
-    await this.#readCounts().catch(() => undefined);
+    await placement.readCounts().catch(() => undefined);
     return report;
   }
 
-  async #store(): Promise<PlacementStore> {
-    // The default store's table lives on the home server, which knexus may have to reach first.
-    if (this.options.placement === undefined && this.#servers!.has(this.options.owner)) await this.#servers!.ready(this.options.owner);
-    return this.#placement!;
-  }
-
-  async #readCounts(): Promise<Readonly<Record<string, number>>> {
-    const store = await this.#store();
-    this.#placedCounts = Object.freeze({ ...((await store.counts?.()) ?? {}) });
-    return this.#placedCounts;
-  }
-
-  #serverStatus() {
+  #residentPerServer(): Map<string, number> {
     const resident = new Map<string, number>();
     for (const name of this.#resident.names()) {
       const server = this.#serverOf.get(name);
       if (server !== undefined) resident.set(server, (resident.get(server) ?? 0) + 1);
     }
-    return this.#servers!.status(this.#placedCounts).map((server) =>
-      Object.freeze({ ...server, resident: resident.get(server.name) ?? 0 }),
-    );
+    return resident;
   }
 
   async #attach(name: string, mode: AttachMode): Promise<AppHandle> {
@@ -406,7 +311,7 @@ export class TenantDirectory {
 
   async #register(name: string, mode: AttachMode): Promise<AppHandle> {
     const server = await this.serverOf(name);
-    if (this.#servers !== undefined) await this.#servers.ready(server, name);
+    if (this.#placement !== undefined) await this.#placement.servers.ready(server, name);
     const handle = await this.#host.registerApp(name, await this.#configOf(name, server, mode));
     this.#serverOf.set(name, server);
     return handle;
