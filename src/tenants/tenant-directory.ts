@@ -17,7 +17,7 @@ import { ResidentTenants } from './resident-tenants.js';
 import { resolveTenantOptions, type ResolvedTenantOptions } from './resolve-tenant-options.js';
 import { SingleFlight } from './single-flight.js';
 import { iterateTenants } from './tenant-list.js';
-import { moveTenant, type TenantMoveOptions, type TenantMoveReport } from './tenant-move.js';
+import type { TenantMoveOptions, TenantMoveReport } from './tenant-move.js';
 import { addTenantMetrics } from './tenant-metrics.js';
 import { TenantPlacement } from './tenant-placement.js';
 import type { AttachMode, TenantHost } from './tenant-options.js';
@@ -240,46 +240,10 @@ export class TenantDirectory {
         appName: name,
       });
     }
-    const servers = placement.servers;
-    if (!servers.has(to))
-      throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `No server '${to}' in tenants.servers (${servers.names.join(', ')})`, {
-        field: 'tenants.servers',
-        appName: name,
-      });
+    placement.assertServer(name, to);
     await this.#assertListed(name);
-    const store = await placement.store();
-    const from = await store.get(name);
-    if (from === undefined)
-      throw new KnexusError('KNEXUS_ERR_TENANT_NOT_FOUND', `Tenant '${name}' is not placed on any server yet: nothing to move`, {
-        appName: name,
-      });
-    if (from === to)
-      return Object.freeze({
-        tenant: name,
-        from,
-        to,
-        moved: false,
-        steps: Object.freeze([]),
-        tables: Object.freeze({}),
-        oldCopyDropped: false,
-        durationMs: 0,
-      });
-    const source = await servers.ready(from);
-    const target = await servers.ready(to);
     // Requests for the tenant wait in #attach until the move settles, then attach where it lives.
-    await this.detach(name);
-    const report = await moveTenant({
-      tenant: name,
-      schema: name,
-      from: { name: from, knex: source.knex, client: source.target.client, connection: this.options.servers![from]!.connection },
-      to: { name: to, knex: target.knex, client: target.target.client, connection: this.options.servers![to]!.connection },
-      tableName: this.options.migrations?.tableName ?? 'knexus_migrations',
-      pgTools: this.options.pgTools,
-      switchPlacement: () => Promise.resolve(store.set(name, to)),
-      ...options,
-    });
-    await placement.readCounts().catch(() => undefined);
-    return report;
+    return placement.move(name, to, options, () => this.detach(name));
   }
 
   #residentPerServer(): Map<string, number> {

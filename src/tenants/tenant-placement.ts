@@ -5,6 +5,7 @@ import type { PlacementStore } from './placement-store.js';
 import type { ResolvedTenantOptions } from './resolve-tenant-options.js';
 import { TablePlacement } from './table-placement.js';
 import { TenantServers, type TenantServerStatus } from './tenant-servers.js';
+import { moveTenant, type TenantMoveOptions, type TenantMoveReport } from './tenant-move.js';
 import type { TenantHost } from './tenant-options.js';
 
 /**
@@ -93,5 +94,56 @@ export class TenantPlacement {
     return Promise.all(
       [...byServer].map(async ([server, members]) => ({ owner: await this.servers.ready(server).catch(() => undefined), names: members })),
     );
+  }
+
+  /** KNEXUS_ERR_INVALID_CONFIG unless `server` is one of `tenants.servers`. */
+  assertServer(name: string, server: string): void {
+    if (this.servers.has(server)) return;
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', `No server '${server}' in tenants.servers (${this.servers.names.join(', ')})`, {
+      field: 'tenants.servers',
+      appName: name,
+    });
+  }
+
+  /**
+   * Moves tenant `name` to `to` (see `moveTenant`): `detach` takes it out of service first; a tenant already
+   * there is not moved.
+   */
+  async move(name: string, to: string, options: TenantMoveOptions, detach: () => Promise<unknown>): Promise<TenantMoveReport> {
+    const store = await this.store();
+    const from = await store.get(name);
+    if (from === undefined) {
+      throw new KnexusError('KNEXUS_ERR_TENANT_NOT_FOUND', `Tenant '${name}' is not placed on any server yet: nothing to move`, {
+        appName: name,
+      });
+    }
+    if (from === to) {
+      return Object.freeze({
+        tenant: name,
+        from,
+        to,
+        moved: false,
+        steps: Object.freeze([]),
+        tables: Object.freeze({}),
+        oldCopyDropped: false,
+        durationMs: 0,
+      });
+    }
+    const source = await this.servers.ready(from);
+    const target = await this.servers.ready(to);
+    await detach();
+    const configs = this.#options.servers!;
+    const report = await moveTenant({
+      tenant: name,
+      schema: name,
+      from: { name: from, knex: source.knex, client: source.target.client, connection: configs[from]!.connection },
+      to: { name: to, knex: target.knex, client: target.target.client, connection: configs[to]!.connection },
+      tableName: this.#options.migrations?.tableName ?? 'knexus_migrations',
+      pgTools: this.#options.pgTools,
+      switchPlacement: () => Promise.resolve(store.set(name, to)),
+      ...options,
+    });
+    await this.readCounts().catch(() => undefined);
+    return report;
   }
 }
