@@ -1,6 +1,6 @@
 import type { AppConfig } from '../connection/app-config.js';
 import type { AppHandle } from '../connection/app-handle.js';
-import { KnexusError, isKnexusError, toError } from '../errors.js';
+import { KnexusError, isKnexusError } from '../errors.js';
 import type { FleetCheckResult } from './fleet-check.js';
 import {
   checkTenants,
@@ -16,6 +16,7 @@ import type { FleetReport } from './fleet-job.js';
 import { ResidentTenants } from './resident-tenants.js';
 import { resolveTenantOptions, type ResolvedTenantOptions } from './resolve-tenant-options.js';
 import { SingleFlight } from './single-flight.js';
+import { TenantFailures } from './tenant-failures.js';
 import { iterateTenants } from './tenant-list.js';
 import type { TenantMoveOptions, TenantMoveReport } from './tenant-move.js';
 import { addTenantMetrics } from './tenant-metrics.js';
@@ -39,7 +40,7 @@ export class TenantDirectory {
   readonly #resident = new ResidentTenants();
   readonly #attaching = new SingleFlight<string, AppHandle>();
   readonly #detaching = new Map<string, Promise<void>>();
-  readonly #failures = new Map<string, TenantFailure>();
+  readonly #failures = new TenantFailures();
   readonly #listing = new SingleFlight<'list', ReadonlySet<string>>();
   /** With `tenants.servers`: where each tenant lives. */
   readonly #placement: TenantPlacement | undefined;
@@ -124,7 +125,7 @@ export class TenantDirectory {
       owner: this.options.owner,
       resident: this.#resident.size,
       attaching: this.#attaching.size,
-      failed: Object.freeze([...this.#failures.values()]),
+      failed: this.#failures.list(),
       ...(this.#placement === undefined ? {} : { servers: Object.freeze(this.#placement.status(this.#residentPerServer())) }),
     });
   }
@@ -170,27 +171,12 @@ export class TenantDirectory {
 
   /** Records a tenant's failure (attach or a fleet job), shown by `status()` until it next succeeds. */
   recordFailure(name: string, during: TenantFailure['during'], thrown: unknown): void {
-    const error = toError(thrown);
-    const previous = this.#failures.get(name);
-    const named = isKnexusError(error) ? error.details?.['server'] : undefined;
-    const server = this.#serverOf.get(name) ?? (typeof named === 'string' ? named : undefined);
-    this.#failures.set(
-      name,
-      Object.freeze({
-        name,
-        during,
-        ...(server === undefined ? {} : { server }),
-        code: isKnexusError(error) ? error.code : 'KNEXUS_ERR_UNEXPECTED',
-        message: error.message,
-        attempts: (previous?.attempts ?? 0) + 1,
-        at: new Date().toISOString(),
-      }),
-    );
+    this.#failures.record(name, during, thrown, this.#serverOf.get(name));
   }
 
   /** Forgets a tenant's recorded failure after it succeeded. */
   clearFailure(name: string): void {
-    this.#failures.delete(name);
+    this.#failures.clear(name);
   }
 
   /**
@@ -264,7 +250,7 @@ export class TenantDirectory {
       const handle = this.#host.hasApp(name) ? this.#host.getApp(name) : await this.#register(name, mode);
       if (mode === 'verify') await this.#verify(name, handle);
       this.#resident.add(handle, Date.now());
-      this.#failures.delete(name);
+      this.#failures.clear(name);
       this.#afterAttach();
       return handle;
     } catch (error) {
