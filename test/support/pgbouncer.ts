@@ -8,12 +8,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { PG } from './databases.js';
+import { freePort } from './free-port.js';
 
 // Refused connections are expected while PgBouncer starts.
 const QUIET = { warn: () => undefined, error: () => undefined, debug: () => undefined, deprecate: () => undefined };
@@ -35,17 +35,6 @@ export interface UsedPgBouncer {
 
 /** Server connections per database and user in each pool (PgBouncer's `default_pool_size`). */
 export const BOUNCER_POOL_SIZE = 5;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function bouncerPool(port: number): BouncerPool {
   return { port, connection: (database) => ({ host: '127.0.0.1', port, user: PG.user, database }) };
