@@ -25,6 +25,7 @@ export class TenantRoute {
   readonly source: PooledClient;
   #active = 0;
   #revoked: Error | undefined;
+  #idle: (() => void)[] = [];
 
   constructor(router: SchemaRouter | undefined, route: string, source: PooledClient) {
     this.router = router;
@@ -35,6 +36,12 @@ export class TenantRoute {
   /** Pooled connections this app holds right now (queries, transactions in flight). */
   get active(): number {
     return this.#active;
+  }
+
+  /** Resolves once the app holds no pooled connection (a transaction in flight keeps its connection until it ends). */
+  idle(): Promise<void> {
+    if (this.#active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   /** From now on every acquisition through this route rejects with `error`; connections held stay usable. */
@@ -59,6 +66,7 @@ export class TenantRoute {
 
   released(): void {
     this.#active -= 1;
+    if (this.#active === 0) for (const wake of this.#idle.splice(0)) wake();
   }
 
   async #switchOrRelease(connection: object, release: (connection: object) => Promise<void>): Promise<object> {
@@ -66,7 +74,7 @@ export class TenantRoute {
       await this.router!.switch(connection, this.route);
     } catch (error) {
       // The caller never gets this connection, so it never releases it through the route.
-      this.#active -= 1;
+      this.released();
       await release(connection);
       throw error;
     }
@@ -180,6 +188,13 @@ export function routeOwner(base: Knex, router: SchemaRouter): void {
 export function activeConnections(knex: Knex): number {
   const client = knex.client as unknown as { [ROUTE]?: TenantRoute; pool?: { numUsed?(): number } };
   return client[ROUTE]?.active ?? client.pool?.numUsed?.() ?? 0;
+}
+
+/** Resolves once `knex` holds no pooled connection: its route's for a tenant, the whole pool's (polled) otherwise. */
+export async function whenIdle(knex: Knex): Promise<void> {
+  const route = (knex.client as unknown as { [ROUTE]?: TenantRoute })[ROUTE];
+  if (route !== undefined) return route.idle();
+  while (activeConnections(knex) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
 }
 
 /**

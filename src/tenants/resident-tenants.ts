@@ -1,13 +1,15 @@
 import type { AppHandle } from '../connection/app-handle.js';
-import { ConnectionGauge } from './connection-gauge.js';
+import { activeConnections } from '../connection/routed-knex.js';
 
-/** One attached tenant: its handle, when it was last asked for, and the connections it holds. */
+/** One attached tenant: its handle and when it was last asked for. */
 export interface ResidentTenant {
   readonly name: string;
   readonly handle: AppHandle;
-  readonly gauge: ConnectionGauge;
   lastUsed: number;
 }
+
+/** True while the tenant holds a pooled connection: a transaction or query in flight that detaching must not cut. */
+const busy = (tenant: ResidentTenant): boolean => activeConnections(tenant.handle.knex) > 0;
 
 /** The attached tenants, least recently used first (a Map keeps insertion order; a touch re-inserts). */
 export class ResidentTenants {
@@ -28,7 +30,7 @@ export class ResidentTenants {
   }
 
   add(handle: AppHandle, now: number): ResidentTenant {
-    const tenant: ResidentTenant = { name: handle.name, handle, gauge: new ConnectionGauge(handle.knex), lastUsed: now };
+    const tenant: ResidentTenant = { name: handle.name, handle, lastUsed: now };
     this.#tenants.set(handle.name, tenant);
     return tenant;
   }
@@ -50,7 +52,7 @@ export class ResidentTenants {
     const out: ResidentTenant[] = [];
     for (const tenant of this.#tenants.values()) {
       if (now - tenant.lastUsed < idleMs) break;
-      if (tenant.gauge.held === 0) out.push(tenant);
+      if (!busy(tenant)) out.push(tenant);
     }
     return out;
   }
@@ -60,7 +62,7 @@ export class ResidentTenants {
     const out: ResidentTenant[] = [];
     for (const tenant of this.#tenants.values()) {
       if (out.length >= count) break;
-      if (tenant.gauge.held === 0) out.push(tenant);
+      if (!busy(tenant)) out.push(tenant);
     }
     return out;
   }

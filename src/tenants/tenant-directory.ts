@@ -1,5 +1,6 @@
 import type { AppConfig } from '../connection/app-config.js';
 import type { AppHandle } from '../connection/app-handle.js';
+import { whenIdle } from '../connection/routed-knex.js';
 import { KnexusError, isKnexusError } from '../errors.js';
 import type { FleetCheckResult } from './fleet-check.js';
 import {
@@ -96,7 +97,7 @@ export class TenantDirectory {
   async detach(name: string): Promise<boolean> {
     const resident = this.#resident.get(name);
     if (resident === undefined) return false;
-    await resident.gauge.idle();
+    await whenIdle(resident.handle.knex);
     await this.#release(name);
     return true;
   }
