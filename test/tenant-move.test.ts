@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryPlacement, isKnexusError, type AppRegistry } from '../src/index.js';
-import { PG_BIN, createSecondPostgres, type SecondPostgres } from './support/second-postgres.js';
+import { PG_BIN, createSecondPostgres, type SecondPostgres, NO_SECOND_POSTGRES } from './support/second-postgres.js';
 import { TENANT_MIGRATIONS, schemaExists } from './support/tenants.js';
 import { useDatabase } from './support/use-database.js';
 import { useRegistry } from './support/use-registry.js';
@@ -47,7 +47,7 @@ describe('moving a tenant between servers', () => {
     });
 
   it('copies, verifies, switches and drops the old copy; the next request is served from the new server', async (ctx) => {
-    if (!db.available || remote === undefined) return ctx.skip();
+    if (!db.available || remote === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const placement = new MemoryPlacement({ m1: 'pg1' });
     const registry = fleet(placement);
     const t = await registry.tenant('m1');
@@ -77,7 +77,7 @@ describe('moving a tenant between servers', () => {
   }, 60_000);
 
   it('leaves the tenant on the old server, with its data, when the copy does not verify', async (ctx) => {
-    if (!db.available || remote === undefined) return ctx.skip();
+    if (!db.available || remote === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const placement = new MemoryPlacement({ m2: 'pg1' });
     const registry = fleet(placement);
     await (await registry.tenant('m2')).knex('notes').insert({ body: 'keep me' });
@@ -114,7 +114,7 @@ describe('moving a tenant between servers', () => {
   }, 60_000);
 
   it('makes requests for the tenant wait during the move, then serves them from the new server', async (ctx) => {
-    if (!db.available || remote === undefined) return ctx.skip();
+    if (!db.available || remote === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const placement = new MemoryPlacement({ m3: 'pg1' });
     const registry = fleet(placement);
     await (await registry.tenant('m3')).knex('notes').insert({ body: 'a' });
@@ -126,7 +126,7 @@ describe('moving a tenant between servers', () => {
   }, 60_000);
 
   it('refuses an unknown server or a tenant without servers, changing nothing', async (ctx) => {
-    if (!db.available || remote === undefined) return ctx.skip();
+    if (!db.available || remote === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const placement = new MemoryPlacement({ m1: 'pg2' });
     const registry = fleet(placement);
     await expect(registry.tenants!.move('m1', 'pg9')).rejects.toMatchObject({
@@ -137,7 +137,7 @@ describe('moving a tenant between servers', () => {
     expect(placement.get('m1')).toBe('pg2');
   }, 60_000);
   it('knexus tenants move <tenant> --to <server> moves it from the command line', async (ctx) => {
-    if (!db.available || remote === undefined) return ctx.skip();
+    if (!db.available || remote === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const dir = mkdtempSync(join(tmpdir(), 'knexus-move-cli-'));
     try {
       const servers = { pg1: db.config({ pool: { min: 0, max: 2 } }), pg2: secondServer() };

@@ -6,7 +6,7 @@
 import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryPlacement, PLACEMENT_TABLE, isKnexusError } from '../src/index.js';
-import { createSecondPostgres, type SecondPostgres } from './support/second-postgres.js';
+import { createSecondPostgres, type SecondPostgres, NO_SECOND_POSTGRES } from './support/second-postgres.js';
 import { TENANT_MIGRATIONS } from './support/tenants.js';
 import { useDatabase } from './support/use-database.js';
 import { useRegistry } from './support/use-registry.js';
@@ -34,7 +34,7 @@ describe('tenants on several servers', () => {
   });
 
   it('places new tenants on the server with the fewest, records it on the home server, and status counts per server', async (ctx) => {
-    if (!db.available || pg2 === undefined) return ctx.skip();
+    if (!db.available || pg2 === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     await pg2.start();
     try {
       const registry = createRegistry({
@@ -106,7 +106,7 @@ describe('tenants on several servers', () => {
   }, 60_000);
 
   it('keeps the tenants of a server down at boot waiting, and attaches them once it answers', async (ctx) => {
-    if (!db.available || pg2 === undefined) return ctx.skip();
+    if (!db.available || pg2 === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const placement = new MemoryPlacement({ up1: 'pg1', w1: 'pg2', w2: 'pg2' });
     const registry = createRegistry({
       registry: { healthCheckInterval: 0 },

@@ -31,6 +31,10 @@ async function asPostgres(command: string, args: string[]): Promise<void> {
   await run('runuser', ['-u', 'postgres', '--', join(PG_BIN, command), ...args], { timeout: 60_000 });
 }
 
+/** Why a test needing the second cluster is skipped when `createSecondPostgres` gave none (never in CI, where it fails). */
+export const NO_SECOND_POSTGRES =
+  'a second PostgreSQL cluster could not be made with initdb/pg_ctl from /usr/lib/postgresql/15/bin (CI=true makes this a failure)';
+
 /** Creates (and, unless `start: false`, starts) a second cluster; undefined outside CI when it cannot be made. */
 export async function createSecondPostgres(
   options: { start?: boolean; maxConnections?: number } = {},
