@@ -190,11 +190,27 @@ export function activeConnections(knex: Knex): number {
   return client[ROUTE]?.active ?? client.pool?.numUsed?.() ?? 0;
 }
 
-/** Resolves once `knex` holds no pooled connection: its route's for a tenant, the whole pool's (polled) otherwise. */
-export async function whenIdle(knex: Knex): Promise<void> {
+/**
+ * Resolves true once `knex` holds no pooled connection (its route's for a tenant, the whole pool's, polled,
+ * otherwise), or false when `timeoutMs` passes first.
+ */
+export async function whenIdle(knex: Knex, timeoutMs = Number.POSITIVE_INFINITY): Promise<boolean> {
+  if (activeConnections(knex) === 0) return true;
+  const deadline = performance.now() + timeoutMs;
   const route = (knex.client as unknown as { [ROUTE]?: TenantRoute })[ROUTE];
-  if (route !== undefined) return route.idle();
-  while (activeConnections(knex) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (route !== undefined) {
+    if (timeoutMs === Number.POSITIVE_INFINITY) return route.idle().then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    return Promise.race([route.idle().then(() => true), expired]).finally(() => clearTimeout(timer));
+  }
+  while (activeConnections(knex) > 0) {
+    if (performance.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
 }
 
 /**

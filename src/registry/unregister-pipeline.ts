@@ -1,5 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import { activeConnections } from '../connection/routed-knex.js';
+import { activeConnections, whenIdle } from '../connection/routed-knex.js';
 import { foreignTables, otherLedgerApps } from '../connection/schema-admin.js';
 import { dialectOf } from '../dialects/dialect-of.js';
 import { KnexusError, toError } from '../errors.js';
@@ -120,19 +119,14 @@ async function removeSchema(entry: AppEntry, force: boolean): Promise<void> {
  */
 async function waitForIdleConnections(entry: AppEntry): Promise<void> {
   const knex = entry.connection!.knex;
-  const deadline = performance.now() + entry.config.migrations.lockTimeout;
-  while (activeConnections(knex) > 0) {
-    if (performance.now() >= deadline) {
-      const connections = activeConnections(knex);
-      throw new KnexusError(
-        'KNEXUS_ERR_APP_BUSY',
-        `App '${entry.name}' still holds ${connections} pooled connection(s) (an open transaction?) after ${entry.config.migrations.lockTimeout} ms; ` +
-          'commit or roll back before unregistering with a rollback or dropSchema (or pass skipRollback: true)',
-        { appName: entry.name, details: { connections } },
-      );
-    }
-    await delay(10);
-  }
+  if (await whenIdle(knex, entry.config.migrations.lockTimeout)) return;
+  const connections = activeConnections(knex);
+  throw new KnexusError(
+    'KNEXUS_ERR_APP_BUSY',
+    `App '${entry.name}' still holds ${connections} pooled connection(s) (an open transaction?) after ${entry.config.migrations.lockTimeout} ms; ` +
+      'commit or roll back before unregistering with a rollback or dropSchema (or pass skipRollback: true)',
+    { appName: entry.name, details: { connections } },
+  );
 }
 
 function hasSomethingToUndo(entry: AppEntry, options: UnregisterOptions): boolean {

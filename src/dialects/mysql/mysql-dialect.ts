@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { AfterCreate, Dialect, SqlRow } from '../dialect.js';
 import { serverPool } from '../server-pool.js';
+import { placeholders } from '../sql-placeholders.js';
 import { mysqlLockQueries } from './mysql-lock.js';
 
 const SYSTEM = new Set(['information_schema', 'performance_schema', 'mysql', 'sys']);
@@ -22,8 +23,6 @@ const reset = (connection: unknown): Promise<void> =>
 async function schemaExists(knex: Knex, schema: string): Promise<boolean> {
   return ((await knex.raw('select 1 from information_schema.schemata where schema_name = ?', [schema])) as [unknown[]])[0].length > 0;
 }
-
-const marks = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 
 const route = (schema: string) => `use \`${schema}\``;
 
@@ -73,9 +72,9 @@ export const mysqlDialect: Dialect = {
   schemaExists,
   schemaCreatedOnConnect: true,
   existingSchemasSql: (count: number) =>
-    `select schema_name as name from information_schema.schemata where schema_name in (${marks(count)})`,
+    `select schema_name as name from information_schema.schemata where schema_name in (${placeholders(count)})`,
   schemasWithTableSql: (count: number) =>
-    `select table_schema as name from information_schema.tables where table_name = ? and table_schema in (${marks(count)})`,
+    `select table_schema as name from information_schema.tables where table_name = ? and table_schema in (${placeholders(count)})`,
   dropSchema: async (knex: Knex, schema: string) => {
     await knex.raw('drop database if exists ??', [schema]);
   },

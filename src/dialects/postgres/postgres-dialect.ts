@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Dialect, SqlRow } from '../dialect.js';
 import { serverPool } from '../server-pool.js';
+import { placeholders } from '../sql-placeholders.js';
 import { advisoryKey } from './advisory-key.js';
 import { detectTransactionPooler } from './detect-transaction-pooler.js';
 import { postgresLockQueries } from './postgres-lock.js';
@@ -33,8 +34,6 @@ async function ensureSchema(knex: Knex, schema: string): Promise<void> {
     if (code !== '23505' && code !== '42P06') throw error;
   }
 }
-
-const marks = (count: number) => Array.from({ length: count }, () => '?').join(', ');
 
 const quoted = (names: readonly string[]) => names.map((name) => `"${name}"`).join(', ');
 
@@ -69,9 +68,9 @@ export const postgresDialect: Dialect = {
   schemaExists,
   schemaCreatedOnConnect: false,
   // pg_namespace lists every schema; information_schema hides those the role has no privilege on.
-  existingSchemasSql: (count: number) => `select nspname as name from pg_namespace where nspname in (${marks(count)})`,
+  existingSchemasSql: (count: number) => `select nspname as name from pg_namespace where nspname in (${placeholders(count)})`,
   schemasWithTableSql: (count: number) =>
-    `select n.nspname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relname = ? and n.nspname in (${marks(count)})`,
+    `select n.nspname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relname = ? and n.nspname in (${placeholders(count)})`,
   dropSchema: async (knex: Knex, schema: string) => {
     await knex.raw('drop schema if exists ?? cascade', [schema]);
   },

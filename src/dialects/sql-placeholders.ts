@@ -1,0 +1,2 @@
+/** `?, ?, …`: `count` binding placeholders for an `in (…)` list. */
+export const placeholders = (count: number): string => Array.from({ length: count }, () => '?').join(', ');
