@@ -29,7 +29,7 @@ export {
   type SeedsConfig,
 } from './migrations/migrations-config.js';
 export type { ModelClass, ModelDefinition, ModelsConfig } from './models/model-definition.js';
-export type { KnexMigrationSource, KnexSeedSource } from './migrations/knex-source.js';
+export type { KnexMigrationSource, KnexSeedSource } from './migrations/knex/knex-source.js';
 
 // The registry and the per-app handle it returns.
 export { AppRegistry } from './registry/app-registry.js';

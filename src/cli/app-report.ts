@@ -1,7 +1,7 @@
 import type { AppHandle } from '../connection/app-handle.js';
 import { describeTarget } from '../connection/connection-target.js';
 import type { ConfiguredApp } from '../config/validate-config.js';
-import { createScriptSource } from '../migrations/create-script-source.js';
+import { createScriptSource } from '../migrations/scripts/create-script-source.js';
 import { hasScripts } from '../migrations/migrations-config.js';
 import type { DriftEntry, LedgerEntry, LedgerStatus, RunResult } from '../migrations/ledger-types.js';
 import type { AppRegistry } from '../registry/app-registry.js';

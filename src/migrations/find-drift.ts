@@ -1,4 +1,4 @@
-import type { ScriptList } from './script-source.js';
+import type { ScriptList } from './scripts/script-source.js';
 import type { DriftEntry, LedgerEntry } from './ledger-types.js';
 
 /**

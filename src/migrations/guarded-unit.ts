@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ClientName } from '../clients.js';
-import type { LockSession } from './app-lock.js';
+import type { LockSession } from './locks/app-lock.js';
 import { atRisk, watchStatements } from './dirty-state.js';
 import type { SqlExecutor } from './sql-executor.js';
 

@@ -3,7 +3,7 @@ import { KnexusError } from '../errors.js';
 import type { ClientName } from '../clients.js';
 import { LEDGER_ORIGINS, type LedgerEntry, type LedgerOrigin } from './ledger-types.js';
 import { dialectOf } from '../dialects/dialect-of.js';
-import type { ForeignRow } from './other-app-history.js';
+import type { ForeignRow } from './knex/other-app-history.js';
 import { quotedTable } from './quoted-table.js';
 import { knexExecutor, type SqlExecutor } from './sql-executor.js';
 import { tableColumns } from './table-columns.js';

@@ -1,4 +1,4 @@
-import type { KnexMigrationSource, KnexSeedSource, KnexSource } from './knex-source.js';
+import type { KnexMigrationSource, KnexSeedSource, KnexSource } from './knex/knex-source.js';
 
 /** What happens when an applied migration or seed file changed since it ran. */
 export const DRIFT_POLICIES = ['error', 'warn', 'ignore'] as const;

@@ -1,6 +1,6 @@
 import { KnexusError } from '../errors.js';
 import type { LedgerEntry } from './ledger-types.js';
-import type { ScriptEntry, ScriptList } from './script-source.js';
+import type { ScriptEntry, ScriptList } from './scripts/script-source.js';
 
 /** The listed files the ledger does not record yet, in apply order. */
 export function pendingFiles(rows: readonly Pick<LedgerEntry, 'name'>[], catalog: ScriptList): ScriptEntry[] {

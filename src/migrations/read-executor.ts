@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { dialectOf } from '../dialects/dialect-of.js';
 import { type SqlExecutor, knexExecutor } from './sql-executor.js';
-import { SQLITE_ATTEMPT_MS, SQLITE_DEFAULT_BUSY_MS, retryWhileBusy } from './sqlite-busy.js';
-import { sqliteExecutor } from './sqlite-executor.js';
-import type { SqliteWait } from './sqlite-file-session.js';
+import { SQLITE_ATTEMPT_MS, SQLITE_DEFAULT_BUSY_MS, retryWhileBusy } from './locks/sqlite-busy.js';
+import { sqliteExecutor } from './locks/sqlite-executor.js';
+import type { SqliteWait } from './locks/sqlite-file-session.js';
 
 const IN_MEMORY = new Set(['', ':memory:']);
 

@@ -1,7 +1,7 @@
 import type { ClientName } from '../clients.js';
 import type { DriftPolicy } from './migrations-config.js';
-import type { KnexHistoryOptions } from './knex-history.js';
-import type { KnexSource } from './knex-source.js';
+import type { KnexHistoryOptions } from './knex/knex-history.js';
+import type { KnexSource } from './knex/knex-source.js';
 
 /** What a migration or seed runner needs to know about its app; the registry validates every field. */
 export interface RunnerOptions {

@@ -1,8 +1,8 @@
 import { KnexusError } from '../errors.js';
 import type { LedgerKind } from './ledger-kind.js';
-import type { Script, ScriptStep } from './read-script.js';
+import type { Script, ScriptStep } from './scripts/read-script.js';
 import { fileFailure } from './runner-errors.js';
-import type { ScriptEntry, ScriptList } from './script-source.js';
+import type { ScriptEntry, ScriptList } from './scripts/script-source.js';
 
 /** How one applied file is undone: its undo step (none: irreversible) and whether it runs in a transaction. */
 export interface UndoPlan {

@@ -7,7 +7,7 @@ import { dialectOf } from '../dialects/dialect-of.js';
 import { SecretScrubber } from '../connection/secret-scrubber.js';
 import { SharedPool } from '../connection/shared-pool.js';
 import { KnexusError, isKnexusError, toError } from '../errors.js';
-import { openSqlite } from '../migrations/sqlite-busy.js';
+import { openSqlite } from '../migrations/locks/sqlite-busy.js';
 import type { AppEntry } from './app-entry.js';
 import { appNotFound } from './app-not-found.js';
 import { AppRunner } from './app-runner.js';

@@ -1,7 +1,7 @@
 import type { ResolvedAppConfig } from '../connection/app-config.js';
 import type { AppHandle } from '../connection/app-handle.js';
 import { KnexusError, isKnexusError, toError } from '../errors.js';
-import { FileCatalog } from '../migrations/file-catalog.js';
+import { FileCatalog } from '../migrations/scripts/file-catalog.js';
 import type { AutoOperationsResult, FailedOperation } from '../plugins/lifecycle-types.js';
 import { connectApp, releaseConnection } from './app-connection.js';
 import type { AppEntry } from './app-entry.js';

@@ -5,7 +5,7 @@ import type { ClientName } from '../clients.js';
 import { findAhead, findDrift } from '../migrations/find-drift.js';
 import type { LedgerEntry } from '../migrations/ledger-types.js';
 import { pendingFiles } from '../migrations/pending-files.js';
-import type { ScriptList } from '../migrations/script-source.js';
+import type { ScriptList } from '../migrations/scripts/script-source.js';
 import { pagesOf } from './tenant-list.js';
 
 /** What a tenant's ledger says compared with this replica's files, worst first. */

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import type { AppHandle } from '../connection/app-handle.js';
 import { KnexusError, isKnexusError } from '../errors.js';
-import { createScriptSource } from '../migrations/create-script-source.js';
-import { KnexSource } from '../migrations/knex-source.js';
+import { createScriptSource } from '../migrations/scripts/create-script-source.js';
+import { KnexSource } from '../migrations/knex/knex-source.js';
 import type { MigrationsConfig } from '../migrations/migrations-config.js';
 import { checkFleet, mergeFleetChecks, unreachableFleet, type FleetCheckResult } from './fleet-check.js';
 import { assertJobOptions, runFleetJob, type FleetJobOptions, type FleetReport, type TenantOutcome } from './fleet-job.js';

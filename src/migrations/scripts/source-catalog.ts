@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { KnexusError, errorMessage } from '../errors.js';
+import { KnexusError, errorMessage } from '../../errors.js';
 import { checksum } from './checksum.js';
-import type { KnexSource } from './knex-source.js';
+import type { KnexSource } from '../knex/knex-source.js';
 import { moduleChecksum } from './module-checksum.js';
 import type { ModuleExports } from './module-loader.js';
 import type { ScriptEntry, ScriptList, ScriptSource } from './script-source.js';

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { KnexusError } from '../errors.js';
+import { KnexusError } from '../../errors.js';
 import { checksum } from './checksum.js';
 
 /** Extensions a migration or seed file may have; `.d.ts` files are skipped. */

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { KnexusError } from '../errors.js';
+import { KnexusError } from '../../errors.js';
 import { pollLock } from './poll-lock.js';
 
 /**

@@ -1,5 +1,5 @@
-import { KnexusError } from '../errors.js';
-import { importFile } from '../util/import-file.js';
+import { KnexusError } from '../../errors.js';
+import { importFile } from '../../util/import-file.js';
 import type { CatalogFile } from './file-catalog.js';
 
 /** The exports of a migration or seed module, as imported. */

@@ -1,6 +1,6 @@
 import { DirectorySource } from './directory-source.js';
 import { SCRIPT_EXTENSIONS } from './file-catalog.js';
-import type { KnexSource } from './knex-source.js';
+import type { KnexSource } from '../knex/knex-source.js';
 import type { ScriptSource } from './script-source.js';
 import { SourceCatalog } from './source-catalog.js';
 

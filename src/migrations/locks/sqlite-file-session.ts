@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { LockSession } from './app-lock.js';
-import { type SqlExecutor, knexExecutor } from './sql-executor.js';
+import { type SqlExecutor, knexExecutor } from '../sql-executor.js';
 import { retryWhileBusy } from './sqlite-busy.js';
 
 /** The part of a better-sqlite3 `Database` the session drives directly. */

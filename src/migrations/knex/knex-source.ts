@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
-import type { ModuleExports } from './module-loader.js';
-import { isFile } from '../util/path-kind.js';
+import type { ModuleExports } from '../scripts/module-loader.js';
+import { isFile } from '../../util/path-kind.js';
 
 /** knex's migration source interface (`Knex.MigrationSource`), accepted unchanged as `migrations.migrationSource`. */
 export interface KnexMigrationSource<T = unknown> {

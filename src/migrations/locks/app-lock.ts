@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { KnexusError } from '../errors.js';
-import type { ClientName } from '../clients.js';
-import type { SessionGate } from './runner-options.js';
-import type { SqlExecutor } from './sql-executor.js';
+import { KnexusError } from '../../errors.js';
+import type { ClientName } from '../../clients.js';
+import type { SessionGate } from '../runner-options.js';
+import type { SqlExecutor } from '../sql-executor.js';
 
 /** What a lock holder can do: run units of work on the locked connection. */
 export interface LockSession {

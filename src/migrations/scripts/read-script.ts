@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { KnexusError } from '../errors.js';
-import type { LedgerKind } from './ledger-kind.js';
+import { KnexusError } from '../../errors.js';
+import type { LedgerKind } from '../ledger-kind.js';
 import type { ModuleExports } from './module-loader.js';
 
 /** A step of a migration or seed file. */

@@ -1,6 +1,6 @@
-import { KnexusError } from '../errors.js';
-import type { LedgerKind } from './ledger-kind.js';
-import type { ScriptList } from './script-source.js';
+import { KnexusError } from '../../errors.js';
+import type { LedgerKind } from '../ledger-kind.js';
+import type { ScriptList } from '../scripts/script-source.js';
 
 /** Another app's rows of the shared ledger: name and checksum of each file it applied. */
 export interface ForeignRow {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { LockSession } from './app-lock.js';
-import type { SqlExecutor } from './sql-executor.js';
+import type { SqlExecutor } from '../sql-executor.js';
 
 /**
  * Units of work inside one long transaction, each wrapped in its own savepoint (SQLite).

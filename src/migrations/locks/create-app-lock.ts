@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { dialectOf } from '../dialects/dialect-of.js';
+import { dialectOf } from '../../dialects/dialect-of.js';
 import type { AppLock, AppLockOptions } from './app-lock.js';
 import { SessionLock } from './session-lock.js';
 import { SqliteLock } from './sqlite-lock.js';

@@ -1,4 +1,4 @@
-import type { SqlExecutor, SqlRow } from './sql-executor.js';
+import type { SqlExecutor, SqlRow } from '../sql-executor.js';
 
 /** The part of a better-sqlite3 `Database` the executor uses. */
 interface SqliteConnection {

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { Knex } from 'knex';
-import { KnexusError } from '../errors.js';
+import { KnexusError } from '../../errors.js';
 import { isBusy, retryWhileBusy, SQLITE_ATTEMPT_MS } from './sqlite-busy.js';
 
 /** Where the lock of one SQLite database file lives, the same for every name that reaches that file. */

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { ClientName } from '../clients.js';
+import type { ClientName } from '../../clients.js';
 import type { LockSession } from './app-lock.js';
-import { type SqlExecutor, knexExecutor } from './sql-executor.js';
+import { type SqlExecutor, knexExecutor } from '../sql-executor.js';
 
 interface OpenTransaction {
   readonly trx: Knex.Transaction;

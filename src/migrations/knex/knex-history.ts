@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
-import { KnexusError } from '../errors.js';
-import type { ClientName } from '../clients.js';
-import type { KnexLedgerMode } from './migrations-config.js';
-import { quotedTable } from './quoted-table.js';
-import type { ScriptEntry, ScriptList } from './script-source.js';
-import type { SqlExecutor } from './sql-executor.js';
-import { tableColumns } from './table-columns.js';
+import { KnexusError } from '../../errors.js';
+import type { ClientName } from '../../clients.js';
+import type { KnexLedgerMode } from '../migrations-config.js';
+import { quotedTable } from '../quoted-table.js';
+import type { ScriptEntry, ScriptList } from '../scripts/script-source.js';
+import type { SqlExecutor } from '../sql-executor.js';
+import { tableColumns } from '../table-columns.js';
 
 /** Where knex keeps its own ledger, and what to do when an app without knexus history finds one there. */
 export interface KnexHistoryOptions {

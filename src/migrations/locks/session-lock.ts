@@ -1,15 +1,15 @@
 import type { Knex } from 'knex';
-import type { ClientName } from '../clients.js';
+import type { ClientName } from '../../clients.js';
 import { type AppLock, type AppLockOptions, type LockSession, lockStoppedError, lockTimeoutError } from './app-lock.js';
-import type { SessionLockQueries } from '../dialects/dialect.js';
+import type { SessionLockQueries } from '../../dialects/dialect.js';
 
-export type { SessionLockQueries } from '../dialects/dialect.js';
-import { dialectOf } from '../dialects/dialect-of.js';
+export type { SessionLockQueries } from '../../dialects/dialect.js';
+import { dialectOf } from '../../dialects/dialect-of.js';
 import { BatchSession } from './batch-session.js';
 import { bindToConnection } from './bind-to-connection.js';
 import { pollLock } from './poll-lock.js';
-import { type SqlExecutor, knexExecutor } from './sql-executor.js';
-import { forgetSession } from '../util/session-marks.js';
+import { type SqlExecutor, knexExecutor } from '../sql-executor.js';
+import { forgetSession } from '../../util/session-marks.js';
 
 /** Longest single wait in the database, in ms: shutdown and the deadline are checked between two. */
 export const LOCK_WAIT_SLICE_MS = 100;

@@ -1,11 +1,11 @@
-import type { LockSession } from './app-lock.js';
+import type { LockSession } from '../locks/app-lock.js';
 import type { KnexHistory } from './knex-history.js';
-import type { Ledger, LedgerRow, LedgerShape } from './ledger.js';
-import { knexHistoryError } from './runner-errors.js';
-import type { LedgerKind } from './ledger-kind.js';
+import type { Ledger, LedgerRow, LedgerShape } from '../ledger.js';
+import { knexHistoryError } from '../runner-errors.js';
+import type { LedgerKind } from '../ledger-kind.js';
 import { findOtherAppHistory, otherAppHistoryError } from './other-app-history.js';
-import type { ScriptList } from './script-source.js';
-import type { SqlExecutor } from './sql-executor.js';
+import type { ScriptList } from '../scripts/script-source.js';
+import type { SqlExecutor } from '../sql-executor.js';
 
 /** How `apply` treats knex's ledger: as configured, or only importing it (`baseline --from-knex`). */
 export type KnexMode = 'configured' | 'import-only';
