@@ -102,7 +102,8 @@ export interface Dialect {
 
   /**
    * The queries of the app's migration lock when it lives in a connection's session (PostgreSQL
-   * advisory lock, MySQL `GET_LOCK`); undefined when the dialect locks a file instead (SQLite).
+   * advisory lock, MySQL `GET_LOCK`), asked for once per hold (they may remember what they set on the
+   * session, to undo it at unlock); undefined when the dialect locks a file instead (SQLite).
    */
   lockQueries(lock: LockIdentity): SessionLockQueries | undefined;
   /**

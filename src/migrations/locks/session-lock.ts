@@ -22,9 +22,10 @@ export const LOCK_WAIT_SLICE_MS = 100;
 export class SessionLock implements AppLock {
   readonly #knex: Knex;
   readonly #options: AppLockOptions;
-  readonly #queries: SessionLockQueries;
+  readonly #queries: () => SessionLockQueries;
 
-  constructor(knex: Knex, options: AppLockOptions, queries: SessionLockQueries) {
+  /** `queries` gives the dialect's lock queries for one hold. */
+  constructor(knex: Knex, options: AppLockOptions, queries: () => SessionLockQueries) {
     this.#knex = knex;
     this.#options = options;
     this.#queries = queries;
@@ -32,7 +33,7 @@ export class SessionLock implements AppLock {
 
   /** Runs `work` holding the lock. */
   hold<T>(work: (session: LockSession) => Promise<T>): Promise<T> {
-    return holdOnSession(this.#knex, this.#options, this.#queries, work);
+    return holdOnSession(this.#knex, this.#options, this.#queries(), work);
   }
 }
 
