@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { spawnChild } from './fixtures/migrations-child/spawn-child.js';
@@ -38,5 +41,29 @@ describe('migrations: a holder killed mid-migration frees the lock (pg)', () => 
     expect(await db.knex.schema.hasTable('killed_items')).toBe(true);
     await registry.unregisterApp('phoenix');
     await registry.shutdown();
+  });
+
+  it('the server checks the holder is connected only while the lock is held, and a setting of its own is left alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'knexus-check-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    // The migration records the session's setting while knexus holds the lock.
+    writeFileSync(
+      join(dir, '001_seen.mjs'),
+      'export async function up(knex) { await knex.raw("create table seen as select current_setting(\'client_connection_check_interval\') as value"); }\n' +
+        "export async function down(knex) { await knex.schema.dropTable('seen'); }\n",
+    );
+    const registry = createRegistry();
+    const one = db.config({ pool: { min: 0, max: 1 } });
+    const app = await registry.registerApp('checked', { database: one, migrations: { directory: dir } });
+    const setting = async () => (await app.knex.raw('show client_connection_check_interval')).rows[0].client_connection_check_interval;
+    expect((await app.knex('seen').select('value'))[0]).toEqual({ value: '500ms' });
+    // Back to off on the one pooled connection once the lock is given back.
+    expect(await setting()).toBe('0');
+    // A session whose own value is on keeps it: knexus only switches the check on where it is off.
+    await app.knex.raw("set client_connection_check_interval = '2s'");
+    await app.rollbackMigrations();
+    await app.runMigrations();
+    expect(await setting()).toBe('2s');
+    expect((await app.knex('seen').select('value'))[0]).toEqual({ value: '2s' });
   });
 });

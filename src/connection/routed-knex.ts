@@ -24,7 +24,7 @@ export class TenantRoute {
   /** The client that owns the pool; its version and connection settings are the tenant's too. */
   readonly source: PooledClient;
   #active = 0;
-  #revoked: Error | undefined;
+  #revoked: (() => Error) | undefined;
   #idle: (() => void)[] = [];
 
   constructor(router: SchemaRouter | undefined, route: string, source: PooledClient) {
@@ -44,13 +44,16 @@ export class TenantRoute {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** From now on every acquisition through this route rejects with `error`; connections held stay usable. */
-  revoke(error: Error): void {
-    this.#revoked = error;
+  /**
+   * From now on every acquisition through this route rejects with the error `gone` makes (made then, not
+   * now: most routes are never used again); connections held stay usable.
+   */
+  revoke(gone: () => Error): void {
+    this.#revoked = gone;
   }
 
   acquire(pool: unknown, acquire: () => Promise<object>, release: (connection: object) => Promise<void>): Promise<object> {
-    if (this.#revoked !== undefined) return Promise.reject(this.#revoked);
+    if (this.#revoked !== undefined) return Promise.reject(this.#revoked());
     const { router, route } = this;
     if (router === undefined) {
       return acquire().then((connection) => {

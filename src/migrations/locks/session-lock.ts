@@ -54,13 +54,12 @@ async function holdNow<T>(
   queries: SessionLockQueries,
   work: (session: LockSession) => Promise<T>,
 ): Promise<T> {
-  const timeoutError = lockTimeoutError(options);
   const deadline = performance.now() + options.lockTimeout;
   const connection: unknown = await knex.client.acquireConnection();
   try {
     const db = bindToConnection(knex, connection);
     try {
-      await takeLock(db, queries, deadline, timeoutError, stopOf(options));
+      await takeLock(db, queries, deadline, options);
     } catch (error) {
       await queries.abandon?.(db).catch(() => undefined);
       throw error;
@@ -94,16 +93,13 @@ async function holdNow<T>(
 }
 
 /** One try, then waits in the database in slices when the dialect can, else polls `tryLock` with backoff. */
-async function takeLock(
-  db: Knex,
-  queries: SessionLockQueries,
-  deadline: number,
-  timeoutError: Error,
-  stop: ReturnType<typeof stopOf>,
-): Promise<void> {
+async function takeLock(db: Knex, queries: SessionLockQueries, deadline: number, options: AppLockOptions): Promise<void> {
+  if (await queries.tryLock(db)) return;
+  // Made only for a busy lock (most holds never wait), still before waiting, so its stack shows who waited.
+  const timeoutError = lockTimeoutError(options);
+  const stop = stopOf(options);
   const wait = queries.wait;
   if (wait === undefined) return pollLock(() => queries.tryLock(db), deadline, timeoutError, stop);
-  if (await queries.tryLock(db)) return;
   for (;;) {
     const remaining = deadline - performance.now();
     if (remaining <= 0) throw timeoutError;
