@@ -42,6 +42,7 @@ export class SharedPool {
   readonly #tenants = new Map<string, TenantRoute>();
   #router: SchemaRouter | undefined;
   #everShared = false;
+  #borrowed = 0;
 
   constructor(owner: string, knex: Knex, target: ConnectionTarget, scrubber: SecretScrubber, options: SharedPoolOptions) {
     this.owner = owner;
@@ -65,9 +66,9 @@ export class SharedPool {
     return [...this.#users];
   }
 
-  /** Names of the apps on this pool with a schema of their own (not the owner). */
+  /** Names of the apps on this pool with a schema of their own (not the owner); a borrowed route counts under its tenant's name. */
   get tenants(): readonly string[] {
-    return [...this.#tenants.keys()];
+    return [...this.#tenants.keys()].map((user) => user.split('\0')[0]!);
   }
 
   /** True when apps with a schema of their own can share this pool. */
@@ -92,13 +93,36 @@ export class SharedPool {
    * connections are switched to `route` before each use.
    */
   retainTenant(appName: string, route: string, schema: string): Knex {
+    const knex = this.#routeTo(appName, appName, route, schema);
+    this.retain(appName);
+    return knex;
+  }
+
+  /**
+   * A route onto `schema` for work that registers nothing (a fleet job on a tenant that is not attached):
+   * a knex as `retainTenant` gives, listed among this pool's tenants (so its owner cannot unregister)
+   * until `release()` revokes it. It is no user: a shutdown closes the pool under it. Borrowing never
+   * clashes with a registration of the same name.
+   */
+  borrowTenant(appName: string, route: string, schema: string): { readonly knex: Knex; release(gone: () => Error): void } {
+    const key = `${appName}\0${++this.#borrowed}`;
+    const knex = this.#routeTo(key, appName, route, schema);
+    return {
+      knex,
+      release: (gone) => {
+        this.#tenants.get(key)?.revoke(gone);
+        this.#tenants.delete(key);
+      },
+    };
+  }
+
+  #routeTo(key: string, appName: string, route: string, schema: string): Knex {
     const dialect = dialectOf(this.target.client, this.target.pooler);
     const scoped = dialect.routing === 'transaction';
     const tenantRoute = new TenantRoute(scoped ? undefined : this.#routerOrInstall(), route, this.knex.client as never);
     const knex = routedKnex(this.knex, tenantRoute, { knexus: { appName, schema } });
     if (scoped) dialect.scopeStatements?.(knex, route);
-    this.retain(appName);
-    this.#tenants.set(appName, tenantRoute);
+    this.#tenants.set(key, tenantRoute);
     return knex;
   }
 
@@ -110,7 +134,7 @@ export class SharedPool {
   release(appName: string, gone: (appName: string) => Error): boolean {
     this.direct?.release(appName, gone);
     this.#users.delete(appName);
-    this.#tenants.get(appName)?.revoke(gone(appName));
+    this.#tenants.get(appName)?.revoke(() => gone(appName));
     this.#tenants.delete(appName);
     const last = this.#users.size === 0;
     if (last) revokeKnex(this.knex, gone(this.owner));

@@ -15,6 +15,7 @@ import type { Plugin, PluginSource } from '../plugins/plugin.js';
 import type { RegistryEvents } from '../plugins/registry-events.js';
 import type { RegistryStatus } from '../plugins/status/registry-status.js';
 import { TenantDirectory } from '../tenants/tenant-directory.js';
+import type { TenantHost } from '../tenants/tenant-options.js';
 import type { TenantsStatus } from '../tenants/tenants-status.js';
 import { assertAppName } from '../util/identifier.js';
 import type { AppEntry } from './app-entry.js';
@@ -32,6 +33,7 @@ import { runShutdown } from './registry-shutdown.js';
 import { registryStatus } from './registry-status.js';
 import { repairApp } from './repair-app.js';
 import { reserveApp } from './reserve-app.js';
+import { migrateDetached } from './migrate-detached.js';
 import { resolveAppConfig } from './resolve-app-config.js';
 import { resolveSettings } from './resolve-settings.js';
 import { resolveUnregisterOptions, unregisterEntry } from './unregister-pipeline.js';
@@ -83,7 +85,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     };
     this.plugins.setDataHandler(pluginDataHandler(this.#ctx));
     this.#monitor = new HealthMonitor(this.#settings.healthCheckInterval, () => this.healthCheck());
-    this.tenants = options.tenants === undefined ? undefined : new TenantDirectory(this, options.tenants, this.#baseDir);
+    this.tenants = options.tenants === undefined ? undefined : new TenantDirectory(this.#tenantHost(), options.tenants, this.#baseDir);
   }
 
   /** Tenant `name`'s handle, attached on first use (one registration however many callers ask). Needs the `tenants` option. */
@@ -267,6 +269,19 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
   }
 
   /** Validates and reserves the name synchronously, so a concurrent registration of it is refused. */
+  #tenantHost(): TenantHost {
+    return {
+      registerApp: (name, config) => this.registerApp(name, config),
+      unregisterApp: (name, options) => this.unregisterApp(name, options),
+      hasApp: (name) => this.hasApp(name),
+      getApp: (name) => this.getApp(name),
+      migrateDetached: async (name, config, options) => {
+        await this.initialize();
+        return migrateDetached(this.#ctx, this.#baseDir, name, config, options);
+      },
+    };
+  }
+
   #reserve(name: string, config: AppConfig): AppEntry {
     assertAppName(name);
     if (this.#shuttingDown !== undefined) {

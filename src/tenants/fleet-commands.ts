@@ -3,6 +3,7 @@ import type { AppHandle } from '../connection/app-handle.js';
 import { KnexusError, isKnexusError } from '../errors.js';
 import { createScriptSource } from '../migrations/scripts/create-script-source.js';
 import { KnexSource } from '../migrations/knex/knex-source.js';
+import type { RunResult } from '../migrations/ledger-types.js';
 import type { MigrationsConfig } from '../migrations/migrations-config.js';
 import { checkFleet, mergeFleetChecks, unreachableFleet, type FleetCheckResult } from './fleet-check.js';
 import { assertJobOptions, runFleetJob, type FleetJobOptions, type FleetReport, type TenantOutcome } from './fleet-job.js';
@@ -25,6 +26,11 @@ export interface FleetSite {
   readonly baseDir: string;
   names(): AsyncIterable<string>;
   attach(name: string): Promise<AppHandle>;
+  /**
+   * Applies a tenant's pending migrations without attaching it, when it is not attached and the registry
+   * can; resolves null when the job must attach it instead.
+   */
+  migrateUnattached(name: string, options: { to?: string; schemaExists?: boolean }): Promise<RunResult | null>;
   isResident(name: string): boolean;
   detach(name: string): Promise<boolean>;
   recordFailure(name: string, during: TenantFailure['during'], error: unknown): void;
@@ -123,11 +129,17 @@ export async function migrateTenants(site: FleetSite, options: FleetMigrateOptio
       decided.push(Object.freeze({ name, status: 'failed', files: [], error }));
     }
   }
-  const to = options.to;
+  const to = options.to === undefined ? {} : { to: options.to };
   return runFleetJob(
     'migrate',
     names,
-    (name) => onTenant(site, name, 'migrate', async (handle) => (await handle.runMigrations(to === undefined ? {} : { to })).applied),
+    (name) =>
+      onTenant(site, name, 'migrate', async () => {
+        // A tenant the check found behind has its schema: the unattached run does not look it up again.
+        const unattached = await site.migrateUnattached(name, { ...to, schemaExists: needsWork.get(name)?.verdict === 'behind' });
+        if (unattached !== null) return unattached.applied;
+        return withAttached(site, name, async (handle) => (await handle.runMigrations(to)).applied);
+      }),
     options,
     decided,
   );
@@ -146,38 +158,49 @@ export async function rollbackTenants(site: FleetSite, options: FleetRollbackOpt
     'rollback',
     names,
     (name) =>
-      onTenant(site, name, 'rollback', async (handle) => {
-        try {
-          return (await handle.rollbackMigrations({ to: options.to })).rolledBack;
-        } catch (error) {
-          if (isKnexusError(error, 'KNEXUS_ERR_MIGRATION_NOT_FOUND')) return [];
-          throw error;
-        }
-      }),
+      onTenant(site, name, 'rollback', () =>
+        withAttached(site, name, async (handle) => {
+          try {
+            return (await handle.rollbackMigrations({ to: options.to })).rolledBack;
+          } catch (error) {
+            if (isKnexusError(error, 'KNEXUS_ERR_MIGRATION_NOT_FOUND')) return [];
+            throw error;
+          }
+        }),
+      ),
     options,
   );
 }
 
-/** Attaches the tenant (without running anything), does `work`, and detaches it again if the job attached it. */
+/** Runs one tenant's `work`, recording its failure for status (or clearing an earlier one). */
 async function onTenant(
   site: FleetSite,
   name: string,
   during: 'migrate' | 'rollback',
-  work: (handle: AppHandle) => Promise<readonly string[]>,
+  work: () => Promise<readonly string[]>,
 ): Promise<readonly string[]> {
-  const wasResident = site.isResident(name);
   try {
-    const handle = await site.attach(name);
-    try {
-      const files = await work(handle);
-      site.clearFailure(name);
-      return files;
-    } finally {
-      if (!wasResident) await site.detach(name);
-    }
+    const files = await work();
+    site.clearFailure(name);
+    return files;
   } catch (error) {
     site.recordFailure(name, during, error);
     throw error;
+  }
+}
+
+/** Attaches the tenant (without running anything), does `work`, and detaches it again if the job attached it. */
+async function withAttached(
+  site: FleetSite,
+  name: string,
+  work: (handle: AppHandle) => Promise<readonly string[]>,
+): Promise<readonly string[]> {
+  const wasResident = site.isResident(name);
+  const handle = await site.attach(name);
+  try {
+    return await work(handle);
+  } finally {
+    if (!wasResident) await site.detach(name);
   }
 }
 

@@ -16,6 +16,11 @@ export class SingleFlight<K, V> {
     return promise;
   }
 
+  /** True while a run for `key` is in flight. */
+  has(key: K): boolean {
+    return this.#inFlight.has(key);
+  }
+
   /** How many keys are in flight. */
   get size(): number {
     return this.#inFlight.size;

@@ -14,6 +14,7 @@ import {
   type FleetSite,
 } from './fleet-commands.js';
 import type { FleetReport } from './fleet-job.js';
+import type { RunResult } from '../migrations/ledger-types.js';
 import { ResidentTenants } from './resident-tenants.js';
 import { resolveTenantOptions, type ResolvedTenantOptions } from './resolve-tenant-options.js';
 import { SingleFlight } from './single-flight.js';
@@ -48,6 +49,8 @@ export class TenantDirectory {
   /** Server of each attached tenant, for status per server. */
   readonly #serverOf = new Map<string, string>();
   readonly #moving = new Map<string, Promise<unknown>>();
+  /** Fleet-job runs on tenants that are not attached; a request for one of them waits for its run. */
+  readonly #unattached = new Map<string, Promise<unknown>>();
   #known: ReadonlySet<string> | undefined;
   #listedAt = 0;
   #sweeper: NodeJS.Timeout | undefined;
@@ -199,6 +202,7 @@ export class TenantDirectory {
       baseDir: this.baseDir,
       names: () => this.names(),
       attach: (name) => this.attachForJob(name),
+      migrateUnattached: (name, options) => this.#migrateUnattached(name, options),
       isResident: (name) => this.isResident(name),
       detach: (name) => this.detach(name),
       recordFailure: (name, during, error) => this.recordFailure(name, during, error),
@@ -242,9 +246,31 @@ export class TenantDirectory {
     return resident;
   }
 
+  /**
+   * Runs a fleet job's migration of `name` without attaching it (no registration, no resident slot);
+   * null when it is attached or attaching, or when the registry cannot run it so (its config has a pool of its own).
+   */
+  #migrateUnattached(name: string, options: { to?: string; schemaExists?: boolean }): Promise<RunResult | null> {
+    const migrate = this.#host.migrateDetached;
+    if (migrate === undefined || this.isResident(name) || this.#attaching.has(name) || this.#host.hasApp(name))
+      return Promise.resolve(null);
+    // Marked at once, so a request arriving from now on waits for the run instead of attaching beside it.
+    const run = (async () => {
+      await this.#detaching.get(name);
+      await this.#moving.get(name);
+      const config = await this.#configOf(name, await this.#readyServerOf(name), 'off');
+      if (config.useConnection === undefined || config.schema === undefined) return null;
+      return migrate(name, config, options);
+    })();
+    const settled = run.catch(() => undefined).finally(() => this.#unattached.delete(name));
+    this.#unattached.set(name, settled);
+    return run;
+  }
+
   async #attach(name: string, mode: AttachMode): Promise<AppHandle> {
     await this.#detaching.get(name);
     await this.#moving.get(name);
+    await this.#unattached.get(name);
     try {
       await this.#assertListed(name);
       // Registered by hand (or by a job) already: adopt it.
@@ -261,11 +287,17 @@ export class TenantDirectory {
   }
 
   async #register(name: string, mode: AttachMode): Promise<AppHandle> {
-    const server = await this.serverOf(name);
-    if (this.#placement !== undefined) await this.#placement.servers.ready(server, name);
+    const server = await this.#readyServerOf(name);
     const handle = await this.#host.registerApp(name, await this.#configOf(name, server, mode));
     this.#serverOf.set(name, server);
     return handle;
+  }
+
+  /** The server of `name`, once its owner app answers (with `tenants.servers`). */
+  async #readyServerOf(name: string): Promise<string> {
+    const server = await this.serverOf(name);
+    if (this.#placement !== undefined) await this.#placement.servers.ready(server, name);
+    return server;
   }
 
   async #configOf(name: string, server: string, mode: AttachMode): Promise<AppConfig> {

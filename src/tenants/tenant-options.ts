@@ -1,6 +1,7 @@
 import type { AppConfig } from '../connection/app-config.js';
 import type { AppHandle } from '../connection/app-handle.js';
 import type { DatabaseConfig } from '../connection/database-config.js';
+import type { RunResult } from '../migrations/ledger-types.js';
 import type { MigrationsConfig } from '../migrations/migrations-config.js';
 import type { UnregisterOptions } from '../plugins/lifecycle-types.js';
 import type { PlacementPolicy } from './placement-policy.js';
@@ -64,4 +65,9 @@ export interface TenantHost {
   unregisterApp(name: string, options?: UnregisterOptions): Promise<boolean>;
   hasApp(name: string): boolean;
   getApp(name: string): AppHandle;
+  /**
+   * Applies the pending migrations of tenant `name` (a config sharing a pool, with a schema of its own)
+   * without attaching it, for fleet jobs; optional: without it, a job attaches each tenant it migrates.
+   */
+  migrateDetached?(name: string, config: AppConfig, options: { to?: string; schemaExists?: boolean }): Promise<RunResult>;
 }
