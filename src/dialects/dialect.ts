@@ -101,11 +101,11 @@ export interface Dialect {
   tablesIn(knex: Knex, schema: string): Promise<string[]>;
 
   /**
-   * The queries of the app's migration lock when it lives in a connection's session (PostgreSQL
-   * advisory lock, MySQL `GET_LOCK`), asked for once per hold (they may remember what they set on the
-   * session, to undo it at unlock); undefined when the dialect locks a file instead (SQLite).
+   * The app's migration lock when it lives in a connection's session (PostgreSQL advisory lock, MySQL
+   * `GET_LOCK`): a maker of one hold's queries (they may remember what they set on the session, to undo
+   * it at unlock); undefined when the dialect locks a file instead (SQLite).
    */
-  lockQueries(lock: LockIdentity): SessionLockQueries | undefined;
+  lockQueries(lock: LockIdentity): (() => SessionLockQueries) | undefined;
   /**
    * True when the transactional units of one locked run share one transaction (a savepoint each), so a
    * run commits once; false when each unit commits on its own (MySQL commits DDL at once anyway).

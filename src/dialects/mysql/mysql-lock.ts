@@ -7,12 +7,13 @@ const TRY_LOCK = `select get_lock(${LOCK_NAME}, 0) as locked`;
 const UNLOCK = `select release_lock(${LOCK_NAME}) as released`;
 
 /** A MySQL/MariaDB named lock (`GET_LOCK`) per app and ledger; the server frees it when its connection closes. */
-export function mysqlLockQueries(lock: LockIdentity): SessionLockQueries {
+export function mysqlLockQueries(lock: LockIdentity): () => SessionLockQueries {
   const bindings = [lock.schema ?? '', lock.tableName, lock.appName];
-  return {
+  const queries: SessionLockQueries = {
     tryLock: async (db) => Number(firstRow(await db.raw(TRY_LOCK, bindings))['locked']) === 1,
     unlock: (db) => db.raw(UNLOCK, bindings),
   };
+  return () => queries;
 }
 
 function firstRow(result: unknown): Record<string, unknown> {

@@ -25,12 +25,16 @@ const UNLOCK = 'select pg_advisory_unlock(?::bigint) as unlocked';
 const UNLOCK_AND_STOP_CHECKING = `select pg_advisory_unlock(?::bigint) as unlocked, ${STOP_CHECKING} as checking`;
 
 /**
- * A PostgreSQL session-level advisory lock per app and ledger, for one hold (it remembers whether it
- * switched the connection check on). A busy lock is waited for in the database (see WAIT_LOCK), so the
+ * A PostgreSQL session-level advisory lock per app and ledger; each hold's queries remember whether they
+ * switched the connection check on. A busy lock is waited for in the database (see WAIT_LOCK), so the
  * waiter takes it the moment the holder unlocks rather than at its next poll.
  */
-export function postgresLockQueries(lock: LockIdentity): SessionLockQueries {
+export function postgresLockQueries(lock: LockIdentity): () => SessionLockQueries {
   const key = advisoryKey('app', lock.schema ?? '', lock.tableName, lock.appName);
+  return () => holdQueries(key);
+}
+
+function holdQueries(key: string): SessionLockQueries {
   let checking = false;
   const locked = (result: unknown) => {
     const row = firstRow(result);

@@ -6,8 +6,6 @@ import { SqliteLock } from './sqlite-lock.js';
 
 /** The app's migration lock: in a connection's session where the dialect has one, else SQLite's lock file. */
 export function createAppLock(knex: Knex, options: AppLockOptions): AppLock {
-  const dialect = dialectOf(options.client);
-  return dialect.lockQueries(options) === undefined
-    ? new SqliteLock(knex, options)
-    : new SessionLock(knex, options, () => dialect.lockQueries(options)!);
+  const queries = dialectOf(options.client).lockQueries(options);
+  return queries === undefined ? new SqliteLock(knex, options) : new SessionLock(knex, options, queries);
 }
