@@ -43,7 +43,15 @@ describe.each(['pg', 'mariadb'] as const)('a fleet migration costs few round tri
         ledgerReads: 1,
         catalogReads: 0,
       });
-      if (dialect === 'pg') expect(statements.filter((sql) => /savepoint/i.test(sql))).toEqual([]);
+      if (dialect === 'pg') {
+        expect(statements.filter((sql) => /savepoint/i.test(sql))).toEqual([]);
+        // The connection's switch to the tenant (reset, then its search_path) leads the lock's first try: one round trip.
+        const tries = statements.filter((sql) => /pg_try_advisory_lock/.test(sql));
+        expect(tries).toHaveLength(1);
+        expect(tries[0]).toMatch(
+          new RegExp(`^set session authorization default; reset all;.*; set search_path to "${name}"; select pg_try_advisory_lock`),
+        );
+      }
     }
   });
 

@@ -1,5 +1,5 @@
 import knexFactory, { type Knex } from 'knex';
-import { FORGET_SESSION } from '../util/session-marks.js';
+import { ACQUIRE_LEADING, FORGET_SESSION, type LeadingConnection } from '../util/session-marks.js';
 import { acquireWithAffinity } from './prefer-own-route.js';
 import type { SchemaRouter } from './schema-router.js';
 
@@ -67,6 +67,28 @@ export class TenantRoute {
     });
   }
 
+  /**
+   * Acquires as `acquire` does, but when the connection needs a switch that can lead the holder's first
+   * statement, leaves it to the holder: `lead` is then what to run, and `switched()` records it ran.
+   */
+  acquireLeading(
+    pool: unknown,
+    acquire: () => Promise<object>,
+    release: (connection: object) => Promise<void>,
+  ): Promise<LeadingConnection> {
+    const { router, route } = this;
+    if (router === undefined || this.#revoked !== undefined) {
+      return this.acquire(pool, acquire, release).then((connection) => ({ connection, lead: undefined, switched: () => undefined }));
+    }
+    return acquireWithAffinity(pool, router, route, acquire).then(async (connection) => {
+      this.#active += 1;
+      const lead = router.needsSwitch(connection, route) ? router.leadingSwitch(connection, route) : undefined;
+      if (lead !== undefined) return { connection, lead, switched: () => router.switched(connection, route) };
+      const ready = router.needsSwitch(connection, route) ? await this.#switchOrRelease(connection, release) : connection;
+      return { connection: ready, lead: undefined, switched: () => undefined };
+    });
+  }
+
   released(): void {
     this.#active -= 1;
     if (this.#active === 0) for (const wake of this.#idle.splice(0)) wake();
@@ -130,6 +152,14 @@ function routedClass(Base: Dialect): Dialect {
 
       [FORGET_SESSION](connection: object): void {
         this[ROUTE].router?.forget(connection);
+      }
+
+      [ACQUIRE_LEADING](): Promise<LeadingConnection> {
+        return this[ROUTE].acquireLeading(
+          this.pool,
+          () => super.acquireConnection(),
+          (connection) => super.releaseConnection(connection),
+        );
       }
     } as unknown as Dialect;
     routedClasses.set(Base, Routed);

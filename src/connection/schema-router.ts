@@ -64,6 +64,23 @@ export class SchemaRouter {
     this.#current.set(connection, route);
   }
 
+  /**
+   * The statements that reset `connection` and put it on `route`, for its holder to lead its first
+   * statement with (the connection counts as unknown until `switched`); undefined when the switch must
+   * run on its own (an afterCreate hook, a reset that is no SQL).
+   */
+  leadingSwitch(connection: object, route: string): string | undefined {
+    if (this.#afterCreate !== undefined) return undefined;
+    const lead = this.#dialect.leadingSwitch?.(route);
+    if (lead !== undefined) this.#current.set(connection, UNKNOWN);
+    return lead;
+  }
+
+  /** Records that `connection` ran what `leadingSwitch` gave for `route`. */
+  switched(connection: object, route: string): void {
+    this.#current.set(connection, route);
+  }
+
   /** Marks `connection`'s session as unknown (something outside knexus's view changed it): its next user resets it. */
   forget(connection: object): void {
     this.#current.set(connection, UNKNOWN);

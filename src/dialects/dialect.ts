@@ -18,6 +18,11 @@ export interface LockIdentity {
 export interface SessionLockQueries {
   /** Tries once to take the lock; true when taken. */
   tryLock(db: Knex): Promise<boolean>;
+  /**
+   * Tries once like `tryLock`, running `lead` (plain statements: a session switch) first, in the same
+   * round trip; optional.
+   */
+  tryLockLeading?(db: Knex, lead: string): Promise<boolean>;
   /** Gives the lock back. */
   unlock(db: Knex): Promise<unknown>;
   /** Undoes what `tryLock` set on the session when the lock was never taken; optional. */
@@ -82,6 +87,11 @@ export interface Dialect {
    * dialect allows it.
    */
   resetSession(connection: unknown, then?: string): Promise<void>;
+  /**
+   * The session reset and `route` as plain statements (no bindings) that may lead another statement in
+   * its round trip (PostgreSQL); undefined where the reset is no SQL (MySQL's COM_RESET_CONNECTION).
+   */
+  leadingSwitch?(route: string): string;
   /** Runs one statement on a raw driver connection, outside knex (no query events, no query building). */
   runRaw(connection: unknown, sql: string): Promise<void>;
 

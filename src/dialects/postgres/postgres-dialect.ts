@@ -62,6 +62,7 @@ export const postgresDialect: Dialect = {
   ownerRoute: ({ schema, searchPath }) =>
     schema === undefined ? 'reset search_path' : `set search_path to ${quoted([schema, ...searchPath])}`,
   resetSession: (connection: unknown, then?: string) => runRaw(connection, then === undefined ? RESET : `${RESET}; ${then}`),
+  leadingSwitch: (route: string) => `${RESET}; ${route}`,
   runRaw,
 
   ensureSchema,

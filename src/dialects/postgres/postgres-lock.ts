@@ -10,6 +10,9 @@ const CHECK_CONNECTION =
   "select set_config('client_connection_check_interval', '500', false) where current_setting('client_connection_check_interval', true) = '0'";
 const STOP_CHECKING = "set_config('client_connection_check_interval', '0', false)";
 const TRY_LOCK = `select pg_try_advisory_lock(?::bigint) as locked, (${CHECK_CONNECTION}) as checking`;
+// The same try after a session switch, in one simple-protocol round trip: the key (digits only) is inlined.
+const tryLockAfter = (lead: string, key: string) =>
+  `${lead}; select pg_try_advisory_lock(${key}::bigint) as locked, (${CHECK_CONNECTION}) as checking`;
 // Waiting for a busy lock: a transaction-level lock on the same key, under a lock_timeout local to
 // this one statement, is granted the moment the holder unlocks (waiters queue in order) and lets the
 // session lock be taken by a try in the same statement; it is released when the statement ends.
@@ -43,6 +46,8 @@ function holdQueries(key: string): SessionLockQueries {
   };
   return {
     tryLock: async (db) => locked(await db.raw(TRY_LOCK, [key])),
+    // A multi-statement query answers with one result per statement: the try is the last.
+    tryLockLeading: async (db, lead) => locked(((await db.raw(tryLockAfter(lead, key))) as unknown[]).at(-1)),
     unlock: (db) => db.raw(checking ? UNLOCK_AND_STOP_CHECKING : UNLOCK, [key]),
     abandon: async (db) => (checking ? db.raw(`select ${STOP_CHECKING}`) : undefined),
     wait: async (db, ms) => {

@@ -9,7 +9,7 @@ import { BatchSession } from './batch-session.js';
 import { bindToConnection } from './bind-to-connection.js';
 import { pollLock } from './poll-lock.js';
 import { type SqlExecutor, knexExecutor } from '../sql-executor.js';
-import { forgetSession } from '../../util/session-marks.js';
+import { acquireLeading, forgetSession } from '../../util/session-marks.js';
 
 /** Longest single wait in the database, in ms: shutdown and the deadline are checked between two. */
 export const LOCK_WAIT_SLICE_MS = 100;
@@ -55,11 +55,21 @@ async function holdNow<T>(
   work: (session: LockSession) => Promise<T>,
 ): Promise<T> {
   const deadline = performance.now() + options.lockTimeout;
-  const connection: unknown = await knex.client.acquireConnection();
+  // Where the dialect can, the session switch a routed connection needs rides along with the first try.
+  const tryLockLeading = queries.tryLockLeading;
+  const { connection, lead, switched } = await acquireLeading(knex, tryLockLeading !== undefined);
   try {
     const db = bindToConnection(knex, connection);
+    const firstTry =
+      lead === undefined || tryLockLeading === undefined
+        ? () => queries.tryLock(db)
+        : async () => {
+            const locked = await tryLockLeading(db, lead);
+            switched();
+            return locked;
+          };
     try {
-      await takeLock(db, queries, deadline, options);
+      await takeLock(db, queries, deadline, options, firstTry);
     } catch (error) {
       await queries.abandon?.(db).catch(() => undefined);
       throw error;
@@ -92,9 +102,15 @@ async function holdNow<T>(
   }
 }
 
-/** One try, then waits in the database in slices when the dialect can, else polls `tryLock` with backoff. */
-async function takeLock(db: Knex, queries: SessionLockQueries, deadline: number, options: AppLockOptions): Promise<void> {
-  if (await queries.tryLock(db)) return;
+/** `firstTry`, then waits in the database in slices when the dialect can, else polls `tryLock` with backoff. */
+async function takeLock(
+  db: Knex,
+  queries: SessionLockQueries,
+  deadline: number,
+  options: AppLockOptions,
+  firstTry: () => Promise<boolean>,
+): Promise<void> {
+  if (await firstTry()) return;
   // Made only for a busy lock (most holds never wait), still before waiting, so its stack shows who waited.
   const timeoutError = lockTimeoutError(options);
   const stop = stopOf(options);
