@@ -19,15 +19,13 @@ import { ResidentTenants } from './resident-tenants.js';
 import { resolveTenantOptions, type ResolvedTenantOptions } from './resolve-tenant-options.js';
 import { SingleFlight } from './single-flight.js';
 import { TenantFailures } from './tenant-failures.js';
-import { iterateTenants } from './tenant-list.js';
+import { TenantNames } from './tenant-names.js';
+import { verifyTenant } from './verify-tenant.js';
 import type { TenantMoveOptions, TenantMoveReport } from './tenant-move.js';
 import { addTenantMetrics } from './tenant-metrics.js';
 import { TenantPlacement } from './tenant-placement.js';
 import type { AttachMode, TenantHost } from './tenant-options.js';
 import type { TenantFailure, TenantsStatus } from './tenants-status.js';
-
-/** A name missing from the list is looked up again at most this often, so unknown names cannot hammer `list()`. */
-const RELIST_MS = 1000;
 
 /**
  * The fleet of schema tenants of one registry: attaches a tenant on its first `tenant(name)` (one
@@ -43,7 +41,7 @@ export class TenantDirectory {
   readonly #attaching = new SingleFlight<string, AppHandle>();
   readonly #detaching = new Map<string, Promise<void>>();
   readonly #failures = new TenantFailures();
-  readonly #listing = new SingleFlight<'list', ReadonlySet<string>>();
+  readonly #names: TenantNames;
   /** With `tenants.servers`: where each tenant lives. */
   readonly #placement: TenantPlacement | undefined;
   /** Server of each attached tenant, for status per server. */
@@ -51,8 +49,6 @@ export class TenantDirectory {
   readonly #moving = new Map<string, Promise<unknown>>();
   /** Fleet-job runs on tenants that are not attached; a request for one of them waits for its run. */
   readonly #unattached = new Map<string, Promise<unknown>>();
-  #known: ReadonlySet<string> | undefined;
-  #listedAt = 0;
   #sweeper: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -60,6 +56,7 @@ export class TenantDirectory {
     this.#host = host;
     this.baseDir = baseDir;
     this.options = resolveTenantOptions(options);
+    this.#names = new TenantNames(this.options.list);
     if (this.options.servers !== undefined) {
       // Tenants asked for while their server was down attach as soon as it answers; a failure is recorded.
       this.#placement = new TenantPlacement(host, this.options, (_server, waiting) => {
@@ -85,7 +82,7 @@ export class TenantDirectory {
 
   /** Every tenant name, as `list()` gives them (read once per call, never kept whole). */
   names(): AsyncGenerator<string> {
-    return iterateTenants(this.options.list());
+    return this.#names.names();
   }
 
   /** True when tenant `name` is attached now. */
@@ -232,7 +229,7 @@ export class TenantDirectory {
       });
     }
     placement.assertServer(name, to);
-    await this.#assertListed(name);
+    await this.#names.assertListed(name);
     // Requests for the tenant wait in #attach until the move settles, then attach where it lives.
     return placement.move(name, to, options, () => this.detach(name));
   }
@@ -272,10 +269,10 @@ export class TenantDirectory {
     await this.#moving.get(name);
     await this.#unattached.get(name);
     try {
-      await this.#assertListed(name);
+      await this.#names.assertListed(name);
       // Registered by hand (or by a job) already: adopt it.
       const handle = this.#host.hasApp(name) ? this.#host.getApp(name) : await this.#register(name, mode);
-      if (mode === 'verify') await this.#verify(name, handle);
+      if (mode === 'verify') await verifyTenant(this.#host, name, handle);
       this.#resident.add(handle, Date.now());
       this.#failures.clear(name);
       this.#afterAttach();
@@ -307,36 +304,6 @@ export class TenantDirectory {
       : { useConnection: server, schema: name, ...(migrations === undefined ? {} : { migrations }) };
     if (base.migrations === undefined) return base;
     return { ...base, migrations: { ...base.migrations, enabled: mode === 'migrate' } };
-  }
-
-  /** Refuses (and detaches, without rollback) a tenant whose ledger is behind, drifted or dirty. */
-  async #verify(name: string, handle: AppHandle): Promise<void> {
-    const status = await handle.migrationStatus().catch(async (error: unknown) => {
-      await this.#host.unregisterApp(name, { skipRollback: true });
-      throw error;
-    });
-    if (status.pending.length === 0 && status.drifted.length === 0 && status.dirty.length === 0) return;
-    await this.#host.unregisterApp(name, { skipRollback: true });
-    throw new KnexusError(
-      'KNEXUS_ERR_TENANT_NOT_MIGRATED',
-      `Tenant '${name}' is not migrated (${status.pending.length} pending, ${status.drifted.length} drifted, ${status.dirty.length} dirty); ` +
-        "attach 'verify' runs nothing: migrate it with `registry.tenants.migrate()` or `knexus migrate --tenants`.",
-      { appName: name, details: { pending: status.pending, drifted: status.drifted.map((d) => d.name), dirty: status.dirty } },
-    );
-  }
-
-  async #assertListed(name: string): Promise<void> {
-    if (this.#known?.has(name)) return;
-    if (this.#known === undefined || Date.now() - this.#listedAt >= RELIST_MS) {
-      this.#known = await this.#listing.run('list', async () => {
-        const names = new Set<string>();
-        for await (const listed of this.names()) names.add(listed);
-        this.#listedAt = Date.now();
-        return names;
-      });
-    }
-    if (this.#known.has(name)) return;
-    throw new KnexusError('KNEXUS_ERR_TENANT_NOT_FOUND', `No tenant '${name}': the tenants' list() does not give it`, { appName: name });
   }
 
   #afterAttach(): void {
