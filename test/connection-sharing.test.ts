@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, type ConnectionShutdownInfo } from '../src/index.js';
+import type { AppRegistry, ConnectionShutdownInfo } from '../src/index.js';
 import { useDatabase } from './support/use-database.js';
 import { useRegistry } from './support/use-registry.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, type RegistryHealth } from '../src/index.js';
+import type { AppRegistry, RegistryHealth } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, AppHandle, HOOK_NAMES, type Plugin } from '../src/index.js';
+import { type AppRegistry, AppHandle, HOOK_NAMES, type Plugin } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 
 const migrations = { directory: fileURLToPath(new URL('./fixtures/plugins/migrations', import.meta.url)) };

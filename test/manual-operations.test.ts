@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, definePlugin, type RollbackContext } from '../src/index.js';
+import { type AppRegistry, definePlugin, type RollbackContext } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 
 const fixture = (dir: string) => fileURLToPath(new URL(`./fixtures/${dir}`, import.meta.url));

@@ -1,6 +1,6 @@
 import { Model } from 'objection';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
+import type { AppRegistry } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;

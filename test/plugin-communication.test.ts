@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, type AppRegistry as Registry } from '../src/index.js';
+import type { AppRegistry, AppRegistry as Registry } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';
 

@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, PluginInterface, definePlugin } from '../src/index.js';
+import { type AppRegistry, PluginInterface, definePlugin } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');

@@ -1,6 +1,6 @@
 // Where a plugin author declares dependencies, priority and order: instance field, getter or static field.
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, PluginInterface, type HookContext } from '../src/index.js';
+import { type AppRegistry, PluginInterface, type HookContext } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 
 const memory = () => ({ client: 'better-sqlite3', connection: { filename: ':memory:' } }) as const;

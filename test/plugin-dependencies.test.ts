@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, type PluginEntry } from '../src/index.js';
+import type { AppRegistry, PluginEntry } from '../src/index.js';
 import { resetProbe } from './fixtures/plugins/probe.mjs';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';

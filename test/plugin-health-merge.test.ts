@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
+import type { AppRegistry } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';
 

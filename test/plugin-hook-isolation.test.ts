@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, KnexusError, type RegistryErrorEvent } from '../src/index.js';
+import { type AppRegistry, KnexusError, type RegistryErrorEvent } from '../src/index.js';
 import { tracer, type TraceEntry } from './fixtures/plugins/tracer.js';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';

@@ -2,7 +2,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, PluginInterface, type PluginEntry } from '../src/index.js';
+import { type AppRegistry, PluginInterface, type PluginEntry } from '../src/index.js';
 import { resetProbe } from './fixtures/plugins/probe.mjs';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, type RegistryErrorEvent } from '../src/index.js';
+import type { AppRegistry, RegistryErrorEvent } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AppRegistry, type Plugin, type PluginManagerOptions } from '../src/index.js';
+import type { AppRegistry, Plugin, PluginManagerOptions } from '../src/index.js';
 
 // The table name is documented (docs/plugins.md); the test names it as a user would.
 const PLUGIN_STORAGE_TABLE = 'knexus_plugin_storage';

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AppRegistry, type AppRegistry as Registry, type RegistryErrorEvent } from '../src/index.js';
+import type { AppRegistry, AppRegistry as Registry, RegistryErrorEvent } from '../src/index.js';
 import { onTestClock } from './support/test-clock.js';
 import { useRegistry } from './support/use-registry.js';
 import { testPlugin } from './support/test-plugin.js';

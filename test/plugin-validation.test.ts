@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, PluginInterface, type AppRegistry as Registry, type Plugin } from '../src/index.js';
+import { type AppRegistry, PluginInterface, type AppRegistry as Registry, type Plugin } from '../src/index.js';
 import { useRegistry } from './support/use-registry.js';
 import { TEST_PLUGIN_BASE, testPlugin } from './support/test-plugin.js';
 

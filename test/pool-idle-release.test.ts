@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { AppRegistry } from '../src/index.js';
-import { type TestDatabase } from './support/databases.js';
+import type { TestDatabase } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
 import { useRegistry } from './support/use-registry.js';
 

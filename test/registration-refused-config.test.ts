@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type RegistryErrorEvent } from '../src/index.js';
+import type { RegistryErrorEvent } from '../src/index.js';
 import { testPlugin } from './support/test-plugin.js';
 import { useRegistry } from './support/use-registry.js';
 

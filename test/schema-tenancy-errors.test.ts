@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
+import type { AppRegistry } from '../src/index.js';
 import { MARIADB, createSqliteDatabase } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
 import { TENANT_MIGRATIONS, currentSchema, tenantSchema, useTenantDatabase } from './support/tenants.js';

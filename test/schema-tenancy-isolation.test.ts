@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AppRegistry, type AppHandle } from '../src/index.js';
+import type { AppRegistry, AppHandle } from '../src/index.js';
 import { TENANT_MIGRATIONS, currentSchema, tenantSchema, useTenantDatabase } from './support/tenants.js';
 import { useRegistry } from './support/use-registry.js';
 

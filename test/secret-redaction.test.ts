@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AppRegistry } from '../src/index.js';
+import type { AppRegistry } from '../src/index.js';
 import { MARIADB, PG, serverAvailable } from './support/databases.js';
 import { useDatabase } from './support/use-database.js';
 import { useRegistry } from './support/use-registry.js';

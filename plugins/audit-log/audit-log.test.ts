@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { AppRegistry } from '../../src/index.js';
+import type { AppRegistry } from '../../src/index.js';
 import { createDatabase, serverLabel } from '../../test/support/databases.js';
 import { brokenApp, fixture, notesApp, pluginModule } from '../test-fixtures/apps.js';
 import { readmeExamples, runReadmeExample } from '../test-fixtures/readme-examples.js';

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AppRegistry } from '../registry/app-registry.js';
-import { type AppRegistryOptions } from '../registry/app-registry-options.js';
+import type { AppRegistryOptions } from '../registry/app-registry-options.js';
 import { isKnexusError } from '../errors.js';
 import type { RegistrySettings } from '../registry/registry-settings.js';
 import type { ConfiguredApp, ValidatedConfig } from '../config/validate-config.js';

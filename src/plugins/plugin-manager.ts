@@ -14,7 +14,7 @@ import type { PluginContext } from './plugin.js';
 import { assertPluginHost } from './plugin-host.js';
 import { resolvePluginManagerOptions, type ResolvedPluginManagerOptions } from './plugin-manager-options.js';
 import { pluginSystemStatus } from './status/plugin-status.js';
-import { type PluginSystemStatus } from './status/plugin-system-status.js';
+import type { PluginSystemStatus } from './status/plugin-system-status.js';
 import { PluginTable } from './storage/plugin-table.js';
 import { renderPluginMetrics } from './status/render-plugin-metrics.js';
 import { ServiceDirectory } from './service-directory.js';

@@ -9,7 +9,7 @@ import { KnexSource } from '../migrations/knex/knex-source.js';
 import { APP_DEFAULTS } from './app-defaults.js';
 import { CLIENT_ALIASES, CLIENTS, type ClientName } from '../clients.js';
 import { DRIFT_POLICIES, KNEX_LEDGER_MODES, type DriftPolicy, type KnexLedgerMode } from '../migrations/migrations-config.js';
-import { type AppConfig, type ResolvedAppConfig } from '../connection/app-config.js';
+import type { AppConfig, ResolvedAppConfig } from '../connection/app-config.js';
 import { validatePool } from './validate-pool.js';
 import { sqliteFilePath } from '../util/sqlite-file-path.js';
 import { POOLER_MODES, dialectOf, supportsPooler } from '../dialects/dialect-of.js';
