@@ -116,6 +116,21 @@ describe('tenants behind a transaction pooler', () => {
     const app = await registry.registerApp('sessioned', { database, schema: 'tp_session', migrations: TENANT_MIGRATIONS });
     expect((await app.migrationStatus()).pending).toEqual([]);
   });
+
+  it('a fleet job migrates tenants that are not attached on the server itself (directConnection), registering none', async () => {
+    const names = ['fj0', 'fj1', 'fj2'];
+    const registered: string[] = [];
+    const registry = createRegistry({ tenants: { owner: 'main', list: () => names, migrations: TENANT_MIGRATIONS } });
+    registry.on('app-registered', ({ appName }) => registered.push(appName));
+    await registry.registerApp('main', { database: pooled(), reusable: true });
+    expect(await registry.tenants!.migrate({ concurrency: 3 })).toMatchObject({ ok: true, done: 3 });
+    expect(registered).toEqual(['main']);
+    for (const name of names) expect(await tablesIn(db, name)).toEqual(expect.arrayContaining(['notes', 'tags']));
+    expect((await registry.tenants!.check()).counts).toMatchObject({ current: 3 });
+    // The tenants serve through the pooler afterwards.
+    await (await registry.tenant('fj1')).knex('notes').insert({ body: 'served' });
+    expect(await db.knex.withSchema('fj1').from('notes').pluck('body')).toEqual(['served']);
+  });
 });
 
 describe('pooler config', () => {
