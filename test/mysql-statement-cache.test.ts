@@ -3,7 +3,9 @@ import { useDatabase } from './support/use-database.js';
 import { useRegistry } from './support/use-registry.js';
 
 /** The mysql2 option a pooled connection was opened with. */
-async function maxPreparedStatements(knex: { client: { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> } }) {
+async function maxPreparedStatements(knex: {
+  client: { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
+}) {
   const connection = (await knex.client.acquireConnection()) as { config: { maxPreparedStatements: number } };
   try {
     return connection.config.maxPreparedStatements;

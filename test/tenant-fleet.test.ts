@@ -91,5 +91,30 @@ describe.each(['pg', 'mariadb'] as const)('the fleet: check, migrate, rollback (
       field: 'concurrency',
     });
     await expect(registry.tenants!.migrate({ canary: -1 })).rejects.toMatchObject({ code: 'KNEXUS_ERR_INVALID_CONFIG', field: 'canary' });
+    await expect(registry.tenants!.migrate({ pageSize: 0 })).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'pageSize',
+    });
+    await expect(registry.tenants!.check({ pageSize: 1.5 })).rejects.toMatchObject({
+      code: 'KNEXUS_ERR_INVALID_CONFIG',
+      field: 'pageSize',
+    });
+  });
+
+  it('migrates the tenants of a checked page while the next page is read, and reports them in list order', async () => {
+    const migrated = await seedFleet('pg', 6);
+    const registry = await replica([migrated[0]!, 'acme-corp', ...migrated.slice(1)]);
+    const log: string[] = [];
+    registry
+      .getApp('main')
+      .knex.on('query', ({ sql }: { sql: string }) => /union all|knexus_migrations/.test(sql) && log.push('page read'));
+    registry.on('migrations-started', ({ appName }) => log.push(`migrating ${appName}`));
+    const report = await registry.tenants!.migrate({ pageSize: 2, concurrency: 2 });
+    expect(report).toMatchObject({ total: 7, done: 6, failed: 1 });
+    expect(report.tenants.map((t) => t.name)).toEqual([migrated[0], 'acme-corp', ...migrated.slice(1)]);
+    // Four pages of ledgers read; the first tenant was at work before the last page was read.
+    expect(log.filter((entry) => entry === 'page read').length).toBeGreaterThanOrEqual(3);
+    expect(log.indexOf(`migrating ${migrated[0]}`)).toBeLessThan(log.lastIndexOf('page read'));
+    for (const name of migrated) expect(await tablesIn(db, name)).toContain('labels');
   });
 });

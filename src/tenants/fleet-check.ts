@@ -51,24 +51,33 @@ export interface FleetLedgers {
 const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 
 /**
- * Reads every tenant's ledger in three round trips per page of tenants (schemas present, ledger tables
- * present, one UNION ALL over the ledgers) instead of a registration per tenant.
+ * Every tenant's verdict, a page at a time, in three round trips per page of tenants (schemas present,
+ * ledger tables present, one UNION ALL over the ledgers) instead of a registration per tenant.
  */
-export async function checkFleet(names: AsyncIterable<string>, ledgers: FleetLedgers): Promise<FleetCheckResult> {
+export async function* checkPages(names: AsyncIterable<string>, ledgers: FleetLedgers): AsyncGenerator<readonly TenantVerdict[]> {
+  for await (const page of pagesOf(names, ledgers.pageSize ?? 500)) yield await checkPage(page, ledgers);
+}
+
+/** The tenants of a server that did not answer: each `unreachable`. */
+export function unreachable(names: readonly string[]): readonly TenantVerdict[] {
+  return names.map((name) => verdictOf(name, 'unreachable'));
+}
+
+/** A check result from every page of verdicts: counts, and the tenants that are not current in page order. */
+export async function summarizeCheck(pages: AsyncIterable<readonly TenantVerdict[]>): Promise<FleetCheckResult> {
   const started = performance.now();
   const counts = Object.fromEntries(LEDGER_VERDICTS.map((verdict) => [verdict, 0])) as Record<LedgerVerdict, number>;
   const tenants: TenantVerdict[] = [];
   let total = 0;
-  for await (const page of pagesOf(names, ledgers.pageSize ?? 500)) {
-    for (const verdict of await checkPage(page, ledgers)) {
+  for await (const page of pages) {
+    for (const verdict of page) {
       total++;
       counts[verdict.verdict]++;
       if (verdict.verdict !== 'current') tenants.push(verdict);
     }
   }
-  const ok = counts.current + counts.ahead === total;
   return Object.freeze({
-    ok,
+    ok: counts.current + counts.ahead === total,
     total,
     counts: Object.freeze(counts),
     tenants: Object.freeze(tenants),
@@ -147,32 +156,4 @@ async function ledgerRows(
     byTenant.set(row.app, list);
   }
   return byTenant;
-}
-
-/** The tenants of a server that did not answer, as a check result: each `unreachable`. */
-export function unreachableFleet(names: readonly string[]): FleetCheckResult {
-  const counts = Object.fromEntries(LEDGER_VERDICTS.map((verdict) => [verdict, 0])) as Record<LedgerVerdict, number>;
-  counts.unreachable = names.length;
-  const tenants = names.map((name) => verdictOf(name, 'unreachable'));
-  return Object.freeze({
-    ok: names.length === 0,
-    total: names.length,
-    counts: Object.freeze(counts),
-    tenants: Object.freeze(tenants),
-    durationMs: 0,
-  });
-}
-
-/** One result for checks run per server: counts added up, tenants in the order of the results. */
-export function mergeFleetChecks(results: readonly FleetCheckResult[], durationMs: number): FleetCheckResult {
-  const counts = Object.fromEntries(LEDGER_VERDICTS.map((verdict) => [verdict, 0])) as Record<LedgerVerdict, number>;
-  for (const result of results) for (const verdict of LEDGER_VERDICTS) counts[verdict] += result.counts[verdict];
-  const total = results.reduce((sum, result) => sum + result.total, 0);
-  return Object.freeze({
-    ok: results.every((result) => result.ok),
-    total,
-    counts: Object.freeze(counts),
-    tenants: Object.freeze(results.flatMap((result) => result.tenants)),
-    durationMs,
-  });
 }

@@ -5,8 +5,8 @@ import { createScriptSource } from '../migrations/scripts/create-script-source.j
 import { KnexSource } from '../migrations/knex/knex-source.js';
 import type { RunResult } from '../migrations/ledger-types.js';
 import type { MigrationsConfig } from '../migrations/migrations-config.js';
-import { checkFleet, mergeFleetChecks, unreachableFleet, type FleetCheckResult } from './fleet-check.js';
-import { assertJobOptions, runFleetJob, type FleetJobOptions, type FleetReport, type TenantOutcome } from './fleet-job.js';
+import { checkPages, summarizeCheck, unreachable, type FleetCheckResult, type TenantVerdict } from './fleet-check.js';
+import { assertJobOptions, runFleetJob, type FleetItem, type FleetJobOptions, type FleetReport, type TenantOutcome } from './fleet-job.js';
 import type { TenantFailure } from './tenants-status.js';
 
 /**
@@ -44,7 +44,7 @@ export interface FleetCheckOptions {
 }
 
 /** Options of `registry.tenants.migrate()`. */
-export interface FleetMigrateOptions extends FleetJobOptions {
+export interface FleetMigrateOptions extends FleetJobOptions, FleetCheckOptions {
   /** Apply pending files up to and including this one; default all. */
   to?: string;
 }
@@ -57,6 +57,19 @@ export interface FleetRollbackOptions extends FleetJobOptions {
 
 /** Every tenant's ledger compared with the tenants' migration files, in a few round trips per 500 tenants. */
 export async function checkTenants(site: FleetSite, options: FleetCheckOptions = {}): Promise<FleetCheckResult> {
+  assertPageSize(options.pageSize);
+  return summarizeCheck(fleetVerdicts(site, options));
+}
+
+/** Refuses a page size that is not a positive integer (KNEXUS_ERR_INVALID_CONFIG) before any tenant is read. */
+function assertPageSize(pageSize: unknown): void {
+  if (pageSize !== undefined && (!Number.isInteger(pageSize) || (pageSize as number) < 1)) {
+    throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', "Invalid fleet option 'pageSize': must be an integer ≥ 1", { field: 'pageSize' });
+  }
+}
+
+/** Every tenant's verdict, a page at a time, server by server (tenants of a server that does not answer are `unreachable`). */
+async function* fleetVerdicts(site: FleetSite, options: FleetCheckOptions): AsyncGenerator<readonly TenantVerdict[]> {
   const migrations = site.migrations;
   if (migrations === undefined) {
     throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', "Checking the fleet needs the tenants' migrations: set tenants.migrations", {
@@ -72,77 +85,78 @@ export async function checkTenants(site: FleetSite, options: FleetCheckOptions =
     },
     { appName: 'tenants', section: 'migrations' },
   );
-  const started = performance.now();
   const catalog = await source.list();
-  const results: FleetCheckResult[] = [];
   for (const group of await site.groups()) {
     if (group.owner === undefined) {
       const names: string[] = [];
       for await (const name of group.names) names.push(name);
-      results.push(unreachableFleet(names));
+      yield unreachable(names);
       continue;
     }
-    results.push(
-      await checkFleet(group.names, {
-        knex: group.owner.knex,
-        client: group.owner.target.client,
-        tableName: migrations.tableName ?? 'knexus_migrations',
-        catalog,
-        ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
-      }),
-    );
+    yield* checkPages(group.names, {
+      knex: group.owner.knex,
+      client: group.owner.target.client,
+      tableName: migrations.tableName ?? 'knexus_migrations',
+      catalog,
+      ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+    });
   }
-  return results.length === 1 ? results[0]! : mergeFleetChecks(results, performance.now() - started);
 }
 
 /**
  * Migrates every tenant that is behind (or has no schema yet); tenants already current are not touched,
- * dirty or drifted ones are reported failed without being touched.
+ * dirty or drifted ones are reported failed without being touched. Tenants are migrated as the check
+ * reads them, a page at a time, so the first page is at work while the next is read.
  */
 export async function migrateTenants(site: FleetSite, options: FleetMigrateOptions = {}): Promise<FleetReport> {
   assertJobOptions(options);
-  const check = await checkTenants(site);
-  const needsWork = new Map(check.tenants.map((verdict) => [verdict.name, verdict]));
-  const names: string[] = [];
-  const decided: TenantOutcome[] = [];
-  for await (const name of site.names()) {
-    names.push(name);
-    const verdict = needsWork.get(name);
-    if (
-      verdict === undefined ||
-      verdict.verdict === 'ahead' ||
-      (options.to !== undefined && verdict.verdict === 'behind' && !pendingIncludes(verdict.pending, options.to))
-    ) {
-      decided.push(Object.freeze({ name, status: 'done', files: [] }));
-    } else if (verdict.verdict !== 'behind' && verdict.verdict !== 'missing') {
-      const error = {
-        code:
-          verdict.verdict === 'invalid'
-            ? 'KNEXUS_ERR_INVALID_NAME'
-            : verdict.verdict === 'unreachable'
-              ? 'KNEXUS_ERR_TENANT_SERVER_DOWN'
-              : verdict.verdict === 'dirty'
-                ? 'KNEXUS_ERR_LEDGER_DIRTY'
-                : 'KNEXUS_ERR_CHECKSUM_DRIFT',
-        message: `Tenant '${name}' is ${verdict.verdict}`,
-      };
-      decided.push(Object.freeze({ name, status: 'failed', files: [], error }));
+  assertPageSize(options.pageSize);
+  const verdicts = fleetVerdicts(site, options.pageSize === undefined ? {} : { pageSize: options.pageSize });
+  let total = 0;
+  for await (const _ of site.names()) total++;
+  const to = options.to === undefined ? {} : { to: options.to };
+  // Tenants the check found behind have their schema: the unattached run does not look it up again.
+  const behind = new Set<string>();
+  async function* items(): AsyncGenerator<FleetItem> {
+    for await (const page of verdicts) {
+      for (const verdict of page) {
+        const decided = decide(verdict, options.to);
+        if (decided === undefined && verdict.verdict === 'behind') behind.add(verdict.name);
+        yield { name: verdict.name, decided };
+      }
     }
   }
-  const to = options.to === undefined ? {} : { to: options.to };
   return runFleetJob(
     'migrate',
-    names,
+    total,
+    items(),
     (name) =>
       onTenant(site, name, 'migrate', async () => {
-        // A tenant the check found behind has its schema: the unattached run does not look it up again.
-        const unattached = await site.migrateUnattached(name, { ...to, schemaExists: needsWork.get(name)?.verdict === 'behind' });
+        const unattached = await site.migrateUnattached(name, { ...to, schemaExists: behind.has(name) });
         if (unattached !== null) return unattached.applied;
         return withAttached(site, name, async (handle) => (await handle.runMigrations(to)).applied);
       }),
     options,
-    decided,
   );
+}
+
+/** What a fleet migration does with a tenant before any work: undefined (migrate it), done (nothing to do) or failed (refused). */
+function decide({ name, verdict, pending }: TenantVerdict, to: string | undefined): TenantOutcome | undefined {
+  if (verdict === 'behind' || verdict === 'missing') {
+    return to === undefined || verdict === 'missing' || pendingIncludes(pending, to)
+      ? undefined
+      : Object.freeze({ name, status: 'done', files: [] });
+  }
+  if (verdict === 'current' || verdict === 'ahead') return Object.freeze({ name, status: 'done', files: [] });
+  const code =
+    verdict === 'invalid'
+      ? 'KNEXUS_ERR_INVALID_NAME'
+      : verdict === 'unreachable'
+        ? 'KNEXUS_ERR_TENANT_SERVER_DOWN'
+        : verdict === 'dirty'
+          ? 'KNEXUS_ERR_LEDGER_DIRTY'
+          : 'KNEXUS_ERR_CHECKSUM_DRIFT';
+  return Object.freeze({ name, status: 'failed', files: [], error: { code, message: `Tenant '${name}' is ${verdict}` } });
 }
 
 /** Rolls every tenant back to (and including) `to`; a tenant that never applied it has nothing to undo. */
@@ -156,7 +170,8 @@ export async function rollbackTenants(site: FleetSite, options: FleetRollbackOpt
   for await (const name of site.names()) names.push(name);
   return runFleetJob(
     'rollback',
-    names,
+    names.length,
+    names.map((name) => ({ name })),
     (name) =>
       onTenant(site, name, 'rollback', () =>
         withAttached(site, name, async (handle) => {

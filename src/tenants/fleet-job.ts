@@ -54,27 +54,37 @@ export interface FleetReport {
 /** One tenant's work: resolves with the files it applied or undid; a thrown error fails that tenant only. */
 export type TenantWork = (name: string) => Promise<readonly string[]>;
 
+/** A tenant of a job, in job order: to work on, or `decided` before any work (nothing to do, refused). */
+export interface FleetItem {
+  readonly name: string;
+  readonly decided?: TenantOutcome | undefined;
+}
+
 /**
- * Runs `work` over `names` with bounded concurrency, a canary step first, continuing past failures,
- * and reports every tenant. `outcomes` holds tenants decided before any work (nothing to do, refused).
+ * Runs `work` over `items` with bounded concurrency, a canary step first, continuing past failures, and
+ * reports every tenant. Items may arrive while work runs (a fleet check read a page at a time): work on
+ * the first tenants starts before the last are read. `total` is the number of items, for progress.
  */
 export async function runFleetJob(
   operation: FleetOperation,
-  names: readonly string[],
+  total: number,
+  items: Iterable<FleetItem> | AsyncIterable<FleetItem>,
   work: TenantWork,
   options: FleetJobOptions,
-  decided: readonly TenantOutcome[] = [],
 ): Promise<FleetReport> {
   assertJobOptions(options);
   const started = performance.now();
-  const outcomes = new Map<string, TenantOutcome>(decided.map((outcome) => [outcome.name, outcome]));
   const finishedBefore = resumed(options.resume);
-  const todo = names.filter((name) => !outcomes.has(name) && !finishedBefore.has(name));
-  for (const name of names)
-    if (finishedBefore.has(name) && !outcomes.has(name)) outcomes.set(name, Object.freeze({ name, status: 'done', files: [] }));
-  const total = outcomes.size + todo.length;
-  let finished = outcomes.size;
-  let failed = [...outcomes.values()].filter((outcome) => outcome.status === 'failed').length;
+  const order: string[] = [];
+  const outcomes = new Map<string, TenantOutcome>();
+  let finished = 0;
+  let failed = 0;
+  const settle = (outcome: TenantOutcome): TenantOutcome => {
+    outcomes.set(outcome.name, outcome);
+    finished++;
+    if (outcome.status === 'failed') failed++;
+    return outcome;
+  };
   const limit = pLimit(Math.max(1, options.concurrency ?? 4));
   const runOne = (name: string) =>
     limit(async () => {
@@ -89,19 +99,41 @@ export async function runFleetJob(
           files: [],
           error: { code: isKnexusError(error) ? error.code : 'KNEXUS_ERR_UNEXPECTED', message: error.message },
         });
-        failed++;
       }
-      outcomes.set(name, outcome);
-      finished++;
+      settle(outcome);
       options.onProgress?.({ operation, name, status: outcome.status, finished, failed, total });
     });
-  const canary = todo.slice(0, Math.max(0, options.canary ?? 0));
-  await Promise.all(canary.map(runOne));
-  const canaryFailed = canary.some((name) => outcomes.get(name)?.status === 'failed');
-  const rest = todo.slice(canary.length);
-  if (canaryFailed) for (const name of rest) outcomes.set(name, Object.freeze({ name, status: 'skipped', files: [] }));
-  else await Promise.all(rest.map(runOne));
-  const tenants = names.flatMap((name) => outcomes.get(name) ?? []);
+  const canarySize = Math.max(0, options.canary ?? 0);
+  const canary: string[] = [];
+  const running: Promise<void>[] = [];
+  // The canary step: its tenants run (at once, within the concurrency) and end before any other is touched.
+  let canaryFailed = (canarySize === 0 ? false : undefined) as boolean | undefined;
+  const endCanary = async () => {
+    await Promise.all(running.splice(0));
+    canaryFailed = canary.some((name) => outcomes.get(name)?.status === 'failed');
+  };
+  try {
+    for await (const { name, decided } of items) {
+      order.push(name);
+      if (decided !== undefined) settle(decided);
+      else if (finishedBefore.has(name)) settle(Object.freeze({ name, status: 'done', files: [] }));
+      else if (canaryFailed === true) outcomes.set(name, Object.freeze({ name, status: 'skipped', files: [] }));
+      else {
+        running.push(runOne(name));
+        if (canaryFailed === undefined) {
+          canary.push(name);
+          if (canary.length === canarySize) await endCanary();
+        }
+      }
+    }
+  } catch (error) {
+    // Reading the tenants failed (a check query, list()): the job rejects once the work it started has ended.
+    await Promise.all(running);
+    throw error;
+  }
+  if (canaryFailed === undefined) await endCanary();
+  await Promise.all(running);
+  const tenants = order.flatMap((name) => outcomes.get(name) ?? []);
   const count = (status: TenantOutcome['status']) => tenants.filter((outcome) => outcome.status === status).length;
   return Object.freeze({
     operation,
@@ -110,7 +142,7 @@ export async function runFleetJob(
     done: count('done'),
     failed: count('failed'),
     skipped: count('skipped'),
-    canaryFailed,
+    canaryFailed: canaryFailed === true,
     tenants: Object.freeze(tenants),
     durationMs: performance.now() - started,
   });
