@@ -82,10 +82,10 @@ export class TenantRoute {
     }
     return acquireWithAffinity(pool, router, route, acquire).then(async (connection) => {
       this.#active += 1;
-      const lead = router.needsSwitch(connection, route) ? router.leadingSwitch(connection, route) : undefined;
+      if (!router.needsSwitch(connection, route)) return { connection, lead: undefined, switched: () => undefined };
+      const lead = router.leadingSwitch(connection, route);
       if (lead !== undefined) return { connection, lead, switched: () => router.switched(connection, route) };
-      const ready = router.needsSwitch(connection, route) ? await this.#switchOrRelease(connection, release) : connection;
-      return { connection: ready, lead: undefined, switched: () => undefined };
+      return { connection: await this.#switchOrRelease(connection, release), lead: undefined, switched: () => undefined };
     });
   }
 

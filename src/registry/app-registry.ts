@@ -268,7 +268,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     return this.plugins.importService<T>(plugin, name);
   }
 
-  /** Validates and reserves the name synchronously, so a concurrent registration of it is refused. */
+  /** What the tenant directory may do with this registry, including migrating a tenant without attaching it. */
   #tenantHost(): TenantHost {
     return {
       registerApp: (name, config) => this.registerApp(name, config),
@@ -282,6 +282,7 @@ export class AppRegistry extends EventEmitter<RegistryEvents> {
     };
   }
 
+  /** Validates and reserves the name synchronously, so a concurrent registration of it is refused. */
   #reserve(name: string, config: AppConfig): AppEntry {
     assertAppName(name);
     if (this.#shuttingDown !== undefined) {

@@ -202,18 +202,6 @@ function rejectUnknownKeys(obj: Record<string, unknown>, allowed: readonly strin
   }
 }
 
-/**
- * Folders already found not to be files: the thousands of tenants sharing one migrations folder stat it
- * once, not once per registration. Reading the files checks the folder again (FileCatalog), whatever this says.
- */
-const notFiles = new Set<string>();
-const isFileCached = (path: string): boolean => {
-  if (notFiles.has(path)) return false;
-  if (isFile(path)) return true;
-  notFiles.add(path);
-  return false;
-};
-
 function resolveLedger(
   input: unknown,
   field: 'migrations' | 'seeds',
@@ -277,7 +265,7 @@ function resolveLedger(
     }
     directories = (list as string[]).map((d) => resolve(baseDir, d));
     // A missing folder is reported when the files are read; a file in its place is a mistake in the config itself.
-    const file = directories.find(isFileCached);
+    const file = directories.find((d) => isFile(d));
     if (file !== undefined) fail(`${field}.directory`, `names ${file}, which is a file, not a folder of ${field}`);
   } else if (enabled !== false && source === undefined) {
     fail(`${field}.directory`, `is required when ${field} are enabled (or give ${field}.${sourceKey})`);
