@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveAppConfig } from '../src/registry/resolve-app-config.js';
+import { resolveAppConfig } from '../src/registry/app-config/resolve-app-config.js';
 
 // One rule for "which SQLite filenames are files": resolved against the config's folder, created,
 // reported missing. In-memory and temporary databases and `file:` URIs are left exactly as written.

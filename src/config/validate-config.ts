@@ -1,6 +1,6 @@
 import { KnexusError, isKnexusError, type KnexusErrorContext } from '../errors.js';
 import type { AppConfig, ResolvedAppConfig } from '../connection/app-config.js';
-import { resolveAppConfig } from '../registry/resolve-app-config.js';
+import { resolveAppConfig } from '../registry/app-config/resolve-app-config.js';
 import { isPlainObject } from '../util/safe-copy.js';
 import type { KnexusConfig } from './define-config.js';
 

@@ -34,7 +34,7 @@ import { registryStatus } from './registry-status.js';
 import { repairApp } from './repair-app.js';
 import { reserveApp } from './reserve-app.js';
 import { migrateDetached } from './migrate-detached.js';
-import { resolveAppConfig } from './resolve-app-config.js';
+import { resolveAppConfig } from './app-config/resolve-app-config.js';
 import { resolveSettings } from './resolve-settings.js';
 import { resolveUnregisterOptions, unregisterEntry } from './unregister-pipeline.js';
 

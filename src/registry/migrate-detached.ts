@@ -7,7 +7,7 @@ import { sharedPoolOf } from './app-connection.js';
 import { appNotFound } from './app-not-found.js';
 import { AppRunner } from './app-runner.js';
 import type { RegistryContext } from './registry-context.js';
-import { resolveAppConfig } from './resolve-app-config.js';
+import { resolveAppConfig } from './app-config/resolve-app-config.js';
 import { assertDirectForScripts, assertTenantFits } from './tenant-rules.js';
 
 /** Options of one detached run. */

@@ -1,7 +1,7 @@
-import type { ClientName } from '../clients.js';
-import { dialectOf } from '../dialects/dialect-of.js';
-import { KnexusError } from '../errors.js';
-import { assertDuration } from '../util/duration.js';
+import type { ClientName } from '../../clients.js';
+import { dialectOf } from '../../dialects/dialect-of.js';
+import { KnexusError } from '../../errors.js';
+import { assertDuration } from '../../util/duration.js';
 
 /** Pool settings knex and its pool (tarn) accept; anything else would be a raw Tarn error at connect time. */
 export const POOL_KEYS = [

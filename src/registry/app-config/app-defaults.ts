@@ -1,4 +1,4 @@
-import type { DriftPolicy } from '../migrations/migrations-config.js';
+import type { DriftPolicy } from '../../migrations/migrations-config.js';
 
 /** Default ledger tables and lock wait. */
 export const APP_DEFAULTS = Object.freeze({
