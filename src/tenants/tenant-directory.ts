@@ -19,6 +19,7 @@ import { ResidentTenants } from './resident-tenants.js';
 import { resolveTenantOptions, type ResolvedTenantOptions } from './resolve-tenant-options.js';
 import { SingleFlight } from './single-flight.js';
 import { TenantFailures } from './tenant-failures.js';
+import { TenantEviction } from './tenant-eviction.js';
 import { TenantNames } from './tenant-names.js';
 import { verifyTenant } from './verify-tenant.js';
 import type { TenantMoveOptions, TenantMoveReport } from './tenant-move.js';
@@ -49,14 +50,14 @@ export class TenantDirectory {
   readonly #moving = new Map<string, Promise<unknown>>();
   /** Fleet-job runs on tenants that are not attached; a request for one of them waits for its run. */
   readonly #unattached = new Map<string, Promise<unknown>>();
-  #sweeper: NodeJS.Timeout | undefined;
-  #closed = false;
+  readonly #eviction: TenantEviction;
 
   constructor(host: TenantHost, options: unknown, baseDir: string) {
     this.#host = host;
     this.baseDir = baseDir;
     this.options = resolveTenantOptions(options);
     this.#names = new TenantNames(this.options.list);
+    this.#eviction = new TenantEviction(this.#resident, this.options, (name) => this.#release(name));
     if (this.options.servers !== undefined) {
       // Tenants asked for while their server was down attach as soon as it answers; a failure is recorded.
       this.#placement = new TenantPlacement(host, this.options, (_server, waiting) => {
@@ -185,10 +186,8 @@ export class TenantDirectory {
    * shutdown, which interrupts registrations within its own bound.
    */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#eviction.close();
     this.#placement?.servers.close();
-    if (this.#sweeper !== undefined) clearInterval(this.#sweeper);
-    this.#sweeper = undefined;
     await Promise.allSettled([...this.#detaching.values()]);
   }
 
@@ -275,7 +274,7 @@ export class TenantDirectory {
       if (mode === 'verify') await verifyTenant(this.#host, name, handle);
       this.#resident.add(handle, Date.now());
       this.#failures.clear(name);
-      this.#afterAttach();
+      this.#eviction.afterAttach();
       return handle;
     } catch (error) {
       if (!isKnexusError(error, 'KNEXUS_ERR_TENANT_NOT_FOUND')) this.recordFailure(name, 'attach', error);
@@ -304,21 +303,6 @@ export class TenantDirectory {
       : { useConnection: server, schema: name, ...(migrations === undefined ? {} : { migrations }) };
     if (base.migrations === undefined) return base;
     return { ...base, migrations: { ...base.migrations, enabled: mode === 'migrate' } };
-  }
-
-  #afterAttach(): void {
-    const { maxResident, idleTimeout } = this.options;
-    if (maxResident > 0 && this.#resident.size > maxResident) {
-      for (const tenant of this.#resident.leastRecentlyUsed(this.#resident.size - maxResident)) void this.#release(tenant.name);
-    }
-    if (idleTimeout > 0 && this.#sweeper === undefined && !this.#closed) {
-      this.#sweeper = setInterval(() => this.#sweep(), Math.max(10, Math.min(5000, Math.floor(idleTimeout / 4))));
-      this.#sweeper.unref();
-    }
-  }
-
-  #sweep(): void {
-    for (const tenant of this.#resident.idleSince(this.options.idleTimeout, Date.now())) void this.#release(tenant.name);
   }
 
   /** Unregisters without rollback; the next `tenant(name)` waits for this, then attaches again. */
