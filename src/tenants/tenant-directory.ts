@@ -160,7 +160,8 @@ export class TenantDirectory {
         }),
       );
     }
-    const work = this.#move(name, server, options);
+    // A fleet job already migrating the tenant unattached finishes first, so the copy holds its result.
+    const work = this.#move(name, server, options, this.#unattached.get(name));
     const settled = work.catch(() => undefined).finally(() => this.#moving.delete(name));
     this.#moving.set(name, settled);
     return work;
@@ -219,7 +220,7 @@ export class TenantDirectory {
     return (await placement.groups(names)).map((group) => ({ owner: group.owner, names: listOf(group.names) }));
   }
 
-  async #move(name: string, to: string, options: TenantMoveOptions): Promise<TenantMoveReport> {
+  async #move(name: string, to: string, options: TenantMoveOptions, unattached: Promise<unknown> | undefined): Promise<TenantMoveReport> {
     const placement = this.#placement;
     if (placement === undefined) {
       throw new KnexusError('KNEXUS_ERR_INVALID_CONFIG', 'Moving a tenant needs several servers: set tenants.servers', {
@@ -229,6 +230,7 @@ export class TenantDirectory {
     }
     placement.assertServer(name, to);
     await this.#names.assertListed(name);
+    await unattached;
     // Requests for the tenant wait in #attach until the move settles, then attach where it lives.
     return placement.move(name, to, options, () => this.detach(name));
   }
@@ -250,10 +252,11 @@ export class TenantDirectory {
     const migrate = this.#host.migrateDetached;
     if (migrate === undefined || this.isResident(name) || this.#attaching.has(name) || this.#host.hasApp(name))
       return Promise.resolve(null);
-    // Marked at once, so a request arriving from now on waits for the run instead of attaching beside it.
+    // Marked at once, so a request or a move from now on waits for the run; the run waits only for a
+    // detach or a move already going (read now, not after an await: a later move waits for this run).
+    const before = [this.#detaching.get(name), this.#moving.get(name)];
     const run = (async () => {
-      await this.#detaching.get(name);
-      await this.#moving.get(name);
+      await Promise.all(before);
       const config = await this.#configOf(name, await this.#readyServerOf(name), 'off');
       if (config.useConnection === undefined || config.schema === undefined) return null;
       return migrate(name, config, options);
