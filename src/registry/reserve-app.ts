@@ -3,7 +3,7 @@ import { describeTarget, type ConnectionTarget } from '../connection/connection-
 import { KnexusError } from '../errors.js';
 import { sharedPoolOf } from './app-connection.js';
 import type { AppEntry } from './app-entry.js';
-import { configView } from './config-view.js';
+import { configView } from './app-config/config-view.js';
 import { assertDirectForScripts, assertTenantFits } from './tenant-rules.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { ResolvedAppConfig } from '../connection/app-config.js';
-import type { AppConfigView } from '../connection/app-config-view.js';
-import type { ConnectionTarget } from '../connection/connection-target.js';
+import type { ResolvedAppConfig } from '../../connection/app-config.js';
+import type { AppConfigView } from '../../connection/app-config-view.js';
+import type { ConnectionTarget } from '../../connection/connection-target.js';
 
 /** A secret-free, deeply frozen view of an app's config for plugins, events and status (a plugin cannot change what status reports). */
 export function configView(config: ResolvedAppConfig, target: ConnectionTarget): AppConfigView {
