@@ -38,6 +38,7 @@ describe('knexus status', () => {
 
   it('reports a PostgreSQL app whose schema does not exist as missing, without creating it', async (t) => {
     const pg = await createDatabase('pg');
+    // Outside CI only: no PostgreSQL server here (with CI=true createDatabase fails instead of giving null).
     if (pg === null) return t.skip(`${serverLabel('pg')} is unreachable (CI=true makes this a failure)`);
     try {
       const url = `postgres://${PG.user}:not-needed-pw@${PG.host}:${PG.port}/${pg.name}`;
@@ -62,6 +63,7 @@ describe('knexus status', () => {
 
   it('reports an app with its own schema on a shared pool as missing while its schema does not exist, without creating it', async (t) => {
     const pg = await createDatabase('pg');
+    // Outside CI only: no PostgreSQL server here (with CI=true createDatabase fails instead of giving null).
     if (pg === null) return t.skip(`${serverLabel('pg')} is unreachable (CI=true makes this a failure)`);
     try {
       const url = `postgres://${PG.user}@${PG.host}:${PG.port}/${pg.name}`;

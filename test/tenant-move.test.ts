@@ -47,6 +47,7 @@ describe('moving a tenant between servers', () => {
     });
 
   it('copies, verifies, switches and drops the old copy; the next request is served from the new server', async (ctx) => {
+    // Outside CI only: without a second cluster there is nowhere to move to (in CI createSecondPostgres fails the file).
     if (!db.available || remote === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const placement = new MemoryPlacement({ m1: 'pg1' });
     const registry = fleet(placement);
@@ -77,6 +78,7 @@ describe('moving a tenant between servers', () => {
   }, 60_000);
 
   it('leaves the tenant on the old server, with its data, when the copy does not verify', async (ctx) => {
+    // Outside CI only: without a second cluster there is nowhere to move to (in CI createSecondPostgres fails the file).
     if (!db.available || remote === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const placement = new MemoryPlacement({ m2: 'pg1' });
     const registry = fleet(placement);
@@ -114,6 +116,7 @@ describe('moving a tenant between servers', () => {
   }, 60_000);
 
   it('makes requests for the tenant wait during the move, then serves them from the new server', async (ctx) => {
+    // Outside CI only: without a second cluster there is nowhere to move to (in CI createSecondPostgres fails the file).
     if (!db.available || remote === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const placement = new MemoryPlacement({ m3: 'pg1' });
     const registry = fleet(placement);
@@ -126,6 +129,7 @@ describe('moving a tenant between servers', () => {
   }, 60_000);
 
   it('refuses an unknown server or a tenant without servers, changing nothing', async (ctx) => {
+    // Outside CI only: without a second cluster there is nowhere to move to (in CI createSecondPostgres fails the file).
     if (!db.available || remote === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const placement = new MemoryPlacement({ m1: 'pg2' });
     const registry = fleet(placement);
@@ -137,6 +141,7 @@ describe('moving a tenant between servers', () => {
     expect(placement.get('m1')).toBe('pg2');
   }, 60_000);
   it('knexus tenants move <tenant> --to <server> moves it from the command line', async (ctx) => {
+    // Outside CI only: without a second cluster there is nowhere to move to (in CI createSecondPostgres fails the file).
     if (!db.available || remote === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const dir = mkdtempSync(join(tmpdir(), 'knexus-move-cli-'));
     try {

@@ -34,6 +34,7 @@ describe('tenants on several servers', () => {
   });
 
   it('places new tenants on the server with the fewest, records it on the home server, and status counts per server', async (ctx) => {
+    // Outside CI only: without a second cluster this machine cannot place tenants (in CI createSecondPostgres fails the file).
     if (!db.available || pg2 === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     await pg2.start();
     try {
@@ -106,6 +107,7 @@ describe('tenants on several servers', () => {
   }, 60_000);
 
   it('keeps the tenants of a server down at boot waiting, and attaches them once it answers', async (ctx) => {
+    // Outside CI only: without a second cluster this machine cannot place tenants (in CI createSecondPostgres fails the file).
     if (!db.available || pg2 === undefined) return ctx.skip(NO_SECOND_POSTGRES);
     const placement = new MemoryPlacement({ up1: 'pg1', w1: 'pg2', w2: 'pg2' });
     const registry = createRegistry({
